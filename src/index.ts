@@ -3,3 +3,4 @@ export * from "./random";
 export * from "./gemm";
 export * from "./matrix";
 export * from "./checks";
+export * from "./model";
