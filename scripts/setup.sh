@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Descent set-up: installs whatever is missing, and nothing that is already there.
+#   1. node modules (npm ci from package-lock.json)
+#   2. Jupyter Notebook, nbconvert and nbclient
+#        Debian/Ubuntu as root: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
+#        elsewhere: stops and prints the pip command to run
+#   3. the project kernelspec `descent` in <project>/.jupyter (never in your global Jupyter set-up)
+# Usage: bash scripts/setup.sh [--for-tests] [--quiet]
+#   --for-tests  also installs Chromium (Debian package `chromium`) for the browser test, when root
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FOR_TESTS=0
+QUIET=0
+for a in "$@"; do
+  case "$a" in
+    --for-tests) FOR_TESTS=1 ;;
+    --quiet) QUIET=1 ;;
+    *) echo "setup: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+say() { if [ "$QUIET" = 0 ]; then echo "[descent setup] $*"; fi; }
+
+# --- 1. node modules -------------------------------------------------------------------------
+if [ ! -d node_modules/tslab ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing node modules (npm ci)…"
+  npm ci --no-audit --no-fund
+fi
+
+# --- 2. Jupyter --------------------------------------------------------------------------------
+have_jupyter() {
+  command -v jupyter-notebook >/dev/null 2>&1 && command -v jupyter-nbconvert >/dev/null 2>&1 && node scripts/python.js >/dev/null 2>&1
+}
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "${DESCENT_APT_UPDATED:-}" ]; then
+    apt-get update -qq </dev/null
+    export DESCENT_APT_UPDATED=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+}
+if ! have_jupyter; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Jupyter from Debian packages (jupyter-notebook jupyter-nbconvert python3-nbclient)…"
+    apt_install jupyter-notebook jupyter-nbconvert python3-nbclient
+  else
+    cat >&2 <<'MSG'
+[descent setup] Jupyter is missing (need: jupyter-notebook, jupyter-nbconvert and Python's nbclient).
+  Debian/Ubuntu:  sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
+  Anywhere else:  python3 -m pip install --user notebook nbconvert nbclient
+Then run the command again.
+MSG
+    exit 1
+  fi
+  have_jupyter || { echo "[descent setup] Jupyter is still not usable after installing it" >&2; exit 1; }
+fi
+
+# --- 2b. Chromium for the browser test (tests only) --------------------------------------------
+if [ "$FOR_TESTS" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Chromium for the browser test (Debian package chromium)…"
+    apt_install chromium || say "could not install chromium: the browser test will be skipped"
+  else
+    say "Chromium (/usr/bin/chromium) is missing and we are not root: the browser test will be skipped"
+  fi
+fi
+
+# --- 3. the project kernel ---------------------------------------------------------------------
+node scripts/kernelspec.js >/dev/null
+say "ready: kernel 'descent' registered in $(node scripts/kernelspec.js --print-dir)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// npm test: type-check, then every test file under test/ with node's test runner (unit, property,
+// data, model, notebook and browser tests), then one closing line "N passed, N failed".
+//   npm test                       everything
+//   npm test -- test/mlp.test.ts   only the files named (after the type-check)
+"use strict";
+const { spawnSync, spawn } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+process.chdir(root);
+
+let passed = 0;
+let failed = 0;
+
+// 1. Type-check src/, test/, scripts/ and bench/ (tsconfig.json includes them all).
+const tscStart = Date.now();
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "."], { stdio: "inherit" });
+if (tsc.status === 0) {
+  passed++;
+  console.log(`✔ type-check (tsc -p .) ${((Date.now() - tscStart) / 1000).toFixed(1)}s`);
+} else {
+  failed++;
+  console.log("✖ type-check (tsc -p .) failed");
+}
+
+// 2. The test files, one after another (notebook and browser tests need the whole machine).
+const named = process.argv.slice(2);
+const files = named.length
+  ? named
+  : fs.readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", f));
+
+const args = [
+  "--experimental-wasm-relaxed-simd",
+  "--max-old-space-size=8192",
+  "--import", "tsx",
+  "--test", "--test-concurrency=1", "--test-reporter=spec",
+  ...files,
+];
+const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, JUPYTER_PATH: jupyterPath() } });
+let out = "";
+child.stdout.on("data", (d) => {
+  process.stdout.write(d);
+  out += d.toString();
+});
+child.on("close", (code) => {
+  const pass = /^ℹ pass (\d+)/m.exec(out);
+  const fail = /^ℹ fail (\d+)/m.exec(out);
+  if (!pass || !fail) {
+    console.log("the test runner ended without a summary (exit code " + code + ")");
+    failed++;
+  } else {
+    passed += Number(pass[1]);
+    failed += Number(fail[1]);
+    if (code !== 0 && Number(fail[1]) === 0) failed++; // a crash outside any test
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+});
+
+function jupyterPath() {
+  const local = path.join(root, ".jupyter", "share", "jupyter");
+  return process.env.JUPYTER_PATH ? `${local}${path.delimiter}${process.env.JUPYTER_PATH}` : local;
+}

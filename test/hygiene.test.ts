@@ -1,0 +1,31 @@
+// Notebook hygiene: committed without outputs, in the descent kernel, ending in a checks cell.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { courseNotebooks, readNotebook, sourceOf } from "./support/notebooks";
+
+const notebooks = courseNotebooks();
+
+test("the course has notebooks, named NN-topic.ipynb", () => {
+  assert.ok(notebooks.length > 0, "no notebooks in notebooks/");
+  for (const nb of notebooks) assert.match(path.basename(nb), /^\d\d-[a-z0-9-]+\.ipynb$/, nb);
+});
+
+for (const nb of notebooks) {
+  test(`${nb}: no outputs, descent kernel, imports ./src/index, ends in a checks cell`, () => {
+    const j = readNotebook(nb);
+    assert.equal(j.metadata.kernelspec?.name, "descent", `${nb}: kernelspec must be 'descent'`);
+    j.cells.forEach((c, i) => {
+      if (c.cell_type !== "code") return;
+      assert.equal((c.outputs ?? []).length, 0, `${nb}: cell ${i + 1} is committed with outputs`);
+      assert.ok(c.execution_count == null, `${nb}: cell ${i + 1} is committed with an execution count`);
+      // tslab cannot resolve a directory import at run time: it must name ./src/index.
+      assert.doesNotMatch(sourceOf(c), /from\s+["']\.\/src["']/, `${nb}: cell ${i + 1} imports "./src"; use "./src/index"`);
+    });
+    const last = j.cells[j.cells.length - 1];
+    assert.equal(last.cell_type, "code", `${nb}: the last cell must be the checks code cell`);
+    const src = sourceOf(last);
+    assert.match(src.split("\n")[0], /^\/\/ Checks/, `${nb}: the last cell must start with "// Checks"`);
+    assert.match(src, /\bcheck\w*\(/, `${nb}: the checks cell asserts nothing`);
+  });
+}
