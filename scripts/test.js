@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: type-check, then every test file under test/ with node's test runner (unit, property,
+// npm test: type-check (with the dev compiler, and src/ with tslab's own), then every test file under test/ with node's test runner (unit, property,
 // data, model, notebook and browser tests), then one closing line "N passed, N failed".
 //   npm test                       everything
 //   npm test -- test/mlp.test.ts   only the files named (after the type-check)
@@ -23,6 +23,17 @@ if (tsc.status === 0) {
 } else {
   failed++;
   console.log("✖ type-check (tsc -p .) failed");
+}
+
+// 1b. Type-check src/ as the notebook kernel compiles it (tslab's TypeScript 5.0, no DOM library).
+const tslabStart = Date.now();
+const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "typecheck-tslab.js")], { stdio: "inherit" });
+if (tslabCheck.status === 0) {
+  passed++;
+  console.log(`✔ type-check of src/ with tslab's TypeScript ${((Date.now() - tslabStart) / 1000).toFixed(1)}s`);
+} else {
+  failed++;
+  console.log("✖ type-check of src/ with tslab's TypeScript failed");
 }
 
 // 2. The test files, one after another (notebook and browser tests need the whole machine).
