@@ -1,0 +1,237 @@
+/**
+ * Chart builders for the course. Each returns a plain Vega-Lite spec (JSON) for `show`, `saveSvg`
+ * or any Vega-Lite front end; bad input throws an error naming the builder, the series and the index.
+ */
+import type { VegaLiteSpec } from "./render";
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** A Vega-Lite param bound to a range input: a value a lecturer drags (threshold, learning rate, …). */
+export interface SliderParam {
+  name: string;
+  value: number;
+  bind: { input: "range"; min: number; max: number; step: number; name: string };
+}
+
+/** slider("t", { min: 0, max: 1, step: 0.01, value: 0.5, label: "threshold" }) → a param for a spec's `params`. */
+export function slider(name: string, o: { min: number; max: number; step: number; value: number; label?: string }): SliderParam {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`slider: the name must be an identifier (used in expressions), got "${name}"`);
+  if (!(o.min < o.max) || !(o.step > 0) || !(o.value >= o.min && o.value <= o.max)) {
+    throw new Error(`slider "${name}": need min < max, step > 0 and min ≤ value ≤ max, got min=${o.min} max=${o.max} step=${o.step} value=${o.value}`);
+  }
+  return { name, value: o.value, bind: { input: "range", min: o.min, max: o.max, step: o.step, name: (o.label ?? name) + " " } };
+}
+
+function finite(builder: string, what: string, v: number, i: number): number {
+  if (!Number.isFinite(v)) throw new Error(`${builder}: ${what}[${i}] is ${v} (every value must be a finite number)`);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** One curve: y[i] against x[i]. */
+export interface LineSeries {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+/**
+ * Curves of one or many series (loss and accuracy against iteration, train vs validation).
+ * `logY` puts y on a log scale (every y must be > 0).
+ */
+export function lineChart(o: {
+  series: LineSeries[];
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+  points?: boolean;
+}): VegaLiteSpec {
+  if (!Array.isArray(o.series) || o.series.length === 0) throw new Error("lineChart: `series` must be a non-empty array of { name, x, y }");
+  const values: Array<{ series: string; x: number; y: number }> = [];
+  for (const s of o.series) {
+    if (s.x.length !== s.y.length) throw new Error(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values`);
+    for (let i = 0; i < s.x.length; i++) {
+      const x = finite("lineChart", `series "${s.name}" x`, s.x[i], i);
+      const y = finite("lineChart", `series "${s.name}" y`, s.y[i], i);
+      if (o.logY && y <= 0) throw new Error(`lineChart: series "${s.name}" y[${i}] = ${y}, but a log scale needs y > 0`);
+      values.push({ series: s.name, x, y });
+    }
+  }
+  const spec: VegaLiteSpec = {
+    $schema: SCHEMA,
+    width: o.width ?? 420,
+    height: o.height ?? 240,
+    data: { values },
+    mark: { type: "line", point: o.points ?? false, tooltip: true },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: o.xTitle ?? "x" },
+      y: { field: "y", type: "quantitative", title: o.yTitle ?? "y", scale: o.logY ? { type: "log" } : { zero: false } },
+      color: { field: "series", type: "nominal", title: null, sort: o.series.map((s) => s.name) },
+    },
+  };
+  if (o.title) spec.title = o.title;
+  return spec;
+}
+
+/** Sample each f on `samples` evenly spaced points of [a, b] and draw the curves (an activation and its derivative). */
+export function functionPlot(o: {
+  fns: Array<{ name: string; f: (x: number) => number }>;
+  domain: [number, number];
+  samples?: number;
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+}): VegaLiteSpec {
+  const [a, b] = o.domain;
+  const n = o.samples ?? 201;
+  if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new Error(`functionPlot: domain must be [a, b] with a < b, got [${a}, ${b}]`);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${n}`);
+  const xs = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+  const series = o.fns.map(({ name, f }) => {
+    const y = xs.map((x, i) => {
+      const v = f(x);
+      if (!Number.isFinite(v)) throw new Error(`functionPlot: ${name}(${x}) = ${v} at sample ${i}; choose a domain where it is finite`);
+      return v;
+    });
+    return { name, x: xs, y };
+  });
+  return lineChart({ series, title: o.title, xTitle: o.xTitle ?? "z", yTitle: o.yTitle ?? "" });
+}
+
+// ---------------------------------------------------------------------------------------------
+/** A bar per category. */
+export function barChart(o: { categories: Array<string | number>; values: ArrayLike<number>; title?: string; xTitle?: string; yTitle?: string }): VegaLiteSpec {
+  if (o.categories.length !== o.values.length) {
+    throw new Error(`barChart: ${o.categories.length} categories but ${o.values.length} values`);
+  }
+  const values = Array.from(o.values, (v, i) => ({ category: String(o.categories[i]), value: finite("barChart", "values", v, i) }));
+  const spec: VegaLiteSpec = {
+    $schema: SCHEMA,
+    width: Math.max(200, 28 * values.length),
+    height: 220,
+    data: { values },
+    mark: { type: "bar", tooltip: true },
+    encoding: {
+      x: { field: "category", type: "nominal", sort: null, title: o.xTitle ?? "", axis: { labelAngle: 0 } },
+      y: { field: "value", type: "quantitative", title: o.yTitle ?? "" },
+    },
+  };
+  if (o.title) spec.title = o.title;
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------
+/**
+ * A small truth table drawn as a grid: one column per input/output, one row per case; cells holding
+ * 1/true are shaded.
+ */
+export function truthTable(o: { columns: string[]; rows: Array<Array<number | boolean | string>>; title?: string }): VegaLiteSpec {
+  if (o.columns.length === 0) throw new Error("truthTable: `columns` is empty");
+  const values: Array<{ row: number; column: string; text: string; on: boolean }> = [];
+  o.rows.forEach((r, i) => {
+    if (r.length !== o.columns.length) throw new Error(`truthTable: row ${i} has ${r.length} cells but there are ${o.columns.length} columns (${o.columns.join(", ")})`);
+    r.forEach((v, j) => {
+      const text = typeof v === "boolean" ? (v ? "1" : "0") : String(v);
+      values.push({ row: i, column: o.columns[j], text, on: v === true || v === 1 || v === "1" });
+    });
+  });
+  const x = { field: "column", type: "ordinal", sort: o.columns, title: null, axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontSize: 13, labelFontWeight: "bold" } };
+  const y = { field: "row", type: "ordinal", axis: null };
+  const spec: VegaLiteSpec = {
+    $schema: SCHEMA,
+    width: 56 * o.columns.length,
+    height: 28 * o.rows.length,
+    data: { values },
+    encoding: { x, y },
+    layer: [
+      {
+        mark: { type: "rect", stroke: "#999", strokeWidth: 0.5 },
+        encoding: { color: { field: "on", type: "nominal", scale: { domain: [false, true], range: ["#ffffff", "#cfe3f7"] }, legend: null } },
+      },
+      { mark: { type: "text", fontSize: 14 }, encoding: { text: { field: "text", type: "nominal" } } },
+    ],
+  };
+  if (o.title) spec.title = o.title;
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** A labelled point in the plane. */
+export interface LabelledPoint {
+  x: number;
+  y: number;
+  label: string | number;
+}
+
+/**
+ * Points coloured by label and linear decision boundaries w1·x + w2·y + b = 0.
+ * With `biasSlider`, a slider adds a shift s to every b, so the lecturer can drag the lines.
+ */
+export function scatterBoundary(o: {
+  points: LabelledPoint[];
+  boundaries?: Array<{ name: string; w: [number, number]; b: number }>;
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  biasSlider?: { min: number; max: number; step: number; value?: number; label?: string };
+}): VegaLiteSpec {
+  if (o.points.length === 0) throw new Error("scatterBoundary: `points` is empty");
+  const pts = o.points.map((p, i) => ({ x: finite("scatterBoundary", "points.x", p.x, i), y: finite("scatterBoundary", "points.y", p.y, i), label: String(p.label) }));
+  const pad = (lo: number, hi: number): [number, number] => {
+    const m = Math.max((hi - lo) * 0.15, 0.5);
+    return [lo - m, hi + m];
+  };
+  const xDomain = pad(Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x)));
+  const yDomain = pad(Math.min(...pts.map((p) => p.y)), Math.max(...pts.map((p) => p.y)));
+  const lines: Array<{ name: string; w1: number; w2: number; b: number; t: number }> = [];
+  (o.boundaries ?? []).forEach((bd, i) => {
+    const [w1, w2] = bd.w;
+    [w1, w2, bd.b].forEach((v, k) => finite("scatterBoundary", `boundaries[${i}] (${bd.name}) [w1, w2, b]`, v, k));
+    if (w1 === 0 && w2 === 0) throw new Error(`scatterBoundary: boundary "${bd.name}" has w = [0, 0], which is not a line`);
+    for (const t of [0, 1]) lines.push({ name: bd.name, w1, w2, b: bd.b, t });
+  });
+  const s = o.biasSlider ? "shift" : "0";
+  const [x0, x1] = xDomain;
+  const [y0, y1] = yDomain;
+  // A line crosses the plot either as y(x) (w2 ≠ 0) or as a vertical line x = −(b+s)/w1.
+  const vertical = "abs(datum.w2) < 1e-12";
+  const layers: VegaLiteSpec[] = [
+    {
+      data: { values: pts },
+      mark: { type: "point", filled: true, size: 60, tooltip: true },
+      encoding: {
+        x: { field: "x", type: "quantitative", scale: { domain: xDomain }, title: o.xTitle ?? "x₁" },
+        y: { field: "y", type: "quantitative", scale: { domain: yDomain }, title: o.yTitle ?? "x₂" },
+        color: { field: "label", type: "nominal", title: "label" },
+        shape: { field: "label", type: "nominal", title: "label" },
+      },
+    },
+  ];
+  if (lines.length > 0) {
+    layers.push({
+      data: { values: lines },
+      transform: [
+        { calculate: `${vertical} ? -(datum.b + ${s}) / datum.w1 : ${x0} + datum.t * ${x1 - x0}`, as: "lx" },
+        { calculate: `${vertical} ? ${y0} + datum.t * ${y1 - y0} : -(datum.w1 * datum.lx + datum.b + ${s}) / datum.w2`, as: "ly" },
+      ],
+      mark: { type: "line", clip: true, strokeWidth: 2 },
+      encoding: {
+        x: { field: "lx", type: "quantitative" },
+        y: { field: "ly", type: "quantitative" },
+        detail: { field: "name", type: "nominal" },
+        strokeDash: { field: "name", type: "nominal", title: "boundary" },
+        color: { value: "#333" },
+      },
+    });
+  }
+  const spec: VegaLiteSpec = { $schema: SCHEMA, width: 360, height: 300, layer: layers };
+  if (o.biasSlider) {
+    const bs = o.biasSlider;
+    spec.params = [slider("shift", { min: bs.min, max: bs.max, step: bs.step, value: bs.value ?? 0, label: bs.label ?? "shift of b" })];
+  }
+  if (o.title) spec.title = o.title;
+  return spec;
+}

@@ -1,0 +1,10 @@
+// Charts for Descent: Vega-Lite spec builders, show() with a full MIME bundle, live views, SVG files.
+export * from "./render";
+export * from "./display";
+export * from "./show";
+export * from "./charts";
+export * from "./images";
+export * from "./contour";
+export * from "./live";
+export * from "./save";
+export { svgDataUrl, libraryScript, chartHtml } from "./html";

@@ -1,0 +1,71 @@
+/**
+ * show(spec): validate a Vega-Lite spec, render it to SVG in the kernel, and send ONE display with
+ * every representation a front end may pick:
+ *   image/svg+xml                      static picture (exported HTML, GitHub, any viewer)
+ *   application/vnd.vegalite.v5+json   the spec (JupyterLab and VS Code draw it interactively)
+ *   text/html                          static SVG upgraded by vega-embed (classic Notebook), offline
+ *   text/plain                         one line: title, marks, number of points
+ */
+import { displayBundle, MimeBundle, newDisplayId, onFrontendConnect } from "./display";
+import { chartHtml } from "./html";
+import { describeSpec, renderSvg, VegaLiteSpec } from "./render";
+
+export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+
+const STATE = "__descentVegaLibrariesSent";
+type State = { [STATE]?: boolean };
+
+/** Whether this kernel has already sent the vega libraries to the page that is connected now. */
+export function librariesSent(): boolean {
+  return (globalThis as State)[STATE] === true;
+}
+/** Forget that the libraries were sent: the next chart carries them again. */
+export function resetLibraries(): void {
+  (globalThis as State)[STATE] = false;
+}
+function markLibrariesSent(): void {
+  (globalThis as State)[STATE] = true;
+}
+// A page that (re)loads sends kernel_info_request: it has lost the libraries, send them again.
+onFrontendConnect(resetLibraries);
+
+/** The $schema every spec gets if it has none. */
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/**
+ * The four-part bundle of a chart. Throws (before anything is displayed) if the spec is invalid.
+ * `libraries`: inline vega, vega-lite and vega-embed in the HTML; `interactive: false` leaves the
+ * HTML static (no scripts).
+ */
+export function chartBundle(spec: VegaLiteSpec, options: { libraries?: boolean; interactive?: boolean; id?: string } = {}): MimeBundle {
+  const full: VegaLiteSpec = spec.$schema ? spec : { $schema: SCHEMA, ...spec };
+  const svg = renderSvg(full);
+  const description = describeSpec(full);
+  return {
+    "image/svg+xml": svg,
+    [VEGALITE_MIME]: full,
+    "text/html": chartHtml({
+      id: options.id ?? `descent-chart-${newDisplayId()}`,
+      spec: full,
+      svg,
+      description,
+      libraries: options.libraries === true,
+      interactive: options.interactive,
+    }),
+    "text/plain": description,
+  };
+}
+
+/**
+ * Display a Vega-Lite spec in the notebook (one display, all four MIME types). Outside a notebook
+ * (node, tsx) it prints the one-line description instead.
+ */
+export function show(spec: VegaLiteSpec): void {
+  const libraries = !librariesSent();
+  const bundle = chartBundle(spec, { libraries });
+  if (displayBundle(bundle)) {
+    if (libraries) markLibrariesSent();
+  } else {
+    console.log(bundle["text/plain"]);
+  }
+}
