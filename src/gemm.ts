@@ -6,60 +6,20 @@
  *   NT:  C = A·Bᵀ     A is m×k, B is n×k, C is m×n   (forward pass with W stored out×in)
  *
  * No transpose is ever materialised: the kernels index the stored layout directly.
- * `gemmReference` is the plain, readable kernel the notebooks teach from. A faster backend
- * (WebAssembly SIMD, see src/kernels/) can be installed with `setGemmBackend`; tests hold every
+ * `gemmReference` is the plain, readable kernel the notebooks teach from (src/kernels/gemmReference.ts).
+ * When this module loads it installs the fastest backend the process supports (see
+ * src/kernels/wasmGemm.ts: WebAssembly relaxed SIMD → SIMD, on worker threads; float64 and engines
+ * without SIMD use plain TypeScript). `setGemmBackend(null)` restores the reference; tests hold every
  * backend equal to the reference.
  */
-export type FloatArray = Float32Array | Float64Array;
+import { checkGemmArgs, FloatArray, GemmKernel, GemmOp, gemmReference } from "./kernels/gemmReference";
+import { defaultGemmKernel } from "./kernels/wasmGemm";
+export { gemmPaths, makeGemmKernel, defaultGemmKernel, WasmGemm } from "./kernels/wasmGemm";
+export type { GemmPath } from "./kernels/wasmGemm";
 
-/** Which operand is read transposed. */
-export type GemmOp = "NN" | "TN" | "NT";
-
-/**
- * C (m×n) = op(A)·op(B), overwriting C.
- * a, b, c are row-major; m, n, k are the dimensions of the product as above.
- */
-export type GemmKernel = (op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray) => void;
-
-/** Plain reference kernel. Loop order i-p-j keeps the inner loop on contiguous rows of B and C. */
-export function gemmReference(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
-  c.fill(0, 0, m * n);
-  if (op === "NN") {
-    // C[i,j] = Σ_p A[i,p]·B[p,j]
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = a[i * k + p];
-        if (aip === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-      }
-    }
-  } else if (op === "TN") {
-    // C[i,j] = Σ_p A[p,i]·B[p,j]   (A stored k×m)
-    for (let p = 0; p < k; p++) {
-      const ap = p * m;
-      const bp = p * n;
-      for (let i = 0; i < m; i++) {
-        const api = a[ap + i];
-        if (api === 0) continue;
-        const ci = i * n;
-        for (let j = 0; j < n; j++) c[ci + j] += api * b[bp + j];
-      }
-    }
-  } else {
-    // C[i,j] = Σ_p A[i,p]·B[j,p]   (B stored n×k): a dot product of two rows
-    for (let i = 0; i < m; i++) {
-      const ai = i * k;
-      for (let j = 0; j < n; j++) {
-        const bj = j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
-        c[i * n + j] = s;
-      }
-    }
-  }
-}
+export type { FloatArray, GemmKernel, GemmOp } from "./kernels/gemmReference";
+export { gemmReference } from "./kernels/gemmReference";
+export { gemmBlocked } from "./kernels/blockedGemm";
 
 let backend: GemmKernel = gemmReference;
 let backendName = "reference";
@@ -70,12 +30,29 @@ export function setGemmBackend(kernel: GemmKernel | null, name = "custom"): void
   backendName = kernel ? name : "reference";
 }
 
-/** The name of the kernel products currently use. */
+/** The name of the kernel products currently use, e.g. "wasm-relaxed-simd ×2 threads" or "reference". */
 export function gemmBackendName(): string {
   return backendName;
 }
 
-/** C = op(A)·op(B) with the current backend. */
+/** The kernel products currently use (the function installed by setGemmBackend / useFastGemm). */
+export function gemmKernel(): GemmKernel {
+  return backend;
+}
+
+/** Install the fastest available backend (what happens when this module loads). Returns its name. */
+export function useFastGemm(): string {
+  const d = defaultGemmKernel();
+  const threads = d.engine ? ` ×${d.engine.requestedThreads} thread${d.engine.requestedThreads > 1 ? "s" : ""}` : "";
+  const label = d.path === "relaxed" ? "wasm-relaxed-simd" : d.path === "simd" ? "wasm-simd" : d.path === "blocked" ? "typescript-blocked" : "reference";
+  setGemmBackend(d.kernel, label + threads);
+  return backendName;
+}
+
+/** C = op(A)·op(B) with the current backend (array lengths are checked first: no silent garbage). */
 export function gemm(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
+  checkGemmArgs(op, m, n, k, a, b, c);
   backend(op, m, n, k, a, b, c);
 }
+
+useFastGemm();

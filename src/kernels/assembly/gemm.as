@@ -1,0 +1,575 @@
+// Descent's WebAssembly kernels, written in AssemblyScript (a TypeScript dialect compiled to wasm).
+//
+// Built by `node scripts/build-wasm.js` into src/kernels/wasmBinaries.ts (base64), twice:
+//   gemm-simd     WebAssembly SIMD (f32x4), multiply then add
+//   gemm-relaxed  the same with relaxed-SIMD fused multiply-add (f32x4.relaxed_madd)
+// The file ends in .as so the project's TypeScript check (which cannot type v128) skips it; the build
+// script hands it to asc as a .ts file.
+//
+// Memory is imported and shared: JavaScript copies operands in, calls a kernel on a range of output
+// rows/columns (one range per thread), and copies the result out. Nothing here allocates.
+//
+// Notation: C = op(A)·op(B), op(A) is m×k, op(B) is k×n, C is m×n, all row-major.
+//   op(A)[i,p] = A[i,p] = a[i·k + p]   (transA = 0, A stored m×k)
+//              = A[p,i] = a[p·m + i]   (transA = 1, A stored k×m)
+//   op(B)[p,j] = B[p,j] = b[p·n + j]   (transB = 0, B stored k×n)
+//              = B[j,p] = b[j·k + p]   (transB = 1, B stored n×k)
+
+const MR: i32 = 4; // rows of C per micro-kernel tile
+const NR: i32 = 8; // columns of C per micro-kernel tile (two f32x4)
+const KC: i32 = 256; // depth of one packed block
+const MC: i32 = 128; // rows of A per packed block
+const NS: i32 = 32; // columns per accumulator strip in the sparse kernels (eight f32x4)
+const KS: i32 = 256; // depth of one block in the sparse transposed kernel
+
+// c + a·b, fused when relaxed SIMD is enabled at build time.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function opA(transA: i32, a: usize, m: i32, k: i32, i: i32, p: i32): f32 {
+  return transA ? load<f32>(a + (<usize>p * m + i) * 4) : load<f32>(a + (<usize>i * k + p) * 4);
+}
+
+// @ts-ignore: decorator
+@inline function opB(transB: i32, b: usize, n: i32, k: i32, p: i32, j: i32): f32 {
+  return transB ? load<f32>(b + (<usize>j * k + p) * 4) : load<f32>(b + (<usize>p * n + j) * 4);
+}
+
+/** Number of nonzero entries among len floats at ptr (NaN counts as nonzero). */
+export function countNonzero(ptr: usize, len: i32): i32 {
+  let acc = i32x4.splat(0);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) acc = i32x4.sub(acc, f32x4.ne(v128.load(ptr + <usize>i * 4), zero));
+  let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  for (; i < len; i++) if (load<f32>(ptr + <usize>i * 4) != 0) s++;
+  return s;
+}
+
+// Ap ← op(A)[ic … ic+mc, pc … pc+kc] as panels of MR rows: Ap[panel][p][r], zero-padded.
+// With skip = 1 a panel keeps only the depths p where one of its MR rows is nonzero: its entries are
+// packed one after another, Ai[panel][t] holds the byte offset p·NR·4 of the matching row of the B
+// panel, and cnt[panel] the number of entries (MNIST rows are mostly zeros in the same places).
+function packASkip(transA: i32, a: usize, m: i32, k: i32, pc: i32, kc: i32, ic: i32, mc: i32, Ap: usize, Ai: usize, cnt: usize): void {
+  const zero = f32x4.splat(0);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const panel = ir / MR;
+    const dst = Ap + <usize>ir * kc * 4;
+    const idx = Ai + <usize>panel * kc * 4;
+    const rows = min(MR, mc - ir);
+    const i = ic + ir;
+    let t = 0;
+    if (rows == MR && !transA) {
+      // Four rows of A side by side: test four depths at once (MNIST borders are zero in every image).
+      const r0 = a + (<usize>i * k + pc) * 4;
+      const r1 = r0 + <usize>k * 4;
+      const r2 = r1 + <usize>k * 4;
+      const r3 = r2 + <usize>k * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p * 4;
+        const q0 = v128.load(r0 + o), q1 = v128.load(r1 + o), q2 = v128.load(r2 + o), q3 = v128.load(r3 + o);
+        if (!v128.any_true(f32x4.ne(v128.or(v128.or(q0, q1), v128.or(q2, q3)), zero))) continue;
+        // 4×4 transpose: column c of (q0; q1; q2; q3) is depth p + c across the four rows
+        const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+        const d0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), d1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+        const d2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), d3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+        if (v128.any_true(f32x4.ne(d0, zero))) { v128.store(dst + <usize>t * 16, d0); store<u32>(idx + <usize>t * 4, <u32>p * NR * 4); t++; }
+        if (v128.any_true(f32x4.ne(d1, zero))) { v128.store(dst + <usize>t * 16, d1); store<u32>(idx + <usize>t * 4, <u32>(p + 1) * NR * 4); t++; }
+        if (v128.any_true(f32x4.ne(d2, zero))) { v128.store(dst + <usize>t * 16, d2); store<u32>(idx + <usize>t * 4, <u32>(p + 2) * NR * 4); t++; }
+        if (v128.any_true(f32x4.ne(d3, zero))) { v128.store(dst + <usize>t * 16, d3); store<u32>(idx + <usize>t * 4, <u32>(p + 3) * NR * 4); t++; }
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p * 4;
+        const v = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(r0 + o)), 1, load<f32>(r1 + o)), 2, load<f32>(r2 + o)), 3, load<f32>(r3 + o));
+        if (v128.any_true(f32x4.ne(v, zero))) { v128.store(dst + <usize>t * 16, v); store<u32>(idx + <usize>t * 4, <u32>p * NR * 4); t++; }
+      }
+      store<i32>(cnt + <usize>panel * 4, t);
+      continue;
+    }
+    for (let p = 0; p < kc; p++) {
+      let v: v128;
+      if (rows == MR && transA) {
+        v = v128.load(a + (<usize>(pc + p) * m + i) * 4);
+      } else {
+        v = f32x4.splat(0);
+        const x0 = opA(transA, a, m, k, i, pc + p);
+        const x1 = rows > 1 ? opA(transA, a, m, k, i + 1, pc + p) : <f32>0;
+        const x2 = rows > 2 ? opA(transA, a, m, k, i + 2, pc + p) : <f32>0;
+        const x3 = rows > 3 ? opA(transA, a, m, k, i + 3, pc + p) : <f32>0;
+        v = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(x0), 1, x1), 2, x2), 3, x3);
+      }
+      if (v128.any_true(f32x4.ne(v, zero))) {
+        v128.store(dst + <usize>t * 16, v);
+        store<u32>(idx + <usize>t * 4, <u32>p * NR * 4);
+        t++;
+      }
+    }
+    store<i32>(cnt + <usize>panel * 4, t);
+  }
+}
+
+function packA(transA: i32, a: usize, m: i32, k: i32, pc: i32, kc: i32, ic: i32, mc: i32, Ap: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const dst = Ap + <usize>ir * kc * 4;
+    const rows = min(MR, mc - ir);
+    const i = ic + ir;
+    if (rows == MR && transA) {
+      for (let p = 0; p < kc; p++) v128.store(dst + <usize>p * 16, v128.load(a + (<usize>(pc + p) * m + i) * 4));
+    } else if (rows == MR) {
+      const r0 = a + (<usize>i * k + pc) * 4;
+      const r1 = r0 + <usize>k * 4;
+      const r2 = r1 + <usize>k * 4;
+      const r3 = r2 + <usize>k * 4;
+      for (let p = 0; p < kc; p++) {
+        const d = dst + <usize>p * 16;
+        const o = <usize>p * 4;
+        store<f32>(d, load<f32>(r0 + o));
+        store<f32>(d, load<f32>(r1 + o), 4);
+        store<f32>(d, load<f32>(r2 + o), 8);
+        store<f32>(d, load<f32>(r3 + o), 12);
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(dst + (<usize>p * MR + r) * 4, r < rows ? opA(transA, a, m, k, i + r, pc + p) : 0);
+        }
+      }
+    }
+  }
+}
+
+// Bp ← op(B)[pc … pc+kc, jc … jc+nc] as panels of NR columns: Bp[panel][p][c], zero-padded.
+function packB(transB: i32, b: usize, n: i32, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, Bp: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const dst = Bp + <usize>jr * kc * 4;
+    const cols = min(NR, nc - jr);
+    const j = jc + jr;
+    if (cols == NR && !transB) {
+      for (let p = 0; p < kc; p++) {
+        const src = b + (<usize>(pc + p) * n + j) * 4;
+        const d = dst + <usize>p * 32;
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      }
+    } else if (cols == NR) {
+      // B stored n×k: eight rows of B, four depths at a time, two 4×4 transposes per step.
+      const s0 = b + (<usize>j * k + pc) * 4;
+      const ld = <usize>k * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = s0 + <usize>p * 4;
+        const q0 = v128.load(o), q1 = v128.load(o + ld), q2 = v128.load(o + 2 * ld), q3 = v128.load(o + 3 * ld);
+        const q4 = v128.load(o + 4 * ld), q5 = v128.load(o + 5 * ld), q6 = v128.load(o + 6 * ld), q7 = v128.load(o + 7 * ld);
+        const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+        const u0 = v128.shuffle<f32>(q4, q5, 0, 4, 1, 5), u1 = v128.shuffle<f32>(q6, q7, 0, 4, 1, 5);
+        const u2 = v128.shuffle<f32>(q4, q5, 2, 6, 3, 7), u3 = v128.shuffle<f32>(q6, q7, 2, 6, 3, 7);
+        const d = dst + <usize>p * 32;
+        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(d, v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), 16);
+        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+        v128.store(d, v128.shuffle<f32>(u0, u1, 2, 3, 6, 7), 48);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+        v128.store(d, v128.shuffle<f32>(u2, u3, 0, 1, 4, 5), 80);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+        v128.store(d, v128.shuffle<f32>(u2, u3, 2, 3, 6, 7), 112);
+      }
+      for (; p < kc; p++) {
+        for (let c = 0; c < NR; c++) store<f32>(dst + (<usize>p * NR + c) * 4, load<f32>(s0 + <usize>c * ld + <usize>p * 4));
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let c = 0; c < NR; c++) {
+          store<f32>(dst + (<usize>p * NR + c) * 4, c < cols ? opB(transB, b, n, k, pc + p, j + c) : 0);
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function storeRow(ptr: usize, x0: v128, x1: v128, accumulate: bool): void {
+  if (accumulate) {
+    v128.store(ptr, f32x4.add(v128.load(ptr), x0));
+    v128.store(ptr, f32x4.add(v128.load(ptr, 16), x1), 16);
+  } else {
+    v128.store(ptr, x0);
+    v128.store(ptr, x1, 16);
+  }
+}
+
+// C[0…rows, 0…cols] (+)= Σ_p Ap[p][r]·Bp[p][c]: the 4×8 register tile, eight f32x4 accumulators.
+function micro(kc: i32, Ap: usize, Bp: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(Bp);
+    const b1 = v128.load(Bp, 16);
+    let x = v128.load32_splat(Ap);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(Ap, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(Ap, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(Ap, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    Ap += 16;
+    Bp += 32;
+  }
+  const ld = <usize>ldc * 4;
+  if (rows == MR && cols == NR) {
+    storeRow(c, c00, c01, accumulate);
+    storeRow(c + ld, c10, c11, accumulate);
+    storeRow(c + 2 * ld, c20, c21, accumulate);
+    storeRow(c + 3 * ld, c30, c31, accumulate);
+  } else {
+    storeRow(tmp, c00, c01, false);
+    storeRow(tmp + 32, c10, c11, false);
+    storeRow(tmp + 64, c20, c21, false);
+    storeRow(tmp + 96, c30, c31, false);
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < cols; q++) {
+        const dst = c + <usize>r * ld + <usize>q * 4;
+        const v = load<f32>(tmp + <usize>(r * NR + q) * 4);
+        store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
+      }
+    }
+  }
+}
+
+// The same tile over only the cnt packed depths of a skipping panel (see packASkip).
+function microSkip(cnt: i32, Ap: usize, Ai: usize, Bp: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let t = 0; t < cnt; t++) {
+    const bp = Bp + <usize>load<u32>(Ai + <usize>t * 4);
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(Ap);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(Ap, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(Ap, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(Ap, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    Ap += 16;
+  }
+  const ld = <usize>ldc * 4;
+  if (rows == MR && cols == NR) {
+    storeRow(c, c00, c01, accumulate);
+    storeRow(c + ld, c10, c11, accumulate);
+    storeRow(c + 2 * ld, c20, c21, accumulate);
+    storeRow(c + 3 * ld, c30, c31, accumulate);
+  } else {
+    storeRow(tmp, c00, c01, false);
+    storeRow(tmp + 32, c10, c11, false);
+    storeRow(tmp + 64, c20, c21, false);
+    storeRow(tmp + 96, c30, c31, false);
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < cols; q++) {
+        const dst = c + <usize>r * ld + <usize>q * 4;
+        const v = load<f32>(tmp + <usize>(r * NR + q) * 4);
+        store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
+      }
+    }
+  }
+}
+
+/** Bytes of scratch gemmDense needs for a block of nc columns. */
+export function denseScratchBytes(nc: i32): i32 {
+  return (KC * ((nc + NR - 1) / NR) * NR + MC * KC + MR * NR + (MC / MR) * KC + MC / MR) * 4 + 128;
+}
+
+/**
+ * Dense packed product on one block of C:  C[i0…i1, j0…j1] = op(A)[i0…i1, :]·op(B)[:, j0…j1].
+ * Goto-style blocking: KC-deep panels of B (NR wide) and A (MR tall), 4×8 micro-kernel.
+ * skip = 1 drops the depths where a whole A panel is zero (for mostly-zero A such as MNIST pixels).
+ */
+export function gemmDense(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
+                          i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize, skip: i32): void {
+  const nc = j1 - j0;
+  if (i1 <= i0 || nc <= 0) return;
+  if (k == 0) {
+    for (let i = i0; i < i1; i++) memory.fill(c + (<usize>i * n + j0) * 4, 0, <usize>nc * 4);
+    return;
+  }
+  const Bp = (scratch + 15) & ~15;
+  const Ap = Bp + <usize>KC * ((nc + NR - 1) / NR) * NR * 4;
+  const tmp = Ap + <usize>MC * KC * 4;
+  const Ai = tmp + <usize>MR * NR * 4;
+  const cnt = Ai + <usize>(MC / MR) * KC * 4;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    packB(transB, b, n, k, pc, kc, j0, nc, Bp);
+    for (let ic = i0; ic < i1; ic += MC) {
+      const mc = min(MC, i1 - ic);
+      if (skip) packASkip(transA, a, m, k, pc, kc, ic, mc, Ap, Ai, cnt);
+      else packA(transA, a, m, k, pc, kc, ic, mc, Ap);
+      for (let jr = 0; jr < nc; jr += NR) {
+        const bp = Bp + <usize>jr * kc * 4;
+        const cols = min(NR, nc - jr);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const cp = c + (<usize>(ic + ir) * n + j0 + jr) * 4;
+          if (skip) {
+            const panel = ir / MR;
+            microSkip(load<i32>(cnt + <usize>panel * 4), Ap + <usize>ir * kc * 4, Ai + <usize>panel * kc * 4, bp, cp, n, min(MR, mc - ir), cols, pc > 0, tmp);
+          } else {
+            micro(kc, Ap + <usize>ir * kc * 4, bp, cp, n, min(MR, mc - ir), cols, pc > 0, tmp);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Bs ← op(B)[pc … pc+kc, 0 … np] in strips of NS columns: strip s is a contiguous kc×NS block
+// (Bs[s][p][0…NS]), so the rows a sparse row touches sit next to each other in cache (rows of the
+// full width would be 1 KiB apart and fight over the same cache sets). Zero-padded to np columns.
+function packStrips(transB: i32, b: usize, n: i32, k: i32, pc: i32, kc: i32, np: i32, Bs: usize): void {
+  const stripBytes = <usize>kc * NS * 4;
+  if (!transB) {
+    for (let p = 0; p < kc; p++) {
+      const src = b + <usize>(pc + p) * n * 4;
+      for (let j0 = 0; j0 < np; j0 += NS) {
+        const dst = Bs + <usize>(j0 / NS) * stripBytes + <usize>p * NS * 4;
+        const w = min(NS, max(0, n - j0));
+        if (w > 0) memory.copy(dst, src + <usize>j0 * 4, <usize>w * 4);
+        if (w < NS) memory.fill(dst + <usize>w * 4, 0, <usize>(NS - w) * 4);
+      }
+    }
+  } else {
+    for (let j = 0; j < np; j++) {
+      const dst = Bs + <usize>(j / NS) * stripBytes + <usize>(j % NS) * 4;
+      if (j < n) {
+        const src = b + (<usize>j * k + pc) * 4;
+        for (let p = 0; p < kc; p++) store<f32>(dst + <usize>p * NS * 4, load<f32>(src + <usize>p * 4));
+      } else {
+        for (let p = 0; p < kc; p++) store<f32>(dst + <usize>p * NS * 4, 0);
+      }
+    }
+  }
+}
+
+// out[0…np] (+)= Σ_t val[t]·op(B)[p_t, 0…np]: one row of C, NS columns at a time in registers.
+// off[t] = p_t·NS·4 is the byte offset of row p_t inside a strip of Bs (strips are kc rows deep).
+function sparseRow(nnz: i32, off: usize, val: usize, Bs: usize, kc: i32, np: i32, out: usize, accumulate: bool): void {
+  const stripBytes = <usize>kc * NS * 4;
+  for (let jc = 0; jc < np; jc += NS) {
+    const base = Bs + <usize>(jc / NS) * stripBytes;
+    const o = out + <usize>jc * 4;
+    let y0 = f32x4.splat(0), y1 = f32x4.splat(0), y2 = f32x4.splat(0), y3 = f32x4.splat(0);
+    let y4 = f32x4.splat(0), y5 = f32x4.splat(0), y6 = f32x4.splat(0), y7 = f32x4.splat(0);
+    if (accumulate) {
+      y0 = v128.load(o); y1 = v128.load(o, 16); y2 = v128.load(o, 32); y3 = v128.load(o, 48);
+      y4 = v128.load(o, 64); y5 = v128.load(o, 80); y6 = v128.load(o, 96); y7 = v128.load(o, 112);
+    }
+    for (let t = 0; t < nnz; t++) {
+      const s = v128.load32_splat(val + <usize>t * 4);
+      const r = base + <usize>load<u32>(off + <usize>t * 4);
+      y0 = madd(s, v128.load(r), y0);
+      y1 = madd(s, v128.load(r, 16), y1);
+      y2 = madd(s, v128.load(r, 32), y2);
+      y3 = madd(s, v128.load(r, 48), y3);
+      y4 = madd(s, v128.load(r, 64), y4);
+      y5 = madd(s, v128.load(r, 80), y5);
+      y6 = madd(s, v128.load(r, 96), y6);
+      y7 = madd(s, v128.load(r, 112), y7);
+    }
+    v128.store(o, y0); v128.store(o, y1, 16); v128.store(o, y2, 32); v128.store(o, y3, 48);
+    v128.store(o, y4, 64); v128.store(o, y5, 80); v128.store(o, y6, 96); v128.store(o, y7, 112);
+  }
+}
+
+// C[i, 0…n] ← row[0…n], or C[j, i] when the caller wants the transpose (C stored n×m).
+function writeRow(c: usize, row: usize, i: i32, m: i32, n: i32, transC: i32): void {
+  if (!transC) {
+    memory.copy(c + <usize>i * n * 4, row, <usize>n * 4);
+  } else {
+    for (let j = 0; j < n; j++) store<f32>(c + (<usize>j * m + i) * 4, load<f32>(row + <usize>j * 4));
+  }
+}
+
+/** Bytes of scratch gemmSparse needs. */
+export function sparseScratchBytes(transA: i32, m: i32, n: i32, k: i32, rows: i32): i32 {
+  const np = (n + NS - 1) / NS * NS;
+  if (!transA) return (k * np + 2 * k + np) * 4 + 64;
+  return (KS * np + rows * np + rows + 2 * rows * KS) * 4 + 64;
+}
+
+/**
+ * Product with a sparse left factor (most of op(A) is zero, e.g. MNIST pixels): rows i0…i1 of
+ * C = op(A)·op(B), skipping the zeros of op(A). Each nonzero op(A)[i,p] adds op(A)[i,p]·op(B)[p,:]
+ * to row i of C, NS columns at a time in registers. With transC = 1 the m×n result is written
+ * transposed (C stored n×m), which lets the caller use this kernel when op(B) is the sparse one:
+ * (op(A)·op(B))ᵀ = op(B)ᵀ·op(A)ᵀ.
+ */
+export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
+                           i0: i32, i1: i32, transC: i32, scratch: usize): void {
+  if (i1 <= i0 || n <= 0) return;
+  const np = (n + NS - 1) / NS * NS;
+  const base = (scratch + 15) & ~15;
+  if (!transA) {
+    // Rows of op(A) are rows of A: compress each row, then sweep its nonzeros.
+    const Bp = base;
+    const off = Bp + <usize>k * np * 4;
+    const val = off + <usize>k * 4;
+    const row = (val + <usize>k * 4 + 15) & ~15;
+    packStrips(transB, b, n, k, 0, k, np, Bp);
+    const zero = f32x4.splat(0);
+    for (let i = i0; i < i1; i++) {
+      const ai = a + <usize>i * k * 4;
+      let nnz = 0;
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        if (!v128.any_true(f32x4.ne(v128.load(ai + <usize>p * 4), zero))) continue;
+        for (let q = p; q < p + 4; q++) {
+          const v = load<f32>(ai + <usize>q * 4);
+          if (v != 0) {
+            store<u32>(off + <usize>nnz * 4, <u32>q * NS * 4);
+            store<f32>(val + <usize>nnz * 4, v);
+            nnz++;
+          }
+        }
+      }
+      for (; p < k; p++) {
+        const v = load<f32>(ai + <usize>p * 4);
+        if (v != 0) {
+          store<u32>(off + <usize>nnz * 4, <u32>p * NS * 4);
+          store<f32>(val + <usize>nnz * 4, v);
+          nnz++;
+        }
+      }
+      sparseRow(nnz, off, val, Bp, k, np, row, false);
+      writeRow(c, row, i, m, n, transC);
+    }
+  } else {
+    // Rows of op(A) are columns of A (A stored k×m): walk A in KS-deep slabs of whole rows, build for
+    // each output row i the list of nonzeros A[p,i] in the slab, and add their contributions.
+    const rows = i1 - i0;
+    const Bp = base;
+    const acc = Bp + <usize>KS * np * 4;
+    const cnt = acc + <usize>rows * np * 4;
+    const off = cnt + <usize>rows * 4;
+    const val = off + <usize>rows * KS * 4;
+    memory.fill(acc, 0, <usize>rows * np * 4);
+    const zero = f32x4.splat(0);
+    for (let pc = 0; pc < k; pc += KS) {
+      const ks = min(KS, k - pc);
+      packStrips(transB, b, n, k, pc, ks, np, Bp);
+      memory.fill(cnt, 0, <usize>rows * 4);
+      for (let p = 0; p < ks; p++) {
+        const ap = a + (<usize>(pc + p) * m + i0) * 4;
+        const o = <u32>p * NS * 4;
+        let r = 0;
+        for (; r + 4 <= rows; r += 4) {
+          if (!v128.any_true(f32x4.ne(v128.load(ap + <usize>r * 4), zero))) continue;
+          for (let q = r; q < r + 4; q++) {
+            const v = load<f32>(ap + <usize>q * 4);
+            if (v != 0) {
+              const t = load<i32>(cnt + <usize>q * 4);
+              store<u32>(off + (<usize>q * KS + t) * 4, o);
+              store<f32>(val + (<usize>q * KS + t) * 4, v);
+              store<i32>(cnt + <usize>q * 4, t + 1);
+            }
+          }
+        }
+        for (; r < rows; r++) {
+          const v = load<f32>(ap + <usize>r * 4);
+          if (v != 0) {
+            const t = load<i32>(cnt + <usize>r * 4);
+            store<u32>(off + (<usize>r * KS + t) * 4, o);
+            store<f32>(val + (<usize>r * KS + t) * 4, v);
+            store<i32>(cnt + <usize>r * 4, t + 1);
+          }
+        }
+      }
+      for (let r = 0; r < rows; r++) {
+        const t = load<i32>(cnt + <usize>r * 4);
+        if (t > 0) sparseRow(t, off + <usize>r * KS * 4, val + <usize>r * KS * 4, Bp, ks, np, acc + <usize>r * np * 4, true);
+      }
+    }
+    for (let r = 0; r < rows; r++) writeRow(c, acc + <usize>r * np * 4, i0 + r, m, n, transC);
+  }
+}
+
+/** dst (cols×rows) ← srcᵀ, src rows×cols; in blocks of 16×16 for the cache. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let i0 = 0; i0 < rows; i0 += 16) {
+    const i1 = min(rows, i0 + 16);
+    for (let j0 = 0; j0 < cols; j0 += 16) {
+      const j1 = min(cols, j0 + 16);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) store<f32>(dst + (<usize>j * rows + i) * 4, load<f32>(src + (<usize>i * cols + j) * 4));
+      }
+    }
+  }
+}
+
+/**
+ * Epilogue of a layer's forward product, in place on C (m×n):  C[i,j] = f(C[i,j] + b[j]),
+ * f = ReLU when relu = 1, the identity otherwise; b is skipped when bias = 0 (null).
+ */
+export function biasActivation(c: usize, m: i32, n: i32, bias: usize, relu: i32): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < m; i++) {
+    const row = c + <usize>i * n * 4;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let v = v128.load(row + <usize>j * 4);
+      if (bias) v = f32x4.add(v, v128.load(bias + <usize>j * 4));
+      if (relu) v = f32x4.max(v, zero);
+      v128.store(row + <usize>j * 4, v);
+    }
+    for (; j < n; j++) {
+      let v = load<f32>(row + <usize>j * 4);
+      if (bias) v += load<f32>(bias + <usize>j * 4);
+      if (relu && v < 0) v = 0;
+      store<f32>(row + <usize>j * 4, v);
+    }
+  }
+}
+
+/** Backprop through ReLU, in place on C (len numbers):  C[i] = A[i] > 0 ? C[i] : 0  (A = relu(Z), so A > 0 ⇔ Z > 0). */
+export function reluMask(c: usize, len: i32, a: usize): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(c + o, v128.and(v128.load(c + o), f32x4.gt(v128.load(a + o), zero)));
+  }
+  for (; i < len; i++) if (!(load<f32>(a + <usize>i * 4) > 0)) store<f32>(c + <usize>i * 4, 0);
+}
+
+/** Weight-gradient finish, in place on C (len numbers):  C[i] = s·C[i] + α·W[i]  (mean over the batch plus the L2 term). */
+export function scaleAdd(c: usize, len: i32, s: f32, alpha: f32, w: usize): void {
+  const vs = f32x4.splat(s);
+  const va = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(c + o, f32x4.add(f32x4.mul(vs, v128.load(c + o)), f32x4.mul(va, v128.load(w + o))));
+  }
+  for (; i < len; i++) store<f32>(c + <usize>i * 4, s * load<f32>(c + <usize>i * 4) + alpha * load<f32>(w + <usize>i * 4));
+}

@@ -1,0 +1,86 @@
+/**
+ * Optimiser updates as single passes over a parameter group (θ and its gradient g, same length),
+ * each with a plain reference beside it.
+ */
+function checkLengths(op: string, theta: ArrayLike<number>, g: ArrayLike<number>, extra?: [string, ArrayLike<number>]): void {
+  if (theta.length !== g.length) throw new RangeError(`${op}: θ has ${theta.length} entries but g has ${g.length}`);
+  if (extra && extra[1].length !== theta.length) throw new RangeError(`${op}: θ has ${theta.length} entries but ${extra[0]} has ${extra[1].length}`);
+}
+
+function checkFinite(op: string, name: string, v: number): void {
+  if (!Number.isFinite(v)) throw new RangeError(`${op}: ${name} must be a finite number, got ${v}`);
+}
+
+type Vec = Float32Array | Float64Array;
+
+/**
+ * ‖v‖² = Σ_i v_i², with four running sums so the additions do not wait on each other
+ * (a single running sum is limited by the latency of one addition per element).
+ */
+export function fusedSumOfSquares(v: ArrayLike<number>): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = v.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = v[i], b = v[i + 1], c = v[i + 2], d = v[i + 3];
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += d * d;
+  }
+  for (; i < n; i++) s0 += v[i] * v[i];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** SGD:  θ ← θ − η·g. */
+export function fusedSgdStep(theta: Vec, g: ArrayLike<number>, eta: number): void {
+  checkLengths("fusedSgdStep", theta, g);
+  checkFinite("fusedSgdStep", "η", eta);
+  for (let i = 0; i < theta.length; i++) theta[i] -= eta * g[i];
+}
+
+export function fusedSgdStepReference(theta: Vec, g: ArrayLike<number>, eta: number): void {
+  for (let i = 0; i < theta.length; i++) theta[i] = theta[i] - eta * g[i];
+}
+
+/**
+ * RMSprop with one accumulator per weight:
+ *   r ← γ·r + (1−γ)·g²,   θ ← θ − η·g / (√r + ε)
+ */
+export function fusedRmspropStep(theta: Vec, g: ArrayLike<number>, r: Vec, eta: number, gamma: number, eps: number): void {
+  checkLengths("fusedRmspropStep", theta, g, ["r", r]);
+  for (const [n, v] of [["η", eta], ["γ", gamma], ["ε", eps]] as const) checkFinite("fusedRmspropStep", n, v);
+  const c = 1 - gamma;
+  for (let i = 0; i < theta.length; i++) {
+    const gi = g[i];
+    const ri = gamma * r[i] + c * gi * gi;
+    r[i] = ri;
+    theta[i] -= (eta * gi) / (Math.sqrt(ri) + eps);
+  }
+}
+
+export function fusedRmspropStepReference(theta: Vec, g: ArrayLike<number>, r: Vec, eta: number, gamma: number, eps: number): void {
+  for (let i = 0; i < theta.length; i++) r[i] = gamma * r[i] + (1 - gamma) * g[i] ** 2;
+  for (let i = 0; i < theta.length; i++) theta[i] = theta[i] - (eta * g[i]) / (Math.sqrt(r[i]) + eps);
+}
+
+/**
+ * The notes' RMSprop (seed 001): ONE scalar accumulator G per parameter group.
+ *   G ← γ·G + (1−γ)·‖g‖²,   θ ← θ − η/√(G + ε) · g
+ * Returns the new G (‖g‖² is accumulated in float64).
+ */
+export function fusedRmspropNotesStep(theta: Vec, g: ArrayLike<number>, G: number, eta: number, gamma: number, eps: number): number {
+  checkLengths("fusedRmspropNotesStep", theta, g);
+  for (const [n, v] of [["G", G], ["η", eta], ["γ", gamma], ["ε", eps]] as const) checkFinite("fusedRmspropNotesStep", n, v);
+  const Gk = gamma * G + (1 - gamma) * fusedSumOfSquares(g);
+  const step = eta / Math.sqrt(Gk + eps);
+  for (let i = 0; i < theta.length; i++) theta[i] -= step * g[i];
+  return Gk;
+}
+
+export function fusedRmspropNotesStepReference(theta: Vec, g: ArrayLike<number>, G: number, eta: number, gamma: number, eps: number): number {
+  const norm2 = Array.from(g).reduce((a, v) => a + v * v, 0);
+  const Gk = gamma * G + (1 - gamma) * norm2;
+  for (let i = 0; i < theta.length; i++) theta[i] = theta[i] - (eta / Math.sqrt(Gk + eps)) * g[i];
+  return Gk;
+}

@@ -1,0 +1,456 @@
+/**
+ * The fast float32 products: WebAssembly SIMD kernels (built from src/kernels/assembly/gemm.as) on
+ * one or more threads, with feature detection and clean fall-backs.
+ *
+ *   C = op(A)·op(B)   (NN: A·B,  TN: Aᵀ·B,  NT: A·Bᵀ; shapes as in src/gemm.ts)
+ *
+ * Paths, best first (`gemmPaths()` lists the ones this process can run):
+ *   "relaxed"  WebAssembly relaxed SIMD (fused multiply-add); Node 20 needs --experimental-wasm-relaxed-simd,
+ *              which the Descent kernel and `npm run bench` pass
+ *   "simd"     WebAssembly SIMD (multiply, then add)
+ *   "blocked"  plain TypeScript (src/kernels/blockedGemm.ts), also used for float64
+ * The wasm paths run on `threads` threads (the caller plus worker threads sharing the wasm memory);
+ * workers are unref'd, never keep the process alive, and a call never waits for a worker that is not
+ * ready: it simply does all the work itself.
+ *
+ * Operands are copied into the wasm memory, multiplied there, and the result copied out. When one
+ * factor is mostly zeros (MNIST pixels are ~81% zeros) a sparse kernel skips the zeros, which gives
+ * the same sums without the wasted multiplications.
+ *
+ * Environment overrides (read once, at load): DESCENT_GEMM=relaxed|simd|blocked|reference,
+ * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels.
+ */
+import { Worker } from "worker_threads";
+import * as os from "os";
+import { FloatArray, GemmKernel, GemmOp, gemmReference } from "./gemmReference";
+import { gemmBlocked } from "./blockedGemm";
+import { GEMM_RELAXED_WASM, GEMM_SIMD_WASM } from "./wasmBinaries";
+import { requireWasm, wasmApi, WasmMemory, WasmModule } from "./wasmApi";
+
+export type GemmPath = "relaxed" | "simd" | "blocked" | "reference";
+
+interface KernelExports {
+  countNonzero(ptr: number, len: number): number;
+  denseScratchBytes(nc: number): number;
+  gemmDense(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number,
+            i0: number, i1: number, j0: number, j1: number, scratch: number, skip: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  biasActivation(c: number, m: number, n: number, bias: number, relu: number): void;
+  reluMask(c: number, len: number, a: number): void;
+  scaleAdd(c: number, len: number, s: number, alpha: number, w: number): void;
+  sparseScratchBytes(tA: number, m: number, n: number, k: number, rows: number): number;
+  gemmSparse(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number,
+             i0: number, i1: number, tC: number, scratch: number): void;
+}
+
+const PAGE = 65536;
+const MAX_BYTES = 65536 * PAGE - PAGE; // wasm32: 4 GiB
+const BASE = 16 * PAGE; // first 1 MiB left to the module's own data
+/** A factor is treated as sparse when at most this fraction of its entries is nonzero. */
+const SPARSE_DENSITY = 0.35;
+/** The same for the panel-skipping kernel (cheap when it finds little to skip). */
+const SKIP_DENSITY = 0.35;
+/** Products smaller than this many multiply-adds run on one thread. */
+const PARALLEL_MIN_MACS = 1 << 20;
+/** Scratch memory above which a product is cut into fewer pieces. */
+const SCRATCH_BUDGET = 256 << 20;
+
+// The job queue, shared by the caller and every worker (Int32Array over one SharedArrayBuffer):
+//   [0] sequence number of the latest posting (−1: quit)   [1] next job to claim (claimed with Atomics.add)
+//   [2] jobs in this posting   [3] jobs finished   [4] error flag   [5] workers that started
+//   [8 + 16·j …] job j: kernel (0 dense, 1 sparse) then its arguments
+// Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a
+// worker actually claimed, so a worker the OS has not scheduled never delays a product.
+const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_JOBS = 8, JOB_INTS = 16, MAX_JOBS = 64;
+const CLOSED = 1 << 30;
+
+const WORKER_SOURCE = `
+const { workerData } = require("worker_threads");
+const q = new Int32Array(workerData.queue);
+let x = null;
+try {
+  const wasm = globalThis["WebAssembly"];
+  x = new wasm.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
+  Atomics.add(q, ${Q_READY}, 1);
+} catch (e) {
+  // no instance: this worker never claims a job, the caller does the work
+}
+let seen = 0;
+while (x) {
+  Atomics.wait(q, ${Q_SEQ}, seen);
+  seen = Atomics.load(q, ${Q_SEQ});
+  if (seen < 0) break;
+  for (;;) {
+    const j = Atomics.add(q, ${Q_NEXT}, 1);
+    if (j >= Atomics.load(q, ${Q_COUNT})) break;
+    const o = ${Q_JOBS} + j * ${JOB_INTS};
+    try {
+      if (q[o] === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
+      else x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12]);
+    } catch (e) {
+      Atomics.store(q, ${Q_ERR}, 1);
+    }
+    Atomics.add(q, ${Q_DONE}, 1);
+    Atomics.notify(q, ${Q_DONE});
+  }
+}
+`;
+
+/** Work done on C inside the wasm memory right after the product (see WasmGemm.gemm). */
+export interface Epilogue {
+  bias?: Float32Array | null;
+  relu?: boolean;
+  mask?: Float32Array;
+  /** C ← scale·C + alpha·W (W: m×n), the weight-gradient finish ∂L/∂W = (1/n)·Δᵀ·A + α·W. */
+  scale?: number;
+  alpha?: number;
+  W?: Float32Array;
+}
+
+/** The kernel a product used: dense, dense skipping zero panels of A or of B, or the row-sparse kernels. */
+export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB";
+
+/** One piece of a product: a kernel call on a range of output rows (or columns). */
+type Job = { kernel: 0 | 1; args: number[] };
+
+function decodeBase64(s: string) {
+  const buf = Buffer.from(s, "base64");
+  const out = new Uint8Array(buf.length); // a plain ArrayBuffer copy (WebAssembly wants BufferSource)
+  out.set(buf);
+  return out;
+}
+
+/** Which wasm variants this engine can compile (validate only; nothing runs). */
+export function detectWasmFeatures(): { simd: boolean; relaxedSimd: boolean; sharedMemory: boolean } {
+  const ok = (b64: string) => {
+    try {
+      return wasmApi !== undefined && wasmApi.validate(decodeBase64(b64));
+    } catch {
+      return false;
+    }
+  };
+  let sharedMemory = false;
+  try {
+    sharedMemory = new (requireWasm()).Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    sharedMemory = false;
+  }
+  return { simd: sharedMemory && ok(GEMM_SIMD_WASM), relaxedSimd: sharedMemory && ok(GEMM_RELAXED_WASM), sharedMemory };
+}
+
+/** A wasm product engine: one compiled variant, one shared memory, `threads − 1` workers. */
+export class WasmGemm {
+  readonly path: "relaxed" | "simd";
+  readonly memory: WasmMemory;
+  private readonly module: WasmModule;
+  private readonly x: KernelExports;
+  private readonly workers: Worker[] = [];
+  private readonly q = new Int32Array(new SharedArrayBuffer((Q_JOBS + MAX_JOBS * JOB_INTS) * 4));
+  private seq = 0;
+  private dead = 0;
+  /** Use a zero-skipping kernel when a factor is mostly zeros (false: always the dense kernel). */
+  sparse = true;
+  /**
+   * Which zero-skipping kernel: "skip" (default: the dense 4×8 kernel over only the depths where a
+   * 4-row panel of the sparse factor is nonzero), "strips" (one row at a time, nonzeros only, 32
+   * columns per pass) or "off".
+   */
+  sparseMode: "skip" | "strips" | "off" = "skip";
+  /** What the last call did, for benchmarks and tests: "dense", "sparseA" or "sparseB". */
+  lastKernel: Kind | "" = "";
+  /** Jobs of the last call, and how many of them workers ran (for tests). */
+  lastJobs = 0;
+  lastJobsByWorkers = 0;
+  /** Whether the calling thread works on its own products too (tests turn it off to exercise the workers). */
+  callerWorks = true;
+
+  constructor(path: "relaxed" | "simd", threads = 1) {
+    this.path = path;
+    this.module = new (requireWasm()).Module(decodeBase64(path === "relaxed" ? GEMM_RELAXED_WASM : GEMM_SIMD_WASM));
+    this.memory = new (requireWasm()).Memory({ initial: BASE / PAGE + 16, maximum: 65536, shared: true });
+    this.x = new (requireWasm()).Instance(this.module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    Atomics.store(this.q, Q_NEXT, CLOSED);
+    for (let t = 1; t < threads; t++) this.spawn();
+  }
+
+  private spawn(): void {
+    try {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module: this.module, memory: this.memory, queue: this.q.buffer },
+        // The worker runs plain JavaScript: it needs none of the parent's loaders (tsx, tslab), which
+        // would otherwise start with it and may wait on a parent that is blocked in a product.
+        execArgv: [],
+        stdout: false,
+        stderr: false,
+      });
+      worker.on("error", () => this.dead++);
+      worker.on("exit", () => this.dead++);
+      worker.unref(); // never keeps the process (tslab, node --test, a script) alive
+      this.workers.push(worker);
+    } catch {
+      // No worker threads here: stay on one thread.
+    }
+  }
+
+  /** Threads that can work on a product right now (the caller plus started workers). */
+  get threads(): number {
+    return 1 + Math.max(0, Math.min(this.workers.length, Atomics.load(this.q, Q_READY)) - this.dead);
+  }
+
+  /** Threads this engine was asked for (workers may still be starting). */
+  get requestedThreads(): number {
+    return 1 + this.workers.length;
+  }
+
+  /** Block until every worker has started (at most timeoutMs); for benchmarks and tests. Returns `threads`. */
+  waitReady(timeoutMs = 5000): number {
+    const t0 = Date.now();
+    while (Atomics.load(this.q, Q_READY) < this.workers.length && Date.now() - t0 < timeoutMs) {
+      Atomics.wait(this.q, Q_READY, Atomics.load(this.q, Q_READY), 10);
+    }
+    return this.threads;
+  }
+
+  /** Stop the workers (the engine keeps working on one thread). */
+  close(): void {
+    Atomics.store(this.q, Q_SEQ, -1);
+    Atomics.notify(this.q, Q_SEQ);
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+    Atomics.store(this.q, Q_READY, 0);
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  /**
+   * C = op(A)·op(B) for float32 arrays, then optionally an epilogue on C before it leaves the wasm
+   * memory: C ← relu?(C + bias) (bias: n numbers), C ← C ⊙ [mask > 0] (mask: m×n), or C ← s·C + α·W.
+   * Returns false (doing nothing) if the operands don't fit in wasm32.
+   */
+  gemm(op: GemmOp, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, epilogue?: Epilogue): boolean {
+    const tA = op === "TN" ? 1 : 0;
+    const tB = op === "NT" ? 1 : 0;
+    const al = (v: number) => Math.ceil(v / 64) * 64;
+    const aPtr = BASE;
+    const bPtr = aPtr + al(m * k * 4);
+    const cPtr = bPtr + al(k * n * 4);
+    const tPtr = cPtr + al(m * n * 4); // Cᵀ, when the right factor is the sparse one
+    const x = this.x;
+    if (tPtr > MAX_BYTES) return false;
+    this.ensure(tPtr);
+    const heap = new Float32Array(this.memory.buffer);
+    heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
+    heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
+
+    const T = m * n * k >= PARALLEL_MIN_MACS ? this.threads : 1;
+    // Pieces per thread: several, so whoever is awake can take more than its share.
+    const pieces = T === 1 ? 1 : Math.min(MAX_JOBS, T * (m * n * k >= 64 * PARALLEL_MIN_MACS ? 8 : 2));
+
+    // Choose the kernel: one that skips zeros when a factor is mostly zeros and the product is big enough to care.
+    let kind: Kind = "dense";
+    if (this.sparse && this.sparseMode !== "off" && k > 0 && m * n * k >= 1 << 16) {
+      const limit = this.sparseMode === "skip" ? SKIP_DENSITY : SPARSE_DENSITY;
+      const skip = this.sparseMode === "skip";
+      // fraction of nonzeros in each factor (counting is O(mk + kn), small beside the O(mnk) product)
+      const dA = n >= 8 ? x.countNonzero(aPtr, m * k) / (m * k) : 1;
+      const dB = m >= 8 ? x.countNonzero(bPtr, k * n) / (k * n) : 1;
+      if (dA <= limit && dA <= dB) kind = skip ? "skipA" : "sparseA";
+      else if (dB <= limit) kind = skip ? "skipB" : "sparseB";
+    }
+    const sPtr = kind === "skipB" ? tPtr + al(m * n * 4) : tPtr;
+    const plan = (p: number) => this.plan(kind, p, tA, tB, m, n, k, aPtr, bPtr, kind === "skipB" ? tPtr : cPtr);
+    // The sparse kernel for a transposed sparse factor repacks all of the other factor in every job
+    // (O(k·n) each), so it gets one job per thread rather than several.
+    const repacksAll = (kind === "sparseA" && tA === 1) || (kind === "sparseB" && tB === 0);
+    let { jobs, scratchBytes } = plan(repacksAll ? T : pieces);
+    if (jobs.length > T && scratchBytes * jobs.length > SCRATCH_BUDGET) ({ jobs, scratchBytes } = plan(T));
+    const areas = T > 1 && jobs.length > 1 ? jobs.length : 1; // one scratch area per job when shared
+    if (sPtr + scratchBytes * areas > MAX_BYTES) return false;
+    this.ensure(sPtr + scratchBytes * areas);
+    this.lastKernel = kind;
+    this.lastJobs = jobs.length;
+    this.lastJobsByWorkers = 0;
+    if (areas <= 1) {
+      for (const job of jobs) this.run(job, sPtr);
+    } else {
+      this.runShared(jobs, sPtr, scratchBytes);
+    }
+    if (kind === "skipB") x.transpose(tPtr, n, m, cPtr); // C = (Cᵀ)ᵀ
+    if (epilogue) {
+      // the extra operand goes where the scratch was (jobs are done with it)
+      const ePtr = sPtr;
+      if (epilogue.scale !== undefined) {
+        const W = epilogue.W;
+        const alpha = epilogue.alpha ?? 0;
+        if (alpha !== 0 && (!W || W.length < m * n)) throw new RangeError(`gemm epilogue: W must hold ${m * n} numbers`);
+        this.ensure(ePtr + m * n * 4);
+        if (alpha !== 0 && W) new Float32Array(this.memory.buffer).set(W.subarray(0, m * n), ePtr / 4);
+        else new Float32Array(this.memory.buffer, ePtr, m * n).fill(0);
+        x.scaleAdd(cPtr, m * n, epilogue.scale, alpha, ePtr);
+      } else if (epilogue.mask) {
+        if (epilogue.mask.length < m * n) throw new RangeError(`gemm epilogue: the mask has ${epilogue.mask.length} numbers, C has ${m * n}`);
+        this.ensure(ePtr + m * n * 4);
+        new Float32Array(this.memory.buffer).set(epilogue.mask.subarray(0, m * n), ePtr / 4);
+        x.reluMask(cPtr, m * n, ePtr);
+      } else {
+        const bias = epilogue.bias ?? null;
+        if (bias && bias.length !== n) throw new RangeError(`gemm epilogue: the bias has ${bias.length} numbers, C has ${n} columns`);
+        this.ensure(ePtr + n * 4);
+        if (bias) new Float32Array(this.memory.buffer).set(bias, ePtr / 4);
+        x.biasActivation(cPtr, m, n, bias ? ePtr : 0, epilogue.relu ? 1 : 0);
+      }
+    }
+    c.set(new Float32Array(this.memory.buffer, cPtr, m * n));
+    return true;
+  }
+
+  /** Cut a product into jobs: ranges of rows (or columns) of C, each a kernel call. */
+  private plan(kind: Kind, pieces: number, tA: number, tB: number, m: number, n: number, k: number,
+               aPtr: number, bPtr: number, cPtr: number): { jobs: Job[]; scratchBytes: number } {
+    const x = this.x;
+    const al = (v: number) => Math.ceil(v / 64) * 64;
+    const jobs: Job[] = [];
+    let scratchBytes = 0;
+    if (kind === "dense" || kind === "skipA" || kind === "skipB") {
+      // skipB computes Cᵀ = op(B)ᵀ·op(A)ᵀ (n×m, into cPtr here) with the zero-skipping kernel on op(B)ᵀ.
+      const [dA, dB, mm, nn, pa, pb] = kind === "skipB" ? [1 - tB, 1 - tA, n, m, bPtr, aPtr] : [tA, tB, m, n, aPtr, bPtr];
+      const skip = kind === "dense" ? 0 : 1;
+      // Split by rows (multiples of 4) or, when the result is wide, by columns (multiples of 8).
+      const byRows = mm >= nn || nn < 16 * pieces;
+      const len = byRows ? mm : nn;
+      const unit = byRows ? 4 : 8;
+      // Every job packs the whole other factor (k×nn for a row range, mm×k for a column range), so
+      // jobs must be big enough for that to pay: at least ~192 rows/columns each, or one per thread.
+      const parts = Math.max(1, Math.min(pieces, Math.max(this.threads, Math.floor(len / 192)), Math.floor(len / unit)));
+      const step = Math.ceil(len / parts / unit) * unit;
+      scratchBytes = al(x.denseScratchBytes(byRows ? nn : Math.min(step, nn)));
+      for (let s = 0; s < len; s += step) {
+        const e = Math.min(len, s + step);
+        const [i0, i1, j0, j1] = byRows ? [s, e, 0, nn] : [0, mm, s, e];
+        jobs.push({ kernel: 0, args: [dA, dB, mm, nn, k, pa, pb, cPtr, i0, i1, j0, j1, 0, skip] });
+      }
+    } else {
+      // sparseA: rows of C = op(A)·op(B).   sparseB: rows of Cᵀ = op(B)ᵀ·op(A)ᵀ, written transposed.
+      const [sA, sB, mm, nn, pa, pb, tC] = kind === "sparseA" ? [tA, tB, m, n, aPtr, bPtr, 0] : [1 - tB, 1 - tA, n, m, bPtr, aPtr, 1];
+      const parts = Math.max(1, Math.min(pieces, Math.floor(mm / 4)));
+      const step = Math.ceil(mm / parts / 4) * 4;
+      scratchBytes = al(x.sparseScratchBytes(sA, mm, nn, k, step));
+      for (let s = 0; s < mm; s += step) {
+        jobs.push({ kernel: 1, args: [sA, sB, mm, nn, k, pa, pb, cPtr, s, Math.min(mm, s + step), tC, 0] });
+      }
+    }
+    return { jobs, scratchBytes };
+  }
+
+  /** Post the jobs to the queue, work on them here too, and wait for the ones workers claimed. */
+  private runShared(jobs: Job[], sPtr: number, scratchBytes: number): void {
+    const q = this.q;
+    // Every job gets its own scratch area, so jobs never share one whoever runs them.
+    this.ensure(sPtr + scratchBytes * jobs.length);
+    jobs.forEach((job, j) => {
+      const o = Q_JOBS + j * JOB_INTS;
+      q[o] = job.kernel;
+      const args = job.args.slice();
+      args[job.kernel === 0 ? 12 : 11] = sPtr + j * scratchBytes;
+      for (let t = 0; t < args.length; t++) q[o + 1 + t] = args[t] | 0;
+    });
+    Atomics.store(q, Q_DONE, 0);
+    Atomics.store(q, Q_ERR, 0);
+    Atomics.store(q, Q_COUNT, jobs.length);
+    Atomics.store(q, Q_NEXT, 0); // publish
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    Atomics.store(q, Q_SEQ, this.seq);
+    Atomics.notify(q, Q_SEQ);
+    let mine = 0;
+    while (this.callerWorks || this.threads === 1) {
+      const j = Atomics.add(q, Q_NEXT, 1);
+      if (j >= jobs.length) break;
+      const o = Q_JOBS + j * JOB_INTS;
+      const g: number[] = [];
+      for (let t = 0; t < JOB_INTS - 1; t++) g.push(q[o + 1 + t]);
+      this.run({ kernel: q[o] as 0 | 1, args: g }, g[q[o] === 0 ? 12 : 11]);
+      mine++;
+      Atomics.add(q, Q_DONE, 1);
+    }
+    let lost = false;
+    while (Atomics.load(q, Q_DONE) < jobs.length) {
+      const done = Atomics.load(q, Q_DONE);
+      if (Atomics.wait(q, Q_DONE, done, 2000) === "timed-out" && this.dead > 0) {
+        lost = true; // a worker died holding a job
+        break;
+      }
+    }
+    Atomics.store(q, Q_NEXT, CLOSED);
+    this.lastJobsByWorkers = jobs.length - mine;
+    if (lost || Atomics.load(q, Q_ERR) !== 0) {
+      for (const job of jobs) this.run(job, sPtr); // redo everything here: correct, if slow
+    }
+  }
+
+  private run(job: Job, scratch: number): void {
+    const g = job.args;
+    if (job.kernel === 0) this.x.gemmDense(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], scratch, g[13]);
+    else this.x.gemmSparse(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], scratch);
+  }
+}
+
+function envPath(): GemmPath | undefined {
+  const v = typeof process !== "undefined" ? process.env.DESCENT_GEMM : undefined;
+  return v === "relaxed" || v === "simd" || v === "blocked" || v === "reference" ? v : undefined;
+}
+
+/** The paths this process can run, best first. */
+export function gemmPaths(): GemmPath[] {
+  const f = detectWasmFeatures();
+  const out: GemmPath[] = [];
+  if (f.relaxedSimd) out.push("relaxed");
+  if (f.simd) out.push("simd");
+  out.push("blocked", "reference");
+  return out;
+}
+
+/** Threads to use by default: all cores up to 4 (DESCENT_THREADS overrides). */
+export function defaultThreads(): number {
+  const env = Number(process.env.DESCENT_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cores));
+}
+
+/**
+ * A GemmKernel for a path: float32 products go to wasm (when the path is a wasm one), float64 and
+ * mixed arrays to the plain TypeScript kernels. `engine` is the WasmGemm behind it, if any.
+ */
+export function makeGemmKernel(path: GemmPath, threads = 1): { kernel: GemmKernel; engine: WasmGemm | null } {
+  if (path === "reference") return { kernel: gemmReference, engine: null };
+  if (path === "blocked") return { kernel: gemmBlocked, engine: null };
+  const engine = new WasmGemm(path, threads);
+  if (process.env.DESCENT_SPARSE === "0") engine.sparse = false;
+  const kernel: GemmKernel = (op, m, n, k, a, b, c) => {
+    if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && m > 0 && n > 0) {
+      if (engine.gemm(op, m, n, k, a, b, c)) return;
+    }
+    gemmBlocked(op, m, n, k, a as FloatArray, b as FloatArray, c as FloatArray);
+  };
+  return { kernel, engine };
+}
+
+let defaultEngine: { path: GemmPath; kernel: GemmKernel; engine: WasmGemm | null } | null = null;
+
+/** The best kernel this process supports (created once; DESCENT_GEMM / DESCENT_THREADS override). */
+export function defaultGemmKernel(): { path: GemmPath; kernel: GemmKernel; engine: WasmGemm | null } {
+  if (defaultEngine) return defaultEngine;
+  const paths = gemmPaths();
+  const wanted = envPath();
+  const path = wanted && paths.includes(wanted) ? wanted : paths[0];
+  try {
+    defaultEngine = { path, ...makeGemmKernel(path, path === "relaxed" || path === "simd" ? defaultThreads() : 1) };
+  } catch {
+    defaultEngine = { path: "blocked", kernel: gemmBlocked, engine: null };
+  }
+  return defaultEngine;
+}

@@ -1,0 +1,321 @@
+// The fast kernels (src/kernels/): every product path against the reference kernel, the fused
+// element-wise kernels against their plain references, the worker threads, and the wasm build.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { gemm, gemmBackendName, gemmReference, GemmOp, FloatArray } from "../src/gemm";
+import { gemmPaths, makeGemmKernel, WasmGemm, detectWasmFeatures } from "../src/kernels/wasmGemm";
+import { gemmBlocked } from "../src/kernels/blockedGemm";
+import { Matrix, ShapeError, zeros } from "../src/matrix";
+import { rng, Rng } from "../src/random";
+import {
+  fusedActivationBackward, fusedActivationBackwardReference, fusedBiasActivation, fusedBiasActivationReference,
+  fusedBiasGradient, fusedScaleAddL2, FusedActivation,
+} from "../src/kernels/fusedLayer";
+import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyReference } from "../src/kernels/fusedSoftmax";
+import {
+  fusedRmspropNotesStep, fusedRmspropNotesStepReference, fusedRmspropStep, fusedRmspropStepReference, fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares,
+} from "../src/kernels/fusedUpdates";
+import { gatherBatchInto, gatherBatchIntoReference } from "../src/kernels/gatherBatch";
+import {
+  linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
+} from "../src/kernels/fusedProducts";
+
+const root = path.resolve(__dirname, "..");
+const OPS: GemmOp[] = ["NN", "TN", "NT"];
+/** [m, n, k]: odd sizes that hit every tail of the 4×8 tiles, the 32-wide sparse strips and the 256-deep blocks. */
+const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [129, 785, 33], [13, 7, 300], [64, 64, 0], [3, 40, 513], [200, 9, 77]];
+
+function randomArray(r: Rng, len: number, zeroFraction: number, f64 = false): FloatArray {
+  const x = f64 ? new Float64Array(len) : new Float32Array(len);
+  for (let i = 0; i < len; i++) x[i] = r.uniform() < zeroFraction ? 0 : r.normal();
+  return x;
+}
+
+/** |C − ref| ≤ tol·(Σ_p |op(A)[i,p]|·|op(B)[p,j]|) entrywise: float error grows with that sum, not with |C|. */
+function assertProductClose(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray, tol: number, what: string): void {
+  const ref = new Float64Array(m * n);
+  const bound = new Float64Array(m * n);
+  gemmReference(op, m, n, k, Float64Array.from(a), Float64Array.from(b), ref);
+  gemmReference(op, m, n, k, Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), bound);
+  for (let i = 0; i < m * n; i++) {
+    const err = Math.abs(c[i] - ref[i]);
+    if (!(err <= tol * bound[i] + 1e-30)) {
+      assert.fail(`${what}: C[${Math.floor(i / n)},${i % n}] = ${c[i]} but the reference gives ${ref[i]} (error ${err}, bound ${tol * bound[i]})`);
+    }
+  }
+}
+
+/** Every op × shape × (dense, sparse A, sparse B) through `kernel`; returns the kernels the engine used. */
+function checkKernel(kernel: (op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray) => void, label: string, engine: WasmGemm | null, f64 = false): Set<string> {
+  const r = rng(42);
+  const used = new Set<string>();
+  for (const [m, n, k] of SHAPES) {
+    for (const op of OPS) {
+      for (const [za, zb] of [[0, 0], [0.85, 0], [0, 0.85]]) {
+        const a = randomArray(r, m * k, za, f64);
+        const b = randomArray(r, k * n, zb, f64);
+        const c = f64 ? new Float64Array(m * n).fill(NaN) : new Float32Array(m * n).fill(NaN); // must be overwritten
+        kernel(op, m, n, k, a, b, c);
+        if (engine) used.add(engine.lastKernel);
+        assertProductClose(op, m, n, k, a, b, c, f64 ? 1e-12 : 2e-6, `${label} ${op} m=${m} n=${n} k=${k} zeros(A)=${za} zeros(B)=${zb}`);
+      }
+    }
+  }
+  return used;
+}
+
+test("every product path available here equals the reference on odd shapes, k = 0 and sparse factors", () => {
+  const paths = gemmPaths();
+  assert.ok(paths.includes("blocked") && paths.includes("reference"));
+  for (const p of paths) {
+    for (const threads of p === "relaxed" || p === "simd" ? [1, 2] : [1]) {
+      const { kernel, engine } = makeGemmKernel(p, threads);
+      try {
+        if (engine) assert.equal(engine.waitReady(), threads, `${p}: ${threads} threads should start`);
+        const used = checkKernel(kernel, `${p} ×${threads}`, engine);
+        if (engine) {
+          engine.sparseMode = "strips";
+          for (const kind of checkKernel(kernel, `${p} ×${threads} strips`, engine)) used.add(kind);
+          for (const kind of ["dense", "skipA", "skipB", "sparseA", "sparseB"]) assert.ok(used.has(kind), `${p}: the ${kind} kernel was never exercised`);
+        }
+      } finally {
+        engine?.close();
+      }
+    }
+  }
+});
+
+test("worker threads compute their share correctly (the caller only waits)", () => {
+  if (!detectWasmFeatures().simd) return;
+  const { kernel, engine } = makeGemmKernel("simd", 2);
+  try {
+    assert.equal(engine!.waitReady(), 2);
+    engine!.callerWorks = false;
+    const r = rng(7);
+    for (const [m, n, k, z, mode] of [[300, 257, 40, 0, "skip"], [260, 300, 100, 0.9, "skip"], [260, 300, 100, 0.9, "strips"], [64, 520, 90, 0, "skip"]] as const) {
+      engine!.sparseMode = mode;
+      for (const op of OPS) {
+        const a = randomArray(r, m * k, z), b = randomArray(r, k * n, 0), c = new Float32Array(m * n);
+        kernel(op, m, n, k, a, b, c);
+        assert.ok(engine!.lastJobs > 1 && engine!.lastJobsByWorkers === engine!.lastJobs, `${op}: workers ran ${engine!.lastJobsByWorkers}/${engine!.lastJobs} jobs`);
+        assertProductClose(op, m, n, k, a, b, c, 2e-6, `worker ${op} ${m}×${n}×${k}`);
+      }
+    }
+  } finally {
+    engine!.close();
+  }
+});
+
+test("float64 products (gradient checks) go through the blocked TypeScript kernel and match the reference", () => {
+  checkKernel(gemmBlocked, "blocked f64", null, true);
+  const { kernel, engine } = makeGemmKernel(detectWasmFeatures().simd ? "simd" : "blocked", 1);
+  checkKernel(kernel, "default kernel on f64", null, true);
+  engine?.close();
+});
+
+test("the fast backend is installed by default and gemm() rejects arrays that are too short", () => {
+  if (detectWasmFeatures().simd) assert.match(gemmBackendName(), /^wasm-(relaxed-)?simd/);
+  const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
+  gemm("NN", 2, 2, 3, a, b, c);
+  assert.throws(() => gemm("NN", 2, 2, 4, a, b, c), /A must hold m×k = 8 numbers \(m=2, n=2, k=4\), got 6/);
+  assert.throws(() => gemm("NT", 3, 2, 3, new Float32Array(9), b, c), /C must hold m×n = 6 numbers/);
+  assert.throws(() => gemm("XX" as GemmOp, 1, 1, 1, a, b, c), /op must be/);
+});
+
+test("relaxed SIMD (fused multiply-add) matches the reference, and workers never keep node alive", () => {
+  // A child node with the flag the kernel launcher and `npm run bench` pass; it does NOT close its engine.
+  const script = `
+    const { makeGemmKernel, gemmPaths } = require("./src/kernels/wasmGemm");
+    const { gemmReference, gemmBackendName } = require("./src/gemm");
+    if (!gemmPaths().includes("relaxed")) { console.log("no-relaxed"); process.exit(0); }
+    const { kernel, engine } = makeGemmKernel("relaxed", 2);
+    engine.waitReady();
+    let worst = 0;
+    for (const [m, n, k] of [[129, 785, 33], [7, 13, 5], [300, 64, 700]]) for (const op of ["NN", "TN", "NT"]) {
+      const a = new Float32Array(m * k).map((_, i) => (i % 7 === 0 ? 0 : Math.sin(i)));
+      const b = new Float32Array(k * n).map((_, i) => Math.cos(i * 0.37));
+      const c = new Float32Array(m * n), r = new Float64Array(m * n), s = new Float64Array(m * n);
+      kernel(op, m, n, k, a, b, c);
+      gemmReference(op, m, n, k, Float64Array.from(a), Float64Array.from(b), r);
+      gemmReference(op, m, n, k, Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), s);
+      for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(c[i] - r[i]) / s[i]);
+    }
+    console.log(JSON.stringify({ worst, threads: engine.threads, backend: gemmBackendName() }));
+  `;
+  const t0 = Date.now();
+  const res = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60000 });
+  assert.equal(res.status, 0, `child failed: ${res.stderr}`);
+  assert.ok(Date.now() - t0 < 60000, "the child must exit by itself");
+  const out = res.stdout.trim();
+  if (out === "no-relaxed") return;
+  const { worst, threads, backend } = JSON.parse(out);
+  assert.equal(threads, 2);
+  assert.match(backend, /^wasm-relaxed-simd/);
+  assert.ok(worst < 2e-6, `relaxed path: worst relative error ${worst}`);
+});
+
+test("the committed wasm binaries are exactly what the AssemblyScript source builds to", () => {
+  const res = spawnSync(process.execPath, [path.join(root, "scripts", "build-wasm.js"), "--check"], { cwd: root, encoding: "utf8", timeout: 120000 });
+  assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
+});
+
+// ------------------------------------------------------------------ fused element-wise kernels
+
+function randMatrix(r: Rng, rows: number, cols: number, dtype: "float32" | "float64" = "float64"): Matrix {
+  const M = zeros(rows, cols, dtype);
+  for (let i = 0; i < M.data.length; i++) M.data[i] = 3 * r.normal();
+  return M;
+}
+function assertClose(x: ArrayLike<number>, y: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(x.length, y.length, `${what}: lengths`);
+  for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i] - y[i]) <= tol * (1 + Math.abs(y[i])))) assert.fail(`${what}[${i}]: ${x[i]} vs reference ${y[i]}`);
+}
+
+test("fused bias + activation and its backward pass equal the two-step references", () => {
+  const r = rng(3);
+  for (const f of ["identity", "relu", "sigmoid", "tanh"] as FusedActivation[]) {
+    for (const [n, m] of [[1, 1], [5, 7], [33, 10]]) {
+      const Z = randMatrix(r, n, m), b = randMatrix(r, 1, m);
+      Z.data[0] = -b.data[0]; // an exact zero at the ReLU kink
+      const Z2 = zeros(n, m), A = zeros(n, m), A2 = zeros(n, m);
+      Z2.data.set(Z.data);
+      fusedBiasActivation(Z, b, f, A);
+      fusedBiasActivationReference(Z2, b, f, A2);
+      assertClose(Z.data, Z2.data, 1e-15, `${f} Z+b`);
+      assertClose(A.data, A2.data, 1e-14, `${f} A`);
+      const D = randMatrix(r, n, m), D2 = zeros(n, m);
+      D2.data.set(D.data);
+      fusedActivationBackward(D, Z, A, f);
+      fusedActivationBackwardReference(D2, Z2, A2, f);
+      assertClose(D.data, D2.data, 1e-12, `${f} Δ⊙f'`);
+    }
+  }
+  const Z = zeros(2, 3), A = zeros(2, 3);
+  assert.throws(() => fusedBiasActivation(Z, [1, 2], "relu", A), (e: Error) => e instanceof ShapeError && /Z is 2×3 but b has 2 entries/.test(e.message));
+  assert.throws(() => fusedBiasActivation(Z, null, "relu", zeros(3, 2)), /Z is 2×3 but A is 3×2/);
+  assert.throws(() => fusedBiasActivation(Z, null, "softsign" as FusedActivation, A), /unknown activation "softsign"/);
+});
+
+test("fused bias gradient and scaled L2 finish match their formulas", () => {
+  const r = rng(5);
+  const D = randMatrix(r, 9, 4), gb = zeros(1, 4);
+  fusedBiasGradient(D, 1 / 9, gb);
+  for (let j = 0; j < 4; j++) {
+    let s = 0;
+    for (let i = 0; i < 9; i++) s += D.get(i, j);
+    assert.ok(Math.abs(gb.data[j] - s / 9) < 1e-14);
+  }
+  const G = randMatrix(r, 3, 3), W = randMatrix(r, 3, 3), G0 = Float64Array.from(G.data);
+  fusedScaleAddL2(G, 0.5, 0.1, W);
+  for (let i = 0; i < 9; i++) assert.ok(Math.abs(G.data[i] - (0.5 * G0[i] + 0.1 * W.data[i])) < 1e-14);
+  assert.throws(() => fusedBiasGradient(D, 1, zeros(1, 5)), /Δ is 9×4 so g_b must be 1×4, got 1×5/);
+});
+
+test("fused softmax + cross-entropy + gradient equals softmax, −ln p_y and P − Y computed separately", () => {
+  const r = rng(11);
+  for (const [n, K] of [[1, 2], [17, 10], [4, 3]]) {
+    const Z = randMatrix(r, n, K);
+    Z.data[0] = 800; // would overflow exp without the max shift
+    const y = Int32Array.from({ length: n }, () => r.int(K));
+    const P = zeros(n, K), D = zeros(n, K), P2 = zeros(n, K), D2 = zeros(n, K);
+    const L = fusedSoftmaxCrossEntropy(Z, y, P, D, 1 / n);
+    const L2 = fusedSoftmaxCrossEntropyReference(Z, y, P2, D2, 1 / n);
+    assert.ok(Number.isFinite(L) && Math.abs(L - L2) <= 1e-12 * (1 + Math.abs(L2)), `loss ${L} vs ${L2}`);
+    assertClose(P.data, P2.data, 1e-12, "P");
+    assertClose(D.data, D2.data, 1e-12, "Δ");
+    for (let i = 0; i < n; i++) {
+      let s = 0, sd = 0;
+      for (let k = 0; k < K; k++) (s += P.get(i, k)), (sd += D.get(i, k));
+      assert.ok(Math.abs(s - 1) < 1e-12 && Math.abs(sd) < 1e-12, "rows of P sum to 1, rows of Δ to 0");
+    }
+    assert.equal(fusedSoftmaxCrossEntropy(Z, y, null, null), L * 1, "loss alone");
+  }
+  assert.throws(() => fusedSoftmaxCrossEntropy(zeros(2, 3), [0, 3], null, null), /label y\[1\] = 3 is not a class 0…2/);
+  assert.throws(() => fusedSoftmaxCrossEntropy(zeros(2, 3), [0], null, null), /Z is 2×3 .* but y has 1 labels/);
+});
+
+test("fused optimiser updates equal their references (SGD, RMSprop, the notes' RMSprop)", () => {
+  const r = rng(13);
+  for (const len of [1, 7, 1000]) {
+    const th = randMatrix(r, 1, len, "float32").data as Float32Array, g = randMatrix(r, 1, len, "float32").data;
+    const t1 = th.slice(), t2 = th.slice();
+    fusedSgdStep(t1, g, 0.3);
+    fusedSgdStepReference(t2, g, 0.3);
+    assertClose(t1, t2, 1e-6, "sgd");
+    const r1 = new Float32Array(len).fill(0.5), r2 = r1.slice(), u1 = th.slice(), u2 = th.slice();
+    fusedRmspropStep(u1, g, r1, 0.01, 0.9, 1e-8);
+    fusedRmspropStepReference(u2, g, r2, 0.01, 0.9, 1e-8);
+    assertClose(r1, r2, 1e-6, "rmsprop r");
+    assertClose(u1, u2, 1e-6, "rmsprop θ");
+    const v1 = th.slice(), v2 = th.slice();
+    const G1 = fusedRmspropNotesStep(v1, g, 1, 0.5, 0.99, 1e-3);
+    const G2 = fusedRmspropNotesStepReference(v2, g, 1, 0.5, 0.99, 1e-3);
+    assert.ok(Math.abs(G1 - G2) <= 1e-9 * G2, `G ${G1} vs ${G2}`);
+    assertClose(v1, v2, 1e-6, "notes' rmsprop θ");
+  }
+  for (const len of [0, 1, 5, 1001]) {
+    const v = randMatrix(r, 1, len).data;
+    let want = 0;
+    for (let i = 0; i < len; i++) want += v[i] ** 2;
+    assert.ok(Math.abs(fusedSumOfSquares(v) - want) <= 1e-12 * (1 + want), `sum of squares, length ${len}`);
+  }
+  assert.throws(() => fusedSgdStep(new Float32Array(3), new Float32Array(2), 0.1), /θ has 3 entries but g has 2/);
+  assert.throws(() => fusedSgdStep(new Float32Array(3), new Float32Array(3), NaN), /η must be a finite number, got NaN/);
+  assert.throws(() => fusedRmspropStep(new Float32Array(3), new Float32Array(3), new Float32Array(4), 0.1, 0.9, 1e-8), /r has 4/);
+});
+
+test("mini-batch gathering fills the preallocated buffers exactly like the element-by-element reference", () => {
+  const r = rng(17);
+  const X = randMatrix(r, 50, 6, "float32"), y = Uint8Array.from({ length: 50 }, (_, i) => i % 10);
+  const order = r.permutation(50);
+  const Xb = zeros(16, 6, "float32"), yb = new Uint8Array(16), Xb2 = zeros(16, 6, "float32"), yb2 = new Uint8Array(16);
+  for (let s = 0; s < 50; s += 16) {
+    const count = Math.min(16, 50 - s);
+    const got = gatherBatchInto(X, y, order, s, count, Xb, yb);
+    const want = gatherBatchIntoReference(X, y, order, s, count, Xb2, yb2);
+    assert.equal(got.X.rows, count);
+    assert.equal(got.X.data.buffer, Xb.data.buffer, "a view of the buffer, no copy");
+    assert.deepEqual(Array.from(got.X.data), Array.from(want.X.data));
+    assert.deepEqual(Array.from(got.y), Array.from(want.y));
+  }
+  assert.throws(() => gatherBatchInto(X, y, order, 40, 11, Xb, yb), /rows 40…50 are outside the order of length 50/);
+  assert.throws(() => gatherBatchInto(X, y, [0, 99], 0, 2, Xb, yb), /order\[1\] = 99 is not a row of X \(0…49\)/);
+  assert.throws(() => gatherBatchInto(X, y, order, 0, 17, Xb, yb), /a batch of 17 does not fit/);
+  assert.throws(() => gatherBatchInto(X, y, order, 0, 4, zeros(16, 5, "float32"), yb), /X is 50×6 but the buffer Xb is 16×5/);
+});
+
+test("products fused with bias + ReLU and with the ReLU mask equal matmul followed by the loops", () => {
+  const r = rng(23);
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [n, d, m] of [[1, 1, 1], [7, 13, 5], [129, 300, 33], [64, 784, 40]]) {
+      const A = randMatrix(r, n, d, dtype), W = randMatrix(r, m, d, dtype), b = randMatrix(r, 1, m, dtype);
+      for (let i = 0; i < A.data.length; i++) if (r.uniform() < 0.8) A.data[i] = 0; // sparse, like pixels
+      for (const act of ["relu", "identity"] as const) {
+        for (const bias of [b, null]) {
+          const got = linearForward(A, W, bias, act);
+          const want = linearForwardReference(A, W, bias, act);
+          assertClose(got.data, want.data, dtype === "float32" ? 1e-4 : 1e-12, `linearForward ${dtype} ${n}×${d}·(${m}×${d})ᵀ ${act} bias=${!!bias}`);
+        }
+      }
+      const H = linearForward(A, W, b, "relu"); // n×m, about half zeros
+      const D = randMatrix(r, n, 6, dtype), W2 = randMatrix(r, 6, m, dtype);
+      const got = reluBackwardProduct(D, W2, H);
+      const want = reluBackwardProductReference(D, W2, H);
+      assertClose(got.data, want.data, dtype === "float32" ? 1e-4 : 1e-12, `reluBackwardProduct ${dtype} ${n}×${m}`);
+      for (let i = 0; i < H.data.length; i++) if (H.data[i] === 0) assert.equal(got.data[i], 0, "masked where A = 0");
+      for (const alpha of [0, 0.01]) {
+        const G = weightGradient(got, A, 1 / n, alpha, randMatrix(r, m, d, dtype));
+        const Wr = randMatrix(r, m, d, dtype);
+        assertClose(weightGradient(got, A, 1 / n, alpha, Wr).data, weightGradientReference(got, A, 1 / n, alpha, Wr).data, dtype === "float32" ? 1e-4 : 1e-12, `weightGradient ${dtype} α=${alpha}`);
+        assert.equal(G.rows, m);
+      }
+    }
+  }
+  const A = zeros(2, 3, "float32"), W = zeros(4, 3, "float32");
+  assert.throws(() => linearForward(A, zeros(4, 2, "float32"), null, "relu"), /A is 2×3 and W is 4×2 \(A.cols must equal W.cols\)/);
+  assert.throws(() => linearForward(A, W, zeros(1, 3, "float32"), "relu"), /W is 4×3 so b must be 1×4, got 1×3/);
+  assert.throws(() => reluBackwardProduct(zeros(2, 4, "float32"), W, zeros(2, 2, "float32")), /Δ·W is 2×3 but A is 2×2/);
+  assert.throws(() => weightGradient(zeros(2, 4, "float32"), zeros(3, 3, "float32"), 1, 0, W), /Δ is 2×4 and A is 3×3/);
+});
