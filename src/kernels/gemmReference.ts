@@ -18,7 +18,10 @@ export type GemmOp = "NN" | "TN" | "NT";
  */
 export type GemmKernel = (op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray) => void;
 
-/** Plain reference kernel. Loop order i-p-j keeps the inner loop on contiguous rows of B and C. */
+/**
+ * Plain reference kernel. Loop order i-p-j keeps the inner loop on contiguous rows of B and C.
+ * Every term is added, zeros included, so NaN and ∞ propagate as IEEE arithmetic says (0·NaN = NaN).
+ */
 export function gemmReference(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
   c.fill(0, 0, m * n);
   if (op === "NN") {
@@ -27,7 +30,6 @@ export function gemmReference(op: GemmOp, m: number, n: number, k: number, a: Fl
       const ci = i * n;
       for (let p = 0; p < k; p++) {
         const aip = a[i * k + p];
-        if (aip === 0) continue;
         const bp = p * n;
         for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
       }
@@ -39,7 +41,6 @@ export function gemmReference(op: GemmOp, m: number, n: number, k: number, a: Fl
       const bp = p * n;
       for (let i = 0; i < m; i++) {
         const api = a[ap + i];
-        if (api === 0) continue;
         const ci = i * n;
         for (let j = 0; j < n; j++) c[ci + j] += api * b[bp + j];
       }
