@@ -3,7 +3,8 @@
 //   node scripts/nb.js build SOURCE.ts OUT.ipynb   percent-format text → notebook (no outputs, descent kernel)
 //   node scripts/nb.js clean NOTEBOOK.ipynb...      strip outputs and execution counts, set the descent kernel
 //   node scripts/nb.js text NOTEBOOK.ipynb          notebook → percent-format text on stdout (to edit and rebuild)
-// Percent format: a line "// %% [markdown]" starts a markdown cell (its lines are plain Markdown),
+// Percent format: a line "// %% [markdown]" starts a markdown cell (its lines are Markdown, plain or
+// each behind "// "),
 // a line "// %%" starts a code cell. Text before the first marker is ignored.
 "use strict";
 const fs = require("fs");
@@ -24,6 +25,14 @@ function toSource(lines) {
   return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l));
 }
 
+// Markdown lines may be written plain or commented out ("// text", as jupytext does); when every
+// non-blank line of a markdown cell starts with "//", the comment markers are removed.
+function uncomment(lines) {
+  const body = lines.filter((l) => l.trim() !== "");
+  if (body.length === 0 || !body.every((l) => /^\/\/( |$)/.test(l))) return lines;
+  return lines.map((l) => l.replace(/^\/\/ ?/, ""));
+}
+
 function build(text, name) {
   const cells = [];
   let cur = null;
@@ -36,7 +45,7 @@ function build(text, name) {
   }
   if (cur) cells.push(cur);
   return normalize({
-    cells: cells.map((c) => ({ cell_type: c.type, metadata: {}, source: toSource(c.lines) })),
+    cells: cells.map((c) => ({ cell_type: c.type, metadata: {}, source: toSource(c.type === "markdown" ? uncomment(c.lines) : c.lines) })),
     metadata: {},
     nbformat: 4,
     nbformat_minor: 5,

@@ -12,7 +12,7 @@ test("the course has notebooks, named NN-topic.ipynb", () => {
 });
 
 for (const nb of notebooks) {
-  test(`${nb}: no outputs, descent kernel, imports ./src/index, ends in a checks cell`, () => {
+  test(`${nb}: no outputs, descent kernel, plain Markdown, imports ./src/index, ends in a checks cell`, () => {
     const j = readNotebook(nb);
     assert.equal(j.metadata.kernelspec?.name, "descent", `${nb}: kernelspec must be 'descent'`);
     j.cells.forEach((c, i) => {
@@ -21,6 +21,12 @@ for (const nb of notebooks) {
       assert.ok(c.execution_count == null, `${nb}: cell ${i + 1} is committed with an execution count`);
       // tslab cannot resolve a directory import at run time: it must name ./src/index.
       assert.doesNotMatch(sourceOf(c), /from\s+["']\.\/src["']/, `${nb}: cell ${i + 1} imports "./src"; use "./src/index"`);
+    });
+    j.cells.forEach((c, i) => {
+      if (c.cell_type !== "markdown") return;
+      const body = sourceOf(c).split("\n").filter((l) => l.trim() !== "");
+      // Percent-format sources write Markdown behind "// "; in the notebook it must be plain Markdown.
+      assert.ok(body.length === 0 || !body.every((l) => l.startsWith("//")), `${nb}: markdown cell ${i + 1} is still commented out with "//"`);
     });
     const last = j.cells[j.cells.length - 1];
     assert.equal(last.cell_type, "code", `${nb}: the last cell must be the checks code cell`);
