@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { DType, Matrix, zeros } from "./matrix";
-import { DataFormatError } from "./idx";
+import { DataFormatError, readDataFile } from "./idx";
 import type { Dataset } from "./mnist";
 
 /** What a Kaggle CSV holds: the images X (n×784, scaled to [0, 1]) and, in the train layout, the labels y. */
@@ -178,13 +178,7 @@ export function parseKaggleCsv(input: Uint8Array | string, name: string, options
 
 /** Read a Kaggle digit-recognizer CSV file (train or test layout, decided by its header). */
 export function readKaggleCsv(file: string, options: KaggleReadOptions = {}): KaggleData {
-  const name = path.basename(file);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(`${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const { bytes, name } = readDataFile(file);
   return parseKaggleCsv(bytes, name, options);
 }
 
@@ -276,5 +270,6 @@ export function parseSubmission(text: string, name: string): Uint8Array {
 
 /** Read a submission file back (see parseSubmission). */
 export function readSubmission(file: string): Uint8Array {
-  return parseSubmission(fs.readFileSync(file, "utf8"), path.basename(file));
+  const { bytes, name } = readDataFile(file);
+  return parseSubmission(Buffer.from(bytes).toString("utf8"), name);
 }

@@ -27,6 +27,16 @@ export class DataFormatError extends Error {
   }
 }
 
+/** The bytes of a data file and its base name (for messages); a missing or unreadable file is a DataFormatError naming it. */
+export function readDataFile(file: string): { bytes: Uint8Array; name: string } {
+  const name = path.basename(file);
+  try {
+    return { bytes: fs.readFileSync(file), name };
+  } catch (e) {
+    throw new DataFormatError(`${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 export type IdxType = "ubyte" | "sbyte" | "int16" | "int32" | "float32" | "float64";
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -158,13 +168,7 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
 
 /** Read and parse an IDX file from disk (gzipped or not); errors name the file. */
 export function readIdx(file: string): Idx {
-  const name = path.basename(file);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new DataFormatError(`${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const { bytes, name } = readDataFile(file);
   return parseIdx(bytes, name);
 }
 

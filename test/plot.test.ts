@@ -10,6 +10,7 @@ import { inflateSync } from "node:zlib";
 import {
   barChart,
   chartBundle,
+  svgBundle,
   compileSpec,
   confusionMatrixChart,
   contourPath,
@@ -419,4 +420,15 @@ test("liveView plugs into train: onEvaluate receives every evaluation and the di
   } finally {
     rec.restore();
   }
+});
+
+test("showSvg's bundle keeps a hand-drawn SVG visible where inline SVG is stripped (as an <img>)", () => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text x="1" y="9">w</text></svg>';
+  const b = svgBundle(svg, "a tiny diagram");
+  assert.equal(b["image/svg+xml"], svg);
+  assert.equal(b["text/plain"], "a tiny diagram");
+  const m = /^<img src="data:image\/svg\+xml;base64,([^"]+)" alt="a tiny diagram">$/.exec(String(b["text/html"]));
+  assert.ok(m, `text/html is ${String(b["text/html"])}`);
+  assert.equal(Buffer.from(m[1], "base64").toString("utf8"), svg);
+  assert.throws(() => svgBundle("<div>not svg</div>", "x"), /expected SVG text/);
 });

@@ -7,7 +7,7 @@
  *   text/plain                         one line: title, marks, number of points
  */
 import { displayBundle, MimeBundle, newDisplayId, onFrontendConnect } from "./display";
-import { chartHtml } from "./html";
+import { chartHtml, svgDataUrl } from "./html";
 import { describeSpec, renderSvg, VegaLiteSpec } from "./render";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
@@ -68,4 +68,25 @@ export function show(spec: VegaLiteSpec): void {
   } else {
     console.log(bundle["text/plain"]);
   }
+}
+
+/** The bundle of a hand-drawn SVG picture: the SVG itself, an <img> of it for HTML, and its description. */
+export function svgBundle(svg: string, description: string): MimeBundle {
+  if (!/^\s*<svg[\s>]/.test(svg)) throw new Error(`showSvg: expected SVG text starting with <svg, got "${svg.slice(0, 30)}…"`);
+  const alt = description.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return {
+    "image/svg+xml": svg,
+    // Exported HTML and the classic Notebook's sanitiser strip inline <svg> content; an image keeps it.
+    "text/html": `<img src="${svgDataUrl(svg)}" alt="${alt}">`,
+    "text/plain": description,
+  };
+}
+
+/**
+ * Display a hand-drawn SVG picture (a diagram, not a chart) so that it shows everywhere a notebook is
+ * read, like `show` does for charts. Outside a notebook it prints the description.
+ */
+export function showSvg(svg: string, description: string): void {
+  const bundle = svgBundle(svg, description);
+  if (!displayBundle(bundle)) console.log(description);
 }
