@@ -21,13 +21,23 @@
  * Buffers for Z, A, Δ and f'(Z) are kept per batch size and reused, so a training loop with a fixed
  * batch size allocates nothing per step once warmed up. A cache returned by `forward` therefore stays
  * valid only until the next forward pass with the same number of rows.
+ *
+ * Speed: the methods below are written formula by formula (that is the code to read). A float32
+ * network runs the same formulas on the fused kernels of src/kernels/ (product + bias in one
+ * WebAssembly call, softmax + cross-entropy + Δ^L in one pass, …; see "Fast path" at the end of the
+ * class), fewer passes over memory and so faster (npm run bench); tests hold both paths equal. `fast: false` (or `model.fast = false`)
+ * runs the readable code; float64 networks (gradient checks) always do.
  */
-import { Activation, ActivationName, getActivation } from "./activations";
+import { Activation, ActivationName, getActivation, relu, sigmoid, tanh } from "./activations";
 import { argmaxRows, DType, Matrix, matmul, matmulNT, matmulTN, ShapeError, zeros } from "./matrix";
 import { Model, Param } from "./model";
 import { Rng } from "./random";
 import { InitScheme, initWeights } from "./init";
 import { checkClassLabels, logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
+import { FusedActivation, fusedActivationBackward, fusedBiasActivation, fusedBiasGradient } from "./kernels/fusedLayer";
+import { linearForward, reluBackwardProduct, weightGradient } from "./kernels/fusedProducts";
+import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
+import { fusedSumOfSquares } from "./kernels/fusedUpdates";
 
 export interface MLPOptions {
   /** [n_0, n_1, …, n_L]: inputs, hidden layer widths, classes. At least two entries. */
@@ -46,6 +56,11 @@ export interface MLPOptions {
   rng?: Rng;
   /** Number type of all parameters and accepted inputs (default "float32"; use "float64" for gradient checks). */
   dtype?: DType;
+  /**
+   * Run float32 networks on the fused kernels (default true). The numbers are the same up to float
+   * rounding; false runs the readable formula-by-formula code. float64 networks always run the readable code.
+   */
+  fast?: boolean;
 }
 
 /** One layer l: Z^l = A^{l−1} (W^l)ᵀ + b^l, then f (hidden) or softmax (output). */
@@ -78,8 +93,12 @@ export class MLP implements Model {
   readonly params: Param[];
   readonly l2: number;
   readonly dtype: DType;
+  /** Use the fused kernels for a float32 network (see MLPOptions.fast); may be switched at any time. */
+  fast: boolean;
   private readonly buffers = new Map<number, MLPCache>();
   private last: MLPCache | null = null;
+  /** False after a fused lossAndGradient, which does not store Z^l of ReLU layers (see forwardFused). */
+  private lastKeptZ = true;
   /** The gradient buffers of W^l and b^l (null when there is no bias), per layer (0-based). */
   private readonly gradOf: { W: Matrix; b: Matrix | null }[] = [];
 
@@ -99,6 +118,7 @@ export class MLP implements Model {
     this.sizes = sizes.slice();
     this.l2 = l2;
     this.dtype = options.dtype ?? "float32";
+    this.fast = options.fast ?? true;
     const outputBias = options.outputBias ?? true;
     const init = options.init ?? "scaled0.1";
     const biasInit = options.biasInit ?? "zeros";
@@ -185,6 +205,7 @@ export class MLP implements Model {
     this.checkInputs("forward", X);
     const c = this.cacheFor(X.rows);
     c.A[0] = X;
+    if (this.usesFusedKernels) return this.forwardFused(c, false); // the same formulas, fused (see the end)
     for (let l = 1; l <= this.depth; l++) {
       const { W, b, activation } = this.layers[l - 1];
       const Z = matmulNT(c.A[l - 1], W, c.Z[l]); // Z^l = A^{l−1} (W^l)ᵀ
@@ -201,6 +222,7 @@ export class MLP implements Model {
       }
     }
     this.last = c;
+    this.lastKeptZ = true;
     return c;
   }
 
@@ -213,6 +235,7 @@ export class MLP implements Model {
     const n = cache.n;
     if (y.length !== n) throw new ShapeError(`MLP.backward: the cache holds ${n} examples but y has ${y.length} labels`);
     softmaxMinusOneHot(cache.A[L], y, cache.Delta[L]); // Δ^L = P − Y (checks the labels)
+    if (this.usesFusedKernels) return this.backwardFused(cache); // the same formulas, fused (see the end)
     for (let l = L; l >= 1; l--) {
       const { W } = this.layers[l - 1];
       const D = cache.Delta[l];
@@ -246,6 +269,7 @@ export class MLP implements Model {
   lossAndGradient(X: Matrix, y: ArrayLike<number>): number {
     this.checkInputs("lossAndGradient", X, y);
     if (X.rows === 0) throw new ShapeError("MLP.lossAndGradient: X has no rows");
+    if (this.usesFusedKernels) return this.lossAndGradientFused(X, y); // the same formulas, fused (see the end)
     const c = this.forward(X);
     const ce = this.sumCrossEntropy(c.Z[this.depth], y, 0) / X.rows;
     this.backward(c, y);
@@ -298,10 +322,114 @@ export class MLP implements Model {
    */
   kinkInputs(): Matrix[] {
     if (!this.last) return [];
+    if (!this.lastKeptZ) {
+      throw new Error("MLP.kinkInputs: the last pass was a fast lossAndGradient, which does not keep the ReLU inputs Z; call forward(X) or loss(X, y) first");
+    }
     const out: Matrix[] = [];
     this.layers.forEach((layer, i) => {
       if (layer.activation !== "softmax" && (layer.activation.name === "relu" || layer.activation.name === "heaviside")) out.push(this.last!.Z[i + 1]);
     });
     return out;
   }
+
+  // ───────────────────────── Fast path: the same formulas on the fused kernels ─────────────────────────
+  // Used for float32 networks while `fast` is true. Every line computes what the readable code above
+  // computes (tests hold the two equal); the difference is how many passes over memory it takes.
+
+  /** True when forward / backward / lossAndGradient run on the fused kernels (float32 and `fast`). */
+  get usesFusedKernels(): boolean {
+    return this.fast && this.dtype === "float32";
+  }
+
+  /**
+   * The forward pass on the fused kernels, into the cache c (c.A[0] = X already):
+   *   Z^l = A^{l−1}(W^l)ᵀ + b^l      linearForward: product and bias in one call
+   *   A^l = f(Z^l)                   fusedBiasActivation (f inlined), or f per element for other activations
+   *   A^L = softmax(Z^L)
+   * `forTraining` (lossAndGradient, whose cache nobody else sees): a ReLU layer goes straight to
+   * A^l = max(0, A^{l−1}(W^l)ᵀ + b^l) in one call without storing Z^l (backprop only needs [Z^l > 0] =
+   * [A^l > 0]), and the softmax is left to the fused loss. Otherwise every Z^l is kept, as in the readable path.
+   */
+  private forwardFused(c: MLPCache, forTraining: boolean): MLPCache {
+    let keptZ = true;
+    for (let l = 1; l <= this.depth; l++) {
+      const { W, b, activation } = this.layers[l - 1];
+      if (forTraining && activation === relu) {
+        linearForward(c.A[l - 1], W, b, "relu", c.A[l]); // A^l = max(0, A^{l−1} (W^l)ᵀ + b^l)
+        keptZ = false;
+        continue;
+      }
+      linearForward(c.A[l - 1], W, b, "identity", c.Z[l]); // Z^l = A^{l−1} (W^l)ᵀ + b^l
+      if (activation === "softmax") {
+        if (!forTraining) softmax(c.Z[l], c.A[l]); // A^L = P
+      } else {
+        const f = fusedName(activation);
+        if (f !== null) fusedBiasActivation(c.Z[l], null, f, c.A[l]); // A^l = f(Z^l)
+        else {
+          const z = c.Z[l].data;
+          const a = c.A[l].data;
+          for (let i = 0; i < z.length; i++) a[i] = activation.f(z[i]);
+        }
+      }
+    }
+    this.last = c;
+    this.lastKeptZ = keptZ;
+    return c;
+  }
+
+  /**
+   * The backward pass on the fused kernels, after cache.Delta[L] = Δ^L = P − Y:
+   *   ∂L/∂W^l = (1/n)(Δ^l)ᵀ A^{l−1} + αW^l     weightGradient: product, 1/n and αW in one call
+   *   ∂L/∂b^l = (1/n) Σ_i Δ^l[i,:]             fusedBiasGradient
+   *   Δ^{l−1} = (Δ^l W^l) ⊙ f'(Z^{l−1})        ReLU: reluBackwardProduct (product and mask [A > 0] in one call);
+   *                                           sigmoid, tanh: matmul, then fusedActivationBackward (f' from A)
+   */
+  private backwardFused(cache: MLPCache): Param[] {
+    const n = cache.n;
+    for (let l = this.depth; l >= 1; l--) {
+      const { W } = this.layers[l - 1];
+      const D = cache.Delta[l];
+      const g = this.gradOf[l - 1];
+      weightGradient(D, cache.A[l - 1], 1 / n, this.l2, W, g.W); // ∂L/∂W^l = (1/n)(Δ^l)ᵀA^{l−1} + αW^l
+      if (g.b) fusedBiasGradient(D, 1 / n, g.b); // ∂L/∂b^l = (1/n) Σ_i Δ^l[i,:]
+      if (l > 1) {
+        const act = this.layers[l - 2].activation as Activation;
+        const f = fusedName(act);
+        const Dprev = cache.Delta[l - 1];
+        if (f === "relu") reluBackwardProduct(D, W, cache.A[l - 1], Dprev); // (Δ^l W^l) ⊙ [A^{l−1} > 0]
+        else {
+          matmul(D, W, Dprev); // Δ^l W^l
+          if (f !== null) fusedActivationBackward(Dprev, cache.Z[l - 1], cache.A[l - 1], f); // ⊙ f'(Z^{l−1})
+          else {
+            const z = cache.Z[l - 1].data;
+            const d = Dprev.data;
+            for (let i = 0; i < z.length; i++) d[i] *= act.df(z[i]);
+          }
+        }
+      }
+    }
+    return this.params;
+  }
+
+  /**
+   * lossAndGradient on the fused kernels: the forward pass up to Z^L, then one pass over the logits for
+   * P = softmax(Z^L), Σ_i −ln P[i, y_i] and Δ^L = P − Y (fusedSoftmaxCrossEntropy), then backwardFused;
+   * the penalty (α/2) Σ_l ‖W^l‖² with fusedSumOfSquares.
+   */
+  private lossAndGradientFused(X: Matrix, y: ArrayLike<number>): number {
+    const c = this.cacheFor(X.rows);
+    c.A[0] = X;
+    const L = this.depth;
+    this.forwardFused(c, true);
+    const ce = fusedSoftmaxCrossEntropy(c.Z[L], y, c.A[L], c.Delta[L], 1) / X.rows; // P, Δ^L = P − Y, mean −ln P[i, y_i]
+    this.backwardFused(c);
+    let squares = 0;
+    if (this.l2 !== 0) for (const { W } of this.layers) squares += fusedSumOfSquares(W.data);
+    return ce + (this.l2 / 2) * squares;
+  }
+}
+
+/** The fused kernels' name for an activation they inline (the library's own relu, sigmoid, tanh), else null. */
+function fusedName(act: Activation): FusedActivation | null {
+  return act === relu ? "relu" : act === sigmoid ? "sigmoid" : act === tanh ? "tanh" : null;
 }

@@ -16,12 +16,20 @@
  *   i.e. ∂E/∂w_{j,k} = (p_j − 1) x_k if j = y and p_j x_k if j ≠ y.
  *   vectorised over a batch, Δ = P − Y (n×K):
  *       ∂L/∂W = (1/n) Δᵀ X,   ∂L/∂b = (1/n) Σ_i Δ[i,:]
+ *
+ * Speed: the methods are written formula by formula. A float32 model runs `logits` and
+ * `lossAndGradient` on the fused kernels of src/kernels/ (product + bias in one WebAssembly call,
+ * softmax + cross-entropy + Δ in one pass; see "Fast path" at the end of the class); tests hold both
+ * paths equal. `fast: false` (or `model.fast = false`) runs the readable code; float64 always does.
  */
 import { argmaxRows, DType, Matrix, matmulNT, matmulTN, ShapeError, zeros } from "./matrix";
 import { Model, Param } from "./model";
 import { Rng } from "./random";
 import { InitScheme, initWeights } from "./init";
 import { checkClassLabels, crossEntropy, crossEntropyPerExample, logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
+import { fusedBiasGradient } from "./kernels/fusedLayer";
+import { linearForward, weightGradient } from "./kernels/fusedProducts";
+import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
 
 export interface SoftmaxRegressionOptions {
   /** d, the length of an input (784 for MNIST). */
@@ -36,6 +44,11 @@ export interface SoftmaxRegressionOptions {
   biasInit?: InitScheme;
   /** Number type of W, b and the inputs it accepts (default "float32", like loadMnist). */
   dtype?: DType;
+  /**
+   * Run a float32 model on the fused kernels (default true). Same numbers up to float rounding; false
+   * runs the readable formula-by-formula code. float64 models always run the readable code.
+   */
+  fast?: boolean;
 }
 
 /** One example's forward and backward pass, written out as in the notes. */
@@ -59,8 +72,12 @@ export class SoftmaxRegression implements Model {
   /** 1×K biases. */
   readonly b: Matrix;
   readonly params: Param[];
+  /** Use the fused kernels for a float32 model (see SoftmaxRegressionOptions.fast); may be switched at any time. */
+  fast: boolean;
   /** Z (then Δ) for the last batch size, reused so training does not allocate per step. */
   private Zbuf: Matrix | null = null;
+  /** The fast path's Δ, for the last batch size. */
+  private Dbuf: Matrix | null = null;
 
   constructor(options: SoftmaxRegressionOptions) {
     const { inputs, classes } = options;
@@ -69,6 +86,7 @@ export class SoftmaxRegression implements Model {
     this.inputs = inputs;
     this.classes = classes;
     this.dtype = options.dtype ?? "float32";
+    this.fast = options.fast ?? true;
     this.W = initWeights(classes, inputs, options.init ?? "zeros", options.rng, this.dtype);
     this.b = initWeights(1, classes, options.biasInit ?? "zeros", options.rng, this.dtype);
     this.params = [
@@ -93,6 +111,7 @@ export class SoftmaxRegression implements Model {
   /** Z = X Wᵀ + b.  X: n×d → Z: n×K. */
   logits(X: Matrix, out?: Matrix): Matrix {
     this.checkInputs("logits", X);
+    if (this.usesFusedKernels) return linearForward(X, this.W, this.b, "identity", out); // product and + b in one call
     const Z = matmulNT(X, this.W, out);
     const K = this.classes;
     for (let i = 0; i < X.rows; i++) for (let j = 0; j < K; j++) Z.data[i * K + j] += this.b.data[j];
@@ -163,6 +182,7 @@ export class SoftmaxRegression implements Model {
     const n = X.rows;
     if (n === 0) throw new ShapeError("SoftmaxRegression.lossAndGradient: X has no rows");
     if (!this.Zbuf || this.Zbuf.rows !== n) this.Zbuf = zeros(n, this.classes, this.dtype);
+    if (this.usesFusedKernels) return this.lossAndGradientFused(X, y, this.Zbuf); // the same formulas, fused (see below)
     const Z = this.logits(X, this.Zbuf);
     const K = this.classes;
     let E = 0; // Σ_i LSE(z_i) − z_{i,y_i}, without allocating
@@ -175,6 +195,32 @@ export class SoftmaxRegression implements Model {
     gb.data.fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < K; j++) gb.data[j] += Delta.data[i * K + j];
     for (let j = 0; j < K; j++) gb.data[j] /= n;
+    return L;
+  }
+
+  // ───────────────────────── Fast path: the same formulas on the fused kernels ─────────────────────────
+
+  /** True when `logits` and `lossAndGradient` run on the fused kernels (float32 and `fast`). */
+  get usesFusedKernels(): boolean {
+    return this.fast && this.dtype === "float32";
+  }
+
+  /**
+   * lossAndGradient in four calls:
+   *   Z = X Wᵀ + b                                   linearForward (product and bias together)
+   *   L = (1/n) Σ_i −ln P[i, y_i],  Δ = (P − Y)/n    fusedSoftmaxCrossEntropy (one pass over Z)
+   *   ∂L/∂W = Δᵀ X                                   weightGradient
+   *   ∂L/∂b = Σ_i Δ[i,:]                             fusedBiasGradient
+   * (The 1/n is folded into Δ, so the two gradients need no further scaling.)
+   */
+  private lossAndGradientFused(X: Matrix, y: ArrayLike<number>, Z: Matrix): number {
+    const n = X.rows;
+    if (!this.Dbuf || this.Dbuf.rows !== n) this.Dbuf = zeros(n, this.classes, this.dtype);
+    const Delta = this.Dbuf;
+    linearForward(X, this.W, this.b, "identity", Z); // Z = X Wᵀ + b
+    const L = fusedSoftmaxCrossEntropy(Z, y, null, Delta, 1 / n) / n; // Δ = (P − Y)/n
+    weightGradient(Delta, X, 1, 0, this.W, this.params[0].grad); // ∂L/∂W = Δᵀ X
+    fusedBiasGradient(Delta, 1, this.params[1].grad); // ∂L/∂b = Σ_i Δ[i,:]
     return L;
   }
 }

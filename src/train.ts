@@ -15,13 +15,14 @@
  * A NaN or infinite mini-batch loss stops training with a DivergenceError naming the iteration, the
  * loss and the learning rate.
  *
- * Mini-batches are gathered into two buffers allocated once (a full batch and the last, shorter
- * one); the data set itself is never copied.
+ * Mini-batches are gathered into one buffer allocated once (the last, shorter batch is a view of its
+ * first rows); the data set itself is never copied.
  */
 import { argmaxRows, gatherRows, Matrix, ShapeError, zeros } from "./matrix";
 import { Model } from "./model";
 import { Optimizer } from "./optimizers/optimizer";
 import { Rng } from "./random";
+import { gatherBatchInto } from "./kernels/gatherBatch";
 
 /** Examples X (n×d, one per row) with their labels y (length n). MNIST's Dataset fits this. */
 export interface LabelledData {
@@ -204,20 +205,29 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
     }
   }
 
-  // the order of the examples, reshuffled in place each epoch; the batch buffers, allocated once
+  // the order of the examples, reshuffled in place each epoch; the batch buffer, allocated once
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const direct = B === n && !options.shuffle; // full batch in the given order: use the data itself
   const Xb = direct ? data.X : zeros(B, d, data.X.dtype);
   const yb = direct ? data.y : labelBuffer(data.y, B);
+  // the short last batch (n mod B rows) is a view of the first rows of the same buffer
   const rest = n % B;
-  const Xr = rest > 0 ? zeros(rest, d, data.X.dtype) : null;
-  const yr = rest > 0 ? labelBuffer(data.y, rest) : null;
+  const Xr = rest > 0 ? new Matrix(rest, d, Xb.data.subarray(0, rest * d)) : null;
+  const yr = rest > 0 ? (yb as Labels).subarray(0, rest) : null;
+  // X_B[r, :] = X[order[start + r], :], y_B[r] = y[order[start + r]]: gatherBatchInto copies whole rows
+  // (labels must fit its Uint8Array / Int32Array buffers; other label arrays are gathered one by one)
+  const fused = yb instanceof Uint8Array || yb instanceof Int32Array;
   const batch = (start: number, end: number): [Matrix, ArrayLike<number>] => {
     if (direct) return [Xb, yb];
-    const idx = order.subarray(start, end);
-    if (end - start === B) return [gatherRows(data.X, idx, Xb), gatherLabels(data.y, idx, yb as Labels)];
-    return [gatherRows(data.X, idx, Xr!), gatherLabels(data.y, idx, yr!)];
+    const full = end - start === B;
+    if (fused) gatherBatchInto(data.X, data.y, order, start, end - start, Xb, yb as Uint8Array | Int32Array);
+    else {
+      const idx = order.subarray(start, end);
+      gatherRows(data.X, idx, full ? Xb : Xr!);
+      gatherLabels(data.y, idx, full ? (yb as Labels) : yr!);
+    }
+    return full ? [Xb, yb] : [Xr!, yr!];
   };
 
   const t0 = performance.now();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ActivationName, copy, getActivation, gradientCheckModel, Matrix, MLP, randn, rng, ShapeError, zeros } from "../src/index";
+import { ActivationName, copy, defaultGemmKernel, getActivation, gradientCheckModel, Matrix, MLP, randn, rng, ShapeError, zeros } from "../src/index";
 
 type Case = { sizes: number[]; act: ActivationName; outputBias: boolean; l2: number; n: number; seed: number };
 
@@ -193,4 +193,118 @@ test("bad configurations and inputs throw errors naming the problem", () => {
   assert.throws(() => model.loss(zeros(2, 4), [0]), /2 rows but y has 1/);
   assert.throws(() => model.predict(zeros(1, 4, "float32")), /float32 but the network is float64/);
   assert.throws(() => model.backward(model.forward(zeros(3, 4)), [0, 1]), /3 examples but y has 2/);
+});
+
+// ───────────── the fast path (fused kernels, float32) equals the readable path ─────────────
+
+/** Counts the WebAssembly products with a fused epilogue (bias, mask or αW) while `run` runs (0 without wasm SIMD). */
+function wasmCalls(run: () => void): number {
+  const e = defaultGemmKernel().engine;
+  if (!e) {
+    run();
+    return 0;
+  }
+  const orig = e.gemm;
+  let calls = 0;
+  e.gemm = function (this: typeof e, ...args: Parameters<typeof orig>) {
+    if (args[7]) calls++;
+    return orig.apply(this, args);
+  };
+  try {
+    run();
+  } finally {
+    e.gemm = orig;
+  }
+  return calls;
+}
+
+/** |a − b| ≤ tol·(1 + max|b|), entry by entry, naming the first entry that differs. */
+function assertNearArray(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  for (let i = 0; i < b.length; i++) {
+    if (!(Math.abs(a[i] - b[i]) <= tol * (1 + scale))) assert.fail(`${what}[${i}]: fast ${a[i]} vs readable ${b[i]} (scale ${scale})`);
+  }
+}
+
+function twins(opts: { sizes: number[]; act: ActivationName | ActivationName[]; outputBias: boolean; l2: number; seed: number }) {
+  const make = (fast: boolean) =>
+    new MLP({ sizes: opts.sizes, activations: Array.isArray(opts.act) ? opts.act : [opts.act], outputBias: opts.outputBias, l2: opts.l2, init: "he", biasInit: "normal", rng: rng(opts.seed), fast });
+  return { fast: make(true), slow: make(false) };
+}
+
+for (const act of ["relu", "sigmoid"] as const) {
+  for (const outputBias of [true, false]) {
+    for (const l2 of [0, 0.01]) {
+      test(`fast (fused) and readable paths agree, float32: ${act}, output bias ${outputBias}, L2 α = ${l2}, batches of 1, 7, 129`, () => {
+        const { fast, slow } = twins({ sizes: [37, 33, 17, 10], act, outputBias, l2, seed: 17 });
+        assert.ok(fast.usesFusedKernels && !slow.usesFusedKernels);
+        const r = rng(5);
+        for (const n of [1, 7, 129]) {
+          // MNIST-like inputs: many exact zeros (the sparse product paths), the rest in [0, 1]
+          const X = zeros(n, 37, "float32");
+          for (let k = 0; k < X.data.length; k++) X.data[k] = r.uniform() < 0.6 ? 0 : r.uniform();
+          const y = Array.from({ length: n }, () => r.int(10));
+          let Lf = NaN;
+          const calls = wasmCalls(() => (Lf = fast.lossAndGradient(X, y)));
+          const Ls = slow.lossAndGradient(X, y);
+          if (defaultGemmKernel().engine) assert.ok(calls >= 6, `the fast path fused its products with their epilogues on the wasm engine (${calls} calls)`);
+          assert.ok(Math.abs(Lf - Ls) <= 1e-5 * Math.abs(Ls), `n = ${n}: loss fast ${Lf} vs readable ${Ls}`);
+          fast.params.forEach((p, i) => assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, `n = ${n}: ${p.name} gradient`));
+          // the public forward / backward: every cached Z, A and Δ
+          const cf = fast.forward(X);
+          const cs = slow.forward(X);
+          fast.backward(cf, y);
+          slow.backward(cs, y);
+          for (let l = 1; l <= fast.depth; l++) {
+            assertNearArray(cf.Z[l].data, cs.Z[l].data, 1e-5, `n = ${n}: Z${l}`);
+            assertNearArray(cf.A[l].data, cs.A[l].data, 1e-5, `n = ${n}: A${l}`);
+            assertNearArray(cf.Delta[l].data, cs.Delta[l].data, 1e-5, `n = ${n}: Δ${l}`);
+          }
+          fast.params.forEach((p, i) => assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, `n = ${n}: ${p.name} gradient after backward`));
+          assert.ok(Math.abs(fast.loss(X, y) - Ls) <= 1e-5 * Math.abs(Ls), `n = ${n}: loss()`);
+          assertNearArray(fast.predictProba(X).data, slow.predictProba(X).data, 1e-5, `n = ${n}: predictProba`);
+        }
+      });
+    }
+  }
+}
+
+test("fast and readable paths agree for tanh and for activations the fused kernels do not inline (softplus, heaviside)", () => {
+  const { fast, slow } = twins({ sizes: [9, 8, 7, 6, 4], act: ["tanh", "softplus", "heaviside"], outputBias: true, l2: 0.02, seed: 3 });
+  const r = rng(9);
+  const X = randn(13, 9, r, 1, "float32");
+  const y = Array.from({ length: 13 }, () => r.int(4));
+  const Ls = slow.lossAndGradient(X, y);
+  assert.ok(Math.abs(fast.lossAndGradient(X, y) - Ls) <= 1e-5 * Math.abs(Ls));
+  fast.params.forEach((p, i) => assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, p.name));
+});
+
+test("switching `fast` off runs the readable code on the same model; float64 networks never use the fused kernels", () => {
+  const r = rng(12);
+  const model = new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "he", biasInit: "normal", rng: r });
+  const X = randn(4, 6, r, 1, "float32");
+  const y = [0, 1, 2, 1];
+  const L1 = model.lossAndGradient(X, y);
+  const g1 = model.params.map((p) => Float64Array.from(p.grad.data));
+  model.fast = false;
+  assert.equal(model.usesFusedKernels, false);
+  assert.equal(wasmCalls(() => model.lossAndGradient(X, y)), 0, "the readable path calls no fused kernel");
+  assert.ok(Math.abs(model.lossAndGradient(X, y) - L1) < 1e-6);
+  model.params.forEach((p, i) => assertNearArray(p.grad.data, g1[i], 1e-6, p.name));
+  assert.equal(new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "zeros", dtype: "float64" }).usesFusedKernels, false);
+});
+
+test("after a fast lossAndGradient (which skips storing the ReLU inputs) kinkInputs says so; after loss() it gives Z", () => {
+  const r = rng(13);
+  const model = new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "he", biasInit: "normal", rng: r });
+  const X = randn(4, 6, r, 1, "float32");
+  model.lossAndGradient(X, [0, 1, 2, 1]);
+  assert.throws(() => model.kinkInputs(), /kinkInputs.*forward\(X\) or loss\(X, y\)/);
+  model.loss(X, [0, 1, 2, 1]);
+  const [Z1] = model.kinkInputs();
+  const A1 = model.forward(X).A[1];
+  assert.equal(Z1.shape, "4×5");
+  for (let k = 0; k < Z1.data.length; k++) assert.equal(A1.data[k], Math.max(0, Z1.data[k]));
 });

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fromArrays, Matrix, rowVector, ShapeError, zeros } from "../src/matrix";
 import { Param } from "../src/model";
+import type { Optimizer } from "../src/optimizers/index";
 import {
   constant,
   decayEveryEpoch,
@@ -271,4 +272,58 @@ test("an optimiser steps many parameter groups of different shapes", () => {
   assert.deepEqual(W.value.toArrays(), [[0.5, 1.5], [2.5, 3.5]]);
   assert.deepEqual(Array.from(b.value.data), [4, 7]);
   assert.ok(W.value instanceof Matrix);
+});
+
+test("fused updates (the default) equal the readable loops: sgd, rmsprop, rmspropNotes, float32 and float64, 12 steps", () => {
+  const lengths = [1, 7, 129, 1001];
+  for (const dtype of ["float32", "float64"] as const) {
+    const makers: [string, (fast: boolean) => Optimizer][] = [
+      ["sgd", (fast) => sgd(halveEveryEpoch(0.3), { fast })],
+      ["rmsprop", (fast) => rmsprop(0.01, { gamma: 0.8, eps: 1e-6, fast })],
+      ["rmspropNotes", (fast) => rmspropNotes({ eta: 0.4, gamma: 0.9, eps: 1e-3, resetEvery: 5, fast })],
+    ];
+    for (const [name, make] of makers) {
+      let seed = 1;
+      const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+      const groups = (): Param[] => lengths.map((n, j) => param(`p${j}`, Array.from({ length: n }, () => 0), Array.from({ length: n }, () => 0), dtype));
+      const fastPs = groups();
+      const slowPs = groups();
+      const fast = make(true);
+      const slow = make(false);
+      for (let step = 0; step < 12; step++) {
+        fastPs.forEach((p, j) => {
+          for (let i = 0; i < p.grad.data.length; i++) p.grad.data[i] = rand() * (j + 1);
+          slowPs[j].grad.data.set(p.grad.data);
+        });
+        fast.step(fastPs);
+        slow.step(slowPs);
+        if (step % 4 === 3) {
+          fast.endEpoch(step, 1);
+          slow.endEpoch(step, 1);
+        }
+        const tol = dtype === "float32" ? 1e-6 : 1e-12;
+        fastPs.forEach((p, j) => close(p.value.data, Array.from(slowPs[j].value.data), tol, `${name} ${dtype} step ${step} ${p.name}`));
+      }
+      assert.equal(fast.learningRate, slow.learningRate);
+      if (name === "rmspropNotes") {
+        const gf = (fast as ReturnType<typeof rmspropNotes>).groups();
+        const gs = (slow as ReturnType<typeof rmspropNotes>).groups();
+        gf.forEach((g, j) => close([g.G, g.stepSize, g.gradNorm, g.current], [gs[j].G, gs[j].stepSize, gs[j].gradNorm, gs[j].current], 1e-9, `groups ${j}`));
+      }
+    }
+  }
+});
+
+test("fused updates check shapes like the readable ones, and a NaN gradient propagates instead of throwing deep inside", () => {
+  for (const fast of [true, false]) {
+    const bad: Param = { name: "W", value: zeros(2, 3), grad: zeros(3, 2) };
+    assert.throws(() => sgd(0.1, { fast }).step([bad]), (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /3×2/.test(e.message));
+    assert.throws(() => rmsprop(0.1, { fast }).step([bad]), ShapeError);
+    assert.throws(() => rmspropNotes({ fast }).step([bad]), ShapeError);
+    const p = param("w", [1, 2], [NaN, 1]);
+    const opt = rmspropNotes({ fast });
+    opt.step([p]);
+    opt.step([p]);
+    assert.ok(Number.isNaN(p.value.data[1]), `fast ${fast}: the notes' RMSprop spreads a NaN gradient over its group, as in the notebook`);
+  }
 });

@@ -19,10 +19,13 @@ test("the vectorised gradient matches gradient checking (float64, relative error
     fc.property(shapes, ({ n, d, K, seed }) => {
       const { model, X, y } = problem(n, d, K, seed);
       const report = gradientCheckModel(model, X, y);
-      assert.ok(report.maxRelativeError < 1e-6, report.text);
+      // judged entries: not tiny gradients where |analytic − numeric| is within the difference quotient's round-off
+      // (e.g. ∂L/∂w = 5e-6 agreeing to 3e-12 has a relative error of 1e-6 from round-off alone)
+      assert.ok(report.maxJudgedRelativeError < 1e-6, report.text);
+      assert.ok(report.entries.filter((e) => !e.roundoff).length >= 0.75 * report.entries.length, report.text);
       assert.equal(report.rows.length, 2);
     }),
-    { numRuns: 25 },
+    { numRuns: 25, seed: 4242 },
   );
 });
 
@@ -51,7 +54,7 @@ test("the per-example gradient (p − e_y) xᵀ, averaged over the batch, equals
       for (let k = 0; k < K; k++) assert.ok(Math.abs(sumB.data[k] / n - model.params[1].grad.data[k]) < 1e-12);
       assert.ok(Math.abs(sumLoss / n - L) < 1e-12);
     }),
-    { numRuns: 25 },
+    { numRuns: 25, seed: 4242 },
   );
 });
 
@@ -115,4 +118,45 @@ test("bad inputs throw errors naming shapes, dtypes and labels", () => {
   assert.throws(() => new SoftmaxRegression({ inputs: 0, classes: 3 }), /inputs must be a positive integer/);
   const X: Matrix = copy(zeros(2, 4), "float64");
   assert.equal(model.predictProba(X).shape, "2×3");
+});
+
+test("fast (fused) and readable paths agree on float32 models: loss, ∂L/∂W, ∂L/∂b, logits, for batches of 1, 7, 129", () => {
+  const make = (fast: boolean) => new SoftmaxRegression({ inputs: 50, classes: 10, rng: rng(4), init: "scaled0.1", biasInit: "normal", fast });
+  const fast = make(true);
+  const slow = make(false);
+  assert.ok(fast.usesFusedKernels && !slow.usesFusedKernels);
+  const r = rng(8);
+  const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
+    assert.equal(a.length, b.length);
+    let scale = 0;
+    for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+    for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + scale), `${what}[${i}]: fast ${a[i]} vs readable ${b[i]}`);
+  };
+  for (const n of [1, 7, 129]) {
+    const X = zeros(n, 50, "float32");
+    for (let k = 0; k < X.data.length; k++) X.data[k] = r.uniform() < 0.6 ? 0 : r.uniform();
+    const y = Array.from({ length: n }, () => r.int(10));
+    const Lf = fast.lossAndGradient(X, y);
+    const Ls = slow.lossAndGradient(X, y);
+    assert.ok(Math.abs(Lf - Ls) <= 1e-5 * Ls, `n = ${n}: loss fast ${Lf} vs readable ${Ls}`);
+    near(fast.params[0].grad.data, slow.params[0].grad.data, 1e-5, `n = ${n}: ∂L/∂W`);
+    near(fast.params[1].grad.data, slow.params[1].grad.data, 1e-5, `n = ${n}: ∂L/∂b`);
+    near(fast.logits(X).data, slow.logits(X).data, 1e-5, `n = ${n}: logits`);
+    assert.ok(Math.abs(fast.energy(X, y) - slow.energy(X, y)) <= 1e-5 * slow.energy(X, y));
+    assert.deepEqual(fast.predict(X), slow.predict(X));
+  }
+  // a few steps of gradient descent stay together
+  for (let s = 0; s < 5; s++) {
+    const X = randn(10, 50, r, 1, "float32");
+    const y = Array.from({ length: 10 }, () => r.int(10));
+    for (const m of [fast, slow]) {
+      m.lossAndGradient(X, y);
+      for (const p of m.params) for (let k = 0; k < p.value.data.length; k++) p.value.data[k] -= 0.5 * p.grad.data[k];
+    }
+  }
+  near(fast.W.data, slow.W.data, 1e-5, "W after 5 steps");
+  near(fast.b.data, slow.b.data, 1e-5, "b after 5 steps");
+  slow.fast = true;
+  assert.ok(slow.usesFusedKernels);
+  assert.equal(new SoftmaxRegression({ inputs: 3, classes: 2, dtype: "float64" }).usesFusedKernels, false);
 });

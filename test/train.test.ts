@@ -125,6 +125,25 @@ test("mini-batches are gathered into buffers reused from step to step", async ()
   assert.ok(last.length === 2 && last[0] === last[1], "one buffer for the short last batch");
 });
 
+for (const kind of ["Uint8Array", "Int32Array", "Float64Array", "number[]"] as const) {
+  test(`labels as ${kind}: every row travels with its label, one batch buffer, the short batch a view of its first rows`, async () => {
+    const n = 23;
+    const base = indexed(n);
+    const labels = Array.from({ length: n }, (_, i) => (7 * i) % 200); // distinct, fit in a byte
+    const y = kind === "Uint8Array" ? Uint8Array.from(labels) : kind === "Int32Array" ? Int32Array.from(labels) : kind === "Float64Array" ? Float64Array.from(labels) : labels;
+    const model = new LeastSquares(3);
+    await train(model, { X: base.X, y }, { optimizer: sgd(1e-5), epochs: 2, batchSize: 5, shuffle: true, rng: new Rng(4), evaluateAtStart: false });
+    assert.equal(model.batches.length, 2 * 5);
+    for (const b of model.batches) b.ids.forEach((id, r) => assert.equal(b.y[r], labels[id], `row ${id} came with label ${b.y[r]}`));
+    for (const ids of epochsOf(model, n)) assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+    const full = model.batches.filter((b) => b.X.rows === 5).map((b) => b.X);
+    const short = model.batches.filter((b) => b.X.rows === 3).map((b) => b.X);
+    assert.ok(full.every((X) => X === full[0]) && short.every((X) => X === short[0]), "the same matrices every step");
+    assert.equal(short[0].data.buffer, full[0].data.buffer, "the short batch shares the full batch's memory");
+    assert.equal(short[0].data.byteOffset, full[0].data.byteOffset);
+  });
+}
+
 test("shuffling is deterministic for a seed and differs between seeds", async () => {
   const orders = async (seed: number) => {
     const model = new LeastSquares(3);

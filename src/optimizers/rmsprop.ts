@@ -5,6 +5,7 @@
  * (g² and the division are element-wise; r = 0 at the start).
  */
 import { Param } from "../model";
+import { fusedRmspropStep } from "../kernels/fusedUpdates";
 import { checkInRange, checkLearningRate, checkPositive, Optimizer, StateBuffers } from "./optimizer";
 import { Schedule, toSchedule } from "./schedules";
 
@@ -13,6 +14,8 @@ export interface RmspropOptions {
   gamma?: number;
   /** ε > 0 added to √r so the division is safe (default 1e-8). */
   eps?: number;
+  /** Update with the fused kernel fusedRmspropStep (default true; the same numbers), or false for the plain loop below. */
+  fast?: boolean;
 }
 
 /** RMSprop: r ← γ r + (1−γ) g⊙g; θ ← θ − η g ⊘ (√r + ε)   (r: one buffer per group, shaped like θ). */
@@ -21,6 +24,7 @@ export function rmsprop(eta: number | Schedule, options: RmspropOptions = {}): O
   const schedule = toSchedule(eta, who);
   const γ = checkInRange(options.gamma ?? 0.9, 0, 1, "the decay γ", who);
   const ε = checkPositive(options.eps ?? 1e-8, "ε", who);
+  const fast = options.fast ?? true;
   const meanSquare = new StateBuffers(who, 0);
   return {
     get name() {
@@ -35,6 +39,10 @@ export function rmsprop(eta: number | Schedule, options: RmspropOptions = {}): O
         const r = meanSquare.get(p);
         const θ = p.value.data;
         const g = p.grad.data;
+        if (fast) {
+          fusedRmspropStep(θ, g, r, η, γ, ε); // the two lines below, in one kernel call
+          continue;
+        }
         for (let i = 0; i < θ.length; i++) {
           r[i] = γ * r[i] + (1 - γ) * g[i] * g[i];
           θ[i] -= (η * g[i]) / (Math.sqrt(r[i]) + ε);

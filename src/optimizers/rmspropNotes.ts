@@ -15,6 +15,7 @@
  */
 import { Matrix } from "../matrix";
 import { Param } from "../model";
+import { fusedSgdStep, fusedSumOfSquares } from "../kernels/fusedUpdates";
 import { checkInRange, checkLearningRate, checkParam, checkPositive, Optimizer } from "./optimizer";
 import { Schedule, toSchedule } from "./schedules";
 
@@ -29,6 +30,12 @@ export interface RmspropNotesOptions {
   resetEvery?: number;
   /** The starting (and reset) value G₋₁ (default 1). */
   g0?: number;
+  /**
+   * Use the fused kernels (default true; the same numbers up to rounding): fusedSumOfSquares for ‖g‖²
+   * and fusedSgdStep for θ ← θ − (η/√(G+ε))·g — the two passes of fusedRmspropNotesStep, kept
+   * separate because groups() reports ‖g‖. false runs the plain loops below.
+   */
+  fast?: boolean;
 }
 
 /** One group's numbers at the last step: the notebook's sanity prints gW0, etaW0 and |dW0|. */
@@ -68,6 +75,7 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
   const K = options.resetEvery ?? 500;
   if (!Number.isInteger(K) || K < 0) throw new RangeError(`${who}: resetEvery must be a whole number ≥ 0 (0 = never), got ${K}`);
   const g0 = checkPositive(options.g0 ?? 1, "the starting accumulator g0", who, true);
+  const fast = options.fast ?? true;
   const state = new Map<Matrix, GroupState>();
   let order: GroupState[] = [];
   let k = 0;
@@ -98,12 +106,14 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
         const g = p.grad.data;
         // ‖g‖² over the whole group
         let norm2 = 0;
-        for (let i = 0; i < g.length; i++) norm2 += g[i] * g[i];
+        if (fast) norm2 = fusedSumOfSquares(g);
+        else for (let i = 0; i < g.length; i++) norm2 += g[i] * g[i];
         // G_k = γ G_{k−1} + (1−γ) ‖g‖²
         s.G = γ * s.G + (1 - γ) * norm2;
         // θ ← θ − η/√(G_k + ε) · g
         const stepSize = η / Math.sqrt(s.G + ε);
-        for (let i = 0; i < θ.length; i++) θ[i] -= stepSize * g[i];
+        if (fast && Number.isFinite(stepSize)) fusedSgdStep(θ, g, stepSize);
+        else for (let i = 0; i < θ.length; i++) θ[i] -= stepSize * g[i]; // (a NaN gradient propagates, as in the notebook)
         s.lastG = s.G;
         s.lastStep = stepSize;
         s.lastNorm = Math.sqrt(norm2);

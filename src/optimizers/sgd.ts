@@ -3,12 +3,19 @@
  * and η from a step-size schedule (a number means a constant step size).
  */
 import { Param } from "../model";
+import { fusedSgdStep } from "../kernels/fusedUpdates";
 import { checkLearningRate, checkParam, Optimizer } from "./optimizer";
 import { Schedule, toSchedule } from "./schedules";
 
+export interface SgdOptions {
+  /** Update with the fused kernel fusedSgdStep (default true; the same numbers), or false for the plain loop below. */
+  fast?: boolean;
+}
+
 /** SGD: for every group, θ ← θ − η g   (θ, g: same shape, any). */
-export function sgd(eta: number | Schedule): Optimizer {
+export function sgd(eta: number | Schedule, options: SgdOptions = {}): Optimizer {
   const schedule = toSchedule(eta, "sgd");
+  const fast = options.fast ?? true;
   const seen = new Set<Param["value"]>();
   return {
     get name() {
@@ -26,7 +33,9 @@ export function sgd(eta: number | Schedule): Optimizer {
         }
         const θ = p.value.data;
         const g = p.grad.data;
-        for (let i = 0; i < θ.length; i++) θ[i] -= η * g[i];
+        // θ ← θ − η g
+        if (fast) fusedSgdStep(θ, g, η);
+        else for (let i = 0; i < θ.length; i++) θ[i] -= η * g[i];
       }
       schedule.afterStep?.();
     },
