@@ -28,3 +28,4 @@ export * from "./kernels/fusedSoftmax";
 export * from "./kernels/fusedUpdates";
 export * from "./kernels/gatherBatch";
 export * from "./kernels/fusedProducts";
+export * from "./backprop";

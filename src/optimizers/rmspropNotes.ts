@@ -12,6 +12,12 @@
  * reset to 1 after the update of every iteration k with k % K === 0 — which includes k = 0, so the
  * first reset already happens after the very first step. Defaults are the notebook's: η = 0.5,
  * γ = 0.99, ε = 1e-3, K = 500.
+ *
+ * Switches let a notebook run the notes as printed, as their prose says, and as corrected:
+ *   accumulator "whole-vector" (the prose): G ← γ·G + (1−γ)·Σ_j ‖g_j‖², one step size for all groups
+ *   epsilon "outside":                      s = η / (√G + ε)   (the usual element-wise RMSprop's place)
+ *   resetAfter "(k + 1) % K == 0":          G ← g0 after every K steps (after steps K−1, 2K−1, …)
+ *   overwrite [names]:                      θ_j ← s_j·g_j for those groups (the printed `W[0] = etaW0 * dW[0]`)
  */
 import { Matrix } from "../matrix";
 import { Param } from "../model";
@@ -36,6 +42,14 @@ export interface RmspropNotesOptions {
    * separate because groups() reports ‖g‖. false runs the plain loops below.
    */
   fast?: boolean;
+  /** One accumulator per parameter group (the code, default) or one for the whole parameter vector (the prose). */
+  accumulator?: "per-group" | "whole-vector";
+  /** ε inside the root, η/√(G + ε) (the notes, default), or outside, η/(√G + ε). */
+  epsilon?: "inside" | "outside";
+  /** Reset after step k when k % K == 0 (as printed, default) or when (k + 1) % K == 0 (every K steps). */
+  resetAfter?: "k % K == 0" | "(k + 1) % K == 0";
+  /** Names of groups updated with `=` instead of `-=`: θ ← s·g (the printed `W[0] = etaW0 * dW[0]`). */
+  overwrite?: readonly string[];
 }
 
 /** One group's numbers at the last step: the notebook's sanity prints gW0, etaW0 and |dW0|. */
@@ -66,7 +80,10 @@ interface GroupState {
   lastNorm: number;
 }
 
-/** The notes' RMSprop: per group G ← γG + (1−γ)‖g‖²; θ ← θ − η/√(G+ε)·g; reset G to 1 every K steps. */
+/**
+ * The notes' RMSprop: per group G ← γG + (1−γ)‖g‖² (or one G over all groups); θ ← θ − η/√(G+ε)·g
+ * (or η/(√G+ε), or θ ← s·g for overwritten groups); G reset to g0 every K steps.
+ */
 export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOptimizer {
   const who = "rmspropNotes";
   const schedule = toSchedule(options.eta ?? 0.5, who);
@@ -76,13 +93,25 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
   if (!Number.isInteger(K) || K < 0) throw new RangeError(`${who}: resetEvery must be a whole number ≥ 0 (0 = never), got ${K}`);
   const g0 = checkPositive(options.g0 ?? 1, "the starting accumulator g0", who, true);
   const fast = options.fast ?? true;
+  const whole = pick(options.accumulator, ["per-group", "whole-vector"], "accumulator", who) === "whole-vector";
+  const inside = pick(options.epsilon, ["inside", "outside"], "epsilon", who) === "inside";
+  const resetAfter = pick(options.resetAfter, ["k % K == 0", "(k + 1) % K == 0"], "resetAfter", who);
+  const overwrite = new Set(options.overwrite ?? []);
   const state = new Map<Matrix, GroupState>();
   let order: GroupState[] = [];
+  let norms2 = new Float64Array(0);
+  let wholeG = g0;
   let k = 0;
+
+  const stepSizeFor = (η: number, G: number): number => (inside ? η / Math.sqrt(G + ε) : η / (Math.sqrt(G) + ε));
 
   return {
     get name() {
-      return `rmspropNotes(${schedule.name}, γ=${γ}, ε=${ε}, reset every ${K || "never"})`;
+      const parts = [schedule.name, `γ=${γ}`, `ε=${ε}${inside ? "" : " outside the root"}`];
+      if (whole) parts.push("one G for all groups");
+      parts.push(K > 0 ? `reset ${resetAfter === "k % K == 0" ? `after k % ${K} == 0` : `every ${K} steps`}` : "never reset");
+      if (overwrite.size > 0) parts.push(`overwrites ${[...overwrite].join(", ")}`);
+      return `rmspropNotes(${parts.join(", ")})`;
     },
     get learningRate() {
       return schedule.eta;
@@ -92,7 +121,16 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
     },
     step(params: Param[]): void {
       const η = checkLearningRate(schedule.eta, who);
-      if (order.length !== params.length) order = new Array<GroupState>(params.length);
+      if (order.length !== params.length) {
+        order = new Array<GroupState>(params.length);
+        norms2 = new Float64Array(params.length);
+      }
+      for (const name of overwrite) {
+        if (!params.some((p) => p.name === name)) {
+          throw new RangeError(`${who}: overwrite names group "${name}", but the parameter groups are ${params.map((p) => p.name).join(", ")}`);
+        }
+      }
+      // ‖g_j‖² over each whole group
       for (let j = 0; j < params.length; j++) {
         const p = params[j];
         let s = state.get(p.value);
@@ -102,24 +140,39 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
           state.set(p.value, s);
         }
         order[j] = s;
-        const θ = p.value.data;
         const g = p.grad.data;
-        // ‖g‖² over the whole group
-        let norm2 = 0;
-        if (fast) norm2 = fusedSumOfSquares(g);
-        else for (let i = 0; i < g.length; i++) norm2 += g[i] * g[i];
-        // G_k = γ G_{k−1} + (1−γ) ‖g‖²
-        s.G = γ * s.G + (1 - γ) * norm2;
+        let n2 = 0;
+        if (fast) n2 = fusedSumOfSquares(g);
+        else for (let i = 0; i < g.length; i++) n2 += g[i] * g[i];
+        norms2[j] = n2;
+      }
+      // the prose: G = γG + (1−γ)‖∂L/∂w‖² over the whole vector w
+      if (whole) {
+        let total = 0;
+        for (let j = 0; j < params.length; j++) total += norms2[j];
+        wholeG = γ * wholeG + (1 - γ) * total;
+      }
+      for (let j = 0; j < params.length; j++) {
+        const s = order[j];
+        // the code: G_k = γ G_{k−1} + (1−γ) ‖g‖²
+        s.G = whole ? wholeG : γ * s.G + (1 - γ) * norms2[j];
         // θ ← θ − η/√(G_k + ε) · g
-        const stepSize = η / Math.sqrt(s.G + ε);
-        if (fast && Number.isFinite(stepSize)) fusedSgdStep(θ, g, stepSize);
+        const stepSize = stepSizeFor(η, s.G);
+        const θ = params[j].value.data;
+        const g = params[j].grad.data;
+        if (overwrite.has(params[j].name)) for (let i = 0; i < θ.length; i++) θ[i] = stepSize * g[i]; // θ = s·g (as printed)
+        else if (fast && Number.isFinite(stepSize)) fusedSgdStep(θ, g, stepSize);
         else for (let i = 0; i < θ.length; i++) θ[i] -= stepSize * g[i]; // (a NaN gradient propagates, as in the notebook)
         s.lastG = s.G;
         s.lastStep = stepSize;
-        s.lastNorm = Math.sqrt(norm2);
+        s.lastNorm = Math.sqrt(norms2[j]);
       }
       // the notebook: `if i % 500 == 0: … gW0 = gW1 = gb0 = 1` after the updates of iteration i
-      if (K > 0 && k % K === 0) for (const s of state.values()) s.G = g0;
+      const reset = K > 0 && (resetAfter === "k % K == 0" ? k % K === 0 : (k + 1) % K === 0);
+      if (reset) {
+        wholeG = g0;
+        for (const s of state.values()) s.G = g0;
+      }
       k++;
       schedule.afterStep?.();
     },
@@ -132,8 +185,15 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
     reset(): void {
       state.clear();
       order = [];
+      wholeG = g0;
       k = 0;
       schedule.reset();
     },
   };
+}
+
+function pick<T extends string>(value: T | undefined, allowed: readonly T[], what: string, who: string): T {
+  if (value === undefined) return allowed[0];
+  if (!allowed.includes(value)) throw new RangeError(`${who}: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
+  return value;
 }
