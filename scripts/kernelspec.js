@@ -12,8 +12,8 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const localJupyterPath = path.join(root, ".jupyter", "share", "jupyter");
 
-/** Node flags the kernel runs with: relaxed SIMD lets the WebAssembly kernels use fused multiply-add. */
-const NODE_FLAGS = ["--experimental-wasm-relaxed-simd", "--max-old-space-size=8192"];
+/** Node flags the kernel runs with (relaxed SIMD for the WebAssembly kernels; see scripts/node-flags.js). */
+const NODE_FLAGS = require("./node-flags").nodeFlags();
 
 function userDataDir() {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;

@@ -43,8 +43,7 @@ const files = named.length
   : fs.readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", f));
 
 const args = [
-  "--experimental-wasm-relaxed-simd",
-  "--max-old-space-size=8192",
+  ...require("./node-flags").nodeFlags(),
   "--import", "tsx",
   "--test", "--test-concurrency=1", "--test-reporter=spec",
   ...files,
