@@ -35,6 +35,7 @@ const opts = require("../src/optimizers/index") as typeof import("../src/optimiz
 const { rng } = require("../src/random") as typeof import("../src/random");
 const { loadMnist, mnistDataDir } = require("../src/mnist") as typeof import("../src/mnist");
 const { gatherBatchInto } = require("../src/kernels/gatherBatch") as typeof import("../src/kernels/gatherBatch");
+const { batchBuffer } = require("../src/kernels/resident") as typeof import("../src/kernels/resident");
 const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/kernels/fusedUpdates") as typeof import("../src/kernels/fusedUpdates");
 const { FusedMlp, FusedSoftmaxRegression } = require("./fusedMlp") as typeof import("./fusedMlp");
 type Matrix = import("../src/matrix").Matrix;
@@ -173,12 +174,12 @@ function fullStep(model: Trainer, step: (p: Param[]) => void, Xs: Matrix, ys: Ar
     step(model.params);
   };
 }
-/** One epoch of mini-batches of `B` (shuffled with a seeded permutation), gathered into one buffer. */
+/** One epoch of mini-batches of `B` (shuffled with a seeded permutation), gathered into one buffer (resident, as in train()). */
 function epoch(model: () => { m: Trainer; step: (p: Param[]) => void }, B: number, rows = 60000) {
   return () => {
     const { m, step } = model();
     const order = rng(1).permutation(60000);
-    const Xbuf = M.zeros(B, 784, "float32");
+    const Xbuf = batchBuffer(B, 784, "float32"); // as train() does
     const ybuf = new Uint8Array(B);
     for (let s = 0; s + 1 <= rows; s += B) {
       const batch = gatherBatchInto(X, y, order, s, Math.min(B, 60000 - s), Xbuf, ybuf);

@@ -29,3 +29,4 @@ export * from "./kernels/fusedUpdates";
 export * from "./kernels/gatherBatch";
 export * from "./kernels/fusedProducts";
 export * from "./backprop";
+export * from "./kernels/resident";

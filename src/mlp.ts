@@ -26,7 +26,9 @@
  * network runs the same formulas on the fused kernels of src/kernels/ (product + bias in one
  * WebAssembly call, softmax + cross-entropy + Δ^L in one pass, …; see "Fast path" at the end of the
  * class), fewer passes over memory and so faster (npm run bench); tests hold both paths equal. `fast: false` (or `model.fast = false`)
- * runs the readable code; float64 networks (gradient checks) always do.
+ * runs the readable code; float64 networks (gradient checks) always do. float32 parameters and their
+ * gradients live inside the WebAssembly memory (src/kernels/resident.ts), so neither path copies them
+ * into it at every step; to everything else they are ordinary Float32Arrays.
  */
 import { Activation, ActivationName, getActivation, relu, sigmoid, tanh } from "./activations";
 import { argmaxRows, DType, Matrix, matmul, matmulNT, matmulTN, ShapeError, zeros } from "./matrix";
@@ -38,6 +40,7 @@ import { FusedActivation, fusedActivationBackward, fusedBiasActivation, fusedBia
 import { linearForward, reluBackwardProduct, weightGradient } from "./kernels/fusedProducts";
 import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
 import { fusedSumOfSquares } from "./kernels/fusedUpdates";
+import { residentCopy } from "./kernels/resident";
 
 export interface MLPOptions {
   /** [n_0, n_1, …, n_L]: inputs, hidden layer widths, classes. At least two entries. */
@@ -126,16 +129,17 @@ export class MLP implements Model {
     this.params = [];
     const L = sizes.length - 1;
     for (let l = 1; l <= L; l++) {
-      const W = initWeights(sizes[l], sizes[l - 1], init, options.rng, this.dtype);
+      // float32 parameters and gradients live in the wasm memory (residentCopy): no copies per step
+      const W = residentCopy(initWeights(sizes[l], sizes[l - 1], init, options.rng, this.dtype));
       const hasBias = l < L || outputBias;
-      const b = hasBias ? initWeights(1, sizes[l], biasInit, options.rng, this.dtype) : null;
+      const b = hasBias ? residentCopy(initWeights(1, sizes[l], biasInit, options.rng, this.dtype)) : null;
       const activation = l < L ? getActivation(acts.length === 1 ? acts[0] : acts[l - 1]) : "softmax";
       this.layers.push({ W, b, activation });
-      const gW = zeros(W.rows, W.cols, this.dtype);
+      const gW = residentCopy(zeros(W.rows, W.cols, this.dtype));
       this.params.push({ name: `W${l}`, value: W, grad: gW });
       let gb: Matrix | null = null;
       if (b) {
-        gb = zeros(1, b.cols, this.dtype);
+        gb = residentCopy(zeros(1, b.cols, this.dtype));
         this.params.push({ name: `b${l}`, value: b, grad: gb });
       }
       this.gradOf.push({ W: gW, b: gb });

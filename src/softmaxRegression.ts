@@ -21,6 +21,8 @@
  * `lossAndGradient` on the fused kernels of src/kernels/ (product + bias in one WebAssembly call,
  * softmax + cross-entropy + Δ in one pass; see "Fast path" at the end of the class); tests hold both
  * paths equal. `fast: false` (or `model.fast = false`) runs the readable code; float64 always does.
+ * float32 W, b and their gradients live inside the WebAssembly memory (src/kernels/resident.ts), so
+ * products and SGD use them in place; to everything else they are ordinary Float32Arrays.
  */
 import { argmaxRows, DType, Matrix, matmulNT, matmulTN, ShapeError, zeros } from "./matrix";
 import { Model, Param } from "./model";
@@ -30,6 +32,7 @@ import { checkClassLabels, crossEntropy, crossEntropyPerExample, logSumExp, soft
 import { fusedBiasGradient } from "./kernels/fusedLayer";
 import { linearForward, weightGradient } from "./kernels/fusedProducts";
 import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
+import { residentCopy } from "./kernels/resident";
 
 export interface SoftmaxRegressionOptions {
   /** d, the length of an input (784 for MNIST). */
@@ -87,11 +90,12 @@ export class SoftmaxRegression implements Model {
     this.classes = classes;
     this.dtype = options.dtype ?? "float32";
     this.fast = options.fast ?? true;
-    this.W = initWeights(classes, inputs, options.init ?? "zeros", options.rng, this.dtype);
-    this.b = initWeights(1, classes, options.biasInit ?? "zeros", options.rng, this.dtype);
+    // float32 parameters and gradients live in the wasm memory (residentCopy): no copies per step
+    this.W = residentCopy(initWeights(classes, inputs, options.init ?? "zeros", options.rng, this.dtype));
+    this.b = residentCopy(initWeights(1, classes, options.biasInit ?? "zeros", options.rng, this.dtype));
     this.params = [
-      { name: "W", value: this.W, grad: zeros(classes, inputs, this.dtype) },
-      { name: "b", value: this.b, grad: zeros(1, classes, this.dtype) },
+      { name: "W", value: this.W, grad: residentCopy(zeros(classes, inputs, this.dtype)) },
+      { name: "b", value: this.b, grad: residentCopy(zeros(1, classes, this.dtype)) },
     ];
   }
 

@@ -18,11 +18,12 @@
  * Mini-batches are gathered into one buffer allocated once (the last, shorter batch is a view of its
  * first rows); the data set itself is never copied.
  */
-import { argmaxRows, gatherRows, Matrix, ShapeError, zeros } from "./matrix";
+import { argmaxRows, gatherRows, Matrix, ShapeError } from "./matrix";
 import { Model } from "./model";
 import { Optimizer } from "./optimizers/optimizer";
 import { Rng } from "./random";
 import { gatherBatchInto } from "./kernels/gatherBatch";
+import { batchBuffer } from "./kernels/resident";
 
 /** Examples X (n×d, one per row) with their labels y (length n). MNIST's Dataset fits this. */
 export interface LabelledData {
@@ -209,7 +210,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const direct = B === n && !options.shuffle; // full batch in the given order: use the data itself
-  const Xb = direct ? data.X : zeros(B, d, data.X.dtype);
+  const Xb = direct ? data.X : batchBuffer(B, d, data.X.dtype); // float32, small: in the wasm memory, read in place
   const yb = direct ? data.y : labelBuffer(data.y, B);
   // the short last batch (n mod B rows) is a view of the first rows of the same buffer
   const rest = n % B;

@@ -21,6 +21,8 @@ import { gatherBatchInto, gatherBatchIntoReference } from "../src/kernels/gather
 import {
   linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
 } from "../src/kernels/fusedProducts";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { nodeFlags } = require("../scripts/node-flags") as { nodeFlags: () => string[] };
 
 const root = path.resolve(__dirname, "..");
 const OPS: GemmOp[] = ["NN", "TN", "NT"];
@@ -76,6 +78,9 @@ test("every product path available here equals the reference on odd shapes, k = 
         if (engine) assert.equal(engine.waitReady(), threads, `${p}: ${threads} threads should start`);
         const used = checkKernel(kernel, `${p} ×${threads}`, engine);
         if (engine) {
+          assert.ok(used.has("small"), `${p}: the small kernel was never exercised`);
+          engine.smallMacs = 0; // every shape through the packed kernels as well
+          for (const kind of checkKernel(kernel, `${p} ×${threads} packed`, engine)) used.add(kind);
           engine.sparseMode = "strips";
           for (const kind of checkKernel(kernel, `${p} ×${threads} strips`, engine)) used.add(kind);
           for (const kind of ["dense", "skipA", "skipB", "sparseA", "sparseB"]) assert.ok(used.has(kind), `${p}: the ${kind} kernel was never exercised`);
@@ -145,7 +150,7 @@ test("relaxed SIMD (fused multiply-add) matches the reference, and workers never
     console.log(JSON.stringify({ worst, threads: engine.threads, backend: gemmBackendName() }));
   `;
   const t0 = Date.now();
-  const res = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60000 });
+  const res = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60000 });
   assert.equal(res.status, 0, `child failed: ${res.stderr}`);
   assert.ok(Date.now() - t0 < 60000, "the child must exit by itself");
   const out = res.stdout.trim();

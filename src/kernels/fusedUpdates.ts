@@ -1,7 +1,17 @@
 /**
  * Optimiser updates as single passes over a parameter group (θ and its gradient g, same length),
  * each with a plain reference beside it.
+ *
+ * When the arrays are resident in the WebAssembly memory (float32 model parameters and gradients are,
+ * see WasmGemm.alloc), fusedSgdStep and fusedSumOfSquares run as WebAssembly SIMD loops on them in
+ * place: the same formulas, θ − η·g rounded in float32 arithmetic, ‖v‖² summed in float64.
  */
+import { defaultGemmKernel, WasmGemm } from "./wasmGemm";
+
+/** The engine holding resident arrays, if this process has one. */
+function residentEngine(): WasmGemm | null {
+  return defaultGemmKernel().engine;
+}
 function checkLengths(op: string, theta: ArrayLike<number>, g: ArrayLike<number>, extra?: [string, ArrayLike<number>]): void {
   if (theta.length !== g.length) throw new RangeError(`${op}: θ has ${theta.length} entries but g has ${g.length}`);
   if (extra && extra[1].length !== theta.length) throw new RangeError(`${op}: θ has ${theta.length} entries but ${extra[0]} has ${extra[1].length}`);
@@ -18,6 +28,11 @@ type Vec = Float32Array | Float64Array;
  * (a single running sum is limited by the latency of one addition per element).
  */
 export function fusedSumOfSquares(v: ArrayLike<number>): number {
+  if (v instanceof Float32Array && v.length >= 64) {
+    const e = residentEngine();
+    const s = e ? e.sumOfSquaresResident(v) : NaN;
+    if (!Number.isNaN(s)) return s; // resident: f64 sums in wasm (NaN means "not resident", or a NaN entry: redo below)
+  }
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const n = v.length;
   let i = 0;
@@ -36,6 +51,10 @@ export function fusedSumOfSquares(v: ArrayLike<number>): number {
 export function fusedSgdStep(theta: Vec, g: ArrayLike<number>, eta: number): void {
   checkLengths("fusedSgdStep", theta, g);
   checkFinite("fusedSgdStep", "η", eta);
+  if (theta instanceof Float32Array && theta.length >= 64) {
+    const e = residentEngine();
+    if (e && e.sgdStepResident(theta, g, eta)) return; // resident: the same loop in wasm SIMD, in place
+  }
   for (let i = 0; i < theta.length; i++) theta[i] -= eta * g[i];
 }
 

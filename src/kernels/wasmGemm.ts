@@ -13,9 +13,12 @@
  * workers are unref'd, never keep the process alive, and a call never waits for a worker that is not
  * ready: it simply does all the work itself.
  *
- * Operands are copied into the wasm memory, multiplied there, and the result copied out. When one
- * factor is mostly zeros (MNIST pixels are ~81% zeros) a sparse kernel skips the zeros, which gives
- * the same sums without the wasted multiplications.
+ * Operands are copied into the wasm memory, multiplied there, and the result copied out — except
+ * "resident" arrays (`alloc`: float32 model parameters, gradients and small batch buffers live inside
+ * the wasm memory), which products read and write in place. When one factor is mostly zeros (MNIST
+ * pixels are ~81% zeros) a sparse kernel skips the zeros, which gives the same sums without the wasted
+ * multiplications. Small products (a mini-batch step's, ≤ SMALL_MACS multiply-adds) skip the packing,
+ * zero counting and threads: one call of the unpacked kernel gemmSmall on this thread.
  *
  * Environment overrides (read once, at load): DESCENT_GEMM=relaxed|simd|blocked|reference,
  * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels.
@@ -41,6 +44,9 @@ interface KernelExports {
   sparseScratchBytes(tA: number, m: number, n: number, k: number, rows: number): number;
   gemmSparse(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number,
              i0: number, i1: number, tC: number, scratch: number): void;
+  gemmSmall(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
+  sgdStep(theta: number, g: number, len: number, eta: number): void; // eta: f64
+  sumOfSquares(v: number, len: number): number;
 }
 
 const PAGE = 65536;
@@ -52,6 +58,16 @@ const SPARSE_DENSITY = 0.35;
 const SKIP_DENSITY = 0.35;
 /** Products smaller than this many multiply-adds run on one thread. */
 const PARALLEL_MIN_MACS = 1 << 20;
+/**
+ * Products with at most this many multiply-adds run on the small kernel: one thread, straight on the
+ * stored layouts, no packing, no zero counting (a mini-batch step's products; see gemmSmall in gemm.as).
+ */
+const SMALL_MACS = 1 << 17;
+/**
+ * Bytes of wasm memory that resident arrays (model parameters and gradients, see WasmGemm.alloc) may
+ * take in all; beyond it `alloc` returns null and callers use ordinary arrays (slower, same numbers).
+ */
+const RESIDENT_BUDGET = 256 << 20;
 /** Scratch memory above which a product is cut into fewer pieces. */
 const SCRATCH_BUDGET = 256 << 20;
 
@@ -107,8 +123,8 @@ export interface Epilogue {
   W?: Float32Array;
 }
 
-/** The kernel a product used: dense, dense skipping zero panels of A or of B, or the row-sparse kernels. */
-export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB";
+/** The kernel a product used: dense, dense skipping zero panels of A or of B, the row-sparse kernels, or the small (unpacked) kernel. */
+export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB" | "small";
 
 /** One piece of a product: a kernel call on a range of output rows (or columns). */
 type Job = { kernel: 0 | 1; args: number[] };
@@ -163,6 +179,17 @@ export class WasmGemm {
   lastJobsByWorkers = 0;
   /** Whether the calling thread works on its own products too (tests turn it off to exercise the workers). */
   callerWorks = true;
+  /** Bytes resident arrays may take in all (see alloc). */
+  residentBudget = RESIDENT_BUDGET;
+  /** Multiply-adds up to which a product runs on the small kernel (0: never; tests change it). */
+  smallMacs = SMALL_MACS;
+  private heapBuffer: ArrayBufferLike | null = null;
+  private heapF32: Float32Array = new Float32Array(0);
+  /** Every buffer object this memory has shown (one per size it grew to): resident arrays sit on one of them. */
+  private readonly buffers = new WeakSet<object>();
+  /** Resident arrays fill [BASE, residentEnd); the scratch for products starts at `base` above them. */
+  private residentEnd = BASE;
+  private base = BASE;
 
   constructor(path: "relaxed" | "simd", threads = 1) {
     this.path = path;
@@ -226,6 +253,58 @@ export class WasmGemm {
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
   }
 
+  /** A Float32Array over the whole wasm memory (re-made only after the memory grew). */
+  private heap(): Float32Array {
+    const buf = this.memory.buffer;
+    if (buf !== this.heapBuffer) {
+      this.heapBuffer = buf;
+      this.heapF32 = new Float32Array(buf);
+      this.buffers.add(buf);
+    }
+    return this.heapF32;
+  }
+
+  /**
+   * A zero-filled Float32Array of `len` numbers that lives inside the wasm memory ("resident"): products
+   * and the update kernels read and write it in place instead of copying it in and out. For arrays that
+   * live as long as a model (parameters, gradients): the memory is never given back, and past
+   * RESIDENT_BUDGET bytes in all this returns null (use an ordinary array then).
+   */
+  alloc(len: number): Float32Array | null {
+    if (!Number.isInteger(len) || len < 0) throw new RangeError(`WasmGemm.alloc: length must be a whole number ≥ 0, got ${len}`);
+    const bytes = Math.ceil((len * 4) / 64) * 64;
+    if (this.residentEnd + bytes - BASE > this.residentBudget) return null;
+    const ptr = this.residentEnd;
+    this.residentEnd += bytes;
+    this.base = this.residentEnd; // products' scratch starts above the resident arrays
+    this.ensure(this.residentEnd);
+    const heap = this.heap();
+    const out = new Float32Array(heap.buffer, ptr, len);
+    out.fill(0);
+    return out;
+  }
+
+  /** The byte address of a resident array in the wasm memory (see alloc), or −1 when it lives elsewhere. */
+  residentPtr(v: ArrayLike<number>): number {
+    if (!(v instanceof Float32Array) || !this.buffers.has(v.buffer)) return -1;
+    const ptr = v.byteOffset;
+    return ptr >= BASE && ptr + v.byteLength <= this.residentEnd ? ptr : -1;
+  }
+
+  /** θ ← θ − η·g in place, in wasm, when θ and g are both resident (returns false, doing nothing, otherwise). */
+  sgdStepResident(theta: ArrayLike<number>, g: ArrayLike<number>, eta: number): boolean {
+    const pt = this.residentPtr(theta), pg = this.residentPtr(g);
+    if (pt < 0 || pg < 0 || theta.length !== g.length) return false;
+    this.x.sgdStep(pt, pg, theta.length, eta);
+    return true;
+  }
+
+  /** Σ v_i² (float64 sums) in wasm when v is resident, else NaN. */
+  sumOfSquaresResident(v: ArrayLike<number>): number {
+    const p = this.residentPtr(v);
+    return p < 0 ? NaN : this.x.sumOfSquares(p, v.length);
+  }
+
   /**
    * C = op(A)·op(B) for float32 arrays, then optionally an epilogue on C before it leaves the wasm
    * memory: C ← relu?(C + bias) (bias: n numbers), C ← C ⊙ [mask > 0] (mask: m×n), or C ← s·C + α·W.
@@ -235,16 +314,37 @@ export class WasmGemm {
     const tA = op === "TN" ? 1 : 0;
     const tB = op === "NT" ? 1 : 0;
     const al = (v: number) => Math.ceil(v / 64) * 64;
-    const aPtr = BASE;
-    const bPtr = aPtr + al(m * k * 4);
-    const cPtr = bPtr + al(k * n * 4);
-    const tPtr = cPtr + al(m * n * 4); // Cᵀ, when the right factor is the sparse one
+    // Resident operands (see alloc) are used where they are; the others are copied into the scratch.
+    // C is written in place only when it overlaps neither factor.
+    const ra = this.residentPtr(a), rb = this.residentPtr(b);
+    let rc = this.residentPtr(c);
+    if (rc >= 0 && (overlaps(rc, m * n, ra, m * k) || overlaps(rc, m * n, rb, k * n))) rc = -1;
+    const sa = this.base;
+    const sb = sa + (ra >= 0 ? 0 : al(m * k * 4));
+    const sc = sb + (rb >= 0 ? 0 : al(k * n * 4));
+    const tPtr = sc + (rc >= 0 ? 0 : al(m * n * 4)); // Cᵀ, when the right factor is the sparse one
+    const aPtr = ra >= 0 ? ra : sa, bPtr = rb >= 0 ? rb : sb, cPtr = rc >= 0 ? rc : sc;
     const x = this.x;
-    if (tPtr > MAX_BYTES) return false;
+    if (tPtr + al(m * n * 4) > MAX_BYTES) return false;
+    const macs = m * n * k;
+    if (macs <= this.smallMacs && !(tA === 1 && tB === 1)) {
+      // small: copy in, one call on this thread, epilogue, copy out (the extra operand goes at tPtr)
+      this.ensure(tPtr + al(Math.max(m * n, k + n) * 4) + 64);
+      const heap = this.heap();
+      if (ra < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
+      if (rb < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
+      x.gemmSmall(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr); // its scratch (lists of nonzero groups) at tPtr
+      this.lastKernel = "small";
+      this.lastJobs = 1;
+      this.lastJobsByWorkers = 0;
+      if (epilogue) this.epilogue(epilogue, m, n, cPtr, tPtr);
+      if (rc < 0) c.set(this.heap().subarray(cPtr / 4, cPtr / 4 + m * n));
+      return true;
+    }
     this.ensure(tPtr);
-    const heap = new Float32Array(this.memory.buffer);
-    heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
-    heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
+    const heap = this.heap();
+    if (ra < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
+    if (rb < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
 
     const T = m * n * k >= PARALLEL_MIN_MACS ? this.threads : 1;
     // Pieces per thread: several, so whoever is awake can take more than its share.
@@ -280,32 +380,48 @@ export class WasmGemm {
       this.runShared(jobs, sPtr, scratchBytes);
     }
     if (kind === "skipB") x.transpose(tPtr, n, m, cPtr); // C = (Cᵀ)ᵀ
-    if (epilogue) {
-      // the extra operand goes where the scratch was (jobs are done with it)
-      const ePtr = sPtr;
-      if (epilogue.scale !== undefined) {
-        const W = epilogue.W;
-        const alpha = epilogue.alpha ?? 0;
-        if (alpha !== 0 && (!W || W.length < m * n)) throw new RangeError(`gemm epilogue: W must hold ${m * n} numbers`);
-        this.ensure(ePtr + m * n * 4);
-        if (alpha !== 0 && W) new Float32Array(this.memory.buffer).set(W.subarray(0, m * n), ePtr / 4);
-        else new Float32Array(this.memory.buffer, ePtr, m * n).fill(0);
-        x.scaleAdd(cPtr, m * n, epilogue.scale, alpha, ePtr);
-      } else if (epilogue.mask) {
-        if (epilogue.mask.length < m * n) throw new RangeError(`gemm epilogue: the mask has ${epilogue.mask.length} numbers, C has ${m * n}`);
-        this.ensure(ePtr + m * n * 4);
-        new Float32Array(this.memory.buffer).set(epilogue.mask.subarray(0, m * n), ePtr / 4);
-        x.reluMask(cPtr, m * n, ePtr);
-      } else {
-        const bias = epilogue.bias ?? null;
-        if (bias && bias.length !== n) throw new RangeError(`gemm epilogue: the bias has ${bias.length} numbers, C has ${n} columns`);
-        this.ensure(ePtr + n * 4);
-        if (bias) new Float32Array(this.memory.buffer).set(bias, ePtr / 4);
-        x.biasActivation(cPtr, m, n, bias ? ePtr : 0, epilogue.relu ? 1 : 0);
-      }
-    }
-    c.set(new Float32Array(this.memory.buffer, cPtr, m * n));
+    if (epilogue) this.epilogue(epilogue, m, n, cPtr, sPtr); // the extra operand goes where the scratch was (jobs are done with it)
+    if (rc < 0) c.set(this.heap().subarray(cPtr / 4, cPtr / 4 + m * n));
     return true;
+  }
+
+  /** The epilogue on C (m×n at cPtr) inside the wasm memory; its extra operand is copied to ePtr. */
+  private epilogue(epilogue: Epilogue, m: number, n: number, cPtr: number, ePtr: number): void {
+    const x = this.x;
+    if (epilogue.scale !== undefined) {
+      const W = epilogue.W;
+      const alpha = epilogue.alpha ?? 0;
+      if (alpha !== 0 && (!W || W.length < m * n)) throw new RangeError(`gemm epilogue: W must hold ${m * n} numbers`);
+      let wPtr = ePtr;
+      if (alpha !== 0 && W) {
+        const rw = this.residentPtr(W);
+        if (rw >= 0 && !overlaps(rw, m * n, cPtr, m * n)) wPtr = rw;
+        else {
+          this.ensure(ePtr + m * n * 4);
+          this.heap().set(W.subarray(0, m * n), ePtr / 4);
+        }
+      }
+      if (epilogue.scale !== 1 || alpha !== 0) x.scaleAdd(cPtr, m * n, epilogue.scale, alpha, wPtr); // α = 0 reads no W
+    } else if (epilogue.mask) {
+      if (epilogue.mask.length < m * n) throw new RangeError(`gemm epilogue: the mask has ${epilogue.mask.length} numbers, C has ${m * n}`);
+      this.ensure(ePtr + m * n * 4);
+      this.heap().set(epilogue.mask.subarray(0, m * n), ePtr / 4);
+      x.reluMask(cPtr, m * n, ePtr);
+    } else {
+      const bias = epilogue.bias ?? null;
+      if (bias && bias.length !== n) throw new RangeError(`gemm epilogue: the bias has ${bias.length} numbers, C has ${n} columns`);
+      let bPtr = 0;
+      if (bias) {
+        const rb = this.residentPtr(bias);
+        if (rb >= 0 && !overlaps(rb, n, cPtr, m * n)) bPtr = rb;
+        else {
+          this.ensure(ePtr + n * 4);
+          this.heap().set(bias, ePtr / 4);
+          bPtr = ePtr;
+        }
+      }
+      x.biasActivation(cPtr, m, n, bPtr, epilogue.relu ? 1 : 0);
+    }
   }
 
   /** Cut a product into jobs: ranges of rows (or columns) of C, each a kernel call. */
@@ -396,6 +512,11 @@ export class WasmGemm {
     if (job.kernel === 0) this.x.gemmDense(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], scratch, g[13]);
     else this.x.gemmSparse(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], scratch);
   }
+}
+
+/** Whether [p, p + 4·len) and [q, q + 4·len2) share a byte (p or q < 0: not resident, no overlap). */
+function overlaps(p: number, len: number, q: number, len2: number): boolean {
+  return p >= 0 && q >= 0 && p < q + len2 * 4 && q < p + len * 4;
 }
 
 function envPath(): GemmPath | undefined {

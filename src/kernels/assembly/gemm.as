@@ -514,13 +514,32 @@ export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: 
   }
 }
 
-/** dst (cols×rows) ← srcᵀ, src rows×cols; in blocks of 16×16 for the cache. */
+/** dst (cols×rows) ← srcᵀ, src rows×cols; in blocks of 16×16 for the cache, 4×4 SIMD transposes inside. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  const ls = <usize>cols * 4, ld = <usize>rows * 4;
   for (let i0 = 0; i0 < rows; i0 += 16) {
     const i1 = min(rows, i0 + 16);
     for (let j0 = 0; j0 < cols; j0 += 16) {
       const j1 = min(cols, j0 + 16);
-      for (let i = i0; i < i1; i++) {
+      let i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        let j = j0;
+        for (; j + 4 <= j1; j += 4) {
+          const s = src + (<usize>i * cols + j) * 4;
+          const q0 = v128.load(s), q1 = v128.load(s + ls), q2 = v128.load(s + 2 * ls), q3 = v128.load(s + 3 * ls);
+          const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+          const d = dst + (<usize>j * rows + i) * 4;
+          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(d + ld, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+          v128.store(d + 2 * ld, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+          v128.store(d + 3 * ld, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        }
+        for (; j < j1; j++) {
+          for (let r = i; r < i + 4; r++) store<f32>(dst + (<usize>j * rows + r) * 4, load<f32>(src + (<usize>r * cols + j) * 4));
+        }
+      }
+      for (; i < i1; i++) {
         for (let j = j0; j < j1; j++) store<f32>(dst + (<usize>j * rows + i) * 4, load<f32>(src + (<usize>i * cols + j) * 4));
       }
     }
@@ -562,9 +581,16 @@ export function reluMask(c: usize, len: i32, a: usize): void {
   for (; i < len; i++) if (!(load<f32>(a + <usize>i * 4) > 0)) store<f32>(c + <usize>i * 4, 0);
 }
 
-/** Weight-gradient finish, in place on C (len numbers):  C[i] = s·C[i] + α·W[i]  (mean over the batch plus the L2 term). */
+/** Weight-gradient finish, in place on C (len numbers):  C[i] = s·C[i] + α·W[i]  (mean over the batch plus the L2 term; α = 0 reads no W). */
 export function scaleAdd(c: usize, len: i32, s: f32, alpha: f32, w: usize): void {
   const vs = f32x4.splat(s);
+  if (alpha == 0) {
+    // no L2 term: W is not read (the caller need not copy it in)
+    let i = 0;
+    for (; i + 4 <= len; i += 4) v128.store(c + <usize>i * 4, f32x4.mul(vs, v128.load(c + <usize>i * 4)));
+    for (; i < len; i++) store<f32>(c + <usize>i * 4, s * load<f32>(c + <usize>i * 4));
+    return;
+  }
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= len; i += 4) {
@@ -572,4 +598,181 @@ export function scaleAdd(c: usize, len: i32, s: f32, alpha: f32, w: usize): void
     v128.store(c + o, f32x4.add(f32x4.mul(vs, v128.load(c + o)), f32x4.mul(va, v128.load(w + o))));
   }
   for (; i < len; i++) store<f32>(c + <usize>i * 4, s * load<f32>(c + <usize>i * 4) + alpha * load<f32>(w + <usize>i * 4));
+}
+
+// The byte offsets o (multiples of 16, o < 4·len4) of the 4-float groups of row[0 … len4) that hold a
+// nonzero, written to list; returns their count. (NaN counts as nonzero.)
+function nonzeroQuads(row: usize, len4: i32, list: usize): i32 {
+  const zero = f32x4.splat(0);
+  let t = 0;
+  for (let p = 0; p < len4; p += 4) {
+    const o = <usize>p * 4;
+    if (v128.any_true(f32x4.ne(v128.load(row + o), zero))) {
+      store<u32>(list + <usize>t * 4, <u32>o);
+      t++;
+    }
+  }
+  return t;
+}
+
+/**
+ * Small products straight on the stored layouts, no packing (for mini-batch steps, where packing and
+ * planning would cost more than the arithmetic):  C (m×n) = op(A)·op(B).
+ *   NT (transB = 1):  C[i,j] = Σ_p A[i,p]·B[j,p]     dot products of rows, four rows of B at a time,
+ *                     over the 4-float groups of row i of A that are not all zero
+ *   NN / TN:          C[i,:] = Σ_p op(A)[i,p]·B[p,:]  a scaled row of B added per term (axpy), over the
+ *                     4-float groups of row p of B that are not all zero
+ * Skipping all-zero groups of the data factor (MNIST rows are ~80 % zeros) leaves out only terms
+ * 0·x, as the zero-skipping packed kernels do. scratch: room for max(k, n) / 4 + 1 offsets.
+ * (transA = 1 with transB = 1 is not used by Descent; it falls back to the element formula.)
+ */
+export function gemmSmall(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, scratch: usize): void {
+  const list = (scratch + 15) & ~15;
+  if (transB && !transA) {
+    const k4 = k & ~3;
+    for (let i = 0; i < m; i++) {
+      const ai = a + <usize>i * k * 4;
+      const ci = c + <usize>i * n * 4;
+      const cnt = nonzeroQuads(ai, k4, list);
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const b0 = b + <usize>j * k * 4;
+        const b1 = b0 + <usize>k * 4;
+        const b2 = b1 + <usize>k * 4;
+        const b3 = b2 + <usize>k * 4;
+        // two sets of sums (even and odd list entries) so the multiply-adds do not wait on each other
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+        let u0 = f32x4.splat(0), u1 = f32x4.splat(0), u2 = f32x4.splat(0), u3 = f32x4.splat(0);
+        let t = 0;
+        for (; t + 2 <= cnt; t += 2) {
+          const o = <usize>load<u32>(list + <usize>t * 4);
+          const q = <usize>load<u32>(list + <usize>t * 4, 4);
+          const x = v128.load(ai + o), y = v128.load(ai + q);
+          s0 = madd(x, v128.load(b0 + o), s0);
+          s1 = madd(x, v128.load(b1 + o), s1);
+          s2 = madd(x, v128.load(b2 + o), s2);
+          s3 = madd(x, v128.load(b3 + o), s3);
+          u0 = madd(y, v128.load(b0 + q), u0);
+          u1 = madd(y, v128.load(b1 + q), u1);
+          u2 = madd(y, v128.load(b2 + q), u2);
+          u3 = madd(y, v128.load(b3 + q), u3);
+        }
+        if (t < cnt) {
+          const o = <usize>load<u32>(list + <usize>t * 4);
+          const x = v128.load(ai + o);
+          s0 = madd(x, v128.load(b0 + o), s0);
+          s1 = madd(x, v128.load(b1 + o), s1);
+          s2 = madd(x, v128.load(b2 + o), s2);
+          s3 = madd(x, v128.load(b3 + o), s3);
+        }
+        s0 = f32x4.add(s0, u0);
+        s1 = f32x4.add(s1, u1);
+        s2 = f32x4.add(s2, u2);
+        s3 = f32x4.add(s3, u3);
+        let t0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
+        let t1 = f32x4.extract_lane(s1, 0) + f32x4.extract_lane(s1, 1) + (f32x4.extract_lane(s1, 2) + f32x4.extract_lane(s1, 3));
+        let t2 = f32x4.extract_lane(s2, 0) + f32x4.extract_lane(s2, 1) + (f32x4.extract_lane(s2, 2) + f32x4.extract_lane(s2, 3));
+        let t3 = f32x4.extract_lane(s3, 0) + f32x4.extract_lane(s3, 1) + (f32x4.extract_lane(s3, 2) + f32x4.extract_lane(s3, 3));
+        for (let p = k4; p < k; p++) {
+          const o = <usize>p * 4;
+          const x = load<f32>(ai + o);
+          t0 += x * load<f32>(b0 + o);
+          t1 += x * load<f32>(b1 + o);
+          t2 += x * load<f32>(b2 + o);
+          t3 += x * load<f32>(b3 + o);
+        }
+        store<f32>(ci + <usize>j * 4, t0);
+        store<f32>(ci + <usize>j * 4, t1, 4);
+        store<f32>(ci + <usize>j * 4, t2, 8);
+        store<f32>(ci + <usize>j * 4, t3, 12);
+      }
+      for (; j < n; j++) {
+        const bj = b + <usize>j * k * 4;
+        let s0 = f32x4.splat(0);
+        for (let t = 0; t < cnt; t++) {
+          const o = <usize>load<u32>(list + <usize>t * 4);
+          s0 = madd(v128.load(ai + o), v128.load(bj + o), s0);
+        }
+        let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
+        for (let p = k4; p < k; p++) r += load<f32>(ai + <usize>p * 4) * load<f32>(bj + <usize>p * 4);
+        store<f32>(ci + <usize>j * 4, r);
+      }
+    }
+    return;
+  }
+  if (!transB) {
+    const n4 = n & ~3;
+    memory.fill(c, 0, <usize>m * n * 4);
+    for (let p = 0; p < k; p++) {
+      const bp = b + <usize>p * n * 4;
+      const cnt = nonzeroQuads(bp, n4, list);
+      for (let i = 0; i < m; i++) {
+        const s = opA(transA, a, m, k, i, p);
+        const vs = f32x4.splat(s);
+        const ci = c + <usize>i * n * 4;
+        let t = 0;
+        for (; t + 2 <= cnt; t += 2) {
+          const o = <usize>load<u32>(list + <usize>t * 4);
+          const q = <usize>load<u32>(list + <usize>t * 4, 4);
+          v128.store(ci + o, madd(vs, v128.load(bp + o), v128.load(ci + o)));
+          v128.store(ci + q, madd(vs, v128.load(bp + q), v128.load(ci + q)));
+        }
+        if (t < cnt) {
+          const o = <usize>load<u32>(list + <usize>t * 4);
+          v128.store(ci + o, madd(vs, v128.load(bp + o), v128.load(ci + o)));
+        }
+        for (let j = n4; j < n; j++) {
+          const o = <usize>j * 4;
+          store<f32>(ci + o, load<f32>(ci + o) + s * load<f32>(bp + o));
+        }
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let t: f32 = 0;
+      for (let p = 0; p < k; p++) t += opA(transA, a, m, k, i, p) * opB(transB, b, n, k, p, j);
+      store<f32>(c + (<usize>i * n + j) * 4, t);
+    }
+  }
+}
+
+/**
+ * SGD on len floats in place:  θ[i] ← θ[i] − η·g[i], computed in f64 and rounded once to f32 — the
+ * same numbers as the JavaScript loop `theta[i] -= eta * g[i]` on a Float32Array.
+ */
+export function sgdStep(theta: usize, g: usize, len: i32, eta: f64): void {
+  const ve = f64x2.splat(eta);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    const t = v128.load(theta + o), d = v128.load(g + o);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(t), f64x2.mul(ve, f64x2.promote_low_f32x4(d)));
+    const hi = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<f32>(t, t, 2, 3, 0, 1)), f64x2.mul(ve, f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1))));
+    v128.store(theta + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i * 4;
+    store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - eta * <f64>load<f32>(g + o)));
+  }
+}
+
+/** ‖v‖² = Σ_i v[i]² over len floats, accumulated in f64 (two f64x2 sums, so as exact as a float64 loop). */
+export function sumOfSquares(v: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const x = v128.load(v + <usize>i * 4);
+    const lo = f64x2.promote_low_f32x4(x);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  }
+  let s = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+  for (; i < len; i++) {
+    const x = <f64>load<f32>(v + <usize>i * 4);
+    s += x * x;
+  }
+  return s;
 }
