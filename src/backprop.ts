@@ -52,27 +52,6 @@ export function outerProduct(u: ArrayLike<number>, v: ArrayLike<number>, dtype: 
   return M;
 }
 
-/**
- * Central differences (L(θ + h e_t) − L(θ − h e_t)) / 2h of `loss` for the given flat entries t of M
- * (all entries when omitted). M is changed in place during the call and restored exactly.
- */
-export function centralDifferences(loss: () => number, M: Matrix, entries?: ArrayLike<number>, h = 1e-6): Float64Array {
-  const idx = entries ?? Array.from({ length: M.data.length }, (_, t) => t);
-  const out = new Float64Array(idx.length);
-  for (let q = 0; q < idx.length; q++) {
-    const t = idx[q];
-    if (!(Number.isInteger(t) && t >= 0 && t < M.data.length)) throw new RangeError(`centralDifferences: entry ${t} is outside the ${M.shape} matrix`);
-    const keep = M.data[t];
-    M.data[t] = keep + h;
-    const up = loss();
-    M.data[t] = keep - h;
-    const down = loss();
-    M.data[t] = keep;
-    out[q] = (up - down) / (2 * h);
-  }
-  return out;
-}
-
 // ───────────────────────────── the slides' network ─────────────────────────────
 
 /** The slides' parameters: W (n_h × n_in), b (1 × n_h), Ŵ = What (n_out × n_h), b̂ = bhat (1 × n_out). */

@@ -12,6 +12,7 @@
  * the others are the corrected forms.
  */
 import { DType, Matrix, ShapeError, zeros } from "./matrix";
+import { centralDifferences } from "./gradcheck";
 import { Rng } from "./random";
 
 /** The notes' parameters: W (K×N, one row per neuron) and b (1×K). */
@@ -218,22 +219,15 @@ export function energyFiniteDifferences(
   if (p.W.dtype !== "float64" || p.b.dtype !== "float64") {
     throw new Error(`energyFiniteDifferences: W and b must be float64, got ${p.W.dtype} and ${p.b.dtype}`);
   }
-  const diff = (arr: Matrix["data"], at: number): number => {
-    const keep = arr[at];
-    arr[at] = keep + h;
-    const Ep = notesEnergy(p, X, y);
-    arr[at] = keep - h;
-    const Em = notesEnergy(p, X, y);
-    arr[at] = keep;
-    return (Ep - Em) / (2 * h);
-  };
-  const dW = entries.map(([j, k]) => {
+  const E = (): number => notesEnergy(p, X, y);
+  const wEntries = entries.map(([j, k]) => {
     if (!(j >= 0 && j < p.W.rows && k >= 0 && k < p.W.cols)) {
       throw new RangeError(`energyFiniteDifferences: entry (${j}, ${k}) is outside W (${p.W.shape})`);
     }
-    return diff(p.W.data, j * p.W.cols + k);
+    return j * p.W.cols + k;
   });
-  const db = Array.from({ length: p.b.cols }, (_, j) => diff(p.b.data, j));
+  const dW = Array.from(centralDifferences(E, p.W, wEntries, h));
+  const db = Array.from(centralDifferences(E, p.b, undefined, h));
   return { dW, db };
 }
 

@@ -10,7 +10,6 @@ import {
   biasUnitLoss,
   biasUnitProbabilities,
   biasUnitSgdStep,
-  centralDifferences,
   outerProduct,
   slidesBackprop,
   slidesBackpropAsPrinted,
@@ -19,6 +18,7 @@ import {
   trainBiasUnitSgd,
   withBiasColumn,
 } from "../src/backprop";
+import { centralDifferences } from "../src/gradcheck";
 import { MLP } from "../src/mlp";
 import { copy, Matrix, randn, ShapeError, zeros } from "../src/matrix";
 import { rng } from "../src/random";
