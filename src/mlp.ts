@@ -40,7 +40,7 @@ import { FusedActivation, fusedActivationBackward, fusedBiasActivation, fusedBia
 import { linearForward, reluBackwardProduct, weightGradient } from "./kernels/fusedProducts";
 import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
 import { fusedSumOfSquares } from "./kernels/fusedUpdates";
-import { residentCopy } from "./kernels/resident";
+import { batchBuffer, releaseResident, residentCopy } from "./kernels/resident";
 
 export interface MLPOptions {
   /** [n_0, n_1, …, n_L]: inputs, hidden layer widths, classes. At least two entries. */
@@ -191,16 +191,24 @@ export class MLP implements Model {
     const A: Matrix[] = [empty];
     const Delta: Matrix[] = [empty];
     const Fprime: Matrix[] = [empty];
+    // float32 buffers of mini-batch size live in the wasm memory too (batchBuffer), so the products
+    // read and write them in place; an evicted cache gives that memory back
     for (let l = 1; l < this.sizes.length; l++) {
       const m = this.sizes[l];
-      Z.push(zeros(n, m, this.dtype));
-      A.push(zeros(n, m, this.dtype));
-      Delta.push(zeros(n, m, this.dtype));
-      Fprime.push(l < this.sizes.length - 1 ? zeros(n, m, this.dtype) : empty);
+      Z.push(batchBuffer(n, m, this.dtype));
+      A.push(batchBuffer(n, m, this.dtype));
+      Delta.push(batchBuffer(n, m, this.dtype));
+      Fprime.push(l < this.sizes.length - 1 ? batchBuffer(n, m, this.dtype) : empty);
     }
     c = { n, Z, A, Delta, Fprime };
     this.buffers.set(n, c);
-    if (this.buffers.size > KEEP_BUFFERS) this.buffers.delete(this.buffers.keys().next().value as number);
+    if (this.buffers.size > KEEP_BUFFERS) {
+      const oldest = this.buffers.keys().next().value as number;
+      const old = this.buffers.get(oldest) as MLPCache;
+      this.buffers.delete(oldest);
+      if (this.last === old) this.last = null;
+      for (const list of [old.Z, old.A, old.Delta, old.Fprime]) for (let l = 1; l < list.length; l++) releaseResident(list[l]);
+    }
     return c;
   }
 

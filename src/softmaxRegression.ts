@@ -32,7 +32,7 @@ import { checkClassLabels, crossEntropy, crossEntropyPerExample, logSumExp, soft
 import { fusedBiasGradient } from "./kernels/fusedLayer";
 import { linearForward, weightGradient } from "./kernels/fusedProducts";
 import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
-import { residentCopy } from "./kernels/resident";
+import { batchBuffer, releaseResident, residentCopy } from "./kernels/resident";
 
 export interface SoftmaxRegressionOptions {
   /** d, the length of an input (784 for MNIST). */
@@ -185,7 +185,7 @@ export class SoftmaxRegression implements Model {
     this.checkInputs("lossAndGradient", X, y);
     const n = X.rows;
     if (n === 0) throw new ShapeError("SoftmaxRegression.lossAndGradient: X has no rows");
-    if (!this.Zbuf || this.Zbuf.rows !== n) this.Zbuf = zeros(n, this.classes, this.dtype);
+    if (!this.Zbuf || this.Zbuf.rows !== n) this.Zbuf = rebuffer(this.Zbuf, n, this.classes, this.dtype);
     if (this.usesFusedKernels) return this.lossAndGradientFused(X, y, this.Zbuf); // the same formulas, fused (see below)
     const Z = this.logits(X, this.Zbuf);
     const K = this.classes;
@@ -219,7 +219,7 @@ export class SoftmaxRegression implements Model {
    */
   private lossAndGradientFused(X: Matrix, y: ArrayLike<number>, Z: Matrix): number {
     const n = X.rows;
-    if (!this.Dbuf || this.Dbuf.rows !== n) this.Dbuf = zeros(n, this.classes, this.dtype);
+    if (!this.Dbuf || this.Dbuf.rows !== n) this.Dbuf = rebuffer(this.Dbuf, n, this.classes, this.dtype);
     const Delta = this.Dbuf;
     linearForward(X, this.W, this.b, "identity", Z); // Z = X Wᵀ + b
     const L = fusedSoftmaxCrossEntropy(Z, y, null, Delta, 1 / n) / n; // Δ = (P − Y)/n
@@ -227,4 +227,10 @@ export class SoftmaxRegression implements Model {
     fusedBiasGradient(Delta, 1, this.params[1].grad); // ∂L/∂b = Σ_i Δ[i,:]
     return L;
   }
+}
+
+/** A new n×K batch buffer (resident in the wasm memory when small, see batchBuffer), giving the old one back. */
+function rebuffer(old: Matrix | null, n: number, K: number, dtype: DType): Matrix {
+  if (old) releaseResident(old);
+  return batchBuffer(n, K, dtype);
 }

@@ -64,14 +64,16 @@ test("the small kernel and resident operands give the reference's products and e
     const r = rng(5);
     const kinds = new Set<string>();
     // small shapes (batch 1, 7, 10) and ones big enough for the packed, threaded kernels
-    for (const [m, n, k] of [[1, 1, 1], [7, 13, 5], [10, 10, 784], [10, 784, 10], [3, 9, 1], [129, 31, 257], [129, 300, 40]] as const) {
+    // mostly-zero factors (85 %) send the bigger shapes to the sparse kernels, which apply the
+    // weight-gradient finish (scale+L2) as they write C
+    for (const [m, n, k, zeros] of [[1, 1, 1, 0.3], [7, 13, 5, 0.3], [10, 10, 784, 0.3], [10, 784, 10, 0.3], [3, 9, 1, 0.3], [129, 31, 257, 0.3], [129, 300, 40, 0.3], [129, 300, 40, 0.85], [37, 70, 300, 0.85], [300, 37, 70, 0.85]] as const) {
       for (const op of ["NN", "TN", "NT"] as GemmOp[]) {
         for (const ep of ["none", "bias+relu", "mask", "scale+L2"]) {
           for (const where of ["copied", "resident", "C overlaps A"]) {
             const res = where !== "copied";
             const mk = (len: number) => (res ? (e.alloc(len) as Float32Array) : new Float32Array(len));
             // zeros in runs (whole 4-float groups, as in MNIST rows) so the small kernel's skipping is exercised
-            const a = blocky(fill(r, mk(m * k), 0.3)), b = blocky(fill(r, mk(k * n), 0.3));
+            const a = blocky(fill(r, mk(m * k), zeros)), b = blocky(fill(r, mk(k * n), zeros));
             let c = mk(m * n).fill(NaN);
             if (where === "C overlaps A") c = new Float32Array(a.buffer, a.byteOffset, Math.min(a.length, m * n)); // must not be written in place
             if (c.length !== m * n) continue;
@@ -86,7 +88,7 @@ test("the small kernel and resident operands give the reference's products and e
         }
       }
     }
-    assert.ok(kinds.has("small") && kinds.size > 1, `kernels used: ${[...kinds]}`);
+    assert.ok(kinds.has("small") && kinds.has("sparseA") && kinds.has("sparseB"), `kernels used: ${[...kinds]}`);
   } finally {
     e.close();
   }
@@ -101,6 +103,16 @@ test("resident arrays: zero-filled, recognised only when inside the resident are
   assert.equal(e.residentPtr(new Float32Array(10)), -1);
   assert.equal(e.residentPtr(new Float64Array(10)), -1);
   assert.equal(e.residentPtr(defaultGemmKernel().engine?.alloc(4) ?? new Float32Array(4)), -1, "another engine's memory is not this one's");
+  // freed memory is reused by the next array of the same size, zero-filled again
+  const f = e.alloc(100)!;
+  f.fill(7);
+  const at = e.residentPtr(f);
+  e.free(f);
+  e.free(f); // twice: ignored
+  const g = e.alloc(100)!;
+  assert.equal(e.residentPtr(g), at);
+  assert.ok(g.every((x) => x === 0));
+  assert.notEqual(e.residentPtr(e.alloc(100)!), at, "a block is handed out once");
   e.residentBudget = 1024;
   assert.equal(e.alloc(1000), null);
   assert.throws(() => e.alloc(-1), /length must be a whole number/);

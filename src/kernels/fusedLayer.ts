@@ -6,6 +6,7 @@
  * Shapes: Z, A, Δ are n×m (one example per row), b is 1×m (or m numbers).
  */
 import { Matrix, ShapeError } from "../matrix";
+import { defaultGemmKernel } from "./wasmGemm";
 
 /** The activations the fused kernels know (f and f' inlined, no per-element function call). */
 export type FusedActivation = "identity" | "relu" | "sigmoid" | "tanh";
@@ -114,6 +115,10 @@ export function fusedActivationBackwardReference(D: Matrix, Z: Matrix, A: Matrix
 export function fusedBiasGradient(D: Matrix, s: number, gb: Matrix): Matrix {
   if (gb.rows !== 1 || gb.cols !== D.cols) throw new ShapeError(`fusedBiasGradient: Δ is ${D.shape} so g_b must be 1×${D.cols}, got ${gb.shape}`);
   const m = D.cols, d = D.data;
+  if (d instanceof Float32Array && gb.data instanceof Float32Array) {
+    const e = defaultGemmKernel().engine; // resident: the same f64 sums in wasm SIMD
+    if (e && e.columnSumsResident(d, D.rows, m, s, gb.data)) return gb;
+  }
   const acc = new Float64Array(m);
   for (let i = 0; i < D.rows; i++) {
     const o = i * m;

@@ -24,6 +24,9 @@ function checkOut(op: string, Z: Matrix, M: Matrix | null, name: string): void {
   if (M && (M.rows !== Z.rows || M.cols !== Z.cols)) throw new ShapeError(`${op}: Z is ${Z.shape} but ${name} is ${M.shape}`);
 }
 
+/** Scratch for one row of exponentials (grown to the widest Z seen). */
+let e = new Float64Array(16);
+
 /** Σ_i ℓ_i over the batch, with P = softmax(Z) and Δ = s·(P − Y) written when given. Z: n×K, y: n labels. */
 export function fusedSoftmaxCrossEntropy(Z: Matrix, y: ArrayLike<number>, P: Matrix | null, D: Matrix | null, s = 1): number {
   const op = "fusedSoftmaxCrossEntropy";
@@ -33,20 +36,26 @@ export function fusedSoftmaxCrossEntropy(Z: Matrix, y: ArrayLike<number>, P: Mat
   if (P && D && P.data === D.data) throw new ShapeError(`${op}: P and Δ must be different matrices`);
   const K = Z.cols, z = Z.data;
   const p = P ? P.data : null, d = D ? D.data : null;
+  if (e.length < K) e = new Float64Array(K);
+  const ex = e; // exp(Z[i,k] − M_i) of the current row, computed once
   let total = 0;
   for (let i = 0; i < Z.rows; i++) {
     const o = i * K;
     let M = z[o];
     for (let k = 1; k < K; k++) if (z[o + k] > M) M = z[o + k];
     let S = 0;
-    for (let k = 0; k < K; k++) S += Math.exp(z[o + k] - M);
+    for (let k = 0; k < K; k++) {
+      const v = Math.exp(z[o + k] - M);
+      ex[k] = v;
+      S += v;
+    }
     const lnS = Math.log(S);
     const yi = y[i];
     total += M + lnS - z[o + yi];
     if (p || d) {
       const inv = 1 / S;
       for (let k = 0; k < K; k++) {
-        const pk = Math.exp(z[o + k] - M) * inv;
+        const pk = ex[k] * inv;
         if (p) p[o + k] = pk;
         if (d) d[o + k] = s * (k === yi ? pk - 1 : pk);
       }

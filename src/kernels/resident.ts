@@ -22,6 +22,12 @@ export function residentCopy(M: Matrix): Matrix {
   return new Matrix(M.rows, M.cols, data);
 }
 
+/** Gives the memory of a matrix made by residentCopy / batchBuffer back to the wasm engine (no-op otherwise). */
+export function releaseResident(M: Matrix): void {
+  const e = defaultGemmKernel().engine;
+  if (e && M.data instanceof Float32Array) e.free(M.data);
+}
+
 /** Largest batch buffer (bytes) that `batchBuffer` makes resident: batch buffers are made per training run. */
 const BATCH_BUFFER_MAX = 4 << 20;
 

@@ -21,7 +21,7 @@
  * zero counting and threads: one call of the unpacked kernel gemmSmall on this thread.
  *
  * Environment overrides (read once, at load): DESCENT_GEMM=relaxed|simd|blocked|reference,
- * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels.
+ * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels (=skip or =strips picks one).
  */
 import { Worker } from "worker_threads";
 import * as os from "os";
@@ -43,10 +43,11 @@ interface KernelExports {
   scaleAdd(c: number, len: number, s: number, alpha: number, w: number): void;
   sparseScratchBytes(tA: number, m: number, n: number, k: number, rows: number): number;
   gemmSparse(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number,
-             i0: number, i1: number, tC: number, scratch: number): void;
+             i0: number, i1: number, j0: number, j1: number, tC: number, s: number, alpha: number, w: number, scratch: number): void;
   gemmSmall(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
   sgdStep(theta: number, g: number, len: number, eta: number): void; // eta: f64
   sumOfSquares(v: number, len: number): number;
+  columnSums(d: number, m: number, n: number, s: number, out: number): void; // s: f64
 }
 
 const PAGE = 65536;
@@ -54,6 +55,11 @@ const MAX_BYTES = 65536 * PAGE - PAGE; // wasm32: 4 GiB
 const BASE = 16 * PAGE; // first 1 MiB left to the module's own data
 /** A factor is treated as sparse when at most this fraction of its entries is nonzero. */
 const SPARSE_DENSITY = 0.35;
+/** Updates of resident arrays at least this long are cut into ELEMENTWISE_PIECES jobs for the threads. */
+const ELEMENTWISE_MIN = 1 << 16;
+const ELEMENTWISE_PIECES = 2;
+/** A factor this sparse is taken for the sparse kernel without counting the other one. */
+const CLEARLY_SPARSE = 0.25;
 /** The same for the panel-skipping kernel (cheap when it finds little to skip). */
 const SKIP_DENSITY = 0.35;
 /** Products smaller than this many multiply-adds run on one thread. */
@@ -77,12 +83,15 @@ const SCRATCH_BUDGET = 256 << 20;
 //   [8 + 16·j …] job j: kernel (0 dense, 1 sparse) then its arguments
 // Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a
 // worker actually claimed, so a worker the OS has not scheduled never delays a product.
-const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_JOBS = 8, JOB_INTS = 16, MAX_JOBS = 64;
+const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
 const CLOSED = 1 << 30;
+/** How long (ms) a worker, and the caller waiting for workers, spin before they sleep. */
+const SPIN_MS = 0.5;
 
 const WORKER_SOURCE = `
 const { workerData } = require("worker_threads");
 const q = new Int32Array(workerData.queue);
+const f = new Float64Array(workerData.floats);
 let x = null;
 try {
   const wasm = globalThis["WebAssembly"];
@@ -93,7 +102,15 @@ try {
 }
 let seen = 0;
 while (x) {
-  Atomics.wait(q, ${Q_SEQ}, seen);
+  // Spin a little for the next posting before sleeping: a training step posts a product every few
+  // hundred microseconds, and waking a sleeping thread takes tens of them.
+  const t0 = performance.now();
+  for (let spins = 1; Atomics.load(q, ${Q_SEQ}) === seen; spins++) {
+    if ((spins & 1023) === 0 && performance.now() - t0 > ${SPIN_MS}) {
+      Atomics.wait(q, ${Q_SEQ}, seen);
+      break;
+    }
+  }
   seen = Atomics.load(q, ${Q_SEQ});
   if (seen < 0) break;
   for (;;) {
@@ -101,8 +118,12 @@ while (x) {
     if (j >= Atomics.load(q, ${Q_COUNT})) break;
     const o = ${Q_JOBS} + j * ${JOB_INTS};
     try {
-      if (q[o] === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
-      else x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12]);
+      const kind = q[o];
+      if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
+      else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], f[4 * j], f[4 * j + 1], q[o + 14], q[o + 15]);
+      else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], f[4 * j]);
+      else f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+      q[o + ${JOB_INTS - 1}] = 1; // done (read after Q_DONE)
     } catch (e) {
       Atomics.store(q, ${Q_ERR}, 1);
     }
@@ -126,8 +147,12 @@ export interface Epilogue {
 /** The kernel a product used: dense, dense skipping zero panels of A or of B, the row-sparse kernels, or the small (unpacked) kernel. */
 export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB" | "small";
 
-/** One piece of a product: a kernel call on a range of output rows (or columns). */
-type Job = { kernel: 0 | 1; args: number[] };
+/**
+ * One piece of work: a product kernel on a range of output rows or columns (0 dense, 1 sparse), or an
+ * update on a range of a resident array (2 sgdStep, its f64 argument η in `f`; 3 sumOfSquares, whose
+ * f64 result comes back in the job's float slot). A sparse job's `f` holds s and α of its finish.
+ */
+type Job = { kernel: 0 | 1 | 2 | 3; args: number[]; f?: number[] };
 
 function decodeBase64(s: string) {
   const buf = Buffer.from(s, "base64");
@@ -162,6 +187,8 @@ export class WasmGemm {
   private readonly x: KernelExports;
   private readonly workers: Worker[] = [];
   private readonly q = new Int32Array(new SharedArrayBuffer((Q_JOBS + MAX_JOBS * JOB_INTS) * 4));
+  /** Four f64 per job: [4j], [4j + 1] arguments, [4j + 3] a result. */
+  private readonly qf = new Float64Array(new SharedArrayBuffer(MAX_JOBS * 4 * 8));
   private seq = 0;
   private dead = 0;
   /** Use a zero-skipping kernel when a factor is mostly zeros (false: always the dense kernel). */
@@ -171,7 +198,7 @@ export class WasmGemm {
    * 4-row panel of the sparse factor is nonzero), "strips" (one row at a time, nonzeros only, 32
    * columns per pass) or "off".
    */
-  sparseMode: "skip" | "strips" | "off" = "skip";
+  sparseMode: "skip" | "strips" | "off" = "strips";
   /** What the last call did, for benchmarks and tests: "dense", "sparseA" or "sparseB". */
   lastKernel: Kind | "" = "";
   /** Jobs of the last call, and how many of them workers ran (for tests). */
@@ -189,6 +216,9 @@ export class WasmGemm {
   private readonly buffers = new WeakSet<object>();
   /** Resident arrays fill [BASE, residentEnd); the scratch for products starts at `base` above them. */
   private residentEnd = BASE;
+  /** Freed resident blocks by size in bytes (reused by alloc), and the live blocks (address → bytes). */
+  private readonly freeBlocks = new Map<number, number[]>();
+  private readonly live = new Map<number, number>();
   private base = BASE;
 
   constructor(path: "relaxed" | "simd", threads = 1) {
@@ -204,7 +234,7 @@ export class WasmGemm {
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module: this.module, memory: this.memory, queue: this.q.buffer },
+        workerData: { module: this.module, memory: this.memory, queue: this.q.buffer, floats: this.qf.buffer },
         // The worker runs plain JavaScript: it needs none of the parent's loaders (tsx, tslab), which
         // would otherwise start with it and may wait on a parent that is blocked in a product.
         execArgv: [],
@@ -273,15 +303,33 @@ export class WasmGemm {
   alloc(len: number): Float32Array | null {
     if (!Number.isInteger(len) || len < 0) throw new RangeError(`WasmGemm.alloc: length must be a whole number ≥ 0, got ${len}`);
     const bytes = Math.ceil((len * 4) / 64) * 64;
-    if (this.residentEnd + bytes - BASE > this.residentBudget) return null;
-    const ptr = this.residentEnd;
-    this.residentEnd += bytes;
-    this.base = this.residentEnd; // products' scratch starts above the resident arrays
-    this.ensure(this.residentEnd);
+    let ptr = this.freeBlocks.get(bytes)?.pop();
+    if (ptr === undefined) {
+      if (this.residentEnd + bytes - BASE > this.residentBudget) return null;
+      ptr = this.residentEnd;
+      this.residentEnd += bytes;
+      this.base = this.residentEnd; // products' scratch starts above the resident arrays
+      this.ensure(this.residentEnd);
+    }
+    this.live.set(ptr, bytes);
     const heap = this.heap();
     const out = new Float32Array(heap.buffer, ptr, len);
     out.fill(0);
     return out;
+  }
+
+  /**
+   * Give a resident array's memory back for a later `alloc` of the same size (per-batch buffers that a
+   * model drops). The array must not be used afterwards. Arrays that are not resident are ignored.
+   */
+  free(v: Float32Array): void {
+    const ptr = this.residentPtr(v);
+    const bytes = ptr >= 0 ? this.live.get(ptr) : undefined;
+    if (ptr < 0 || bytes === undefined || v.byteOffset !== ptr) return;
+    this.live.delete(ptr);
+    const list = this.freeBlocks.get(bytes);
+    if (list) list.push(ptr);
+    else this.freeBlocks.set(bytes, [ptr]);
   }
 
   /** The byte address of a resident array in the wasm memory (see alloc), or −1 when it lives elsewhere. */
@@ -295,14 +343,26 @@ export class WasmGemm {
   sgdStepResident(theta: ArrayLike<number>, g: ArrayLike<number>, eta: number): boolean {
     const pt = this.residentPtr(theta), pg = this.residentPtr(g);
     if (pt < 0 || pg < 0 || theta.length !== g.length) return false;
-    this.x.sgdStep(pt, pg, theta.length, eta);
+    this.elementwise(theta.length, (s, count) => ({ kernel: 2, args: [pt + 4 * s, pg + 4 * s, count], f: [eta] }));
+    return true;
+  }
+
+  /** out[j] = s·Σ_i D[i,j] (D: m×n) in wasm when D and out are resident (returns false, doing nothing, otherwise). */
+  columnSumsResident(D: Float32Array, m: number, n: number, s: number, out: Float32Array): boolean {
+    const pd = this.residentPtr(D), po = this.residentPtr(out);
+    if (pd < 0 || po < 0 || D.length < m * n || out.length < n) return false;
+    this.x.columnSums(pd, m, n, s, po);
     return true;
   }
 
   /** Σ v_i² (float64 sums) in wasm when v is resident, else NaN. */
   sumOfSquaresResident(v: ArrayLike<number>): number {
     const p = this.residentPtr(v);
-    return p < 0 ? NaN : this.x.sumOfSquares(p, v.length);
+    if (p < 0) return NaN;
+    const parts = this.elementwise(v.length, (s, count) => ({ kernel: 3, args: [p + 4 * s, count] }));
+    let sum = 0;
+    for (const part of parts) sum += part; // partial sums added in a fixed order
+    return sum;
   }
 
   /**
@@ -355,19 +415,39 @@ export class WasmGemm {
     if (this.sparse && this.sparseMode !== "off" && k > 0 && m * n * k >= 1 << 16) {
       const limit = this.sparseMode === "skip" ? SKIP_DENSITY : SPARSE_DENSITY;
       const skip = this.sparseMode === "skip";
-      // fraction of nonzeros in each factor (counting is O(mk + kn), small beside the O(mnk) product)
-      const dA = n >= 8 ? x.countNonzero(aPtr, m * k) / (m * k) : 1;
-      const dB = m >= 8 ? x.countNonzero(bPtr, k * n) / (k * n) : 1;
+      // fraction of nonzeros in each factor (counting is O(mk + kn), small beside the O(mnk) product);
+      // the smaller factor first, and when it is clearly sparse the other is not counted
+      const countA = () => (n >= 8 ? x.countNonzero(aPtr, m * k) / (m * k) : 1);
+      const countB = () => (m >= 8 ? x.countNonzero(bPtr, k * n) / (k * n) : 1);
+      let dA = 1, dB = 1;
+      if (m <= n) {
+        dA = countA();
+        if (dA > CLEARLY_SPARSE) dB = countB();
+      } else {
+        dB = countB();
+        if (dB > CLEARLY_SPARSE) dA = countA();
+      }
       if (dA <= limit && dA <= dB) kind = skip ? "skipA" : "sparseA";
       else if (dB <= limit) kind = skip ? "skipB" : "sparseB";
     }
     const sPtr = kind === "skipB" ? tPtr + al(m * n * 4) : tPtr;
     const plan = (p: number) => this.plan(kind, p, tA, tB, m, n, k, aPtr, bPtr, kind === "skipB" ? tPtr : cPtr);
-    // The sparse kernel for a transposed sparse factor repacks all of the other factor in every job
-    // (O(k·n) each), so it gets one job per thread rather than several.
-    const repacksAll = (kind === "sparseA" && tA === 1) || (kind === "sparseB" && tB === 0);
-    let { jobs, scratchBytes } = plan(repacksAll ? T : pieces);
+    // The sparse kernels apply the weight-gradient finish C = s·C + α·W as they write C, when W is
+    // resident (or not needed): one pass over C and W fewer.
+    let finish: { s: number; alpha: number; w: number } | null = null;
+    if ((kind === "sparseA" || kind === "sparseB") && epilogue && epilogue.scale !== undefined) {
+      const alpha = epilogue.alpha ?? 0;
+      const w = alpha !== 0 && epilogue.W && epilogue.W.length >= m * n ? this.residentPtr(epilogue.W) : 0;
+      if (alpha === 0 || (w > 0 && !overlaps(w, m * n, cPtr, m * n))) finish = { s: epilogue.scale, alpha, w: alpha === 0 ? 0 : w };
+    }
+    let { jobs, scratchBytes } = plan(pieces);
     if (jobs.length > T && scratchBytes * jobs.length > SCRATCH_BUDGET) ({ jobs, scratchBytes } = plan(T));
+    if (finish) {
+      for (const job of jobs) {
+        job.args[13] = finish.w;
+        job.f = [finish.s, finish.alpha];
+      }
+    }
     const areas = T > 1 && jobs.length > 1 ? jobs.length : 1; // one scratch area per job when shared
     if (sPtr + scratchBytes * areas > MAX_BYTES) return false;
     this.ensure(sPtr + scratchBytes * areas);
@@ -375,12 +455,12 @@ export class WasmGemm {
     this.lastJobs = jobs.length;
     this.lastJobsByWorkers = 0;
     if (areas <= 1) {
-      for (const job of jobs) this.run(job, sPtr);
+      for (let start = 0; start < jobs.length; start += MAX_JOBS) this.runHere(jobs.slice(start, start + MAX_JOBS), sPtr);
     } else {
       this.runShared(jobs, sPtr, scratchBytes);
     }
     if (kind === "skipB") x.transpose(tPtr, n, m, cPtr); // C = (Cᵀ)ᵀ
-    if (epilogue) this.epilogue(epilogue, m, n, cPtr, sPtr); // the extra operand goes where the scratch was (jobs are done with it)
+    if (epilogue && !finish) this.epilogue(epilogue, m, n, cPtr, sPtr); // the extra operand goes where the scratch was (jobs are done with it)
     if (rc < 0) c.set(this.heap().subarray(cPtr / 4, cPtr / 4 + m * n));
     return true;
   }
@@ -452,27 +532,40 @@ export class WasmGemm {
     } else {
       // sparseA: rows of C = op(A)·op(B).   sparseB: rows of Cᵀ = op(B)ᵀ·op(A)ᵀ, written transposed.
       const [sA, sB, mm, nn, pa, pb, tC] = kind === "sparseA" ? [tA, tB, m, n, aPtr, bPtr, 0] : [1 - tB, 1 - tA, n, m, bPtr, aPtr, 1];
-      const parts = Math.max(1, Math.min(pieces, Math.floor(mm / 4)));
-      const step = Math.ceil(mm / parts / 4) * 4;
-      scratchBytes = al(x.sparseScratchBytes(sA, mm, nn, k, step));
-      for (let s = 0; s < mm; s += step) {
-        jobs.push({ kernel: 1, args: [sA, sB, mm, nn, k, pa, pb, cPtr, s, Math.min(mm, s + step), tC, 0] });
+      // Every job packs the part of op(B) it multiplies. With sA = 0 the jobs split the columns (strips
+      // of 32) first, so the threads pack disjoint parts, and the rows only when there are many;
+      // with sA = 1 a job packs all of op(B), so there is one row range per thread.
+      const cols = sA === 0 ? Math.max(1, Math.min(this.threads, Math.floor(nn / 32))) : 1;
+      const rowParts = sA === 0 ? Math.max(1, Math.min(Math.floor(pieces / cols), Math.floor(mm / 512))) : Math.max(1, Math.min(this.threads, Math.floor(mm / 4)));
+      const rstep = Math.ceil(mm / rowParts / 4) * 4;
+      const cstep = Math.ceil(nn / cols / 32) * 32;
+      scratchBytes = al(x.sparseScratchBytes(sA, mm, Math.min(cstep, nn), k, rstep));
+      for (let s = 0; s < mm; s += rstep) {
+        for (let j = 0; j < nn; j += cstep) {
+          jobs.push({ kernel: 1, args: [sA, sB, mm, nn, k, pa, pb, cPtr, s, Math.min(mm, s + rstep), j, Math.min(nn, j + cstep), tC, 0, 0], f: [1, 0] });
+        }
       }
     }
     return { jobs, scratchBytes };
   }
 
-  /** Post the jobs to the queue, work on them here too, and wait for the ones workers claimed. */
-  private runShared(jobs: Job[], sPtr: number, scratchBytes: number): void {
-    const q = this.q;
+  /**
+   * Post the jobs to the queue, work on them here too, and wait for the ones workers claimed. Product
+   * jobs get scratch areas of scratchBytes each from sPtr on. Returns the jobs' f64 results.
+   */
+  private runShared(jobs: Job[], sPtr = 0, scratchBytes = 0): Float64Array {
+    const q = this.q, qf = this.qf;
     // Every job gets its own scratch area, so jobs never share one whoever runs them.
-    this.ensure(sPtr + scratchBytes * jobs.length);
+    if (scratchBytes > 0) this.ensure(sPtr + scratchBytes * jobs.length);
     jobs.forEach((job, j) => {
       const o = Q_JOBS + j * JOB_INTS;
       q[o] = job.kernel;
       const args = job.args.slice();
-      args[job.kernel === 0 ? 12 : 11] = sPtr + j * scratchBytes;
+      if (job.kernel <= 1) args[job.kernel === 0 ? 12 : 14] = sPtr + j * scratchBytes;
       for (let t = 0; t < args.length; t++) q[o + 1 + t] = args[t] | 0;
+      q[o + JOB_INTS - 1] = 0;
+      qf[4 * j] = job.f?.[0] ?? 0;
+      qf[4 * j + 1] = job.f?.[1] ?? 0;
     });
     Atomics.store(q, Q_DONE, 0);
     Atomics.store(q, Q_ERR, 0);
@@ -485,14 +578,16 @@ export class WasmGemm {
     while (this.callerWorks || this.threads === 1) {
       const j = Atomics.add(q, Q_NEXT, 1);
       if (j >= jobs.length) break;
-      const o = Q_JOBS + j * JOB_INTS;
-      const g: number[] = [];
-      for (let t = 0; t < JOB_INTS - 1; t++) g.push(q[o + 1 + t]);
-      this.run({ kernel: q[o] as 0 | 1, args: g }, g[q[o] === 0 ? 12 : 11]);
+      this.run(j);
       mine++;
       Atomics.add(q, Q_DONE, 1);
     }
     let lost = false;
+    // the workers' jobs are short: spin for them, then sleep
+    const t0 = performance.now();
+    for (let spins = 1; Atomics.load(q, Q_DONE) < jobs.length; spins++) {
+      if ((spins & 1023) === 0 && performance.now() - t0 > SPIN_MS) break;
+    }
     while (Atomics.load(q, Q_DONE) < jobs.length) {
       const done = Atomics.load(q, Q_DONE);
       if (Atomics.wait(q, Q_DONE, done, 2000) === "timed-out" && this.dead > 0) {
@@ -503,14 +598,50 @@ export class WasmGemm {
     Atomics.store(q, Q_NEXT, CLOSED);
     this.lastJobsByWorkers = jobs.length - mine;
     if (lost || Atomics.load(q, Q_ERR) !== 0) {
-      for (const job of jobs) this.run(job, sPtr); // redo everything here: correct, if slow
+      // redo here the jobs nobody finished (only those: an update must not be applied twice)
+      for (let j = 0; j < jobs.length; j++) if (Atomics.load(q, Q_JOBS + j * JOB_INTS + JOB_INTS - 1) !== 1) this.run(j);
     }
+    return qf;
   }
 
-  private run(job: Job, scratch: number): void {
-    const g = job.args;
-    if (job.kernel === 0) this.x.gemmDense(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], scratch, g[13]);
-    else this.x.gemmSparse(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], scratch);
+  /** Run job j of the queue on this thread. */
+  private run(j: number): void {
+    const q = this.q, o = Q_JOBS + j * JOB_INTS, x = this.x;
+    const kind = q[o];
+    if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
+    else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], this.qf[4 * j], this.qf[4 * j + 1], q[o + 14], q[o + 15]);
+    else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], this.qf[4 * j]);
+    else this.qf[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+    q[o + JOB_INTS - 1] = 1;
+  }
+
+  /** Run jobs (at most MAX_JOBS) on this thread alone, in order, through the queue's slots; all product jobs share the scratch at sPtr. */
+  private runHere(jobs: Job[], sPtr = 0): Float64Array {
+    jobs.forEach((job, j) => {
+      const o = Q_JOBS + j * JOB_INTS;
+      this.q[o] = job.kernel;
+      const args = job.args.slice();
+      if (job.kernel <= 1) args[job.kernel === 0 ? 12 : 14] = sPtr;
+      for (let t = 0; t < args.length; t++) this.q[o + 1 + t] = args[t] | 0;
+      this.qf[4 * j] = job.f?.[0] ?? 0;
+      this.qf[4 * j + 1] = job.f?.[1] ?? 0;
+      this.run(j);
+    });
+    return this.qf;
+  }
+
+  /**
+   * Cut [0, len) of a resident array into ELEMENTWISE_PIECES ranges (multiples of 4) when it is long,
+   * one job each, run on the threads: the same ranges whatever the number of threads, so the numbers
+   * never depend on it.
+   */
+  private elementwise(len: number, job: (start: number, count: number) => Job): number[] {
+    const pieces = len >= ELEMENTWISE_MIN ? ELEMENTWISE_PIECES : 1;
+    const step = Math.max(4, Math.ceil(len / pieces / 4) * 4);
+    const jobs: Job[] = [];
+    for (let s = 0; s < len; s += step) jobs.push(job(s, Math.min(step, len - s)));
+    const f = jobs.length > 1 && this.threads > 1 ? this.runShared(jobs) : this.runHere(jobs);
+    return jobs.map((_, j) => f[4 * j + 3]);
   }
 }
 
@@ -550,7 +681,9 @@ export function makeGemmKernel(path: GemmPath, threads = 1): { kernel: GemmKerne
   if (path === "reference") return { kernel: gemmReference, engine: null };
   if (path === "blocked") return { kernel: gemmBlocked, engine: null };
   const engine = new WasmGemm(path, threads);
-  if (process.env.DESCENT_SPARSE === "0") engine.sparse = false;
+  const sparseEnv = process.env.DESCENT_SPARSE;
+  if (sparseEnv === "0") engine.sparse = false;
+  else if (sparseEnv === "skip" || sparseEnv === "strips") engine.sparseMode = sparseEnv;
   const kernel: GemmKernel = (op, m, n, k, a, b, c) => {
     if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && m > 0 && n > 0) {
       if (engine.gemm(op, m, n, k, a, b, c)) return;

@@ -21,6 +21,8 @@ const KC: i32 = 256; // depth of one packed block
 const MC: i32 = 128; // rows of A per packed block
 const NS: i32 = 32; // columns per accumulator strip in the sparse kernels (eight f32x4)
 const KS: i32 = 256; // depth of one block in the sparse transposed kernel
+const KB: i32 = 128; // depth of one L1-sized block of strips in the row-sparse kernel (32 × 128 floats = 16 KiB)
+const RB: i32 = 128; // rows compressed at a time by the row-sparse kernel
 
 // c + a·b, fused when relaxed SIMD is enabled at build time.
 // @ts-ignore: decorator
@@ -344,125 +346,197 @@ export function gemmDense(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: u
   }
 }
 
-// Bs ← op(B)[pc … pc+kc, 0 … np] in strips of NS columns: strip s is a contiguous kc×NS block
+// Bs ← op(B)[pc … pc+kc, jb … jb+np] in strips of NS columns: strip s is a contiguous kc×NS block
 // (Bs[s][p][0…NS]), so the rows a sparse row touches sit next to each other in cache (rows of the
 // full width would be 1 KiB apart and fight over the same cache sets). Zero-padded to np columns.
-function packStrips(transB: i32, b: usize, n: i32, k: i32, pc: i32, kc: i32, np: i32, Bs: usize): void {
+function packStrips(transB: i32, b: usize, n: i32, k: i32, pc: i32, kc: i32, jb: i32, np: i32, Bs: usize): void {
   const stripBytes = <usize>kc * NS * 4;
   if (!transB) {
     for (let p = 0; p < kc; p++) {
       const src = b + <usize>(pc + p) * n * 4;
       for (let j0 = 0; j0 < np; j0 += NS) {
         const dst = Bs + <usize>(j0 / NS) * stripBytes + <usize>p * NS * 4;
-        const w = min(NS, max(0, n - j0));
-        if (w > 0) memory.copy(dst, src + <usize>j0 * 4, <usize>w * 4);
+        const w = min(NS, max(0, n - jb - j0));
+        if (w > 0) memory.copy(dst, src + <usize>(jb + j0) * 4, <usize>w * 4);
         if (w < NS) memory.fill(dst + <usize>w * 4, 0, <usize>(NS - w) * 4);
       }
     }
   } else {
-    for (let j = 0; j < np; j++) {
-      const dst = Bs + <usize>(j / NS) * stripBytes + <usize>(j % NS) * 4;
-      if (j < n) {
-        const src = b + (<usize>j * k + pc) * 4;
-        for (let p = 0; p < kc; p++) store<f32>(dst + <usize>p * NS * 4, load<f32>(src + <usize>p * 4));
-      } else {
-        for (let p = 0; p < kc; p++) store<f32>(dst + <usize>p * NS * 4, 0);
+    // B stored n×k: four rows of B (four columns of a strip) at a time, four depths per 4×4 transpose.
+    const ld = <usize>k * 4;
+    const row = <usize>NS * 4;
+    for (let j0 = 0; j0 < np; j0 += NS) {
+      const strip = Bs + <usize>(j0 / NS) * stripBytes;
+      for (let g = 0; g < NS; g += 4) {
+        const j = jb + j0 + g;
+        const dst = strip + <usize>g * 4;
+        if (j + 4 <= n) {
+          const s0 = b + (<usize>j * k + pc) * 4;
+          let p = 0;
+          for (; p + 4 <= kc; p += 4) {
+            const o = s0 + <usize>p * 4;
+            const q0 = v128.load(o), q1 = v128.load(o + ld), q2 = v128.load(o + 2 * ld), q3 = v128.load(o + 3 * ld);
+            const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+            const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+            const d = dst + <usize>p * row;
+            v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+            v128.store(d + row, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+            v128.store(d + 2 * row, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+            v128.store(d + 3 * row, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+          }
+          for (; p < kc; p++) {
+            for (let r = 0; r < 4; r++) store<f32>(dst + <usize>p * row + <usize>r * 4, load<f32>(s0 + <usize>r * ld + <usize>p * 4));
+          }
+        } else {
+          for (let p = 0; p < kc; p++) {
+            for (let r = 0; r < 4; r++) {
+              store<f32>(dst + <usize>p * row + <usize>r * 4, j + r < n ? load<f32>(b + (<usize>(j + r) * k + pc + p) * 4) : <f32>0);
+            }
+          }
+        }
       }
     }
   }
 }
 
-// out[0…np] (+)= Σ_t val[t]·op(B)[p_t, 0…np]: one row of C, NS columns at a time in registers.
-// off[t] = p_t·NS·4 is the byte offset of row p_t inside a strip of Bs (strips are kc rows deep).
-function sparseRow(nnz: i32, off: usize, val: usize, Bs: usize, kc: i32, np: i32, out: usize, accumulate: bool): void {
-  const stripBytes = <usize>kc * NS * 4;
-  for (let jc = 0; jc < np; jc += NS) {
-    const base = Bs + <usize>(jc / NS) * stripBytes;
-    const o = out + <usize>jc * 4;
-    let y0 = f32x4.splat(0), y1 = f32x4.splat(0), y2 = f32x4.splat(0), y3 = f32x4.splat(0);
-    let y4 = f32x4.splat(0), y5 = f32x4.splat(0), y6 = f32x4.splat(0), y7 = f32x4.splat(0);
-    if (accumulate) {
-      y0 = v128.load(o); y1 = v128.load(o, 16); y2 = v128.load(o, 32); y3 = v128.load(o, 48);
-      y4 = v128.load(o, 64); y5 = v128.load(o, 80); y6 = v128.load(o, 96); y7 = v128.load(o, 112);
-    }
-    for (let t = 0; t < nnz; t++) {
-      const s = v128.load32_splat(val + <usize>t * 4);
-      const r = base + <usize>load<u32>(off + <usize>t * 4);
-      y0 = madd(s, v128.load(r), y0);
-      y1 = madd(s, v128.load(r, 16), y1);
-      y2 = madd(s, v128.load(r, 32), y2);
-      y3 = madd(s, v128.load(r, 48), y3);
-      y4 = madd(s, v128.load(r, 64), y4);
-      y5 = madd(s, v128.load(r, 80), y5);
-      y6 = madd(s, v128.load(r, 96), y6);
-      y7 = madd(s, v128.load(r, 112), y7);
-    }
-    v128.store(o, y0); v128.store(o, y1, 16); v128.store(o, y2, 32); v128.store(o, y3, 48);
-    v128.store(o, y4, 64); v128.store(o, y5, 80); v128.store(o, y6, 96); v128.store(o, y7, 112);
-  }
-}
-
-// C[i, 0…n] ← row[0…n], or C[j, i] when the caller wants the transpose (C stored n×m).
-function writeRow(c: usize, row: usize, i: i32, m: i32, n: i32, transC: i32): void {
+// C[i, j0 … j0+w] ← f(rows[r][0 … w]) for i = i0 … i0+cnt (rows: cnt×np), or C[j, i] when the caller
+// wants the transpose (C stored n×m, written with 4×4 SIMD transposes). f is the weight-gradient
+// finish of scaleAdd, f(v) = s·v + α·W (W laid out like C; wptr = 0: f(v) = s·v, and s = 1 copies).
+function writeRows(c: usize, rows: usize, np: i32, i0: i32, cnt: i32, j0: i32, w: i32, m: i32, n: i32, transC: i32,
+                   s: f32, alpha: f32, wptr: usize): void {
   if (!transC) {
-    memory.copy(c + <usize>i * n * 4, row, <usize>n * 4);
+    const vs = f32x4.splat(s), va = f32x4.splat(alpha);
+    for (let r = 0; r < cnt; r++) {
+      const o = (<usize>(i0 + r) * n + j0) * 4;
+      const src = rows + <usize>r * np * 4;
+      if (s == 1 && !wptr) {
+        memory.copy(c + o, src, <usize>w * 4);
+        continue;
+      }
+      let j = 0;
+      for (; j + 4 <= w; j += 4) {
+        const q = v128.load(src + <usize>j * 4);
+        const d = c + o + <usize>j * 4;
+        v128.store(d, wptr ? f32x4.add(f32x4.mul(vs, q), f32x4.mul(va, v128.load(wptr + o + <usize>j * 4))) : f32x4.mul(vs, q));
+      }
+      for (; j < w; j++) {
+        const q = load<f32>(src + <usize>j * 4);
+        store<f32>(c + o + <usize>j * 4, wptr ? s * q + alpha * load<f32>(wptr + o + <usize>j * 4) : s * q);
+      }
+    }
   } else {
-    for (let j = 0; j < n; j++) store<f32>(c + (<usize>j * m + i) * 4, load<f32>(row + <usize>j * 4));
+    const o = (<usize>j0 * m + i0) * 4;
+    transposeBlock(rows, cnt, w, np, c + o, m, s, alpha, wptr ? wptr + o : 0);
   }
 }
 
-/** Bytes of scratch gemmSparse needs. */
+// Appends the nonzeros of row ai in depths p0 … p1 to the lists (off[t] = p·NS·4, val[t] = the
+// value), starting at entry t; returns the new count. Four depths are tested at once.
+function compressRow(ai: usize, p0: i32, p1: i32, off: usize, val: usize, t: i32): i32 {
+  const zero = f32x4.splat(0);
+  let p = p0;
+  for (; p + 4 <= p1; p += 4) {
+    if (!v128.any_true(f32x4.ne(v128.load(ai + <usize>p * 4), zero))) continue;
+    for (let q = p; q < p + 4; q++) {
+      const v = load<f32>(ai + <usize>q * 4);
+      if (v != 0) {
+        store<u32>(off + <usize>t * 4, <u32>q * NS * 4);
+        store<f32>(val + <usize>t * 4, v);
+        t++;
+      }
+    }
+  }
+  for (; p < p1; p++) {
+    const v = load<f32>(ai + <usize>p * 4);
+    if (v != 0) {
+      store<u32>(off + <usize>t * 4, <u32>p * NS * 4);
+      store<f32>(val + <usize>t * 4, v);
+      t++;
+    }
+  }
+  return t;
+}
+
+// out[0…NS] += Σ_{t = lo … hi} val[t]·strip[p_t, 0…NS]  (one strip of one row, eight f32x4 in registers).
+// Called from two places, so binaryen keeps it a function of its own: inlined into gemmSparse, V8 keeps
+// fewer of the accumulators in registers and the loop runs ~1.6× slower.
+function sparseStrip(lo: i32, hi: i32, off: usize, val: usize, strip: usize, out: usize): void {
+  let y0 = v128.load(out), y1 = v128.load(out, 16), y2 = v128.load(out, 32), y3 = v128.load(out, 48);
+  let y4 = v128.load(out, 64), y5 = v128.load(out, 80), y6 = v128.load(out, 96), y7 = v128.load(out, 112);
+  for (let t = lo; t < hi; t++) {
+    const s = v128.load32_splat(val + <usize>t * 4);
+    const r = strip + <usize>load<u32>(off + <usize>t * 4);
+    y0 = madd(s, v128.load(r), y0);
+    y1 = madd(s, v128.load(r, 16), y1);
+    y2 = madd(s, v128.load(r, 32), y2);
+    y3 = madd(s, v128.load(r, 48), y3);
+    y4 = madd(s, v128.load(r, 64), y4);
+    y5 = madd(s, v128.load(r, 80), y5);
+    y6 = madd(s, v128.load(r, 96), y6);
+    y7 = madd(s, v128.load(r, 112), y7);
+  }
+  v128.store(out, y0); v128.store(out, y1, 16); v128.store(out, y2, 32); v128.store(out, y3, 48);
+  v128.store(out, y4, 64); v128.store(out, y5, 80); v128.store(out, y6, 96); v128.store(out, y7, 112);
+}
+
+/** Bytes of scratch gemmSparse needs for a block of `rows` rows and n columns. */
 export function sparseScratchBytes(transA: i32, m: i32, n: i32, k: i32, rows: i32): i32 {
   const np = (n + NS - 1) / NS * NS;
-  if (!transA) return (k * np + 2 * k + np) * 4 + 64;
+  if (!transA) return (k * np + RB * np + RB * ((k + KB - 1) / KB + 1) + 2 * RB * k) * 4 + 128;
   return (KS * np + rows * np + rows + 2 * rows * KS) * 4 + 64;
 }
 
 /**
- * Product with a sparse left factor (most of op(A) is zero, e.g. MNIST pixels): rows i0…i1 of
- * C = op(A)·op(B), skipping the zeros of op(A). Each nonzero op(A)[i,p] adds op(A)[i,p]·op(B)[p,:]
+ * Product with a sparse left factor (most of op(A) is zero, e.g. MNIST pixels): the block rows i0…i1,
+ * columns j0…j1 of C = op(A)·op(B), skipping the zeros of op(A) (transA = 1 takes whole rows: j0 = 0,
+ * j1 = n). Threads split the columns, so each packs only its own part of op(B). The result goes
+ * through the weight-gradient finish as it is written: C = s·(op(A)·op(B)) + α·W (W laid out like C;
+ * wptr = 0 leaves out the α·W term, s = 1 and wptr = 0 write the product itself). Each nonzero op(A)[i,p] adds op(A)[i,p]·op(B)[p,:]
  * to row i of C, NS columns at a time in registers. With transC = 1 the m×n result is written
  * transposed (C stored n×m), which lets the caller use this kernel when op(B) is the sparse one:
  * (op(A)·op(B))ᵀ = op(B)ᵀ·op(A)ᵀ.
  */
 export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
-                           i0: i32, i1: i32, transC: i32, scratch: usize): void {
-  if (i1 <= i0 || n <= 0) return;
-  const np = (n + NS - 1) / NS * NS;
+                           i0: i32, i1: i32, j0: i32, j1: i32, transC: i32, s: f32, alpha: f32, wptr: usize, scratch: usize): void {
+  if (i1 <= i0 || j1 <= j0) return;
+  const w = j1 - j0;
+  const np = (w + NS - 1) / NS * NS;
   const base = (scratch + 15) & ~15;
   if (!transA) {
-    // Rows of op(A) are rows of A: compress each row, then sweep its nonzeros.
+    // Rows of op(A) are rows of A. For a chunk of RB rows: compress each row into its list of nonzeros
+    // (sorted by depth p), then sweep depth blocks of KB rows of the strips (32 columns × KB depths,
+    // small enough to stay in the L1 cache while every row of the chunk uses it).
+    const nb = (k + KB - 1) / KB;
     const Bp = base;
-    const off = Bp + <usize>k * np * 4;
-    const val = off + <usize>k * 4;
-    const row = (val + <usize>k * 4 + 15) & ~15;
-    packStrips(transB, b, n, k, 0, k, np, Bp);
-    const zero = f32x4.splat(0);
-    for (let i = i0; i < i1; i++) {
-      const ai = a + <usize>i * k * 4;
-      let nnz = 0;
-      let p = 0;
-      for (; p + 4 <= k; p += 4) {
-        if (!v128.any_true(f32x4.ne(v128.load(ai + <usize>p * 4), zero))) continue;
-        for (let q = p; q < p + 4; q++) {
-          const v = load<f32>(ai + <usize>q * 4);
-          if (v != 0) {
-            store<u32>(off + <usize>nnz * 4, <u32>q * NS * 4);
-            store<f32>(val + <usize>nnz * 4, v);
-            nnz++;
+    const acc = Bp + <usize>k * np * 4;
+    const start = acc + <usize>RB * np * 4;
+    const off = (start + <usize>RB * (nb + 1) * 4 + 15) & ~15;
+    const val = off + <usize>RB * k * 4;
+    packStrips(transB, b, n, k, 0, k, j0, np, Bp);
+    const stripBytes = <usize>k * NS * 4;
+    for (let c0 = i0; c0 < i1; c0 += RB) {
+      const rows = min(RB, i1 - c0);
+      let t = 0;
+      for (let r = 0; r < rows; r++) {
+        const ai = a + <usize>(c0 + r) * k * 4;
+        for (let blk = 0; blk < nb; blk++) {
+          store<i32>(start + <usize>(r * (nb + 1) + blk) * 4, t);
+          t = compressRow(ai, blk * KB, min(k, blk * KB + KB), off, val, t);
+        }
+        store<i32>(start + <usize>(r * (nb + 1) + nb) * 4, t);
+      }
+      memory.fill(acc, 0, <usize>rows * np * 4);
+      for (let blk = 0; blk < nb; blk++) {
+        for (let jc = 0; jc < np; jc += NS) {
+          const strip = Bp + <usize>(jc / NS) * stripBytes;
+          for (let r = 0; r < rows; r++) {
+            const sp = start + <usize>(r * (nb + 1) + blk) * 4;
+            const lo = load<i32>(sp), hi = load<i32>(sp, 4);
+            if (hi > lo) sparseStrip(lo, hi, off, val, strip, acc + (<usize>r * np + jc) * 4);
           }
         }
       }
-      for (; p < k; p++) {
-        const v = load<f32>(ai + <usize>p * 4);
-        if (v != 0) {
-          store<u32>(off + <usize>nnz * 4, <u32>p * NS * 4);
-          store<f32>(val + <usize>nnz * 4, v);
-          nnz++;
-        }
-      }
-      sparseRow(nnz, off, val, Bp, k, np, row, false);
-      writeRow(c, row, i, m, n, transC);
+      writeRows(c, acc, np, c0, rows, j0, w, m, n, transC, s, alpha, wptr);
     }
   } else {
     // Rows of op(A) are columns of A (A stored k×m): walk A in KS-deep slabs of whole rows, build for
@@ -477,7 +551,7 @@ export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: 
     const zero = f32x4.splat(0);
     for (let pc = 0; pc < k; pc += KS) {
       const ks = min(KS, k - pc);
-      packStrips(transB, b, n, k, pc, ks, np, Bp);
+      packStrips(transB, b, n, k, pc, ks, j0, np, Bp);
       memory.fill(cnt, 0, <usize>rows * 4);
       for (let p = 0; p < ks; p++) {
         const ap = a + (<usize>(pc + p) * m + i0) * 4;
@@ -507,16 +581,27 @@ export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: 
       }
       for (let r = 0; r < rows; r++) {
         const t = load<i32>(cnt + <usize>r * 4);
-        if (t > 0) sparseRow(t, off + <usize>r * KS * 4, val + <usize>r * KS * 4, Bp, ks, np, acc + <usize>r * np * 4, true);
+        if (t == 0) continue;
+        for (let jc = 0; jc < np; jc += NS) {
+          sparseStrip(0, t, off + <usize>r * KS * 4, val + <usize>r * KS * 4, Bp + <usize>(jc / NS) * ks * NS * 4, acc + (<usize>r * np + jc) * 4);
+        }
       }
     }
-    for (let r = 0; r < rows; r++) writeRow(c, acc + <usize>r * np * 4, i0 + r, m, n, transC);
+    writeRows(c, acc, np, i0, rows, j0, w, m, n, transC, s, alpha, wptr);
   }
 }
 
 /** dst (cols×rows) ← srcᵀ, src rows×cols; in blocks of 16×16 for the cache, 4×4 SIMD transposes inside. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  const ls = <usize>cols * 4, ld = <usize>rows * 4;
+  transposeBlock(src, rows, cols, cols, dst, rows, 1, 0, 0);
+}
+
+// dst[j·ldd + i] ← s·src[i·lds + j] (+ α·W[j·ldd + i] when wdst ≠ 0; W laid out like dst, wdst the
+// address matching dst) for i < rows, j < cols (leading dimensions in floats): a block of a matrix
+// written transposed into a block of another, scaled as scaleAdd does (s = 1, wdst = 0: a plain copy).
+function transposeBlock(src: usize, rows: i32, cols: i32, lds: i32, dst: usize, ldd: i32, s: f32, alpha: f32, wdst: usize): void {
+  const ls = <usize>lds * 4, ld = <usize>ldd * 4;
+  const vs = f32x4.splat(s), va = f32x4.splat(alpha);
   for (let i0 = 0; i0 < rows; i0 += 16) {
     const i1 = min(rows, i0 + 16);
     for (let j0 = 0; j0 < cols; j0 += 16) {
@@ -525,25 +610,42 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
       for (; i + 4 <= i1; i += 4) {
         let j = j0;
         for (; j + 4 <= j1; j += 4) {
-          const s = src + (<usize>i * cols + j) * 4;
-          const q0 = v128.load(s), q1 = v128.load(s + ls), q2 = v128.load(s + 2 * ls), q3 = v128.load(s + 3 * ls);
+          const p = src + (<usize>i * lds + j) * 4;
+          const q0 = v128.load(p), q1 = v128.load(p + ls), q2 = v128.load(p + 2 * ls), q3 = v128.load(p + 3 * ls);
           const t0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
           const t2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
-          const d = dst + (<usize>j * rows + i) * 4;
-          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-          v128.store(d + ld, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-          v128.store(d + 2 * ld, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-          v128.store(d + 3 * ld, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+          const od = (<usize>j * ldd + i) * 4;
+          let d0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), d1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          let d2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), d3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          if (wdst) {
+            d0 = f32x4.add(f32x4.mul(vs, d0), f32x4.mul(va, v128.load(wdst + od)));
+            d1 = f32x4.add(f32x4.mul(vs, d1), f32x4.mul(va, v128.load(wdst + od + ld)));
+            d2 = f32x4.add(f32x4.mul(vs, d2), f32x4.mul(va, v128.load(wdst + od + 2 * ld)));
+            d3 = f32x4.add(f32x4.mul(vs, d3), f32x4.mul(va, v128.load(wdst + od + 3 * ld)));
+          } else if (s != 1) {
+            d0 = f32x4.mul(vs, d0); d1 = f32x4.mul(vs, d1); d2 = f32x4.mul(vs, d2); d3 = f32x4.mul(vs, d3);
+          }
+          v128.store(dst + od, d0);
+          v128.store(dst + od + ld, d1);
+          v128.store(dst + od + 2 * ld, d2);
+          v128.store(dst + od + 3 * ld, d3);
         }
         for (; j < j1; j++) {
-          for (let r = i; r < i + 4; r++) store<f32>(dst + (<usize>j * rows + r) * 4, load<f32>(src + (<usize>r * cols + j) * 4));
+          for (let r = i; r < i + 4; r++) transposeOne(src, lds, dst, ldd, r, j, s, alpha, wdst);
         }
       }
       for (; i < i1; i++) {
-        for (let j = j0; j < j1; j++) store<f32>(dst + (<usize>j * rows + i) * 4, load<f32>(src + (<usize>i * cols + j) * 4));
+        for (let j = j0; j < j1; j++) transposeOne(src, lds, dst, ldd, i, j, s, alpha, wdst);
       }
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline function transposeOne(src: usize, lds: i32, dst: usize, ldd: i32, i: i32, j: i32, s: f32, alpha: f32, wdst: usize): void {
+  const od = (<usize>j * ldd + i) * 4;
+  const v = load<f32>(src + (<usize>i * lds + j) * 4);
+  store<f32>(dst + od, wdst ? s * v + alpha * load<f32>(wdst + od) : s == 1 ? v : s * v);
 }
 
 /**
@@ -758,21 +860,52 @@ export function sgdStep(theta: usize, g: usize, len: i32, eta: f64): void {
   }
 }
 
-/** ‖v‖² = Σ_i v[i]² over len floats, accumulated in f64 (two f64x2 sums, so as exact as a float64 loop). */
+/** ‖v‖² = Σ_i v[i]² over len floats, accumulated in f64 (four f64x2 sums, so as exact as a float64 loop). */
 export function sumOfSquares(v: usize, len: i32): f64 {
-  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
   let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const x = v128.load(v + <usize>i * 4);
-    const lo = f64x2.promote_low_f32x4(x);
-    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
-    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
-    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  for (; i + 8 <= len; i += 8) {
+    // four independent sums, so the additions do not wait on each other
+    const x = v128.load(v + <usize>i * 4), y = v128.load(v + <usize>i * 4, 16);
+    const x0 = f64x2.promote_low_f32x4(x), x1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
+    const y0 = f64x2.promote_low_f32x4(y), y1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(y, y, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(x0, x0));
+    s1 = f64x2.add(s1, f64x2.mul(x1, x1));
+    s2 = f64x2.add(s2, f64x2.mul(y0, y0));
+    s3 = f64x2.add(s3, f64x2.mul(y1, y1));
   }
+  s0 = f64x2.add(s0, s2);
+  s1 = f64x2.add(s1, s3);
   let s = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
   for (; i < len; i++) {
     const x = <f64>load<f32>(v + <usize>i * 4);
     s += x * x;
   }
   return s;
+}
+
+/**
+ * The bias gradient:  out[j] = s·Σ_i D[i,j]  (D: m×n, out: n floats), summed in f64 four columns at
+ * a time (the same numbers as a float64 loop over the rows, rounded once to f32).
+ */
+export function columnSums(d: usize, m: i32, n: i32, s: f64, out: usize): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    for (let i = 0; i < m; i++) {
+      const v = v128.load(d + (<usize>i * n + j) * 4);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    }
+    const o = out + <usize>j * 4;
+    store<f32>(o, <f32>(s * f64x2.extract_lane(lo, 0)));
+    store<f32>(o, <f32>(s * f64x2.extract_lane(lo, 1)), 4);
+    store<f32>(o, <f32>(s * f64x2.extract_lane(hi, 0)), 8);
+    store<f32>(o, <f32>(s * f64x2.extract_lane(hi, 1)), 12);
+  }
+  for (; j < n; j++) {
+    let t: f64 = 0;
+    for (let i = 0; i < m; i++) t += <f64>load<f32>(d + (<usize>i * n + j) * 4);
+    store<f32>(out + <usize>j * 4, <f32>(s * t));
+  }
 }
