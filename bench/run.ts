@@ -258,7 +258,7 @@ const fullFlops = 2 * 60000 * (784 * 256 * 2 + 256 * 10 * 3);
   modelEntry("mlp_epoch_mb128", (2 * 128 * (784 * 256 * 2 + 256 * 10 * 3)) * batches,
     epoch(() => { const m = notesNet(); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
     epoch(() => ({ m: fusedOf(notesNet()), step: notesStep() }), mb),
-    epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, 3,
+    epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
     "one shuffled epoch, mini-batches of 128 gathered into a preallocated buffer, the notes' RMSprop");
 }
 {
@@ -267,7 +267,7 @@ const fullFlops = 2 * 60000 * (784 * 256 * 2 + 256 * 10 * 3);
   modelEntry("softmax_epoch_mb10", 2 * 60000 * 784 * 10 * 2,
     epoch(() => { const m = sm(); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
     epoch(() => { const s = sm(); const m = new FusedSoftmaxRegression(s.params[0], s.params[1]); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
-    epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, 3,
+    epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, Math.max(3, REPS),
     "src/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
 }
 

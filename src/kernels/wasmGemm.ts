@@ -14,11 +14,18 @@
  * ready: it simply does all the work itself.
  *
  * Operands are copied into the wasm memory, multiplied there, and the result copied out — except
- * "resident" arrays (`alloc`: float32 model parameters, gradients and small batch buffers live inside
- * the wasm memory), which products read and write in place. When one factor is mostly zeros (MNIST
- * pixels are ~81% zeros) a sparse kernel skips the zeros, which gives the same sums without the wasted
- * multiplications. Small products (a mini-batch step's, ≤ SMALL_MACS multiply-adds) skip the packing,
- * zero counting and threads: one call of the unpacked kernel gemmSmall on this thread.
+ * "resident" arrays (`alloc`: float32 model parameters, gradients and mini-batch buffers live inside
+ * the wasm memory; `free` gives one back), which products read and write in place. When one factor is
+ * mostly zeros (MNIST pixels are ~81% zeros) a sparse kernel skips the zeros, which gives the same sums
+ * without the wasted multiplications: by default the row-sparse kernel ("strips": each row's nonzeros
+ * times 32-column strips of the other factor, in depth blocks that stay in the L1 cache; threads split
+ * the columns), or the dense 4×8 kernel over the nonzero depths of each 4-row panel ("skip"). The
+ * sparse kernels apply a weight-gradient finish s·C + α·W as they write C. Small products (a
+ * mini-batch step's, ≤ SMALL_MACS multiply-adds) skip the packing, zero counting and threads: one call
+ * of the unpacked kernel gemmSmall on this thread. Long updates of resident arrays (SGD steps, sums of
+ * squares) are cut into two fixed pieces for the threads (the same numbers on any number of threads).
+ * Workers spin for SPIN_MS after a job before they sleep, so the products of a training loop do not
+ * wait for a thread to wake.
  *
  * Environment overrides (read once, at load): DESCENT_GEMM=relaxed|simd|blocked|reference,
  * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels (=skip or =strips picks one).
@@ -194,9 +201,9 @@ export class WasmGemm {
   /** Use a zero-skipping kernel when a factor is mostly zeros (false: always the dense kernel). */
   sparse = true;
   /**
-   * Which zero-skipping kernel: "skip" (default: the dense 4×8 kernel over only the depths where a
-   * 4-row panel of the sparse factor is nonzero), "strips" (one row at a time, nonzeros only, 32
-   * columns per pass) or "off".
+   * Which zero-skipping kernel: "strips" (default: one row at a time, nonzeros only, 32 columns per
+   * pass, L1-sized depth blocks), "skip" (the dense 4×8 kernel over only the depths where a 4-row
+   * panel of the sparse factor is nonzero) or "off".
    */
   sparseMode: "skip" | "strips" | "off" = "strips";
   /** What the last call did, for benchmarks and tests: "dense", "sparseA" or "sparseB". */
