@@ -14,10 +14,12 @@ import { gemmKernel } from "../gemm";
 import { Matrix, matmul, matmulNT, matmulTN, ShapeError, zeros } from "../matrix";
 import { defaultGemmKernel, WasmGemm } from "./wasmGemm";
 
-function fastEngine(...ms: Matrix[]): WasmGemm | null {
-  if (!ms.every((M) => M.data instanceof Float32Array)) return null;
-  const d = defaultGemmKernel();
-  return d.engine && gemmKernel() === d.kernel ? d.engine : null;
+/** The wasm engine when the fast backend is installed and all four operands are float32 (d may be null), else null. */
+function fastEngine(a: Matrix, b: Matrix, c: Matrix, d: Matrix | null): WasmGemm | null {
+  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) return null;
+  if (d && !(d.data instanceof Float32Array)) return null;
+  const k = defaultGemmKernel();
+  return k.engine && gemmKernel() === k.kernel ? k.engine : null;
 }
 
 function outFor(op: string, rows: number, cols: number, like: Matrix, out?: Matrix): Matrix {
@@ -39,7 +41,7 @@ export function linearForward(A: Matrix, W: Matrix, b: Matrix | null, activation
   if (activation !== "relu" && activation !== "identity") throw new Error(`${op}: activation must be "relu" or "identity", got "${String(activation)}"`);
   const C = outFor(op, A.rows, W.rows, A, out);
   if (C === A || C === W) throw new ShapeError(`${op}: out must not be one of the operands`);
-  const e = fastEngine(A, W, C, ...(b ? [b] : []));
+  const e = fastEngine(A, W, C, b);
   if (e && A.rows > 0 && W.rows > 0 && e.gemm("NT", A.rows, W.rows, A.cols, A.data as Float32Array, W.data as Float32Array, C.data as Float32Array, { bias: b ? (b.data as Float32Array) : null, relu: activation === "relu" })) {
     return C;
   }
