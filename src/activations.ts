@@ -89,22 +89,21 @@ function outLike(op: string, Z: Matrix, out?: Matrix): Matrix {
   return out;
 }
 
+/** out[i] = g(Z[i]) for every entry (out made like Z when not given; out may be Z). */
+function mapEntries(op: string, g: (z: number) => number, Z: Matrix, out?: Matrix): Matrix {
+  const R = outLike(op, Z, out);
+  const z = Z.data;
+  const r = R.data;
+  for (let i = 0; i < z.length; i++) r[i] = g(z[i]);
+  return R;
+}
+
 /** A = f(Z), element-wise.  Z: n×m → A: n×m (written into `out` if given; out may be Z). */
 export function applyActivation(act: Activation, Z: Matrix, out?: Matrix): Matrix {
-  const A = outLike(`applyActivation(${act.name})`, Z, out);
-  const z = Z.data;
-  const a = A.data;
-  const f = act.f;
-  for (let i = 0; i < z.length; i++) a[i] = f(z[i]);
-  return A;
+  return mapEntries(`applyActivation(${act.name})`, act.f, Z, out);
 }
 
 /** F' = f'(Z), element-wise.  Z: n×m → F': n×m (written into `out` if given; out may be Z). */
 export function applyActivationDerivative(act: Activation, Z: Matrix, out?: Matrix): Matrix {
-  const D = outLike(`applyActivationDerivative(${act.name})`, Z, out);
-  const z = Z.data;
-  const d = D.data;
-  const df = act.df;
-  for (let i = 0; i < z.length; i++) d[i] = df(z[i]);
-  return D;
+  return mapEntries(`applyActivationDerivative(${act.name})`, act.df, Z, out);
 }

@@ -87,13 +87,27 @@ const SCRATCH_BUDGET = 256 << 20;
 // The job queue, shared by the caller and every worker (Int32Array over one SharedArrayBuffer):
 //   [0] sequence number of the latest posting (−1: quit)   [1] next job to claim (claimed with Atomics.add)
 //   [2] jobs in this posting   [3] jobs finished   [4] error flag   [5] workers that started
-//   [8 + 16·j …] job j: kernel (0 dense, 1 sparse) then its arguments
+//   [8 + 20·j …] job j: kernel (0 dense, 1 sparse, 2 sgdStep, 3 sumOfSquares), its arguments, and
+//                 last a done flag; its f64 arguments and result sit in a second buffer (WasmGemm.qf)
 // Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a
 // worker actually claimed, so a worker the OS has not scheduled never delays a product.
 const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
 const CLOSED = 1 << 30;
 /** How long (ms) a worker, and the caller waiting for workers, spin before they sleep. */
 const SPIN_MS = 0.5;
+
+/**
+ * Job j of the queue (its ints from q[o], its f64 slots f[4j …]) on the kernels x. The one dispatch
+ * for the caller and the workers: WORKER_SOURCE embeds this function's text, so it must stay plain
+ * JavaScript once compiled, with no reference outside its parameters.
+ */
+function runJob(x: KernelExports, q: Int32Array, f: Float64Array, j: number, o: number): void {
+  const kind = q[o];
+  if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
+  else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], f[4 * j], f[4 * j + 1], q[o + 14], q[o + 15]);
+  else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], f[4 * j]);
+  else f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+}
 
 const WORKER_SOURCE = `
 const { workerData } = require("worker_threads");
@@ -125,11 +139,7 @@ while (x) {
     if (j >= Atomics.load(q, ${Q_COUNT})) break;
     const o = ${Q_JOBS} + j * ${JOB_INTS};
     try {
-      const kind = q[o];
-      if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
-      else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], f[4 * j], f[4 * j + 1], q[o + 14], q[o + 15]);
-      else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], f[4 * j]);
-      else f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+      runJob(x, q, f, j, o);
       q[o + ${JOB_INTS - 1}] = 1; // done (read after Q_DONE)
     } catch (e) {
       Atomics.store(q, ${Q_ERR}, 1);
@@ -138,6 +148,7 @@ while (x) {
     Atomics.notify(q, ${Q_DONE});
   }
 }
+${runJob.toString()}
 `;
 
 /** Work done on C inside the wasm memory right after the product (see WasmGemm.gemm). */
@@ -160,6 +171,9 @@ export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB" | "small"
  * f64 result comes back in the job's float slot). A sparse job's `f` holds s and α of its finish.
  */
 type Job = { kernel: 0 | 1 | 2 | 3; args: number[]; f?: number[] };
+
+/** The weight-gradient finish C = s·C + α·W a sparse job applies as it writes C (w: W's address, 0 when α = 0). */
+type Finish = { s: number; alpha: number; w: number };
 
 function decodeBase64(s: string) {
   const buf = Buffer.from(s, "base64");
@@ -438,23 +452,17 @@ export class WasmGemm {
       else if (dB <= limit) kind = skip ? "skipB" : "sparseB";
     }
     const sPtr = kind === "skipB" ? tPtr + al(m * n * 4) : tPtr;
-    const plan = (p: number) => this.plan(kind, p, tA, tB, m, n, k, aPtr, bPtr, kind === "skipB" ? tPtr : cPtr);
     // The sparse kernels apply the weight-gradient finish C = s·C + α·W as they write C, when W is
     // resident (or not needed): one pass over C and W fewer.
-    let finish: { s: number; alpha: number; w: number } | null = null;
+    let finish: Finish | null = null;
     if ((kind === "sparseA" || kind === "sparseB") && epilogue && epilogue.scale !== undefined) {
       const alpha = epilogue.alpha ?? 0;
       const w = alpha !== 0 && epilogue.W && epilogue.W.length >= m * n ? this.residentPtr(epilogue.W) : 0;
-      if (alpha === 0 || (w > 0 && !overlaps(w, m * n, cPtr, m * n))) finish = { s: epilogue.scale, alpha, w: alpha === 0 ? 0 : w };
+      if (alpha === 0 || (w > 0 && !overlaps(w, m * n, cPtr, m * n))) finish = { s: epilogue.scale, alpha, w };
     }
+    const plan = (p: number) => this.plan(kind, p, tA, tB, m, n, k, aPtr, bPtr, kind === "skipB" ? tPtr : cPtr, finish);
     let { jobs, scratchBytes } = plan(pieces);
     if (jobs.length > T && scratchBytes * jobs.length > SCRATCH_BUDGET) ({ jobs, scratchBytes } = plan(T));
-    if (finish) {
-      for (const job of jobs) {
-        job.args[13] = finish.w;
-        job.f = [finish.s, finish.alpha];
-      }
-    }
     const areas = T > 1 && jobs.length > 1 ? jobs.length : 1; // one scratch area per job when shared
     if (sPtr + scratchBytes * areas > MAX_BYTES) return false;
     this.ensure(sPtr + scratchBytes * areas);
@@ -511,9 +519,9 @@ export class WasmGemm {
     }
   }
 
-  /** Cut a product into jobs: ranges of rows (or columns) of C, each a kernel call. */
+  /** Cut a product into jobs: ranges of rows (or columns) of C, each a kernel call (sparse jobs with the finish, if any). */
   private plan(kind: Kind, pieces: number, tA: number, tB: number, m: number, n: number, k: number,
-               aPtr: number, bPtr: number, cPtr: number): { jobs: Job[]; scratchBytes: number } {
+               aPtr: number, bPtr: number, cPtr: number, finish: Finish | null): { jobs: Job[]; scratchBytes: number } {
     const x = this.x;
     const al = (v: number) => Math.ceil(v / 64) * 64;
     const jobs: Job[] = [];
@@ -549,7 +557,7 @@ export class WasmGemm {
       scratchBytes = al(x.sparseScratchBytes(sA, mm, Math.min(cstep, nn), k, rstep));
       for (let s = 0; s < mm; s += rstep) {
         for (let j = 0; j < nn; j += cstep) {
-          jobs.push({ kernel: 1, args: [sA, sB, mm, nn, k, pa, pb, cPtr, s, Math.min(mm, s + rstep), j, Math.min(nn, j + cstep), tC, 0, 0], f: [1, 0] });
+          jobs.push({ kernel: 1, args: [sA, sB, mm, nn, k, pa, pb, cPtr, s, Math.min(mm, s + rstep), j, Math.min(nn, j + cstep), tC, finish?.w ?? 0, 0], f: [finish?.s ?? 1, finish?.alpha ?? 0] });
         }
       }
     }
@@ -564,16 +572,7 @@ export class WasmGemm {
     const q = this.q, qf = this.qf;
     // Every job gets its own scratch area, so jobs never share one whoever runs them.
     if (scratchBytes > 0) this.ensure(sPtr + scratchBytes * jobs.length);
-    jobs.forEach((job, j) => {
-      const o = Q_JOBS + j * JOB_INTS;
-      q[o] = job.kernel;
-      const args = job.args.slice();
-      if (job.kernel <= 1) args[job.kernel === 0 ? 12 : 14] = sPtr + j * scratchBytes;
-      for (let t = 0; t < args.length; t++) q[o + 1 + t] = args[t] | 0;
-      q[o + JOB_INTS - 1] = 0;
-      qf[4 * j] = job.f?.[0] ?? 0;
-      qf[4 * j + 1] = job.f?.[1] ?? 0;
-    });
+    jobs.forEach((job, j) => this.writeJob(job, j, sPtr + j * scratchBytes));
     Atomics.store(q, Q_DONE, 0);
     Atomics.store(q, Q_ERR, 0);
     Atomics.store(q, Q_COUNT, jobs.length);
@@ -613,25 +612,27 @@ export class WasmGemm {
 
   /** Run job j of the queue on this thread. */
   private run(j: number): void {
-    const q = this.q, o = Q_JOBS + j * JOB_INTS, x = this.x;
-    const kind = q[o];
-    if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
-    else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], this.qf[4 * j], this.qf[4 * j + 1], q[o + 14], q[o + 15]);
-    else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], this.qf[4 * j]);
-    else this.qf[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
-    q[o + JOB_INTS - 1] = 1;
+    const o = Q_JOBS + j * JOB_INTS;
+    runJob(this.x, this.q, this.qf, j, o);
+    this.q[o + JOB_INTS - 1] = 1;
+  }
+
+  /** Write a job into slot j of the queue (not yet done), with its scratch area when it is a product. */
+  private writeJob(job: Job, j: number, scratch: number): void {
+    const q = this.q, o = Q_JOBS + j * JOB_INTS;
+    q[o] = job.kernel;
+    const args = job.args.slice();
+    if (job.kernel <= 1) args[job.kernel === 0 ? 12 : 14] = scratch;
+    for (let t = 0; t < args.length; t++) q[o + 1 + t] = args[t] | 0;
+    q[o + JOB_INTS - 1] = 0;
+    this.qf[4 * j] = job.f?.[0] ?? 0;
+    this.qf[4 * j + 1] = job.f?.[1] ?? 0;
   }
 
   /** Run jobs (at most MAX_JOBS) on this thread alone, in order, through the queue's slots; all product jobs share the scratch at sPtr. */
   private runHere(jobs: Job[], sPtr = 0): Float64Array {
     jobs.forEach((job, j) => {
-      const o = Q_JOBS + j * JOB_INTS;
-      this.q[o] = job.kernel;
-      const args = job.args.slice();
-      if (job.kernel <= 1) args[job.kernel === 0 ? 12 : 14] = sPtr;
-      for (let t = 0; t < args.length; t++) this.q[o + 1 + t] = args[t] | 0;
-      this.qf[4 * j] = job.f?.[0] ?? 0;
-      this.qf[4 * j + 1] = job.f?.[1] ?? 0;
+      this.writeJob(job, j, sPtr);
       this.run(j);
     });
     return this.qf;

@@ -405,24 +405,10 @@ function packStrips(transB: i32, b: usize, n: i32, k: i32, pc: i32, kc: i32, jb:
 function writeRows(c: usize, rows: usize, np: i32, i0: i32, cnt: i32, j0: i32, w: i32, m: i32, n: i32, transC: i32,
                    s: f32, alpha: f32, wptr: usize): void {
   if (!transC) {
-    const vs = f32x4.splat(s), va = f32x4.splat(alpha);
     for (let r = 0; r < cnt; r++) {
       const o = (<usize>(i0 + r) * n + j0) * 4;
-      const src = rows + <usize>r * np * 4;
-      if (s == 1 && !wptr) {
-        memory.copy(c + o, src, <usize>w * 4);
-        continue;
-      }
-      let j = 0;
-      for (; j + 4 <= w; j += 4) {
-        const q = v128.load(src + <usize>j * 4);
-        const d = c + o + <usize>j * 4;
-        v128.store(d, wptr ? f32x4.add(f32x4.mul(vs, q), f32x4.mul(va, v128.load(wptr + o + <usize>j * 4))) : f32x4.mul(vs, q));
-      }
-      for (; j < w; j++) {
-        const q = load<f32>(src + <usize>j * 4);
-        store<f32>(c + o + <usize>j * 4, wptr ? s * q + alpha * load<f32>(wptr + o + <usize>j * 4) : s * q);
-      }
+      memory.copy(c + o, rows + <usize>r * np * 4, <usize>w * 4);
+      if (s != 1 || wptr) scaleAdd(c + o, w, s, wptr ? alpha : 0, wptr + o); // the row is still in L1
     }
   } else {
     const o = (<usize>j0 * m + i0) * 4;
