@@ -40,7 +40,7 @@ import { FusedActivation, fusedActivationBackward, fusedBiasActivation, fusedBia
 import { linearForward, reluBackwardProduct, weightGradient } from "./kernels/fusedProducts";
 import { fusedSoftmaxCrossEntropy } from "./kernels/fusedSoftmax";
 import { fusedSumOfSquares } from "./kernels/fusedUpdates";
-import { batchBuffer, releaseResident, residentCopy } from "./kernels/resident";
+import { batchBuffer, residentCopy } from "./kernels/resident";
 
 export interface MLPOptions {
   /** [n_0, n_1, …, n_L]: inputs, hidden layer widths, classes. At least two entries. */
@@ -192,7 +192,8 @@ export class MLP implements Model {
     const Delta: Matrix[] = [empty];
     const Fprime: Matrix[] = [empty];
     // float32 buffers of mini-batch size live in the wasm memory too (batchBuffer), so the products
-    // read and write them in place; an evicted cache gives that memory back
+    // read and write them in place. An evicted cache is only dropped, never handed to another array:
+    // a caller may still hold it (a cache from `forward`), and reusing its memory would change it.
     for (let l = 1; l < this.sizes.length; l++) {
       const m = this.sizes[l];
       Z.push(batchBuffer(n, m, this.dtype));
@@ -202,13 +203,7 @@ export class MLP implements Model {
     }
     c = { n, Z, A, Delta, Fprime };
     this.buffers.set(n, c);
-    if (this.buffers.size > KEEP_BUFFERS) {
-      const oldest = this.buffers.keys().next().value as number;
-      const old = this.buffers.get(oldest) as MLPCache;
-      this.buffers.delete(oldest);
-      if (this.last === old) this.last = null;
-      for (const list of [old.Z, old.A, old.Delta, old.Fprime]) for (let l = 1; l < list.length; l++) releaseResident(list[l]);
-    }
+    if (this.buffers.size > KEEP_BUFFERS) this.buffers.delete(this.buffers.keys().next().value as number);
     return c;
   }
 

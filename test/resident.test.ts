@@ -234,3 +234,14 @@ test("batch buffers: resident when float32 and small, ordinary otherwise; train(
   }
   assertParamsClose(fastParams, slowParams, "train(), batch 7 (short last batch 4)");
 });
+
+test("a cache from MLP.forward keeps its numbers after other batch sizes evicted it and new buffers were made", () => {
+  const net = new MLP({ sizes: [6, 5, 3], activations: ["relu"], biasInit: "normal", rng: rng(8) });
+  const r = rng(9);
+  const X = (n: number) => new Matrix(n, 6, fill(r, new Float32Array(n * 6)));
+  const cache = net.forward(X(4));
+  const kept = cache.A.map((A) => Float32Array.from(A.data));
+  for (const n of [5, 6, 7]) net.forward(X(n)); // evicts the 4-row buffers (three sizes are kept)
+  net.forward(X(4)); // new 4-row buffers, filled with other numbers
+  cache.A.forEach((A, l) => assert.deepEqual(Array.from(A.data), Array.from(kept[l]), `A[${l}] of the earlier cache changed`));
+});
