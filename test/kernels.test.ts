@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { gemm, gemmBackendName, gemmReference, GemmOp, FloatArray } from "../src/gemm";
-import { gemmPaths, makeGemmKernel, WasmGemm, detectWasmFeatures } from "../src/kernels/wasmGemm";
+import { defaultGemmKernel, gemmPaths, makeGemmKernel, WasmGemm, detectWasmFeatures } from "../src/kernels/wasmGemm";
 import { gemmBlocked } from "../src/kernels/blockedGemm";
 import { Matrix, ShapeError, zeros } from "../src/matrix";
 import { rng, Rng } from "../src/random";
@@ -27,7 +27,7 @@ const { nodeFlags } = require("../scripts/node-flags") as { nodeFlags: () => str
 const root = path.resolve(__dirname, "..");
 const OPS: GemmOp[] = ["NN", "TN", "NT"];
 /** [m, n, k]: odd sizes that hit every tail of the 4×8 tiles, the 32-wide sparse strips and the 256-deep blocks. */
-const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [129, 785, 33], [13, 7, 300], [64, 64, 0], [3, 40, 513], [200, 9, 77]];
+const SHAPES: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [129, 785, 33], [13, 7, 300], [64, 64, 0], [3, 40, 513], [200, 9, 77], [129, 10, 260]];
 
 function randomArray(r: Rng, len: number, zeroFraction: number, f64 = false): FloatArray {
   const x = f64 ? new Float64Array(len) : new Float32Array(len);
@@ -79,11 +79,17 @@ test("every product path available here equals the reference on odd shapes, k = 
         const used = checkKernel(kernel, `${p} ×${threads}`, engine);
         if (engine) {
           assert.ok(used.has("small"), `${p}: the small kernel was never exercised`);
+          assert.ok(used.has("narrow"), `${p}: the narrow kernel was never exercised`);
           engine.smallMacs = 0; // every shape through the packed kernels as well
+          engine.narrowMacs = 0;
           engine.sparseMode = "skip";
           for (const kind of checkKernel(kernel, `${p} ×${threads} packed`, engine)) used.add(kind);
           engine.sparseMode = "strips";
           for (const kind of checkKernel(kernel, `${p} ×${threads} strips`, engine)) used.add(kind);
+          engine.narrowMacs = Infinity; // every shape with a side of ≤ 16 through the narrow kernel, sparse or not
+          engine.sparse = false;
+          for (const kind of checkKernel(kernel, `${p} ×${threads} narrow`, engine)) used.add(kind);
+          engine.sparse = true;
           for (const kind of ["dense", "skipA", "skipB", "sparseA", "sparseB"]) assert.ok(used.has(kind), `${p}: the ${kind} kernel was never exercised`);
         }
       } finally {
@@ -270,6 +276,26 @@ test("fused optimiser updates equal their references (SGD, RMSprop, the notes' R
   assert.throws(() => fusedSgdStep(new Float32Array(3), new Float32Array(2), 0.1), /θ has 3 entries but g has 2/);
   assert.throws(() => fusedSgdStep(new Float32Array(3), new Float32Array(3), NaN), /η must be a finite number, got NaN/);
   assert.throws(() => fusedRmspropStep(new Float32Array(3), new Float32Array(3), new Float32Array(4), 0.1, 0.9, 1e-8), /r has 4/);
+});
+
+test("the notes' RMSprop step on resident arrays updates θ with the SGD kernel: exactly the JavaScript loop's numbers", () => {
+  const e = defaultGemmKernel().engine;
+  if (!e) return;
+  const len = 100_003; // long enough to be cut into pieces for the threads
+  const th = e.alloc(len), g = e.alloc(len);
+  assert.ok(th && g, "resident arrays");
+  const r = rng(21);
+  for (let i = 0; i < len; i++) (th[i] = r.normal()), (g[i] = 0.1 * r.normal());
+  const before = th.slice();
+  const G = fusedRmspropNotesStep(th, g, 1, 0.5, 0.99, 1e-3);
+  let n2 = 0;
+  for (let i = 0; i < len; i++) n2 += g[i] * g[i];
+  assert.ok(Math.abs(G - (0.99 + 0.01 * n2)) <= 1e-12 * G, `G = ${G}`);
+  const step = 0.5 / Math.sqrt(G + 1e-3);
+  const want = Float32Array.from(before, (v, i) => v - step * g[i]); // what the loop θ[i] -= step·g[i] stores
+  for (let i = 0; i < len; i++) if (th[i] !== want[i]) assert.fail(`θ[${i}] = ${th[i]}, the loop gives ${want[i]}`);
+  e.free(th);
+  e.free(g);
 });
 
 test("mini-batch gathering fills the preallocated buffers exactly like the element-by-element reference", () => {

@@ -63,10 +63,11 @@ test("the small kernel and resident operands give the reference's products and e
     e.waitReady();
     const r = rng(5);
     const kinds = new Set<string>();
-    // small shapes (batch 1, 7, 10) and ones big enough for the packed, threaded kernels
+    // small shapes (batch 1, 7, 10), ones with a narrow side (10 classes, 9 depths) and ones big
+    // enough for the packed, threaded kernels
     // mostly-zero factors (85 %) send the bigger shapes to the sparse kernels, which apply the
     // weight-gradient finish (scale+L2) as they write C
-    for (const [m, n, k, zeros] of [[1, 1, 1, 0.3], [7, 13, 5, 0.3], [10, 10, 784, 0.3], [10, 784, 10, 0.3], [3, 9, 1, 0.3], [129, 31, 257, 0.3], [129, 300, 40, 0.3], [129, 300, 40, 0.85], [37, 70, 300, 0.85], [300, 37, 70, 0.85]] as const) {
+    for (const [m, n, k, zeros] of [[1, 1, 1, 0.3], [7, 13, 5, 0.3], [10, 10, 784, 0.3], [10, 784, 10, 0.3], [3, 9, 1, 0.3], [129, 31, 257, 0.3], [129, 300, 40, 0.3], [129, 300, 40, 0.85], [37, 70, 300, 0.85], [300, 37, 70, 0.85], [129, 10, 257, 0.3], [10, 130, 300, 0.3], [131, 260, 9, 0.3]] as const) {
       for (const op of ["NN", "TN", "NT"] as GemmOp[]) {
         for (const ep of ["none", "bias+relu", "mask", "scale+L2"]) {
           for (const where of ["copied", "resident", "C overlaps A"]) {
@@ -88,7 +89,7 @@ test("the small kernel and resident operands give the reference's products and e
         }
       }
     }
-    assert.ok(kinds.has("small") && kinds.has("sparseA") && kinds.has("sparseB"), `kernels used: ${[...kinds]}`);
+    assert.ok(kinds.has("small") && kinds.has("narrow") && kinds.has("sparseA") && kinds.has("sparseB"), `kernels used: ${[...kinds]}`);
   } finally {
     e.close();
   }

@@ -93,7 +93,8 @@ export function fusedRmspropNotesStep(theta: Vec, g: ArrayLike<number>, G: numbe
   for (const [n, v] of [["G", G], ["η", eta], ["γ", gamma], ["ε", eps]] as const) checkFinite("fusedRmspropNotesStep", n, v);
   const Gk = gamma * G + (1 - gamma) * fusedSumOfSquares(g);
   const step = eta / Math.sqrt(Gk + eps);
-  for (let i = 0; i < theta.length; i++) theta[i] -= step * g[i];
+  if (Number.isFinite(step)) fusedSgdStep(theta, g, step); // θ ← θ − step·g: the SGD kernel, the same numbers
+  else for (let i = 0; i < theta.length; i++) theta[i] -= step * g[i]; // (G + ε = 0: let the infinities show)
   return Gk;
 }
 

@@ -52,6 +52,8 @@ interface KernelExports {
   gemmSparse(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number,
              i0: number, i1: number, j0: number, j1: number, tC: number, s: number, alpha: number, w: number, scratch: number): void;
   gemmSmall(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
+  narrowScratchBytes(m: number, n: number, k: number): number;
+  gemmNarrow(tA: number, tB: number, m: number, n: number, k: number, a: number, b: number, c: number, scratch: number): void;
   sgdStep(theta: number, g: number, len: number, eta: number): void; // eta: f64
   sumOfSquares(v: number, len: number): number;
   columnSums(d: number, m: number, n: number, s: number, out: number): void; // s: f64
@@ -76,6 +78,13 @@ const PARALLEL_MIN_MACS = 1 << 20;
  * stored layouts, no packing, no zero counting (a mini-batch step's products; see gemmSmall in gemm.as).
  */
 const SMALL_MACS = 1 << 17;
+/**
+ * A product with a side this narrow (rows, columns or depth: a layer of 10 classes) and at most
+ * NARROW_MACS multiply-adds, whose factors are not sparse, runs on gemmNarrow: one thread, 4×8 tiles
+ * of C straight from the stored rows, only the narrow factor copied.
+ */
+const NARROW_SIDE = 16;
+const NARROW_MACS = 1 << 22;
 /**
  * Bytes of wasm memory that resident arrays (model parameters and gradients, see WasmGemm.alloc) may
  * take in all; beyond it `alloc` returns null and callers use ordinary arrays (slower, same numbers).
@@ -163,7 +172,7 @@ export interface Epilogue {
 }
 
 /** The kernel a product used: dense, dense skipping zero panels of A or of B, the row-sparse kernels, or the small (unpacked) kernel. */
-export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB" | "small";
+export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB" | "small" | "narrow";
 
 /**
  * One piece of work: a product kernel on a range of output rows or columns (0 dense, 1 sparse), or an
@@ -231,6 +240,8 @@ export class WasmGemm {
   residentBudget = RESIDENT_BUDGET;
   /** Multiply-adds up to which a product runs on the small kernel (0: never; tests change it). */
   smallMacs = SMALL_MACS;
+  /** Multiply-adds up to which a product with a narrow side runs on the narrow kernel (0: never; tests change it). */
+  narrowMacs = NARROW_MACS;
   private heapBuffer: ArrayBufferLike | null = null;
   private heapF32: Float32Array = new Float32Array(0);
   /** Every buffer object this memory has shown (one per size it grew to): resident arrays sit on one of them. */
@@ -415,12 +426,7 @@ export class WasmGemm {
       if (ra < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
       if (rb < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
       x.gemmSmall(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr); // its scratch (lists of nonzero groups) at tPtr
-      this.lastKernel = "small";
-      this.lastJobs = 1;
-      this.lastJobsByWorkers = 0;
-      if (epilogue) this.epilogue(epilogue, m, n, cPtr, tPtr);
-      if (rc < 0) c.set(this.heap().subarray(cPtr / 4, cPtr / 4 + m * n));
-      return true;
+      return this.doneOnThisThread("small", epilogue, m, n, cPtr, tPtr, c, rc);
     }
     this.ensure(tPtr);
     const heap = this.heap();
@@ -451,6 +457,12 @@ export class WasmGemm {
       if (dA <= limit && dA <= dB) kind = skip ? "skipA" : "sparseA";
       else if (dB <= limit) kind = skip ? "skipB" : "sparseB";
     }
+    if (kind === "dense" && macs <= this.narrowMacs && Math.min(m, n, k) <= NARROW_SIDE && !(tA === 1 && tB === 1)) {
+      // a narrow side: 4×8 tiles straight from the stored rows, on this thread (epilogue, copy out)
+      this.ensure(tPtr + al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4));
+      x.gemmNarrow(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);
+      return this.doneOnThisThread("narrow", epilogue, m, n, cPtr, tPtr, c, rc);
+    }
     const sPtr = kind === "skipB" ? tPtr + al(m * n * 4) : tPtr;
     // The sparse kernels apply the weight-gradient finish C = s·C + α·W as they write C, when W is
     // resident (or not needed): one pass over C and W fewer.
@@ -476,6 +488,16 @@ export class WasmGemm {
     }
     if (kind === "skipB") x.transpose(tPtr, n, m, cPtr); // C = (Cᵀ)ᵀ
     if (epilogue && !finish) this.epilogue(epilogue, m, n, cPtr, sPtr); // the extra operand goes where the scratch was (jobs are done with it)
+    if (rc < 0) c.set(this.heap().subarray(cPtr / 4, cPtr / 4 + m * n));
+    return true;
+  }
+
+  /** After a product done in one call on this thread: record it, apply the epilogue (its operand at ePtr), copy C out unless resident. */
+  private doneOnThisThread(kind: Kind, epilogue: Epilogue | undefined, m: number, n: number, cPtr: number, ePtr: number, c: Float32Array, rc: number): true {
+    this.lastKernel = kind;
+    this.lastJobs = 1;
+    this.lastJobsByWorkers = 0;
+    if (epilogue) this.epilogue(epilogue, m, n, cPtr, ePtr);
     if (rc < 0) c.set(this.heap().subarray(cPtr / 4, cPtr / 4 + m * n));
     return true;
   }

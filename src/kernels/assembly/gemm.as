@@ -416,21 +416,27 @@ function writeRows(c: usize, rows: usize, np: i32, i0: i32, cnt: i32, j0: i32, w
   }
 }
 
+// Byte shuffles that move the lanes of a 4-float group whose bit is set in a 4-bit mask to the front,
+// in order (entry mask·16 … mask·16 + 15): compacting a group's nonzeros is one swizzle.
+const COMPACT: usize = memory.data<u8>([0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], 16);
+
 // Appends the nonzeros of row ai in depths p0 … p1 to the lists (off[t] = p·NS·4, val[t] = the
-// value), starting at entry t; returns the new count. Four depths are tested at once.
+// value), starting at entry t; returns the new count. Four depths at a time: the group's nonzero lanes
+// are moved to the front with one swizzle and stored as whole vectors, and the count moves past them
+// (no branch per pixel: those are mispredicted too often). The stores reach up to 3 entries past the
+// new count, which the lists have room for (sparseScratchBytes).
 function compressRow(ai: usize, p0: i32, p1: i32, off: usize, val: usize, t: i32): i32 {
   const zero = f32x4.splat(0);
+  const step = i32x4(0, NS * 4, 2 * NS * 4, 3 * NS * 4);
   let p = p0;
   for (; p + 4 <= p1; p += 4) {
-    if (!v128.any_true(f32x4.ne(v128.load(ai + <usize>p * 4), zero))) continue;
-    for (let q = p; q < p + 4; q++) {
-      const v = load<f32>(ai + <usize>q * 4);
-      if (v != 0) {
-        store<u32>(off + <usize>t * 4, <u32>q * NS * 4);
-        store<f32>(val + <usize>t * 4, v);
-        t++;
-      }
-    }
+    const v4 = v128.load(ai + <usize>p * 4);
+    const mask = i32x4.bitmask(f32x4.ne(v4, zero));
+    if (mask == 0) continue;
+    const shuffle = v128.load(COMPACT + (<usize>mask << 4));
+    v128.store(off + <usize>t * 4, v128.swizzle(i32x4.add(i32x4.splat(p * NS * 4), step), shuffle));
+    v128.store(val + <usize>t * 4, v128.swizzle(v4, shuffle));
+    t += <i32>popcnt(mask);
   }
   for (; p < p1; p++) {
     const v = load<f32>(ai + <usize>p * 4);
@@ -468,8 +474,8 @@ function sparseStrip(lo: i32, hi: i32, off: usize, val: usize, strip: usize, out
 /** Bytes of scratch gemmSparse needs for a block of `rows` rows and n columns. */
 export function sparseScratchBytes(transA: i32, m: i32, n: i32, k: i32, rows: i32): i32 {
   const np = (n + NS - 1) / NS * NS;
-  if (!transA) return (k * np + RB * np + RB * ((k + KB - 1) / KB + 1) + 2 * RB * k) * 4 + 128;
-  return (KS * np + rows * np + rows + 2 * rows * KS) * 4 + 64;
+  if (!transA) return (k * np + RB * np + RB * ((k + KB - 1) / KB + 1) + 2 * (RB * k + 4)) * 4 + 128;
+  return (KS * np + rows * np + rows + rows * KS + 2 * (rows * KS + 4)) * 4 + 128;
 }
 
 /**
@@ -497,7 +503,7 @@ export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: 
     const acc = Bp + <usize>k * np * 4;
     const start = acc + <usize>RB * np * 4;
     const off = (start + <usize>RB * (nb + 1) * 4 + 15) & ~15;
-    const val = off + <usize>RB * k * 4;
+    const val = off + (<usize>RB * k + 4) * 4; // 4 entries of room past each list (compressRow)
     packStrips(transB, b, n, k, 0, k, j0, np, Bp);
     const stripBytes = <usize>k * NS * 4;
     for (let c0 = i0; c0 < i1; c0 += RB) {
@@ -525,45 +531,24 @@ export function gemmSparse(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: 
       writeRows(c, acc, np, c0, rows, j0, w, m, n, transC, s, alpha, wptr);
     }
   } else {
-    // Rows of op(A) are columns of A (A stored k×m): walk A in KS-deep slabs of whole rows, build for
-    // each output row i the list of nonzeros A[p,i] in the slab, and add their contributions.
+    // Rows of op(A) are columns of A (A stored k×m): walk A in KS-deep slabs of whole rows. Each slab
+    // is transposed (SIMD, into the scratch) so that output row i's entries A[p,i] lie side by side,
+    // compressed into i's list of nonzeros as in the row case, and their contributions added.
     const rows = i1 - i0;
     const Bp = base;
     const acc = Bp + <usize>KS * np * 4;
     const cnt = acc + <usize>rows * np * 4;
-    const off = cnt + <usize>rows * 4;
-    const val = off + <usize>rows * KS * 4;
+    const at = (cnt + <usize>rows * 4 + 15) & ~15; // the slab transposed: rows × ks
+    const off = at + <usize>rows * KS * 4;
+    const val = off + (<usize>rows * KS + 4) * 4; // 4 entries of room past the lists (compressRow)
     memory.fill(acc, 0, <usize>rows * np * 4);
-    const zero = f32x4.splat(0);
     for (let pc = 0; pc < k; pc += KS) {
       const ks = min(KS, k - pc);
       packStrips(transB, b, n, k, pc, ks, j0, np, Bp);
-      memory.fill(cnt, 0, <usize>rows * 4);
-      for (let p = 0; p < ks; p++) {
-        const ap = a + (<usize>(pc + p) * m + i0) * 4;
-        const o = <u32>p * NS * 4;
-        let r = 0;
-        for (; r + 4 <= rows; r += 4) {
-          if (!v128.any_true(f32x4.ne(v128.load(ap + <usize>r * 4), zero))) continue;
-          for (let q = r; q < r + 4; q++) {
-            const v = load<f32>(ap + <usize>q * 4);
-            if (v != 0) {
-              const t = load<i32>(cnt + <usize>q * 4);
-              store<u32>(off + (<usize>q * KS + t) * 4, o);
-              store<f32>(val + (<usize>q * KS + t) * 4, v);
-              store<i32>(cnt + <usize>q * 4, t + 1);
-            }
-          }
-        }
-        for (; r < rows; r++) {
-          const v = load<f32>(ap + <usize>r * 4);
-          if (v != 0) {
-            const t = load<i32>(cnt + <usize>r * 4);
-            store<u32>(off + (<usize>r * KS + t) * 4, o);
-            store<f32>(val + (<usize>r * KS + t) * 4, v);
-            store<i32>(cnt + <usize>r * 4, t + 1);
-          }
-        }
+      transposeBlock(a + (<usize>pc * m + i0) * 4, ks, rows, m, at, ks, 1, 0, 0);
+      for (let r = 0; r < rows; r++) {
+        // in order: the stores past a row's count land in entries never read, or in the next row's list before it is written
+        store<i32>(cnt + <usize>r * 4, compressRow(at + <usize>r * ks * 4, 0, ks, off + <usize>r * KS * 4, val + <usize>r * KS * 4, 0));
       }
       for (let r = 0; r < rows; r++) {
         const t = load<i32>(cnt + <usize>r * 4);
@@ -824,6 +809,107 @@ export function gemmSmall(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: u
       store<f32>(c + (<usize>i * n + j) * 4, t);
     }
   }
+}
+
+// C[i0 … i0+rows, j0 … j0+w] ← the tile x (rows×8 in registers, x[r] = (lo, hi)), only the first w ≤ 8
+// columns (a partial tile goes through tmp).
+// @ts-ignore: decorator
+@inline function storeTileRow(c: usize, lo: v128, hi: v128, w: i32, tmp: usize): void {
+  if (w >= 8) {
+    v128.store(c, lo);
+    v128.store(c, hi, 16);
+  } else {
+    v128.store(tmp, lo);
+    v128.store(tmp, hi, 16);
+    memory.copy(c, tmp, <usize>w * 4);
+  }
+}
+
+// C (m×n, leading dimension n) = Â·B̂ with Â: m×k rows (leading dimension lda, readable for ⌈m/4⌉·4
+// rows) and B̂: k×n rows (leading dimension ldb, readable for ⌈n/8⌉·8 columns). Tiles of 4 rows × 8
+// columns of C stay in eight registers while p runs over the depth: per p, four numbers of Â
+// (broadcast) and eight of B̂ make 32 multiply-adds. A last tile of at most 4 columns uses 4 × 4.
+function narrowTiles(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, tmp: usize): void {
+  const la = <usize>lda * 4, lb = <usize>ldb * 4;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < m; i += 4) {
+    const a0 = a + <usize>i * la, a1 = a0 + la, a2 = a1 + la, a3 = a2 + la;
+    const rows = min(4, m - i);
+    for (let j = 0; j < n; j += 8) {
+      const w = min(8, n - j);
+      let bp = b + <usize>j * 4;
+      const ci = c + (<usize>i * n + j) * 4;
+      if (w <= 4) {
+        let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
+        for (let p = 0; p < k; p++) {
+          const o = <usize>p * 4;
+          const b0 = v128.load(bp);
+          x0 = madd(v128.load32_splat(a0 + o), b0, x0);
+          x1 = madd(v128.load32_splat(a1 + o), b0, x1);
+          x2 = madd(v128.load32_splat(a2 + o), b0, x2);
+          x3 = madd(v128.load32_splat(a3 + o), b0, x3);
+          bp += lb;
+        }
+        storeTileRow(ci, x0, zero, w, tmp);
+        if (rows > 1) storeTileRow(ci + <usize>n * 4, x1, zero, w, tmp);
+        if (rows > 2) storeTileRow(ci + <usize>n * 8, x2, zero, w, tmp);
+        if (rows > 3) storeTileRow(ci + <usize>n * 12, x3, zero, w, tmp);
+        continue;
+      }
+      let x0 = zero, y0 = zero, x1 = zero, y1 = zero, x2 = zero, y2 = zero, x3 = zero, y3 = zero;
+      for (let p = 0; p < k; p++) {
+        const o = <usize>p * 4;
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+        let s = v128.load32_splat(a0 + o);
+        x0 = madd(s, b0, x0); y0 = madd(s, b1, y0);
+        s = v128.load32_splat(a1 + o);
+        x1 = madd(s, b0, x1); y1 = madd(s, b1, y1);
+        s = v128.load32_splat(a2 + o);
+        x2 = madd(s, b0, x2); y2 = madd(s, b1, y2);
+        s = v128.load32_splat(a3 + o);
+        x3 = madd(s, b0, x3); y3 = madd(s, b1, y3);
+        bp += lb;
+      }
+      storeTileRow(ci, x0, y0, w, tmp);
+      if (rows > 1) storeTileRow(ci + <usize>n * 4, x1, y1, w, tmp);
+      if (rows > 2) storeTileRow(ci + <usize>n * 8, x2, y2, w, tmp);
+      if (rows > 3) storeTileRow(ci + <usize>n * 12, x3, y3, w, tmp);
+    }
+  }
+}
+
+/** Bytes of scratch gemmNarrow needs. */
+export function narrowScratchBytes(m: i32, n: i32, k: i32): i32 {
+  return (((m + 3) & ~3) * k + k * ((n + 7) & ~7) + 8) * 4 + 64;
+}
+
+/**
+ * Products with a narrow side — few rows, columns or depths, such as a layer of 10 classes — where
+ * packing the wide factor into panels costs more than the arithmetic:  C (m×n) = op(A)·op(B).
+ * op(A) and op(B) are used where they lie when they are already row-major with whole tiles (A not
+ * transposed with m a multiple of 4, B not transposed with n a multiple of 8); otherwise the factor
+ * is copied (transposed, zero-padded) into the scratch first. (transA = transB = 1 is not used.)
+ */
+export function gemmNarrow(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, scratch: usize): void {
+  const m4 = (m + 3) & ~3, n8 = (n + 7) & ~7;
+  let sp = (scratch + 15) & ~15;
+  let ah = a, bh = b, ldb = n;
+  if (transA || m4 != m) {
+    ah = sp;
+    sp += <usize>m4 * k * 4;
+    if (transA) transposeBlock(a, k, m, m, ah, k, 1, 0, 0); // A stored k×m
+    else memory.copy(ah, a, <usize>m * k * 4);
+    memory.fill(ah + <usize>m * k * 4, 0, <usize>(m4 - m) * k * 4);
+  }
+  if (transB || n8 != n) {
+    bh = sp;
+    sp += <usize>k * n8 * 4;
+    ldb = n8;
+    if (transB) transposeBlock(b, n, k, k, bh, n8, 1, 0, 0); // B stored n×k
+    else for (let p = 0; p < k; p++) memory.copy(bh + <usize>p * n8 * 4, b + <usize>p * n * 4, <usize>n * 4);
+    for (let p = 0; p < k; p++) memory.fill(bh + (<usize>p * n8 + n) * 4, 0, <usize>(n8 - n) * 4);
+  }
+  narrowTiles(m, n, k, ah, k, bh, ldb, c, sp);
 }
 
 /**
