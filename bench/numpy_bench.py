@@ -1,8 +1,11 @@
 """numpy's numbers for `npm run bench`: the same work as bench/run.ts, on the same MNIST files.
 
 usage: /usr/bin/python3 bench/numpy_bench.py <mnist-dir> <reps> [entry ...]   → one JSON object on stdout
-(only the named entries when some are given: bench/run.ts runs numpy right after each of its own entries,
-so both sides see the same load on a shared machine)
+       (median milliseconds of each entry, or of the named ones only)
+       /usr/bin/python3 bench/numpy_bench.py <mnist-dir> --serve
+       (what bench/run.ts uses: prints "ready <numpy version>", then for each line "<entry> <count>" on
+       stdin runs the entry count times and prints {"entry": …, "ms": [one time per run]}; bench/run.ts
+       alternates its own runs with numpy's, so both sides see the same load on a shared machine)
 Everything is float32 (like the TypeScript side); numpy uses the system BLAS (OpenBLAS on Debian).
 """
 import json
@@ -34,29 +37,22 @@ def median_ms(fn, reps):
     return ts[len(ts) // 2]
 
 
-def main():
-    d, reps = sys.argv[1], int(sys.argv[2])
-    only = set(sys.argv[3:])
-    want = lambda name: not only or name in only
+def make_entries(d):
+    """Every entry as a function that does its work once (the time of one call is one measurement)."""
     X = (read_idx(os.path.join(d, "train-images-idx3-ubyte")).reshape(60000, 784).astype(np.float32) / np.float32(255))
     y = read_idx(os.path.join(d, "train-labels-idx1-ubyte")).astype(np.int64)
     rs = np.random.RandomState(1127)
     K, H = 10, 256
-    out = {"numpy": np.__version__}
+    entries = {}
 
     # products (same shapes and operands as bench/run.ts)
     W = (0.1 * rs.randn(784, H)).astype(np.float32)
     D = rs.randn(60000, H).astype(np.float32)
     W1 = (0.1 * rs.randn(H, 784)).astype(np.float32)
     Xb = np.ascontiguousarray(X[:128])
-    if want("gemm_60000x784x256"):
-        X @ W
-        out["gemm_60000x784x256"] = median_ms(lambda: X @ W, reps)
-    if want("gemm_t_784x60000x256"):
-        X.T @ D
-        out["gemm_t_784x60000x256"] = median_ms(lambda: X.T @ D, reps)
-    if want("gemm_128x784x256"):
-        out["gemm_128x784x256"] = median_ms(lambda: Xb @ W1.T, max(reps, 200))
+    entries["gemm_60000x784x256"] = lambda: X @ W
+    entries["gemm_t_784x60000x256"] = lambda: X.T @ D
+    entries["gemm_128x784x256"] = lambda: Xb @ W1.T
 
     # the notes' network: 784-256-10, ReLU hidden layer with bias, softmax output without bias,
     # mean cross-entropy + (alpha/2)·Σ‖W‖², the notes' RMSprop (one scalar accumulator per group)
@@ -97,9 +93,7 @@ def main():
     def full_step():
         L, g = loss_and_grad(net, X, y)
         rmsprop_notes(net, g, G)
-    if want("mlp_fullbatch_step_60000"):
-        full_step()
-        out["mlp_fullbatch_step_60000"] = median_ms(full_step, max(3, reps - 2))
+    entries["mlp_fullbatch_step_60000"] = full_step
 
     def epoch_mb128():
         net = make_net()
@@ -109,8 +103,7 @@ def main():
             idx = order[s:s + 128]
             L, g = loss_and_grad(net, X[idx], y[idx])
             rmsprop_notes(net, g, G)
-    if want("mlp_epoch_mb128"):
-        out["mlp_epoch_mb128"] = median_ms(epoch_mb128, max(3, reps))
+    entries["mlp_epoch_mb128"] = epoch_mb128
 
     # softmax regression (W: 10×784, b: 10), mini-batch 10, plain SGD
     def epoch_softmax_mb10():
@@ -128,8 +121,51 @@ def main():
             P /= n
             Wsm -= 0.1 * (P.T @ Xs)
             bsm -= 0.1 * P.sum(axis=0)
-    if want("softmax_epoch_mb10"):
-        out["softmax_epoch_mb10"] = median_ms(epoch_softmax_mb10, max(3, reps))
+    entries["softmax_epoch_mb10"] = epoch_softmax_mb10
+    return entries
+
+
+# How many runs the one-shot mode takes of each entry (as bench/run.ts does), given --reps.
+def runs_of(name, reps):
+    if name == "gemm_128x784x256":
+        return max(reps, 200)
+    if name == "mlp_fullbatch_step_60000":
+        return max(3, reps - 2)
+    if name.startswith("gemm"):
+        return reps
+    return max(3, reps)
+
+
+def serve(entries):
+    print("ready " + np.__version__, flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        name, count = parts[0], int(parts[1])
+        fn = entries[name]
+        times = []
+        for _ in range(count):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        print(json.dumps({"entry": name, "ms": times}), flush=True)
+
+
+def main():
+    d = sys.argv[1]
+    entries = make_entries(d)
+    if sys.argv[2] == "--serve":
+        serve(entries)
+        return
+    reps = int(sys.argv[2])
+    only = set(sys.argv[3:])
+    out = {"numpy": np.__version__}
+    for name, fn in entries.items():
+        if only and name not in only:
+            continue
+        fn()  # warm up
+        out[name] = median_ms(fn, runs_of(name, reps))
     print(json.dumps(out))
 
 

@@ -10,8 +10,12 @@
  * (the same work on the plain TypeScript reference product kernel — extrapolated from a slice where a
  * full run would take minutes; `reference_note` says so), `speedup_vs_reference`, and numpy's
  * `numpy_ms` / `numpy_gflops` and `ratio_to_numpy` (ours ÷ numpy: < 1 means faster than numpy).
+ *
+ * numpy runs in one Python process for the whole bench (bench/numpy_bench.py --serve), and its runs
+ * alternate with ours, entry by entry (a round of ours, a round of numpy's, …): the load of a shared
+ * machine changes from minute to minute, and alternating makes both sides see the same load.
  */
-import { spawnSync } from "child_process";
+import { ChildProcessWithoutNullStreams, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -48,6 +52,7 @@ const log = (s: string) => {
   else process.stderr.write(s + "\n");
 };
 
+const median = (ts: number[]) => ts.slice().sort((a, b) => a - b)[ts.length >> 1];
 function medianMs(fn: () => void, reps: number): number {
   const ts: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -55,8 +60,7 @@ function medianMs(fn: () => void, reps: number): number {
     fn();
     ts.push(performance.now() - t0);
   }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
+  return median(ts);
 }
 
 interface Entry {
@@ -101,12 +105,12 @@ const W1 = M.randn(256, 784, r, 0.1, "float32");
 const Xb = new M.Matrix(128, 784, X.data.slice(0, 128 * 784));
 
 /** Time a product with the fast kernel, the fast kernel without its sparse path, and the reference on a slice. */
-function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matrix, m: number, n: number, k: number, refSlice: (A: Matrix) => [Matrix, number]) {
+async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matrix, m: number, n: number, k: number, refSlice: (A: Matrix) => [Matrix, number]) {
   const C = M.zeros(m, n, "float32");
   const call = () => gemmMod.gemm(op, m, n, k, A.data, B.data, C.data);
   call();
   const reps = m * n * k > 1e8 ? REPS : Math.max(REPS, 200);
-  const ms = medianMs(call, reps);
+  const [ms] = await alternate(name, [call], reps);
   const kernel = fast.engine ? fast.engine.lastKernel : fast.path;
   const flops = 2 * m * n * k;
   let denseMs: number | undefined;
@@ -126,185 +130,283 @@ function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matrix, m: 
     note: denseMs !== undefined ? `dense kernel alone (sparse path off): ${denseMs.toFixed(1)} ms = ${(flops / denseMs / 1e6).toFixed(1)} GFLOPS` : undefined,
   };
   log(`  ${name}: ${ms.toFixed(2)} ms`);
-  numpyFor(name);
 }
 
 
-// ---------------------------------------------------------------- numpy, entry by entry
+// ---------------------------------------------------------------- numpy, alternating with ours
 let numpyReason = "";
 let numpyVersion = "";
 const numpyResults: Record<string, number> = {};
-function numpyAvailable(): boolean {
+
+/** bench/numpy_bench.py --serve: one Python process that runs an entry on request and answers with its times. */
+class NumpyServer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buffered = "";
+  private readonly lines: string[] = [];
+  private wake: (() => void) | null = null;
+  private stderr = "";
+  private exited = false;
+
+  constructor() {
+    this.child = spawn("/usr/bin/python3", [path.join(__dirname, "numpy_bench.py"), dir, "--serve"], { stdio: "pipe" });
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk: string) => {
+      this.buffered += chunk;
+      let nl;
+      while ((nl = this.buffered.indexOf("\n")) >= 0) {
+        this.lines.push(this.buffered.slice(0, nl));
+        this.buffered = this.buffered.slice(nl + 1);
+      }
+      this.wake?.();
+    });
+    this.child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.on("exit", () => {
+      this.exited = true;
+      this.wake?.();
+    });
+  }
+
+  private async nextLine(): Promise<string> {
+    while (this.lines.length === 0) {
+      if (this.exited) throw new Error(this.stderr.trim().split("\n").pop() || "numpy_bench.py exited");
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+    return this.lines.shift() as string;
+  }
+
+  /** Waits for "ready <version>"; returns the numpy version. */
+  async ready(): Promise<string> {
+    const line = await this.nextLine();
+    if (!line.startsWith("ready ")) throw new Error(`unexpected answer ${JSON.stringify(line)}`);
+    return line.slice(6);
+  }
+
+  /** numpy's milliseconds for `count` runs of an entry. */
+  async run(name: string, count: number): Promise<number[]> {
+    this.child.stdin.write(`${name} ${count}\n`);
+    const out = JSON.parse(await this.nextLine()) as { entry: string; ms: number[] };
+    if (out.entry !== name || out.ms.length !== count) throw new Error(`numpy answered ${JSON.stringify(out).slice(0, 100)} for ${name}`);
+    return out.ms;
+  }
+
+  close(): void {
+    if (!this.exited) this.child.stdin.end("quit\n");
+  }
+}
+
+let numpyServer: NumpyServer | null = null;
+async function startNumpy(): Promise<void> {
   if (flag("--no-numpy")) numpyReason = "--no-numpy";
   else if (!fs.existsSync("/usr/bin/python3")) numpyReason = "/usr/bin/python3 not found (apt-get install -y python3-numpy)";
-  return numpyReason === "";
-}
-/** numpy's time for the same entry, measured now (right after ours). */
-function numpyFor(name: string): void {
-  if (!numpyAvailable()) return;
-  const res = spawnSync("/usr/bin/python3", [path.join(__dirname, "numpy_bench.py"), dir, String(REPS), name], { encoding: "utf8", timeout: 600000 });
-  if (res.status !== 0) {
-    numpyReason = `numpy run failed: ${(res.stderr || res.error?.message || "").trim().split("\n").pop()} (apt-get install -y python3-numpy?)`;
-    return;
+  if (numpyReason) return;
+  const server = new NumpyServer();
+  try {
+    numpyVersion = await server.ready();
+    numpyServer = server;
+  } catch (err) {
+    numpyReason = `numpy did not start: ${(err as Error).message} (apt-get install -y python3-numpy?)`;
+    server.close();
   }
-  const out = JSON.parse(res.stdout.trim().split("\n").pop() as string);
-  numpyVersion = out.numpy;
-  numpyResults[name] = out[name];
-  log(`  numpy ${name}: ${Number(out[name]).toFixed(2)} ms`);
 }
 
-log("products …");
-const rowsOf = (A: Matrix, rows: number): [Matrix, number] => [new M.Matrix(rows, A.cols, A.data.subarray(0, rows * A.cols)), rows / A.rows];
-product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
-product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
-product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1]);
-
-// ---------------------------------------------------------------- the notes' network
-const NOTES = { alpha: 1e-6, eta: 0.5, gamma: 0.99, eps: 1e-3 };
-function notesNet() {
-  return new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: NOTES.alpha, init: "scaled0.1", biasInit: "normal", rng: rng(1127) });
-}
-type Trainer = { params: Param[]; lossAndGradient(X: Matrix, y: ArrayLike<number>): number };
-const fusedOf = (net: InstanceType<typeof MLP>): Trainer => new FusedMlp(net.params[0], net.params[1], net.params[2], NOTES.alpha);
-
-/** One full-batch step: forward + backward on all 60,000 + the notes' RMSprop update. */
-function fullStep(model: Trainer, step: (p: Param[]) => void, Xs: Matrix, ys: ArrayLike<number>) {
-  return () => {
-    model.lossAndGradient(Xs, ys);
-    step(model.params);
-  };
-}
-/** One epoch of mini-batches of `B` (shuffled with a seeded permutation), gathered into one buffer (resident, as in train()). */
-function epoch(model: () => { m: Trainer; step: (p: Param[]) => void }, B: number, rows = 60000) {
-  return () => {
-    const { m, step } = model();
-    const order = rng(1).permutation(60000);
-    const Xbuf = batchBuffer(B, 784, "float32"); // as train() does
-    const ybuf = new Uint8Array(B);
-    for (let s = 0; s + 1 <= rows; s += B) {
-      const batch = gatherBatchInto(X, y, order, s, Math.min(B, 60000 - s), Xbuf, ybuf);
-      m.lossAndGradient(batch.X, batch.y);
-      step(m.params);
+/** Rounds of alternation per entry. */
+const ROUNDS = 5;
+/**
+ * Median milliseconds of each of our ways to do an entry's work and of numpy's, over `runs` runs each,
+ * alternating in rounds: in each round every way of ours runs runs/rounds times, then numpy's the same.
+ * Every way has run once (warm-up) before. numpy's median lands in numpyResults.
+ */
+async function alternate(name: string, ours: (() => void)[], runs: number): Promise<number[]> {
+  const rounds = Math.min(ROUNDS, runs);
+  const per = Math.ceil(runs / rounds);
+  const times: number[][] = ours.map(() => []);
+  const theirs: number[] = [];
+  if (numpyServer) await numpyServer.run(name, 1); // numpy's warm-up
+  for (let round = 0; round < rounds; round++) {
+    ours.forEach((fn, w) => {
+      for (let r = 0; r < per; r++) {
+        const t0 = performance.now();
+        fn();
+        times[w].push(performance.now() - t0);
+      }
+    });
+    if (numpyServer) {
+      try {
+        theirs.push(...(await numpyServer.run(name, per)));
+      } catch (err) {
+        numpyReason = `numpy run failed: ${(err as Error).message}`;
+        numpyServer.close();
+        numpyServer = null;
+      }
     }
-  };
-}
-const notesStep = () => {
-  const G = new Map<Param, number>();
-  return (ps: Param[]) => {
-    for (const p of ps) G.set(p, fusedRmspropNotesStep(p.value.data, p.grad.data, G.get(p) ?? 1, NOTES.eta, NOTES.gamma, NOTES.eps));
-  };
-};
-
-// same numbers? the MLP and the fused version must agree on loss and gradients
-{
-  const a = notesNet(), b = notesNet();
-  const Xs = new M.Matrix(512, 784, X.data.subarray(0, 512 * 784));
-  const ys = y.subarray(0, 512);
-  const la = a.lossAndGradient(Xs, ys), lb = fusedOf(b).lossAndGradient(Xs, ys);
-  let g = 0;
-  a.params.forEach((p, i) => (g = Math.max(g, M.maxAbsDiff(p.grad, b.params[i].grad))));
-  log(`check: MLP loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
-  if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused network disagrees with src/mlp.ts");
-}
-
-{
-  const s1 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
-  const s2 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
-  const Xs = new M.Matrix(100, 784, X.data.subarray(0, 100 * 784));
-  const la = s1.lossAndGradient(Xs, y.subarray(0, 100));
-  const lb = new FusedSoftmaxRegression(s2.params[0], s2.params[1]).lossAndGradient(Xs, y.subarray(0, 100));
-  const g = Math.max(M.maxAbsDiff(s1.params[0].grad, s2.params[0].grad), M.maxAbsDiff(s1.params[1].grad, s2.params[1].grad));
-  log(`check: SoftmaxRegression loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
-  if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused softmax regression disagrees with src/softmaxRegression.ts");
-}
-
-function modelEntry(name: string, flops: number | undefined, run: () => void, runFused: (() => void) | null, refRun: () => void, refFrac: number, reps: number, note: string) {
-  run();
-  const ms = medianMs(run, reps);
-  let fusedMs: number | undefined;
-  if (runFused) {
-    runFused();
-    fusedMs = medianMs(runFused, reps);
   }
-  gemmMod.setGemmBackend(gemmMod.gemmReference, "reference");
-  const refMs = medianMs(refRun, 1) / refFrac;
-  gemmMod.useFastGemm();
-  const best = fusedMs !== undefined && fusedMs < ms ? fusedMs : ms; // the faster of the two ways, both reported
-  entries[name] = {
-    ms: best, model_ms: ms, fused_ms: fusedMs, gflops: flops ? flops / best / 1e6 : undefined, reference_ms: refMs, speedup_vs_reference: refMs / best,
-    reference_note: refFrac < 1 ? `reference (src/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up` : "src/mlp.ts / model on the reference kernel",
-    kernel: fusedMs !== undefined ? `fused kernels (bench/fusedMlp.ts): ${fusedMs.toFixed(1)} ms; the src/ model on the fast products: ${ms.toFixed(1)} ms` : "src model on the fast products",
-    note,
-  };
-  log(`  ${name}: ${best.toFixed(1)} ms`);
-  numpyFor(name);
-}
-
-log("training steps …");
-const fullFlops = 2 * 60000 * (784 * 256 * 2 + 256 * 10 * 3);
-{
-  const net = notesNet();
-  const netF = notesNet();
-  const netR = notesNet();
-  const Xr = new M.Matrix(6000, 784, X.data.subarray(0, 6000 * 784));
-  modelEntry("mlp_fullbatch_step_60000", fullFlops,
-    fullStep(net, opts.rmspropNotes({}).step.bind(null) as never, X, y), fullStep(fusedOf(netF), notesStep(), X, y),
-    fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)), 0.1, Math.max(3, REPS - 2),
-    "784-256-10 ReLU, softmax, CE + L2, the notes' RMSprop; forward + backward + update on all 60,000 images");
-}
-{
-  const mb = 128;
-  const batches = Math.ceil(60000 / mb);
-  modelEntry("mlp_epoch_mb128", (2 * 128 * (784 * 256 * 2 + 256 * 10 * 3)) * batches,
-    epoch(() => { const m = notesNet(); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
-    epoch(() => ({ m: fusedOf(notesNet()), step: notesStep() }), mb),
-    epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
-    "one shuffled epoch, mini-batches of 128 gathered into a preallocated buffer, the notes' RMSprop");
-}
-{
-  const mb = 10;
-  const sm = () => new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32" });
-  modelEntry("softmax_epoch_mb10", 2 * 60000 * 784 * 10 * 2,
-    epoch(() => { const m = sm(); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
-    epoch(() => { const s = sm(); const m = new FusedSoftmaxRegression(s.params[0], s.params[1]); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
-    epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, Math.max(3, REPS),
-    "src/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
-}
-
-// ---------------------------------------------------------------- numpy
-// Filled in right after each of our entries (see numpyFor), so both sides run under the same load.
-let numpy: Record<string, number | string> | null = numpyAvailable() ? { ...numpyResults, numpy: numpyVersion } : null;
-for (const [name, e] of Object.entries(entries)) {
-  const np = numpy ? numpy[name] : undefined;
-  if (typeof np === "number") {
-    e.numpy_ms = np;
-    e.ratio_to_numpy = e.ms / np;
-    if (e.gflops !== undefined) e.numpy_gflops = (e.gflops * e.ms) / np;
+  if (numpyServer && theirs.length > 0) {
+    numpyResults[name] = median(theirs);
+    log(`  numpy ${name}: ${numpyResults[name].toFixed(2)} ms`);
   }
+  return times.map(median);
 }
-if (Object.keys(numpyResults).length === 0) numpy = null;
 
-// ---------------------------------------------------------------- report
-const result = {
-  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadavg: os.loadavg().map((v) => +v.toFixed(2)) },
-  backend, threads, numpy: numpy ? numpy.numpy : null, numpy_skipped: numpy ? undefined : numpyReason,
-  entries,
-};
-if (JSON_OUT) {
-  console.log(JSON.stringify(result, null, 2));
-} else {
-  const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
-  const rows = [["entry", "ms", "GFLOPS", "ref ms", "× ref", "numpy ms", "numpy GFLOPS", "ours/numpy"]];
+async function main(): Promise<void> {
+  await startNumpy();
+  log("products …");
+  const rowsOf = (A: Matrix, rows: number): [Matrix, number] => [new M.Matrix(rows, A.cols, A.data.subarray(0, rows * A.cols)), rows / A.rows];
+  await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
+  await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
+  await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1]);
+
+  // ---------------------------------------------------------------- the notes' network
+  const NOTES = { alpha: 1e-6, eta: 0.5, gamma: 0.99, eps: 1e-3 };
+  function notesNet() {
+    return new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: NOTES.alpha, init: "scaled0.1", biasInit: "normal", rng: rng(1127) });
+  }
+  type Trainer = { params: Param[]; lossAndGradient(X: Matrix, y: ArrayLike<number>): number };
+  const fusedOf = (net: InstanceType<typeof MLP>): Trainer => new FusedMlp(net.params[0], net.params[1], net.params[2], NOTES.alpha);
+
+  /** One full-batch step: forward + backward on all 60,000 + the notes' RMSprop update. */
+  function fullStep(model: Trainer, step: (p: Param[]) => void, Xs: Matrix, ys: ArrayLike<number>) {
+    return () => {
+      model.lossAndGradient(Xs, ys);
+      step(model.params);
+    };
+  }
+  /** One epoch of mini-batches of `B` (shuffled with a seeded permutation), gathered into one buffer (resident, as in train()). */
+  function epoch(model: () => { m: Trainer; step: (p: Param[]) => void }, B: number, rows = 60000) {
+    return () => {
+      const { m, step } = model();
+      const order = rng(1).permutation(60000);
+      const Xbuf = batchBuffer(B, 784, "float32"); // as train() does
+      const ybuf = new Uint8Array(B);
+      for (let s = 0; s + 1 <= rows; s += B) {
+        const batch = gatherBatchInto(X, y, order, s, Math.min(B, 60000 - s), Xbuf, ybuf);
+        m.lossAndGradient(batch.X, batch.y);
+        step(m.params);
+      }
+    };
+  }
+  const notesStep = () => {
+    const G = new Map<Param, number>();
+    return (ps: Param[]) => {
+      for (const p of ps) G.set(p, fusedRmspropNotesStep(p.value.data, p.grad.data, G.get(p) ?? 1, NOTES.eta, NOTES.gamma, NOTES.eps));
+    };
+  };
+
+  // same numbers? the MLP and the fused version must agree on loss and gradients
+  {
+    const a = notesNet(), b = notesNet();
+    const Xs = new M.Matrix(512, 784, X.data.subarray(0, 512 * 784));
+    const ys = y.subarray(0, 512);
+    const la = a.lossAndGradient(Xs, ys), lb = fusedOf(b).lossAndGradient(Xs, ys);
+    let g = 0;
+    a.params.forEach((p, i) => (g = Math.max(g, M.maxAbsDiff(p.grad, b.params[i].grad))));
+    log(`check: MLP loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
+    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused network disagrees with src/mlp.ts");
+  }
+
+  {
+    const s1 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
+    const s2 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
+    const Xs = new M.Matrix(100, 784, X.data.subarray(0, 100 * 784));
+    const la = s1.lossAndGradient(Xs, y.subarray(0, 100));
+    const lb = new FusedSoftmaxRegression(s2.params[0], s2.params[1]).lossAndGradient(Xs, y.subarray(0, 100));
+    const g = Math.max(M.maxAbsDiff(s1.params[0].grad, s2.params[0].grad), M.maxAbsDiff(s1.params[1].grad, s2.params[1].grad));
+    log(`check: SoftmaxRegression loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
+    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused softmax regression disagrees with src/softmaxRegression.ts");
+  }
+
+  async function modelEntry(name: string, flops: number | undefined, run: () => void, runFused: (() => void) | null, refRun: () => void, refFrac: number, reps: number, note: string) {
+    run();
+    runFused?.();
+    const [ms, fusedMs] = await alternate(name, runFused ? [run, runFused] : [run], reps);
+    gemmMod.setGemmBackend(gemmMod.gemmReference, "reference");
+    const refMs = medianMs(refRun, 1) / refFrac;
+    gemmMod.useFastGemm();
+    const best = fusedMs !== undefined && fusedMs < ms ? fusedMs : ms; // the faster of the two ways, both reported
+    entries[name] = {
+      ms: best, model_ms: ms, fused_ms: fusedMs, gflops: flops ? flops / best / 1e6 : undefined, reference_ms: refMs, speedup_vs_reference: refMs / best,
+      reference_note: refFrac < 1 ? `reference (src/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up` : "src/mlp.ts / model on the reference kernel",
+      kernel: fusedMs !== undefined ? `fused kernels (bench/fusedMlp.ts): ${fusedMs.toFixed(1)} ms; the src/ model on the fast products: ${ms.toFixed(1)} ms` : "src model on the fast products",
+      note,
+    };
+    log(`  ${name}: ${best.toFixed(1)} ms`);
+  }
+
+  log("training steps …");
+  const fullFlops = 2 * 60000 * (784 * 256 * 2 + 256 * 10 * 3);
+  {
+    const net = notesNet();
+    const netF = notesNet();
+    const netR = notesNet();
+    const Xr = new M.Matrix(6000, 784, X.data.subarray(0, 6000 * 784));
+    await modelEntry("mlp_fullbatch_step_60000", fullFlops,
+      fullStep(net, opts.rmspropNotes({}).step.bind(null) as never, X, y), fullStep(fusedOf(netF), notesStep(), X, y),
+      fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)), 0.1, Math.max(3, REPS - 2),
+      "784-256-10 ReLU, softmax, CE + L2, the notes' RMSprop; forward + backward + update on all 60,000 images");
+  }
+  {
+    const mb = 128;
+    const batches = Math.ceil(60000 / mb);
+    await modelEntry("mlp_epoch_mb128", (2 * 128 * (784 * 256 * 2 + 256 * 10 * 3)) * batches,
+      epoch(() => { const m = notesNet(); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
+      epoch(() => ({ m: fusedOf(notesNet()), step: notesStep() }), mb),
+      epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
+      "one shuffled epoch, mini-batches of 128 gathered into a preallocated buffer, the notes' RMSprop");
+  }
+  {
+    const mb = 10;
+    const sm = () => new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32" });
+    await modelEntry("softmax_epoch_mb10", 2 * 60000 * 784 * 10 * 2,
+      epoch(() => { const m = sm(); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
+      epoch(() => { const s = sm(); const m = new FusedSoftmaxRegression(s.params[0], s.params[1]); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
+      epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, Math.max(3, REPS),
+      "src/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
+  }
+
+  // ---------------------------------------------------------------- numpy
+  // Measured alternately with ours (see alternate), so both sides ran under the same load.
+  let numpy: Record<string, number | string> | null = numpyReason === "" ? { ...numpyResults, numpy: numpyVersion } : null;
   for (const [name, e] of Object.entries(entries)) {
-    rows.push([name, f(e.ms, 2), f(e.gflops), f(e.reference_ms, 0), f(e.speedup_vs_reference), f(e.numpy_ms, 2), f(e.numpy_gflops), f(e.ratio_to_numpy, 2)]);
+    const np = numpy ? numpy[name] : undefined;
+    if (typeof np === "number") {
+      e.numpy_ms = np;
+      e.ratio_to_numpy = e.ms / np;
+      if (e.gflops !== undefined) e.numpy_gflops = (e.gflops * e.ms) / np;
+    }
   }
-  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  console.log("");
-  for (const r of rows) console.log(r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join("  "));
-  console.log("");
-  for (const [name, e] of Object.entries(entries)) {
-    console.log(`${name}: ${[e.kernel, e.note, e.reference_note].filter(Boolean).join("; ")}`);
+  if (Object.keys(numpyResults).length === 0) numpy = null;
+
+  // ---------------------------------------------------------------- report
+  const result = {
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadavg: os.loadavg().map((v) => +v.toFixed(2)) },
+    backend, threads, numpy: numpy ? numpy.numpy : null, numpy_skipped: numpy ? undefined : numpyReason,
+    entries,
+  };
+  if (JSON_OUT) {
+    console.log(JSON.stringify(result, null, 2));
+  } else {
+    const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
+    const rows = [["entry", "ms", "GFLOPS", "ref ms", "× ref", "numpy ms", "numpy GFLOPS", "ours/numpy"]];
+    for (const [name, e] of Object.entries(entries)) {
+      rows.push([name, f(e.ms, 2), f(e.gflops), f(e.reference_ms, 0), f(e.speedup_vs_reference), f(e.numpy_ms, 2), f(e.numpy_gflops), f(e.ratio_to_numpy, 2)]);
+    }
+    const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+    console.log("");
+    for (const r of rows) console.log(r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join("  "));
+    console.log("");
+    for (const [name, e] of Object.entries(entries)) {
+      console.log(`${name}: ${[e.kernel, e.note, e.reference_note].filter(Boolean).join("; ")}`);
+    }
+    if (!numpy) console.log(`numpy rows skipped: ${numpyReason}`);
+    console.log(`load average ${result.machine.loadavg.join(" ")} on ${result.machine.cores} cores (timings on a shared machine are noisy; compare ratios)`);
   }
-  if (!numpy) console.log(`numpy rows skipped: ${numpyReason}`);
-  console.log(`load average ${result.machine.loadavg.join(" ")} on ${result.machine.cores} cores (timings on a shared machine are noisy; compare ratios)`);
 }
+
+main().then(
+  () => numpyServer?.close(),
+  (err) => {
+    numpyServer?.close();
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -248,6 +248,29 @@ test("fused softmax + cross-entropy + gradient equals softmax, −ln p_y and P �
   assert.throws(() => fusedSoftmaxCrossEntropy(zeros(2, 3), [0], null, null), /Z is 2×3 .* but y has 1 labels/);
 });
 
+test("softmax + cross-entropy on resident float32 buffers (the wasm loop) gives the JavaScript loop's numbers", () => {
+  const e = defaultGemmKernel().engine;
+  if (!e) return;
+  const r = rng(12);
+  for (const [n, K, s] of [[1, 2, 1], [128, 10, 1], [10, 10, 0.1], [33, 7, 1 / 33]]) {
+    const mk = () => new Matrix(n, K, e.alloc(n * K) as Float32Array);
+    const Z = mk(), P = mk(), D = mk();
+    for (let i = 0; i < n * K; i++) Z.data[i] = 3 * r.normal();
+    Z.data[0] = 90; // exp would overflow float32 without the max shift
+    const y = Uint8Array.from({ length: n }, () => r.int(K));
+    const Zj = new Matrix(n, K, Float32Array.from(Z.data)), Pj = zeros(n, K, "float32"), Dj = zeros(n, K, "float32");
+    const L = fusedSoftmaxCrossEntropy(Z, y, P, D, s); // resident: wasm
+    const Lj = fusedSoftmaxCrossEntropy(Zj, y, Pj, Dj, s); // ordinary arrays: JavaScript
+    assert.ok(Math.abs(L - Lj) <= 1e-13 * Math.abs(Lj), `${n}×${K}: loss ${L} vs ${Lj}`);
+    for (let i = 0; i < n * K; i++) {
+      assert.ok(Math.abs(P.data[i] - Pj.data[i]) <= 1e-7 * Math.abs(Pj.data[i]) + 1e-30, `${n}×${K}: P[${i}] ${P.data[i]} vs ${Pj.data[i]}`);
+      assert.ok(Math.abs(D.data[i] - Dj.data[i]) <= 1e-7 * Math.abs(Dj.data[i]) + 1e-30, `${n}×${K}: Δ[${i}] ${D.data[i]} vs ${Dj.data[i]}`);
+    }
+    assert.equal(fusedSoftmaxCrossEntropy(Z, y, null, null), L, "the loss alone, without P and Δ");
+    for (const M of [Z, P, D]) e.free(M.data as Float32Array);
+  }
+});
+
 test("fused optimiser updates equal their references (SGD, RMSprop, the notes' RMSprop)", () => {
   const r = rng(13);
   for (const len of [1, 7, 1000]) {

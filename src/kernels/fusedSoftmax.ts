@@ -11,6 +11,7 @@
  * P and Δ are outputs (n×K each, or null to skip); they must be different matrices. Z is not modified.
  */
 import { Matrix, ShapeError } from "../matrix";
+import { defaultGemmKernel } from "./wasmGemm";
 
 function checkLabels(op: string, Z: Matrix, y: ArrayLike<number>): void {
   if (y.length !== Z.rows) throw new ShapeError(`${op}: Z is ${Z.shape} (one row per example) but y has ${y.length} labels`);
@@ -34,6 +35,13 @@ export function fusedSoftmaxCrossEntropy(Z: Matrix, y: ArrayLike<number>, P: Mat
   checkOut(op, Z, P, "P");
   checkOut(op, Z, D, "Δ");
   if (P && D && P.data === D.data) throw new ShapeError(`${op}: P and Δ must be different matrices`);
+  if (Z.data instanceof Float32Array && (!P || P.data instanceof Float32Array) && (!D || D.data instanceof Float32Array)) {
+    // resident float32 arrays (a model's per-batch buffers): the same loop in wasm (exp and ln of the
+    // wasm build, which may differ from JavaScript's in the last bit)
+    const e = defaultGemmKernel().engine;
+    const total = e ? e.softmaxCrossEntropyResident(Z.data, Z.rows, Z.cols, y, P ? (P.data as Float32Array) : null, D ? (D.data as Float32Array) : null, s) : NaN;
+    if (!Number.isNaN(total)) return total;
+  }
   const K = Z.cols, z = Z.data;
   const p = P ? P.data : null, d = D ? D.data : null;
   if (e.length < K) e = new Float64Array(K);

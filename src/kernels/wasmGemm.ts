@@ -57,6 +57,7 @@ interface KernelExports {
   sgdStep(theta: number, g: number, len: number, eta: number): void; // eta: f64
   sumOfSquares(v: number, len: number): number;
   columnSums(d: number, m: number, n: number, s: number, out: number): void; // s: f64
+  softmaxCrossEntropy(z: number, m: number, K: number, labels: number, p: number, d: number, s: number, scratch: number): number; // s, result: f64
 }
 
 const PAGE = 65536;
@@ -244,6 +245,7 @@ export class WasmGemm {
   narrowMacs = NARROW_MACS;
   private heapBuffer: ArrayBufferLike | null = null;
   private heapF32: Float32Array = new Float32Array(0);
+  private heapI32: Int32Array = new Int32Array(0);
   /** Every buffer object this memory has shown (one per size it grew to): resident arrays sit on one of them. */
   private readonly buffers = new WeakSet<object>();
   /** Resident arrays fill [BASE, residentEnd); the scratch for products starts at `base` above them. */
@@ -321,6 +323,7 @@ export class WasmGemm {
     if (buf !== this.heapBuffer) {
       this.heapBuffer = buf;
       this.heapF32 = new Float32Array(buf);
+      this.heapI32 = new Int32Array(buf);
       this.buffers.add(buf);
     }
     return this.heapF32;
@@ -387,6 +390,22 @@ export class WasmGemm {
     return true;
   }
 
+  /**
+   * Σ_i ℓ_i of softmax + cross-entropy over the rows of Z (m×K), writing P and Δ = s·(P − Y) when
+   * given, in wasm when Z, P and Δ are resident; NaN (doing nothing) otherwise. The labels must be
+   * classes 0 … K−1 (the caller checks them).
+   */
+  softmaxCrossEntropyResident(Z: Float32Array, m: number, K: number, y: ArrayLike<number>, P: Float32Array | null, D: Float32Array | null, s: number): number {
+    const pz = this.residentPtr(Z), pp = P ? this.residentPtr(P) : 0, pd = D ? this.residentPtr(D) : 0;
+    if (pz < 0 || pp < 0 || pd < 0) return NaN;
+    const labels = this.base; // the labels as i32, then the row's exponentials, in the products' scratch
+    this.ensure(labels + m * 4 + K * 8 + 64);
+    this.heap();
+    const L = this.heapI32, l0 = labels / 4;
+    for (let i = 0; i < m; i++) L[l0 + i] = y[i];
+    return this.x.softmaxCrossEntropy(pz, m, K, labels, pp, pd, s, labels + m * 4);
+  }
+
   /** Σ v_i² (float64 sums) in wasm when v is resident, else NaN. */
   sumOfSquaresResident(v: ArrayLike<number>): number {
     const p = this.residentPtr(v);
@@ -419,14 +438,19 @@ export class WasmGemm {
     const x = this.x;
     if (tPtr + al(m * n * 4) > MAX_BYTES) return false;
     const macs = m * n * k;
+    const narrowSide = Math.min(m, n, k) <= NARROW_SIDE && macs <= this.narrowMacs;
     if (macs <= this.smallMacs && !(tA === 1 && tB === 1)) {
-      // small: copy in, one call on this thread, epilogue, copy out (the extra operand goes at tPtr)
-      this.ensure(tPtr + al(Math.max(m * n, k + n) * 4) + 64);
+      // small: copy in, one call on this thread, epilogue, copy out (the extra operand goes at tPtr).
+      // A·B and Aᵀ·B with a narrow side go to the narrow kernel: gemmSmall would add scaled rows into C
+      // (a load and a store of C per multiply-add) where 4×8 register tiles keep C in registers.
+      const narrow = tB === 0 && narrowSide;
+      this.ensure(tPtr + (narrow ? al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4) : al((Math.max(m * n, k + n) + k) * 4) + 128));
       const heap = this.heap();
       if (ra < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
       if (rb < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
-      x.gemmSmall(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr); // its scratch (lists of nonzero groups) at tPtr
-      return this.doneOnThisThread("small", epilogue, m, n, cPtr, tPtr, c, rc);
+      if (narrow) x.gemmNarrow(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);
+      else x.gemmSmall(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr); // its scratch (lists of nonzero groups, a zero row) at tPtr
+      return this.doneOnThisThread(narrow ? "narrow" : "small", epilogue, m, n, cPtr, tPtr, c, rc);
     }
     this.ensure(tPtr);
     const heap = this.heap();
@@ -457,7 +481,7 @@ export class WasmGemm {
       if (dA <= limit && dA <= dB) kind = skip ? "skipA" : "sparseA";
       else if (dB <= limit) kind = skip ? "skipB" : "sparseB";
     }
-    if (kind === "dense" && macs <= this.narrowMacs && Math.min(m, n, k) <= NARROW_SIDE && !(tA === 1 && tB === 1)) {
+    if (kind === "dense" && narrowSide && !(tA === 1 && tB === 1)) {
       // a narrow side: 4×8 tiles straight from the stored rows, on this thread (epilogue, copy out)
       this.ensure(tPtr + al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4));
       x.gemmNarrow(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);

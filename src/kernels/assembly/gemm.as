@@ -696,23 +696,26 @@ function nonzeroQuads(row: usize, len4: i32, list: usize): i32 {
  *   NN / TN:          C[i,:] = Σ_p op(A)[i,p]·B[p,:]  a scaled row of B added per term (axpy), over the
  *                     4-float groups of row p of B that are not all zero
  * Skipping all-zero groups of the data factor (MNIST rows are ~80 % zeros) leaves out only terms
- * 0·x, as the zero-skipping packed kernels do. scratch: room for max(k, n) / 4 + 1 offsets.
+ * 0·x, as the zero-skipping packed kernels do. scratch: room for max(k, n) / 4 + 1 offsets and, for NT,
+ * a row of k zeros (it pads the last group of four columns).
  * (transA = 1 with transB = 1 is not used by Descent; it falls back to the element formula.)
  */
 export function gemmSmall(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, scratch: usize): void {
   const list = (scratch + 15) & ~15;
   if (transB && !transA) {
     const k4 = k & ~3;
+    // a row of k zeros stands in for the missing rows of B in the last group of four columns
+    const zrow = (list + (<usize>max(k, n) / 4 + 2) * 4 + 15) & ~15;
+    memory.fill(zrow, 0, <usize>k * 4);
     for (let i = 0; i < m; i++) {
       const ai = a + <usize>i * k * 4;
       const ci = c + <usize>i * n * 4;
       const cnt = nonzeroQuads(ai, k4, list);
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
+      for (let j = 0; j < n; j += 4) {
         const b0 = b + <usize>j * k * 4;
-        const b1 = b0 + <usize>k * 4;
-        const b2 = b1 + <usize>k * 4;
-        const b3 = b2 + <usize>k * 4;
+        const b1 = j + 1 < n ? b0 + <usize>k * 4 : zrow;
+        const b2 = j + 2 < n ? b0 + <usize>k * 8 : zrow;
+        const b3 = j + 3 < n ? b0 + <usize>k * 12 : zrow;
         // two sets of sums (even and odd list entries) so the multiply-adds do not wait on each other
         let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
         let u0 = f32x4.splat(0), u1 = f32x4.splat(0), u2 = f32x4.splat(0), u3 = f32x4.splat(0);
@@ -755,20 +758,9 @@ export function gemmSmall(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: u
           t3 += x * load<f32>(b3 + o);
         }
         store<f32>(ci + <usize>j * 4, t0);
-        store<f32>(ci + <usize>j * 4, t1, 4);
-        store<f32>(ci + <usize>j * 4, t2, 8);
-        store<f32>(ci + <usize>j * 4, t3, 12);
-      }
-      for (; j < n; j++) {
-        const bj = b + <usize>j * k * 4;
-        let s0 = f32x4.splat(0);
-        for (let t = 0; t < cnt; t++) {
-          const o = <usize>load<u32>(list + <usize>t * 4);
-          s0 = madd(v128.load(ai + o), v128.load(bj + o), s0);
-        }
-        let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + (f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
-        for (let p = k4; p < k; p++) r += load<f32>(ai + <usize>p * 4) * load<f32>(bj + <usize>p * 4);
-        store<f32>(ci + <usize>j * 4, r);
+        if (j + 1 < n) store<f32>(ci + <usize>j * 4, t1, 4);
+        if (j + 2 < n) store<f32>(ci + <usize>j * 4, t2, 8);
+        if (j + 3 < n) store<f32>(ci + <usize>j * 4, t3, 12);
       }
     }
     return;
@@ -980,4 +972,42 @@ export function columnSums(d: usize, m: i32, n: i32, s: f64, out: usize): void {
     for (let i = 0; i < m; i++) t += <f64>load<f32>(d + (<usize>i * n + j) * 4);
     store<f32>(out + <usize>j * 4, <f32>(s * t));
   }
+}
+
+/**
+ * Softmax, cross-entropy and its gradient in one pass over the logits (as fusedSoftmax.ts does it in
+ * JavaScript, in f64):  for each row i of Z (m×K) with label y_i (labels: m i32),
+ *   M = max_k Z[i,k],  e_k = exp(Z[i,k] − M),  S = Σ_k e_k,  ℓ_i = M + ln S − Z[i, y_i],
+ *   P[i,k] = e_k / S (p ≠ 0),   Δ[i,k] = s·(P[i,k] − [k = y_i]) (d ≠ 0).
+ * Returns Σ_i ℓ_i. scratch: room for K f64.
+ */
+export function softmaxCrossEntropy(z: usize, m: i32, K: i32, labels: usize, p: usize, d: usize, s: f64, scratch: usize): f64 {
+  const e = (scratch + 7) & ~7;
+  let total: f64 = 0;
+  for (let i = 0; i < m; i++) {
+    const zi = z + <usize>i * K * 4;
+    let M = <f64>load<f32>(zi);
+    for (let k = 1; k < K; k++) {
+      const v = <f64>load<f32>(zi + <usize>k * 4);
+      if (v > M) M = v;
+    }
+    let S: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      const v = Math.exp(<f64>load<f32>(zi + <usize>k * 4) - M);
+      store<f64>(e + <usize>k * 8, v);
+      S += v;
+    }
+    const yi = load<i32>(labels + <usize>i * 4);
+    total += M + Math.log(S) - <f64>load<f32>(zi + <usize>yi * 4);
+    if (p || d) {
+      const inv = 1 / S;
+      const o = <usize>i * K * 4;
+      for (let k = 0; k < K; k++) {
+        const pk = load<f64>(e + <usize>k * 8) * inv;
+        if (p) store<f32>(p + o + <usize>k * 4, <f32>pk);
+        if (d) store<f32>(d + o + <usize>k * 4, <f32>(s * (k == yi ? pk - 1 : pk)));
+      }
+    }
+  }
+  return total;
 }
