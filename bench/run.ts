@@ -38,8 +38,7 @@ const { SoftmaxRegression } = require("../src/softmaxRegression") as typeof impo
 const opts = require("../src/optimizers/index") as typeof import("../src/optimizers/index");
 const { rng } = require("../src/random") as typeof import("../src/random");
 const { loadMnist, mnistDataDir } = require("../src/mnist") as typeof import("../src/mnist");
-const { gatherBatchInto } = require("../src/kernels/gatherBatch") as typeof import("../src/kernels/gatherBatch");
-const { batchBuffer } = require("../src/kernels/resident") as typeof import("../src/kernels/resident");
+const { BatchLoader } = require("../src/kernels/gatherBatch") as typeof import("../src/kernels/gatherBatch");
 const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/kernels/fusedUpdates") as typeof import("../src/kernels/fusedUpdates");
 const { FusedMlp, FusedSoftmaxRegression } = require("./fusedMlp") as typeof import("./fusedMlp");
 type Matrix = import("../src/matrix").Matrix;
@@ -271,18 +270,22 @@ async function main(): Promise<void> {
       step(model.params);
     };
   }
-  /** One epoch of mini-batches of `B` (shuffled with a seeded permutation), gathered into one buffer (resident, as in train()). */
+  /**
+   * One epoch of mini-batches of `B` (shuffled with a seeded permutation), as train() runs it: a
+   * BatchLoader gathers them into two resident buffers, the next batch (on a worker) during the step.
+   */
   function epoch(model: () => { m: Trainer; step: (p: Param[]) => void }, B: number, rows = 60000) {
     return () => {
       const { m, step } = model();
       const order = rng(1).permutation(60000);
-      const Xbuf = batchBuffer(B, 784, "float32"); // as train() does
-      const ybuf = new Uint8Array(B);
-      for (let s = 0; s + 1 <= rows; s += B) {
-        const batch = gatherBatchInto(X, y, order, s, Math.min(B, 60000 - s), Xbuf, ybuf);
+      const loader = new BatchLoader(X, y, B);
+      for (let s = 0; s < rows; s += B) {
+        const batch = loader.batch(order, s, Math.min(B, 60000 - s));
         m.lossAndGradient(batch.X, batch.y);
+        if (s + B < rows) loader.prefetch(order, s + B, Math.min(B, 60000 - s - B));
         step(m.params);
       }
+      loader.finish();
     };
   }
   const notesStep = () => {

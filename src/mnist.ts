@@ -10,6 +10,7 @@ import * as path from "path";
 import { DType, Matrix, gatherRows, zeros } from "./matrix";
 import { Rng } from "./random";
 import { DataFormatError, idxImages, idxLabels, readIdx } from "./idx";
+import { residentMatrix } from "./kernels/resident";
 
 /** n examples: X is n×d (one example per row), y holds the n labels. */
 export type Dataset = { X: Matrix; y: Uint8Array };
@@ -75,7 +76,9 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType
     );
   }
   const d = img.rows * img.cols;
-  const X = zeros(img.n, d, dtype);
+  // float32 data lives in the wasm memory when there is room (products read it in place, and a
+  // worker thread can gather mini-batches from it); elsewhere, or for float64, an ordinary array
+  const X = dtype === "float32" ? residentMatrix(img.n, d) : zeros(img.n, d, dtype);
   const px = img.pixels;
   const x = X.data;
   for (let i = 0; i < px.length; i++) x[i] = px[i] / 255;

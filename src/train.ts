@@ -15,14 +15,14 @@
  * A NaN or infinite mini-batch loss stops training with a DivergenceError naming the iteration, the
  * loss and the learning rate.
  *
- * Mini-batches are gathered into one buffer allocated once (the last, shorter batch is a view of its
- * first rows); the data set itself is never copied.
+ * Mini-batches are gathered into buffers allocated once (the last, shorter batch is a view of a
+ * buffer's first rows), the next one while the optimiser steps; the data set itself is never copied.
  */
 import { argmaxRows, gatherRows, Matrix, ShapeError } from "./matrix";
 import { Model } from "./model";
 import { Optimizer } from "./optimizers/optimizer";
 import { Rng } from "./random";
-import { gatherBatchInto } from "./kernels/gatherBatch";
+import { BatchLoader } from "./kernels/gatherBatch";
 import { batchBuffer } from "./kernels/resident";
 
 /** Examples X (n×d, one per row) with their labels y (length n). MNIST's Dataset fits this. */
@@ -206,28 +206,30 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
     }
   }
 
-  // the order of the examples, reshuffled in place each epoch; the batch buffer, allocated once
+  // the order of the examples, reshuffled in place each epoch
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const direct = B === n && !options.shuffle; // full batch in the given order: use the data itself
-  const Xb = direct ? data.X : batchBuffer(B, d, data.X.dtype); // float32, small: in the wasm memory, read in place
-  const yb = direct ? data.y : labelBuffer(data.y, B);
-  // the short last batch (n mod B rows) is a view of the first rows of the same buffer
+  // X_B[r, :] = X[order[start + r], :], y_B[r] = y[order[start + r]]. With labels in a Uint8Array or
+  // Int32Array (MNIST's), a BatchLoader copies whole rows into two buffers allocated once, gathering the
+  // next batch (on a worker thread when it can) while the optimiser steps; other label arrays are
+  // gathered one by one into one buffer. A short last batch (n mod B rows) is a view of a buffer's first rows.
+  const loader = !direct && (data.y instanceof Uint8Array || data.y instanceof Int32Array) ? new BatchLoader(data.X, data.y, B) : null;
+  const Xb = direct || loader ? data.X : batchBuffer(B, d, data.X.dtype);
+  const yb = direct || loader ? data.y : labelBuffer(data.y, B);
   const rest = n % B;
   const Xr = rest > 0 ? new Matrix(rest, d, Xb.data.subarray(0, rest * d)) : null;
   const yr = rest > 0 ? (yb as Labels).subarray(0, rest) : null;
-  // X_B[r, :] = X[order[start + r], :], y_B[r] = y[order[start + r]]: gatherBatchInto copies whole rows
-  // (labels must fit its Uint8Array / Int32Array buffers; other label arrays are gathered one by one)
-  const fused = yb instanceof Uint8Array || yb instanceof Int32Array;
   const batch = (start: number, end: number): [Matrix, ArrayLike<number>] => {
     if (direct) return [Xb, yb];
-    const full = end - start === B;
-    if (fused) gatherBatchInto(data.X, data.y, order, start, end - start, Xb, yb as Uint8Array | Int32Array);
-    else {
-      const idx = order.subarray(start, end);
-      gatherRows(data.X, idx, full ? Xb : Xr!);
-      gatherLabels(data.y, idx, full ? (yb as Labels) : yr!);
+    if (loader) {
+      const b = loader.batch(order, start, end - start);
+      return [b.X, b.y];
     }
+    const full = end - start === B;
+    const idx = order.subarray(start, end);
+    gatherRows(data.X, idx, full ? Xb : Xr!);
+    gatherLabels(data.y, idx, full ? (yb as Labels) : yr!);
     return full ? [Xb, yb] : [Xr!, yr!];
   };
 
@@ -292,8 +294,10 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       const [X, y] = batch(start, end);
       const loss = model.lossAndGradient(X, y);
       if (typeof loss !== "number" || !Number.isFinite(loss)) {
+        loader?.finish();
         throw new DivergenceError(iteration + 1, loss, optimizer.learningRate, epoch + 1);
       }
+      if (loader && end < n) loader.prefetch(order, end, Math.min(end + B, n) - end); // the next batch, during the step
       optimizer.step(model.params);
       iteration++;
       seen += m;
@@ -314,6 +318,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       optimizer.endEpoch(epoch, epochSum / epochCount);
     }
   }
+  loader?.finish();
   if (stopped === null) stopped = "epochs";
   if (history.length === 0 || history[history.length - 1].iteration !== iteration) {
     await evaluate(windowCount > 0 ? windowSum / windowCount : NaN);

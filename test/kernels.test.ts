@@ -17,7 +17,8 @@ import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyReference } from "../
 import {
   fusedRmspropNotesStep, fusedRmspropNotesStepReference, fusedRmspropStep, fusedRmspropStepReference, fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares,
 } from "../src/kernels/fusedUpdates";
-import { gatherBatchInto, gatherBatchIntoReference } from "../src/kernels/gatherBatch";
+import { BatchLoader, gatherBatchInto, gatherBatchIntoReference } from "../src/kernels/gatherBatch";
+import { residentMatrix } from "../src/kernels/resident";
 import {
   linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
 } from "../src/kernels/fusedProducts";
@@ -253,7 +254,7 @@ test("softmax + cross-entropy on resident float32 buffers (the wasm loop) gives 
   if (!e) return;
   const r = rng(12);
   for (const [n, K, s] of [[1, 2, 1], [128, 10, 1], [10, 10, 0.1], [33, 7, 1 / 33]]) {
-    const mk = () => new Matrix(n, K, e.alloc(n * K) as Float32Array);
+    const mk = (): Matrix => new Matrix(n, K, e.alloc(n * K) as Float32Array);
     const Z = mk(), P = mk(), D = mk();
     for (let i = 0; i < n * K; i++) Z.data[i] = 3 * r.normal();
     Z.data[0] = 90; // exp would overflow float32 without the max shift
@@ -319,6 +320,68 @@ test("the notes' RMSprop step on resident arrays updates θ with the SGD kernel:
   for (let i = 0; i < len; i++) if (th[i] !== want[i]) assert.fail(`θ[${i}] = ${th[i]}, the loop gives ${want[i]}`);
   e.free(th);
   e.free(g);
+});
+
+test("BatchLoader: prefetched batches (on a worker when the data is resident) equal gatherBatchInto's, in every order of calls", () => {
+  const e = defaultGemmKernel().engine;
+  const r = rng(19);
+  const n = 1000, d = 37, B = 64;
+  const plain = randMatrix(r, n, d, "float32");
+  const resident = residentMatrix(n, d);
+  resident.data.set(plain.data);
+  if (e) assert.ok(e.residentPtr(resident.data) >= 0, "residentMatrix lives in the wasm memory");
+  const y = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
+  for (const X of [resident, plain]) {
+    const loader = new BatchLoader(X, y, B);
+    const order = r.permutation(n);
+    const Xw = zeros(B, d, "float32"), yw = new Uint8Array(B);
+    const check = (got: { X: Matrix; y: ArrayLike<number> }, start: number, count: number, what: string) => {
+      const want = gatherBatchIntoReference(X, y, order, start, count, Xw, yw);
+      assert.equal(got.X.rows, count, what);
+      assert.deepEqual(Array.from(got.X.data), Array.from(want.X.data), `${what}: rows`);
+      assert.deepEqual(Array.from(got.y), Array.from(want.y), `${what}: labels`);
+    };
+    // the training loop's pattern: batch, prefetch the next, (step), batch — up to the short last one
+    for (let s = 0; s < n; s += B) {
+      const count = Math.min(B, n - s);
+      const got = loader.batch(order, s, count);
+      if (s + B < n) loader.prefetch(order, s + B, Math.min(B, n - s - B));
+      check(got, s, count, `batch at ${s}`); // still intact while the next one is gathered
+    }
+    // a prefetched batch that is not the one asked for is skipped; prefetching nothing is allowed
+    loader.prefetch(order, 0, B);
+    check(loader.batch(order, B, B), B, B, "another batch than the prefetched one");
+    loader.prefetch(order, n, 0);
+    check(loader.batch(order, 2 * B, B), 2 * B, B, "after an empty prefetch");
+    loader.prefetch(order, 3 * B, B);
+    loader.finish();
+    check(loader.batch(order, 5, 7), 5, 7, "after finish");
+    assert.throws(() => loader.prefetch([0, 1, n], 0, 3), /order\[2\] = 1000 is not a row of X \(0…999\)/);
+    assert.throws(() => loader.prefetch(order, n - 2, 3), /rows 998…1000 are outside the order of length 1000/);
+  }
+  assert.throws(() => new BatchLoader(plain, y.subarray(1), B), /X is 1000×37 but y has 999 labels/);
+  assert.throws(() => new BatchLoader(plain, y, 0), /batch size must be a whole number ≥ 1, got 0/);
+});
+
+test("a background gather on the worker thread copies the rows; without a worker it is refused and nothing runs", () => {
+  if (!detectWasmFeatures().simd) return;
+  for (const threads of [2, 1]) {
+    const e = new WasmGemm("simd", threads);
+    try {
+      assert.equal(e.waitReady(), threads);
+      const d = 50, n = 300;
+      const src = e.alloc(n * d)!, dst = e.alloc(20 * d)!;
+      for (let i = 0; i < src.length; i++) src[i] = i;
+      const order = Array.from({ length: 20 }, (_, i) => (i * 37) % n);
+      const started = e.gatherRowsAsync(src, d, order, 0, 20, dst);
+      assert.equal(started, threads > 1, `${threads} thread(s): started in the background`);
+      e.gatherRowsWait();
+      if (started) for (let r = 0; r < 20; r++) for (let j = 0; j < d; j++) assert.equal(dst[r * d + j], order[r] * d + j);
+      assert.equal(e.gatherRowsAsync(new Float32Array(n * d), d, order, 0, 20, dst), false, "a source outside the wasm memory");
+    } finally {
+      e.close();
+    }
+  }
 });
 
 test("mini-batch gathering fills the preallocated buffers exactly like the element-by-element reference", () => {

@@ -13,6 +13,8 @@
  * row after row).
  */
 import { Matrix, ShapeError } from "../matrix";
+import { batchBuffer } from "./resident";
+import { defaultGemmKernel } from "./wasmGemm";
 
 /** Rows whose lines are read ahead at a time (128 MNIST rows: 400 KB, which the caches hold). */
 const AHEAD_ROWS = 128;
@@ -65,4 +67,95 @@ export function gatherBatchIntoReference(
     yb[r] = y[i];
   }
   return { X: new Matrix(count, X.cols, Xb.data.subarray(0, count * X.cols)), y: yb.subarray(0, count) };
+}
+
+/**
+ * Mini-batches for a training loop, gathered into two preallocated buffers in turn, so the next batch
+ * can be gathered while the model trains on the current one:
+ *
+ *   const loader = new BatchLoader(X, y, B);
+ *   for each batch (start, count):  const { X: Xb, y: yb } = loader.batch(order, start, count);
+ *                                   model.lossAndGradient(Xb, yb);
+ *                                   loader.prefetch(order, start + count, nextCount);   // the next one
+ *                                   optimizer.step(model.params);
+ *
+ * `prefetch` hands the copy to a worker thread of the wasm engine when the data set and the buffers
+ * live in the wasm memory (loadMnist's float32 data does) and copies right away otherwise; `batch`
+ * returns the prefetched batch when it is the one asked for (waiting for the copy) and gathers any
+ * other batch on the spot. The batches are the same either way (gatherBatchInto's). A returned batch
+ * stays valid until `batch` is called again (prefetch fills the other buffer). Labels are copied on
+ * this thread.
+ */
+export class BatchLoader {
+  private readonly Xb: Matrix[];
+  private readonly yb: (Uint8Array | Int32Array)[];
+  /** Per buffer, the batches handed out, by row count (made once: no allocation per step). */
+  private readonly views: Map<number, { X: Matrix; y: Uint8Array | Int32Array }>[] = [new Map(), new Map()];
+  private current = 0;
+  /** The batch in the other buffer (or being gathered into it), if any. */
+  private ahead: { order: ArrayLike<number>; start: number; count: number; async: boolean } | null = null;
+
+  constructor(readonly X: Matrix, readonly y: ArrayLike<number>, readonly batchSize: number) {
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`BatchLoader: the batch size must be a whole number ≥ 1, got ${batchSize}`);
+    if (y.length !== X.rows) throw new ShapeError(`BatchLoader: X is ${X.shape} but y has ${y.length} labels`);
+    const labels = () => (y instanceof Uint8Array ? new Uint8Array(batchSize) : new Int32Array(batchSize));
+    this.Xb = [batchBuffer(batchSize, X.cols, X.dtype), batchBuffer(batchSize, X.cols, X.dtype)];
+    this.yb = [labels(), labels()];
+  }
+
+  /** The batch of rows order[start … start+count) (views of one buffer). */
+  batch(order: ArrayLike<number>, start: number, count: number): { X: Matrix; y: Uint8Array | Int32Array } {
+    const a = this.ahead;
+    this.ahead = null;
+    if (a && a.order === order && a.start === start && a.count === count) {
+      if (a.async) defaultGemmKernel().engine?.gatherRowsWait();
+      this.current = 1 - this.current;
+      return this.view(this.current, count);
+    }
+    if (a?.async) defaultGemmKernel().engine?.gatherRowsWait(); // a batch nobody asked for: let it finish
+    gatherBatchInto(this.X, this.y, order, start, count, this.Xb[this.current], this.yb[this.current]);
+    return this.view(this.current, count);
+  }
+
+  /** The first `count` rows of buffer b and their labels. */
+  private view(b: number, count: number): { X: Matrix; y: Uint8Array | Int32Array } {
+    let v = this.views[b].get(count);
+    if (!v) {
+      v = { X: new Matrix(count, this.X.cols, this.Xb[b].data.subarray(0, count * this.X.cols)), y: this.yb[b].subarray(0, count) };
+      this.views[b].set(count, v);
+    }
+    return v;
+  }
+
+  /** Starts gathering rows order[start … start+count) into the other buffer (nothing when count is 0). */
+  prefetch(order: ArrayLike<number>, start: number, count: number): void {
+    if (this.ahead?.async) defaultGemmKernel().engine?.gatherRowsWait();
+    this.ahead = null;
+    if (count <= 0) return;
+    const next = 1 - this.current;
+    const Xb = this.Xb[next], yb = this.yb[next];
+    const e = defaultGemmKernel().engine;
+    if (e && this.X.data instanceof Float32Array && Xb.data instanceof Float32Array && count <= this.batchSize) {
+      // the same checks as gatherBatchInto, then the labels here and the rows on a worker
+      gatherBatchInto(this.X, this.y, order, start, 0, Xb, yb); // shapes (no rows)
+      if (start + count > order.length) throw new RangeError(`BatchLoader.prefetch: rows ${start}…${start + count - 1} are outside the order of length ${order.length}`);
+      for (let r = 0; r < count; r++) {
+        const i = order[start + r];
+        if (!(i >= 0 && i < this.X.rows && Number.isInteger(i))) throw new RangeError(`BatchLoader.prefetch: order[${start + r}] = ${i} is not a row of X (0…${this.X.rows - 1})`);
+        yb[r] = this.y[i];
+      }
+      if (e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data)) {
+        this.ahead = { order, start, count, async: true };
+        return;
+      }
+    }
+    gatherBatchInto(this.X, this.y, order, start, count, Xb, yb);
+    this.ahead = { order, start, count, async: false };
+  }
+
+  /** Waits for a gather still running (call when the loop ends early). */
+  finish(): void {
+    if (this.ahead?.async) defaultGemmKernel().engine?.gatherRowsWait();
+    this.ahead = null;
+  }
 }

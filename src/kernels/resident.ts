@@ -22,6 +22,17 @@ export function residentCopy(M: Matrix): Matrix {
   return new Matrix(M.rows, M.cols, data);
 }
 
+/**
+ * A zero float32 rows×cols matrix in the wasm memory (a data set that stays for the whole session, e.g.
+ * MNIST's images), or an ordinary one when there is no wasm engine or no room left. It is allocated
+ * there directly, without a second copy of its size.
+ */
+export function residentMatrix(rows: number, cols: number): Matrix {
+  const e = defaultGemmKernel().engine;
+  const data = e ? e.alloc(rows * cols) : null;
+  return data ? new Matrix(rows, cols, data) : zeros(rows, cols, "float32");
+}
+
 /** Gives the memory of a matrix made by residentCopy / batchBuffer back to the wasm engine (no-op otherwise). */
 export function releaseResident(M: Matrix): void {
   const e = defaultGemmKernel().engine;

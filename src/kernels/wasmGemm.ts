@@ -58,6 +58,7 @@ interface KernelExports {
   sumOfSquares(v: number, len: number): number;
   columnSums(d: number, m: number, n: number, s: number, out: number): void; // s: f64
   softmaxCrossEntropy(z: number, m: number, K: number, labels: number, p: number, d: number, s: number, scratch: number): number; // s, result: f64
+  gatherRows(src: number, d: number, idx: number, count: number, dst: number): number;
 }
 
 const PAGE = 65536;
@@ -90,18 +91,22 @@ const NARROW_MACS = 1 << 22;
  * Bytes of wasm memory that resident arrays (model parameters and gradients, see WasmGemm.alloc) may
  * take in all; beyond it `alloc` returns null and callers use ordinary arrays (slower, same numbers).
  */
-const RESIDENT_BUDGET = 256 << 20;
+const RESIDENT_BUDGET = 1024 << 20;
 /** Scratch memory above which a product is cut into fewer pieces. */
 const SCRATCH_BUDGET = 256 << 20;
 
 // The job queue, shared by the caller and every worker (Int32Array over one SharedArrayBuffer):
 //   [0] sequence number of the latest posting (−1: quit)   [1] next job to claim (claimed with Atomics.add)
 //   [2] jobs in this posting   [3] jobs finished   [4] error flag   [5] workers that started
+//   [6] sequence number of the latest background job   [7] the last background job finished
 //   [8 + 20·j …] job j: kernel (0 dense, 1 sparse, 2 sgdStep, 3 sumOfSquares), its arguments, and
 //                 last a done flag; its f64 arguments and result sit in a second buffer (WasmGemm.qf)
+//   [BG_SLOT …]  the background job (4 gatherRows), which the caller does not wait for when it posts
+//                 it; its last int is the sequence number of whoever claimed it (Atomics.exchange)
 // Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a
 // worker actually claimed, so a worker the OS has not scheduled never delays a product.
-const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
+const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_BG = 6, Q_BG_DONE = 7, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
+const BG_SLOT = Q_JOBS + MAX_JOBS * JOB_INTS, BG_CLAIM = BG_SLOT + JOB_INTS - 1;
 const CLOSED = 1 << 30;
 /** How long (ms) a worker, and the caller waiting for workers, spin before they sleep. */
 const SPIN_MS = 0.5;
@@ -116,7 +121,8 @@ function runJob(x: KernelExports, q: Int32Array, f: Float64Array, j: number, o: 
   if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
   else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], f[4 * j], f[4 * j + 1], q[o + 14], q[o + 15]);
   else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], f[4 * j]);
-  else f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+  else if (kind === 3) f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+  else x.gatherRows(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5]);
 }
 
 const WORKER_SOURCE = `
@@ -144,6 +150,16 @@ while (x) {
   }
   seen = Atomics.load(q, ${Q_SEQ});
   if (seen < 0) break;
+  const bg = Atomics.load(q, ${Q_BG});
+  if (bg !== Atomics.load(q, ${Q_BG_DONE}) && Atomics.exchange(q, ${BG_CLAIM}, bg) !== bg) {
+    try {
+      runJob(x, q, f, 0, ${BG_SLOT});
+    } catch (e) {
+      // the caller checks what it asked for; a failed gather is redone there
+    }
+    Atomics.store(q, ${Q_BG_DONE}, bg);
+    Atomics.notify(q, ${Q_BG_DONE});
+  }
   for (;;) {
     const j = Atomics.add(q, ${Q_NEXT}, 1);
     if (j >= Atomics.load(q, ${Q_COUNT})) break;
@@ -217,7 +233,7 @@ export class WasmGemm {
   private readonly module: WasmModule;
   private readonly x: KernelExports;
   private readonly workers: Worker[] = [];
-  private readonly q = new Int32Array(new SharedArrayBuffer((Q_JOBS + MAX_JOBS * JOB_INTS) * 4));
+  private readonly q = new Int32Array(new SharedArrayBuffer((BG_SLOT + JOB_INTS) * 4));
   /** Four f64 per job: [4j], [4j + 1] arguments, [4j + 3] a result. */
   private readonly qf = new Float64Array(new SharedArrayBuffer(MAX_JOBS * 4 * 8));
   private seq = 0;
@@ -246,6 +262,10 @@ export class WasmGemm {
   private heapBuffer: ArrayBufferLike | null = null;
   private heapF32: Float32Array = new Float32Array(0);
   private heapI32: Int32Array = new Int32Array(0);
+  /** The background gather: its row indices (resident), sequence number, and whether one is running. */
+  private bgIndex: Int32Array | null = null;
+  private bgSeq = 0;
+  private bgPending = false;
   /** Every buffer object this memory has shown (one per size it grew to): resident arrays sit on one of them. */
   private readonly buffers = new WeakSet<object>();
   /** Resident arrays fill [BASE, residentEnd); the scratch for products starts at `base` above them. */
@@ -305,6 +325,7 @@ export class WasmGemm {
 
   /** Stop the workers (the engine keeps working on one thread). */
   close(): void {
+    this.gatherRowsWait();
     Atomics.store(this.q, Q_SEQ, -1);
     Atomics.notify(this.q, Q_SEQ);
     for (const w of this.workers) void w.terminate();
@@ -388,6 +409,58 @@ export class WasmGemm {
     if (pd < 0 || po < 0 || D.length < m * n || out.length < n) return false;
     this.x.columnSums(pd, m, n, s, po);
     return true;
+  }
+
+  /**
+   * Starts dst[r, :] = src[order[start + r], :] for r < count (rows of d floats) as a background job,
+   * which a worker thread picks up while this thread goes on (a training loop gathers the next
+   * mini-batch during the optimiser's step). src and dst must be resident and the indices valid rows
+   * of src (the caller checks them). Returns false, starting nothing, when src or dst is not resident
+   * or no worker runs; gatherRowsWait finishes the job (and runs it itself if no worker has taken it).
+   */
+  gatherRowsAsync(src: Float32Array, d: number, order: ArrayLike<number>, start: number, count: number, dst: Float32Array): boolean {
+    this.gatherRowsWait(); // one background job at a time
+    const ps = this.residentPtr(src), pd = this.residentPtr(dst);
+    if (ps < 0 || pd < 0 || this.threads < 2 || count <= 0 || dst.length < count * d) return false;
+    if (!this.bgIndex || this.bgIndex.length < count) {
+      const buf = this.alloc(Math.max(count, 256));
+      if (!buf) return false;
+      this.bgIndex = new Int32Array(buf.buffer, buf.byteOffset, buf.length);
+    }
+    const idx = this.bgIndex;
+    for (let r = 0; r < count; r++) idx[r] = order[start + r];
+    const q = this.q;
+    const args = [4, ps, d, idx.byteOffset, count, pd];
+    for (let a = 0; a < args.length; a++) q[BG_SLOT + a] = args[a];
+    this.bgSeq = (this.bgSeq % 0x3fffffff) + 1;
+    this.bgPending = true;
+    Atomics.store(q, Q_BG, this.bgSeq); // publish, then wake the workers
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    Atomics.store(q, Q_SEQ, this.seq);
+    Atomics.notify(q, Q_SEQ);
+    return true;
+  }
+
+  /** Waits for the job of gatherRowsAsync to finish; runs it on this thread if no worker has claimed it. */
+  gatherRowsWait(): void {
+    if (!this.bgPending) return;
+    this.bgPending = false;
+    const q = this.q, seq = this.bgSeq;
+    if (Atomics.exchange(q, BG_CLAIM, seq) !== seq) {
+      runJob(this.x, q, this.qf, 0, BG_SLOT); // nobody took it yet: do it here
+      Atomics.store(q, Q_BG_DONE, seq);
+      return;
+    }
+    const t0 = performance.now();
+    for (let spins = 1; Atomics.load(q, Q_BG_DONE) !== seq; spins++) {
+      if ((spins & 1023) === 0 && performance.now() - t0 > SPIN_MS) break;
+    }
+    while (Atomics.load(q, Q_BG_DONE) !== seq) {
+      if (Atomics.wait(q, Q_BG_DONE, Atomics.load(q, Q_BG_DONE), 2000) === "timed-out" && this.dead > 0) {
+        runJob(this.x, q, this.qf, 0, BG_SLOT); // the worker that took it died: copying again is harmless
+        Atomics.store(q, Q_BG_DONE, seq);
+      }
+    }
   }
 
   /**
