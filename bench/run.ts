@@ -272,7 +272,8 @@ async function main(): Promise<void> {
   }
   /**
    * One epoch of mini-batches of `B` (shuffled with a seeded permutation), as train() runs it: a
-   * BatchLoader gathers them into two resident buffers, the next batch (on a worker) during the step.
+   * BatchLoader gathers them into two resident buffers, the next batch (on a worker, between its
+   * product jobs) during the step.
    */
   function epoch(model: () => { m: Trainer; step: (p: Param[]) => void }, B: number, rows = 60000) {
     return () => {
@@ -281,8 +282,8 @@ async function main(): Promise<void> {
       const loader = new BatchLoader(X, y, B);
       for (let s = 0; s < rows; s += B) {
         const batch = loader.batch(order, s, Math.min(B, 60000 - s));
-        m.lossAndGradient(batch.X, batch.y);
         if (s + B < rows) loader.prefetch(order, s + B, Math.min(B, 60000 - s - B));
+        m.lossAndGradient(batch.X, batch.y);
         step(m.params);
       }
       loader.finish();

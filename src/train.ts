@@ -16,7 +16,7 @@
  * loss and the learning rate.
  *
  * Mini-batches are gathered into buffers allocated once (the last, shorter batch is a view of a
- * buffer's first rows), the next one while the optimiser steps; the data set itself is never copied.
+ * buffer's first rows), the next one during the current step; the data set itself is never copied.
  */
 import { argmaxRows, gatherRows, Matrix, ShapeError } from "./matrix";
 import { Model } from "./model";
@@ -212,7 +212,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const direct = B === n && !options.shuffle; // full batch in the given order: use the data itself
   // X_B[r, :] = X[order[start + r], :], y_B[r] = y[order[start + r]]. With labels in a Uint8Array or
   // Int32Array (MNIST's), a BatchLoader copies whole rows into two buffers allocated once, gathering the
-  // next batch (on a worker thread when it can) while the optimiser steps; other label arrays are
+  // next batch (on a worker thread, between its product jobs) during the step; other label arrays are
   // gathered one by one into one buffer. A short last batch (n mod B rows) is a view of a buffer's first rows.
   const loader = !direct && (data.y instanceof Uint8Array || data.y instanceof Int32Array) ? new BatchLoader(data.X, data.y, B) : null;
   const Xb = direct || loader ? data.X : batchBuffer(B, d, data.X.dtype);
@@ -292,12 +292,12 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       const end = Math.min(start + B, n);
       const m = end - start;
       const [X, y] = batch(start, end);
+      if (loader && end < n) loader.prefetch(order, end, Math.min(end + B, n) - end); // the next batch, gathered meanwhile
       const loss = model.lossAndGradient(X, y);
       if (typeof loss !== "number" || !Number.isFinite(loss)) {
         loader?.finish();
         throw new DivergenceError(iteration + 1, loss, optimizer.learningRate, epoch + 1);
       }
-      if (loader && end < n) loader.prefetch(order, end, Math.min(end + B, n) - end); // the next batch, during the step
       optimizer.step(model.params);
       iteration++;
       seen += m;

@@ -369,15 +369,27 @@ test("a background gather on the worker thread copies the rows; without a worker
     const e = new WasmGemm("simd", threads);
     try {
       assert.equal(e.waitReady(), threads);
-      const d = 50, n = 300;
-      const src = e.alloc(n * d)!, dst = e.alloc(20 * d)!;
+      const d = 50, n = 300, count = 200; // 13 chunks of 16 rows
+      const src = e.alloc(n * d)!, dst = e.alloc(count * d)!;
       for (let i = 0; i < src.length; i++) src[i] = i;
-      const order = Array.from({ length: 20 }, (_, i) => (i * 37) % n);
-      const started = e.gatherRowsAsync(src, d, order, 0, 20, dst);
+      const order = Array.from({ length: count + 5 }, (_, i) => (i * 37) % n);
+      const started = e.gatherRowsAsync(src, d, order, 5, count, dst);
       assert.equal(started, threads > 1, `${threads} thread(s): started in the background`);
+      // products posted meanwhile: the worker takes their jobs between chunks of the gather
+      const r = rng(23);
+      const a = randomArray(r, 300 * 200, 0) as Float32Array, b = randomArray(r, 200 * 64, 0) as Float32Array, c = new Float32Array(300 * 64);
+      assert.ok(e.gemm("NN", 300, 64, 200, a, b, c));
+      assertProductClose("NN", 300, 64, 200, a, b, c, 2e-6, "a product during a background gather");
       e.gatherRowsWait();
-      if (started) for (let r = 0; r < 20; r++) for (let j = 0; j < d; j++) assert.equal(dst[r * d + j], order[r] * d + j);
+      if (started) for (let r = 0; r < count; r++) for (let j = 0; j < d; j++) assert.equal(dst[r * d + j], order[5 + r] * d + j, `row ${r}`);
       assert.equal(e.gatherRowsAsync(new Float32Array(n * d), d, order, 0, 20, dst), false, "a source outside the wasm memory");
+      // a gather nobody waits for is finished before the next one starts
+      if (started) {
+        e.gatherRowsAsync(src, d, order, 0, 20, dst);
+        assert.ok(e.gatherRowsAsync(src, d, order, 20, 20, dst));
+        e.gatherRowsWait();
+        for (let r = 0; r < 20; r++) assert.equal(dst[r * d], order[20 + r] * d);
+      }
     } finally {
       e.close();
     }

@@ -75,12 +75,13 @@ export function gatherBatchIntoReference(
  *
  *   const loader = new BatchLoader(X, y, B);
  *   for each batch (start, count):  const { X: Xb, y: yb } = loader.batch(order, start, count);
- *                                   model.lossAndGradient(Xb, yb);
  *                                   loader.prefetch(order, start + count, nextCount);   // the next one
+ *                                   model.lossAndGradient(Xb, yb);
  *                                   optimizer.step(model.params);
  *
- * `prefetch` hands the copy to a worker thread of the wasm engine when the data set and the buffers
- * live in the wasm memory (loadMnist's float32 data does) and copies right away otherwise; `batch`
+ * `prefetch` hands the copy to the worker threads of the wasm engine when the data set and the buffers
+ * live in the wasm memory (loadMnist's float32 data does): they copy it in chunks of 16 rows whenever
+ * they have no product job to do, so it fills the gaps of the step. Otherwise it copies right away. `batch`
  * returns the prefetched batch when it is the one asked for (waiting for the copy) and gathers any
  * other batch on the spot. The batches are the same either way (gatherBatchInto's). A returned batch
  * stays valid until `batch` is called again (prefetch fills the other buffer). Labels are copied on

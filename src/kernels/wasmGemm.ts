@@ -58,7 +58,7 @@ interface KernelExports {
   sumOfSquares(v: number, len: number): number;
   columnSums(d: number, m: number, n: number, s: number, out: number): void; // s: f64
   softmaxCrossEntropy(z: number, m: number, K: number, labels: number, p: number, d: number, s: number, scratch: number): number; // s, result: f64
-  gatherRows(src: number, d: number, idx: number, count: number, dst: number): number;
+  gatherRows(src: number, d: number, idx: number, r0: number, r1: number, dst: number): number;
 }
 
 const PAGE = 65536;
@@ -98,15 +98,20 @@ const SCRATCH_BUDGET = 256 << 20;
 // The job queue, shared by the caller and every worker (Int32Array over one SharedArrayBuffer):
 //   [0] sequence number of the latest posting (−1: quit)   [1] next job to claim (claimed with Atomics.add)
 //   [2] jobs in this posting   [3] jobs finished   [4] error flag   [5] workers that started
-//   [6] sequence number of the latest background job   [7] the last background job finished
+//   [6] sequence number of the latest background gather
 //   [8 + 20·j …] job j: kernel (0 dense, 1 sparse, 2 sgdStep, 3 sumOfSquares), its arguments, and
 //                 last a done flag; its f64 arguments and result sit in a second buffer (WasmGemm.qf)
-//   [BG_SLOT …]  the background job (4 gatherRows), which the caller does not wait for when it posts
-//                 it; its last int is the sequence number of whoever claimed it (Atomics.exchange)
+//   [BG …]       the background gather, which the caller does not wait for when it posts it: source,
+//                 row length, index list, rows, destination; the next chunk of BG_CHUNK rows to claim,
+//                 as (sequence number << 16 | chunk) (compareExchange); the rows copied so far
 // Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a
-// worker actually claimed, so a worker the OS has not scheduled never delays a product.
-const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_BG = 6, Q_BG_DONE = 7, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
-const BG_SLOT = Q_JOBS + MAX_JOBS * JOB_INTS, BG_CLAIM = BG_SLOT + JOB_INTS - 1;
+// worker actually claimed, so a worker the OS has not scheduled never delays a product. A worker
+// copies chunks of a background gather when it has no product job (it looks for jobs after every
+// chunk), and the caller copies whatever chunks are left when it needs the batch.
+const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_BG = 6, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
+/** Where the background gather sits in the queue (see above); passed to gatherChunks, which the workers run too. */
+const BG = { next: Q_NEXT, count: Q_COUNT, slot: Q_JOBS + MAX_JOBS * JOB_INTS, claim: Q_JOBS + MAX_JOBS * JOB_INTS + 5, rows: Q_JOBS + MAX_JOBS * JOB_INTS + 6, chunk: 16 };
+type BgLayout = typeof BG;
 const CLOSED = 1 << 30;
 /** How long (ms) a worker, and the caller waiting for workers, spin before they sleep. */
 const SPIN_MS = 0.5;
@@ -121,8 +126,28 @@ function runJob(x: KernelExports, q: Int32Array, f: Float64Array, j: number, o: 
   if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
   else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], f[4 * j], f[4 * j + 1], q[o + 14], q[o + 15]);
   else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], f[4 * j]);
-  else if (kind === 3) f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
-  else x.gatherRows(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5]);
+  else f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
+}
+
+/**
+ * Claims and copies chunks of the background gather number `seq` until none is left, or, when
+ * `yieldToJobs`, until a product job is waiting (a worker runs those first). Returns whether chunks
+ * may be left. Shared by the caller and the workers like runJob (WORKER_SOURCE embeds its text).
+ */
+function gatherChunks(x: KernelExports, q: Int32Array, seq: number, yieldToJobs: boolean, bg: BgLayout): boolean {
+  for (;;) {
+    if (yieldToJobs && Atomics.load(q, bg.next) < Atomics.load(q, bg.count)) return true;
+    const cur = Atomics.load(q, bg.claim);
+    if (cur >>> 16 !== seq) return false; // a later gather, or none
+    const rows = q[bg.slot + 3];
+    const r0 = (cur & 0xffff) * bg.chunk;
+    if (r0 >= rows) return false;
+    if (Atomics.compareExchange(q, bg.claim, cur, cur + 1) !== cur) continue;
+    const r1 = Math.min(rows, r0 + bg.chunk);
+    x.gatherRows(q[bg.slot], q[bg.slot + 1], q[bg.slot + 2], r0, r1, q[bg.slot + 4]);
+    Atomics.add(q, bg.rows, r1 - r0);
+    Atomics.notify(q, bg.rows);
+  }
 }
 
 const WORKER_SOURCE = `
@@ -137,12 +162,14 @@ try {
 } catch (e) {
   // no instance: this worker never claims a job, the caller does the work
 }
-let seen = 0;
+const BG = ${JSON.stringify(BG)};
+let seen = 0, bgSeen = 0, bgOpen = false;
 while (x) {
   // Spin a little for the next posting before sleeping: a training step posts a product every few
-  // hundred microseconds, and waking a sleeping thread takes tens of them.
+  // hundred microseconds, and waking a sleeping thread takes tens of them. (Not while a background
+  // gather has chunks left: those are done between the jobs.)
   const t0 = performance.now();
-  for (let spins = 1; Atomics.load(q, ${Q_SEQ}) === seen; spins++) {
+  for (let spins = 1; !bgOpen && Atomics.load(q, ${Q_SEQ}) === seen; spins++) {
     if ((spins & 1023) === 0 && performance.now() - t0 > ${SPIN_MS}) {
       Atomics.wait(q, ${Q_SEQ}, seen);
       break;
@@ -151,18 +178,16 @@ while (x) {
   seen = Atomics.load(q, ${Q_SEQ});
   if (seen < 0) break;
   const bg = Atomics.load(q, ${Q_BG});
-  if (bg !== Atomics.load(q, ${Q_BG_DONE}) && Atomics.exchange(q, ${BG_CLAIM}, bg) !== bg) {
-    try {
-      runJob(x, q, f, 0, ${BG_SLOT});
-    } catch (e) {
-      // the caller checks what it asked for; a failed gather is redone there
-    }
-    Atomics.store(q, ${Q_BG_DONE}, bg);
-    Atomics.notify(q, ${Q_BG_DONE});
+  if (bg !== bgSeen) {
+    bgSeen = bg;
+    bgOpen = true;
   }
   for (;;) {
+    // the count first: a claim from the last posting's counter (j ≥ its count) must not pass as a
+    // job of the next one, whose count may already be stored
+    const count = Atomics.load(q, ${Q_COUNT});
     const j = Atomics.add(q, ${Q_NEXT}, 1);
-    if (j >= Atomics.load(q, ${Q_COUNT})) break;
+    if (j >= count) break;
     const o = ${Q_JOBS} + j * ${JOB_INTS};
     try {
       runJob(x, q, f, j, o);
@@ -173,8 +198,16 @@ while (x) {
     Atomics.add(q, ${Q_DONE}, 1);
     Atomics.notify(q, ${Q_DONE});
   }
+  if (bgOpen) {
+    try {
+      bgOpen = gatherChunks(x, q, bgSeen, true, BG);
+    } catch (e) {
+      bgOpen = false; // the caller redoes a gather that does not finish
+    }
+  }
 }
 ${runJob.toString()}
+${gatherChunks.toString()}
 `;
 
 /** Work done on C inside the wasm memory right after the product (see WasmGemm.gemm). */
@@ -233,7 +266,7 @@ export class WasmGemm {
   private readonly module: WasmModule;
   private readonly x: KernelExports;
   private readonly workers: Worker[] = [];
-  private readonly q = new Int32Array(new SharedArrayBuffer((BG_SLOT + JOB_INTS) * 4));
+  private readonly q = new Int32Array(new SharedArrayBuffer((BG.slot + JOB_INTS) * 4));
   /** Four f64 per job: [4j], [4j + 1] arguments, [4j + 3] a result. */
   private readonly qf = new Float64Array(new SharedArrayBuffer(MAX_JOBS * 4 * 8));
   private seq = 0;
@@ -412,16 +445,16 @@ export class WasmGemm {
   }
 
   /**
-   * Starts dst[r, :] = src[order[start + r], :] for r < count (rows of d floats) as a background job,
-   * which a worker thread picks up while this thread goes on (a training loop gathers the next
-   * mini-batch during the optimiser's step). src and dst must be resident and the indices valid rows
-   * of src (the caller checks them). Returns false, starting nothing, when src or dst is not resident
-   * or no worker runs; gatherRowsWait finishes the job (and runs it itself if no worker has taken it).
+   * Starts dst[r, :] = src[order[start + r], :] for r < count (rows of d floats) in the background: a
+   * worker copies it chunk by chunk whenever it has no product job (a training loop gathers the next
+   * mini-batch while it trains on the current one), and gatherRowsWait copies what is left. src and
+   * dst must be resident and the indices valid rows of src (the caller checks them). Returns false,
+   * starting nothing, when src or dst is not resident or no worker runs.
    */
   gatherRowsAsync(src: Float32Array, d: number, order: ArrayLike<number>, start: number, count: number, dst: Float32Array): boolean {
-    this.gatherRowsWait(); // one background job at a time
+    this.gatherRowsWait(); // one background gather at a time
     const ps = this.residentPtr(src), pd = this.residentPtr(dst);
-    if (ps < 0 || pd < 0 || this.threads < 2 || count <= 0 || dst.length < count * d) return false;
+    if (ps < 0 || pd < 0 || this.threads < 2 || count <= 0 || count > 0xffff * BG.chunk || dst.length < count * d) return false;
     if (!this.bgIndex || this.bgIndex.length < count) {
       const buf = this.alloc(Math.max(count, 256));
       if (!buf) return false;
@@ -430,10 +463,12 @@ export class WasmGemm {
     const idx = this.bgIndex;
     for (let r = 0; r < count; r++) idx[r] = order[start + r];
     const q = this.q;
-    const args = [4, ps, d, idx.byteOffset, count, pd];
-    for (let a = 0; a < args.length; a++) q[BG_SLOT + a] = args[a];
-    this.bgSeq = (this.bgSeq % 0x3fffffff) + 1;
+    const args = [ps, d, idx.byteOffset, count, pd];
+    for (let a = 0; a < args.length; a++) q[BG.slot + a] = args[a];
+    this.bgSeq = (this.bgSeq % 0x7fff) + 1;
     this.bgPending = true;
+    Atomics.store(q, BG.rows, 0);
+    Atomics.store(q, BG.claim, this.bgSeq << 16);
     Atomics.store(q, Q_BG, this.bgSeq); // publish, then wake the workers
     this.seq = (this.seq + 1) & 0x3fffffff;
     Atomics.store(q, Q_SEQ, this.seq);
@@ -441,24 +476,21 @@ export class WasmGemm {
     return true;
   }
 
-  /** Waits for the job of gatherRowsAsync to finish; runs it on this thread if no worker has claimed it. */
+  /** Finishes the gather of gatherRowsAsync: copies the chunks no worker has taken, waits for the others. */
   gatherRowsWait(): void {
     if (!this.bgPending) return;
     this.bgPending = false;
-    const q = this.q, seq = this.bgSeq;
-    if (Atomics.exchange(q, BG_CLAIM, seq) !== seq) {
-      runJob(this.x, q, this.qf, 0, BG_SLOT); // nobody took it yet: do it here
-      Atomics.store(q, Q_BG_DONE, seq);
-      return;
-    }
+    const q = this.q, rows = q[BG.slot + 3];
+    gatherChunks(this.x, q, this.bgSeq, false, BG);
     const t0 = performance.now();
-    for (let spins = 1; Atomics.load(q, Q_BG_DONE) !== seq; spins++) {
+    for (let spins = 1; Atomics.load(q, BG.rows) < rows; spins++) {
       if ((spins & 1023) === 0 && performance.now() - t0 > SPIN_MS) break;
     }
-    while (Atomics.load(q, Q_BG_DONE) !== seq) {
-      if (Atomics.wait(q, Q_BG_DONE, Atomics.load(q, Q_BG_DONE), 2000) === "timed-out" && this.dead > 0) {
-        runJob(this.x, q, this.qf, 0, BG_SLOT); // the worker that took it died: copying again is harmless
-        Atomics.store(q, Q_BG_DONE, seq);
+    for (let done = Atomics.load(q, BG.rows); done < rows; done = Atomics.load(q, BG.rows)) {
+      if (Atomics.wait(q, BG.rows, done, 2000) === "timed-out" && this.dead > 0) {
+        // a worker died holding a chunk: copy every row again (copying twice is harmless)
+        this.x.gatherRows(q[BG.slot], q[BG.slot + 1], q[BG.slot + 2], 0, rows, q[BG.slot + 4]);
+        break;
       }
     }
   }
@@ -691,6 +723,9 @@ export class WasmGemm {
     const q = this.q, qf = this.qf;
     // Every job gets its own scratch area, so jobs never share one whoever runs them.
     if (scratchBytes > 0) this.ensure(sPtr + scratchBytes * jobs.length);
+    // Closed first: a worker just leaving the last posting's claim loop must not take a job of this
+    // one before it is published (it would be run twice, and an update applied twice).
+    Atomics.store(q, Q_NEXT, CLOSED);
     jobs.forEach((job, j) => this.writeJob(job, j, sPtr + j * scratchBytes));
     Atomics.store(q, Q_DONE, 0);
     Atomics.store(q, Q_ERR, 0);

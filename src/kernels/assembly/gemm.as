@@ -1013,21 +1013,18 @@ export function softmaxCrossEntropy(z: usize, m: i32, K: i32, labels: usize, p: 
 }
 
 /**
- * Mini-batch gathering inside the wasm memory:  dst[r, :] = src[idx[r], :]  for r < count (rows of d
- * floats; idx: count i32). The rows of a shuffled batch lie scattered over the data set, so the time
- * goes into waiting for main memory: one float of every 64-byte line of the rows is read first, a line
- * of each row in turn, so that the misses overlap; the copies then find the rows in the cache.
+ * Mini-batch gathering inside the wasm memory:  dst[r, :] = src[idx[r], :]  for r0 ≤ r < r1 (rows of
+ * d floats; idx: i32 row numbers). The rows of a shuffled batch lie scattered over the data set, so the
+ * time goes into waiting for main memory: one float of every 64-byte line of the rows is read first, a
+ * line of each row in turn, so that the misses overlap; the copies then find the rows in the cache.
  * Returns the sum of the floats read ahead (only so that those reads are kept).
  */
-export function gatherRows(src: usize, d: i32, idx: usize, count: i32, dst: usize): f32 {
+export function gatherRows(src: usize, d: i32, idx: usize, r0: i32, r1: i32, dst: usize): f32 {
   let touched: f32 = 0;
   const rowBytes = <usize>d * 4;
-  for (let r0 = 0; r0 < count; r0 += 128) {
-    const r1 = min(count, r0 + 128);
-    for (let p = 0; p < d; p += 16) {
-      for (let r = r0; r < r1; r++) touched += load<f32>(src + <usize>load<i32>(idx + <usize>r * 4) * rowBytes + <usize>p * 4);
-    }
-    for (let r = r0; r < r1; r++) memory.copy(dst + <usize>r * rowBytes, src + <usize>load<i32>(idx + <usize>r * 4) * rowBytes, rowBytes);
+  for (let p = 0; p < d; p += 16) {
+    for (let r = r0; r < r1; r++) touched += load<f32>(src + <usize>load<i32>(idx + <usize>r * 4) * rowBytes + <usize>p * 4);
   }
+  for (let r = r0; r < r1; r++) memory.copy(dst + <usize>r * rowBytes, src + <usize>load<i32>(idx + <usize>r * 4) * rowBytes, rowBytes);
   return touched;
 }
