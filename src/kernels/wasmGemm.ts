@@ -84,8 +84,8 @@ const PARALLEL_MIN_MACS = 1 << 20;
 const SMALL_MACS = 1 << 17;
 /**
  * A product with a side this narrow (rows, columns or depth: a layer of 10 classes) and at most
- * NARROW_MACS multiply-adds, whose factors are not sparse, runs on gemmNarrow: one thread, 4×8 tiles
- * of C straight from the stored rows, only the narrow factor copied.
+ * NARROW_MACS multiply-adds runs on gemmNarrow: one thread, 4×8 tiles of C straight from the stored
+ * rows, only the narrow factor copied.
  */
 const NARROW_SIDE = 16;
 const NARROW_MACS = 1 << 22;
@@ -568,6 +568,14 @@ export class WasmGemm {
     // Pieces per thread: several, so whoever is awake can take more than its share.
     const pieces = T === 1 ? 1 : Math.min(MAX_JOBS, T * (m * n * k >= 64 * PARALLEL_MIN_MACS ? 8 : 2));
 
+    if (narrowSide && !(tA === 1 && tB === 1)) {
+      // a narrow side: 4×8 tiles straight from the stored rows, on this thread (epilogue, copy out).
+      // Even on MNIST rows this beats the sparse kernels, whose 32-column strips would be mostly padding.
+      this.ensure(tPtr + al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4));
+      x.gemmNarrow(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);
+      return this.doneOnThisThread("narrow", epilogue, m, n, cPtr, tPtr, c, rc);
+    }
+
     // Choose the kernel: one that skips zeros when a factor is mostly zeros and the product is big enough to care.
     let kind: Kind = "dense";
     if (this.sparse && this.sparseMode !== "off" && k > 0 && m * n * k >= 1 << 16) {
@@ -587,12 +595,6 @@ export class WasmGemm {
       }
       if (dA <= limit && dA <= dB) kind = skip ? "skipA" : "sparseA";
       else if (dB <= limit) kind = skip ? "skipB" : "sparseB";
-    }
-    if (kind === "dense" && narrowSide && !(tA === 1 && tB === 1)) {
-      // a narrow side: 4×8 tiles straight from the stored rows, on this thread (epilogue, copy out)
-      this.ensure(tPtr + al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4));
-      x.gemmNarrow(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);
-      return this.doneOnThisThread("narrow", epilogue, m, n, cPtr, tPtr, c, rc);
     }
     const sPtr = kind === "skipB" ? tPtr + al(m * n * 4) : tPtr;
     // The sparse kernels apply the weight-gradient finish C = s·C + α·W as they write C, when W is
