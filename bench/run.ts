@@ -34,6 +34,7 @@ const gemmMod = require("../src/gemm") as typeof import("../src/gemm");
 const wasm = require("../src/kernels/wasmGemm") as typeof import("../src/kernels/wasmGemm");
 const M = require("../src/matrix") as typeof import("../src/matrix");
 const { MLP } = require("../src/mlp") as typeof import("../src/mlp");
+const { residentCopy } = require("../src/kernels/resident") as typeof import("../src/kernels/resident");
 const { SoftmaxRegression } = require("../src/softmaxRegression") as typeof import("../src/softmaxRegression");
 const opts = require("../src/optimizers/index") as typeof import("../src/optimizers/index");
 const { rng } = require("../src/random") as typeof import("../src/random");
@@ -89,7 +90,7 @@ const dir = mnistDataDir();
 const mnist = loadMnist({ dtype: "float32" });
 const X = mnist.train.X;
 const y = mnist.train.y;
-log(`data: MNIST train ${X.shape} float32 from ${dir}; ${(100 * nonzeroFraction(X.data)).toFixed(1)}% of pixels are nonzero`);
+log(`data: MNIST train ${X.shape} float32 from ${dir}${fast.engine && fast.engine.residentPtr(X.data) >= 0 ? " (in the wasm memory)" : ""}; ${(100 * nonzeroFraction(X.data)).toFixed(1)}% of pixels are nonzero`);
 
 function nonzeroFraction(a: Float32Array | Float64Array): number {
   let nz = 0;
@@ -103,10 +104,16 @@ const D = M.randn(60000, 256, r, 1, "float32");
 const W1 = M.randn(256, 784, r, 0.1, "float32");
 const Xb = new M.Matrix(128, 784, X.data.slice(0, 128 * 784));
 
-/** Time a product with the fast kernel, the fast kernel without its sparse path, and the reference on a slice. */
-async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matrix, m: number, n: number, k: number, refSlice: (A: Matrix) => [Matrix, number]) {
+/**
+ * Time a product with the fast kernel, the fast kernel without its sparse path, and the reference on a
+ * slice. With `resident`, A and B are first copied into the wasm memory, where the models keep their
+ * operands (a mini-batch buffer, the weights); the time with the ordinary arrays copied in at every
+ * call is reported beside it.
+ */
+async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matrix, m: number, n: number, k: number, refSlice: (A: Matrix) => [Matrix, number], resident = false) {
   const C = M.zeros(m, n, "float32");
-  const call = () => gemmMod.gemm(op, m, n, k, A.data, B.data, C.data);
+  const [Ar, Br] = resident ? [residentCopy(A), residentCopy(B)] : [A, B];
+  const call = () => gemmMod.gemm(op, m, n, k, Ar.data, Br.data, C.data);
   call();
   const reps = m * n * k > 1e8 ? REPS : Math.max(REPS, 200);
   const [ms] = await alternate(name, [call], reps);
@@ -118,6 +125,7 @@ async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matri
     denseMs = medianMs(call, reps);
     fast.engine.sparse = process.env.DESCENT_SPARSE !== "0";
   }
+  const copiedMs = resident ? medianMs(() => gemmMod.gemm(op, m, n, k, A.data, B.data, C.data), reps) : undefined;
   // reference: on a slice of the rows of the big operand, scaled up
   const [As, frac] = refSlice(A);
   const [ms2, ns2, ks2] = op === "TN" ? [m, n, As.rows] : [As.rows, n, k];
@@ -126,7 +134,10 @@ async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matri
   entries[name] = {
     ms, gflops: flops / ms / 1e6, reference_ms: refMs, speedup_vs_reference: refMs / ms, kernel,
     reference_note: frac < 1 ? `reference measured on ${(frac * 100).toFixed(0)}% of the rows and scaled up` : undefined,
-    note: denseMs !== undefined ? `dense kernel alone (sparse path off): ${denseMs.toFixed(1)} ms = ${(flops / denseMs / 1e6).toFixed(1)} GFLOPS` : undefined,
+    note: [
+      resident ? `operands in the wasm memory, as the models keep them; ordinary arrays copied in at every call: ${copiedMs!.toFixed(2)} ms` : "",
+      denseMs !== undefined ? `dense kernel alone (sparse path off): ${denseMs.toFixed(1)} ms = ${(flops / denseMs / 1e6).toFixed(1)} GFLOPS` : "",
+    ].filter(Boolean).join("; ") || undefined,
   };
   log(`  ${name}: ${ms.toFixed(2)} ms`);
 }
@@ -253,7 +264,7 @@ async function main(): Promise<void> {
   const rowsOf = (A: Matrix, rows: number): [Matrix, number] => [new M.Matrix(rows, A.cols, A.data.subarray(0, rows * A.cols)), rows / A.rows];
   await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
   await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
-  await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1]);
+  await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1], true);
 
   // ---------------------------------------------------------------- the notes' network
   const NOTES = { alpha: 1e-6, eta: 0.5, gamma: 0.99, eps: 1e-3 };
@@ -355,7 +366,7 @@ async function main(): Promise<void> {
       epoch(() => { const m = notesNet(); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
       epoch(() => ({ m: fusedOf(notesNet()), step: notesStep() }), mb),
       epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
-      "one shuffled epoch, mini-batches of 128 gathered into a preallocated buffer, the notes' RMSprop");
+      "one shuffled epoch, mini-batches of 128 from a BatchLoader (two preallocated buffers, the next batch gathered during the step), the notes' RMSprop");
   }
   {
     const mb = 10;
