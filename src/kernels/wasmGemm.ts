@@ -105,7 +105,8 @@ const SCRATCH_BUDGET = 256 << 20;
 //                 last a done flag; its f64 arguments and result sit in a second buffer (WasmGemm.qf)
 //   [BG …]       the background gather, which the caller does not wait for when it posts it: source,
 //                 row length, index list, rows, destination; the next chunk of BG_CHUNK rows to claim,
-//                 as (sequence number << 16 | chunk) (compareExchange); the rows copied so far
+//                 as (sequence number << 16 | chunk) (compareExchange); the rows copied so far, as
+//                 ((sequence number & 0xfff) << 20 | rows)
 // Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a
 // worker actually claimed, so a worker the OS has not scheduled never delays a product. A worker
 // copies chunks of a background gather when it has no product job (it looks for jobs after every
@@ -141,13 +142,19 @@ function gatherChunks(x: KernelExports, q: Int32Array, seq: number, yieldToJobs:
     if (yieldToJobs && Atomics.load(q, bg.next) < Atomics.load(q, bg.count)) return true;
     const cur = Atomics.load(q, bg.claim);
     if (cur >>> 16 !== seq) return false; // a later gather, or none
-    const rows = q[bg.slot + 3];
+    const rows = Atomics.load(q, bg.slot + 3);
     const r0 = (cur & 0xffff) * bg.chunk;
     if (r0 >= rows) return false;
     if (Atomics.compareExchange(q, bg.claim, cur, cur + 1) !== cur) continue;
     const r1 = Math.min(rows, r0 + bg.chunk);
-    x.gatherRows(q[bg.slot], q[bg.slot + 1], q[bg.slot + 2], r0, r1, q[bg.slot + 4]);
-    Atomics.add(q, bg.rows, r1 - r0);
+    const src = Atomics.load(q, bg.slot), d = Atomics.load(q, bg.slot + 1), idx = Atomics.load(q, bg.slot + 2), dst = Atomics.load(q, bg.slot + 4);
+    if (Atomics.load(q, bg.claim) >>> 16 !== seq) return false; // a new gather was posted meanwhile (after a timeout)
+    x.gatherRows(src, d, idx, r0, r1, dst);
+    // rows done, tagged with the gather's number: a late chunk of an older gather must not count
+    for (;;) {
+      const done = Atomics.load(q, bg.rows);
+      if (done >>> 20 !== (seq & 0xfff) || Atomics.compareExchange(q, bg.rows, done, done + (r1 - r0)) === done) break;
+    }
     Atomics.notify(q, bg.rows);
   }
 }
@@ -464,13 +471,18 @@ export class WasmGemm {
     }
     const idx = this.bgIndex;
     for (let r = 0; r < count; r++) idx[r] = order[start + r];
-    const q = this.q;
-    const args = [ps, d, idx.byteOffset, count, pd];
-    for (let a = 0; a < args.length; a++) q[BG.slot + a] = args[a];
+    const q = this.q, o = BG.slot;
     this.bgSeq = (this.bgSeq % 0x7fff) + 1;
     this.bgPending = true;
-    Atomics.store(q, BG.rows, 0);
+    // the claim counter first (a chunk claimed for an older gather is then dropped), the rest, and
+    // last the number that workers look for
     Atomics.store(q, BG.claim, this.bgSeq << 16);
+    Atomics.store(q, BG.rows, (this.bgSeq & 0xfff) << 20);
+    Atomics.store(q, o, ps);
+    Atomics.store(q, o + 1, d);
+    Atomics.store(q, o + 2, idx.byteOffset);
+    Atomics.store(q, o + 3, count);
+    Atomics.store(q, o + 4, pd);
     Atomics.store(q, Q_BG, this.bgSeq); // publish, then wake the workers
     this.seq = (this.seq + 1) & 0x3fffffff;
     Atomics.store(q, Q_SEQ, this.seq);
@@ -485,12 +497,13 @@ export class WasmGemm {
     const q = this.q, rows = q[BG.slot + 3];
     gatherChunks(this.x, q, this.bgSeq, false, BG);
     const t0 = performance.now();
-    for (let spins = 1; Atomics.load(q, BG.rows) < rows; spins++) {
+    for (let spins = 1; (Atomics.load(q, BG.rows) & 0xfffff) < rows; spins++) {
       if ((spins & 1023) === 0 && performance.now() - t0 > SPIN_MS) break;
     }
-    for (let done = Atomics.load(q, BG.rows); done < rows; done = Atomics.load(q, BG.rows)) {
-      if (Atomics.wait(q, BG.rows, done, 2000) === "timed-out" && this.dead > 0) {
-        // a worker died holding a chunk: copy every row again (copying twice is harmless)
+    for (let done = Atomics.load(q, BG.rows); (done & 0xfffff) < rows; done = Atomics.load(q, BG.rows)) {
+      if (Atomics.wait(q, BG.rows, done, 2000) === "timed-out") {
+        // no chunk finished in 2 s (16 rows take microseconds): a worker died or failed holding one.
+        // Copy every row here (copying a row twice is harmless).
         this.x.gatherRows(q[BG.slot], q[BG.slot + 1], q[BG.slot + 2], 0, rows, q[BG.slot + 4]);
         break;
       }
