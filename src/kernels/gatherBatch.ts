@@ -31,7 +31,15 @@ function touchLines(src: ArrayLike<number>, order: ArrayLike<number>, t0: number
 export function gatherBatchInto(
   X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
 ): { X: Matrix; y: Uint8Array | Int32Array } {
-  const op = "gatherBatchInto";
+  gatherLabels("gatherBatchInto", X, y, order, start, count, Xb, yb);
+  copyRows(X, order, start, count, Xb);
+  return { X: new Matrix(count, X.cols, Xb.data.subarray(0, count * X.cols)), y: yb.subarray(0, count) };
+}
+
+/** The checks of a gather (shapes, the range of `order`, every index), and yb[r] = y[order[start + r]]. */
+function gatherLabels(
+  op: string, X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
+): void {
   if (y.length !== X.rows) throw new ShapeError(`${op}: X is ${X.shape} but y has ${y.length} labels`);
   if (Xb.cols !== X.cols) throw new ShapeError(`${op}: X is ${X.shape} but the buffer Xb is ${Xb.shape} (columns differ)`);
   if (X.dtype !== Xb.dtype) throw new ShapeError(`${op}: X is ${X.dtype} but Xb is ${Xb.dtype}`);
@@ -39,11 +47,16 @@ export function gatherBatchInto(
     throw new RangeError(`${op}: rows ${start}…${start + count - 1} are outside the order of length ${order.length}`);
   }
   if (count > Xb.rows || count > yb.length) throw new ShapeError(`${op}: a batch of ${count} does not fit Xb (${Xb.shape}) / yb (${yb.length})`);
-  const d = X.cols, src = X.data, dst = Xb.data;
   for (let r = 0; r < count; r++) {
     const i = order[start + r];
     if (!(i >= 0 && i < X.rows && Number.isInteger(i))) throw new RangeError(`${op}: order[${start + r}] = ${i} is not a row of X (0…${X.rows - 1})`);
+    yb[r] = y[i];
   }
+}
+
+/** Xb[r, :] = X[order[start + r], :] for r < count (indices checked), reading the lines of each group of rows ahead. */
+function copyRows(X: Matrix, order: ArrayLike<number>, start: number, count: number, Xb: Matrix): void {
+  const d = X.cols, src = X.data, dst = Xb.data;
   const line = src instanceof Float32Array ? 16 : 8; // numbers per 64-byte line
   for (let r0 = 0; r0 < count; r0 += AHEAD_ROWS) {
     const r1 = Math.min(count, r0 + AHEAD_ROWS);
@@ -51,10 +64,8 @@ export function gatherBatchInto(
     for (let r = r0; r < r1; r++) {
       const i = order[start + r];
       dst.set(src.subarray(i * d, i * d + d), r * d);
-      yb[r] = y[i];
     }
   }
-  return { X: new Matrix(count, d, dst.subarray(0, count * d)), y: yb.subarray(0, count) };
 }
 
 /** Reference: element by element. */
@@ -114,7 +125,9 @@ export class BatchLoader {
       return this.view(this.current, count);
     }
     if (a?.async) defaultGemmKernel().engine?.gatherRowsWait(); // a batch nobody asked for: let it finish
-    gatherBatchInto(this.X, this.y, order, start, count, this.Xb[this.current], this.yb[this.current]);
+    const Xb = this.Xb[this.current];
+    gatherLabels("BatchLoader.batch", this.X, this.y, order, start, count, Xb, this.yb[this.current]);
+    copyRows(this.X, order, start, count, Xb);
     return this.view(this.current, count);
   }
 
@@ -135,23 +148,11 @@ export class BatchLoader {
     if (count <= 0) return;
     const next = 1 - this.current;
     const Xb = this.Xb[next], yb = this.yb[next];
+    gatherLabels("BatchLoader.prefetch", this.X, this.y, order, start, count, Xb, yb);
     const e = defaultGemmKernel().engine;
-    if (e && this.X.data instanceof Float32Array && Xb.data instanceof Float32Array && count <= this.batchSize) {
-      // the same checks as gatherBatchInto, then the labels here and the rows on a worker
-      gatherBatchInto(this.X, this.y, order, start, 0, Xb, yb); // shapes (no rows)
-      if (start + count > order.length) throw new RangeError(`BatchLoader.prefetch: rows ${start}…${start + count - 1} are outside the order of length ${order.length}`);
-      for (let r = 0; r < count; r++) {
-        const i = order[start + r];
-        if (!(i >= 0 && i < this.X.rows && Number.isInteger(i))) throw new RangeError(`BatchLoader.prefetch: order[${start + r}] = ${i} is not a row of X (0…${this.X.rows - 1})`);
-        yb[r] = this.y[i];
-      }
-      if (e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data)) {
-        this.ahead = { order, start, count, async: true };
-        return;
-      }
-    }
-    gatherBatchInto(this.X, this.y, order, start, count, Xb, yb);
-    this.ahead = { order, start, count, async: false };
+    const async = !!e && this.X.data instanceof Float32Array && Xb.data instanceof Float32Array && e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data);
+    if (!async) copyRows(this.X, order, start, count, Xb); // here and now
+    this.ahead = { order, start, count, async };
   }
 
   /** Waits for a gather still running (call when the loop ends early). */

@@ -22,10 +22,13 @@
  * the columns), or the dense 4×8 kernel over the nonzero depths of each 4-row panel ("skip"). The
  * sparse kernels apply a weight-gradient finish s·C + α·W as they write C. Small products (a
  * mini-batch step's, ≤ SMALL_MACS multiply-adds) skip the packing, zero counting and threads: one call
- * of the unpacked kernel gemmSmall on this thread. Long updates of resident arrays (SGD steps, sums of
- * squares) are cut into two fixed pieces for the threads (the same numbers on any number of threads).
- * Workers spin for SPIN_MS after a job before they sleep, so the products of a training loop do not
- * wait for a thread to wake.
+ * of the unpacked kernel gemmSmall on this thread; products with a narrow side (≤ NARROW_SIDE rows,
+ * columns or depths, such as an output layer of 10 classes) run on gemmNarrow (4×8 register tiles
+ * straight from the stored rows). Long updates of resident arrays (SGD steps, sums of squares) are cut
+ * into two fixed pieces for the threads (the same numbers on any number of threads). A background
+ * gather (gatherRowsAsync: the next mini-batch) is copied by the workers in chunks between product
+ * jobs. Workers spin for SPIN_MS after a job before they sleep, so the products of a training loop do
+ * not wait for a thread to wake.
  *
  * Environment overrides (read once, at load): DESCENT_GEMM=relaxed|simd|blocked|reference,
  * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels (=skip or =strips picks one).
