@@ -217,7 +217,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const loader = !direct && (data.y instanceof Uint8Array || data.y instanceof Int32Array) ? new BatchLoader(data.X, data.y, B) : null;
   const Xb = direct || loader ? data.X : batchBuffer(B, d, data.X.dtype);
   const yb = direct || loader ? data.y : labelBuffer(data.y, B);
-  const rest = n % B;
+  const rest = direct || loader ? 0 : n % B; // (the loader makes its own short batch)
   const Xr = rest > 0 ? new Matrix(rest, d, Xb.data.subarray(0, rest * d)) : null;
   const yr = rest > 0 ? (yb as Labels).subarray(0, rest) : null;
   const batch = (start: number, end: number): [Matrix, ArrayLike<number>] => {

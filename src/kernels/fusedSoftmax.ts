@@ -38,8 +38,8 @@ export function fusedSoftmaxCrossEntropy(Z: Matrix, y: ArrayLike<number>, P: Mat
   if (Z.data instanceof Float32Array && (!P || P.data instanceof Float32Array) && (!D || D.data instanceof Float32Array)) {
     // resident float32 arrays (a model's per-batch buffers): the same loop in wasm (exp and ln of the
     // wasm build, which may differ from JavaScript's in the last bit)
-    const e = defaultGemmKernel().engine;
-    const total = e ? e.softmaxCrossEntropyResident(Z.data, Z.rows, Z.cols, y, P ? (P.data as Float32Array) : null, D ? (D.data as Float32Array) : null, s) : NaN;
+    const engine = defaultGemmKernel().engine;
+    const total = engine ? engine.softmaxCrossEntropyResident(Z.data, Z.rows, Z.cols, y, P ? (P.data as Float32Array) : null, D ? (D.data as Float32Array) : null, s) : NaN;
     if (!Number.isNaN(total)) return total;
   }
   const K = Z.cols, z = Z.data;

@@ -398,7 +398,7 @@ export class WasmGemm {
   /**
    * A zero-filled Float32Array of `len` numbers that lives inside the wasm memory ("resident"): products
    * and the update kernels read and write it in place instead of copying it in and out. For arrays that
-   * live as long as a model (parameters, gradients): the memory is never given back, and past
+   * live long (parameters, gradients, batch buffers, a loaded data set): only `free` gives memory back, and past
    * RESIDENT_BUDGET bytes in all this returns null (use an ordinary array then).
    */
   alloc(len: number): Float32Array | null {
