@@ -1,6 +1,6 @@
 /**
  * The notes' network (784-256-10, ReLU hidden layer with bias, softmax output without bias, mean
- * cross-entropy + (α/2)Σ‖W‖²) written with the fused kernels of src/kernels/, as the benchmark's
+ * cross-entropy + (α/2)Σ‖W‖²) written with the fused kernels of src/engine/, as the benchmark's
  * "fused" rows. It takes its parameters from an MLP so both compute the same numbers; run.ts checks that.
  *
  *   A¹ = relu(X W¹ᵀ + b¹)                    linearForward (product, bias and ReLU in one wasm call)
@@ -9,12 +9,12 @@
  *   Δ¹ = (Δ² W²) ⊙ [A¹ > 0]                   reluBackwardProduct (product and mask in one wasm call)
  *   ∂W¹ = Δ¹ᵀ X + αW¹,  ∂b¹ = Σ_i Δ¹[i,:]     weightGradient, fusedBiasGradient
  */
-import { Matrix, zeros } from "../src/matrix";
-import { Param } from "../src/model";
-import { fusedBiasGradient } from "../src/kernels/fusedLayer";
-import { linearForward, reluBackwardProduct, weightGradient } from "../src/kernels/fusedProducts";
-import { fusedSoftmaxCrossEntropy } from "../src/kernels/fusedSoftmax";
-import { fusedSumOfSquares } from "../src/kernels/fusedUpdates";
+import { Matrix, zeros } from "../src/core/matrix";
+import { Param } from "../src/core/model";
+import { fusedBiasGradient } from "../src/engine/fusedLayer";
+import { linearForward, reluBackwardProduct, weightGradient } from "../src/engine/fusedProducts";
+import { fusedSoftmaxCrossEntropy } from "../src/engine/fusedSoftmax";
+import { fusedSumOfSquares } from "../src/engine/fusedUpdates";
 
 export class FusedMlp {
   private bufs = new Map<number, { A1: Matrix; Z2: Matrix; D2: Matrix; D1: Matrix }>();

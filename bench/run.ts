@@ -30,20 +30,20 @@ if (args.includes("--threads")) process.env.DESCENT_THREADS = String(opt("--thre
 
 // Loaded after DESCENT_THREADS is set.
 /* eslint-disable @typescript-eslint/no-var-requires */
-const gemmMod = require("../src/gemm") as typeof import("../src/gemm");
-const wasm = require("../src/kernels/wasmGemm") as typeof import("../src/kernels/wasmGemm");
-const M = require("../src/matrix") as typeof import("../src/matrix");
-const { MLP } = require("../src/mlp") as typeof import("../src/mlp");
-const { residentCopy } = require("../src/kernels/resident") as typeof import("../src/kernels/resident");
-const { SoftmaxRegression } = require("../src/softmaxRegression") as typeof import("../src/softmaxRegression");
-const opts = require("../src/optimizers/index") as typeof import("../src/optimizers/index");
-const { rng } = require("../src/random") as typeof import("../src/random");
-const { loadMnist, mnistDataDir } = require("../src/mnist") as typeof import("../src/mnist");
-const { BatchLoader } = require("../src/kernels/gatherBatch") as typeof import("../src/kernels/gatherBatch");
-const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/kernels/fusedUpdates") as typeof import("../src/kernels/fusedUpdates");
+const gemmMod = require("../src/core/gemm") as typeof import("../src/core/gemm");
+const wasm = require("../src/engine/wasmGemm") as typeof import("../src/engine/wasmGemm");
+const M = require("../src/core/matrix") as typeof import("../src/core/matrix");
+const { MLP } = require("../src/models/mlp") as typeof import("../src/models/mlp");
+const { residentCopy } = require("../src/engine/resident") as typeof import("../src/engine/resident");
+const { SoftmaxRegression } = require("../src/models/softmaxRegression") as typeof import("../src/models/softmaxRegression");
+const opts = require("../src/optim/index") as typeof import("../src/optim/index");
+const { rng } = require("../src/core/random") as typeof import("../src/core/random");
+const { loadMnist, mnistDataDir } = require("../src/data/mnist") as typeof import("../src/data/mnist");
+const { BatchLoader } = require("../src/engine/gatherBatch") as typeof import("../src/engine/gatherBatch");
+const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/engine/fusedUpdates") as typeof import("../src/engine/fusedUpdates");
 const { FusedMlp, FusedSoftmaxRegression } = require("./fusedMlp") as typeof import("./fusedMlp");
-type Matrix = import("../src/matrix").Matrix;
-type Param = import("../src/model").Param;
+type Matrix = import("../src/core/matrix").Matrix;
+type Param = import("../src/core/model").Param;
 
 const REPS = opt("--reps", 5);
 const JSON_OUT = flag("--json");
@@ -316,7 +316,7 @@ async function main(): Promise<void> {
     let g = 0;
     a.params.forEach((p, i) => (g = Math.max(g, M.maxAbsDiff(p.grad, b.params[i].grad))));
     log(`check: MLP loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
-    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused network disagrees with src/mlp.ts");
+    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused network disagrees with src/models/mlp.ts");
   }
 
   {
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     const lb = new FusedSoftmaxRegression(s2.params[0], s2.params[1]).lossAndGradient(Xs, y.subarray(0, 100));
     const g = Math.max(M.maxAbsDiff(s1.params[0].grad, s2.params[0].grad), M.maxAbsDiff(s1.params[1].grad, s2.params[1].grad));
     log(`check: SoftmaxRegression loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
-    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused softmax regression disagrees with src/softmaxRegression.ts");
+    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused softmax regression disagrees with src/models/softmaxRegression.ts");
   }
 
   async function modelEntry(name: string, flops: number | undefined, run: () => void, runFused: (() => void) | null, refRun: () => void, refFrac: number, reps: number, note: string) {
@@ -340,7 +340,7 @@ async function main(): Promise<void> {
     const best = fusedMs !== undefined && fusedMs < ms ? fusedMs : ms; // the faster of the two ways, both reported
     entries[name] = {
       ms: best, model_ms: ms, fused_ms: fusedMs, gflops: flops ? flops / best / 1e6 : undefined, reference_ms: refMs, speedup_vs_reference: refMs / best,
-      reference_note: refFrac < 1 ? `reference (src/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up` : "src/mlp.ts / model on the reference kernel",
+      reference_note: refFrac < 1 ? `reference (src/models/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up` : "src/models/mlp.ts / model on the reference kernel",
       kernel: fusedMs !== undefined ? `fused kernels (bench/fusedMlp.ts): ${fusedMs.toFixed(1)} ms; the src/ model on the fast products: ${ms.toFixed(1)} ms` : "src model on the fast products",
       note,
     };
@@ -375,7 +375,7 @@ async function main(): Promise<void> {
       epoch(() => { const m = sm(); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
       epoch(() => { const s = sm(); const m = new FusedSoftmaxRegression(s.params[0], s.params[1]); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
       epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, Math.max(3, REPS),
-      "src/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
+      "src/models/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
   }
 
   // ---------------------------------------------------------------- numpy

@@ -9,10 +9,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Rng } from "../src/random";
-import { loadMnist, mnistDataDir, mnistFiles, perClassIndices, subset, Dataset } from "../src/mnist";
-import { writeKaggleCsv, writeSubmission } from "../src/csv";
-import { readIdx, writeIdx } from "../src/idx";
+import { Rng } from "../src/core/random";
+import { loadMnist, mnistDataDir, mnistFiles, perClassIndices, subset, Dataset } from "../src/data/mnist";
+import { writeKaggleCsv, writeSubmission } from "../src/data/csv";
+import { readIdx, writeIdx } from "../src/data/idx";
 
 const out = path.resolve(__dirname, "..", "data");
 

@@ -17,12 +17,12 @@ import {
   slidesParamsOf,
   trainBiasUnitSgd,
   withBiasColumn,
-} from "../src/backprop";
-import { centralDifferences } from "../src/gradcheck";
-import { MLP } from "../src/mlp";
-import { copy, Matrix, randn, ShapeError, zeros } from "../src/matrix";
-import { rng } from "../src/random";
-import { relu, sigmoid } from "../src/activations";
+} from "../src/chapters/backprop";
+import { centralDifferences } from "../src/calculus/gradcheck";
+import { MLP } from "../src/models/mlp";
+import { copy, Matrix, randn, ShapeError, zeros } from "../src/core/matrix";
+import { rng } from "../src/core/random";
+import { relu, sigmoid } from "../src/models/activations";
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length, "lengths differ");

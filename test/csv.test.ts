@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Matrix } from "../src/matrix";
-import { Rng } from "../src/random";
+import { Matrix } from "../src/core/matrix";
+import { Rng } from "../src/core/random";
 import {
   formatKaggleCsv,
   formatSubmission,
@@ -16,8 +16,8 @@ import {
   readSubmission,
   writeKaggleCsv,
   writeSubmission,
-} from "../src/csv";
-import { classCounts, loadMnist, subset } from "../src/mnist";
+} from "../src/data/csv";
+import { classCounts, loadMnist, subset } from "../src/data/mnist";
 
 /** n random images with pixels k/255 (k = 0…255) and random labels. */
 function randomImages(n: number, d: number, seed: number): { X: Matrix; y: Uint8Array; bytes: Uint8Array } {

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rng } from "../src/random";
+import { rng } from "../src/core/random";
 import {
   finiteDifferenceGradient, linearisationTable, directionalSlopes, gradientDescent, pathsForRates,
   leastSquaresCost, miniBatchGradient, miniBatchNoise, miniBatchDescent,
-} from "../src/descent";
-import { linearRegressionData } from "../src/toyData";
+} from "../src/calculus/descent";
+import { linearRegressionData } from "../src/data/toyData";
 
 // C(v) = v1² + 4 v2²: ∇C = (2 v1, 8 v2), curvatures 2 and 8, so η < 2/8 converges.
 const C = (v: ArrayLike<number>) => v[0] ** 2 + 4 * v[1] ** 2;

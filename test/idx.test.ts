@@ -18,8 +18,8 @@ import {
   parseIdxLabels,
   readIdx,
   writeIdx,
-} from "../src/idx";
-import { mnistDataDir } from "../src/mnist";
+} from "../src/data/idx";
+import { mnistDataDir } from "../src/data/mnist";
 
 const dir = mnistDataDir();
 

@@ -1,27 +1,27 @@
-// The fast kernels (src/kernels/): every product path against the reference kernel, the fused
+// The fast kernels (src/engine/): every product path against the reference kernel, the fused
 // element-wise kernels against their plain references, the worker threads, and the wasm build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { gemm, gemmBackendName, gemmReference, GemmOp, FloatArray } from "../src/gemm";
-import { defaultGemmKernel, gemmPaths, makeGemmKernel, WasmGemm, detectWasmFeatures } from "../src/kernels/wasmGemm";
-import { gemmBlocked } from "../src/kernels/blockedGemm";
-import { Matrix, ShapeError, zeros } from "../src/matrix";
-import { rng, Rng } from "../src/random";
+import { gemm, gemmBackendName, gemmReference, GemmOp, FloatArray } from "../src/core/gemm";
+import { defaultGemmKernel, gemmPaths, makeGemmKernel, WasmGemm, detectWasmFeatures } from "../src/engine/wasmGemm";
+import { gemmBlocked } from "../src/engine/blockedGemm";
+import { Matrix, ShapeError, zeros } from "../src/core/matrix";
+import { rng, Rng } from "../src/core/random";
 import {
   fusedActivationBackward, fusedActivationBackwardReference, fusedBiasActivation, fusedBiasActivationReference,
   fusedBiasGradient, fusedScaleAddL2, FusedActivation,
-} from "../src/kernels/fusedLayer";
-import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyReference } from "../src/kernels/fusedSoftmax";
+} from "../src/engine/fusedLayer";
+import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyReference } from "../src/engine/fusedSoftmax";
 import {
   fusedRmspropNotesStep, fusedRmspropNotesStepReference, fusedRmspropStep, fusedRmspropStepReference, fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares,
-} from "../src/kernels/fusedUpdates";
-import { BatchLoader, gatherBatchInto, gatherBatchIntoReference } from "../src/kernels/gatherBatch";
-import { residentMatrix } from "../src/kernels/resident";
+} from "../src/engine/fusedUpdates";
+import { BatchLoader, gatherBatchInto, gatherBatchIntoReference } from "../src/engine/gatherBatch";
+import { residentMatrix } from "../src/engine/resident";
 import {
   linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
-} from "../src/kernels/fusedProducts";
+} from "../src/engine/fusedProducts";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { nodeFlags } = require("../scripts/node-flags") as { nodeFlags: () => string[] };
 
@@ -140,7 +140,7 @@ test("the fast backend is installed by default and gemm() rejects arrays that ar
 test("relaxed SIMD (fused multiply-add) matches the reference, and workers never keep node alive", () => {
   // A child node with the flag the kernel launcher and `npm run bench` pass; it does NOT close its engine.
   const script = `
-    const { makeGemmKernel, gemmPaths } = require("./src/kernels/wasmGemm");
+    const { makeGemmKernel, gemmPaths } = require("./src/engine/wasmGemm");
     const { gemmReference, gemmBackendName } = require("./src/gemm");
     if (!gemmPaths().includes("relaxed")) { console.log("no-relaxed"); process.exit(0); }
     const { kernel, engine } = makeGemmKernel("relaxed", 2);

@@ -1,4 +1,4 @@
-// Property tests of the shared contract: src/matrix.ts, src/random.ts and the gemm reference kernel.
+// Property tests of the shared contract: src/core/matrix.ts, src/core/random.ts and the gemm reference kernel.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";

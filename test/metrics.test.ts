@@ -1,8 +1,8 @@
 // Metrics on small cases worked out by hand.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fromArrays, ShapeError } from "../src/matrix";
-import { accuracy, confusionMatrix, mostConfidentMistakes, perClassAccuracy } from "../src/metrics";
+import { fromArrays, ShapeError } from "../src/core/matrix";
+import { accuracy, confusionMatrix, mostConfidentMistakes, perClassAccuracy } from "../src/training/metrics";
 
 const y = [0, 0, 1, 1, 1, 2, 2, 0];
 const pred = [0, 1, 1, 1, 2, 2, 0, 0];

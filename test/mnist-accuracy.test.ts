@@ -2,14 +2,14 @@
 // (A minute or less with the WebAssembly products; a few minutes with the plain TypeScript reference.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadMnist, takeFirst } from "../src/mnist";
-import { SoftmaxRegression } from "../src/softmaxRegression";
-import { MLP } from "../src/mlp";
-import { rng } from "../src/random";
-import { halveEveryEpoch, linearDecay, momentum, rmspropNotes, sgd } from "../src/optimizers/index";
-import { train } from "../src/train";
-import { accuracy } from "../src/metrics";
-import { initialLossCheck } from "../src/sanity";
+import { loadMnist, takeFirst } from "../src/data/mnist";
+import { SoftmaxRegression } from "../src/models/softmaxRegression";
+import { MLP } from "../src/models/mlp";
+import { rng } from "../src/core/random";
+import { halveEveryEpoch, linearDecay, momentum, rmspropNotes, sgd } from "../src/optim/index";
+import { train } from "../src/training/train";
+import { accuracy } from "../src/training/metrics";
+import { initialLossCheck } from "../src/training/sanity";
 
 const mnist = loadMnist();
 

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Matrix, fromArrays } from "../src/matrix";
-import { Rng } from "../src/random";
-import { encodeIdx, idxImages, readIdx, writeIdx } from "../src/idx";
+import { Matrix, fromArrays } from "../src/core/matrix";
+import { Rng } from "../src/core/random";
+import { encodeIdx, idxImages, readIdx, writeIdx } from "../src/data/idx";
 import {
   Dataset,
   centre,
@@ -21,7 +21,7 @@ import {
   splitValidation,
   subset,
   takeFirst,
-} from "../src/mnist";
+} from "../src/data/mnist";
 
 /** A small data set whose first pixel is the example's id i (so rows can be traced), labels as given. */
 function tagged(labels: number[], d = 3): Dataset {

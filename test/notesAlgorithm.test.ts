@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Matrix, randn, zeros } from "../src/matrix";
-import { rng } from "../src/random";
+import { Matrix, randn, zeros } from "../src/core/matrix";
+import { rng } from "../src/core/random";
 import {
   energyFiniteDifferences,
   exactEnergyGradient,
@@ -14,7 +14,7 @@ import {
   NotesParams,
   notesZeroParams,
   trainNotesAlgorithm,
-} from "../src/notesAlgorithm";
+} from "../src/chapters/notesAlgorithm";
 
 /** A small random problem: K classes, N features, n examples, labels covering every class. */
 function problem(K: number, N: number, n: number, seed: number) {

@@ -1,9 +1,9 @@
 // Optimisers and step-size schedules, checked against steps computed by hand from the formulas.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fromArrays, Matrix, rowVector, ShapeError, zeros } from "../src/matrix";
-import { Param } from "../src/model";
-import type { Optimizer } from "../src/optimizers/index";
+import { fromArrays, Matrix, rowVector, ShapeError, zeros } from "../src/core/matrix";
+import { Param } from "../src/core/model";
+import type { Optimizer } from "../src/optim/index";
 import {
   constant,
   decayEveryEpoch,
@@ -14,7 +14,7 @@ import {
   rmsprop,
   rmspropNotes,
   sgd,
-} from "../src/optimizers/index";
+} from "../src/optim/index";
 
 function param(name: string, value: number[], grad: number[], dtype: "float32" | "float64" = "float64"): Param {
   return { name, value: rowVector(value, dtype), grad: rowVector(grad, dtype) };

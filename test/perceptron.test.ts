@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fromArrays, ShapeError } from "../src/matrix";
-import { rng } from "../src/random";
+import { fromArrays, ShapeError } from "../src/core/matrix";
+import { rng } from "../src/core/random";
 import {
   weightedSums, decideWithThreshold, decideWithBias, countMistakes, trainPerceptron, novikoffBound,
   readGameNight, parseGameNight, boundarySegment,
-} from "../src/perceptron";
-import { linearlySeparable, xorData } from "../src/toyData";
+} from "../src/models/perceptron";
+import { linearlySeparable, xorData } from "../src/data/toyData";
 
 // The slide's table (002, "How Will I Make my Decision?"), typed from the slide, with w = (1, 6, 3).
 const slideX = [[1, 1, 1], [1, 0, 0], [1, 1, 0], [1, 0, 1], [0, 1, 1], [0, 0, 0], [0, 0, 1], [0, 1, 0]];

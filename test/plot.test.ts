@@ -36,11 +36,11 @@ import {
   viewToSvg,
   weightImage,
 } from "../src/plot/index";
-import { Matrix } from "../src/matrix";
-import { train, Evaluation } from "../src/train";
-import { SoftmaxRegression } from "../src/softmaxRegression";
-import { sgd } from "../src/optimizers/index";
-import { rng } from "../src/random";
+import { Matrix } from "../src/core/matrix";
+import { train, Evaluation } from "../src/training/train";
+import { SoftmaxRegression } from "../src/models/softmaxRegression";
+import { sgd } from "../src/optim/index";
+import { rng } from "../src/core/random";
 
 const MIMES = ["image/svg+xml", "application/vnd.vegalite.v5+json", "text/html", "text/plain"];
 

@@ -3,18 +3,18 @@
 // resident arrays, and models on that path against the readable code on the reference kernel.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmReference, GemmOp, setGemmBackend, useFastGemm } from "../src/gemm";
-import { defaultGemmKernel, detectWasmFeatures, WasmGemm } from "../src/kernels/wasmGemm";
-import { Matrix } from "../src/matrix";
-import { rng, Rng } from "../src/random";
-import { fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares } from "../src/kernels/fusedUpdates";
-import { batchBuffer, residentCopy } from "../src/kernels/resident";
-import { train as trainLoop } from "../src/train";
-import { MLP } from "../src/mlp";
-import { SoftmaxRegression } from "../src/softmaxRegression";
-import { rmspropNotes, sgd } from "../src/optimizers/index";
-import { Model } from "../src/model";
-import { Optimizer } from "../src/optimizers/optimizer";
+import { gemmReference, GemmOp, setGemmBackend, useFastGemm } from "../src/core/gemm";
+import { defaultGemmKernel, detectWasmFeatures, WasmGemm } from "../src/engine/wasmGemm";
+import { Matrix } from "../src/core/matrix";
+import { rng, Rng } from "../src/core/random";
+import { fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares } from "../src/engine/fusedUpdates";
+import { batchBuffer, residentCopy } from "../src/engine/resident";
+import { train as trainLoop } from "../src/training/train";
+import { MLP } from "../src/models/mlp";
+import { SoftmaxRegression } from "../src/models/softmaxRegression";
+import { rmspropNotes, sgd } from "../src/optim/index";
+import { Model } from "../src/core/model";
+import { Optimizer } from "../src/optim/optimizer";
 
 const wasmOk = detectWasmFeatures().simd;
 

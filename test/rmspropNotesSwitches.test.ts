@@ -2,9 +2,9 @@
 // and against the plain loops with the defaults (the code as printed).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rowVector } from "../src/matrix";
-import { Param } from "../src/model";
-import { rmspropNotes } from "../src/optimizers/rmspropNotes";
+import { rowVector } from "../src/core/matrix";
+import { Param } from "../src/core/model";
+import { rmspropNotes } from "../src/optim/rmspropNotes";
 
 function param(name: string, value: number[], grad: number[]): Param {
   return { name, value: rowVector(value), grad: rowVector(grad) };

@@ -1,12 +1,12 @@
 // The lecturer's sanity checks: initial loss ≈ ln K, and overfitting 20 examples.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Matrix, zeros } from "../src/matrix";
-import { Rng } from "../src/random";
-import { SoftmaxRegression } from "../src/softmaxRegression";
-import { MLP } from "../src/mlp";
-import { sgd } from "../src/optimizers/index";
-import { initialLossCheck, overfitCheck } from "../src/sanity";
+import { Matrix, zeros } from "../src/core/matrix";
+import { Rng } from "../src/core/random";
+import { SoftmaxRegression } from "../src/models/softmaxRegression";
+import { MLP } from "../src/models/mlp";
+import { sgd } from "../src/optim/index";
+import { initialLossCheck, overfitCheck } from "../src/training/sanity";
 
 /** n random "images" in [0, 1]^d with random labels 0 … K−1 (nothing to learn but memorise). */
 function noise(n: number, d: number, K: number, seed: number) {

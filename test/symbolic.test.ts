@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   symbolicDerivative, symbolicGradient, freeVariables, compileExpression, simplifiesToZero, maxDifference, evenlySpaced, expressionTex, simplified,
-} from "../src/symbolic";
+} from "../src/calculus/symbolic";
 
 const xs = evenlySpaced(-6, 6, 121);
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { linearlySeparable, xorData, linearRegressionData } from "../src/toyData";
-import { countMistakes } from "../src/perceptron";
+import { linearlySeparable, xorData, linearRegressionData } from "../src/data/toyData";
+import { countMistakes } from "../src/models/perceptron";
 
 test("linearlySeparable: labels follow the line and respect the margin", () => {
   const d = linearlySeparable({ n: 200, rng: 7, margin: 0.15, w: [2, -1], b: 0.3 });

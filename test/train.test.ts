@@ -1,12 +1,12 @@
 // The training loop: batching, determinism, evaluations, stopping rules and divergence.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { argmaxRows, fromArrays, Matrix, zeros } from "../src/matrix";
-import { Model, Param } from "../src/model";
-import { Rng } from "../src/random";
-import { Optimizer, sgd } from "../src/optimizers/index";
-import { DivergenceError, Evaluation, LabelledData, train } from "../src/train";
-import { SoftmaxRegression } from "../src/softmaxRegression";
+import { argmaxRows, fromArrays, Matrix, zeros } from "../src/core/matrix";
+import { Model, Param } from "../src/core/model";
+import { Rng } from "../src/core/random";
+import { Optimizer, sgd } from "../src/optim/index";
+import { DivergenceError, Evaluation, LabelledData, train } from "../src/training/train";
+import { SoftmaxRegression } from "../src/models/softmaxRegression";
 
 /** Least squares L(w) = (1/2n) Σ_i (x_i·w − y_i)², ∂L/∂w = (1/n) Σ_i (x_i·w − y_i) x_i. Records every batch. */
 class LeastSquares implements Model {

@@ -1,0 +1,598 @@
+/**
+ * Backpropagation one example at a time, in the notation of the slides (seed 002) and of the homework
+ * (seed 003): plain loops over typed arrays, one formula per loop. The vectorised MLP (mlp.ts) is
+ * checked against these in notebook 06 and in test/backprop.test.ts.
+ *
+ * Slides, the 784-15-10 sigmoid network (n_in, n_h, n_out), label j:
+ *   g = W x + b     (W: n_h × n_in, b: n_h)       h = σ(g)
+ *   f = Ŵ h + b̂     (Ŵ: n_out × n_h, b̂: n_out)     o = softmax(f),   L = −ln o_j
+ *   I, II    ∂L/∂f_i  = o_i − 1{i = j}
+ *   III      ∂L/∂ŵ_kℓ = ∂L/∂f_k · h_ℓ,        ∂L/∂b̂_k = ∂L/∂f_k
+ *   IV       ∂L/∂h_k  = Σ_i ∂L/∂f_i · ŵ_ik
+ *   finale   ∂L/∂w_kℓ = ∂L/∂h_k · σ'(g_k) · x_ℓ,   ∂L/∂b_k = ∂L/∂h_k · σ'(g_k),   σ'(g) = (1 − σ(g)) σ(g)
+ *
+ * Homework, bias units appended (x̄ = [x; 1], ā¹ = [a¹; 1]), one-hot y:
+ *   z¹ = V x̄    (V: n_hid × (n_in + 1))       a¹ = g(z¹)  (ReLU)
+ *   z² = W ā¹   (W: n_out × (n_hid + 1))      o = softmax(z²),   J = −Σ_i y_i ln o_i
+ *   (1.9)    δ² = o − y
+ *   (1.11)   δ¹ = g'(z¹) ⊙ (Wᵀ δ²)[1 … n_hid]     (the bias unit's entry is dropped: nothing feeds it)
+ *   (1.13)   ∂J/∂W = δ² ā¹ᵀ,   ∂J/∂V = δ¹ x̄ᵀ      (outer products)
+ *   (1.16)   W ← W − γ ∂J/∂W,  V ← V − γ ∂J/∂V     (per-example SGD)
+ */
+import { Activation, getActivation, relu, sigmoid } from "../models/activations";
+import { DType, Matrix, matmulNT, ShapeError, zeros } from "../core/matrix";
+import type { MLP } from "../models/mlp";
+import { Rng } from "../core/random";
+import { logSumExp } from "../models/softmax";
+import type { Evaluation } from "../training/train";
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+function checkVector(op: string, x: ArrayLike<number>, n: number, what: string): void {
+  if (x.length !== n) throw new ShapeError(`${op}: ${what} has ${x.length} entries but the network takes ${n}`);
+}
+
+function checkLabel(op: string, j: number, K: number): void {
+  if (!(Number.isInteger(j) && j >= 0 && j < K)) throw new RangeError(`${op}: label ${j} is not a class in 0…${K - 1}`);
+}
+
+/** o = softmax(f), max-subtracted, into `out`. */
+function softmaxInto(f: ArrayLike<number>, out: Float64Array): void {
+  let m = -Infinity;
+  for (let i = 0; i < f.length; i++) if (f[i] > m) m = f[i];
+  let s = 0;
+  for (let i = 0; i < f.length; i++) s += (out[i] = Math.exp(f[i] - m));
+  for (let i = 0; i < f.length; i++) out[i] /= s;
+}
+
+/** u vᵀ: the outer product of u (m) and v (n), an m × n matrix. */
+export function outerProduct(u: ArrayLike<number>, v: ArrayLike<number>, dtype: DType = "float64"): Matrix {
+  const M = zeros(u.length, v.length, dtype);
+  for (let i = 0; i < u.length; i++) for (let l = 0; l < v.length; l++) M.data[i * v.length + l] = u[i] * v[l];
+  return M;
+}
+
+// ───────────────────────────── the slides' network ─────────────────────────────
+
+/** The slides' parameters: W (n_h × n_in), b (1 × n_h), Ŵ = What (n_out × n_h), b̂ = bhat (1 × n_out). */
+export interface SlidesParams {
+  W: Matrix;
+  b: Matrix;
+  What: Matrix;
+  bhat: Matrix;
+}
+
+/** The slides' W, b, Ŵ, b̂ as views of a two-layer MLP with both biases (its values, not copies). */
+export function slidesParamsOf(model: MLP): SlidesParams {
+  if (model.layers.length !== 2) throw new ShapeError(`slidesParamsOf: the slides' network has 2 weight layers, this MLP has ${model.layers.length} (sizes [${model.sizes}])`);
+  const [hidden, output] = model.layers;
+  if (!hidden.b || !output.b) throw new Error("slidesParamsOf: the slides' network has biases in both layers; create the MLP with outputBias: true");
+  return { W: hidden.W, b: hidden.b, What: output.W, bhat: output.b };
+}
+
+function checkSlides(op: string, p: SlidesParams, x: ArrayLike<number>): void {
+  const { W, b, What, bhat } = p;
+  if (b.data.length !== W.rows) throw new ShapeError(`${op}: W is ${W.shape} but b has ${b.data.length} entries (needs ${W.rows})`);
+  if (What.cols !== W.rows) throw new ShapeError(`${op}: Ŵ is ${What.shape} but h has ${W.rows} entries (W is ${W.shape})`);
+  if (bhat.data.length !== What.rows) throw new ShapeError(`${op}: Ŵ is ${What.shape} but b̂ has ${bhat.data.length} entries (needs ${What.rows})`);
+  checkVector(op, x, W.cols, "x");
+}
+
+/** The forward pass of one example: g = Wx + b, h = σ(g), f = Ŵh + b̂, o = softmax(f). */
+export interface SlidesForward {
+  g: Float64Array;
+  h: Float64Array;
+  f: Float64Array;
+  o: Float64Array;
+}
+
+/** g = W x + b (n_h), h = act(g), f = Ŵ h + b̂ (n_out), o = softmax(f).  x: n_in entries. */
+export function slidesForward(p: SlidesParams, x: ArrayLike<number>, act: Activation = sigmoid): SlidesForward {
+  checkSlides("slidesForward", p, x);
+  const { W, b, What, bhat } = p;
+  const nh = W.rows, nIn = W.cols, nOut = What.rows;
+  const g = new Float64Array(nh), h = new Float64Array(nh), f = new Float64Array(nOut), o = new Float64Array(nOut);
+  for (let k = 0; k < nh; k++) {
+    let s = b.data[k];
+    for (let l = 0; l < nIn; l++) s += W.data[k * nIn + l] * x[l]; // g_k = Σ_ℓ w_kℓ x_ℓ + b_k
+    g[k] = s;
+    h[k] = act.f(s); // h_k = σ(g_k)
+  }
+  for (let k = 0; k < nOut; k++) {
+    let s = bhat.data[k];
+    for (let l = 0; l < nh; l++) s += What.data[k * nh + l] * h[l]; // f_k = Σ_ℓ ŵ_kℓ h_ℓ + b̂_k
+    f[k] = s;
+  }
+  softmaxInto(f, o); // o = softmax(f)
+  return { g, h, f, o };
+}
+
+/** L = −ln o_j for one example with label j (computed as LSE(f) − f_j). */
+export function slidesLoss(p: SlidesParams, x: ArrayLike<number>, j: number, act: Activation = sigmoid): number {
+  const { f } = slidesForward(p, x, act);
+  checkLabel("slidesLoss", j, f.length);
+  return logSumExp(f) - f[j];
+}
+
+/** Every derivative of backprop parts I–IV and the finale, for one example. */
+export interface SlidesGradients extends SlidesForward {
+  L: number;
+  /** ∂L/∂f_i = o_i − 1{i = j} (parts I and II), n_out. */
+  dLdf: Float64Array;
+  /** ∂L/∂ŵ_kℓ = ∂L/∂f_k h_ℓ (part III), n_out × n_h. */
+  dLdWhat: Matrix;
+  /** ∂L/∂b̂_k = ∂L/∂f_k (part III), n_out. */
+  dLdbhat: Float64Array;
+  /** ∂L/∂h_k = Σ_i ∂L/∂f_i ŵ_ik (part IV), n_h. */
+  dLdh: Float64Array;
+  /** σ'(g_k) = (1 − σ(g_k)) σ(g_k) (finale), n_h. */
+  dhdg: Float64Array;
+  /** ∂L/∂w_kℓ = ∂L/∂h_k σ'(g_k) x_ℓ (finale), n_h × n_in. */
+  dLdW: Matrix;
+  /** ∂L/∂b_k = ∂L/∂h_k σ'(g_k) (finale), n_h. */
+  dLdb: Float64Array;
+}
+
+/** Backprop parts I–IV and the finale of the slides, corrected (ŵ_ik, b̂_k), for one example x with label j. */
+export function slidesBackprop(p: SlidesParams, x: ArrayLike<number>, j: number, act: Activation = sigmoid): SlidesGradients {
+  const fw = slidesForward(p, x, act);
+  const { g, h, f, o } = fw;
+  const { W, What } = p;
+  const nh = W.rows, nIn = W.cols, nOut = What.rows;
+  checkLabel("slidesBackprop", j, nOut);
+  // I, II: ∂L/∂f_i = o_i − 1{i = j}
+  const dLdf = new Float64Array(nOut);
+  for (let i = 0; i < nOut; i++) dLdf[i] = i === j ? o[i] - 1 : o[i];
+  // III: ∂L/∂ŵ_kℓ = ∂L/∂f_k h_ℓ,  ∂L/∂b̂_k = ∂L/∂f_k
+  const dLdWhat = zeros(nOut, nh);
+  const dLdbhat = new Float64Array(nOut);
+  for (let k = 0; k < nOut; k++) {
+    for (let l = 0; l < nh; l++) dLdWhat.data[k * nh + l] = dLdf[k] * h[l];
+    dLdbhat[k] = dLdf[k];
+  }
+  // IV: ∂L/∂h_k = Σ_i ∂L/∂f_i ŵ_ik
+  const dLdh = new Float64Array(nh);
+  for (let k = 0; k < nh; k++) {
+    let s = 0;
+    for (let i = 0; i < nOut; i++) s += dLdf[i] * What.data[i * nh + k];
+    dLdh[k] = s;
+  }
+  // finale: ∂h_k/∂g_k = σ'(g_k);  ∂L/∂w_kℓ = ∂L/∂h_k σ'(g_k) x_ℓ;  ∂L/∂b_k = ∂L/∂h_k σ'(g_k)
+  const dhdg = new Float64Array(nh);
+  const dLdW = zeros(nh, nIn);
+  const dLdb = new Float64Array(nh);
+  for (let k = 0; k < nh; k++) {
+    dhdg[k] = act.df(g[k]);
+    const c = dLdh[k] * dhdg[k];
+    for (let l = 0; l < nIn; l++) dLdW.data[k * nIn + l] = c * x[l];
+    dLdb[k] = c;
+  }
+  const L = logSumExp(f) - f[j];
+  return { g, h, f, o, L, dLdf, dLdWhat, dLdbhat, dLdh, dhdg, dLdW, dLdb };
+}
+
+/** The slides' formulas exactly as printed, where they differ from the corrected ones. */
+export interface SlidesAsPrinted {
+  /** f_k = Σ_ℓ ŵ_kℓ h_ℓ + b_k with the hidden bias b_k (k = 1 … n_out) instead of b̂_k. */
+  f: Float64Array;
+  /** ∂L/∂h_k with w_ik (the hidden weights W) in place of ŵ_ik: Σ_{i≠j} o_i w_ik + (o_j − 1) w_jk. */
+  dLdh: Float64Array;
+  /** Finale as printed: (Σ_{i≠j} o_i w_ik + (o_j − 1) w_jk)(1 − σ(g_k))σ(g_k) x_ℓ, n_h × n_in. */
+  dLdW: Matrix;
+  /** Finale as printed: (Σ_{i≠j} o_i w_ik + (o_j − 1) w_jk)(1 − σ(g_k))σ(g_k), n_h. */
+  dLdb: Float64Array;
+}
+
+/**
+ * The printed (wrong) forms of the output layer's f_k and of backprop IV / finale, evaluated at the
+ * same point: they index the hidden W and b where Ŵ and b̂ are meant. Needs n_out ≤ n_h and n_h ≤ n_in
+ * so that w_ik (i ≤ n_out, k ≤ n_h) and b_k (k ≤ n_out) exist.
+ */
+export function slidesBackpropAsPrinted(p: SlidesParams, x: ArrayLike<number>, j: number): SlidesAsPrinted {
+  const { g, h, o } = slidesForward(p, x, sigmoid);
+  const { W, b, What } = p;
+  const nh = W.rows, nIn = W.cols, nOut = What.rows;
+  checkLabel("slidesBackpropAsPrinted", j, nOut);
+  if (nOut > nh || nh > nIn) {
+    throw new ShapeError(`slidesBackpropAsPrinted: the printed w_ik (i ≤ ${nOut}, k ≤ ${nh}) needs W to have at least ${nOut} rows and ${nh} columns, W is ${W.shape}`);
+  }
+  const f = new Float64Array(nOut);
+  for (let k = 0; k < nOut; k++) {
+    let s = b.data[k]; // printed: + b_k (hidden bias)
+    for (let l = 0; l < nh; l++) s += What.data[k * nh + l] * h[l];
+    f[k] = s;
+  }
+  const dLdh = new Float64Array(nh);
+  for (let k = 0; k < nh; k++) {
+    let s = 0;
+    for (let i = 0; i < nOut; i++) s += (i === j ? o[i] - 1 : o[i]) * W.data[i * nIn + k]; // printed: w_ik
+    dLdh[k] = s;
+  }
+  const dLdW = zeros(nh, nIn);
+  const dLdb = new Float64Array(nh);
+  for (let k = 0; k < nh; k++) {
+    const c = dLdh[k] * (1 - sigmoid.f(g[k])) * sigmoid.f(g[k]);
+    for (let l = 0; l < nIn; l++) dLdW.data[k * nIn + l] = c * x[l];
+    dLdb[k] = c;
+  }
+  return { f, dLdh, dLdW, dLdb };
+}
+
+// ───────────────────────────── the homework's network: bias units appended ─────────────────────────────
+
+/** The homework's two-layer network with bias units: V (n_hid × (n_in+1)), W (n_out × (n_hid+1)), hidden activation g. */
+export interface BiasUnitNet {
+  V: Matrix;
+  W: Matrix;
+  g: Activation;
+}
+
+function checkNet(op: string, net: BiasUnitNet): void {
+  if (net.W.cols !== net.V.rows + 1) throw new ShapeError(`${op}: V is ${net.V.shape} so ā¹ has ${net.V.rows + 1} entries, but W is ${net.W.shape} (needs ${net.V.rows + 1} columns)`);
+  if (net.V.dtype !== net.W.dtype) throw new ShapeError(`${op}: V is ${net.V.dtype} but W is ${net.W.dtype}`);
+}
+
+/** x̄ = [x; 1]: the input with a constant 1 appended (the bias unit). */
+export function appendOne(x: ArrayLike<number>): Float64Array {
+  const xBar = new Float64Array(x.length + 1);
+  for (let l = 0; l < x.length; l++) xBar[l] = x[l];
+  xBar[x.length] = 1;
+  return xBar;
+}
+
+/** X̄ = [X | 1]: an n × (d+1) copy of X (n × d) with a column of ones appended. */
+export function appendOnesColumn(X: Matrix): Matrix {
+  const d = X.cols;
+  const out = zeros(X.rows, d + 1, X.dtype);
+  for (let i = 0; i < X.rows; i++) {
+    out.data.set(X.data.subarray(i * d, (i + 1) * d), i * (d + 1));
+    out.data[i * (d + 1) + d] = 1;
+  }
+  return out;
+}
+
+/** [A | bᵀ]: a layer's weights A (m × n) with its bias b (m entries) as an extra last column, m × (n+1). */
+export function withBiasColumn(A: Matrix, b: Matrix | ArrayLike<number>): Matrix {
+  const bias = b instanceof Matrix ? b.data : b;
+  if (bias.length !== A.rows) throw new ShapeError(`withBiasColumn: the weights are ${A.shape} but the bias has ${bias.length} entries (needs ${A.rows})`);
+  const out = zeros(A.rows, A.cols + 1, A.dtype);
+  for (let i = 0; i < A.rows; i++) {
+    out.data.set(A.data.subarray(i * A.cols, (i + 1) * A.cols), i * (A.cols + 1));
+    out.data[i * (A.cols + 1) + A.cols] = bias[i];
+  }
+  return out;
+}
+
+/**
+ * The homework's initialisation: V_ij ~ N(0,1)·√(2/n_hid), W_ij ~ N(0,1)·√(2/n_out) as printed, or
+ * He's rule √(2/n_in) with n_in the number of inputs of the layer, bias unit included ("he":
+ * √(2/(n_in+1)) and √(2/(n_hid+1))). Returns the net and the two standard deviations used.
+ */
+export function biasUnitInit(o: {
+  nIn: number;
+  nHid: number;
+  nOut: number;
+  rng: Rng;
+  scale: "homework" | "he";
+  g?: Activation | "relu" | "sigmoid";
+  dtype?: DType;
+}): { net: BiasUnitNet; stdV: number; stdW: number } {
+  const { nIn, nHid, nOut, rng } = o;
+  for (const [k, v] of Object.entries({ nIn, nHid, nOut })) {
+    if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`biasUnitInit: ${k} must be a positive integer, got ${v}`);
+  }
+  if (o.scale !== "homework" && o.scale !== "he") throw new Error(`biasUnitInit: scale must be "homework" or "he", got "${String(o.scale)}"`);
+  const dtype = o.dtype ?? "float32";
+  const stdV = o.scale === "homework" ? Math.sqrt(2 / nHid) : Math.sqrt(2 / (nIn + 1));
+  const stdW = o.scale === "homework" ? Math.sqrt(2 / nOut) : Math.sqrt(2 / (nHid + 1));
+  const V = zeros(nHid, nIn + 1, dtype);
+  const W = zeros(nOut, nHid + 1, dtype);
+  for (let t = 0; t < V.data.length; t++) V.data[t] = rng.normal(0, stdV);
+  for (let t = 0; t < W.data.length; t++) W.data[t] = rng.normal(0, stdW);
+  const g = o.g === undefined ? relu : typeof o.g === "string" ? getActivation(o.g) : o.g;
+  return { net: { V, W, g }, stdV, stdW };
+}
+
+/** The forward pass of one example with bias units. */
+export interface BiasUnitForward {
+  xBar: Float64Array;
+  z1: Float64Array;
+  /** ā¹ = [g(z¹); 1], n_hid + 1. */
+  a1Bar: Float64Array;
+  z2: Float64Array;
+  o: Float64Array;
+}
+
+/** x̄ = [x; 1], z¹ = V x̄, ā¹ = [g(z¹); 1], z² = W ā¹, o = softmax(z²).  x: n_in entries. */
+export function biasUnitForward(net: BiasUnitNet, x: ArrayLike<number>): BiasUnitForward {
+  checkNet("biasUnitForward", net);
+  const { V, W, g } = net;
+  checkVector("biasUnitForward", x, V.cols - 1, "x");
+  const xBar = appendOne(x);
+  const nHid = V.rows, c = V.cols, nOut = W.rows;
+  const z1 = new Float64Array(nHid);
+  const a1Bar = new Float64Array(nHid + 1);
+  for (let i = 0; i < nHid; i++) {
+    let s = 0;
+    for (let l = 0; l < c; l++) s += V.data[i * c + l] * xBar[l]; // z¹_i = Σ_l V_il x̄_l
+    z1[i] = s;
+    a1Bar[i] = g.f(s);
+  }
+  a1Bar[nHid] = 1;
+  const z2 = new Float64Array(nOut);
+  for (let k = 0; k < nOut; k++) {
+    let s = 0;
+    for (let i = 0; i <= nHid; i++) s += W.data[k * (nHid + 1) + i] * a1Bar[i]; // z²_k = Σ_i W_ki ā¹_i
+    z2[k] = s;
+  }
+  const o = new Float64Array(nOut);
+  softmaxInto(z2, o);
+  return { xBar, z1, a1Bar, z2, o };
+}
+
+/** Equations (1.9), (1.11), (1.13) for one example with label y. */
+export interface BiasUnitGradients extends BiasUnitForward {
+  /** J = −ln o_y. */
+  J: number;
+  /** δ² = o − y (one-hot y), n_out. */
+  delta2: Float64Array;
+  /** Wᵀ δ² before the bias unit's entry is dropped, n_hid + 1. */
+  WTdelta2: Float64Array;
+  /** δ¹ = g'(z¹) ⊙ (Wᵀ δ²)[1 … n_hid], n_hid. */
+  delta1: Float64Array;
+  /** ∂J/∂W = δ² ā¹ᵀ, n_out × (n_hid + 1). */
+  dW: Matrix;
+  /** ∂J/∂V = δ¹ x̄ᵀ, n_hid × (n_in + 1). */
+  dV: Matrix;
+}
+
+/** The homework's backprop for one example x with label y: deltas, then gradients as outer products. */
+export function biasUnitBackprop(net: BiasUnitNet, x: ArrayLike<number>, y: number): BiasUnitGradients {
+  const fw = biasUnitForward(net, x);
+  const { xBar, z1, a1Bar, z2, o } = fw;
+  const { W, g } = net;
+  const nHid = net.V.rows, nOut = W.rows;
+  checkLabel("biasUnitBackprop", y, nOut);
+  const delta2 = new Float64Array(nOut);
+  for (let k = 0; k < nOut; k++) delta2[k] = o[k] - (k === y ? 1 : 0); // (1.9) δ² = o − y
+  const WTdelta2 = new Float64Array(nHid + 1);
+  for (let i = 0; i <= nHid; i++) {
+    let s = 0;
+    for (let k = 0; k < nOut; k++) s += W.data[k * (nHid + 1) + i] * delta2[k];
+    WTdelta2[i] = s; // (Wᵀ δ²)_i
+  }
+  const delta1 = new Float64Array(nHid);
+  for (let i = 0; i < nHid; i++) delta1[i] = g.df(z1[i]) * WTdelta2[i]; // (1.11), last entry dropped
+  const dW = outerProduct(delta2, a1Bar); // (1.13) δ² ā¹ᵀ
+  const dV = outerProduct(delta1, xBar); //         δ¹ x̄ᵀ
+  const J = logSumExp(z2) - z2[y];
+  return { ...fw, J, delta2, WTdelta2, delta1, dW, dV };
+}
+
+/** J = −ln o_y for one example. */
+export function biasUnitLoss(net: BiasUnitNet, x: ArrayLike<number>, y: number): number {
+  const { z2 } = biasUnitForward(net, x);
+  checkLabel("biasUnitLoss", y, z2.length);
+  return logSumExp(z2) - z2[y];
+}
+
+interface Scratch {
+  z1: Float64Array;
+  a1: Float64Array;
+  z2: Float64Array;
+  o: Float64Array;
+  delta1: Float64Array;
+}
+const scratchOf = new WeakMap<BiasUnitNet, Scratch>();
+
+/**
+ * One per-example SGD step (1.16), in place, as in the homework's loop: forward, δ² = o − y,
+ * δ¹ = g'(z¹) ⊙ (Wᵀδ²)[1…n_hid] (with W before its update), then W ← W − γ δ² ā¹ᵀ and V ← V − γ δ¹ x̄ᵀ.
+ * Rows of V whose δ¹_i is 0 (inactive ReLUs) are skipped. Returns J = −ln o_y before the step.
+ */
+export function biasUnitSgdStep(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number {
+  const { V, W, g } = net;
+  const nHid = V.rows, c = V.cols, nIn = c - 1, nOut = W.rows, cw = nHid + 1;
+  if (x.length !== nIn) throw new ShapeError(`biasUnitSgdStep: x has ${x.length} entries but V is ${V.shape} (takes ${nIn} inputs plus the bias unit)`);
+  if (W.cols !== cw) checkNet("biasUnitSgdStep", net);
+  checkLabel("biasUnitSgdStep", y, nOut);
+  if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`biasUnitSgdStep: the learning rate γ must be a positive finite number, got ${gamma}`);
+  let s = scratchOf.get(net);
+  if (!s || s.z1.length !== nHid || s.z2.length !== nOut) {
+    s = { z1: new Float64Array(nHid), a1: new Float64Array(cw), z2: new Float64Array(nOut), o: new Float64Array(nOut), delta1: new Float64Array(nHid) };
+    scratchOf.set(net, s);
+  }
+  const { z1, a1, z2, o, delta1 } = s;
+  const v = V.data, w = W.data;
+  // z¹ = V x̄ (x̄ = [x; 1]),  ā¹ = [g(z¹); 1]
+  for (let i = 0; i < nHid; i++) {
+    const base = i * c;
+    // four partial sums (independent additions run in parallel), then the bias unit's weight · 1
+    let a0 = 0, a1s = 0, a2 = 0, a3 = 0;
+    let l = 0;
+    for (; l + 3 < nIn; l += 4) {
+      a0 += v[base + l] * x[l];
+      a1s += v[base + l + 1] * x[l + 1];
+      a2 += v[base + l + 2] * x[l + 2];
+      a3 += v[base + l + 3] * x[l + 3];
+    }
+    for (; l < nIn; l++) a0 += v[base + l] * x[l];
+    const acc = a0 + a1s + (a2 + a3) + v[base + nIn];
+    z1[i] = acc;
+    a1[i] = g.f(acc);
+  }
+  a1[nHid] = 1;
+  // z² = W ā¹,  o = softmax(z²)
+  for (let k = 0; k < nOut; k++) {
+    let acc = 0;
+    for (let i = 0; i < cw; i++) acc += w[k * cw + i] * a1[i];
+    z2[k] = acc;
+  }
+  softmaxInto(z2, o);
+  const J = logSumExp(z2) - z2[y];
+  // δ² = o − y, kept in o
+  o[y] -= 1;
+  // δ¹ = g'(z¹) ⊙ (Wᵀ δ²)[1…n_hid], with W before its update
+  for (let i = 0; i < nHid; i++) {
+    const d = g.df(z1[i]);
+    if (d === 0) {
+      delta1[i] = 0;
+      continue;
+    }
+    let acc = 0;
+    for (let k = 0; k < nOut; k++) acc += w[k * cw + i] * o[k];
+    delta1[i] = d * acc;
+  }
+  // W ← W − γ δ² ā¹ᵀ
+  for (let k = 0; k < nOut; k++) {
+    const gd = gamma * o[k];
+    for (let i = 0; i < cw; i++) w[k * cw + i] -= gd * a1[i];
+  }
+  // V ← V − γ δ¹ x̄ᵀ
+  for (let i = 0; i < nHid; i++) {
+    if (delta1[i] === 0) continue;
+    const gd = gamma * delta1[i];
+    const base = i * c;
+    for (let l = 0; l < nIn; l++) v[base + l] -= gd * x[l];
+    v[base + nIn] -= gd;
+  }
+  return J;
+}
+
+/** O: n × n_out, the softmax outputs for every row of X (n × n_in), computed in chunks as Ā¹ = [g(X̄Vᵀ) | 1], O = softmax(Ā¹Wᵀ). */
+export function biasUnitProbabilities(net: BiasUnitNet, X: Matrix): Matrix {
+  checkNet("biasUnitProbabilities", net);
+  const { V, W, g } = net;
+  if (X.cols !== V.cols - 1) throw new ShapeError(`biasUnitProbabilities: X is ${X.shape} but V is ${V.shape} (takes ${V.cols - 1} inputs plus the bias unit)`);
+  const nOut = W.rows;
+  const O = zeros(X.rows, nOut, "float64");
+  const CH = 2048;
+  for (let start = 0; start < X.rows; start += CH) {
+    const rows = Math.min(CH, X.rows - start);
+    const chunk = new Matrix(rows, X.cols, X.data.subarray(start * X.cols, (start + rows) * X.cols));
+    const Xb = appendOnesColumn(chunk.dtype === V.dtype ? chunk : convert(chunk, V.dtype));
+    const Z1 = matmulNT(Xb, V); // rows × n_hid
+    const A1 = zeros(rows, V.rows + 1, V.dtype);
+    for (let i = 0; i < rows; i++) {
+      for (let k = 0; k < V.rows; k++) A1.data[i * (V.rows + 1) + k] = g.f(Z1.data[i * V.rows + k]);
+      A1.data[i * (V.rows + 1) + V.rows] = 1;
+    }
+    const Z2 = matmulNT(A1, W); // rows × n_out
+    const o = new Float64Array(nOut);
+    for (let i = 0; i < rows; i++) {
+      softmaxInto(Z2.data.subarray(i * nOut, (i + 1) * nOut), o);
+      O.data.set(o, (start + i) * nOut);
+    }
+  }
+  return O;
+}
+
+function convert(X: Matrix, dtype: DType): Matrix {
+  const out = zeros(X.rows, X.cols, dtype);
+  out.data.set(X.data);
+  return out;
+}
+
+/** The homework's cost and accuracy on a data set: J = −Σ_i ln o_{y_i}(x_i) (a sum), its mean J/n, and the share of argmax o = y. */
+export function biasUnitEvaluate(net: BiasUnitNet, data: { X: Matrix; y: ArrayLike<number> }): { cost: number; meanCost: number; accuracy: number } {
+  if (data.y.length !== data.X.rows) throw new ShapeError(`biasUnitEvaluate: X is ${data.X.shape} but y has ${data.y.length} labels`);
+  if (data.X.rows === 0) throw new RangeError("biasUnitEvaluate: the data set has no examples");
+  const O = biasUnitProbabilities(net, data.X);
+  const K = O.cols;
+  let cost = 0;
+  let right = 0;
+  for (let i = 0; i < O.rows; i++) {
+    const yi = data.y[i];
+    checkLabel(`biasUnitEvaluate (row ${i})`, yi, K);
+    let best = 0;
+    for (let k = 1; k < K; k++) if (O.data[i * K + k] > O.data[i * K + best]) best = k;
+    if (best === yi) right++;
+    cost -= Math.log(Math.max(O.data[i * K + yi], Number.MIN_VALUE));
+  }
+  return { cost, meanCost: cost / O.rows, accuracy: right / O.rows };
+}
+
+export interface BiasUnitTrainOptions {
+  /** γ₀, the learning rate of the first epoch. */
+  eta0: number;
+  /** Number of epochs; the learning rate is γ₀ / 2^e in epoch e = 0, 1, … (halved every epoch). */
+  epochs: number;
+  /** Steps per epoch (default n, the size of the training set). */
+  stepsPerEpoch?: number;
+  /** "random": each step draws an example uniformly at random, as the homework does (default); "shuffle": one pass over a fresh permutation per epoch. */
+  sampling?: "random" | "shuffle";
+  rng: Rng;
+  /** Evaluate every this many steps (default: once per epoch), and at the start and the end. */
+  evaluateEvery?: number;
+  evaluate?: { train?: { X: Matrix; y: ArrayLike<number> }; validation?: { X: Matrix; y: ArrayLike<number> } };
+  /** Called with each evaluation (awaited, so a live chart can draw). */
+  onEvaluate?: (ev: Evaluation) => void | Promise<void>;
+}
+
+/**
+ * Per-example SGD on the bias-unit network, the learning rate halved every epoch (the homework's
+ * schedule). Each evaluation records the mean cross-entropy J/n and the accuracy on the given sets
+ * (as train's Evaluation, so liveView and lineChart take it); `loss` is the mean J of the steps since
+ * the previous evaluation. A NaN or infinite J stops with an error naming the step and γ.
+ */
+export async function trainBiasUnitSgd(
+  net: BiasUnitNet,
+  data: { X: Matrix; y: ArrayLike<number> },
+  o: BiasUnitTrainOptions,
+): Promise<{ history: Evaluation[]; steps: number; seconds: number }> {
+  checkNet("trainBiasUnitSgd", net);
+  const n = data.X.rows;
+  if (data.y.length !== n) throw new ShapeError(`trainBiasUnitSgd: X is ${data.X.shape} but y has ${data.y.length} labels`);
+  if (n === 0) throw new RangeError("trainBiasUnitSgd: no training examples");
+  if (!(o.eta0 > 0 && Number.isFinite(o.eta0))) throw new RangeError(`trainBiasUnitSgd: eta0 must be a positive finite number, got ${o.eta0}`);
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new RangeError(`trainBiasUnitSgd: epochs must be a whole number ≥ 1, got ${o.epochs}`);
+  const perEpoch = o.stepsPerEpoch ?? n;
+  if (!(Number.isInteger(perEpoch) && perEpoch >= 1)) throw new RangeError(`trainBiasUnitSgd: stepsPerEpoch must be a whole number ≥ 1, got ${perEpoch}`);
+  const sampling = o.sampling ?? "random";
+  if (sampling === "shuffle" && perEpoch !== n) throw new RangeError(`trainBiasUnitSgd: sampling "shuffle" makes one pass per epoch, so stepsPerEpoch must be n = ${n}, got ${perEpoch}`);
+  const every = o.evaluateEvery ?? perEpoch;
+  const total = perEpoch * o.epochs;
+  const t0 = Date.now();
+  const history: Evaluation[] = [];
+  let sumJ = 0;
+  let countJ = 0;
+  let gamma = o.eta0;
+  const record = async (step: number): Promise<void> => {
+    const ev: Evaluation = { iteration: step, epoch: step / perEpoch, loss: countJ > 0 ? sumJ / countJ : NaN, learningRate: gamma, seconds: 0 };
+    if (o.evaluate?.train) {
+      const r = biasUnitEvaluate(net, o.evaluate.train);
+      ev.trainLoss = r.meanCost;
+      ev.trainAccuracy = r.accuracy;
+    }
+    if (o.evaluate?.validation) {
+      const r = biasUnitEvaluate(net, o.evaluate.validation);
+      ev.validationLoss = r.meanCost;
+      ev.validationAccuracy = r.accuracy;
+    }
+    if (countJ === 0) ev.loss = ev.trainLoss ?? ev.validationLoss ?? NaN;
+    ev.seconds = (Date.now() - t0) / 1000;
+    history.push(ev);
+    sumJ = 0;
+    countJ = 0;
+    if (o.onEvaluate) {
+      await o.onEvaluate(ev);
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  await record(0);
+  const d = data.X.cols;
+  let order: Int32Array | null = null;
+  for (let step = 0; step < total; step++) {
+    const e = Math.floor(step / perEpoch);
+    gamma = o.eta0 / 2 ** e; // halved every epoch
+    const inEpoch = step - e * perEpoch;
+    if (sampling === "shuffle" && inEpoch === 0) order = o.rng.permutation(n);
+    const idx = sampling === "shuffle" ? order![inEpoch] : o.rng.int(n);
+    const J = biasUnitSgdStep(net, data.X.data.subarray(idx * d, (idx + 1) * d), data.y[idx], gamma);
+    if (!Number.isFinite(J)) throw new Error(`trainBiasUnitSgd: diverged at step ${step} (epoch ${e}): J = ${J} with γ = ${gamma}. Try a smaller eta0.`);
+    sumJ += J;
+    countJ++;
+    if ((step + 1) % every === 0 || step + 1 === total) await record(step + 1);
+  }
+  return { history, steps: total, seconds: (Date.now() - t0) / 1000 };
+}
