@@ -141,7 +141,7 @@ test("relaxed SIMD (fused multiply-add) matches the reference, and workers never
   // A child node with the flag the kernel launcher and `npm run bench` pass; it does NOT close its engine.
   const script = `
     const { makeGemmKernel, gemmPaths } = require("./src/engine/wasmGemm");
-    const { gemmReference, gemmBackendName } = require("./src/gemm");
+    const { gemmReference, gemmBackendName } = require("./src/core/gemm");
     if (!gemmPaths().includes("relaxed")) { console.log("no-relaxed"); process.exit(0); }
     const { kernel, engine } = makeGemmKernel("relaxed", 2);
     engine.waitReady();
