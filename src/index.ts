@@ -28,5 +28,6 @@ export * from "./engine/fusedSoftmax";
 export * from "./engine/fusedUpdates";
 export * from "./engine/gatherBatch";
 export * from "./engine/fusedProducts";
-export * from "./chapters/backprop";
+export * from "./chapters/slidesNetwork";
+export * from "./chapters/biasUnitNetwork";
 export * from "./engine/resident";

@@ -10,17 +10,13 @@ import {
   biasUnitLoss,
   biasUnitProbabilities,
   biasUnitSgdStep,
-  outerProduct,
-  slidesBackprop,
-  slidesBackpropAsPrinted,
-  slidesLoss,
-  slidesParamsOf,
   trainBiasUnitSgd,
   withBiasColumn,
-} from "../src/chapters/backprop";
+} from "../src/chapters/biasUnitNetwork";
+import { slidesBackprop, slidesBackpropAsPrinted, slidesLoss, slidesParamsOf } from "../src/chapters/slidesNetwork";
 import { centralDifferences } from "../src/calculus/gradcheck";
 import { MLP } from "../src/models/mlp";
-import { copy, Matrix, randn, ShapeError, zeros } from "../src/core/matrix";
+import { copy, Matrix, outerProduct, randn, ShapeError, zeros } from "../src/core/matrix";
 import { rng } from "../src/core/random";
 import { relu, sigmoid } from "../src/models/activations";
 

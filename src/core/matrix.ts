@@ -169,6 +169,13 @@ export function transpose(A: Matrix): Matrix {
   return T;
 }
 
+/** u vᵀ: the outer product of u (m) and v (n), an m × n matrix. */
+export function outerProduct(u: ArrayLike<number>, v: ArrayLike<number>, dtype: DType = "float64"): Matrix {
+  const M = zeros(u.length, v.length, dtype);
+  for (let i = 0; i < u.length; i++) for (let l = 0; l < v.length; l++) M.data[i * v.length + l] = u[i] * v[l];
+  return M;
+}
+
 /** Broadcast add of a row vector: C[i,j] = A[i,j] + v[j].  A: m×n, v: length n (or 1×n). */
 export function addRowVector(A: Matrix, v: Matrix | ArrayLike<number>, out?: Matrix): Matrix {
   const vd: ArrayLike<number> = v instanceof Matrix ? v.data : v;
