@@ -136,3 +136,22 @@ test(`model files: sizes reported, src/models/mlp.ts at most ${MLP_MAX_LINES} li
   const mlp = lines(path.join(srcDir, "models", "mlp.ts"));
   assert.ok(mlp <= MLP_MAX_LINES, `src/models/mlp.ts has ${mlp} lines (at most ${MLP_MAX_LINES}: one model's math, the speed paths in src/engine/)`);
 });
+
+test("every src/ file a notebook's prose names exists (the notebooks point at the code)", () => {
+  const nbDir = path.join(root, "notebooks");
+  const missing: string[] = [];
+  let named = 0;
+  for (const nb of fs.readdirSync(nbDir).filter((f) => f.endsWith(".ipynb")).sort()) {
+    const cells = (JSON.parse(fs.readFileSync(path.join(nbDir, nb), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] }).cells;
+    for (const c of cells) {
+      if (c.cell_type !== "markdown") continue;
+      const text = Array.isArray(c.source) ? c.source.join("") : c.source;
+      for (const m of text.matchAll(/`(src\/[\w/.-]+?\.ts)`/g)) {
+        named++;
+        if (!fs.existsSync(path.join(root, m[1]))) missing.push(`${nb}: ${m[1]}`);
+      }
+    }
+  }
+  assert.ok(named > 20, `the notebooks name only ${named} source files`);
+  assert.deepEqual(missing, []);
+});
