@@ -15,20 +15,12 @@
  *
  * Operands are copied into the wasm memory, multiplied there, and the result copied out — except
  * "resident" arrays (`alloc`: float32 model parameters, gradients and mini-batch buffers live inside
- * the wasm memory; `free` gives one back), which products read and write in place. When one factor is
- * mostly zeros (MNIST pixels are ~81% zeros) a sparse kernel skips the zeros, which gives the same sums
- * without the wasted multiplications: by default the row-sparse kernel ("strips": each row's nonzeros
- * times 32-column strips of the other factor, in depth blocks that stay in the L1 cache; threads split
- * the columns), or the dense 4×8 kernel over the nonzero depths of each 4-row panel ("skip"). The
- * sparse kernels apply a weight-gradient finish s·C + α·W as they write C. Small products (a
- * mini-batch step's, ≤ SMALL_MACS multiply-adds) skip the packing, zero counting and threads: one call
- * of the unpacked kernel gemmSmall on this thread; products with a narrow side (≤ NARROW_SIDE rows,
- * columns or depths, such as an output layer of 10 classes) run on gemmNarrow (4×8 register tiles
- * straight from the stored rows). Long updates of resident arrays (SGD steps, sums of squares) are cut
- * into two fixed pieces for the threads (the same numbers on any number of threads). A background
- * gather (gatherRowsAsync: the next mini-batch) is copied by the workers in chunks between product
- * jobs. Workers spin for SPIN_MS after a job before they sleep, so the products of a training loop do
- * not wait for a thread to wake.
+ * the wasm memory), which products read and write in place. Which kernel a product runs on (small,
+ * narrow, zero-skipping for mostly-zero factors such as MNIST's pixels, or dense on the threads) is
+ * planned in productPlan.ts; an epilogue (bias + ReLU, ReLU mask, s·C + α·W) can finish C before it
+ * leaves the memory. Resident arrays also get SGD steps, sums of squares, column sums and softmax +
+ * cross-entropy in wasm (elementwise.ts), and the workers copy the next mini-batch in the background
+ * (backgroundGather.ts).
  *
  * Environment overrides (read once, at load): DESCENT_GEMM=relaxed|simd|blocked|reference,
  * DESCENT_THREADS=<n>, DESCENT_SPARSE=0 to turn off the sparse kernels (=skip or =strips picks one).
