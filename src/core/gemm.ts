@@ -26,7 +26,7 @@ export function setGemmBackend(kernel: GemmKernel | null, name = "custom"): void
   backendName = kernel ? name : "reference";
 }
 
-/** The name of the kernel products currently use, e.g. "wasm-relaxed-simd ×2 threads" or "reference". */
+/** The name of the kernel products currently use: "reference", or the name its backend was installed with. */
 export function gemmBackendName(): string {
   return backendName;
 }
