@@ -30,6 +30,7 @@ if (args.includes("--threads")) process.env.DESCENT_THREADS = String(opt("--thre
 
 // Loaded after DESCENT_THREADS is set.
 /* eslint-disable @typescript-eslint/no-var-requires */
+const engineMod = require("../src/engine/index") as typeof import("../src/engine/index"); // switches the engine on
 const gemmMod = require("../src/core/gemm") as typeof import("../src/core/gemm");
 const wasm = require("../src/engine/wasmGemm") as typeof import("../src/engine/wasmGemm");
 const M = require("../src/core/matrix") as typeof import("../src/core/matrix");
@@ -41,7 +42,6 @@ const { rng } = require("../src/core/random") as typeof import("../src/core/rand
 const { loadMnist, mnistDataDir } = require("../src/data/mnist") as typeof import("../src/data/mnist");
 const { BatchLoader } = require("../src/engine/gatherBatch") as typeof import("../src/engine/gatherBatch");
 const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/engine/fusedUpdates") as typeof import("../src/engine/fusedUpdates");
-const { FusedMlp, FusedSoftmaxRegression } = require("./fusedMlp") as typeof import("./fusedMlp");
 type Matrix = import("../src/core/matrix").Matrix;
 type Param = import("../src/core/model").Param;
 
@@ -74,7 +74,7 @@ interface Entry {
   ratio_to_numpy?: number;
   kernel?: string;
   note?: string;
-  /** model-level entries: the src/ model on the fast products, and the same math on the fused kernels */
+  /** model-level entries: the model's readable code (fast: false) on the fast products, and the same model on the engine's fast path (fused kernels) */
   model_ms?: number;
   fused_ms?: number;
 }
@@ -268,11 +268,11 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- the notes' network
   const NOTES = { alpha: 1e-6, eta: 0.5, gamma: 0.99, eps: 1e-3 };
-  function notesNet() {
-    return new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: NOTES.alpha, init: "scaled0.1", biasInit: "normal", rng: rng(1127) });
+  /** The notes' network; `fast` (the default) runs it on the engine's fast path (src/engine/fusedMlp.ts). */
+  function notesNet(fast = true) {
+    return new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: NOTES.alpha, init: "scaled0.1", biasInit: "normal", rng: rng(1127), fast });
   }
   type Trainer = { params: Param[]; lossAndGradient(X: Matrix, y: ArrayLike<number>): number };
-  const fusedOf = (net: InstanceType<typeof MLP>): Trainer => new FusedMlp(net.params[0], net.params[1], net.params[2], NOTES.alpha);
 
   /** One full-batch step: forward + backward on all 60,000 + the notes' RMSprop update. */
   function fullStep(model: Trainer, step: (p: Param[]) => void, Xs: Matrix, ys: ArrayLike<number>) {
@@ -307,12 +307,13 @@ async function main(): Promise<void> {
     };
   };
 
-  // same numbers? the MLP and the fused version must agree on loss and gradients
+  // same numbers? the readable code and the fast path must agree on loss and gradients
   {
-    const a = notesNet(), b = notesNet();
+    const a = notesNet(false), b = notesNet(true);
+    if (!b.usesFusedKernels) throw new Error("bench: the engine registered no fast path for MLP");
     const Xs = new M.Matrix(512, 784, X.data.subarray(0, 512 * 784));
     const ys = y.subarray(0, 512);
-    const la = a.lossAndGradient(Xs, ys), lb = fusedOf(b).lossAndGradient(Xs, ys);
+    const la = a.lossAndGradient(Xs, ys), lb = b.lossAndGradient(Xs, ys);
     let g = 0;
     a.params.forEach((p, i) => (g = Math.max(g, M.maxAbsDiff(p.grad, b.params[i].grad))));
     log(`check: MLP loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
@@ -320,11 +321,11 @@ async function main(): Promise<void> {
   }
 
   {
-    const s1 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
+    const s1 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3), fast: false });
     const s2 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
     const Xs = new M.Matrix(100, 784, X.data.subarray(0, 100 * 784));
     const la = s1.lossAndGradient(Xs, y.subarray(0, 100));
-    const lb = new FusedSoftmaxRegression(s2.params[0], s2.params[1]).lossAndGradient(Xs, y.subarray(0, 100));
+    const lb = s2.lossAndGradient(Xs, y.subarray(0, 100));
     const g = Math.max(M.maxAbsDiff(s1.params[0].grad, s2.params[0].grad), M.maxAbsDiff(s1.params[1].grad, s2.params[1].grad));
     log(`check: SoftmaxRegression loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
     if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused softmax regression disagrees with src/models/softmaxRegression.ts");
@@ -336,12 +337,12 @@ async function main(): Promise<void> {
     const [ms, fusedMs] = await alternate(name, runFused ? [run, runFused] : [run], reps);
     gemmMod.setGemmBackend(gemmMod.gemmReference, "reference");
     const refMs = medianMs(refRun, 1) / refFrac;
-    gemmMod.useFastGemm();
+    engineMod.useFastGemm();
     const best = fusedMs !== undefined && fusedMs < ms ? fusedMs : ms; // the faster of the two ways, both reported
     entries[name] = {
       ms: best, model_ms: ms, fused_ms: fusedMs, gflops: flops ? flops / best / 1e6 : undefined, reference_ms: refMs, speedup_vs_reference: refMs / best,
       reference_note: refFrac < 1 ? `reference (src/models/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up` : "src/models/mlp.ts / model on the reference kernel",
-      kernel: fusedMs !== undefined ? `fused kernels (bench/fusedMlp.ts): ${fusedMs.toFixed(1)} ms; the src/ model on the fast products: ${ms.toFixed(1)} ms` : "src model on the fast products",
+      kernel: fusedMs !== undefined ? `the model on the engine's fused kernels: ${fusedMs.toFixed(1)} ms; its readable code (fast: false) on the fast products: ${ms.toFixed(1)} ms` : "src model on the fast products",
       note,
     };
     log(`  ${name}: ${best.toFixed(1)} ms`);
@@ -350,12 +351,12 @@ async function main(): Promise<void> {
   log("training steps …");
   const fullFlops = 2 * 60000 * (784 * 256 * 2 + 256 * 10 * 3);
   {
-    const net = notesNet();
-    const netF = notesNet();
+    const net = notesNet(false);
+    const netF = notesNet(true);
     const netR = notesNet();
     const Xr = new M.Matrix(6000, 784, X.data.subarray(0, 6000 * 784));
     await modelEntry("mlp_fullbatch_step_60000", fullFlops,
-      fullStep(net, opts.rmspropNotes({}).step.bind(null) as never, X, y), fullStep(fusedOf(netF), notesStep(), X, y),
+      fullStep(net, opts.rmspropNotes({}).step.bind(null) as never, X, y), fullStep(netF, notesStep(), X, y),
       fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)), 0.1, Math.max(3, REPS - 2),
       "784-256-10 ReLU, softmax, CE + L2, the notes' RMSprop; forward + backward + update on all 60,000 images");
   }
@@ -363,17 +364,17 @@ async function main(): Promise<void> {
     const mb = 128;
     const batches = Math.ceil(60000 / mb);
     await modelEntry("mlp_epoch_mb128", (2 * 128 * (784 * 256 * 2 + 256 * 10 * 3)) * batches,
-      epoch(() => { const m = notesNet(); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
-      epoch(() => ({ m: fusedOf(notesNet()), step: notesStep() }), mb),
+      epoch(() => { const m = notesNet(false); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
+      epoch(() => ({ m: notesNet(true), step: notesStep() }), mb),
       epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
       "one shuffled epoch, mini-batches of 128 from a BatchLoader (two preallocated buffers, the next batch gathered during the step), the notes' RMSprop");
   }
   {
     const mb = 10;
-    const sm = () => new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32" });
+    const sm = (fast = true) => new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", fast });
     await modelEntry("softmax_epoch_mb10", 2 * 60000 * 784 * 10 * 2,
-      epoch(() => { const m = sm(); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
-      epoch(() => { const s = sm(); const m = new FusedSoftmaxRegression(s.params[0], s.params[1]); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
+      epoch(() => { const m = sm(false); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
+      epoch(() => { const m = sm(true); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
       epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, Math.max(3, REPS),
       "src/models/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
   }

@@ -1,7 +1,12 @@
 // Descent's public API. Each module is one idea from the course; see README.md ("API").
+// The engine (src/engine/, speed only) is switched on here, for its effect: it installs the fast
+// products, the float32 allocator and the models' fast paths through the core's hooks.
+import "./engine/index";
 export * from "./core/random";
 export * from "./core/gemm";
 export * from "./core/matrix";
+export * from "./core/alloc";
+export * from "./core/fastPath";
 export * from "./core/checks";
 export * from "./core/model";
 export * from "./models/activations";
@@ -23,11 +28,5 @@ export * from "./data/idx";
 export * from "./data/mnist";
 export * from "./data/csv";
 export * from "./plot/index";
-export * from "./engine/fusedLayer";
-export * from "./engine/fusedSoftmax";
-export * from "./engine/fusedUpdates";
-export * from "./engine/gatherBatch";
-export * from "./engine/fusedProducts";
 export * from "./chapters/slidesNetwork";
 export * from "./chapters/biasUnitNetwork";
-export * from "./engine/resident";

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import "../src/engine/index"; // switches the engine on, as src/index.ts does
 import { gemm, gemmBackendName, gemmReference, GemmOp, FloatArray } from "../src/core/gemm";
 import { defaultGemmKernel, gemmPaths, makeGemmKernel, WasmGemm, detectWasmFeatures } from "../src/engine/wasmGemm";
 import { gemmBlocked } from "../src/engine/blockedGemm";
@@ -140,6 +141,7 @@ test("the fast backend is installed by default and gemm() rejects arrays that ar
 test("relaxed SIMD (fused multiply-add) matches the reference, and workers never keep node alive", () => {
   // A child node with the flag the kernel launcher and `npm run bench` pass; it does NOT close its engine.
   const script = `
+    require("./src/engine/index");
     const { makeGemmKernel, gemmPaths } = require("./src/engine/wasmGemm");
     const { gemmReference, gemmBackendName } = require("./src/core/gemm");
     if (!gemmPaths().includes("relaxed")) { console.log("no-relaxed"); process.exit(0); }

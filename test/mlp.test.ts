@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ActivationName, copy, defaultGemmKernel, getActivation, gradientCheckModel, Matrix, MLP, randn, rng, ShapeError, zeros } from "../src/index";
+import { ActivationName, copy, getActivation, gradientCheckModel, Matrix, MLP, randn, rng, ShapeError, zeros } from "../src/index";
+import { defaultGemmKernel } from "../src/engine/wasmGemm";
 
 type Case = { sizes: number[]; act: ActivationName; outputBias: boolean; l2: number; n: number; seed: number };
 

@@ -2,6 +2,7 @@
 // (A minute or less with the WebAssembly products; a few minutes with the plain TypeScript reference.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import "../src/engine/index"; // the engine on, as in the notebooks (src/index.ts switches it on)
 import { loadMnist, takeFirst } from "../src/data/mnist";
 import { SoftmaxRegression } from "../src/models/softmaxRegression";
 import { MLP } from "../src/models/mlp";

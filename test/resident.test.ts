@@ -3,7 +3,8 @@
 // resident arrays, and models on that path against the readable code on the reference kernel.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmReference, GemmOp, setGemmBackend, useFastGemm } from "../src/core/gemm";
+import { gemmReference, GemmOp, setGemmBackend } from "../src/core/gemm";
+import { useFastGemm } from "../src/engine/index";
 import { defaultGemmKernel, detectWasmFeatures, WasmGemm } from "../src/engine/wasmGemm";
 import { Matrix } from "../src/core/matrix";
 import { rng, Rng } from "../src/core/random";

@@ -1,7 +1,6 @@
 /**
- * The plain product kernels, kept beside the fast ones: every fast path is tested against these.
- * (src/core/gemm.ts re-exports them; this file exists so src/engine/ can use them without importing gemm.ts,
- * which installs the fast backend.)
+ * The plain product kernel, the one every faster backend is tested against, and the checks of a
+ * product's arguments (src/core/gemm.ts re-exports them beside the backend registry).
  *
  *   NN:  C = A·B      A is m×k, B is k×n, C is m×n
  *   TN:  C = Aᵀ·B     A is k×m, B is k×n, C is m×n

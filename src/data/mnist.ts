@@ -7,10 +7,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { allocMatrix } from "../core/alloc";
 import { DType, Matrix, gatherRows, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
 import { DataFormatError, idxImages, idxLabels, readIdx } from "./idx";
-import { residentMatrix } from "../engine/resident";
 
 /** n examples: X is n×d (one example per row), y holds the n labels. */
 export type Dataset = { X: Matrix; y: Uint8Array };
@@ -76,9 +76,9 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType
     );
   }
   const d = img.rows * img.cols;
-  // float32 data lives in the wasm memory when there is room (products read it in place, and a
-  // worker thread can gather mini-batches from it); elsewhere, or for float64, an ordinary array
-  const X = dtype === "float32" ? residentMatrix(img.n, d) : zeros(img.n, d, dtype);
+  // a data set stays for the whole session: float32 data comes from the core allocator (which the
+  // engine may place where its kernels read it in place), float64 is an ordinary array
+  const X = allocMatrix(img.n, d, dtype, "data");
   const px = img.pixels;
   const x = X.data;
   for (let i = 0; i < px.length; i++) x[i] = px[i] / 255;

@@ -1,52 +1,56 @@
 /**
- * Model parameters that live inside the WebAssembly memory.
+ * Arrays that live inside the WebAssembly memory ("resident"), where the products
+ * (src/engine/wasmGemm.ts) and the update kernels (fusedSgdStep, fusedSumOfSquares) use them in place
+ * instead of copying them into the wasm memory and back at every step. A resident array is an
+ * ordinary Float32Array to everyone else (it views a SharedArrayBuffer).
  *
- *   residentCopy(M) = a matrix with M's shape and numbers whose data array is resident (WasmGemm.alloc)
- *
- * The products (src/engine/wasmGemm.ts) and the update kernels (fusedSgdStep, fusedSumOfSquares) use
- * a resident array where it is instead of copying it into the wasm memory and back at every step. A
- * resident array is an ordinary Float32Array to everyone else (it views a SharedArrayBuffer). Only
- * float32 matrices are made resident, and only when the fast wasm products run (otherwise, or when
- * the resident budget is used up, M itself is returned: same numbers, copied per product as before).
+ * `residentAllocator` is what src/engine/index.ts registers as the core's float32 allocator
+ * (src/core/alloc.ts): model parameters, gradients, small batch buffers and loaded data sets come from
+ * it. Only float32 arrays are made resident, and only when the wasm engine runs (otherwise, or when
+ * the resident budget is used up, ordinary arrays are used: same numbers, copied per product).
  */
+import { Float32Allocator } from "../core/alloc";
 import { DType, Matrix, zeros } from "../core/matrix";
 import { defaultGemmKernel } from "./wasmGemm";
+
+/** Largest batch buffer (bytes) made resident: batch buffers are made per training run. */
+const BATCH_BUFFER_MAX = 4 << 20;
+
+/** The core's float32 allocator on the wasm memory: null (an ordinary array) without a wasm engine, past the budget, or for a batch buffer over 4 MiB. */
+export const residentAllocator: Float32Allocator = {
+  name: "wasm-resident",
+  alloc(n, use) {
+    const e = defaultGemmKernel().engine;
+    if (!e || (use === "batch" && n * 4 > BATCH_BUFFER_MAX)) return null;
+    return e.alloc(n);
+  },
+  release(a) {
+    defaultGemmKernel().engine?.free(a);
+  },
+};
 
 /** M (float32, r×c) copied into the wasm memory; M itself when it is float64 or there is no wasm engine. */
 export function residentCopy(M: Matrix): Matrix {
   if (!(M.data instanceof Float32Array)) return M;
-  const e = defaultGemmKernel().engine;
-  const data = e ? e.alloc(M.data.length) : null;
+  const data = residentAllocator.alloc(M.data.length, "parameters");
   if (!data) return M;
   data.set(M.data);
   return new Matrix(M.rows, M.cols, data);
 }
 
-/**
- * A zero float32 rows×cols matrix in the wasm memory (a data set that stays for the whole session, e.g.
- * MNIST's images), or an ordinary one when there is no wasm engine or no room left. It is allocated
- * there directly, without a second copy of its size.
- */
+/** A zero float32 rows×cols matrix in the wasm memory (e.g. MNIST's images), or an ordinary one when there is no wasm engine or no room left. */
 export function residentMatrix(rows: number, cols: number): Matrix {
-  const e = defaultGemmKernel().engine;
-  const data = e ? e.alloc(rows * cols) : null;
+  const data = residentAllocator.alloc(rows * cols, "data");
   return data ? new Matrix(rows, cols, data) : zeros(rows, cols, "float32");
 }
 
 /** Gives the memory of a matrix made by residentCopy / batchBuffer back to the wasm engine (no-op otherwise). */
 export function releaseResident(M: Matrix): void {
-  const e = defaultGemmKernel().engine;
-  if (e && M.data instanceof Float32Array) e.free(M.data);
+  if (M.data instanceof Float32Array) residentAllocator.release(M.data);
 }
 
-/** Largest batch buffer (bytes) that `batchBuffer` makes resident: batch buffers are made per training run. */
-const BATCH_BUFFER_MAX = 4 << 20;
-
-/**
- * A zero rows×cols buffer for gathered mini-batches: resident (products read it in place) when it is
- * float32 and at most 4 MiB, an ordinary matrix otherwise.
- */
+/** A zero rows×cols buffer for gathered mini-batches: resident when it is float32 and at most 4 MiB, an ordinary matrix otherwise. */
 export function batchBuffer(rows: number, cols: number, dtype: DType): Matrix {
-  const M = zeros(rows, cols, dtype);
-  return dtype === "float32" && rows * cols * 4 <= BATCH_BUFFER_MAX ? residentCopy(M) : M;
+  const data = dtype === "float32" ? residentAllocator.alloc(rows * cols, "batch") : null;
+  return data ? new Matrix(rows, cols, data) : zeros(rows, cols, dtype);
 }

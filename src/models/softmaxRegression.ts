@@ -17,22 +17,20 @@
  *   vectorised over a batch, Δ = P − Y (n×K):
  *       ∂L/∂W = (1/n) Δᵀ X,   ∂L/∂b = (1/n) Σ_i Δ[i,:]
  *
- * Speed: the methods are written formula by formula. A float32 model runs `logits` and
- * `lossAndGradient` on the fused kernels of src/engine/ (product + bias in one WebAssembly call,
- * softmax + cross-entropy + Δ in one pass; see "Fast path" at the end of the class); tests hold both
- * paths equal. `fast: false` (or `model.fast = false`) runs the readable code; float64 always does.
- * float32 W, b and their gradients live inside the WebAssembly memory (src/engine/resident.ts), so
- * products and SGD use them in place; to everything else they are ordinary Float32Arrays.
+ * Speed: this file is the code to read. For a float32 model with `fast` on, a faster backend may run
+ * `logits` and `lossAndGradient` through the fast-path hook (SoftmaxRegression.fastPath,
+ * src/core/fastPath.ts): the same formulas in fewer passes over memory; tests hold both equal.
+ * `fast: false` (or `model.fast = false`) runs this code; float64 models always do.
  */
-import { argmaxRows, DType, Matrix, matmulNT, matmulTN, ShapeError, zeros } from "../core/matrix";
+import { allocCopy, allocMatrix, releaseMatrix } from "../core/alloc";
+import { BatchBuffers } from "../core/batchBuffers";
+import { FastPathHook } from "../core/fastPath";
+import { addRowVector, argmaxRows, DType, Matrix, matmulNT, matmulTN, scale, ShapeError, sumRows, zeros } from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
+import { checkBatch } from "./checkBatch";
 import { InitScheme, initWeights } from "./init";
-import { checkClassLabels, crossEntropy, crossEntropyPerExample, logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
-import { fusedBiasGradient } from "../engine/fusedLayer";
-import { linearForward, weightGradient } from "../engine/fusedProducts";
-import { fusedSoftmaxCrossEntropy } from "../engine/fusedSoftmax";
-import { batchBuffer, releaseResident, residentCopy } from "../engine/resident";
+import { checkClassLabels, crossEntropy, crossEntropyPerExample, softmax, softmaxMinusOneHot } from "./softmax";
 
 export interface SoftmaxRegressionOptions {
   /** d, the length of an input (784 for MNIST). */
@@ -47,11 +45,16 @@ export interface SoftmaxRegressionOptions {
   biasInit?: InitScheme;
   /** Number type of W, b and the inputs it accepts (default "float32", like loadMnist). */
   dtype?: DType;
-  /**
-   * Run a float32 model on the fused kernels (default true). Same numbers up to float rounding; false
-   * runs the readable formula-by-formula code. float64 models always run the readable code.
-   */
+  /** Let a float32 model use the fast path when one is registered (default true; same numbers up to float rounding). */
   fast?: boolean;
+}
+
+/** What a fast path may run in place of the readable code; each keeps the contract of the method of that name. */
+export interface SoftmaxRegressionFastPath {
+  /** Z = X Wᵀ + b (X checked), into out when given. */
+  logits(model: SoftmaxRegression, X: Matrix, out?: Matrix): Matrix;
+  /** The mean loss L of the batch (X, y checked, n ≥ 1), ∂L/∂W and ∂L/∂b into the params' grads; Z: an n×K scratch. */
+  lossAndGradient(model: SoftmaxRegression, X: Matrix, y: ArrayLike<number>, Z: Matrix): number;
 }
 
 /** One example's forward and backward pass, written out as in the notes. */
@@ -67,6 +70,8 @@ export interface ExampleGradient {
 }
 
 export class SoftmaxRegression implements Model {
+  /** Where a faster backend registers its SoftmaxRegressionFastPath (registerFastPath(SoftmaxRegression, impl)). */
+  static readonly fastPath = new FastPathHook<SoftmaxRegressionFastPath>("SoftmaxRegression");
   readonly inputs: number;
   readonly classes: number;
   readonly dtype: DType;
@@ -75,12 +80,10 @@ export class SoftmaxRegression implements Model {
   /** 1×K biases. */
   readonly b: Matrix;
   readonly params: Param[];
-  /** Use the fused kernels for a float32 model (see SoftmaxRegressionOptions.fast); may be switched at any time. */
+  /** Use the fast path for a float32 model (see SoftmaxRegressionOptions.fast); may be switched at any time. */
   fast: boolean;
   /** Z (then Δ) for the last batch size, reused so training does not allocate per step. */
-  private Zbuf: Matrix | null = null;
-  /** The fast path's Δ, for the last batch size. */
-  private Dbuf: Matrix | null = null;
+  private readonly buffers = new BatchBuffers((n) => allocMatrix(n, this.classes, this.dtype, "batch"), 1, releaseMatrix);
 
   constructor(options: SoftmaxRegressionOptions) {
     const { inputs, classes } = options;
@@ -90,36 +93,35 @@ export class SoftmaxRegression implements Model {
     this.classes = classes;
     this.dtype = options.dtype ?? "float32";
     this.fast = options.fast ?? true;
-    // float32 parameters and gradients live in the wasm memory (residentCopy): no copies per step
-    this.W = residentCopy(initWeights(classes, inputs, options.init ?? "zeros", options.rng, this.dtype));
-    this.b = residentCopy(initWeights(1, classes, options.biasInit ?? "zeros", options.rng, this.dtype));
+    this.W = allocCopy(initWeights(classes, inputs, options.init ?? "zeros", options.rng, this.dtype), "parameters");
+    this.b = allocCopy(initWeights(1, classes, options.biasInit ?? "zeros", options.rng, this.dtype), "parameters");
     this.params = [
-      { name: "W", value: this.W, grad: residentCopy(zeros(classes, inputs, this.dtype)) },
-      { name: "b", value: this.b, grad: residentCopy(zeros(1, classes, this.dtype)) },
+      { name: "W", value: this.W, grad: allocMatrix(classes, inputs, this.dtype, "parameters") },
+      { name: "b", value: this.b, grad: allocMatrix(1, classes, this.dtype, "parameters") },
     ];
   }
 
+  /** True when `logits` and `lossAndGradient` run on a registered fast path (float32, `fast`, one registered). */
+  get usesFusedKernels(): boolean {
+    return this.fastPath() !== null;
+  }
+
+  private fastPath(): SoftmaxRegressionFastPath | null {
+    return this.fast && this.dtype === "float32" ? SoftmaxRegression.fastPath.impl : null;
+  }
+
   private checkInputs(op: string, X: Matrix, y?: ArrayLike<number>): void {
-    if (X.cols !== this.inputs) {
-      throw new ShapeError(`SoftmaxRegression.${op}: X is ${X.shape} but the model takes ${this.inputs} inputs per row (W is ${this.W.shape})`);
-    }
-    if (X.dtype !== this.dtype) {
-      throw new ShapeError(`SoftmaxRegression.${op}: X is ${X.dtype} but the model is ${this.dtype} (create it with dtype: "${X.dtype}", or convert X with copy(X, "${this.dtype}"))`);
-    }
-    if (y !== undefined) {
-      if (y.length !== X.rows) throw new ShapeError(`SoftmaxRegression.${op}: X has ${X.rows} rows but y has ${y.length} labels`);
-      checkClassLabels(`SoftmaxRegression.${op}`, y, this.classes);
-    }
+    const spec = { model: "SoftmaxRegression", noun: "model", inputs: this.inputs, classes: this.classes, dtype: this.dtype, firstWeights: `W is ${this.W.shape}` };
+    checkBatch(op, spec, X, y);
   }
 
   /** Z = X Wᵀ + b.  X: n×d → Z: n×K. */
   logits(X: Matrix, out?: Matrix): Matrix {
     this.checkInputs("logits", X);
-    if (this.usesFusedKernels) return linearForward(X, this.W, this.b, "identity", out); // product and + b in one call
-    const Z = matmulNT(X, this.W, out);
-    const K = this.classes;
-    for (let i = 0; i < X.rows; i++) for (let j = 0; j < K; j++) Z.data[i * K + j] += this.b.data[j];
-    return Z;
+    const fast = this.fastPath();
+    if (fast) return fast.logits(this, X, out);
+    const Z = matmulNT(X, this.W, out); // X Wᵀ
+    return addRowVector(Z, this.b, Z); //  + b
   }
 
   /** P = softmax(X Wᵀ + b), n×K. */
@@ -185,52 +187,15 @@ export class SoftmaxRegression implements Model {
     this.checkInputs("lossAndGradient", X, y);
     const n = X.rows;
     if (n === 0) throw new ShapeError("SoftmaxRegression.lossAndGradient: X has no rows");
-    if (!this.Zbuf || this.Zbuf.rows !== n) this.Zbuf = rebuffer(this.Zbuf, n, this.classes, this.dtype);
-    if (this.usesFusedKernels) return this.lossAndGradientFused(X, y, this.Zbuf); // the same formulas, fused (see below)
-    const Z = this.logits(X, this.Zbuf);
-    const K = this.classes;
-    let E = 0; // Σ_i LSE(z_i) − z_{i,y_i}, without allocating
-    for (let i = 0; i < n; i++) E += logSumExp(Z.data, i * K, K) - Z.data[i * K + y[i]];
-    const L = E / n;
-    const Delta = softmaxMinusOneHot(softmax(Z, Z), y, Z);
+    const Z = this.buffers.get(n);
+    const fast = this.fastPath();
+    if (fast) return fast.lossAndGradient(this, X, y, Z);
     const [gW, gb] = [this.params[0].grad, this.params[1].grad];
-    matmulTN(Delta, X, gW);
-    for (let i = 0; i < gW.data.length; i++) gW.data[i] /= n;
-    gb.data.fill(0);
-    for (let i = 0; i < n; i++) for (let j = 0; j < K; j++) gb.data[j] += Delta.data[i * K + j];
-    for (let j = 0; j < K; j++) gb.data[j] /= n;
+    this.logits(X, Z); // Z = X Wᵀ + b
+    const L = crossEntropy(Z, y); // L = (1/n) Σ_i −ln P[i, y_i]
+    const Delta = softmaxMinusOneHot(softmax(Z, Z), y, Z); // Δ = P − Y (in Z's place)
+    scale(matmulTN(Delta, X, gW), 1 / n, gW); // ∂L/∂W = (1/n) Δᵀ X
+    scale(sumRows(Delta, gb), 1 / n, gb); // ∂L/∂b = (1/n) Σ_i Δ[i,:]
     return L;
   }
-
-  // ───────────────────────── Fast path: the same formulas on the fused kernels ─────────────────────────
-
-  /** True when `logits` and `lossAndGradient` run on the fused kernels (float32 and `fast`). */
-  get usesFusedKernels(): boolean {
-    return this.fast && this.dtype === "float32";
-  }
-
-  /**
-   * lossAndGradient in four calls:
-   *   Z = X Wᵀ + b                                   linearForward (product and bias together)
-   *   L = (1/n) Σ_i −ln P[i, y_i],  Δ = (P − Y)/n    fusedSoftmaxCrossEntropy (one pass over Z)
-   *   ∂L/∂W = Δᵀ X                                   weightGradient
-   *   ∂L/∂b = Σ_i Δ[i,:]                             fusedBiasGradient
-   * (The 1/n is folded into Δ, so the two gradients need no further scaling.)
-   */
-  private lossAndGradientFused(X: Matrix, y: ArrayLike<number>, Z: Matrix): number {
-    const n = X.rows;
-    if (!this.Dbuf || this.Dbuf.rows !== n) this.Dbuf = rebuffer(this.Dbuf, n, this.classes, this.dtype);
-    const Delta = this.Dbuf;
-    linearForward(X, this.W, this.b, "identity", Z); // Z = X Wᵀ + b
-    const L = fusedSoftmaxCrossEntropy(Z, y, null, Delta, 1 / n) / n; // Δ = (P − Y)/n
-    weightGradient(Delta, X, 1, 0, this.W, this.params[0].grad); // ∂L/∂W = Δᵀ X
-    fusedBiasGradient(Delta, 1, this.params[1].grad); // ∂L/∂b = Σ_i Δ[i,:]
-    return L;
-  }
-}
-
-/** A new n×K batch buffer (resident in the wasm memory when small, see batchBuffer), giving the old one back. */
-function rebuffer(old: Matrix | null, n: number, K: number, dtype: DType): Matrix {
-  if (old) releaseResident(old);
-  return batchBuffer(n, K, dtype);
 }
