@@ -3,6 +3,7 @@ export * from "./core/random";
 export * from "./core/gemm";
 export * from "./core/matrix";
 export * from "./core/checks";
+export * from "./core/finite";
 export * from "./core/model";
 export * from "./models/activations";
 export * from "./models/softmax";
@@ -30,3 +31,4 @@ export * from "./engine/gatherBatch";
 export * from "./engine/fusedProducts";
 export * from "./chapters/backprop";
 export * from "./engine/resident";
+import "./engine/index"; // the engine registers its fast kernels with the hooks

@@ -32,6 +32,7 @@
  */
 import { Activation, ActivationName, getActivation, relu, sigmoid, tanh } from "./activations";
 import { argmaxRows, DType, Matrix, matmul, matmulNT, matmulTN, ShapeError, zeros } from "../core/matrix";
+import { assertFiniteMatrix } from "../core/finite";
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
@@ -303,6 +304,7 @@ export class MLP implements Model {
   /** L = (1/n) Σ_i −ln P[i, y_i] + (α/2) Σ_l ‖W^l‖²_F, without gradients. */
   loss(X: Matrix, y: ArrayLike<number>): number {
     this.checkInputs("loss", X, y);
+    assertFiniteMatrix(X, "X", "MLP.loss");
     if (X.rows === 0) throw new ShapeError("MLP.loss: X has no rows");
     let s = 0;
     this.chunked(X, (c, start) => (s += this.sumCrossEntropy(c.Z[this.depth], y, start)));
@@ -312,6 +314,7 @@ export class MLP implements Model {
   /** P = A^L, n × n_L (a new matrix). */
   predictProba(X: Matrix): Matrix {
     this.checkInputs("predictProba", X);
+    assertFiniteMatrix(X, "X", "MLP.predictProba");
     const K = this.sizes[this.sizes.length - 1];
     const P = zeros(X.rows, K, this.dtype);
     this.chunked(X, (c, start) => P.data.set(c.A[this.depth].data, start * K));
@@ -320,6 +323,7 @@ export class MLP implements Model {
 
   /** ŷ_i = argmax_k P[i, k]. */
   predict(X: Matrix): Int32Array {
+    assertFiniteMatrix(X, "X", "MLP.predict");
     return argmaxRows(this.predictProba(X));
   }
 

@@ -25,6 +25,7 @@
  * products and SGD use them in place; to everything else they are ordinary Float32Arrays.
  */
 import { argmaxRows, DType, Matrix, matmulNT, matmulTN, ShapeError, zeros } from "../core/matrix";
+import { assertFiniteMatrix } from "../core/finite";
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
@@ -124,11 +125,13 @@ export class SoftmaxRegression implements Model {
 
   /** P = softmax(X Wᵀ + b), n×K. */
   predictProba(X: Matrix): Matrix {
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.predictProba");
     return softmax(this.logits(X));
   }
 
   /** ŷ_i = argmax_j z_ij (softmax does not change the order). */
   predict(X: Matrix): Int32Array {
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.predict");
     return argmaxRows(this.logits(X));
   }
 
@@ -144,6 +147,7 @@ export class SoftmaxRegression implements Model {
   /** L = E / n, the mean cross-entropy. */
   loss(X: Matrix, y: ArrayLike<number>): number {
     this.checkInputs("loss", X, y);
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.loss");
     return crossEntropy(this.logits(X), y);
   }
 
