@@ -277,7 +277,8 @@ test("with the explosion check on (the default), the same run stops earlier, at 
   assert.equal(model.calls, err.iteration);
   assert.match(err.message, new RegExp(`iteration ${err.iteration}\\b.*above 10 · max\\(first loss, ln K\\) = .* for 50 iterations in a row.*η = 50\\.`));
   // a smaller factor or window stops it sooner
-  const sooner = await train(new LeastSquares(3), regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false, divergenceWindow: 5 }).catch((e: DivergenceError) => e);
+  const sooner = await train(new LeastSquares(3), regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false, divergenceWindow: 5 }).catch((e: unknown) => e);
+  assert.ok(sooner instanceof DivergenceError);
   assert.equal(sooner.iteration, err.iteration - 45);
 });
 
@@ -293,7 +294,7 @@ test("a NaN loss before any step is not blamed on the learning rate", async () =
 test("the η named is the one of the last step taken, with a schedule that changes it every step", async () => {
   const model = new LeastSquares(3);
   model.nanAt = 4;
-  const err = await train(model, indexed(10), { optimizer: sgd(linearDecay(0.4, 4, 0.1)), epochs: 1, batchSize: 2, shuffle: false, evaluateAtStart: false }).catch((e: DivergenceError) => e);
+  const err = await train(model, indexed(10), { optimizer: sgd(linearDecay(0.4, 4, 0.1)), epochs: 1, batchSize: 2, shuffle: false, evaluateAtStart: false }).catch((e: unknown) => e);
   // steps 1, 2, 3 used η = 0.4, 0.325, 0.25; the NaN came at iteration 4
   assert.ok(err instanceof DivergenceError);
   assert.equal(err.learningRate, 0.25);
