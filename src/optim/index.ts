@@ -1,5 +1,5 @@
 // Optimisers behind one interface, and step-size schedules. (The update-kernel hook in
-// updateKernels.ts is for an engine, not for the course: it is not exported here.)
+// updateKernels.ts is for faster implementations to plug into, not course API: not exported here.)
 export type { Optimizer } from "./optimizer";
 export { checkLearningRate } from "./optimizer";
 export * from "./schedules";

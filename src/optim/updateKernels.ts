@@ -1,10 +1,10 @@
 /**
  * The hook through which a faster implementation of an optimiser's inner loop can be plugged in.
  *
- * Each optimiser file writes its update as a plain loop (its rule, line by line). An engine may
- * register faster versions of the same loops under the names below; an optimiser created with
+ * Each optimiser file writes its update as a plain loop (its rule, line by line). Faster versions
+ * of the same loops may be registered under the names below; an optimiser created with
  * `fast: true` (the default) then uses the registered one, `fast: false` always the plain loop.
- * Nothing is registered unless an engine does so: the plain loops are the defaults.
+ * Until something is registered, the plain loops are all there is.
  *
  *   sgdStep(θ, g, η)              θ ← θ − η·g
  *   rmspropStep(θ, g, r, η, γ, ε) r ← γ·r + (1−γ)·g⊙g;  θ ← θ − η·g ⊘ (√r + ε)
@@ -24,8 +24,8 @@ const registered: Partial<UpdateKernels> = {};
 
 /** Registers faster update kernels (those given replace earlier ones; `null` forgets them all). */
 export function registerUpdateKernels(kernels: Partial<UpdateKernels> | null): void {
-  for (const key of Object.keys(registered) as (keyof UpdateKernels)[]) if (kernels === null) delete registered[key];
-  if (kernels) Object.assign(registered, kernels);
+  if (kernels === null) for (const key of Object.keys(registered) as (keyof UpdateKernels)[]) delete registered[key];
+  else Object.assign(registered, kernels);
 }
 
 /** The kernel an optimiser uses for `name`: the registered one when `fast` (default true), else `plain`. */

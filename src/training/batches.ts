@@ -6,7 +6,7 @@
  * X: n×d (one example per row), y: n labels, order: a permutation of 0…n−1 (the epoch's order).
  * A BatchSource hands out these batches; the plain one (GatheredBatches) copies the rows with
  * gatherRows into one buffer allocated once (a short last batch is a view of its first rows), so
- * the data set itself is never copied. An engine may register a faster source (registerBatchSource).
+ * the data set itself is never copied. A faster source may be plugged in with registerBatchSource.
  */
 import { gatherRows, Matrix, ShapeError, zeros } from "../core/matrix";
 

@@ -58,7 +58,12 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const watch = new DivergenceWatch({ mode: plan.divergence, factor: plan.divergenceFactor, window: plan.divergenceWindow, classes: classesOf(data.y) });
   const t0 = performance.now();
   const history: Evaluation[] = [];
-  let [iteration, seen, windowSum, windowCount, epoch, eta] = [0, 0, 0, 0, 0, optimizer.learningRate];
+  let iteration = 0; // steps taken
+  let epoch = 0; // epochs completed
+  let seen = 0; // examples seen
+  let windowSum = 0; // Σ m·L_B and Σ m over the batches since the last evaluation
+  let windowCount = 0;
+  let eta = optimizer.learningRate; // the η of the last step
   let stopped: StopReason | null = null;
 
   const evaluate = async (loss: number): Promise<Evaluation> => {
@@ -90,10 +95,12 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
         break;
       }
       if (options.shuffle) options.rng!.shuffle(order);
-      let [epochSum, epochCount] = [0, 0];
+      let epochSum = 0;
+      let epochCount = 0;
       for (let start = 0; start < n; start += B) {
         const end = Math.min(start + B, n);
-        const batch = source.batch(order, start, end - start);
+        const m = end - start;
+        const batch = source.batch(order, start, m);
         if (end < n) source.prefetch?.(order, end, Math.min(end + B, n) - end); // the next batch, gathered meanwhile
         const loss = model.lossAndGradient(batch.X, batch.y);
         const diverged = watch.check(loss, iteration + 1, epoch + 1, eta);
@@ -101,9 +108,11 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
         eta = optimizer.learningRate; // the η of this step
         optimizer.step(model.params);
         iteration++;
-        seen += end - start;
-        [windowSum, windowCount] = [windowSum + loss * (end - start), windowCount + (end - start)];
-        [epochSum, epochCount] = [epochSum + loss * (end - start), epochCount + (end - start)];
+        seen += m;
+        windowSum += loss * m;
+        windowCount += m;
+        epochSum += loss * m;
+        epochCount += m;
         if (iteration % plan.evaluateEvery === 0) {
           stopped = stopAfter(await evaluate(windowSum / windowCount));
           windowSum = windowCount = 0;
