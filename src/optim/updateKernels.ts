@@ -30,5 +30,6 @@ export function registerUpdateKernels(kernels: Partial<UpdateKernels> | null): v
 
 /** The kernel an optimiser uses for `name`: the registered one when `fast` (default true), else `plain`. */
 export function updateKernel<K extends keyof UpdateKernels>(name: K, plain: UpdateKernels[K], fast = true): UpdateKernels[K] {
-  return (fast && registered[name]) || plain;
+  const faster = registered[name] as UpdateKernels[K] | undefined;
+  return fast && faster ? faster : plain;
 }
