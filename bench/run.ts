@@ -33,6 +33,7 @@ if (args.includes("--threads")) process.env.DESCENT_THREADS = String(opt("--thre
 const engineMod = require("../src/engine/index") as typeof import("../src/engine/index"); // switches the engine on
 const gemmMod = require("../src/core/gemm") as typeof import("../src/core/gemm");
 const wasm = require("../src/engine/wasmGemm") as typeof import("../src/engine/wasmGemm");
+require("../src/engine/index"); // the engine registers its update kernels and batch loader (as in the notebooks)
 const M = require("../src/core/matrix") as typeof import("../src/core/matrix");
 const { MLP } = require("../src/models/mlp") as typeof import("../src/models/mlp");
 const { residentCopy } = require("../src/engine/resident") as typeof import("../src/engine/resident");

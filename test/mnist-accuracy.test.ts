@@ -11,6 +11,7 @@ import { halveEveryEpoch, linearDecay, momentum, rmspropNotes, sgd } from "../sr
 import { train } from "../src/training/train";
 import { accuracy } from "../src/training/metrics";
 import { initialLossCheck } from "../src/training/sanity";
+import "../src/engine/index"; // the fast update kernels and batch loader, as in the notebooks
 
 const mnist = loadMnist();
 

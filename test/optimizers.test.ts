@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { fromArrays, Matrix, rowVector, ShapeError, zeros } from "../src/core/matrix";
 import { Param } from "../src/core/model";
 import type { Optimizer } from "../src/optim/index";
+import "../src/engine/index"; // the fast update kernels, compared with the plain loops below
 import {
   constant,
   decayEveryEpoch,

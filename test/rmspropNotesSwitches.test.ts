@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { rowVector } from "../src/core/matrix";
 import { Param } from "../src/core/model";
 import { rmspropNotes } from "../src/optim/rmspropNotes";
+import "../src/engine/index"; // the fast update kernels (the default), compared with fast: false
 
 function param(name: string, value: number[], grad: number[]): Param {
   return { name, value: rowVector(value), grad: rowVector(grad) };

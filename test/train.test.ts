@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { argmaxRows, fromArrays, Matrix, zeros } from "../src/core/matrix";
 import { Model, Param } from "../src/core/model";
 import { Rng } from "../src/core/random";
-import { Optimizer, sgd } from "../src/optim/index";
+import { linearDecay, Optimizer, sgd } from "../src/optim/index";
 import { DivergenceError, Evaluation, LabelledData, train } from "../src/training/train";
 import { SoftmaxRegression } from "../src/models/softmaxRegression";
+import "../src/engine/index"; // the engine's batch loader (two buffers in turn for Uint8Array / Int32Array labels)
 
 /** Least squares L(w) = (1/2n) Σ_i (x_i·w − y_i)², ∂L/∂w = (1/n) Σ_i (x_i·w − y_i) x_i. Records every batch. */
 class LeastSquares implements Model {
@@ -250,11 +251,11 @@ test("a NaN loss throws a DivergenceError naming the iteration, the loss and the
   );
 });
 
-test("a learning rate that is far too large diverges to an infinite loss and is reported", async () => {
+test("a learning rate that is far too large diverges to an infinite loss and is reported (explosion check off)", async () => {
   const model = new LeastSquares(3);
   let err: unknown;
   try {
-    await train(model, regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false });
+    await train(model, regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false, divergence: "off" });
   } catch (e) {
     err = e;
   }
@@ -263,6 +264,40 @@ test("a learning rate that is far too large diverges to an infinite loss and is 
   assert.equal(err.learningRate, 50);
   assert.ok(err.iteration > 1 && err.iteration < 5000);
   assert.match(err.message, new RegExp(`iteration ${err.iteration}\\b.*(Infinity|NaN).*η = 50`));
+});
+
+test("with the explosion check on (the default), the same run stops earlier, at a finite loss 10× above the first", async () => {
+  const model = new LeastSquares(3);
+  const data = regression(20, 1);
+  const first = model.loss(data.X, data.y); // w = 0: the loss of the first (full) batch
+  const err = await train(model, data, { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false }).catch((e: unknown) => e);
+  assert.ok(err instanceof DivergenceError, `expected a DivergenceError, got ${String(err)}`);
+  assert.ok(Number.isFinite(err.loss) && err.loss > 10 * first, `finite and above 10 × ${first}: ${err.loss}`);
+  assert.equal(err.learningRate, 50);
+  assert.equal(model.calls, err.iteration);
+  assert.match(err.message, new RegExp(`iteration ${err.iteration}\\b.*above 10 · max\\(first loss, ln K\\) = .* for 50 iterations in a row.*η = 50\\.`));
+  // a smaller factor or window stops it sooner
+  const sooner = await train(new LeastSquares(3), regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false, divergenceWindow: 5 }).catch((e: unknown) => e);
+  assert.ok(sooner instanceof DivergenceError);
+  assert.equal(sooner.iteration, err.iteration - 45);
+});
+
+test("a NaN loss before any step is not blamed on the learning rate", async () => {
+  const model = new LeastSquares(3);
+  model.nanAt = 1;
+  await assert.rejects(
+    train(model, indexed(10), { optimizer: sgd(0.125), epochs: 1, batchSize: 4, shuffle: false, evaluateAtStart: false }),
+    (e: Error) => e instanceof DivergenceError && /iteration 1 \(epoch 1\).*NaN before any step.*not used yet/.test(e.message),
+  );
+});
+
+test("the η named is the one of the last step taken, with a schedule that changes it every step", async () => {
+  const model = new LeastSquares(3);
+  model.nanAt = 4;
+  const err = await train(model, indexed(10), { optimizer: sgd(linearDecay(0.4, 4, 0.1)), epochs: 1, batchSize: 2, shuffle: false, evaluateAtStart: false }).catch((e: unknown) => e);
+  // steps 1, 2, 3 used η = 0.4, 0.325, 0.25; the NaN came at iteration 4
+  assert.ok(err instanceof DivergenceError);
+  assert.equal(err.learningRate, 0.25);
 });
 
 test("onEvaluate's promise is awaited before training goes on", async () => {

@@ -21,6 +21,7 @@ import { fusedMlp } from "./fusedMlp";
 import { fusedSoftmaxRegression } from "./fusedSoftmaxRegression";
 import { residentAllocator } from "./resident";
 import { defaultGemmKernel } from "./wasmGemm";
+import "./fastTraining"; // the optimisers' update kernels and train()'s batch source
 
 /** Installs the fastest available product kernel as the gemm backend. Returns its name. */
 export function useFastGemm(): string {

@@ -33,6 +33,7 @@ import { BatchBuffers } from "../core/batchBuffers";
 import { FastPathHook } from "../core/fastPath";
 import { addRowVector, argmaxRows, DType, hadamard, Matrix, matmul, matmulNT, matmulTN, scale, ShapeError, sumOfSquares, sumRows, zeros, zipWith } from "../core/matrix";
 import { Model, Param } from "../core/model";
+import { assertFiniteMatrix } from "../core/finite";
 import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
 import { checkBatch } from "./checkBatch";
@@ -222,6 +223,7 @@ export class MLP implements Model {
   /** L = (1/n) Σ_i −ln P[i, y_i] + (α/2) Σ_l ‖W^l‖²_F, without gradients. */
   loss(X: Matrix, y: ArrayLike<number>): number {
     this.checkInputs("loss", X, y);
+    assertFiniteMatrix(X, "X", "MLP.loss");
     if (X.rows === 0) throw new ShapeError("MLP.loss: X has no rows");
     let s = 0;
     this.chunked(X, (c, start) => (s += this.sumCrossEntropy(c.Z[this.depth], y, start)));
@@ -231,6 +233,7 @@ export class MLP implements Model {
   /** P = A^L, n × n_L (a new matrix). */
   predictProba(X: Matrix): Matrix {
     this.checkInputs("predictProba", X);
+    assertFiniteMatrix(X, "X", "MLP.predictProba");
     const K = this.sizes[this.sizes.length - 1];
     const P = zeros(X.rows, K, this.dtype);
     this.chunked(X, (c, start) => P.data.set(c.A[this.depth].data, start * K));

@@ -27,6 +27,7 @@ import { BatchBuffers } from "../core/batchBuffers";
 import { FastPathHook } from "../core/fastPath";
 import { addRowVector, argmaxRows, DType, Matrix, matmulNT, matmulTN, scale, ShapeError, sumRows, zeros } from "../core/matrix";
 import { Model, Param } from "../core/model";
+import { assertFiniteMatrix } from "../core/finite";
 import { Rng } from "../core/random";
 import { checkBatch } from "./checkBatch";
 import { InitScheme, initWeights } from "./init";
@@ -126,17 +127,20 @@ export class SoftmaxRegression implements Model {
 
   /** P = softmax(X Wᵀ + b), n×K. */
   predictProba(X: Matrix): Matrix {
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.predictProba");
     return softmax(this.logits(X));
   }
 
   /** ŷ_i = argmax_j z_ij (softmax does not change the order). */
   predict(X: Matrix): Int32Array {
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.predict");
     return argmaxRows(this.logits(X));
   }
 
   /** The notes' energy E(W, b) = Σ_i −ln p_{y_i}(x_i), a sum over the rows of X. */
   energy(X: Matrix, y: ArrayLike<number>): number {
     this.checkInputs("energy", X, y);
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.energy");
     const l = crossEntropyPerExample(this.logits(X), y);
     let E = 0;
     for (let i = 0; i < l.length; i++) E += l[i];
@@ -146,6 +150,7 @@ export class SoftmaxRegression implements Model {
   /** L = E / n, the mean cross-entropy. */
   loss(X: Matrix, y: ArrayLike<number>): number {
     this.checkInputs("loss", X, y);
+    assertFiniteMatrix(X, "X", "SoftmaxRegression.loss");
     return crossEntropy(this.logits(X), y);
   }
 

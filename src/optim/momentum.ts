@@ -3,9 +3,8 @@
  *   v ← β·v + g,     θ ← θ − η·v,
  * with v = 0 at the start. β = 0 is plain SGD; β = 0.9 averages about the last 10 gradients.
  */
-import { Param } from "../core/model";
-import { checkInRange, checkLearningRate, Optimizer, StateBuffers } from "./optimizer";
-import { Schedule, toSchedule } from "./schedules";
+import { checkInRange, optimizer, Optimizer, StateBuffers } from "./optimizer";
+import { Schedule } from "./schedules";
 
 export interface MomentumOptions {
   /** Momentum factor β ∈ [0, 1) (default 0.9). */
@@ -14,18 +13,11 @@ export interface MomentumOptions {
 
 /** Momentum: v ← β v + g; θ ← θ − η v   (v: one buffer per group, shaped like θ). */
 export function momentum(eta: number | Schedule, options: MomentumOptions = {}): Optimizer {
-  const schedule = toSchedule(eta, "momentum");
   const β = checkInRange(options.beta ?? 0.9, 0, 1, "the momentum factor β", "momentum");
-  const velocity = new StateBuffers("momentum", 0);
-  return {
-    get name() {
-      return `momentum(${schedule.name}, β=${β})`;
-    },
-    get learningRate() {
-      return schedule.eta;
-    },
-    step(params: Param[]): void {
-      const η = checkLearningRate(schedule.eta, "momentum");
+  const velocity = new StateBuffers(0);
+  return optimizer("momentum", eta, {
+    describe: () => [`β=${β}`],
+    update(params, η) {
       for (const p of params) {
         const v = velocity.get(p);
         const θ = p.value.data;
@@ -35,14 +27,7 @@ export function momentum(eta: number | Schedule, options: MomentumOptions = {}):
           θ[i] -= η * v[i];
         }
       }
-      schedule.afterStep?.();
     },
-    endEpoch(epoch: number, loss: number): void {
-      schedule.endEpoch(epoch, loss);
-    },
-    reset(): void {
-      velocity.clear();
-      schedule.reset();
-    },
-  };
+    forget: () => velocity.clear(),
+  });
 }

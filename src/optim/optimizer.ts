@@ -2,11 +2,19 @@
  * What every optimiser offers: one `step` that moves the parameters θ against their gradients,
  * in place, plus an end-of-epoch hook for the step-size schedule.
  *
+ * The parts every optimiser shares live here, once: the name, the step size η from a schedule, the
+ * epoch hook, `reset`, and the checks (of η and of every parameter group, once per group). An
+ * optimiser file then only writes its update rule (`optimizer(who, eta, rule)`).
+ *
  * Optimisers keep their per-parameter state (velocities, accumulators) in buffers allocated the
  * first time they see a parameter group; after that a step allocates nothing.
  */
 import { Matrix, ShapeError } from "../core/matrix";
 import { Param } from "../core/model";
+import { checkLearningRate } from "./hyperparameters";
+import { Schedule, toSchedule } from "./schedules";
+
+export { checkInRange, checkLearningRate, checkPositive, pick } from "./hyperparameters";
 
 export interface Optimizer {
   /** A short description with the hyper-parameters, e.g. "sgd(η=0.1, constant)". */
@@ -21,28 +29,50 @@ export interface Optimizer {
   reset(): void;
 }
 
-/** A step size must be a positive finite number; anything else throws an error naming the value. */
-export function checkLearningRate(eta: number, who = "optimizer"): number {
-  if (typeof eta !== "number" || !Number.isFinite(eta) || eta <= 0) {
-    throw new RangeError(`${who}: the learning rate must be a positive finite number, got ${String(eta)}`);
-  }
-  return eta;
+/** An optimiser's own part: its update rule, its state and the hyper-parameters it shows in its name. */
+export interface UpdateRule {
+  /** The hyper-parameters after the schedule in the name, e.g. ["β=0.9"]. */
+  describe?(): string[];
+  /** One update of every group with step size η (η checked; each group's shapes checked once). */
+  update(params: Param[], eta: number): void;
+  /** Forget the state (velocities, accumulators, step count). */
+  forget?(): void;
 }
 
-/** A hyper-parameter that must lie in [lo, hi) (e.g. a decay rate γ ∈ [0, 1)). */
-export function checkInRange(value: number, lo: number, hi: number, what: string, who: string): number {
-  if (typeof value !== "number" || !(value >= lo && value < hi)) {
-    throw new RangeError(`${who}: ${what} must be in [${lo}, ${hi}), got ${String(value)}`);
-  }
-  return value;
-}
-
-/** A hyper-parameter that must be a finite number > 0 (or ≥ 0 when `allowZero`). */
-export function checkPositive(value: number, what: string, who: string, allowZero = false): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || !(allowZero ? value >= 0 : value > 0)) {
-    throw new RangeError(`${who}: ${what} must be a finite number ${allowZero ? "≥ 0" : "> 0"}, got ${String(value)}`);
-  }
-  return value;
+/**
+ * An Optimizer from an update rule: name = who(schedule, hyper-parameters), learningRate = the
+ * schedule's η, step = check η and the groups, rule.update, advance a per-step schedule;
+ * endEpoch = the schedule's epoch hook; reset = forget the state and restart the schedule.
+ */
+export function optimizer(who: string, eta: number | Schedule, rule: UpdateRule): Optimizer {
+  const schedule = toSchedule(eta, who);
+  const checked = new WeakSet<Matrix>();
+  return {
+    get name() {
+      return `${who}(${[schedule.name, ...(rule.describe?.() ?? [])].join(", ")})`;
+    },
+    get learningRate() {
+      return schedule.eta;
+    },
+    step(params: Param[]): void {
+      const η = checkLearningRate(schedule.eta, who);
+      for (const p of params) {
+        if (!checked.has(p.value)) {
+          checkParam(p, who);
+          checked.add(p.value);
+        }
+      }
+      rule.update(params, η);
+      schedule.afterStep?.();
+    },
+    endEpoch(epoch: number, loss: number): void {
+      schedule.endEpoch(epoch, loss);
+    },
+    reset(): void {
+      rule.forget?.();
+      schedule.reset();
+    },
+  };
 }
 
 /** θ and ∂loss/∂θ must have the same shape; checked once per parameter group. */
@@ -62,15 +92,11 @@ export function checkParam(p: Param, who: string): void {
  */
 export class StateBuffers {
   private readonly map = new Map<Matrix, Float64Array>();
-  constructor(
-    private readonly who: string,
-    private readonly initial = 0,
-  ) {}
+  constructor(private readonly initial = 0) {}
 
   get(p: Param): Float64Array {
     let s = this.map.get(p.value);
     if (s === undefined) {
-      checkParam(p, this.who);
       s = new Float64Array(p.value.data.length);
       if (this.initial !== 0) s.fill(this.initial);
       this.map.set(p.value, s);

@@ -4,58 +4,39 @@
  *   r ← γ·r + (1−γ)·g²,      θ ← θ − η·g / (√r + ε)
  * (g² and the division are element-wise; r = 0 at the start).
  */
-import { Param } from "../core/model";
-import { fusedRmspropStep } from "../engine/fusedUpdates";
-import { checkInRange, checkLearningRate, checkPositive, Optimizer, StateBuffers } from "./optimizer";
-import { Schedule, toSchedule } from "./schedules";
+import { checkInRange, checkPositive, optimizer, Optimizer, StateBuffers } from "./optimizer";
+import { Schedule } from "./schedules";
+import { updateKernel, Vec } from "./updateKernels";
 
 export interface RmspropOptions {
   /** Decay γ ∈ [0, 1) of the running mean of g² (default 0.9). */
   gamma?: number;
   /** ε > 0 added to √r so the division is safe (default 1e-8). */
   eps?: number;
-  /** Update with the fused kernel fusedRmspropStep (default true; the same numbers), or false for the plain loop below. */
+  /** Use a faster update kernel if one is registered (default true; the same numbers up to rounding), or false for the plain loop below. */
   fast?: boolean;
+}
+
+/** r ← γ r + (1−γ) g⊙g;  θ ← θ − η g ⊘ (√r + ε), entry by entry   (θ, g, r: the same length). */
+function rmspropUpdate(θ: Vec, g: ArrayLike<number>, r: Vec, η: number, γ: number, ε: number): void {
+  for (let i = 0; i < θ.length; i++) {
+    r[i] = γ * r[i] + (1 - γ) * g[i] * g[i];
+    θ[i] -= (η * g[i]) / (Math.sqrt(r[i]) + ε);
+  }
 }
 
 /** RMSprop: r ← γ r + (1−γ) g⊙g; θ ← θ − η g ⊘ (√r + ε)   (r: one buffer per group, shaped like θ). */
 export function rmsprop(eta: number | Schedule, options: RmspropOptions = {}): Optimizer {
   const who = "rmsprop";
-  const schedule = toSchedule(eta, who);
   const γ = checkInRange(options.gamma ?? 0.9, 0, 1, "the decay γ", who);
   const ε = checkPositive(options.eps ?? 1e-8, "ε", who);
-  const fast = options.fast ?? true;
-  const meanSquare = new StateBuffers(who, 0);
-  return {
-    get name() {
-      return `rmsprop(${schedule.name}, γ=${γ}, ε=${ε})`;
+  const step = updateKernel("rmspropStep", rmspropUpdate, options.fast);
+  const meanSquare = new StateBuffers(0);
+  return optimizer(who, eta, {
+    describe: () => [`γ=${γ}`, `ε=${ε}`],
+    update(params, η) {
+      for (const p of params) step(p.value.data, p.grad.data, meanSquare.get(p), η, γ, ε);
     },
-    get learningRate() {
-      return schedule.eta;
-    },
-    step(params: Param[]): void {
-      const η = checkLearningRate(schedule.eta, who);
-      for (const p of params) {
-        const r = meanSquare.get(p);
-        const θ = p.value.data;
-        const g = p.grad.data;
-        if (fast) {
-          fusedRmspropStep(θ, g, r, η, γ, ε); // the two lines below, in one kernel call
-          continue;
-        }
-        for (let i = 0; i < θ.length; i++) {
-          r[i] = γ * r[i] + (1 - γ) * g[i] * g[i];
-          θ[i] -= (η * g[i]) / (Math.sqrt(r[i]) + ε);
-        }
-      }
-      schedule.afterStep?.();
-    },
-    endEpoch(epoch: number, loss: number): void {
-      schedule.endEpoch(epoch, loss);
-    },
-    reset(): void {
-      meanSquare.clear();
-      schedule.reset();
-    },
-  };
+    forget: () => meanSquare.clear(),
+  });
 }

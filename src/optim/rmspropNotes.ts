@@ -21,9 +21,10 @@
  */
 import { Matrix } from "../core/matrix";
 import { Param } from "../core/model";
-import { fusedSgdStep, fusedSumOfSquares } from "../engine/fusedUpdates";
-import { checkInRange, checkLearningRate, checkParam, checkPositive, Optimizer } from "./optimizer";
-import { Schedule, toSchedule } from "./schedules";
+import { checkInRange, checkPositive, optimizer, Optimizer, pick } from "./optimizer";
+import { Schedule } from "./schedules";
+import { sgdUpdate } from "./sgd";
+import { updateKernel } from "./updateKernels";
 
 export interface RmspropNotesOptions {
   /** η (default 0.5), or a schedule. */
@@ -37,9 +38,8 @@ export interface RmspropNotesOptions {
   /** The starting (and reset) value G₋₁ (default 1). */
   g0?: number;
   /**
-   * Use the fused kernels (default true; the same numbers up to rounding): fusedSumOfSquares for ‖g‖²
-   * and fusedSgdStep for θ ← θ − (η/√(G+ε))·g — the two passes of fusedRmspropNotesStep, kept
-   * separate because groups() reports ‖g‖. false runs the plain loops below.
+   * Use faster update kernels if they are registered (default true; the same numbers up to rounding):
+   * one for ‖g‖² and SGD's for θ ← θ − (η/√(G+ε))·g. false runs the plain loops below.
    */
   fast?: boolean;
   /** One accumulator per parameter group (the code, default) or one for the whole parameter vector (the prose). */
@@ -80,23 +80,30 @@ interface GroupState {
   lastNorm: number;
 }
 
+/** ‖g‖² = Σ_i g_i², one running sum. */
+function sumOfSquares(g: ArrayLike<number>): number {
+  let n2 = 0;
+  for (let i = 0; i < g.length; i++) n2 += g[i] * g[i];
+  return n2;
+}
+
 /**
  * The notes' RMSprop: per group G ← γG + (1−γ)‖g‖² (or one G over all groups); θ ← θ − η/√(G+ε)·g
  * (or η/(√G+ε), or θ ← s·g for overwritten groups); G reset to g0 every K steps.
  */
 export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOptimizer {
   const who = "rmspropNotes";
-  const schedule = toSchedule(options.eta ?? 0.5, who);
   const γ = checkInRange(options.gamma ?? 0.99, 0, 1, "the decay γ", who);
   const ε = checkPositive(options.eps ?? 1e-3, "ε", who);
   const K = options.resetEvery ?? 500;
   if (!Number.isInteger(K) || K < 0) throw new RangeError(`${who}: resetEvery must be a whole number ≥ 0 (0 = never), got ${K}`);
   const g0 = checkPositive(options.g0 ?? 1, "the starting accumulator g0", who, true);
-  const fast = options.fast ?? true;
   const whole = pick(options.accumulator, ["per-group", "whole-vector"], "accumulator", who) === "whole-vector";
   const inside = pick(options.epsilon, ["inside", "outside"], "epsilon", who) === "inside";
   const resetAfter = pick(options.resetAfter, ["k % K == 0", "(k + 1) % K == 0"], "resetAfter", who);
   const overwrite = new Set(options.overwrite ?? []);
+  const norm2 = updateKernel("sumOfSquares", sumOfSquares, options.fast);
+  const sgdStep = updateKernel("sgdStep", sgdUpdate, options.fast);
   const state = new Map<Matrix, GroupState>();
   let order: GroupState[] = [];
   let norms2 = new Float64Array(0);
@@ -105,22 +112,15 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
 
   const stepSizeFor = (η: number, G: number): number => (inside ? η / Math.sqrt(G + ε) : η / (Math.sqrt(G) + ε));
 
-  return {
-    get name() {
-      const parts = [schedule.name, `γ=${γ}`, `ε=${ε}${inside ? "" : " outside the root"}`];
+  const base = optimizer(who, options.eta ?? 0.5, {
+    describe() {
+      const parts = [`γ=${γ}`, `ε=${ε}${inside ? "" : " outside the root"}`];
       if (whole) parts.push("one G for all groups");
       parts.push(K > 0 ? `reset ${resetAfter === "k % K == 0" ? `after k % ${K} == 0` : `every ${K} steps`}` : "never reset");
       if (overwrite.size > 0) parts.push(`overwrites ${[...overwrite].join(", ")}`);
-      return `rmspropNotes(${parts.join(", ")})`;
+      return parts;
     },
-    get learningRate() {
-      return schedule.eta;
-    },
-    get iteration() {
-      return k;
-    },
-    step(params: Param[]): void {
-      const η = checkLearningRate(schedule.eta, who);
+    update(params: Param[], η: number): void {
       if (order.length !== params.length) {
         order = new Array<GroupState>(params.length);
         norms2 = new Float64Array(params.length);
@@ -135,16 +135,11 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
         const p = params[j];
         let s = state.get(p.value);
         if (s === undefined) {
-          checkParam(p, who);
           s = { name: p.name, G: g0, lastG: NaN, lastStep: NaN, lastNorm: NaN };
           state.set(p.value, s);
         }
         order[j] = s;
-        const g = p.grad.data;
-        let n2 = 0;
-        if (fast) n2 = fusedSumOfSquares(g);
-        else for (let i = 0; i < g.length; i++) n2 += g[i] * g[i];
-        norms2[j] = n2;
+        norms2[j] = norm2(p.grad.data);
       }
       // the prose: G = γG + (1−γ)‖∂L/∂w‖² over the whole vector w
       if (whole) {
@@ -161,8 +156,7 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
         const θ = params[j].value.data;
         const g = params[j].grad.data;
         if (overwrite.has(params[j].name)) for (let i = 0; i < θ.length; i++) θ[i] = stepSize * g[i]; // θ = s·g (as printed)
-        else if (fast && Number.isFinite(stepSize)) fusedSgdStep(θ, g, stepSize);
-        else for (let i = 0; i < θ.length; i++) θ[i] -= stepSize * g[i]; // (a NaN gradient propagates, as in the notebook)
+        else (Number.isFinite(stepSize) ? sgdStep : sgdUpdate)(θ, g, stepSize); // (a NaN gradient propagates, as in the notebook)
         s.lastG = s.G;
         s.lastStep = stepSize;
         s.lastNorm = Math.sqrt(norms2[j]);
@@ -174,26 +168,20 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
         for (const s of state.values()) s.G = g0;
       }
       k++;
-      schedule.afterStep?.();
     },
-    groups(): RmspropNotesGroup[] {
-      return order.filter((s) => s !== undefined).map((s) => ({ name: s.name, G: s.lastG, stepSize: s.lastStep, gradNorm: s.lastNorm, current: s.G }));
-    },
-    endEpoch(epoch: number, loss: number): void {
-      schedule.endEpoch(epoch, loss);
-    },
-    reset(): void {
+    forget(): void {
       state.clear();
       order = [];
       wholeG = g0;
       k = 0;
-      schedule.reset();
     },
-  };
-}
-
-function pick<T extends string>(value: T | undefined, allowed: readonly T[], what: string, who: string): T {
-  if (value === undefined) return allowed[0];
-  if (!allowed.includes(value)) throw new RangeError(`${who}: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
-  return value;
+  });
+  return Object.defineProperties(base, {
+    iteration: { get: () => k, enumerable: true },
+    groups: {
+      value: (): RmspropNotesGroup[] =>
+        order.filter((s) => s !== undefined).map((s) => ({ name: s.name, G: s.lastG, stepSize: s.lastStep, gradNorm: s.lastNorm, current: s.G })),
+      enumerable: true,
+    },
+  }) as RmspropNotesOptimizer;
 }

@@ -12,7 +12,7 @@
  * reads `eta` at every step, calls `afterStep` (if present) after every step, and `endEpoch` when the
  * training loop reports the end of an epoch.
  */
-import { checkInRange, checkLearningRate, checkPositive } from "./optimizer";
+import { checkInRange, checkLearningRate, checkPositive } from "./hyperparameters";
 
 export interface Schedule {
   /** e.g. "halveEveryEpoch(η₀=0.1)". */

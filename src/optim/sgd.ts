@@ -2,48 +2,26 @@
  * Plain (stochastic) gradient descent: θ ← θ − η·g, with g = ∂loss/∂θ on the current mini-batch
  * and η from a step-size schedule (a number means a constant step size).
  */
-import { Param } from "../core/model";
-import { fusedSgdStep } from "../engine/fusedUpdates";
-import { checkLearningRate, checkParam, Optimizer } from "./optimizer";
-import { Schedule, toSchedule } from "./schedules";
+import { optimizer, Optimizer } from "./optimizer";
+import { Schedule } from "./schedules";
+import { updateKernel, Vec } from "./updateKernels";
 
 export interface SgdOptions {
-  /** Update with the fused kernel fusedSgdStep (default true; the same numbers), or false for the plain loop below. */
+  /** Use a faster update kernel if one is registered (default true; the same numbers up to rounding), or false for the plain loop below. */
   fast?: boolean;
+}
+
+/** θ ← θ − η g, entry by entry   (θ, g: the same length). */
+export function sgdUpdate(θ: Vec, g: ArrayLike<number>, η: number): void {
+  for (let i = 0; i < θ.length; i++) θ[i] -= η * g[i];
 }
 
 /** SGD: for every group, θ ← θ − η g   (θ, g: same shape, any). */
 export function sgd(eta: number | Schedule, options: SgdOptions = {}): Optimizer {
-  const schedule = toSchedule(eta, "sgd");
-  const fast = options.fast ?? true;
-  const seen = new Set<Param["value"]>();
-  return {
-    get name() {
-      return `sgd(${schedule.name})`;
+  const step = updateKernel("sgdStep", sgdUpdate, options.fast);
+  return optimizer("sgd", eta, {
+    update(params, η) {
+      for (const p of params) step(p.value.data, p.grad.data, η); // θ ← θ − η g
     },
-    get learningRate() {
-      return schedule.eta;
-    },
-    step(params: Param[]): void {
-      const η = checkLearningRate(schedule.eta, "sgd");
-      for (const p of params) {
-        if (!seen.has(p.value)) {
-          checkParam(p, "sgd");
-          seen.add(p.value);
-        }
-        const θ = p.value.data;
-        const g = p.grad.data;
-        // θ ← θ − η g
-        if (fast) fusedSgdStep(θ, g, η);
-        else for (let i = 0; i < θ.length; i++) θ[i] -= η * g[i];
-      }
-      schedule.afterStep?.();
-    },
-    endEpoch(epoch: number, loss: number): void {
-      schedule.endEpoch(epoch, loss);
-    },
-    reset(): void {
-      schedule.reset();
-    },
-  };
+  });
 }
