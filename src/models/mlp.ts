@@ -59,15 +59,12 @@ export interface MLPOptions {
   fast?: boolean;
 }
 
-/** One layer l: Z^l = A^{l−1} (W^l)ᵀ + b^l, then f (hidden) or softmax (output); and its gradient buffers. */
+/** Layer l: Z^l = A^{l−1} (W^l)ᵀ + b^l, then f (hidden) or "softmax" (output); gradW = ∂L/∂W^l, gradB = ∂L/∂b^l. */
 export interface Layer {
   readonly W: Matrix;
   readonly b: Matrix | null;
-  /** The hidden activation, or "softmax" for the output layer. */
   readonly activation: Activation | "softmax";
-  /** ∂L/∂W^l (the grad of param `W${l}`). */
   readonly gradW: Matrix;
-  /** ∂L/∂b^l (the grad of param `b${l}`), null when there is no bias. */
   readonly gradB: Matrix | null;
 }
 
