@@ -35,7 +35,7 @@ import { addRowVector, argmaxRows, DType, hadamard, Matrix, matmul, matmulNT, ma
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
-import { checkBatch } from "./checkBatch";
+import { BatchSpec, checkBatch } from "./checkBatch";
 import { logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
 
 export interface MLPOptions {
@@ -109,6 +109,7 @@ export class MLP implements Model {
   /** The caches of the last KEEP_BUFFERS batch sizes (an evicted one is never reused: a caller may hold it). */
   private readonly buffers = new BatchBuffers((n) => this.newCache(n), KEEP_BUFFERS);
   private last: MLPCache | null = null;
+  private readonly batchSpec: BatchSpec;
 
   constructor(options: MLPOptions) {
     const sizes = options.sizes;
@@ -139,6 +140,7 @@ export class MLP implements Model {
       this.params.push({ name: `W${l}`, value: W, grad: gradW });
       if (b && gradB) this.params.push({ name: `b${l}`, value: b, grad: gradB });
     }
+    this.batchSpec = { model: "MLP", noun: "network", inputs: sizes[0], classes: sizes[L], dtype: this.dtype, firstWeights: `W1 is ${this.layers[0].W.shape}` };
   }
 
   /** L, the number of weight layers. */
@@ -270,8 +272,7 @@ export class MLP implements Model {
   }
 
   private checkInputs(op: string, X: Matrix, y?: ArrayLike<number>): void {
-    const [inputs, classes] = [this.sizes[0], this.sizes[this.depth]];
-    checkBatch(op, { model: "MLP", noun: "network", inputs, classes, dtype: this.dtype, firstWeights: `W1 is ${this.layers[0].W.shape}` }, X, y);
+    checkBatch(op, this.batchSpec, X, y);
   }
 
   /** Starts a pass on X: the buffers for X.rows examples, with A[0] = X, remembered as the latest pass. */
