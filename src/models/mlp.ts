@@ -36,7 +36,7 @@ import { Model, Param } from "../core/model";
 import { assertFiniteMatrix } from "../core/finite";
 import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
-import { checkBatch } from "./checkBatch";
+import { BatchSpec, checkBatch } from "./checkBatch";
 import { logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
 
 export interface MLPOptions {
@@ -60,15 +60,12 @@ export interface MLPOptions {
   fast?: boolean;
 }
 
-/** One layer l: Z^l = A^{l−1} (W^l)ᵀ + b^l, then f (hidden) or softmax (output); and its gradient buffers. */
+/** Layer l: Z^l = A^{l−1} (W^l)ᵀ + b^l, then f (hidden) or "softmax" (output); gradW = ∂L/∂W^l, gradB = ∂L/∂b^l. */
 export interface Layer {
   readonly W: Matrix;
   readonly b: Matrix | null;
-  /** The hidden activation, or "softmax" for the output layer. */
   readonly activation: Activation | "softmax";
-  /** ∂L/∂W^l (the grad of param `W${l}`). */
   readonly gradW: Matrix;
-  /** ∂L/∂b^l (the grad of param `b${l}`), null when there is no bias. */
   readonly gradB: Matrix | null;
 }
 
@@ -113,6 +110,7 @@ export class MLP implements Model {
   /** The caches of the last KEEP_BUFFERS batch sizes (an evicted one is never reused: a caller may hold it). */
   private readonly buffers = new BatchBuffers((n) => this.newCache(n), KEEP_BUFFERS);
   private last: MLPCache | null = null;
+  private readonly batchSpec: BatchSpec;
 
   constructor(options: MLPOptions) {
     const sizes = options.sizes;
@@ -143,6 +141,7 @@ export class MLP implements Model {
       this.params.push({ name: `W${l}`, value: W, grad: gradW });
       if (b && gradB) this.params.push({ name: `b${l}`, value: b, grad: gradB });
     }
+    this.batchSpec = { model: "MLP", noun: "network", inputs: sizes[0], classes: sizes[L], dtype: this.dtype, firstWeights: `W1 is ${this.layers[0].W.shape}` };
   }
 
   /** L, the number of weight layers. */
@@ -276,8 +275,7 @@ export class MLP implements Model {
   }
 
   private checkInputs(op: string, X: Matrix, y?: ArrayLike<number>): void {
-    const [inputs, classes] = [this.sizes[0], this.sizes[this.depth]];
-    checkBatch(op, { model: "MLP", noun: "network", inputs, classes, dtype: this.dtype, firstWeights: `W1 is ${this.layers[0].W.shape}` }, X, y);
+    checkBatch(op, this.batchSpec, X, y);
   }
 
   /** Starts a pass on X: the buffers for X.rows examples, with A[0] = X, remembered as the latest pass. */

@@ -29,7 +29,7 @@ import { addRowVector, argmaxRows, DType, Matrix, matmulNT, matmulTN, scale, Sha
 import { Model, Param } from "../core/model";
 import { assertFiniteMatrix } from "../core/finite";
 import { Rng } from "../core/random";
-import { checkBatch } from "./checkBatch";
+import { BatchSpec, checkBatch } from "./checkBatch";
 import { InitScheme, initWeights } from "./init";
 import { checkClassLabels, crossEntropy, crossEntropyPerExample, softmax, softmaxMinusOneHot } from "./softmax";
 
@@ -85,6 +85,7 @@ export class SoftmaxRegression implements Model {
   fast: boolean;
   /** Z (then Δ) for the last batch size, reused so training does not allocate per step. */
   private readonly buffers = new BatchBuffers((n) => allocMatrix(n, this.classes, this.dtype, "batch"), 1, releaseMatrix);
+  private readonly batchSpec: BatchSpec;
 
   constructor(options: SoftmaxRegressionOptions) {
     const { inputs, classes } = options;
@@ -100,6 +101,7 @@ export class SoftmaxRegression implements Model {
       { name: "W", value: this.W, grad: allocMatrix(classes, inputs, this.dtype, "parameters") },
       { name: "b", value: this.b, grad: allocMatrix(1, classes, this.dtype, "parameters") },
     ];
+    this.batchSpec = { model: "SoftmaxRegression", noun: "model", inputs, classes, dtype: this.dtype, firstWeights: `W is ${this.W.shape}` };
   }
 
   /** True when `logits` and `lossAndGradient` run on a registered fast path (float32, `fast`, one registered). */
@@ -112,8 +114,7 @@ export class SoftmaxRegression implements Model {
   }
 
   private checkInputs(op: string, X: Matrix, y?: ArrayLike<number>): void {
-    const spec = { model: "SoftmaxRegression", noun: "model", inputs: this.inputs, classes: this.classes, dtype: this.dtype, firstWeights: `W is ${this.W.shape}` };
-    checkBatch(op, spec, X, y);
+    checkBatch(op, this.batchSpec, X, y);
   }
 
   /** Z = X Wᵀ + b.  X: n×d → Z: n×K. */
