@@ -31,11 +31,12 @@ export class DivergenceError extends Error {
     /** What was seen, when it is not a NaN/∞ loss: e.g. "above the bound 23.0 for 50 iterations in a row". */
     detail?: string,
   ) {
-    const what = detail ? `the mini-batch loss is ${loss}, ${detail},` : `the mini-batch loss is ${loss}`;
+    const shown = Number.isFinite(loss) ? Number(loss.toPrecision(4)) : loss;
+    const what = detail ? `the mini-batch loss is ${shown}, ${detail},` : `the mini-batch loss is ${shown}`;
     const cause =
       iteration <= 1
         ? `before any step, with the initial parameters (learning rate η = ${learningRate} not used yet): check the model and its initialisation`
-        : `with learning rate η = ${learningRate}. Try a smaller learning rate`;
+        : `with learning rate η = ${learningRate}. Try a smaller learning rate${detail ? ` (or train with divergence: "warn" to go on)` : ""}`;
     super(`train: diverged at iteration ${iteration} (epoch ${epoch}): ${what} ${cause}.`);
     this.name = "DivergenceError";
   }
