@@ -11,7 +11,8 @@
  *
  * So the magic number (bytes 0–3 read as one big-endian integer) is 0x00000801 for MNIST's labels
  * (ubyte, 1 dimension) and 0x00000803 for its images (ubyte, 3 dimensions: n × 28 × 28).
- * A file may be gzipped (it then starts with the bytes 1f 8b); it is unpacked first.
+ * A file may be gzipped (it then starts with the bytes 1f 8b); it is unpacked header first, and
+ * unpacking stops a little beyond the size the header's dimensions imply.
  *
  * Every error names the file and the problem: "train-labels-idx1-ubyte: label 12 at index 345 is outside 0–9".
  */
@@ -78,12 +79,76 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Unpack gzip bytes (if they are gzip; otherwise return them unchanged). */
-export function gunzipIfNeeded(bytes: Uint8Array, name: string): Uint8Array {
+/** Unpack gzip bytes (if they are gzip; otherwise return them unchanged), refusing more than `maxBytes` of output. */
+export function gunzipIfNeeded(bytes: Uint8Array, name: string, maxBytes?: number): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return zlib.gunzipSync(bytes);
+    return zlib.gunzipSync(bytes, maxBytes === undefined ? {} : { maxOutputLength: maxBytes });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" && maxBytes !== undefined) {
+      throw new DataFormatError(
+        `${name}: the gzipped file (${bytes.length} bytes) unpacks to more than ${maxBytes} bytes; stopped unpacking there`,
+      );
+    }
+    throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
+  }
+}
+
+/** Largest IDX header: 4 bytes, then 4 per dimension, at most 255 dimensions. */
+const MAX_IDX_HEADER = 4 + 4 * 255;
+/** Bytes beyond the header-implied size that a gzipped IDX file may unpack to before unpacking stops (they are then reported as extra). */
+const GZIP_SLACK = 64 * 1024;
+
+/**
+ * The first bytes of a gzip stream's content, at least `want` of them when the content has that
+ * many: unpacks a growing prefix of the compressed bytes (1 KB, 2 KB, …) without waiting for the
+ * end of the stream, so only about a thousand times the prefix is ever unpacked.
+ */
+function gunzipPrefix(bytes: Uint8Array, want: number): Uint8Array {
+  for (let take = 1024; ; take *= 2) {
+    const part = bytes.subarray(0, Math.min(take, bytes.length));
+    let out: Uint8Array;
+    try {
+      out = zlib.gunzipSync(part, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      out = new Uint8Array(0); // corrupt: let the full unpacking report it
+    }
+    if (out.length >= want || part.length === bytes.length) return out;
+  }
+}
+
+/**
+ * The IDX content of gzipped bytes, unpacked header first: the header's dimensions say how many
+ * bytes the file must unpack to (header + d₁·…·d_D·element size), and unpacking stops a little
+ * beyond that, so a small file that would unpack to gigabytes (a "gzip bomb") fails fast with a
+ * message naming the sizes instead of filling memory.
+ */
+function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
+  const head = gunzipPrefix(bytes, MAX_IDX_HEADER);
+  const info = head.length >= 4 && head[0] === 0 && head[1] === 0 ? TYPES[head[2]] : undefined;
+  const D = head.length >= 4 ? head[3] : 0;
+  if (head.length >= 4 && (!info || D === 0)) return head; // a wrong magic number: parseIdx names it
+  if (!info || head.length < 4 + 4 * D) {
+    // Shorter than its header: unpack what there is (little) so that parseIdx, or gzip, says what is wrong.
+    return gunzipIfNeeded(bytes, name, MAX_IDX_HEADER + GZIP_SLACK);
+  }
+  const headerLength = 4 + 4 * D;
+  const dims: number[] = [];
+  for (let i = 0; i < D; i++) dims.push(readU32BE(head, 4 + 4 * i));
+  const expected = headerLength + dims.reduce((a, d) => a * d, 1) * info.size;
+  const limit = expected + GZIP_SLACK;
+  try {
+    return zlib.gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new DataFormatError(
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ${expected - headerLength} ${info.type} data), ` +
+          `but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the file is corrupt or not what its header says)`,
+      );
+    }
+    if (e instanceof RangeError) {
+      throw new DataFormatError(`${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold in memory (${e.message})`);
+    }
     throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
   }
 }
@@ -103,7 +168,7 @@ function readU32BE(b: Uint8Array, at: number): number {
  */
 export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   const gzipped = isGzip(bytesIn);
-  const bytes = gunzipIfNeeded(bytesIn, name);
+  const bytes = gzipped ? gunzipIdx(bytesIn, name) : bytesIn;
   if (bytes.length < 4) {
     throw new DataFormatError(`${name}: truncated: ${bytes.length} bytes is too short for an IDX header (at least 4 bytes)`);
   }
