@@ -43,7 +43,12 @@ export function mnistDataDir(): string {
  * ".gz" suffix or with "." instead of "-" before "idx" (train-images.idx3-ubyte).
  */
 export function mnistFiles(dir: string): { trainImages: string; trainLabels: string; testImages: string; testLabels: string } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    throw new DataFormatError(
+      `loadMnist: ${dir} is a file, not a directory; dir must name the directory that holds the four IDX files (e.g. ${path.dirname(dir)})`,
+    );
+  }
+  if (!fs.existsSync(dir)) {
     const hint = path.resolve(dir) === FASHION_MNIST_DIR ? " (install it with: apt-get install dataset-fashion-mnist)" : "";
     throw new DataFormatError(`loadMnist: directory ${dir} does not exist${hint}`);
   }

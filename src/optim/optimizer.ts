@@ -7,6 +7,7 @@
  */
 import { Matrix, ShapeError } from "../core/matrix";
 import { Param } from "../core/model";
+import { describeValue } from "../core/describe";
 
 export interface Optimizer {
   /** A short description with the hyper-parameters, e.g. "sgd(η=0.1, constant)". */
@@ -24,7 +25,7 @@ export interface Optimizer {
 /** A step size must be a positive finite number; anything else throws an error naming the value. */
 export function checkLearningRate(eta: number, who = "optimizer"): number {
   if (typeof eta !== "number" || !Number.isFinite(eta) || eta <= 0) {
-    throw new RangeError(`${who}: the learning rate must be a positive finite number, got ${String(eta)}`);
+    throw new RangeError(`${who}: the learning rate must be a positive finite number, got ${describeValue(eta)}`);
   }
   return eta;
 }
@@ -32,7 +33,7 @@ export function checkLearningRate(eta: number, who = "optimizer"): number {
 /** A hyper-parameter that must lie in [lo, hi) (e.g. a decay rate γ ∈ [0, 1)). */
 export function checkInRange(value: number, lo: number, hi: number, what: string, who: string): number {
   if (typeof value !== "number" || !(value >= lo && value < hi)) {
-    throw new RangeError(`${who}: ${what} must be in [${lo}, ${hi}), got ${String(value)}`);
+    throw new RangeError(`${who}: ${what} must be in [${lo}, ${hi}), got ${describeValue(value)}`);
   }
   return value;
 }
@@ -40,7 +41,7 @@ export function checkInRange(value: number, lo: number, hi: number, what: string
 /** A hyper-parameter that must be a finite number > 0 (or ≥ 0 when `allowZero`). */
 export function checkPositive(value: number, what: string, who: string, allowZero = false): number {
   if (typeof value !== "number" || !Number.isFinite(value) || !(allowZero ? value >= 0 : value > 0)) {
-    throw new RangeError(`${who}: ${what} must be a finite number ${allowZero ? "≥ 0" : "> 0"}, got ${String(value)}`);
+    throw new RangeError(`${who}: ${what} must be a finite number ${allowZero ? "≥ 0" : "> 0"}, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -3,6 +3,7 @@
  * or any Vega-Lite front end; bad input throws an error naming the builder, the series and the index.
  */
 import type { VegaLiteSpec } from "./render";
+import { describeValue } from "../core/describe";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
@@ -23,8 +24,25 @@ export function slider(name: string, o: { min: number; max: number; step: number
 }
 
 function finite(builder: string, what: string, v: number, i: number): number {
-  if (!Number.isFinite(v)) throw new Error(`${builder}: ${what}[${i}] is ${v} (every value must be a finite number)`);
+  if (!Number.isFinite(v)) throw new Error(`${builder}: ${what}[${i}] is ${describeValue(v)} (every value must be a finite number)`);
   return v;
+}
+
+/** Whether v is an array of numbers or a typed array (anything with a length and numeric entries). */
+function isNumberArray(v: unknown): boolean {
+  return (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) && typeof (v as ArrayLike<unknown>).length === "number";
+}
+
+/** A series must be { name, x, y } with x and y arrays; a missing or wrong field is named with the series. */
+function checkSeries(builder: string, s: unknown, k: number): void {
+  if (s === null || typeof s !== "object") throw new Error(`${builder}: series[${k}] must be an object { name, x, y }, got ${describeValue(s)}`);
+  const { name, x, y } = s as { name?: unknown; x?: unknown; y?: unknown };
+  const label = typeof name === "string" ? `series[${k}] ("${name}")` : `series[${k}]`;
+  if (typeof name !== "string") throw new Error(`${builder}: ${label} has no name (a string), got name: ${describeValue(name)}`);
+  for (const [field, v] of [["x", x], ["y", y]] as const) {
+    if (v === undefined) throw new Error(`${builder}: ${label} has no ${field}; each series needs x and y arrays of numbers`);
+    if (!isNumberArray(v)) throw new Error(`${builder}: ${label}.${field} must be an array of numbers, got ${describeValue(v)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -51,6 +69,7 @@ export function lineChart(o: {
 }): VegaLiteSpec {
   if (!Array.isArray(o.series) || o.series.length === 0) throw new Error("lineChart: `series` must be a non-empty array of { name, x, y }");
   const values: Array<{ series: string; x: number; y: number }> = [];
+  o.series.forEach((s, k) => checkSeries("lineChart", s, k));
   for (const s of o.series) {
     if (s.x.length !== s.y.length) throw new Error(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values`);
     for (let i = 0; i < s.x.length; i++) {

@@ -8,7 +8,8 @@
  */
 import { displayBundle, MimeBundle, newDisplayId, onFrontendConnect } from "./display";
 import { chartHtml, svgDataUrl } from "./html";
-import { describeSpec, renderSvg, VegaLiteSpec } from "./render";
+import { describeSpec, renderSvg, SpecError, VegaLiteSpec } from "./render";
+import { describeValue } from "../core/describe";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 
@@ -29,6 +30,13 @@ function markLibrariesSent(): void {
 // A page that (re)loads sends kernel_info_request: it has lost the libraries, send them again.
 onFrontendConnect(resetLibraries);
 
+/** A spec must be a plain object (what lineChart, barChart, … return); anything else is named before it is used. */
+function checkSpecArgument(who: string, spec: unknown): void {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec) || ArrayBuffer.isView(spec)) {
+    throw new SpecError(`${who}: expected a Vega-Lite spec (an object, such as d.lineChart({ … }) returns), got ${describeValue(spec)}`);
+  }
+}
+
 /** The $schema every spec gets if it has none. */
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
@@ -38,6 +46,7 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
  * HTML static (no scripts).
  */
 export function chartBundle(spec: VegaLiteSpec, options: { libraries?: boolean; interactive?: boolean; id?: string } = {}): MimeBundle {
+  checkSpecArgument("show", spec);
   const full: VegaLiteSpec = spec.$schema ? spec : { $schema: SCHEMA, ...spec };
   const svg = renderSvg(full);
   const description = describeSpec(full);

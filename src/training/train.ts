@@ -24,6 +24,8 @@ import { Optimizer } from "../optim/optimizer";
 import { Rng } from "../core/random";
 import { BatchLoader } from "../engine/gatherBatch";
 import { batchBuffer } from "../engine/resident";
+import { describeValue } from "../core/describe";
+import { checkClassLabels, LabelError } from "../models/softmax";
 
 /** Examples X (n×d, one per row) with their labels y (length n). MNIST's Dataset fits this. */
 export interface LabelledData {
@@ -123,7 +125,21 @@ function checkData(data: LabelledData, what: string): void {
 
 function wholeNumber(v: number | undefined, what: string, min: number): void {
   if (v !== undefined && !(v === Infinity || (Number.isInteger(v) && v >= min))) {
-    throw new RangeError(`train: ${what} must be a whole number ≥ ${min}, got ${v}`);
+    throw new RangeError(`train: ${what} must be a whole number ≥ ${min}, got ${describeValue(v)}`);
+  }
+}
+
+/**
+ * Run a step on the mini-batch of rows order[start], order[start + 1], …; a bad label found in it
+ * (a LabelError naming its position r in the batch) is reported by its row order[start + r] in the data.
+ */
+function inDataRows<T>(order: Int32Array, start: number, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (!(e instanceof LabelError)) throw e;
+    const row = order[start + e.index];
+    throw new LabelError("train", "data.y", row, e.value, e.classes, ` (found by ${e.op} in row ${e.index} of the mini-batch)`);
   }
 }
 
@@ -182,7 +198,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const d = data.X.cols;
   const B = options.batchSize === "full" ? n : options.batchSize;
   if (!Number.isInteger(B) || B < 1 || B > n) {
-    throw new RangeError(`train: batchSize must be a whole number from 1 to n = ${n} (or "full"), got ${String(options.batchSize)}`);
+    throw new RangeError(`train: batchSize must be a whole number from 1 to n = ${n} (or "full"), got ${describeValue(options.batchSize)}`);
   }
   if (options.shuffle && !(options.rng instanceof Rng)) throw new TypeError("train: shuffle is true but no options.rng (a seeded Rng) was given");
   wholeNumber(options.epochs, "epochs", 1);
@@ -194,14 +210,19 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const evaluateEvery = options.evaluateEvery ?? batchesPerEpoch;
   wholeNumber(evaluateEvery, "evaluateEvery", 1);
   const tolerance = options.tolerance;
-  if (tolerance !== undefined && !(tolerance >= 0)) throw new RangeError(`train: tolerance must be a number ≥ 0, got ${tolerance}`);
+  if (tolerance !== undefined && !(tolerance >= 0)) throw new RangeError(`train: tolerance must be a number ≥ 0, got ${describeValue(tolerance)}`);
 
+
+  let K = 0; // the model's number of classes, asked only if there are evaluation sets (they need predictProba)
   const sets: [("train" | "validation" | "test"), LabelledData][] = [];
   for (const key of ["train", "validation", "test"] as const) {
     const set = options.evaluate?.[key];
     if (set) {
       checkData(set, `evaluate.${key}`);
       if (set.X.cols !== d) throw new ShapeError(`train: evaluate.${key}.X is ${set.X.shape} but the training data is ${data.X.shape}`);
+      // whole set checked before a subset is drawn, so a bad label is named by its row in the set
+      K ||= model.predictProba(new Matrix(1, d, set.X.data.subarray(0, d))).cols;
+      checkClassLabels("train", set.y, K, `evaluate.${key}.y`);
       sets.push([key, subsetOf(set, options.evaluateSubset, options.subsetSeed ?? 0)]);
     }
   }
@@ -275,7 +296,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   let stopped: StopReason | null = null;
   if (options.evaluateAtStart ?? true) {
     const [X0, y0] = batch(0, Math.min(B, n));
-    const ev = await evaluate(model.loss(X0, y0));
+    const ev = await evaluate(inDataRows(order, 0, () => model.loss(X0, y0)));
     if (options.stopWhen && options.stopWhen(ev)) stopped = "stopWhen";
   }
 
@@ -293,7 +314,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       const m = end - start;
       const [X, y] = batch(start, end);
       if (loader && end < n) loader.prefetch(order, end, Math.min(end + B, n) - end); // the next batch, gathered meanwhile
-      const loss = model.lossAndGradient(X, y);
+      const loss = inDataRows(order, start, () => model.lossAndGradient(X, y));
       if (typeof loss !== "number" || !Number.isFinite(loss)) {
         loader?.finish();
         throw new DivergenceError(iteration + 1, loss, optimizer.learningRate, epoch + 1);
