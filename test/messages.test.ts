@@ -8,7 +8,9 @@ import * as path from "path";
 import { zeros } from "../src/core/matrix";
 import { Rng } from "../src/core/random";
 import { describeValue } from "../src/core/describe";
-import { loadMnist } from "../src/data/mnist";
+import { loadMnist, takeFirst } from "../src/data/mnist";
+import { xorData } from "../src/data/toyData";
+import { oneHot } from "../src/models/softmax";
 import { MLP } from "../src/models/mlp";
 import { SoftmaxRegression } from "../src/models/softmaxRegression";
 import { momentum } from "../src/optim/momentum";
@@ -51,6 +53,10 @@ test("options given as strings are shown as strings, not as the numbers they loo
   // The optimisers' shared checks.
   assert.throws(() => sgd("0.1" as never), /sgd.*got "0\.1" \(a string\)/);
   assert.throws(() => momentum(0.1, { beta: "0.9" } as never), /got "0\.9" \(a string\)/);
+  // The same in the data, model and chapter helpers.
+  assert.throws(() => xorData({ perCorner: "5" as never }), /perCorner must be a positive integer, got "5" \(a string\)/);
+  assert.throws(() => takeFirst({ X: zeros(3, 2), y: new Uint8Array(3) }, "2" as never), /takeFirst: n = "2" \(a string\) must be/);
+  assert.throws(() => oneHot([0, 1], "2" as never), /got "2" \(a string\)/);
   // A number is still shown as a number.
   await assert.rejects(bad({ epochs: 2.5 }), /got 2\.5$/);
 });

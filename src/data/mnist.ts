@@ -12,6 +12,7 @@ import { DType, Matrix, gatherRows, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
 import { DataFormatError, idxImages, idxLabels, readIdx } from "./idx";
 import { residentMatrix } from "../engine/resident";
+import { describeValue } from "../core/describe";
 
 /** n examples: X is n×d (one example per row), y holds the n labels. */
 export type Dataset = { X: Matrix; y: Uint8Array };
@@ -204,7 +205,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
 export function takeFirst(ds: Dataset, n: number): Dataset {
   checkDataset("takeFirst", ds);
   if (!(Number.isInteger(n) && n >= 0 && n <= ds.y.length)) {
-    throw new RangeError(`takeFirst: n = ${n} must be an integer in 0…${ds.y.length} (the data set has ${ds.y.length} examples)`);
+    throw new RangeError(`takeFirst: n = ${describeValue(n)} must be an integer in 0…${ds.y.length} (the data set has ${ds.y.length} examples)`);
   }
   const d = ds.X.cols;
   const X = zeros(n, d, ds.X.dtype);
@@ -252,7 +253,7 @@ function asRng(r: Rng | number, op: string): Rng {
  */
 export function perClassIndices(y: ArrayLike<number>, k: number, rng: Rng | number, K = MNIST_CLASSES): Int32Array {
   const r = asRng(rng, "perClass");
-  if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`perClass: k = ${k} must be a non-negative integer`);
+  if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`perClass: k = ${describeValue(k)} must be a non-negative integer`);
   const order = classSortedIndices(y, K);
   const counts = classCounts(y, K);
   const picked = new Int32Array(k * K);

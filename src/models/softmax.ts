@@ -13,6 +13,7 @@
  * every exponent ≤ 0, so nothing overflows even for logits like 1000.
  */
 import { DType, Matrix, ShapeError, zeros } from "../core/matrix";
+import { describeValue } from "../core/describe";
 
 /**
  * Throws unless every label y[i] is an integer in 0…K−1; the message names the row and value, with
@@ -101,7 +102,7 @@ export function softmaxJacobian(s: ArrayLike<number>): Matrix {
 
 /** Y = one-hot(y): Y[i,k] = 1{y_i = k}.  y: n labels in 0…K−1 → Y: n×K.  Bad labels throw (row and value). */
 export function oneHot(y: ArrayLike<number>, K: number, dtype: DType = "float64"): Matrix {
-  if (!Number.isInteger(K) || K <= 0) throw new RangeError(`oneHot: the number of classes K must be a positive integer, got ${K}`);
+  if (!Number.isInteger(K) || K <= 0) throw new RangeError(`oneHot: the number of classes K must be a positive integer, got ${describeValue(K)}`);
   checkClassLabels("oneHot", y, K);
   const Y = zeros(y.length, K, dtype);
   for (let i = 0; i < y.length; i++) Y.data[i * K + y[i]] = 1;

@@ -154,7 +154,7 @@ export function functionPlot(o: {
   const [a, b] = o.domain;
   const n = o.samples ?? 201;
   if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new Error(`functionPlot: domain must be [a, b] with a < b, got [${a}, ${b}]`);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${describeValue(n)}`);
   const xs = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
   const series = o.fns.map(({ name, f }) => {
     const y = xs.map((x, i) => {
