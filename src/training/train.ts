@@ -212,7 +212,6 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const tolerance = options.tolerance;
   if (tolerance !== undefined && !(tolerance >= 0)) throw new RangeError(`train: tolerance must be a number ≥ 0, got ${describeValue(tolerance)}`);
 
-
   let K = 0; // the model's number of classes, asked only if there are evaluation sets (they need predictProba)
   const sets: [("train" | "validation" | "test"), LabelledData][] = [];
   for (const key of ["train", "validation", "test"] as const) {
