@@ -254,3 +254,23 @@ test("gzipped files: the header's size is enforced with a little slack, wrong he
   const fashion = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
   if (fs.existsSync(fashion)) assert.deepEqual(readIdx(fashion).dims, [10000]);
 });
+
+test("an uncompressed file far longer than its header says is refused before it is read", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "idx-"));
+  try {
+    const file = path.join(tmp, "long-images-idx3-ubyte");
+    fs.writeFileSync(file, handIdx(0x08, [10, 28, 28], []));
+    fs.truncateSync(file, 256 * 1024 * 1024); // a sparse 256 MB file: zeros after the header
+    const t0 = Date.now();
+    assert.throws(
+      () => readIdx(file),
+      (e: Error) => e instanceof DataFormatError && /^long-images-idx3-ubyte: the header's dimensions 10×28×28 need 7856 bytes .* but the file has 268435456 bytes \(268427600 extra\); not read/.test(e.message),
+    );
+    assert.ok(Date.now() - t0 < 200, "refused without reading the file");
+    // A little extra is still parsed and reported as before.
+    fs.truncateSync(file, 7856 + 3);
+    assert.throws(() => readIdx(file), /need 7840 bytes of ubyte data but 7843 follow the header \(3 extra\)/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -125,24 +125,20 @@ function gunzipPrefix(bytes: Uint8Array, want: number): Uint8Array {
  */
 function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
   const head = gunzipPrefix(bytes, MAX_IDX_HEADER);
-  const info = head.length >= 4 && head[0] === 0 && head[1] === 0 ? TYPES[head[2]] : undefined;
-  const D = head.length >= 4 ? head[3] : 0;
-  if (head.length >= 4 && (!info || D === 0)) return head; // a wrong magic number: parseIdx names it
-  if (!info || head.length < 4 + 4 * D) {
+  const promise = headerPromise(head);
+  if (promise === "bad magic") return head; // parseIdx names it
+  if (promise === "short") {
     // Shorter than its header: unpack what there is (little) so that parseIdx, or gzip, says what is wrong.
     return gunzipIfNeeded(bytes, name, MAX_IDX_HEADER + GZIP_SLACK);
   }
-  const headerLength = 4 + 4 * D;
-  const dims: number[] = [];
-  for (let i = 0; i < D; i++) dims.push(readU32BE(head, 4 + 4 * i));
-  const expected = headerLength + dims.reduce((a, d) => a * d, 1) * info.size;
+  const { dims, type, headerLength, expected } = promise;
   const limit = expected + GZIP_SLACK;
   try {
     return zlib.gunzipSync(bytes, { maxOutputLength: limit });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
       throw new DataFormatError(
-        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ${expected - headerLength} ${info.type} data), ` +
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ${expected - headerLength} ${type} data), ` +
           `but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the file is corrupt or not what its header says)`,
       );
     }
@@ -150,6 +146,34 @@ function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
       throw new DataFormatError(`${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold in memory (${e.message})`);
     }
     throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
+  }
+}
+
+/**
+ * What the header at the start of `head` promises: the dimensions, the element type, the header's
+ * length and the whole (unpacked) file's size = header + d₁·…·d_D·element size; "bad magic" when
+ * the first 4 bytes are not an IDX magic number, "short" when `head` ends inside the header.
+ */
+function headerPromise(head: Uint8Array): { dims: number[]; type: IdxType; headerLength: number; expected: number } | "bad magic" | "short" {
+  if (head.length < 4) return "short";
+  const info = TYPES[head[2]];
+  const D = head[3];
+  if (head[0] !== 0 || head[1] !== 0 || !info || D === 0) return "bad magic";
+  const headerLength = 4 + 4 * D;
+  if (head.length < headerLength) return "short";
+  const dims: number[] = [];
+  for (let i = 0; i < D; i++) dims.push(readU32BE(head, 4 + 4 * i));
+  return { dims, type: info.type, headerLength, expected: headerLength + dims.reduce((a, d) => a * d, 1) * info.size };
+}
+
+/** The first `n` bytes of a file (fewer if it is shorter). */
+function readStart(file: string, n: number): Uint8Array {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = new Uint8Array(n);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, n, 0));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -233,7 +257,24 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
 
 /** Read and parse an IDX file from disk (gzipped or not); errors name the file. */
 export function readIdx(file: string): Idx {
-  const { bytes, name } = readDataFile(file);
+  // An uncompressed file far longer than its header says is refused before it is read into memory.
+  const name = path.basename(file);
+  let size = -1;
+  let head: Uint8Array = new Uint8Array(0);
+  try {
+    size = fs.statSync(file).size;
+    head = readStart(file, MAX_IDX_HEADER);
+  } catch {
+    /* readDataFile names the problem */
+  }
+  const promise = isGzip(head) ? null : headerPromise(head);
+  if (promise && typeof promise === "object" && size > promise.expected + GZIP_SLACK) {
+    throw new DataFormatError(
+      `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes (${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), ` +
+        `but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not what its header says)`,
+    );
+  }
+  const { bytes } = readDataFile(file);
   return parseIdx(bytes, name);
 }
 
