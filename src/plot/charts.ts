@@ -135,9 +135,9 @@ export function lineChart(o: {
     },
   };
   if (thinned.length > 0) {
-    const note = `thinned ${thinned.join(", ")}: the smallest and largest y of each of ${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
+    const note = `thinned ${thinned.join(", ")}`;
     spec.title = { text: o.title ?? "", subtitle: note };
-    spec.description = note;
+    spec.description = `${note}: the smallest and largest y of each of ${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
   } else if (o.title) spec.title = o.title;
   return spec;
 }
