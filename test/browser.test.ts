@@ -3,7 +3,8 @@
 //  2. nbconvert: the executed charts notebook, converted to HTML, shows every chart as an SVG image;
 //  3. the classic Notebook in headless Chromium: run test/notebooks/charts.ipynb, see every chart drawn
 //     interactively by vega-embed (SVG marks, no console errors), drag a slider and see the chart
-//     change, see the live view change before its cell finishes, save, reload: charts still drawn.
+//     change, see the live view change before its cell finishes, save, reload: charts still drawn;
+//     the vega libraries come once per page from the server (nbextensions/descent), never in an output.
 // Skips (3) only where Chromium is not installed. Servers, kernels and browsers are stopped in all cases.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -251,7 +252,9 @@ test("classic Notebook in Chromium: charts drawn, slider redraws, live view upda
       else consoleErrors.push(`${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
     });
     page.on("pageerror", (e) => consoleErrors.push(`page error: ${e.message}`));
+    const sharedLoads: string[] = [];
     page.on("request", (req) => {
+      if (req.url().startsWith(`${base}/nbextensions/descent/vega-libs.js`)) sharedLoads.push(req.url());
       if (!req.url().startsWith(base) && !req.url().startsWith("data:") && !req.url().startsWith("blob:")) offline.push(req.url());
     });
 
@@ -352,9 +355,18 @@ test("classic Notebook in Chromium: charts drawn, slider redraws, live view upda
     const finalText = await page.locator(".descent-live").last().innerText();
     assert.match(finalText, /iteration 80 of 80 .* done/);
 
-    // Save, reload: the saved (trusted) outputs bring the libraries back and the charts are redrawn.
+    // Save, reload: the saved (trusted) outputs load the shared libraries again and the charts are redrawn.
     await page.evaluate(() => (window as unknown as { Jupyter: any }).Jupyter.notebook.save_notebook());
     await page.waitForFunction(() => !(window as unknown as { Jupyter: any }).Jupyter.notebook.dirty, undefined, { timeout: 30_000 });
+    // The libraries came once from the notebook server (nbextensions/descent), not inside any output.
+    assert.equal(sharedLoads.length, 1, `the page loaded the shared libraries once: ${JSON.stringify(sharedLoads)}`);
+    const savedText = fs.readFileSync(path.join(nbDir, "charts.ipynb"), "utf8");
+    assert.ok(!savedText.includes("/* vega-embed vega-embed.min.js */"), "no output inlines the libraries");
+    const biggest = Math.max(
+      ...(JSON.parse(savedText) as { cells: Array<{ outputs?: unknown[] }> }).cells.flatMap((c) => (c.outputs ?? []).map((o) => JSON.stringify(o).length)),
+    );
+    t.diagnostic(`saved notebook: ${savedText.length} bytes, largest output ${biggest} bytes`);
+    assert.ok(biggest < 200_000, `every chart output is under 200 KB (largest ${biggest} bytes)`);
     await page.reload({ timeout: 60_000 });
     await page.waitForFunction(() => {
       const J = (window as unknown as { Jupyter?: any }).Jupyter;

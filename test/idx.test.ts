@@ -190,3 +190,87 @@ test("readIdx names the file when it cannot be read or is corrupt on disk", () =
   assert.equal(IDX_LABELS_MAGIC, 0x801);
   assert.equal(IDX_IMAGES_MAGIC, 0x803);
 });
+
+/**
+ * A gzip file whose content is `header` followed by `zeroMB` megabytes of zeros, built without ever
+ * holding the zeros: one 1 MB block of zeros is deflated once (sync-flushed, so it ends on a byte
+ * boundary and refers to nothing before it) and repeated; the trailer's CRC-32 and size are computed
+ * incrementally. About 1 KB of gzip per MB of zeros.
+ */
+function gzipBomb(header: Uint8Array, zeroMB: number): Buffer {
+  const mb = Buffer.alloc(1 << 20);
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const parts: Buffer[] = [Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), zlib.deflateRawSync(header, flush)];
+  const block = zlib.deflateRawSync(mb, { ...flush, level: 9 });
+  let crc = zlib.crc32(header);
+  for (let i = 0; i < zeroMB; i++) {
+    parts.push(block);
+    crc = zlib.crc32(mb, crc);
+  }
+  parts.push(zlib.deflateRawSync(Buffer.alloc(0))); // the final (empty) block
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE((header.length + zeroMB * (1 << 20)) % 2 ** 32, 4);
+  parts.push(trailer);
+  return Buffer.concat(parts);
+}
+
+test("a gzip bomb (a header claiming 10 images, then 512 MB of zeros) is refused fast, without unpacking it", () => {
+  const header = handIdx(0x08, [10, 28, 28], []);
+  const small = gzipBomb(header, 2);
+  assert.equal(zlib.gunzipSync(small).length, 16 + 2 * (1 << 20)); // the construction is a valid gzip file
+  const bomb = gzipBomb(header, 512);
+  assert.ok(bomb.length < 1024 * 1024, `the bomb is ${bomb.length} bytes`);
+
+  const before = process.memoryUsage();
+  const t0 = Date.now();
+  assert.throws(
+    () => parseIdx(bomb, "bomb-images-idx3-ubyte.gz"),
+    (e: Error) =>
+      e instanceof DataFormatError &&
+      /^bomb-images-idx3-ubyte\.gz: the header's dimensions 10×28×28 need 7856 bytes \(16 header \+ 7840 ubyte data\), but the gzipped file \(\d+ bytes\) unpacks to more than 73392; stopped unpacking there/.test(e.message),
+  );
+  const ms = Date.now() - t0;
+  const after = process.memoryUsage();
+  const grown = after.rss - before.rss + (after.arrayBuffers - before.arrayBuffers);
+  assert.ok(ms < 500, `refusing the bomb took ${ms} ms`);
+  assert.ok(grown < 64 * 1024 * 1024, `memory grew by ${(grown / 1e6).toFixed(0)} MB`);
+});
+
+test("gzipped files: the header's size is enforced with a little slack, wrong headers named without unpacking", () => {
+  const header = handIdx(0x08, [10, 28, 28], []);
+  const legit = zlib.gzipSync(Buffer.concat([Buffer.from(header), Buffer.alloc(7840, 3)]));
+  const ok = parseIdx(legit, "ok.gz");
+  assert.deepEqual(ok.dims, [10, 28, 28]);
+  assert.equal(ok.data.length, 7840);
+  assert.equal(ok.data[7839], 3);
+  // A few bytes too many are still reported as extra bytes.
+  const long = zlib.gzipSync(Buffer.concat([Buffer.from(header), Buffer.alloc(7840 + 100)]));
+  assert.throws(() => parseIdx(long, "long.gz"), /^DataFormatError: long\.gz: .* but 7940 follow the header \(100 extra\)/);
+  // A wrong magic number is named, however much the file would unpack to.
+  const wrong = gzipBomb(Uint8Array.from([0x12, 0, 8, 3]), 64);
+  assert.throws(() => parseIdx(wrong, "wrong.gz"), /^DataFormatError: wrong\.gz: wrong magic number 0x12000803/);
+  // The real (gzipped) Fashion-MNIST files, when installed, still load.
+  const fashion = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
+  if (fs.existsSync(fashion)) assert.deepEqual(readIdx(fashion).dims, [10000]);
+});
+
+test("an uncompressed file far longer than its header says is refused before it is read", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "idx-"));
+  try {
+    const file = path.join(tmp, "long-images-idx3-ubyte");
+    fs.writeFileSync(file, handIdx(0x08, [10, 28, 28], []));
+    fs.truncateSync(file, 256 * 1024 * 1024); // a sparse 256 MB file: zeros after the header
+    const t0 = Date.now();
+    assert.throws(
+      () => readIdx(file),
+      (e: Error) => e instanceof DataFormatError && /^long-images-idx3-ubyte: the header's dimensions 10×28×28 need 7856 bytes .* but the file has 268435456 bytes \(268427600 extra\); not read/.test(e.message),
+    );
+    assert.ok(Date.now() - t0 < 200, "refused without reading the file");
+    // A little extra is still parsed and reported as before.
+    fs.truncateSync(file, 7856 + 3);
+    assert.throws(() => readIdx(file), /need 7840 bytes of ubyte data but 7843 follow the header \(3 extra\)/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

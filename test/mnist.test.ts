@@ -66,7 +66,9 @@ test("loadMnist: 60,000 / 10,000 images of 784 pixels in [0, 1] with the known f
 
 test("loadMnist caches per directory and dtype; float64 on request", () => {
   const a = loadMnist();
-  assert.equal(loadMnist(), a, "second call returns the cached result");
+  const again = loadMnist();
+  assert.equal(again.train.X, a.train.X, "second call returns the cached arrays");
+  assert.equal(again.test.y, a.test.y);
   const b = loadMnist({ dtype: "float64" });
   assert.notEqual(b, a);
   assert.equal(b.test.X.dtype, "float64");
@@ -75,6 +77,44 @@ test("loadMnist caches per directory and dtype; float64 on request", () => {
   assert.ok(Math.abs(b.test.X.data[i] - a.test.X.data[i]) < 1e-7);
   const raw = idxImages(readIdx(path.join(mnistDataDir(), "t10k-images-idx3-ubyte")));
   assert.equal(b.test.X.data[i], raw.pixels[i] / 255);
+});
+
+test("loadMnist: arrays a student changes in place stay theirs; the next call warns, names the rows and reads fresh copies", () => {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+  try {
+    const a = loadMnist();
+    const firstPixel = a.train.X.data[0];
+    const label = a.test.y[5000];
+    // A careless student centres the training images in place (here: rows 2000–2999 only) and relabels a test digit.
+    for (let i = 2000 * 784; i < 3000 * 784; i++) a.train.X.data[i] -= 0.5;
+    a.test.y[5000] = (label + 1) % 10;
+    // Reassigning a field of the result never reaches the cache either.
+    a.train.X = a.test.X;
+
+    const b = loadMnist();
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^loadMnist: the arrays returned earlier were changed in place \(train\.X rows 2000–2999, test\.y rows 5000–5999\); returning fresh copies .*use d\.copy\(X\) before modifying/,
+    );
+    assert.notEqual(b.train.X, a.train.X);
+    assert.equal(b.train.X.rows, 60000);
+    assert.equal(b.train.X.data[0], firstPixel);
+    assert.equal(b.test.y[5000], label);
+    const raw = idxImages(readIdx(path.join(mnistDataDir(), "train-images-idx3-ubyte")));
+    assert.equal(b.train.X.data[2500 * 784 + 400], Math.fround(raw.pixels[2500 * 784 + 400] / 255));
+    // The student's arrays keep their change.
+    assert.equal(a.test.y[5000], (label + 1) % 10);
+
+    // Unchanged data: no warning, the same (cached) arrays again.
+    const c = loadMnist();
+    assert.equal(warnings.length, 1);
+    assert.equal(c.train.X, b.train.X);
+  } finally {
+    console.warn = warn;
+  }
 });
 
 test("loadMnist reads any directory of IDX files with the standard names, gzipped or not", () => {

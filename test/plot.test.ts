@@ -21,6 +21,9 @@ import {
   imageGrid,
   librariesSent,
   libraryScript,
+  libraryVersion,
+  resetSharedLibraries,
+  sharedLibraries,
   lineChart,
   liveView,
   renderSvg,
@@ -37,6 +40,8 @@ import {
   weightImage,
 } from "../src/plot/index";
 import { Matrix } from "../src/core/matrix";
+import { thinMinMax } from "../src/plot/thin";
+import { compactPath, compactSvgPaths } from "../src/plot/svgPaths";
 import { train, Evaluation } from "../src/training/train";
 import { SoftmaxRegression } from "../src/models/softmaxRegression";
 import { sgd } from "../src/optim/index";
@@ -74,6 +79,18 @@ function recorder(): { messages: Array<{ msg: DisplayMessage; update: boolean; a
   return { messages, restore: () => setDisplayWriter(null) };
 }
 
+/** The points of a lineChart spec, one per row after its `flatten` transform. */
+function pointsOf(spec: VegaLiteSpec): Array<{ series: string; x: number; y: number }> {
+  assert.deepEqual(spec.transform, [{ flatten: ["x", "y"] }]);
+  const rows = (spec.data as { values: Array<{ series: string; x: number[]; y: number[] }> }).values;
+  return rows.flatMap((r) => r.x.map((x, i) => ({ series: r.series, x, y: r.y[i] })));
+}
+
+/** Bytes of a MIME bundle, all parts together (JSON parts as JSON text). */
+function bundleBytes(b: { [mime: string]: unknown }): number {
+  return Object.values(b).reduce((n: number, v) => n + Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v)), 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 test("lineChart: one line per series, log scale, errors name the series and index", () => {
   const x = [1, 2, 3, 4];
@@ -88,7 +105,7 @@ test("functionPlot samples each function on the domain", () => {
   const sigma = (z: number) => 1 / (1 + Math.exp(-z));
   const spec = functionPlot({ fns: [{ name: "σ", f: sigma }, { name: "σ′", f: (z) => sigma(z) * (1 - sigma(z)) }], domain: [-6, 6], samples: 61 });
   expectMarks(spec, { line: 2 });
-  const values = (spec.data as { values: Array<{ series: string; x: number; y: number }> }).values;
+  const values = pointsOf(spec);
   assert.equal(values.length, 122);
   const mid = values.find((v) => v.series === "σ′" && Math.abs(v.x) < 1e-12);
   assert.ok(mid && Math.abs(mid.y - 0.25) < 1e-12, "σ′(0) = 1/4");
@@ -240,9 +257,12 @@ test("describeSpec: title, marks and number of points, never [object Object]", (
   assert.doesNotMatch(d, /object Object/);
 });
 
-test("show sends ONE display with all four MIME types; the first carries the vega libraries", () => {
+test("show sends ONE display with all four MIME types; without a shared copy the first carries the vega libraries", () => {
   const rec = recorder();
+  const saved = process.env.JUPYTER_PATH;
   try {
+    delete process.env.JUPYTER_PATH; // no Jupyter data directory to share the libraries through
+    resetSharedLibraries();
     resetLibraries();
     const spec = barChart({ categories: ["a", "b"], values: [1, 2], title: "two bars" });
     show(spec);
@@ -268,7 +288,127 @@ test("show sends ONE display with all four MIME types; the first carries the veg
     assert.equal(rec.messages.length, 2);
   } finally {
     rec.restore();
+    if (saved === undefined) delete process.env.JUPYTER_PATH;
+    else process.env.JUPYTER_PATH = saved;
+    resetSharedLibraries();
   }
+});
+
+test("with a Jupyter data directory, the libraries are written there once and no chart carries them", () => {
+  const rec = recorder();
+  const saved = process.env.JUPYTER_PATH;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-jupyter-"));
+  try {
+    fs.writeFileSync(path.join(dir, "a-file"), "");
+    process.env.JUPYTER_PATH = [path.join(dir, "a-file", "share"), path.join(dir, "share")].join(path.delimiter); // the first cannot be written
+    resetSharedLibraries();
+    resetLibraries();
+    const spec = barChart({ categories: ["a", "b"], values: [1, 2], title: "two bars" });
+    show(spec);
+    show(spec);
+    const shared = sharedLibraries();
+    assert.ok(shared, "a shared copy was written");
+    assert.equal(shared.file, path.join(dir, "share", "nbextensions", "descent", "vega-libs.js"));
+    assert.equal(fs.readFileSync(shared.file, "utf8"), libraryScript());
+    assert.equal(shared.version, libraryVersion());
+    for (const { msg } of rec.messages) {
+      const html = msg.data["text/html"] as string;
+      assert.ok(!html.includes("/* vega-embed vega-embed.min.js */"), "no chart inlines the libraries");
+      assert.ok(html.includes(`"nbextensions/descent/vega-libs.js"+"?v=${shared.version}"`), "the chart loads the shared copy");
+      assert.match(html, /getAttribute\("data-base-url"\)/);
+      assert.ok(bundleBytes(msg.data) < 20_000, `a small bar chart is small: ${bundleBytes(msg.data)} bytes`);
+    }
+    assert.ok(librariesSent());
+    // A stale copy (another version) is replaced.
+    fs.writeFileSync(shared.file, "old");
+    resetSharedLibraries();
+    show(spec);
+    assert.equal(fs.readFileSync(shared.file, "utf8"), libraryScript());
+  } finally {
+    rec.restore();
+    if (saved === undefined) delete process.env.JUPYTER_PATH;
+    else process.env.JUPYTER_PATH = saved;
+    resetSharedLibraries();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a chart of 3,000 points is one display under 200 KB; 100,000 points are thinned to 2,000 with a note", () => {
+  const wave = (n: number, k: number) => Array.from({ length: n }, (_, i) => 2.3 * Math.exp(-i / (n / 5)) + 0.05 * Math.sin(i * (0.37 + k)) + 0.1 + 1e-9 * i);
+  const x = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const two = lineChart({ series: [{ name: "train", x: x(1500), y: wave(1500, 0) }, { name: "validation", x: x(1500), y: wave(1500, 1) }], title: "loss" });
+  assert.equal(pointsOf(two).length, 3000, "3,000 points are not thinned");
+  const b3 = chartBundle(two, { sharedVersion: "abc" });
+  assert.ok(bundleBytes(b3) < 200_000, `3,000 points: ${bundleBytes(b3)} bytes in all four parts`);
+  const one = chartBundle(lineChart({ series: [{ name: "loss", x: x(3000), y: wave(3000, 0) }], title: "loss" }), { sharedVersion: "abc" });
+  assert.ok(bundleBytes(one) < 200_000, `one series of 3,000: ${bundleBytes(one)} bytes`);
+
+  const n = 100_000;
+  const y = wave(n, 0);
+  y[54321] = 40; // a spike (a divergence that recovered) must survive thinning
+  const big = lineChart({ series: [{ name: "loss", x: x(n), y }], title: "mini-batch loss" });
+  const pts = pointsOf(big);
+  assert.ok(pts.length <= 2000 && pts.length > 1900, `${pts.length} points`);
+  assert.ok(pts.some((p) => p.x === 54321 && p.y === 40), "the spike is kept");
+  assert.deepEqual([pts[0].x, pts[pts.length - 1].x], [0, n - 1], "first and last point kept");
+  assert.deepEqual(big.title, { text: "mini-batch loss", subtitle: `thinned from 100,000 to ${pts.length.toLocaleString("en-US")} points` });
+  assert.equal(big.description, `thinned from 100,000 to ${pts.length.toLocaleString("en-US")} points: the smallest and largest y of each of 999 buckets`);
+  const bb = chartBundle(big, { sharedVersion: "abc" });
+  assert.ok(bundleBytes(bb) < 200_000, `100,000 points thinned: ${bundleBytes(bb)} bytes`);
+  assert.match(bb["text/plain"] as string, /^Chart "mini-batch loss": line marks, \d+ data points — thinned from 100,000 to /);
+  assert.match(renderSvg(big), /thinned from 100,000/, "the note is drawn on the chart");
+  // maxPoints: Infinity keeps every point.
+  assert.equal(pointsOf(lineChart({ series: [{ name: "loss", x: x(5000), y: wave(5000, 0) }], maxPoints: Infinity })).length, 5000);
+  assert.throws(() => lineChart({ series: [{ name: "loss", x: [1], y: [1] }], maxPoints: 2 }), /maxPoints must be a whole number ≥ 4 or Infinity, got 2/);
+});
+
+test("thinMinMax keeps each bucket's extremes in order; values are rounded far below a pixel", () => {
+  assert.deepEqual(thinMinMax([3, 1, 2], 10), [0, 1, 2]);
+  const y = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 10) + (i === 500 ? 5 : 0) + (i === 700 ? -5 : 0));
+  const keep = thinMinMax(y, 100);
+  assert.ok(keep.length <= 100);
+  assert.ok(keep.every((k, i) => i === 0 || k > keep[i - 1]), "indices increase");
+  assert.ok(keep.includes(500) && keep.includes(700) && keep[0] === 0 && keep[keep.length - 1] === 999);
+  // every bucket's min and max are among the kept points
+  const buckets = 49;
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * 1000) / buckets);
+    const hi = Math.floor(((b + 1) * 1000) / buckets);
+    const ys = y.slice(lo, hi);
+    const kept = keep.filter((k) => k >= lo && k < hi).map((k) => y[k]);
+    assert.ok(kept.includes(Math.min(...ys)) && kept.includes(Math.max(...ys)), `bucket ${b}`);
+  }
+  // Rounding: whole numbers stay, others to 1/100,000 of the range; tiny differences on a flat curve survive.
+  const flat = pointsOf(lineChart({ series: [{ name: "a", x: [0, 1, 2], y: [2.302585093, 2.302585193, 2.302585393] }] }));
+  assert.deepEqual(flat.map((p) => p.y), [2.302585093, 2.302585193, 2.302585393]);
+  const noisy = pointsOf(lineChart({ series: [{ name: "a", x: [0, 0.5, 1], y: [0.123456789, 1.987654321, 2] }] }));
+  assert.deepEqual(noisy.map((p) => [p.x, p.y]), [[0, 0.12346], [0.5, 1.98765], [1, 2]]);
+});
+
+test("compactPath writes the same polyline, to 0.1 px, in relative steps", () => {
+  const d = "M0,18.462L0.14,17.146L0.28,16.056L130.42,-15.386L10,20M5,5L6,4";
+  const c = compactPath(d);
+  assert.equal(c, "M0,18.5l0.1-1.4 0.2-1 130.1-31.5 -120.4,35.4M5,5l1-1");
+  // Walk the compact path and compare every vertex with the original.
+  const abs: Array<[number, number]> = [];
+  let px = 0;
+  let py = 0;
+  for (const m of c.matchAll(/([Ml])([^Ml]*)/g)) {
+    const nums = m[2].match(/-?[\d.]+/g)!.map(Number);
+    for (let k = 0; k < nums.length; k += 2) {
+      if (m[1] === "M" && k === 0) [px, py] = [nums[k], nums[k + 1]];
+      else [px, py] = [px + nums[k], py + nums[k + 1]];
+      abs.push([px, py]);
+    }
+  }
+  const orig = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.equal(abs.length, orig.length);
+  abs.forEach(([x, y], i) => assert.ok(Math.abs(x - orig[i][0]) <= 0.05 + 1e-9 && Math.abs(y - orig[i][1]) <= 0.05 + 1e-9, `vertex ${i}`));
+  // Paths with curves or arcs are left alone; a chart's SVG still has its marks.
+  assert.equal(compactPath("M0,0C1,1,2,2,3,3"), "M0,0C1,1,2,2,3,3");
+  assert.equal(compactPath("M1,1A2,2,0,0,1,3,3Z"), "M1,1A2,2,0,0,1,3,3Z");
+  const svg = compactSvgPaths(renderSvg(lineChart({ series: [{ name: "a", x: [0, 1, 2], y: [1, 3, 2] }] })));
+  assert.match(svg, /<path[^>]* d="M[\d.,]+l[-\d., ]+"/);
 });
 
 test("a page (re)load, seen as kernel_info_request by tslab, makes the next chart carry the libraries again", () => {

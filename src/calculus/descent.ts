@@ -7,6 +7,7 @@
 import { Matrix, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
 import { RegressionSet } from "../data/toyData";
+import { describeValue } from "../core/describe";
 
 /** A cost of p variables and its gradient (length p). */
 export type ScalarCost = (v: ArrayLike<number>) => number;
@@ -34,7 +35,7 @@ function norm(v: ArrayLike<number>): number {
 /** Central differences: ∂C/∂v_k ≈ (C(v + h e_k) − C(v − h e_k)) / 2h, error O(h²).  v: length p → length p. */
 export function finiteDifferenceGradient(C: ScalarCost, v: ArrayLike<number>, h = 1e-5): number[] {
   finiteVector("finiteDifferenceGradient", v, "v");
-  if (!(h > 0)) throw new Error(`finiteDifferenceGradient: step h must be > 0, got ${h}`);
+  if (!(h > 0)) throw new Error(`finiteDifferenceGradient: step h must be > 0, got ${describeValue(h)}`);
   const w = Array.from(v);
   const g: number[] = [];
   for (let k = 0; k < w.length; k++) {
@@ -134,8 +135,8 @@ export function gradientDescent(
 ): DescentPath {
   const where = "gradientDescent";
   const { rate: eta, steps, tolerance = 0 } = options;
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${where}: learning rate η must be a positive finite number, got ${eta}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`${where}: steps must be a non-negative integer, got ${steps}`);
+  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${where}: learning rate η must be a positive finite number, got ${describeValue(eta)}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`${where}: steps must be a non-negative integer, got ${describeValue(steps)}`);
   finiteVector(where, v0, "v0");
   let v = Array.from(v0);
   const c0 = C(v);
@@ -262,7 +263,7 @@ export interface BatchNoise {
 export function miniBatchNoise(G: Matrix, sizes: number[], trials: number, rng: Rng): BatchNoise[] {
   const where = "miniBatchNoise";
   const n = G.rows;
-  if (!Number.isInteger(trials) || trials < 1) throw new Error(`${where}: trials must be a positive integer, got ${trials}`);
+  if (!Number.isInteger(trials) || trials < 1) throw new Error(`${where}: trials must be a positive integer, got ${describeValue(trials)}`);
   const full = meanOfRows(G);
   let traceSigma = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < G.cols; j++) traceSigma += (G.data[i * G.cols + j] - full[j]) ** 2;
@@ -295,9 +296,9 @@ export function miniBatchDescent(
 ): DescentPath {
   const where = "miniBatchDescent";
   const { rate: eta, batchSize: m, steps, rng } = options;
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${where}: learning rate η must be a positive finite number, got ${eta}`);
+  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${where}: learning rate η must be a positive finite number, got ${describeValue(eta)}`);
   if (!Number.isInteger(m) || m < 1 || m > problem.n) throw new Error(`${where}: batchSize m=${m} must be an integer in 1…${problem.n}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`${where}: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`${where}: steps must be a non-negative integer, got ${describeValue(steps)}`);
   finiteVector(where, v0, "v0");
   let v = Array.from(v0);
   const path = [v.slice()];

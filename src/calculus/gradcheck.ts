@@ -25,6 +25,7 @@
 import { Matrix } from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
+import { describeValue } from "../core/describe";
 
 export type Verdict = "good" | "acceptable" | "suspicious" | "wrong";
 
@@ -146,7 +147,7 @@ export function centralDifferences(loss: () => number, M: Matrix, entries?: Arra
 export function gradientCheck(loss: () => number, params: Param[], options: GradientCheckOptions = {}): GradientCheckReport {
   const float32 = params.some((p) => p.value.dtype === "float32");
   const h = options.h ?? (float32 ? 1e-3 : 1e-5);
-  if (!(h > 0)) throw new Error(`gradientCheck: h must be positive, got ${h}`);
+  if (!(h > 0)) throw new Error(`gradientCheck: h must be positive, got ${describeValue(h)}`);
   const samples = options.samples ?? 100;
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const analytic = params.map((p) => {

@@ -6,6 +6,7 @@
  * with finite differences.
  */
 import { derivative, simplify, parse, MathNode } from "mathjs";
+import { describeValue } from "../core/describe";
 
 /** Names mathjs treats as constants, not variables. */
 const CONSTANTS = new Set(["pi", "e", "E", "PI", "Infinity", "NaN", "i", "true", "false", "null", "phi", "tau", "LN2", "LN10", "LOG2E", "LOG10E", "SQRT1_2", "SQRT2"]);
@@ -161,7 +162,7 @@ export function maxDifference(f: (x: number) => number, g: (x: number) => number
 
 /** n evenly spaced points from a to b inclusive (n ≥ 2). */
 export function evenlySpaced(a: number, b: number, n: number): number[] {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`evenlySpaced: n must be an integer ≥ 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`evenlySpaced: n must be an integer ≥ 2, got ${describeValue(n)}`);
   if (!Number.isFinite(a) || !Number.isFinite(b)) throw new Error(`evenlySpaced: ends must be finite, got ${a}, ${b}`);
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(a + ((b - a) * i) / (n - 1));

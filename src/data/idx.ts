@@ -11,7 +11,8 @@
  *
  * So the magic number (bytes 0–3 read as one big-endian integer) is 0x00000801 for MNIST's labels
  * (ubyte, 1 dimension) and 0x00000803 for its images (ubyte, 3 dimensions: n × 28 × 28).
- * A file may be gzipped (it then starts with the bytes 1f 8b); it is unpacked first.
+ * A file may be gzipped (it then starts with the bytes 1f 8b); it is unpacked header first, and
+ * unpacking stops a little beyond the size the header's dimensions imply.
  *
  * Every error names the file and the problem: "train-labels-idx1-ubyte: label 12 at index 345 is outside 0–9".
  */
@@ -78,13 +79,101 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Unpack gzip bytes (if they are gzip; otherwise return them unchanged). */
-export function gunzipIfNeeded(bytes: Uint8Array, name: string): Uint8Array {
+/** Unpack gzip bytes (if they are gzip; otherwise return them unchanged), refusing more than `maxBytes` of output. */
+export function gunzipIfNeeded(bytes: Uint8Array, name: string, maxBytes?: number): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return zlib.gunzipSync(bytes);
+    return zlib.gunzipSync(bytes, maxBytes === undefined ? {} : { maxOutputLength: maxBytes });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" && maxBytes !== undefined) {
+      throw new DataFormatError(
+        `${name}: the gzipped file (${bytes.length} bytes) unpacks to more than ${maxBytes} bytes; stopped unpacking there`,
+      );
+    }
     throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
+  }
+}
+
+/** Largest IDX header: 4 bytes, then 4 per dimension, at most 255 dimensions. */
+const MAX_IDX_HEADER = 4 + 4 * 255;
+/** Bytes beyond the header-implied size that a gzipped IDX file may unpack to before unpacking stops (they are then reported as extra). */
+const GZIP_SLACK = 64 * 1024;
+
+/**
+ * The first bytes of a gzip stream's content, at least `want` of them when the content has that
+ * many: unpacks a growing prefix of the compressed bytes (1 KB, 2 KB, …) without waiting for the
+ * end of the stream, so only about a thousand times the prefix is ever unpacked.
+ */
+function gunzipPrefix(bytes: Uint8Array, want: number): Uint8Array {
+  for (let take = 1024; ; take *= 2) {
+    const part = bytes.subarray(0, Math.min(take, bytes.length));
+    let out: Uint8Array;
+    try {
+      out = zlib.gunzipSync(part, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      out = new Uint8Array(0); // corrupt: let the full unpacking report it
+    }
+    if (out.length >= want || part.length === bytes.length) return out;
+  }
+}
+
+/**
+ * The IDX content of gzipped bytes, unpacked header first: the header's dimensions say how many
+ * bytes the file must unpack to (header + d₁·…·d_D·element size), and unpacking stops a little
+ * beyond that, so a small file that would unpack to gigabytes (a "gzip bomb") fails fast with a
+ * message naming the sizes instead of filling memory.
+ */
+function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
+  const head = gunzipPrefix(bytes, MAX_IDX_HEADER);
+  const promise = headerPromise(head);
+  if (promise === "bad magic") return head; // parseIdx names it
+  if (promise === "short") {
+    // Shorter than its header: unpack what there is (little) so that parseIdx, or gzip, says what is wrong.
+    return gunzipIfNeeded(bytes, name, MAX_IDX_HEADER + GZIP_SLACK);
+  }
+  const { dims, type, headerLength, expected } = promise;
+  const limit = expected + GZIP_SLACK;
+  try {
+    return zlib.gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new DataFormatError(
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ${expected - headerLength} ${type} data), ` +
+          `but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the file is corrupt or not what its header says)`,
+      );
+    }
+    if (e instanceof RangeError) {
+      throw new DataFormatError(`${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold in memory (${e.message})`);
+    }
+    throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
+  }
+}
+
+/**
+ * What the header at the start of `head` promises: the dimensions, the element type, the header's
+ * length and the whole (unpacked) file's size = header + d₁·…·d_D·element size; "bad magic" when
+ * the first 4 bytes are not an IDX magic number, "short" when `head` ends inside the header.
+ */
+function headerPromise(head: Uint8Array): { dims: number[]; type: IdxType; headerLength: number; expected: number } | "bad magic" | "short" {
+  if (head.length < 4) return "short";
+  const info = TYPES[head[2]];
+  const D = head[3];
+  if (head[0] !== 0 || head[1] !== 0 || !info || D === 0) return "bad magic";
+  const headerLength = 4 + 4 * D;
+  if (head.length < headerLength) return "short";
+  const dims: number[] = [];
+  for (let i = 0; i < D; i++) dims.push(readU32BE(head, 4 + 4 * i));
+  return { dims, type: info.type, headerLength, expected: headerLength + dims.reduce((a, d) => a * d, 1) * info.size };
+}
+
+/** The first `n` bytes of a file (fewer if it is shorter). */
+function readStart(file: string, n: number): Uint8Array {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = new Uint8Array(n);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, n, 0));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -103,7 +192,7 @@ function readU32BE(b: Uint8Array, at: number): number {
  */
 export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   const gzipped = isGzip(bytesIn);
-  const bytes = gunzipIfNeeded(bytesIn, name);
+  const bytes = gzipped ? gunzipIdx(bytesIn, name) : bytesIn;
   if (bytes.length < 4) {
     throw new DataFormatError(`${name}: truncated: ${bytes.length} bytes is too short for an IDX header (at least 4 bytes)`);
   }
@@ -168,7 +257,24 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
 
 /** Read and parse an IDX file from disk (gzipped or not); errors name the file. */
 export function readIdx(file: string): Idx {
-  const { bytes, name } = readDataFile(file);
+  // An uncompressed file far longer than its header says is refused before it is read into memory.
+  const name = path.basename(file);
+  let size = -1;
+  let head: Uint8Array = new Uint8Array(0);
+  try {
+    size = fs.statSync(file).size;
+    head = readStart(file, MAX_IDX_HEADER);
+  } catch {
+    /* readDataFile names the problem */
+  }
+  const promise = isGzip(head) ? null : headerPromise(head);
+  if (promise && typeof promise === "object" && size > promise.expected + GZIP_SLACK) {
+    throw new DataFormatError(
+      `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes (${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), ` +
+        `but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not what its header says)`,
+    );
+  }
+  const { bytes } = readDataFile(file);
   return parseIdx(bytes, name);
 }
 

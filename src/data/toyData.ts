@@ -7,6 +7,7 @@
  */
 import { Matrix, zeros, DType } from "../core/matrix";
 import { Rng } from "../core/random";
+import { describeValue } from "../core/describe";
 
 /** A labelled 2-D classification set: X is n×2, y[i] ∈ {0, 1}. */
 export interface ToySet {
@@ -26,11 +27,11 @@ export interface SeparableSet extends ToySet {
 function toRng(r: Rng | number, where: string): Rng {
   if (r instanceof Rng) return r;
   if (typeof r === "number" && Number.isFinite(r)) return new Rng(r);
-  throw new Error(`${where}: rng must be an Rng or a finite seed, got ${String(r)}`);
+  throw new Error(`${where}: rng must be an Rng or a finite seed, got ${describeValue(r)}`);
 }
 
 function positiveInt(n: number, what: string, where: string): void {
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${where}: ${what} must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${where}: ${what} must be a positive integer, got ${describeValue(n)}`);
 }
 
 /**
@@ -51,7 +52,7 @@ export function linearlySeparable(options: {
   positiveInt(n, "n", where);
   const norm = Math.hypot(w[0], w[1]);
   if (!(norm > 0)) throw new Error(`${where}: the line's normal w must be non-zero, got (${w[0]}, ${w[1]})`);
-  if (!(margin >= 0) || margin >= 1) throw new Error(`${where}: margin must be in [0, 1), got ${margin}`);
+  if (!(margin >= 0) || margin >= 1) throw new Error(`${where}: margin must be in [0, 1), got ${describeValue(margin)}`);
   const r = toRng(options.rng, where);
   const X = zeros(n, 2, dtype);
   const y = new Uint8Array(n);
@@ -82,7 +83,7 @@ export function xorData(options: { perCorner?: number; jitter?: number; rng?: Rn
   const where = "xorData";
   const { perCorner = 1, jitter = 0, dtype = "float64" } = options;
   positiveInt(perCorner, "perCorner", where);
-  if (!(jitter >= 0 && jitter < 0.25)) throw new Error(`${where}: jitter must be in [0, 0.25) so XOR stays non-separable, got ${jitter}`);
+  if (!(jitter >= 0 && jitter < 0.25)) throw new Error(`${where}: jitter must be in [0, 0.25) so XOR stays non-separable, got ${describeValue(jitter)}`);
   if (jitter > 0 && options.rng === undefined) throw new Error(`${where}: jitter ${jitter} > 0 needs an rng (or seed)`);
   const r = jitter > 0 ? toRng(options.rng as Rng | number, where) : null;
   const corners: [number, number, number][] = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]];
@@ -121,7 +122,7 @@ export function linearRegressionData(options: { n: number; rng: Rng | number; a?
   const where = "linearRegressionData";
   const { n, a = 2, c = -1, noise = 0.5 } = options;
   positiveInt(n, "n", where);
-  if (!(noise >= 0) || !Number.isFinite(noise)) throw new Error(`${where}: noise must be a finite σ ≥ 0, got ${noise}`);
+  if (!(noise >= 0) || !Number.isFinite(noise)) throw new Error(`${where}: noise must be a finite σ ≥ 0, got ${describeValue(noise)}`);
   if (!Number.isFinite(a) || !Number.isFinite(c)) throw new Error(`${where}: a and c must be finite, got a=${a}, c=${c}`);
   const r = toRng(options.rng, where);
   const X = zeros(n, 1, "float64");

@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import { Matrix, zeros, ShapeError } from "../core/matrix";
 import { Rng } from "../core/random";
+import { describeValue } from "../core/describe";
 
 /** H(z) = 1 if z ≥ 0, else 0 (the perceptron's step; src/models/activations.ts has the same function for networks). */
 function step(z: number): number {
@@ -111,8 +112,8 @@ export function trainPerceptron(
   const op = "trainPerceptron";
   checkLabels(op, X, y);
   const { maxEpochs, rate: eta = 1, b0 = 0, shuffle = false } = options;
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new Error(`${op}: maxEpochs must be a positive integer, got ${maxEpochs}`);
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${op}: rate η must be a positive finite number, got ${eta}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new Error(`${op}: maxEpochs must be a positive integer, got ${describeValue(maxEpochs)}`);
+  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${op}: rate η must be a positive finite number, got ${describeValue(eta)}`);
   if (shuffle && !options.rng) throw new Error(`${op}: shuffle needs an rng (e.g. rng(1))`);
   for (let k = 0; k < X.data.length; k++) {
     if (!Number.isFinite(X.data[k])) {

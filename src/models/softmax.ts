@@ -13,14 +13,30 @@
  * every exponent ≤ 0, so nothing overflows even for logits like 1000.
  */
 import { DType, Matrix, ShapeError, zeros } from "../core/matrix";
+import { describeValue } from "../core/describe";
 
-/** Throws unless every label y[i] is an integer in 0…K−1; the message names the row and value. */
-export function checkClassLabels(op: string, y: ArrayLike<number>, K: number): void {
+/**
+ * Throws unless every label y[i] is an integer in 0…K−1; the message names the row and value, with
+ * the labels called `what` ("data.y" when the rows are those of a whole data set).
+ */
+export function checkClassLabels(op: string, y: ArrayLike<number>, K: number, what = "y"): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
-    if (!(Number.isInteger(v) && v >= 0 && v < K)) {
-      throw new RangeError(`${op}: label y[${i}] = ${v} is not a class in 0…${K - 1}`);
-    }
+    if (!(Number.isInteger(v) && v >= 0 && v < K)) throw new LabelError(op, what, i, v, K);
+  }
+}
+
+/** A label that is not a class 0…K−1, with where it was found (so a caller can name the row in its own data). */
+export class LabelError extends RangeError {
+  constructor(
+    readonly op: string,
+    readonly what: string,
+    readonly index: number,
+    readonly value: number,
+    readonly classes: number,
+    note = "",
+  ) {
+    super(`${op}: label ${what}[${index}] = ${value} is not a class in 0…${classes - 1}${note}`);
   }
 }
 
@@ -86,7 +102,7 @@ export function softmaxJacobian(s: ArrayLike<number>): Matrix {
 
 /** Y = one-hot(y): Y[i,k] = 1{y_i = k}.  y: n labels in 0…K−1 → Y: n×K.  Bad labels throw (row and value). */
 export function oneHot(y: ArrayLike<number>, K: number, dtype: DType = "float64"): Matrix {
-  if (!Number.isInteger(K) || K <= 0) throw new RangeError(`oneHot: the number of classes K must be a positive integer, got ${K}`);
+  if (!Number.isInteger(K) || K <= 0) throw new RangeError(`oneHot: the number of classes K must be a positive integer, got ${describeValue(K)}`);
   checkClassLabels("oneHot", y, K);
   const Y = zeros(y.length, K, dtype);
   for (let i = 0; i < y.length; i++) Y.data[i * K + y[i]] = 1;

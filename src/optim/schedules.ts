@@ -13,6 +13,7 @@
  * training loop reports the end of an epoch.
  */
 import { checkInRange, checkLearningRate, checkPositive } from "./hyperparameters";
+import { describeValue } from "../core/describe";
 
 export interface Schedule {
   /** e.g. "halveEveryEpoch(η₀=0.1)". */
@@ -42,7 +43,7 @@ export function constant(eta: number): Schedule {
 export function decayEveryEpoch(eta0: number, rho: number): Schedule {
   checkLearningRate(eta0, "decayEveryEpoch");
   if (typeof rho !== "number" || !(rho > 0 && rho <= 1)) {
-    throw new RangeError(`decayEveryEpoch: the decay factor ρ must be in (0, 1], got ${String(rho)}`);
+    throw new RangeError(`decayEveryEpoch: the decay factor ρ must be in (0, 1], got ${describeValue(rho)}`);
   }
   let eta = eta0;
   return {
@@ -95,7 +96,7 @@ export function decreaseOnPlateau(eta0: number, options: PlateauOptions = {}): S
   const factor = checkInRange(options.factor ?? 0.5, 0, 1, "factor", who);
   if (factor === 0) throw new RangeError(`${who}: factor must be in (0, 1), got 0`);
   const patience = options.patience ?? 0;
-  if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`${who}: patience must be a whole number ≥ 0, got ${patience}`);
+  if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`${who}: patience must be a whole number ≥ 0, got ${describeValue(patience)}`);
   const threshold = checkPositive(options.threshold ?? 1e-3, "threshold", who, true);
   const minEta = checkPositive(options.minEta ?? 0, "minEta", who, true);
   let eta = eta0;
@@ -134,7 +135,7 @@ export function linearDecay(eta0: number, T: number, etaMin = eta0 / 100): Sched
   const who = "linearDecay";
   checkLearningRate(eta0, who);
   checkLearningRate(etaMin, `${who} (η_min)`);
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`${who}: the number of steps T must be a whole number ≥ 1, got ${T}`);
+  if (!Number.isInteger(T) || T < 1) throw new RangeError(`${who}: the number of steps T must be a whole number ≥ 1, got ${describeValue(T)}`);
   let t = 0;
   return {
     name: `linearDecay(η₀=${eta0}, T=${T}, η_min=${etaMin})`,
@@ -160,7 +161,7 @@ export function toSchedule(eta: number | Schedule, who: string): Schedule {
     return constant(eta);
   }
   if (eta === null || typeof eta !== "object" || typeof eta.endEpoch !== "function") {
-    throw new TypeError(`${who}: expected a learning rate (number) or a Schedule, got ${String(eta)}`);
+    throw new TypeError(`${who}: expected a learning rate (number) or a Schedule, got ${describeValue(eta)}`);
   }
   return eta;
 }

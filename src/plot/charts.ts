@@ -3,6 +3,8 @@
  * or any Vega-Lite front end; bad input throws an error naming the builder, the series and the index.
  */
 import type { VegaLiteSpec } from "./render";
+import { describeValue } from "../core/describe";
+import { thinMinMax } from "./thin";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
@@ -23,8 +25,25 @@ export function slider(name: string, o: { min: number; max: number; step: number
 }
 
 function finite(builder: string, what: string, v: number, i: number): number {
-  if (!Number.isFinite(v)) throw new Error(`${builder}: ${what}[${i}] is ${v} (every value must be a finite number)`);
+  if (!Number.isFinite(v)) throw new Error(`${builder}: ${what}[${i}] is ${describeValue(v)} (every value must be a finite number)`);
   return v;
+}
+
+/** Whether v is an array of numbers or a typed array (anything with a length and numeric entries). */
+function isNumberArray(v: unknown): boolean {
+  return (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) && typeof (v as ArrayLike<unknown>).length === "number";
+}
+
+/** A series must be { name, x, y } with x and y arrays; a missing or wrong field is named with the series. */
+function checkSeries(builder: string, s: unknown, k: number): void {
+  if (s === null || typeof s !== "object") throw new Error(`${builder}: series[${k}] must be an object { name, x, y }, got ${describeValue(s)}`);
+  const { name, x, y } = s as { name?: unknown; x?: unknown; y?: unknown };
+  const label = typeof name === "string" ? `series[${k}] ("${name}")` : `series[${k}]`;
+  if (typeof name !== "string") throw new Error(`${builder}: ${label} has no name (a string), got name: ${describeValue(name)}`);
+  for (const [field, v] of [["x", x], ["y", y]] as const) {
+    if (v === undefined) throw new Error(`${builder}: ${label} has no ${field}; each series needs x and y arrays of numbers`);
+    if (!isNumberArray(v)) throw new Error(`${builder}: ${label}.${field} must be an array of numbers, got ${describeValue(v)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -35,9 +54,40 @@ export interface LineSeries {
   y: ArrayLike<number>;
 }
 
+/** Points per series beyond which lineChart thins a series (see thin.ts); a display then stays well under 200 KB. */
+export const MAX_LINE_POINTS = 2000;
+
+/**
+ * v rounded for a chart's data: to 6 significant digits on a log scale, else to the decimals that
+ * resolve 1/100,000 of the series' range (far below a pixel), so JSON carries "0.23457", not
+ * "0.23456789012345". Whole numbers stay whole.
+ */
+function chartNumber(v: number, quantum: number, log: boolean): number {
+  if (Number.isInteger(v)) return v;
+  if (log || !(quantum > 0)) return Number(v.toPrecision(6));
+  const decimals = Math.min(20, Math.max(0, -Math.floor(Math.log10(quantum))));
+  return Number(v.toFixed(decimals));
+}
+
+/** 1/100,000 of the range of v at the given indices (0 when they are all equal). */
+function quantumOf(v: ArrayLike<number>, idx: number[]): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of idx) {
+    lo = Math.min(lo, v[i]);
+    hi = Math.max(hi, v[i]);
+  }
+  return (hi - lo) / 1e5;
+}
+
 /**
  * Curves of one or many series (loss and accuracy against iteration, train vs validation).
  * `logY` puts y on a log scale (every y must be > 0).
+ *
+ * The data is stored column-wise, one row { series, x: [...], y: [...] } per series, unfolded by a
+ * `flatten` transform (a tenth of the bytes of one object per point). A series longer than
+ * `maxPoints` (default MAX_LINE_POINTS; Infinity keeps all) is thinned by min/max per bucket
+ * (thinMinMax), and the chart says so in its subtitle and description.
  */
 export function lineChart(o: {
   series: LineSeries[];
@@ -48,23 +98,35 @@ export function lineChart(o: {
   width?: number;
   height?: number;
   points?: boolean;
+  maxPoints?: number;
 }): VegaLiteSpec {
   if (!Array.isArray(o.series) || o.series.length === 0) throw new Error("lineChart: `series` must be a non-empty array of { name, x, y }");
-  const values: Array<{ series: string; x: number; y: number }> = [];
+  o.series.forEach((s, k) => checkSeries("lineChart", s, k));
+  const maxPoints = o.maxPoints ?? MAX_LINE_POINTS;
+  if (maxPoints !== Infinity && !(Number.isInteger(maxPoints) && maxPoints >= 4)) {
+    throw new Error(`lineChart: maxPoints must be a whole number ≥ 4 or Infinity, got ${describeValue(maxPoints)}`);
+  }
+  const values: Array<{ series: string; x: number[]; y: number[] }> = [];
+  const thinned: string[] = [];
   for (const s of o.series) {
     if (s.x.length !== s.y.length) throw new Error(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values`);
     for (let i = 0; i < s.x.length; i++) {
-      const x = finite("lineChart", `series "${s.name}" x`, s.x[i], i);
+      finite("lineChart", `series "${s.name}" x`, s.x[i], i);
       const y = finite("lineChart", `series "${s.name}" y`, s.y[i], i);
       if (o.logY && y <= 0) throw new Error(`lineChart: series "${s.name}" y[${i}] = ${y}, but a log scale needs y > 0`);
-      values.push({ series: s.name, x, y });
     }
+    const keep = maxPoints === Infinity ? Array.from({ length: s.y.length }, (_, i) => i) : thinMinMax(s.y, maxPoints);
+    if (keep.length < s.y.length) thinned.push(`${o.series.length > 1 ? `"${s.name}" ` : ""}from ${s.y.length.toLocaleString("en-US")} to ${keep.length.toLocaleString("en-US")} points`);
+    const qx = quantumOf(s.x, keep);
+    const qy = quantumOf(s.y, keep);
+    values.push({ series: s.name, x: keep.map((i) => chartNumber(s.x[i], qx, false)), y: keep.map((i) => chartNumber(s.y[i], qy, o.logY === true)) });
   }
   const spec: VegaLiteSpec = {
     $schema: SCHEMA,
     width: o.width ?? 420,
     height: o.height ?? 240,
     data: { values },
+    transform: [{ flatten: ["x", "y"] }],
     mark: { type: "line", point: o.points ?? false, tooltip: true },
     encoding: {
       x: { field: "x", type: "quantitative", title: o.xTitle ?? "x" },
@@ -72,7 +134,11 @@ export function lineChart(o: {
       color: { field: "series", type: "nominal", title: null, sort: o.series.map((s) => s.name) },
     },
   };
-  if (o.title) spec.title = o.title;
+  if (thinned.length > 0) {
+    const note = `thinned ${thinned.join(", ")}`;
+    spec.title = { text: o.title ?? "", subtitle: note };
+    spec.description = `${note}: the smallest and largest y of each of ${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
+  } else if (o.title) spec.title = o.title;
   return spec;
 }
 
@@ -88,7 +154,7 @@ export function functionPlot(o: {
   const [a, b] = o.domain;
   const n = o.samples ?? 201;
   if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new Error(`functionPlot: domain must be [a, b] with a < b, got [${a}, ${b}]`);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${describeValue(n)}`);
   const xs = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
   const series = o.fns.map(({ name, f }) => {
     const y = xs.map((x, i) => {

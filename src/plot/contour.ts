@@ -2,6 +2,7 @@
 import type { VegaLiteSpec } from "./render";
 import { slider, SliderParam } from "./charts";
 import { encodePng, pngDataUrl } from "./png";
+import { describeValue } from "../core/describe";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
@@ -47,7 +48,7 @@ export function contourPath(o: {
   const [y0, y1] = o.yDomain;
   if (!(x0 < x1) || !(y0 < y1)) throw new Error(`contourPath: domains must be [a, b] with a < b, got x [${x0}, ${x1}], y [${y0}, ${y1}]`);
   const n = o.resolution ?? 100;
-  if (!Number.isInteger(n) || n < 2 || n > 400) throw new Error(`contourPath: resolution must be an integer in 2…400, got ${n}`);
+  if (!Number.isInteger(n) || n < 2 || n > 400) throw new Error(`contourPath: resolution must be an integer in 2…400, got ${describeValue(n)}`);
   const width = o.width ?? 340;
   const height = o.height ?? 300;
   // J on the centres of an n×n grid; image row 0 is the top (y = y1)

@@ -7,4 +7,5 @@ export * from "./images";
 export * from "./contour";
 export * from "./live";
 export * from "./save";
-export { svgDataUrl, libraryScript, chartHtml } from "./html";
+export { svgDataUrl, libraryScript, chartHtml, sharedLibraries, resetSharedLibraries, libraryVersion, installSharedLibraries } from "./html";
+export { thinMinMax } from "./thin";

@@ -15,6 +15,7 @@ import { chartBundle, VEGALITE_MIME } from "./show";
 import { lineChart, LineSeries } from "./charts";
 import { escapeHtml, svgDataUrl } from "./html";
 import { renderSvg, VegaLiteSpec } from "./render";
+import { describeValue } from "../core/describe";
 
 /** What the training loop reports (train's Evaluation; extra fields are ignored). */
 export interface LiveEvaluation {
@@ -95,7 +96,7 @@ export function learningCurves(history: LiveEvaluation[], title?: string): VegaL
 
 /** Start a live view: shows a "waiting" line now, redraws as evaluations arrive. */
 export function liveView(o: { title: string; total: number; minIntervalMs?: number; now?: () => number }): LiveView {
-  if (!Number.isFinite(o.total) || o.total <= 0) throw new Error(`liveView: total must be the number of iterations (> 0), got ${o.total}`);
+  if (!Number.isFinite(o.total) || o.total <= 0) throw new Error(`liveView: total must be the number of iterations (> 0), got ${describeValue(o.total)}`);
   const now = o.now ?? (() => Date.now());
   const minInterval = o.minIntervalMs ?? 250;
   const displayId = newDisplayId();

@@ -95,7 +95,7 @@ function collectingLogger(into: string[]): Logger {
 function titleOf(spec: VegaLiteSpec): string {
   const t = spec.title;
   if (typeof t === "string") return `"${t}"`;
-  if (t && typeof t === "object" && typeof (t as { text?: unknown }).text === "string") return `"${(t as { text: string }).text}"`;
+  if (t && typeof t === "object" && typeof (t as { text?: unknown }).text === "string" && (t as { text: string }).text) return `"${(t as { text: string }).text}"`;
   return "(untitled)";
 }
 
@@ -142,7 +142,9 @@ function missingFields(spec: VegaLiteSpec, inherited: Array<{ [k: string]: unkno
     if (typeof as === "string") created.add(as);
     else if (Array.isArray(as)) as.forEach((a) => typeof a === "string" && created.add(a));
     else if (t.fold) NON_DATA_FIELDS.forEach((k) => created.add(k));
-    else if (t.filter === undefined) opaque = true;
+    else if (Array.isArray(t.flatten)) {
+      /* flatten unfolds array fields into rows under the same names */
+    } else if (t.filter === undefined) opaque = true;
     const agg = t.aggregate as Array<{ as?: string }> | undefined;
     if (Array.isArray(agg)) agg.forEach((a) => a.as && created.add(a.as));
     const win = t.window as Array<{ as?: string }> | undefined;
@@ -269,10 +271,25 @@ function markTypes(spec: VegaLiteSpec, into: Set<string>): void {
   if (spec.spec && typeof spec.spec === "object") markTypes(spec.spec as VegaLiteSpec, into);
 }
 
+/** The fields a spec's `flatten` transform unfolds (one row per array entry), if any. */
+function flattened(spec: VegaLiteSpec): string[] {
+  for (const t of (spec.transform as Array<{ flatten?: unknown }> | undefined) ?? []) {
+    if (Array.isArray(t.flatten)) return t.flatten.filter((f): f is string => typeof f === "string");
+  }
+  return [];
+}
+
 function countRows(spec: VegaLiteSpec): number {
   let n = 0;
   const data = spec.data as { values?: unknown } | undefined;
-  if (data && Array.isArray(data.values)) n += data.values.length;
+  const flat = flattened(spec);
+  if (data && Array.isArray(data.values)) {
+    // a row whose flattened field holds an array stands for that many data points
+    for (const row of data.values as Array<{ [k: string]: unknown }>) {
+      const arr = flat.length > 0 && row && typeof row === "object" ? row[flat[0]] : undefined;
+      n += Array.isArray(arr) ? arr.length : 1;
+    }
+  }
   const datasets = spec.datasets as { [k: string]: unknown } | undefined;
   if (datasets) for (const v of Object.values(datasets)) if (Array.isArray(v)) n += v.length;
   for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
@@ -289,5 +306,6 @@ export function describeSpec(spec: VegaLiteSpec): string {
   markTypes(spec, marks);
   const n = countRows(spec);
   const t = titleOf(spec);
-  return `Chart ${t}: ${[...marks].join(" + ") || "no"} marks, ${n} data point${n === 1 ? "" : "s"}`;
+  const note = typeof spec.description === "string" && spec.description ? ` — ${spec.description}` : "";
+  return `Chart ${t}: ${[...marks].join(" + ") || "no"} marks, ${n} data point${n === 1 ? "" : "s"}${note}`;
 }

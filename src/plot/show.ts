@@ -7,15 +7,17 @@
  *   text/plain                         one line: title, marks, number of points
  */
 import { displayBundle, MimeBundle, newDisplayId, onFrontendConnect } from "./display";
-import { chartHtml, svgDataUrl } from "./html";
-import { describeSpec, renderSvg, VegaLiteSpec } from "./render";
+import { chartHtml, sharedLibraries, svgDataUrl } from "./html";
+import { compactSvgPaths } from "./svgPaths";
+import { describeSpec, renderSvg, SpecError, VegaLiteSpec } from "./render";
+import { describeValue } from "../core/describe";
 
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 
 const STATE = "__descentVegaLibrariesSent";
 type State = { [STATE]?: boolean };
 
-/** Whether this kernel has already sent the vega libraries to the page that is connected now. */
+/** Whether this kernel has already given the vega libraries (inline, or the shared copy's address) to the page connected now. */
 export function librariesSent(): boolean {
   return (globalThis as State)[STATE] === true;
 }
@@ -29,17 +31,29 @@ function markLibrariesSent(): void {
 // A page that (re)loads sends kernel_info_request: it has lost the libraries, send them again.
 onFrontendConnect(resetLibraries);
 
+/** A spec must be a plain object (what lineChart, barChart, … return); anything else is named before it is used. */
+function checkSpecArgument(who: string, spec: unknown): void {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec) || ArrayBuffer.isView(spec)) {
+    throw new SpecError(`${who}: expected a Vega-Lite spec (an object, such as d.lineChart({ … }) returns), got ${describeValue(spec)}`);
+  }
+}
+
 /** The $schema every spec gets if it has none. */
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /**
  * The four-part bundle of a chart. Throws (before anything is displayed) if the spec is invalid.
- * `libraries`: inline vega, vega-lite and vega-embed in the HTML; `interactive: false` leaves the
- * HTML static (no scripts).
+ * `libraries`: inline vega, vega-lite and vega-embed in the HTML; `sharedVersion`: load the shared
+ * copy instead (see html.ts); `interactive: false` leaves the HTML static (no scripts). The SVG's
+ * polylines are written compactly (svgPaths.ts).
  */
-export function chartBundle(spec: VegaLiteSpec, options: { libraries?: boolean; interactive?: boolean; id?: string } = {}): MimeBundle {
+export function chartBundle(
+  spec: VegaLiteSpec,
+  options: { libraries?: boolean; interactive?: boolean; id?: string; sharedVersion?: string | null } = {},
+): MimeBundle {
+  checkSpecArgument("show", spec);
   const full: VegaLiteSpec = spec.$schema ? spec : { $schema: SCHEMA, ...spec };
-  const svg = renderSvg(full);
+  const svg = compactSvgPaths(renderSvg(full));
   const description = describeSpec(full);
   return {
     "image/svg+xml": svg,
@@ -51,6 +65,7 @@ export function chartBundle(spec: VegaLiteSpec, options: { libraries?: boolean; 
       description,
       libraries: options.libraries === true,
       interactive: options.interactive,
+      sharedVersion: options.sharedVersion,
     }),
     "text/plain": description,
   };
@@ -61,10 +76,12 @@ export function chartBundle(spec: VegaLiteSpec, options: { libraries?: boolean; 
  * (node, tsx) it prints the one-line description instead.
  */
 export function show(spec: VegaLiteSpec): void {
-  const libraries = !librariesSent();
-  const bundle = chartBundle(spec, { libraries });
+  // Shared libraries (a file the notebook server serves) where possible; else inline them once per page.
+  const shared = sharedLibraries();
+  const libraries = shared === null && !librariesSent();
+  const bundle = chartBundle(spec, { libraries, sharedVersion: shared?.version ?? null });
   if (displayBundle(bundle)) {
-    if (libraries) markLibrariesSent();
+    if (libraries || shared) markLibrariesSent(); // inlined now, or the page loads the shared copy
   } else {
     console.log(bundle["text/plain"]);
   }

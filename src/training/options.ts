@@ -3,10 +3,13 @@
  * that names it, and NaN or ±∞ in any data set is named by row and column (checked once, here).
  */
 import { assertFiniteMatrix } from "../core/finite";
-import { ShapeError } from "../core/matrix";
+import { Matrix, ShapeError } from "../core/matrix";
+import { Model } from "../core/model";
 import { Rng } from "../core/random";
 import { Optimizer } from "../optim/optimizer";
 import { checkData, LabelledData } from "./batches";
+import { describeValue } from "../core/describe";
+import { checkClassLabels } from "../models/softmax";
 import { DivergenceMode } from "./divergence";
 import { Evaluation, EvaluationSets, subsetOf } from "./evaluate";
 
@@ -61,10 +64,8 @@ export interface Plan {
   divergenceWindow: number;
 }
 
-/** A value as the user typed it: strings in quotes ("2"), numbers as numbers. */
-function shown(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : String(v);
-}
+/** A value as the user typed it, with its kind when it is not a number: "2" (a string). */
+const shown = describeValue;
 
 function wholeNumber(v: number | undefined, what: string, min: number): void {
   if (v !== undefined && !(v === Infinity || (Number.isInteger(v) && v >= min))) {
@@ -73,7 +74,7 @@ function wholeNumber(v: number | undefined, what: string, min: number): void {
 }
 
 /** Checks the data, the evaluation sets and the options; returns the plan of the run. */
-export function planTraining(data: LabelledData, options: TrainOptions): Plan {
+export function planTraining(model: Model, data: LabelledData, options: TrainOptions): Plan {
   checkData(data, "data");
   const { optimizer } = options;
   if (!optimizer || typeof optimizer.step !== "function") throw new TypeError("train: options.optimizer must be an Optimizer");
@@ -97,12 +98,16 @@ export function planTraining(data: LabelledData, options: TrainOptions): Plan {
 
   assertFiniteMatrix(data.X, "data.X", "train");
   const sets: EvaluationSets = [];
+  let K = 0; // the model's number of classes, asked only if there are evaluation sets
   for (const key of ["train", "validation", "test"] as const) {
     const set = options.evaluate?.[key];
     if (set) {
       checkData(set, `evaluate.${key}`);
       if (set.X.cols !== data.X.cols) throw new ShapeError(`train: evaluate.${key}.X is ${set.X.shape} but the training data is ${data.X.shape}`);
       assertFiniteMatrix(set.X, `evaluate.${key}.X`, "train");
+      // the whole set's labels are checked before a subset is drawn, so a bad label is named by its row in the set
+      K ||= model.predictProba(new Matrix(1, set.X.cols, set.X.data.subarray(0, set.X.cols))).cols;
+      checkClassLabels("train", set.y, K, `evaluate.${key}.y`);
       sets.push([key, subsetOf(set, options.evaluateSubset, options.subsetSeed ?? 0)]);
     }
   }

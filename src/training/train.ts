@@ -18,6 +18,7 @@
  * src/training/evaluate.ts.
  */
 import { Model } from "../core/model";
+import { LabelError } from "../models/softmax";
 import { batchSource, LabelledData } from "./batches";
 import { classesOf, DivergenceWatch } from "./divergence";
 import { Evaluation, measure } from "./evaluate";
@@ -48,7 +49,7 @@ export interface TrainResult {
 
 /** Train `model` on `data` with mini-batch gradient descent; see the module comment and TrainOptions. */
 export async function train(model: Model, data: LabelledData, options: TrainOptions): Promise<TrainResult> {
-  const plan = planTraining(data, options);
+  const plan = planTraining(model, data, options);
   const { optimizer } = options;
   const { B, sets } = plan;
   const n = data.X.rows;
@@ -87,7 +88,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   try {
     if (options.evaluateAtStart ?? true) {
       const first = source.batch(order, 0, Math.min(B, n));
-      stopped = stopAfter(await evaluate(model.loss(first.X, first.y)));
+      stopped = stopAfter(await evaluate(inDataRows(order, 0, () => model.loss(first.X, first.y))));
     }
     while (stopped === null && epoch < plan.epochs) {
       if (iteration >= plan.maxIterations) {
@@ -102,7 +103,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
         const m = end - start;
         const batch = source.batch(order, start, m);
         if (end < n) source.prefetch?.(order, end, Math.min(end + B, n) - end); // the next batch, gathered meanwhile
-        const loss = model.lossAndGradient(batch.X, batch.y);
+        const loss = inDataRows(order, start, () => model.lossAndGradient(batch.X, batch.y));
         const diverged = watch.check(loss, iteration + 1, epoch + 1, eta);
         if (diverged) throw diverged;
         eta = optimizer.learningRate; // the η of this step
@@ -131,4 +132,17 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   }
   const warnings = watch.warning ? [watch.warning] : [];
   return { history, iterations: iteration, epochs: seen / n, stoppedBecause: stopped, seconds: (performance.now() - t0) / 1000, warnings };
+}
+
+/**
+ * Runs a step on the mini-batch of rows order[start], order[start + 1], …; a bad label found in it
+ * (a LabelError naming its position r in the batch) is reported by its row order[start + r] in the data.
+ */
+function inDataRows<T>(order: Int32Array, start: number, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (!(e instanceof LabelError)) throw e;
+    throw new LabelError("train", "data.y", order[start + e.index], e.value, e.classes, ` (found by ${e.op} in row ${e.index} of the mini-batch)`);
+  }
 }
