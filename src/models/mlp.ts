@@ -241,6 +241,7 @@ export class MLP implements Model {
 
   /** ŷ_i = argmax_k P[i, k]. */
   predict(X: Matrix): Int32Array {
+    assertFiniteMatrix(X, "X", "MLP.predict");
     return argmaxRows(this.predictProba(X));
   }
 
