@@ -3,6 +3,7 @@ export * from "./core/random";
 export * from "./core/gemm";
 export * from "./core/matrix";
 export * from "./core/checks";
+export * from "./core/interrupt";
 export * from "./core/model";
 export * from "./models/activations";
 export * from "./models/softmax";

@@ -6,6 +6,7 @@
  */
 import { Matrix, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
+import { checkpoint } from "../core/interrupt";
 import { RegressionSet } from "../data/toyData";
 
 /** A cost of p variables and its gradient (length p). */
@@ -145,6 +146,7 @@ export function gradientDescent(
   const costs = [c0];
   let stoppedBecause: DescentStop = "steps";
   for (let k = 0; k < steps; k++) {
+    checkpoint(() => `in ${where} after step ${k} of ${steps}; v keeps its last completed step`);
     const g = gradC(v);
     if (g.length !== v.length) throw new Error(`${where}: the gradient has ${g.length} entries but v has ${v.length}`);
     if (norm(g) < tolerance) {
@@ -306,6 +308,7 @@ export function miniBatchDescent(
   let pos = 0;
   let stoppedBecause: DescentStop = "steps";
   for (let k = 0; k < steps; k++) {
+    checkpoint(() => `in ${where} after step ${k} of ${steps}; v keeps its last completed step`);
     if (pos + m > problem.n) {
       order = rng.permutation(problem.n);
       pos = 0;

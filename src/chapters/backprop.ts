@@ -23,6 +23,7 @@ import { Activation, getActivation, relu, sigmoid } from "../models/activations"
 import { DType, Matrix, matmulNT, ShapeError, zeros } from "../core/matrix";
 import type { MLP } from "../models/mlp";
 import { Rng } from "../core/random";
+import { checkpoint } from "../core/interrupt";
 import { logSumExp } from "../models/softmax";
 import type { Evaluation } from "../training/train";
 
@@ -583,6 +584,7 @@ export async function trainBiasUnitSgd(
   const d = data.X.cols;
   let order: Int32Array | null = null;
   for (let step = 0; step < total; step++) {
+    checkpoint(() => `after step ${step} of ${total} (epoch ${Math.floor(step / perEpoch) + 1}); the network keeps its last completed step`);
     const e = Math.floor(step / perEpoch);
     gamma = o.eta0 / 2 ** e; // halved every epoch
     const inEpoch = step - e * perEpoch;

@@ -24,6 +24,7 @@ import { Optimizer } from "../optim/optimizer";
 import { Rng } from "../core/random";
 import { BatchLoader } from "../engine/gatherBatch";
 import { batchBuffer } from "../engine/resident";
+import { checkpoint } from "../core/interrupt";
 
 /** Examples X (n×d, one per row) with their labels y (length n). MNIST's Dataset fits this. */
 export interface LabelledData {
@@ -289,6 +290,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
     let epochSum = 0;
     let epochCount = 0;
     for (let start = 0; start < n; start += B) {
+      checkpoint(() => `after iteration ${iteration} of ${Math.min(maxIterations, epochs * batchesPerEpoch)} (epoch ${epoch + 1}); the model keeps its last completed step`, () => loader?.finish());
       const end = Math.min(start + B, n);
       const m = end - start;
       const [X, y] = batch(start, end);
