@@ -72,8 +72,14 @@ if (controlPipeOpen()) {
   worker.unref();
 }
 
-// ── The compile cache of src/ ─────────────────────────────────────────────────────────────────────────
-require("./kernel-cache").useInKernel(root);
+// ── Caches: V8's code cache of tslab's compiler, and src/ compiled once per content ─────────────────────
+// DESCENT_KERNEL_CACHE=0 turns both off (tslab compiles src/ in each kernel, as before; the bench's reference).
+const kernelCache = require("./kernel-cache");
+const cachesOn = process.env.DESCENT_KERNEL_CACHE !== "0";
+let saveCodeCache = cachesOn ? kernelCache.useCodeCache(root) : null;
+const srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
+if (cachesOn) kernelCache.shallowNodeModulesWatch(root);
+if (process.env.DESCENT_KERNEL_DEBUG) console.error("Descent kernel: compile cache of src/:", srcCache);
 
 // ── tslab (as tslab's startKernel, with the executor wrapped) ─────────────────────────────────────────
 const tslabDir = path.join(root, "node_modules", "tslab", "dist");
@@ -114,6 +120,12 @@ executor.execute = async (src) => {
     return await execute(src);
   } finally {
     Atomics.store(flag, RUNNING, 0);
+    if (saveCodeCache) {
+      // after the first cell the compiler's busy functions are compiled: keep them for the next kernel
+      // (written once, when there was no usable cache: ~0.1 s added to that first cell)
+      saveCodeCache();
+      saveCodeCache = null;
+    }
   }
 };
 

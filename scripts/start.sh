@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+node scripts/kernel-cache.js || true # compile src/ for the kernel now, not in the first notebook (once per content)
 export JUPYTER_PATH="$PWD/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 WANTED="${PORT:-8888}"
 # Pick the port here (the first free one from $WANTED up) and forbid Jupyter to move on by itself,
