@@ -79,7 +79,8 @@ const cachesOn = process.env.DESCENT_KERNEL_CACHE !== "0";
 let saveCodeCache = cachesOn ? kernelCache.useCodeCache(root) : null;
 const srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
 if (cachesOn) kernelCache.shallowNodeModulesWatch(root);
-if (process.env.DESCENT_KERNEL_DEBUG) console.error("Descent kernel: compile cache of src/:", srcCache);
+// DESCENT_KERNEL_TIMING=<file>: after the first cell, append {cpu_ms, wall_ms, cache} of this process (bench).
+const timingFile = process.env.DESCENT_KERNEL_TIMING;
 
 // ── tslab (as tslab's startKernel, with the executor wrapped) ─────────────────────────────────────────
 const tslabDir = path.join(root, "node_modules", "tslab", "dist");
@@ -120,6 +121,15 @@ executor.execute = async (src) => {
     return await execute(src);
   } finally {
     Atomics.store(flag, RUNNING, 0);
+    if (timingFile && Atomics.load(flag, CELL) === 1) {
+      const cpu = process.cpuUsage();
+      const line = { cpu_ms: Math.round((cpu.user + cpu.system) / 1000), wall_ms: Math.round(performance.now()), cache: srcCache };
+      try {
+        fs.appendFileSync(timingFile, JSON.stringify(line) + "\n");
+      } catch {
+        /* no timing */
+      }
+    }
     if (saveCodeCache) {
       // after the first cell the compiler's busy functions are compiled: keep them for the next kernel
       // (written once, when there was no usable cache: ~0.1 s added to that first cell)
