@@ -1,23 +1,42 @@
 #!/usr/bin/env node
-// The Descent kernel launcher: starts tslab's TypeScript kernel with the project root as its
-// working directory, so every notebook, wherever it sits, imports the course code as "./src" and
-// reads data/ with the same relative paths. Jupyter runs it through the kernelspec that
-// scripts/kernelspec.js writes:  node [flags] scripts/kernel.js <connection-file>
+// The Descent kernel launcher. Jupyter runs it through the kernelspec that scripts/kernelspec.js writes:
+//   node [flags] scripts/kernel.js <connection-file>
+// It starts the kernel itself (scripts/kernel-process.js: tslab's TypeScript kernel in the project root)
+// as a child in a process group of its own, and stays beside it as a small relay:
+//   - Jupyter's interrupt (■) is a SIGINT to the launcher's process group. The kernel does not get that
+//     signal; the launcher writes one byte on a pipe instead, and a worker thread in the kernel sets the
+//     flag that every long loop in src/ checks between two steps (src/core/interrupt.ts). A signal
+//     straight to the kernel would cut a synchronous cell anywhere, e.g. in the middle of a weight update.
+//     If no loop takes the interrupt within a second, the kernel interrupts itself the old way (tslab).
+//   - SIGTERM / SIGHUP go on to the kernel; when the kernel exits, the launcher exits with its code.
+//   - If the launcher dies (SIGKILL), the pipe closes and the kernel ends itself.
 "use strict";
+const { spawn } = require("child_process");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
 const configPath = process.argv[2];
 if (!configPath) {
   console.error("usage: node scripts/kernel.js <jupyter-connection-file>");
   process.exit(2);
 }
-process.chdir(root);
-let tslab;
-try {
-  tslab = require(path.join(root, "node_modules", "tslab", "dist", "main.js"));
-} catch (e) {
-  console.error(`Descent kernel: tslab is not installed in ${root}/node_modules. Run 'npm install' (or 'npm start') first.`);
-  process.exit(1);
+const kernel = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "kernel-process.js"), configPath], {
+  stdio: ["inherit", "inherit", "inherit", "pipe"],
+  detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
+});
+const control = kernel.stdio[3];
+control.on("error", () => {}); // the kernel is gone; its exit event ends us
+process.on("SIGINT", () => control.write("i"));
+for (const signal of ["SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    try {
+      kernel.kill(signal);
+    } catch {
+      process.exit(1);
+    }
+  });
 }
-tslab.startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: "descent" });
+kernel.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)));
+kernel.on("error", (e) => {
+  console.error(`Descent kernel: cannot start ${process.execPath}: ${e.message}`);
+  process.exit(1);
+});

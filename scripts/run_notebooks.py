@@ -56,6 +56,10 @@ def run(nb_path, timeout, out_dir, kernel):
                 except CellTimeoutError:
                     failure = describe(nb_path, code_index, number, cell, f"notebook time limit of {timeout}s reached in this cell")
                     break
+                except DeadKernelError as e:
+                    failure = describe(nb_path, code_index, number, cell,
+                                       f"the kernel died while running this cell (process.exit or a crash): {e}")
+                    break
                 except CellExecutionError as e:
                     failure = describe(nb_path, code_index, number, cell, stderr_of(cell) or str(e))
                     break
@@ -63,8 +67,8 @@ def run(nb_path, timeout, out_dir, kernel):
                 if err:
                     failure = describe(nb_path, code_index, number, cell, err)
                     break
-    except DeadKernelError as e:
-        failure = f"{nb_path}: the kernel died: {e}"
+    except DeadKernelError as e:  # died outside any cell (at start-up or shut-down)
+        failure = f"{nb_path}: the kernel died outside any cell: {e}"
     except Exception as e:  # kernel could not start, etc.
         failure = f"{nb_path}: {type(e).__name__}: {e}"
     seconds = time.monotonic() - start

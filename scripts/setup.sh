@@ -22,7 +22,10 @@ done
 say() { if [ "$QUIET" = 0 ]; then echo "[descent setup] $*"; fi; }
 
 # --- 1. node modules -------------------------------------------------------------------------
-if [ ! -d node_modules/tslab ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ -L node_modules ] && [ -d node_modules/tslab ]; then
+  # a link to an install shared by several checkouts: npm ci would empty the shared directory for all of them
+  say "node_modules links to a shared install ($(readlink node_modules)); not reinstalling it"
+elif [ ! -d node_modules/tslab ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node modules (npm ci)…"
   npm ci --no-audit --no-fund
 fi

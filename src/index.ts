@@ -9,6 +9,7 @@ export * from "./core/alloc";
 export * from "./core/fastPath";
 export * from "./core/checks";
 export * from "./core/finite";
+export * from "./core/interrupt";
 export * from "./core/model";
 export * from "./models/activations";
 export * from "./models/softmax";

@@ -48,3 +48,14 @@ test("the harness fails on compile errors, throws and stderr, naming notebook an
   assert.match(stderr.failure!, /something went wrong quietly/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test("a kernel that dies in a cell (process.exit) is reported with the notebook and the cell", { timeout: 180_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-harness-dies-"));
+  const file = path.join(dir, "dies.ipynb");
+  fs.writeFileSync(file, notebook(["const a = 1;", "// leave the kernel\nprocess.exit(3);", "console.log('never reached');"]));
+  const [dies] = runNotebooks([file], { timeout: 120 });
+  assert.equal(dies.ok, false);
+  assert.match(dies.failure!, /dies\.ipynb: cell 3 \(code cell 2, "\/\/ leave the kernel"\)/);
+  assert.match(dies.failure!, /kernel died/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -42,8 +42,8 @@ test("npm run kernel:install writes the user kernelspec into the Jupyter data di
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kernel", { timeout: 120_000 }, async () => {
-  const port = await freePort();
+/** Runs `npm start --no-browser` (scripts/start.sh) with PORT=port until Jupyter prints its URL with a token. */
+async function startCourse(port: number): Promise<{ log: () => string; url: { port: number; token: string } | null; stop: () => void }> {
   const child = spawn("bash", [path.join(root, "scripts", "start.sh"), "--no-browser"], {
     cwd: root,
     env: { ...process.env, PORT: String(port) },
@@ -53,16 +53,31 @@ test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kern
   let log = "";
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
-  try {
-    const deadline = Date.now() + 90_000;
-    let token = "";
-    while (Date.now() < deadline && !token) {
-      await new Promise((r) => setTimeout(r, 500));
-      const m = new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?token=([0-9a-f]+)`).exec(log);
-      if (m) token = m[1];
-      if (child.exitCode !== null) break;
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      /* already gone */
     }
-    assert.ok(token, `no URL with a token was printed for port ${port}:\n${log}`);
+  };
+  const deadline = Date.now() + 90_000;
+  let url: { port: number; token: string } | null = null;
+  while (Date.now() < deadline && !url) {
+    await new Promise((r) => setTimeout(r, 500));
+    const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/.exec(log);
+    if (m) url = { port: Number(m[1]), token: m[2] };
+    if (child.exitCode !== null) break;
+  }
+  return { log: () => log, url, stop };
+}
+
+test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kernel", { timeout: 120_000 }, async () => {
+  const port = await freePort();
+  const course = await startCourse(port);
+  try {
+    assert.ok(course.url, `no URL with a token was printed:\n${course.log()}`);
+    assert.equal(course.url.port, port, `Jupyter is not on the port asked for:\n${course.log()}`);
+    const token = course.url.token;
     const anonymous = await fetch(`http://127.0.0.1:${port}/api/kernelspecs`);
     assert.equal(anonymous.status, 403, "the API must refuse requests without the token");
     const specs = (await (await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=${token}`)).json()) as {
@@ -76,10 +91,26 @@ test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kern
     const expected = fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"));
     for (const nb of expected) assert.ok(names.includes(nb), `${nb} is not listed by the server: ${names.join(", ")}`);
   } finally {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
+    course.stop();
+  }
+});
+
+test("with the port in use, the start banner names the port Jupyter really listens on", { timeout: 120_000 }, async () => {
+  const port = await freePort();
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, "127.0.0.1", () => resolve()));
+  const course = await startCourse(port);
+  try {
+    assert.ok(course.url, `no URL with a token was printed:\n${course.log()}`);
+    const banner = /\[descent\] starting Jupyter Notebook on http:\/\/127\.0\.0\.1:(\d+)\//.exec(course.log());
+    assert.ok(banner, `no start banner:\n${course.log()}`);
+    assert.notEqual(Number(banner[1]), port, `the banner names port ${port}, which another program holds:\n${course.log()}`);
+    assert.equal(Number(banner[1]), course.url.port, `the banner and Jupyter disagree on the port:\n${course.log()}`);
+    assert.match(course.log(), new RegExp(`port ${port} is in use; using ${course.url.port}`));
+    const r = await fetch(`http://127.0.0.1:${course.url.port}/api/kernelspecs?token=${course.url.token}`);
+    assert.equal(r.status, 200);
+  } finally {
+    course.stop();
+    squatter.close();
   }
 });

@@ -6,6 +6,7 @@
  */
 import { Matrix, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
+import { checkpoint } from "../core/interrupt";
 import { RegressionSet } from "../data/toyData";
 import { describeValue } from "../core/describe";
 
@@ -146,6 +147,7 @@ export function gradientDescent(
   const costs = [c0];
   let stoppedBecause: DescentStop = "steps";
   for (let k = 0; k < steps; k++) {
+    checkpoint(() => `in ${where} after step ${k} of ${steps}; v keeps its last completed step`);
     const g = gradC(v);
     if (g.length !== v.length) throw new Error(`${where}: the gradient has ${g.length} entries but v has ${v.length}`);
     if (norm(g) < tolerance) {
@@ -307,6 +309,7 @@ export function miniBatchDescent(
   let pos = 0;
   let stoppedBecause: DescentStop = "steps";
   for (let k = 0; k < steps; k++) {
+    checkpoint(() => `in ${where} after step ${k} of ${steps}; v keeps its last completed step`);
     if (pos + m > problem.n) {
       order = rng.permutation(problem.n);
       pos = 0;

@@ -26,6 +26,7 @@ import { Matrix } from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { describeValue } from "../core/describe";
+import { checkpoint } from "../core/interrupt";
 
 export type Verdict = "good" | "acceptable" | "suspicious" | "wrong";
 
@@ -126,6 +127,7 @@ export function centralDifferences(loss: () => number, M: Matrix, entries?: Arra
   const idx = entries ?? Array.from({ length: M.data.length }, (_, t) => t);
   const out = new Float64Array(idx.length);
   for (let q = 0; q < idx.length; q++) {
+    checkpoint(() => `after ${q} of ${idx.length} central differences of the ${M.shape} matrix; its entries are restored`);
     const t = idx[q];
     if (!(Number.isInteger(t) && t >= 0 && t < M.data.length)) throw new RangeError(`centralDifferences: entry ${t} is outside the ${M.shape} matrix`);
     const keep = M.data[t];
@@ -163,6 +165,7 @@ export function gradientCheck(loss: () => number, params: Param[], options: Grad
     const idx = total <= samples ? Array.from({ length: total }, (_, i) => i) : Array.from(rng.sample(total, samples)).sort((a, b) => a - b);
     const mine: GradientCheckEntry[] = [];
     for (const k of idx) {
+      checkpoint(() => `in the gradient check of ${p.name} after ${mine.length} of ${idx.length} entries; the parameters are restored`);
       const theta = p.value.data[k];
       p.value.data[k] = theta + h;
       const up = p.value.data[k]; // the stored value (rounded in float32)

@@ -5,8 +5,16 @@
  * simplifies it, and compiles the result into a plain JavaScript function to compare with code and
  * with finite differences.
  */
-import { derivative, simplify, parse, MathNode } from "mathjs";
+import type { MathNode } from "mathjs";
 import { describeValue } from "../core/describe";
+
+type MathJs = typeof import("mathjs");
+let mathjsModule: MathJs | null = null;
+/** mathjs takes about two seconds to load: it is loaded at the first symbolic call, not with the course code. */
+function mathjs(): MathJs {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (mathjsModule ??= require("mathjs") as MathJs);
+}
 
 /** Names mathjs treats as constants, not variables. */
 const CONSTANTS = new Set(["pi", "e", "E", "PI", "Infinity", "NaN", "i", "true", "false", "null", "phi", "tau", "LN2", "LN10", "LOG2E", "LOG10E", "SQRT1_2", "SQRT2"]);
@@ -14,7 +22,7 @@ const CONSTANTS = new Set(["pi", "e", "E", "PI", "Infinity", "NaN", "i", "true",
 function parseOrThrow(expr: string, where: string): MathNode {
   if (typeof expr !== "string" || expr.trim() === "") throw new Error(`${where}: expected an expression string, got ${JSON.stringify(expr)}`);
   try {
-    return parse(expr);
+    return mathjs().parse(expr);
   } catch (e) {
     throw new Error(`${where}: cannot parse "${expr}": ${(e as Error).message}`);
   }
@@ -81,7 +89,7 @@ export function symbolicDerivative(expr: string, variable = "x"): SymbolicDeriva
   if (others.length) throw new Error(`${where}: "${expr}" has variables ${others.join(", ")} besides ${variable}; use symbolicGradient for several variables`);
   let d: MathNode;
   try {
-    d = simplify(derivative(node, variable));
+    d = mathjs().simplify(mathjs().derivative(node, variable));
   } catch (e) {
     throw new Error(`${where}: mathjs cannot differentiate "${expr}" with respect to ${variable}: ${(e as Error).message}`);
   }
@@ -117,7 +125,7 @@ export function symbolicGradient(cost: string, variables?: string[]): SymbolicGr
   for (const v of vars) {
     let d: MathNode;
     try {
-      d = simplify(derivative(node, v));
+      d = mathjs().simplify(mathjs().derivative(node, v));
     } catch (e) {
       throw new Error(`${where}: mathjs cannot differentiate "${cost}" with respect to ${v}: ${(e as Error).message}`);
     }
@@ -136,7 +144,7 @@ export function expressionTex(expr: string): string {
 /** mathjs's simplification of an expression, as a string. */
 export function simplified(expr: string): string {
   const node = parseOrThrow(expr, "simplified");
-  return simplify(node).toString();
+  return mathjs().simplify(node).toString();
 }
 
 /**
@@ -146,7 +154,7 @@ export function simplified(expr: string): string {
 export function simplifiesToZero(a: string, b: string): boolean {
   parseOrThrow(a, "simplifiesToZero");
   parseOrThrow(b, "simplifiesToZero");
-  return simplify(`(${a}) - (${b})`).toString() === "0";
+  return mathjs().simplify(`(${a}) - (${b})`).toString() === "0";
 }
 
 /** max over the points xs of |f(x) − g(x)| (NaN anywhere gives NaN, so a check on it fails). */

@@ -14,6 +14,7 @@
 import { Activation, getActivation, relu } from "../models/activations";
 import { DType, Matrix, matmulNT, outerProduct, ShapeError, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
+import { checkpoint } from "../core/interrupt";
 import { logSumExp } from "../models/softmax";
 import type { Evaluation } from "../training/train";
 import { checkLabel, checkVector, softmaxInto } from "./oneExample";
@@ -381,6 +382,7 @@ export async function trainBiasUnitSgd(
   const d = data.X.cols;
   let order: Int32Array | null = null;
   for (let step = 0; step < total; step++) {
+    checkpoint(() => `after step ${step} of ${total} (epoch ${Math.floor(step / perEpoch) + 1}); the network keeps its last completed step`);
     const e = Math.floor(step / perEpoch);
     gamma = o.eta0 / 2 ** e; // halved every epoch
     const inEpoch = step - e * perEpoch;

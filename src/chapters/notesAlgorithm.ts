@@ -14,6 +14,7 @@
 import { DType, Matrix, ShapeError, zeros } from "../core/matrix";
 import { centralDifferences } from "../calculus/gradcheck";
 import { Rng } from "../core/random";
+import { checkpoint } from "../core/interrupt";
 
 /** The notes' parameters: W (K×N, one row per neuron) and b (1×K). */
 export interface NotesParams {
@@ -326,6 +327,7 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
     let mistakes = 0;
     let total = 0;
     for (let t = 0; t < n; t++) {
+      checkpoint(() => `in pass ${iter + 1} of ${maxPasses} after example ${t} of ${n}; W and b keep the last completed update`);
       const i = order[t];
       const x = X.row(i);
       const yi = y[i];

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import { Matrix, zeros, ShapeError } from "../core/matrix";
 import { Rng } from "../core/random";
 import { describeValue } from "../core/describe";
+import { checkpoint } from "../core/interrupt";
 
 /** H(z) = 1 if z ≥ 0, else 0 (the perceptron's step; src/models/activations.ts has the same function for networks). */
 function step(z: number): number {
@@ -143,6 +144,7 @@ export function trainPerceptron(
     if (shuffle) options.rng!.shuffle(order);
     let mistakes = 0;
     for (let k = 0; k < order.length; k++) {
+      checkpoint(() => `in pass ${epoch} of ${maxEpochs} after example ${k} of ${order.length}; w and b keep the last completed update`);
       const i = order[k];
       let wx = 0;
       for (let j = 0; j < d; j++) wx += w[j] * X.data[i * d + j];

@@ -18,6 +18,7 @@
  * src/training/evaluate.ts.
  */
 import { Model } from "../core/model";
+import { checkpoint } from "../core/interrupt";
 import { LabelError } from "../models/softmax";
 import { batchSource, LabelledData } from "./batches";
 import { classesOf, DivergenceWatch } from "./divergence";
@@ -99,6 +100,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       let epochSum = 0;
       let epochCount = 0;
       for (let start = 0; start < n; start += B) {
+        checkpoint(() => `after iteration ${iteration} of ${Math.min(plan.maxIterations, plan.epochs * Math.ceil(n / B))} (epoch ${epoch + 1}); the model keeps its last completed step`);
         const end = Math.min(start + B, n);
         const m = end - start;
         const batch = source.batch(order, start, m);

@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// The Descent kernel process: tslab's TypeScript kernel, started in the project root (so every notebook,
+// wherever it sits, imports the course code as "./src" and reads data/ with the same relative paths),
+// plus what a lecture needs:
+//   - interrupts that stop long runs between two steps (the flag of src/core/interrupt.ts, set by a worker
+//     thread from the byte the launcher scripts/kernel.js writes on fd 3 when Jupyter interrupts);
+//   - a fast first import of ./src (scripts/kernel-cache.js: src/ compiled once per content, not per kernel).
+// Started by scripts/kernel.js; run by hand (node scripts/kernel-process.js <connection-file>) it works
+// the same, only without the interrupt pipe.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { Worker } = require("worker_threads");
+
+const root = path.resolve(__dirname, "..");
+const configPath = process.argv[2];
+if (!configPath) {
+  console.error("usage: node scripts/kernel-process.js <jupyter-connection-file>");
+  process.exit(2);
+}
+process.chdir(root);
+
+// ── Interrupts ────────────────────────────────────────────────────────────────────────────────────────
+// Slots as in src/core/interrupt.ts (INTERRUPT_SLOTS).
+const REQUESTED = 0;
+const STOPPED = 1;
+const CELL = 2;
+const RUNNING = 3;
+/** How long a pending interrupt waits for a checkpoint before tslab's own interrupt takes over. */
+const FALLBACK_MS = 1000;
+const flag = new Int32Array(new SharedArrayBuffer(4 * 4));
+globalThis[Symbol.for("descent.interruptFlag")] = flag;
+
+function controlPipeOpen() {
+  try {
+    return fs.fstatSync(3).isSocket() || fs.fstatSync(3).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+if (controlPipeOpen()) {
+  // The worker's own event loop reads the pipe, so the flag is set while the main thread is busy.
+  const worker = new Worker(
+    `
+    const { workerData } = require("worker_threads");
+    const net = require("net");
+    const { flag, fallbackMs } = workerData;
+    const [REQUESTED, STOPPED, CELL, RUNNING] = [0, 1, 2, 3];
+    const pipe = new net.Socket({ fd: 3, readable: true, writable: false });
+    pipe.on("data", (bytes) => {
+      if (!bytes.includes(0x69 /* "i" */)) return;
+      Atomics.store(flag, REQUESTED, 1);
+      const stopped = Atomics.load(flag, STOPPED);
+      const cell = Atomics.load(flag, CELL);
+      setTimeout(() => {
+        // No checkpoint took it, and the same cell still runs: a loop of the user's own, a long await, …
+        if (Atomics.load(flag, REQUESTED) === 1 && Atomics.load(flag, STOPPED) === stopped &&
+            Atomics.load(flag, RUNNING) === 1 && Atomics.load(flag, CELL) === cell) {
+          process.kill(process.pid, "SIGINT");
+        }
+      }, fallbackMs);
+    });
+    // The launcher is gone (killed): end the kernel with it.
+    const end = () => process.kill(process.pid, "SIGKILL");
+    pipe.on("end", end);
+    pipe.on("close", end);
+    pipe.on("error", end);
+    `,
+    { eval: true, workerData: { flag, fallbackMs: FALLBACK_MS } },
+  );
+  worker.unref();
+}
+
+// ── Caches: V8's code cache of tslab's compiler, and src/ compiled once per content ─────────────────────
+// DESCENT_KERNEL_CACHE=0 turns both off (tslab compiles src/ in each kernel, as before; the bench's reference).
+const kernelCache = require("./kernel-cache");
+const cachesOn = process.env.DESCENT_KERNEL_CACHE !== "0";
+let saveCodeCache = cachesOn ? kernelCache.useCodeCache(root) : null;
+if (cachesOn) {
+  try {
+    kernelCache.shallowNodeModulesWatch(root);
+  } catch {
+    /* no tslab: reported below */
+  }
+}
+// The cache of src/ is taken (and built, if src/ changed) when the first cell runs, not before the kernel
+// answers Jupyter: a build counts against the cell's time, as tslab's own compile of src/ did, never against
+// Jupyter's start-up timeout.
+let srcCache = null;
+// DESCENT_KERNEL_TIMING=<file>: after the first cell, append {cpu_ms, wall_ms, cache} of this process (bench).
+const timingFile = process.env.DESCENT_KERNEL_TIMING;
+
+// ── tslab (as tslab's startKernel, with the executor wrapped) ─────────────────────────────────────────
+const tslabDir = path.join(root, "node_modules", "tslab", "dist");
+let converter, executorModule, jupyter;
+try {
+  converter = require(path.join(tslabDir, "converter.js"));
+  executorModule = require(path.join(tslabDir, "executor.js"));
+  jupyter = require(path.join(tslabDir, "jupyter.js"));
+} catch (e) {
+  console.error(`Descent kernel: tslab is not installed in ${root}/node_modules. Run 'npm install' (or 'npm start') first.`);
+  process.exit(1);
+}
+
+const convs = {
+  _node: null,
+  _browser: null,
+  get node() {
+    return (this._node ??= converter.createConverter({ isJS: false, isBrowser: false }));
+  },
+  get browser() {
+    return (this._browser ??= converter.createConverter({ isJS: false, isBrowser: true }));
+  },
+  close() {
+    this._node?.close();
+    this._browser?.close();
+  },
+};
+convs.node; // warm the converter for Node.js, as tslab does
+const executor = executorModule.createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
+
+// Each cell starts with no interrupt pending; the worker's fallback needs to know which cell runs.
+const execute = executor.execute;
+const ensureSrcCache = () => {
+  if (srcCache === null) srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
+};
+for (const name of ["inspect", "complete"]) {
+  const original = executor[name];
+  executor[name] = (...args) => {
+    ensureSrcCache();
+    return original(...args);
+  };
+}
+executor.execute = async (src) => {
+  ensureSrcCache();
+  Atomics.store(flag, REQUESTED, 0);
+  Atomics.add(flag, CELL, 1);
+  Atomics.store(flag, RUNNING, 1);
+  try {
+    return await execute(src);
+  } finally {
+    Atomics.store(flag, RUNNING, 0);
+    if (timingFile && Atomics.load(flag, CELL) === 1) {
+      const cpu = process.cpuUsage();
+      const line = { cpu_ms: Math.round((cpu.user + cpu.system) / 1000), wall_ms: Math.round(performance.now()), cache: srcCache };
+      try {
+        fs.appendFileSync(timingFile, JSON.stringify(line) + "\n");
+      } catch {
+        /* no timing */
+      }
+    }
+    if (saveCodeCache) {
+      // after the first cell the compiler's busy functions are compiled: keep them for the next kernel
+      // (written once, when there was no usable cache: ~0.1 s added to that first cell)
+      saveCodeCache();
+      saveCodeCache = null;
+    }
+  }
+};
+
+const server = new jupyter.ZmqServer(new jupyter.JupyterHandlerImpl(executor, false), configPath);
+process.on("SIGINT", () => executor.interrupt());
+process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
+process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+server.init();
