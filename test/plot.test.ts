@@ -409,6 +409,16 @@ test("compactPath writes the same polyline, to 0.1 px, in relative steps", () =>
   assert.equal(compactPath("M1,1A2,2,0,0,1,3,3Z"), "M1,1A2,2,0,0,1,3,3Z");
   const svg = compactSvgPaths(renderSvg(lineChart({ series: [{ name: "a", x: [0, 1, 2], y: [1, 3, 2] }] })));
   assert.match(svg, /<path[^>]* d="M[\d.,]+l[-\d., ]+"/);
+  // Mark items lose their per-item aria attributes (the picture is shown as an image with alt text); groups keep theirs.
+  const heat = weightImage({ values: Array.from({ length: 784 }, (_, k) => (k % 28) / 28 - 0.5), title: "W" });
+  const raw = renderSvg(heat);
+  const small = compactSvgPaths(raw);
+  assert.match(raw, /role="graphics-symbol"/);
+  assert.doesNotMatch(small, /role="graphics-symbol"|aria-label="c: /);
+  assert.match(small, /<g class="mark-rect role-mark/);
+  assert.equal((small.match(/<path d="M[^"]*" fill="rgb/g) ?? []).length, 784, "every cell is still drawn");
+  const b = chartBundle(heat, { sharedVersion: "abc" });
+  assert.ok(bundleBytes(b) < 200_000, `a 784-cell weight image: ${bundleBytes(b)} bytes`);
 });
 
 test("a page (re)load, seen as kernel_info_request by tslab, makes the next chart carry the libraries again", () => {

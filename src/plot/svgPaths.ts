@@ -6,6 +6,7 @@
  * twice (the SVG itself and the <img> of the HTML part).
  *
  * Only paths made of M and L commands alone are rewritten; every other path is left as it is.
+ * Mark items also lose their per-item accessibility attributes (see withoutItemAria).
  */
 
 const ML_PATH = /^M[-+0-9.eE,\s]+(?:[ML][-+0-9.eE,\s]+)*$/;
@@ -52,7 +53,18 @@ export function compactPath(d: string): string {
   return out.join("");
 }
 
-/** The SVG with every d="…" attribute of M/L paths compacted (see compactPath). */
+/**
+ * A mark item's tag without its accessibility attributes (aria-label, role="graphics-symbol",
+ * aria-roledescription): vega labels every item (about 140 bytes each, most of a heat map's
+ * picture), but the static picture is shown as an image, whose only text a screen reader reads is
+ * its alt text (the chart's description); the interactive view keeps its own labels.
+ */
+function withoutItemAria(tag: string): string {
+  if (!tag.includes('role="graphics-symbol"')) return tag;
+  return tag.replace(/ aria-label="[^"]*"/, "").replace(/ role="graphics-symbol"/, "").replace(/ aria-roledescription="[^"]*"/, "");
+}
+
+/** The SVG with every d="…" attribute of M/L paths compacted (see compactPath) and mark items' aria attributes dropped. */
 export function compactSvgPaths(svg: string): string {
-  return svg.replace(/ d="([^"]*)"/g, (_all, d: string) => ` d="${compactPath(d)}"`);
+  return svg.replace(/ d="([^"]*)"/g, (_all, d: string) => ` d="${compactPath(d)}"`).replace(/<[a-z]+ [^>]*role="graphics-symbol"[^>]*>/g, withoutItemAria);
 }
