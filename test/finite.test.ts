@@ -69,3 +69,18 @@ test("train names ∞ in an evaluation set (its own row, even when a subset is e
   );
   await assert.rejects(train(net, { X, y }, { optimizer: sgd(0.1), batchSize: 4, shuffle: false, evaluate: { validation: test } }), named("train", "evaluate.validation.X[41, 2]", "Infinity"));
 });
+
+test("firstNonFinite finds the first bad entry in every position of a block, and none in a finite array", () => {
+  for (const n of [1, 5, 1023, 1024, 1025, 5000]) {
+    for (const at of [0, 1, 511, 1022, 1023, 1024, 1029, n - 1].filter((k) => k < n)) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const a = new Float32Array(n).map((_, i) => (i % 7) - 3.5);
+        a[at] = bad;
+        if (at + 3 < n) a[at + 3] = NaN; // a later one does not count
+        assert.equal(firstNonFinite(a), at, `n ${n}, ${bad} at ${at}`);
+      }
+    }
+    assert.equal(firstNonFinite(new Float64Array(n).fill(-0)), -1);
+    assert.equal(firstNonFinite(Array.from({ length: n }, (_, i) => -i * 1e300)), -1);
+  }
+});
