@@ -1,0 +1,5 @@
+/**
+ * Every chapter's exercises. Importing a chapter file registers its exercises with `exercise()`.
+ * One line per chapter file (content helpers: add only your own line).
+ */
+import "./example";
