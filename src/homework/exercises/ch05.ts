@@ -14,6 +14,7 @@
  */
 import * as d from "../../index";
 import { exercise } from "../check";
+import { isMatrixLike } from "../values";
 
 // ---------------------------------------------------------------------------------------------
 // Shared references (the course's own code; the notebook asks students to write the same).
@@ -219,7 +220,7 @@ exercise({
   // compare the trained parameters W (10×784) and b (1×10), float32 rounding allowed
   output: (model: unknown) => {
     const m = model as { W?: unknown; b?: unknown } | null;
-    return m && typeof m === "object" && m.W instanceof d.Matrix && m.b instanceof d.Matrix ? { W: m.W, b: m.b } : model;
+    return m && typeof m === "object" && isMatrixLike(m.W) && isMatrixLike(m.b) ? { W: m.W, b: m.b } : model;
   },
   tolerance: 1e-4,
   cases: () => [

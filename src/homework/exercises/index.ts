@@ -3,3 +3,6 @@
  * One line per chapter file (content helpers: add only your own line).
  */
 import "./example";
+import "./ch05";
+import "./ch06";
+import "./ch07";
