@@ -419,8 +419,9 @@ function exerciseRow(master: Master, e: number, executed: Notebook, run: RunResu
   const ex = master.exercises[e];
   const cell = executed.cells[ex.cell];
   const base = { exercise: ex.name, points: 0, max: ex.points, output: cell ? cellText(cell) : "" };
-  if (run.stopped_at !== null && run.stopped_at === ex.cell) {
-    return { ...base, status: run.reason === "died" ? "kernel died" : "timeout", message: run.detail ?? "" };
+  if (run.stopped_at !== null && run.reason !== "start failed" && master.owner[run.stopped_at] === e) {
+    const where = run.stopped_at === ex.cell ? "" : ` (in cell ${run.stopped_at + 1}, before the check)`;
+    return { ...base, status: run.reason === "died" ? "kernel died" : "timeout", message: `${run.detail ?? ""}${where}` };
   }
   const results = cell ? signedResults(cell, token) : [];
   const wanted: { id: string; kind: "visible" | "hidden" }[] = [

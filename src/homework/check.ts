@@ -235,7 +235,14 @@ export function runCheck(id: string, fn: AnyFunction, options: { hidden?: boolea
   result.max = cases.reduce((s, c) => s + (c.points ?? 1), 0);
   let previousError: string | null = null;
   for (let i = 0; i < cases.length; i++) {
-    const r = runCase(spec, cases[i], fn, previousError);
+    let r: CaseResult;
+    try {
+      r = runCase(spec, cases[i], fn, previousError);
+    } catch (e) {
+      // Only a result that breaks when looked at gets here (a Proxy, a getter that throws…).
+      const c = cases[i];
+      r = { name: c.name, points: 0, max: c.points ?? 1, status: "error", message: `your result could not be inspected (${message(e)})`, expected: null, got: null, hints: [] };
+    }
     result.cases.push(r);
     if (r.status === "not done") {
       // The stub throws on every case: say it once.
