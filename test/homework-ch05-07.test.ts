@@ -12,6 +12,7 @@ import { NotDoneYet } from "../src/homework/notDone";
 import * as ch05 from "../src/homework/exercises/ch05";
 import * as ch06 from "../src/homework/exercises/ch06";
 import * as ch07 from "../src/homework/exercises/ch07";
+import * as hw from "../src/homework/index";
 
 const HIDDEN_SEEDS = [90210, 7];
 
@@ -495,4 +496,44 @@ test("check() prints the failing case, expected vs got, and the hint on the cons
   assert.match(text, /✗ hand case/);
   assert.match(text, /expected: .*\n\s+got: /);
   assert.match(text, /Hint: θ is overwritten by the step/);
+});
+
+test("the masters 05-07: three cells per exercise with nbgrader metadata, points = visible + hidden case points, solutions and hidden tests marked", async () => {
+  const fs = await import("node:fs");
+  const masters: Record<string, string> = {
+    hw05: "notebooks/homework-masters/05-softmax-experiments.ipynb",
+    hw06: "notebooks/homework-masters/06-backpropagation.ipynb",
+    hw07: "notebooks/homework-masters/07-rmsprop.ipynb",
+  };
+  const ids = hw.exerciseIds();
+  for (const [prefix, file] of Object.entries(masters)) {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.equal(nb.metadata.kernelspec.name, "descent");
+    const cells = nb.cells as { cell_type: string; id: string; metadata: { nbgrader?: Record<string, unknown> }; source: string[]; outputs?: unknown[] }[];
+    const text = (c: { source: string[] }) => c.source.join("");
+    const gradeIds = cells.map((c) => c.metadata.nbgrader?.grade_id).filter((g) => g !== undefined);
+    assert.equal(new Set(gradeIds).size, gradeIds.length, `${file}: duplicated grade_id`);
+    assert.equal(new Set(cells.map((c) => c.id)).size, cells.length, `${file}: duplicated cell id`);
+    for (const c of cells) if (c.cell_type === "code") assert.deepEqual(c.outputs, [], `${file}: outputs committed`);
+    const mine = ids.filter((id) => id.startsWith(prefix + "-"));
+    assert.ok(mine.length >= 3 && mine.length <= 6, `${file}: ${mine.length} exercises`);
+    for (const id of mine) {
+      const task = cells.findIndex((c) => c.metadata.nbgrader?.grade_id === `${id}-task`);
+      assert.ok(task >= 0, `${id}: no task cell`);
+      const [t, s, k] = cells.slice(task, task + 3);
+      assert.equal(t.cell_type, "markdown");
+      assert.deepEqual(s.metadata.nbgrader, { grade: false, solution: true, locked: false, grade_id: `${id}-solution`, schema_version: 3 });
+      assert.match(text(s), /\/\/ BEGIN SOLUTION\n[^]*\/\/ END SOLUTION/);
+      assert.equal(k.metadata.nbgrader?.grade, true);
+      assert.equal(k.metadata.nbgrader?.locked, true);
+      assert.equal(k.metadata.nbgrader?.grade_id, `${id}-check`);
+      assert.match(text(k), new RegExp(`hw\\.check\\("${id}", \\w+\\);\\n// BEGIN HIDDEN TESTS\\nhw\\.checkHidden\\("${id}", \\w+, \\{ seed: 90210 \\}\\);\\n// END HIDDEN TESTS`));
+      const spec = hw.getExercise(id)!;
+      const total = (cases: { points?: number }[]) => cases.reduce((sum, c) => sum + (c.points ?? 1), 0);
+      const visible = total(spec.cases(d.rng(spec.seed ?? hw.seedOf(id))));
+      const hidden = total(spec.hidden ? spec.hidden(d.rng(90210)) : []);
+      assert.equal(k.metadata.nbgrader?.points, visible + hidden, `${id}: the check cell's points`);
+    }
+    assert.match(text(cells[cells.length - 1]), /^\/\/ Checks\nhw\.summary\(\);/);
+  }
 });
