@@ -6,3 +6,7 @@ import "./example";
 import "./ch05";
 import "./ch06";
 import "./ch07";
+import "./ch01";
+import "./ch02";
+import "./ch03";
+import "./ch04";
