@@ -233,8 +233,8 @@ exercise({
   title: "Training: passes until one makes no mistake",
   reference: trainPerceptronRef,
   cases: (rng) => [
-    { name: "AND gate (4 points)", args: [...AND, 100], points: 1 },
-    { name: "OR gate (4 points)", args: [...OR, 100], points: 1 },
+    { name: "AND gate, 4 examples", args: [...AND, 100], points: 1 },
+    { name: "OR gate, 4 examples", args: [...OR, 100], points: 1 },
     { name: "40 separable points, margin 0.1", args: [...separable(rng, 40, 0.1), 1000], points: 2 },
     { name: "XOR corners: never separable, stops at maxEpochs = 25", args: [xorData().X, Array.from(xorData().y), 25], points: 1 },
   ],
