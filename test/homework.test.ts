@@ -402,7 +402,9 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   }));
   fs.writeFileSync(path.join(dir, "broken.ipynb"), "{ not json");
 
-  const report = await grade(dir, [master], { out, timeout: 120, cellTimeout: 10, jobs: 2, sharedKernel: false });
+  // One kernel for the batch (replaced after the loop and the exit), to keep the test short; the
+  // grader's default is a fresh kernel per submission.
+  const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 10, jobs: 1, sharedKernel: true });
   const rows = report.rows;
   const csv = fs.readFileSync(report.gradebook, "utf8");
   assert.match(csv.split("\n")[0], /^student,notebook,exercise,points,max_points,status,first_failing_message,notes$/);

@@ -249,6 +249,11 @@ export function gradedNotebook(master: Master, student: Notebook | null, stubbed
   return { ...master.nb, cells, metadata: { ...master.nb.metadata } };
 }
 
+/** The cells a student's code runs in: solution cells and check cells. */
+export function studentCells(master: Master): number[] {
+  return master.nb.cells.map((c, i) => (nbgraderOf(c)?.solution || nbgraderOf(c)?.grade ? i : -1)).filter((i) => i >= 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Running notebooks
 
@@ -256,6 +261,8 @@ export interface RunJob {
   input: string;
   output: string;
   token: string;
+  /** Cells under the per-cell time limit (the student's solution cells and the check cells). */
+  limited: number[];
 }
 
 export interface RunResult {
@@ -282,7 +289,7 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
     timeout: options.timeout,
     cell_timeout: options.cellTimeout,
     token_env: TOKEN_ENV,
-    sessions: sessions.map((s) => ({ token: s[0].token, notebooks: s.map((j) => ({ in: j.input, out: j.output })) })),
+    sessions: sessions.map((s) => ({ token: s[0].token, notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited })) })),
   };
   fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
   const local = path.join(root, ".jupyter", "share", "jupyter");
@@ -419,11 +426,19 @@ function exerciseRow(master: Master, e: number, executed: Notebook, run: RunResu
   const ex = master.exercises[e];
   const cell = executed.cells[ex.cell];
   const base = { exercise: ex.name, points: 0, max: ex.points, output: cell ? cellText(cell) : "" };
-  if (run.stopped_at !== null && run.reason !== "start failed" && master.owner[run.stopped_at] === e) {
+  if (run.stopped_at !== null && run.reason !== "start failed" && master.owner[run.stopped_at] === e && studentCells(master).includes(run.stopped_at)) {
     const where = run.stopped_at === ex.cell ? "" : ` (in cell ${run.stopped_at + 1}, before the check)`;
     return { ...base, status: run.reason === "died" ? "kernel died" : "timeout", message: `${run.detail ?? ""}${where}` };
   }
   const results = cell ? signedResults(cell, token) : [];
+  const solutionErrors = master.nb.cells
+    .map((c, i) => ({ c, i }))
+    .filter(({ c, i }) => master.owner[i] === e && nbgraderOf(c)?.solution && executed.cells[i])
+    .map(({ i }) => cellErrors(executed.cells[i]))
+    .filter((t) => t);
+  if (solutionErrors.length && results.every((r) => r.points === 0)) {
+    return { ...base, status: "error", message: `your solution cell does not run: ${firstLine(solutionErrors[0])}` };
+  }
   const wanted: { id: string; kind: "visible" | "hidden" }[] = [
     ...ex.visible.map((id) => ({ id, kind: "visible" as const })),
     ...ex.hidden.map((id) => ({ id, kind: "hidden" as const })),
@@ -434,15 +449,12 @@ function exerciseRow(master: Master, e: number, executed: Notebook, run: RunResu
       return { ...base, status: "not run", message: `not run: the notebook stopped in cell ${run.stopped_at + 1} (${run.reason}: ${run.detail})` };
     }
     if (run.reason === "start failed") return { ...base, status: "error", message: `the kernel could not run the notebook: ${run.detail}` };
-    // The check cell failed before reporting: most often the solution does not compile.
-    const solutionErrors = master.nb.cells
-      .map((c, i) => ({ c, i }))
-      .filter(({ c, i }) => master.owner[i] === e && nbgraderOf(c)?.solution)
-      .map(({ i }) => cellErrors(executed.cells[i]))
-      .filter((t) => t);
-    if (solutionErrors.length) return { ...base, status: "error", message: `your solution cell does not run: ${firstLine(solutionErrors[0])}` };
     const err = cell ? cellErrors(cell) : "";
-    return { ...base, status: "error", message: `the check cell failed${err ? `: ${firstLine(err)}` : " without a result"}` };
+    if (err) return { ...base, status: "error", message: `the check cell failed: ${firstLine(err)}` };
+    // A locked cell before it failed (the imports, a set-up cell): the notebook itself is broken.
+    const setup = master.nb.cells.findIndex((c, i) => i < ex.cell && c.cell_type === "code" && !nbgraderOf(c)?.solution && cellErrors(executed.cells[i]) !== "");
+    if (setup >= 0) return { ...base, status: "error", message: `cell ${setup + 1} of the notebook (not yours) failed: ${firstLine(cellErrors(executed.cells[setup]))}` };
+    return { ...base, status: "error", message: "the check cell gave no result" };
   }
   let points = 0;
   let max = 0;
@@ -525,7 +537,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
         writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed));
-        return { w, job: { input, output: w.executedFile, token: randomBytes(32).toString("hex") } };
+        return { w, job: { input, output: w.executedFile, token: randomBytes(32).toString("hex"), limited: studentCells(w.master) } };
       });
       const runs = await runNotebooks(
         jobs.map((j) => j.job),
@@ -542,7 +554,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         }
         // With a shared kernel every notebook uses the first job's token.
         const token = options.sharedKernel ? jobs[0].job.token : job.token;
-        const stopEx = run.stopped_at !== null ? w.master.owner[run.stopped_at] : -1;
+        // A crash or timeout in a student's cell costs that exercise; one in a set-up cell, the rest.
+        const stopEx = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at) ? w.master.owner[run.stopped_at] : -1;
         w.master.exercises.forEach((_, e) => {
           if (w.rows[e] !== null) return; // decided in an earlier round
           if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round

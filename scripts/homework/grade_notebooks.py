@@ -8,9 +8,12 @@ kernel is then replaced, so one submission never stops the batch.
 
 usage: grade_notebooks.py JOBS.json
 JOBS.json: {"kernel": "descent", "timeout": s, "cell_timeout": s, "token_env": "DESCENT_HW_TOKEN_FILE",
-            "sessions": [{"token": str, "notebooks": [{"in": path, "out": path}]}]}
+            "sessions": [{"token": str, "notebooks": [{"in": path, "out": path, "limited": [cell index, ...]}]}]}
 Each session gets its own kernel (several notebooks may share it); before every kernel start the
 session's token is written to a private file named by token_env (the kernel reads and deletes it).
+The per-cell limit applies to the "limited" cells (the student's solution cells and the check cells);
+the notebook's own set-up cells have only the notebook's limit. When notebooks share a kernel, the
+names the previous notebook defined are deleted before the next one runs.
 One JSON line per notebook on stdout:
   {"in", "out", "seconds", "stopped_at": cell index or null, "reason": "timeout"|"notebook timeout"|"died"|"start failed"|null, "detail"}
 """
@@ -43,6 +46,7 @@ class Session:
         self.client = None
         self.ctx = None
         self.token_file = None
+        self.used = False
 
     def start(self, nb):
         self.token_file = write_token(self.token, self.jobs.get("token_env", "DESCENT_HW_TOKEN_FILE"))
@@ -51,6 +55,7 @@ class Session:
                                      startup_timeout=120, resources={"metadata": {"path": os.getcwd()}})
         self.ctx = self.client.setup_kernel()
         self.ctx.__enter__()
+        self.used = False
 
     def stop(self):
         if self.ctx is not None:
@@ -65,13 +70,22 @@ class Session:
         os.environ.pop(self.jobs.get("token_env", "DESCENT_HW_TOKEN_FILE"), None)
 
 
+# Forget the previous notebook's top-level names (tslab keeps them on __tslab__.exports).
+RESET = "for (const k of Object.keys((globalThis as any).__tslab__.exports)) delete (globalThis as any).__tslab__.exports[k];"
+
+
 def run_notebook(session, job, timeout, cell_timeout):
     nb = nbformat.read(job["in"], as_version=4)
+    limited = set(job.get("limited", range(len(nb.cells))))
     start = time.monotonic()
     stopped_at, reason, detail = None, None, None
     try:
         if session.client is None:
             session.start(nb)
+        elif session.used:
+            session.client.execute_cell(nbformat.v4.new_code_cell(source=RESET), 0)
+            time.sleep(0.3)  # the previous notebook may have ended with a failed cell (see below)
+        session.used = True
         session.client.nb = nb
         session.client.reset_execution_trackers()
         for index, cell in enumerate(nb.cells):
@@ -81,19 +95,26 @@ def run_notebook(session, job, timeout, cell_timeout):
             if left <= 0:
                 stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout}s was reached"
                 break
-            session.client.timeout = max(1, int(min(cell_timeout, left)))
+            per_cell = index in limited
+            session.client.timeout = max(1, int(min(cell_timeout, left) if per_cell else left))
             try:
                 session.client.execute_cell(cell, index)
             except CellTimeoutError:
                 limit = session.client.timeout
-                stopped_at, reason = index, ("timeout" if limit >= cell_timeout else "notebook timeout")
-                detail = f"the cell ran longer than {limit}s (an endless loop?)"
+                if per_cell and limit >= cell_timeout:
+                    stopped_at, reason, detail = index, "timeout", f"the cell ran longer than {limit}s (an endless loop?)"
+                else:
+                    stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached in this cell"
                 break
             except DeadKernelError as e:
                 stopped_at, reason, detail = index, "died", f"the kernel died (process.exit or a crash): {e}"
                 break
             except CellExecutionError:
                 pass  # allow_errors: the error is in the cell's outputs
+            if any(o.get("output_type") == "error" or o.get("name") == "stderr" for o in cell.get("outputs", [])):
+                # After a failed cell tslab cancels every request that arrives within 200 ms
+                # (execQueue.reset(200)); wait so the next cell is not silently dropped.
+                time.sleep(0.3)
     except DeadKernelError as e:
         stopped_at, reason, detail = stopped_at, "died", f"the kernel died: {e}"
     except Exception as e:  # the kernel could not start, etc.
