@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as d from "../src/index";
-import { AnyFunction, check, CheckResult, formatResult, runCheck } from "../src/homework/check";
+import { runCheck } from "../src/homework/check";
 import { NotDoneYet } from "../src/homework/notDone";
 import * as ch01 from "../src/homework/exercises/ch01";
 import * as ch02 from "../src/homework/exercises/ch02";
@@ -16,51 +16,7 @@ import * as ch03 from "../src/homework/exercises/ch03";
 import * as ch04 from "../src/homework/exercises/ch04";
 import "../src/homework/exercises/index";
 import * as hw from "../src/homework/index";
-
-const HIDDEN_SEEDS = [90210, 7];
-
-/** What `check` prints, captured from the console. */
-function printed(id: string, fn: AnyFunction): string {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
-  try {
-    check(id, fn);
-  } finally {
-    console.log = log;
-  }
-  return lines.join("\n");
-}
-
-function run(id: string, fn: AnyFunction, hidden: number | null): { r: CheckResult; text: string } {
-  const r = runCheck(id, fn, hidden === null ? {} : { hidden: true, seed: hidden });
-  return { r, text: formatResult(r) };
-}
-
-/** The reference (or a correct student answer) gets every point, visible and hidden. */
-function fullMarks(id: string, fn: AnyFunction): void {
-  for (const hidden of [null, ...HIDDEN_SEEDS]) {
-    const { r, text } = run(id, fn, hidden);
-    assert.ok(r.max > 0, `${id}: no points to earn`);
-    assert.equal(r.points, r.max, `${id} ${hidden === null ? "visible" : `hidden ${hidden}`}:\n${text}`);
-  }
-}
-
-/**
- * A wrong answer: 0 points on every case whose name contains one of `failing` (all cases when
- * omitted), fewer than full marks, and the printed report contains `hint`; no stack trace from src/.
- */
-function wrongAnswer(id: string, fn: AnyFunction, o: { hint: RegExp; failing?: string[]; hidden?: boolean }): void {
-  const seed = o.hidden ? HIDDEN_SEEDS[0] : null;
-  const { r, text } = run(id, fn, seed);
-  const relevant = r.cases.filter((c) => !o.failing || o.failing.some((f) => c.name.includes(f)));
-  assert.ok(relevant.length > 0, `${id}: no case matches ${o.failing}\n${text}`);
-  for (const c of relevant) assert.equal(c.points, 0, `${id}: the wrong answer got points on "${c.name}"\n${text}`);
-  assert.ok(r.points < r.max, `${id}: full marks for a wrong answer\n${text}`);
-  assert.match(text, o.hint, `${id}: the hint is missing\n${text}`);
-  assert.doesNotMatch(text, /at .*src\/(core|models|homework|calculus|chapters)\/.*\.ts:\d+/, `${id}: a stack trace from src/ leaked\n${text}`);
-  if (seed === null) assert.match(printed(id, fn), o.hint, `${id}: check() does not print the hint`);
-}
+import { fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
 
 const dot = (w: ArrayLike<number>, x: ArrayLike<number>) => Array.from(w).reduce((s, wj, j) => s + wj * x[j], 0);
 const rows = (X: d.Matrix) => Array.from({ length: X.rows }, (_, i) => Array.from(X.row(i)));

@@ -10,7 +10,7 @@
  *
  * References: src/models/softmax.ts.
  */
-import { fromArrays, Matrix, randn, zeros } from "../../core/matrix";
+import { fromArrays, Matrix, randn, transpose, zeros } from "../../core/matrix";
 import { Rng } from "../../core/random";
 import * as sm from "../../models/softmax";
 import { exercise } from "../check";
@@ -116,17 +116,7 @@ exercise({
     },
     {
       hint: "Each row must sum to 1: normalise e^{z_ik − m_i} by the sum over the classes k of that ROW, not over the column.",
-      answer: (Z: Matrix) => {
-        const S = zeros(Z.rows, Z.cols, "float64");
-        for (let j = 0; j < Z.cols; j++) {
-          let m = -Infinity;
-          for (let i = 0; i < Z.rows; i++) m = Math.max(m, Z.get(i, j));
-          let s = 0;
-          for (let i = 0; i < Z.rows; i++) s += Math.exp(Z.get(i, j) - m);
-          for (let i = 0; i < Z.rows; i++) S.set(i, j, Math.exp(Z.get(i, j) - m) / s);
-        }
-        return S;
-      },
+      answer: (Z: Matrix) => transpose(stableSoftmaxRef(transpose(Z))),
     },
   ],
 });
