@@ -7,60 +7,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as d from "../src/index";
-import { AnyFunction, check, CheckResult, formatResult, runCheck } from "../src/homework/check";
+import { runCheck } from "../src/homework/check";
 import { NotDoneYet } from "../src/homework/notDone";
 import * as ch05 from "../src/homework/exercises/ch05";
 import * as ch06 from "../src/homework/exercises/ch06";
 import * as ch07 from "../src/homework/exercises/ch07";
-import * as hw from "../src/homework/index";
-
-const HIDDEN_SEEDS = [90210, 7];
-
-/** What `check` prints, captured from the console. */
-function printed(id: string, fn: AnyFunction): string {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
-  try {
-    check(id, fn);
-  } finally {
-    console.log = log;
-  }
-  return lines.join("\n");
-}
-
-/** One check run: its result and the report `check` / `checkHidden` print for it (formatResult). */
-function run(id: string, fn: AnyFunction, hidden: number | null): { r: CheckResult; text: string } {
-  const r = runCheck(id, fn, hidden === null ? {} : { hidden: true, seed: hidden });
-  const text = formatResult(r);
-  if (process.env.HW_DUMP) console.error(text);
-  return { r, text };
-}
-
-/** The reference (or a correct student answer) gets every point, visible and hidden. */
-function fullMarks(id: string, fn: AnyFunction): void {
-  for (const hidden of [null, ...HIDDEN_SEEDS]) {
-    const { r, text } = run(id, fn, hidden);
-    assert.ok(r.max > 0, `${id}: no points to earn`);
-    assert.equal(r.points, r.max, `${id} ${hidden === null ? "visible" : `hidden ${hidden}`}:\n${text}`);
-    assert.match(text, new RegExp(`→ ${r.max}/${r.max} points`));
-  }
-}
-
-/**
- * A wrong answer: 0 points on every case whose name contains one of `failing` (all cases when
- * omitted; at least one such case must exist), and the printed report contains `hint`.
- */
-function wrongAnswer(id: string, fn: AnyFunction, o: { hint: RegExp; failing?: string[]; hidden?: boolean }): void {
-  const seed = o.hidden ? HIDDEN_SEEDS[0] : null;
-  const { r, text } = run(id, fn, seed);
-  const relevant = r.cases.filter((c) => !o.failing || o.failing.some((f) => c.name.includes(f)));
-  assert.ok(relevant.length > 0, `${id}: no case matches ${o.failing}\n${text}`);
-  for (const c of relevant) assert.equal(c.points, 0, `${id}: the wrong answer got points on "${c.name}"\n${text}`);
-  assert.ok(r.points < r.max, `${id}: full marks for a wrong answer\n${text}`);
-  assert.match(text, o.hint, `${id}: the hint is missing\n${text}`);
-  assert.doesNotMatch(text, /at .*src\/(core|models|homework)\/.*\.ts:\d+/, `${id}: a stack trace from src/ leaked into the report\n${text}`);
-}
+import { assertMasterStructure, fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
 
 // ---------------------------------------------------------------------------------------------
 // Chapter 05
@@ -498,42 +450,8 @@ test("check() prints the failing case, expected vs got, and the hint on the cons
   assert.match(text, /Hint: θ is overwritten by the step/);
 });
 
-test("the masters 05-07: three cells per exercise with nbgrader metadata, points = visible + hidden case points, solutions and hidden tests marked", async () => {
-  const fs = await import("node:fs");
-  const masters: Record<string, string> = {
-    hw05: "notebooks/homework-masters/05-softmax-experiments.ipynb",
-    hw06: "notebooks/homework-masters/06-backpropagation.ipynb",
-    hw07: "notebooks/homework-masters/07-rmsprop.ipynb",
-  };
-  const ids = hw.exerciseIds();
-  for (const [prefix, file] of Object.entries(masters)) {
-    const nb = JSON.parse(fs.readFileSync(file, "utf8"));
-    assert.equal(nb.metadata.kernelspec.name, "descent");
-    const cells = nb.cells as { cell_type: string; id: string; metadata: { nbgrader?: Record<string, unknown> }; source: string[]; outputs?: unknown[] }[];
-    const text = (c: { source: string[] }) => c.source.join("");
-    const gradeIds = cells.map((c) => c.metadata.nbgrader?.grade_id).filter((g) => g !== undefined);
-    assert.equal(new Set(gradeIds).size, gradeIds.length, `${file}: duplicated grade_id`);
-    assert.equal(new Set(cells.map((c) => c.id)).size, cells.length, `${file}: duplicated cell id`);
-    for (const c of cells) if (c.cell_type === "code") assert.deepEqual(c.outputs, [], `${file}: outputs committed`);
-    const mine = ids.filter((id) => id.startsWith(prefix + "-"));
-    assert.ok(mine.length >= 3 && mine.length <= 6, `${file}: ${mine.length} exercises`);
-    for (const id of mine) {
-      const task = cells.findIndex((c) => c.metadata.nbgrader?.grade_id === `${id}-task`);
-      assert.ok(task >= 0, `${id}: no task cell`);
-      const [t, s, k] = cells.slice(task, task + 3);
-      assert.equal(t.cell_type, "markdown");
-      assert.deepEqual(s.metadata.nbgrader, { grade: false, solution: true, locked: false, grade_id: `${id}-solution`, schema_version: 3 });
-      assert.match(text(s), /\/\/ BEGIN SOLUTION\n[^]*\/\/ END SOLUTION/);
-      assert.equal(k.metadata.nbgrader?.grade, true);
-      assert.equal(k.metadata.nbgrader?.locked, true);
-      assert.equal(k.metadata.nbgrader?.grade_id, `${id}-check`);
-      assert.match(text(k), new RegExp(`hw\\.check\\("${id}", \\w+\\);\\n// BEGIN HIDDEN TESTS\\nhw\\.checkHidden\\("${id}", \\w+, \\{ seed: 90210 \\}\\);\\n// END HIDDEN TESTS`));
-      const spec = hw.getExercise(id)!;
-      const total = (cases: { points?: number }[]) => cases.reduce((sum, c) => sum + (c.points ?? 1), 0);
-      const visible = total(spec.cases(d.rng(spec.seed ?? hw.seedOf(id))));
-      const hidden = total(spec.hidden ? spec.hidden(d.rng(90210)) : []);
-      assert.equal(k.metadata.nbgrader?.points, visible + hidden, `${id}: the check cell's points`);
-    }
-    assert.match(text(cells[cells.length - 1]), /^\/\/ Checks\nhw\.summary\(\);/);
-  }
+test("the masters 05-07: three cells per exercise with nbgrader metadata, points = visible + hidden case points, markers, no outputs, a final checks cell", () => {
+  assertMasterStructure("hw05", "notebooks/homework-masters/05-softmax-experiments.ipynb");
+  assertMasterStructure("hw06", "notebooks/homework-masters/06-backpropagation.ipynb");
+  assertMasterStructure("hw07", "notebooks/homework-masters/07-rmsprop.ipynb");
 });
