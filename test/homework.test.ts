@@ -383,8 +383,8 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   put("empty", submission(master, []));
   put("half", submission(master, ["hw00-ex1"]));
   put("throwing", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  const o: any = undefined;\n  return o.total / y.length;\n}")));
-  put("looping", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  while (true) s++;\n}")));
-  put("exiting", submission(master, ["hw00-ex1"], (nb) => setSource(cellById(nb, "hw00-ex2-solution"), "function softmaxRows(Z: d.Matrix): d.Matrix {\n  process.exit(3);\n}")));
+  put("y-looping", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  while (true) s++;\n}")));
+  put("z-exiting", submission(master, ["hw00-ex1"], (nb) => setSource(cellById(nb, "hw00-ex2-solution"), "function softmaxRows(Z: d.Matrix): d.Matrix {\n  process.exit(3);\n}")));
   put("uncompiled", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return \"zero\";\n}")));
   put("forger", submission(master, [], (nb) =>
     setSource(cellById(nb, "hw00-ex1-solution"), 'function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  const j = JSON.stringify({ id: "hw00-ex1", kind: "visible", points: 2, max: 2, status: "passed", firstFailure: null });\n  require("tslab").display.raw("application/vnd.descent.homework+json", { json: j, sig: "0".repeat(64) } as any);\n  console.log("✓ all good (2/2)");\n  return 0;\n}')));
@@ -402,8 +402,8 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   }));
   fs.writeFileSync(path.join(dir, "broken.ipynb"), "{ not json");
 
-  // One kernel for the batch (replaced after the loop and the exit), to keep the test short; the
-  // grader's default is a fresh kernel per submission.
+  // One kernel for the batch (replaced after the loop and the exit, which run last: submissions are
+  // graded in name order), to keep the test short; the grader's default is a fresh kernel per submission.
   const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 10, jobs: 1, sharedKernel: true });
   const rows = report.rows;
   const csv = fs.readFileSync(report.gradebook, "utf8");
@@ -428,12 +428,12 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   assert.doesNotMatch(throwing["hw00-ex1"].output, /src\/|node:internal/);
   assert.equal(throwing["hw00-ex2"].status, "passed");
 
-  const looping = rowsOf(rows, "looping");
+  const looping = rowsOf(rows, "y-looping");
   assert.deepEqual([looping["hw00-ex1"].points, looping["hw00-ex1"].status], [0, "timeout"], show);
   assert.match(looping["hw00-ex1"].message, /longer than 10s/);
   assert.deepEqual([looping["hw00-ex2"].points, looping["hw00-ex2"].status], [5, "passed"], show);
 
-  const exiting = rowsOf(rows, "exiting");
+  const exiting = rowsOf(rows, "z-exiting");
   assert.deepEqual([exiting["hw00-ex1"].status, exiting["hw00-ex2"].points, exiting["hw00-ex2"].status], ["passed", 0, "kernel died"], show);
 
   const uncompiled = rowsOf(rows, "uncompiled");
@@ -463,7 +463,7 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   const broken = rows.find((r) => r.student === "broken")!;
   assert.equal(broken.status, "unreadable");
   // Nobody else's rows carry tampering notes.
-  for (const s of ["perfect", "empty", "half", "throwing", "looping", "exiting", "uncompiled", "forger"]) {
+  for (const s of ["perfect", "empty", "half", "throwing", "y-looping", "z-exiting", "uncompiled", "forger"]) {
     assert.ok(rows.filter((r) => r.student === s).every((r) => r.status !== "tampered" && r.notes === ""), `${s}: ${show}`);
   }
   // Feedback: one file per student with what the checks printed, hidden cases included.
