@@ -443,6 +443,8 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
 
   const forger = rowsOf(rows, "forger");
   assert.deepEqual([forger["hw00-ex1"].points, forger["hw00-ex1"].status], [0, "failed"], show);
+  assert.match(forger["hw00-ex1"].notes, /solution cell hw00-ex1-solution uses require\(\) \(review it\)/);
+  assert.match(exiting["hw00-ex2"].notes, /solution cell hw00-ex2-solution uses process \(review it\)/);
 
   const a = rowsOf(rows, "tamper-a");
   assert.equal(a["hw00-ex1"].status, "tampered", show);
@@ -463,7 +465,7 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   const broken = rows.find((r) => r.student === "broken")!;
   assert.equal(broken.status, "unreadable");
   // Nobody else's rows carry tampering notes.
-  for (const s of ["perfect", "empty", "half", "throwing", "y-looping", "z-exiting", "uncompiled", "forger"]) {
+  for (const s of ["perfect", "empty", "half", "throwing", "y-looping", "uncompiled"]) {
     assert.ok(rows.filter((r) => r.student === s).every((r) => r.status !== "tampered" && r.notes === ""), `${s}: ${show}`);
   }
   // Feedback: one file per student with what the checks printed, hidden cases included.
@@ -475,7 +477,7 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   fs.rmSync(out, { recursive: true, force: true });
 });
 
-test("findIssues: a submission as released has no issue; each kind of tampering is one", () => {
+test("findIssues: a submission as released has no issue; each kind of tampering is one; code reaching into the checks is noted", () => {
   const master = loadMaster(example);
   assert.deepEqual(findIssues(master, master.released), []);
   assert.deepEqual(findIssues(master, master.nb), []); // the master itself (hidden tests included) is not tampered
@@ -484,6 +486,9 @@ test("findIssues: a submission as released has no issue; each kind of tampering 
   task.cell_type = "code";
   const issues = findIssues(master, nb).map((i) => i.text);
   assert.deepEqual(issues, ["locked cell hw00-ex2-task changed from markdown to code"]);
+  const sneaky = JSON.parse(JSON.stringify(master.released)) as Notebook;
+  setSource(cellById(sneaky, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return (hw.getExercise(\"hw00-ex1\")!.reference as any)(yhat, y);\n}");
+  assert.deepEqual(findIssues(master, sneaky).map((i) => [i.text, i.tamper]), [["solution cell hw00-ex1-solution uses the homework module (hw.…) (review it)", false]]);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -160,6 +160,15 @@ export interface Issue {
   tamper: boolean;
 }
 
+/** What no solution needs: the checks' internals, the kernel's globals, the process. */
+const SUSPICIOUS: [RegExp, string][] = [
+  [/\bhw\s*\.\s*(?!NotDoneYet\b)\w+/, "the homework module (hw.…)"],
+  [/\brequire\s*\(/, "require()"],
+  [/\b__tslab__\b|\bglobalThis\b/, "the kernel's globals"],
+  [/\bprocess\s*\.\s*(?!hrtime\b)\w+/, "process"],
+  [/vnd\.descent|DESCENT_HW/, "the grader's result format"],
+];
+
 function normalized(text: string): string {
   return text
     .replace(/\r\n/g, "\n")
@@ -214,6 +223,16 @@ export function findIssues(master: Master, student: Notebook): Issue[] {
   });
   for (const [g, cells] of byId) {
     if (!masterIds.has(g)) issues.push({ exercise: -1, text: `cell ${g} is not in the master (${cells.length} cell${cells.length > 1 ? "s" : ""})`, tamper: true });
+  }
+  // Solution code that reaches into the checks or the process is flagged for review: the grader
+  // runs student code in the kernel's process, where it could patch the checks.
+  for (const sc of student.cells) {
+    const g = gradeIdOf(sc);
+    const mi = master.nb.cells.findIndex((c) => gradeIdOf(c) === g);
+    if (!g || mi < 0 || !nbgraderOf(master.nb.cells[mi])?.solution) continue;
+    const text = sourceOf(sc);
+    const hits = SUSPICIOUS.filter(([re]) => re.test(text)).map(([, what]) => what);
+    if (hits.length) issues.push({ exercise: master.owner[mi], text: `solution cell ${g} uses ${hits.join(", ")} (review it)`, tamper: false });
   }
   const extra = student.cells.filter((c) => !gradeIdOf(c) && c.cell_type === "code" && sourceOf(c).trim() !== "");
   const masterPlain = master.nb.cells.filter((c) => !gradeIdOf(c) && c.cell_type === "code").map((c) => normalized(sourceOf(c)));
@@ -659,7 +678,8 @@ export function summaryTable(rows: Row[]): string {
   for (const r of rows) groups.set(`${r.student}\u0000${r.notebook}`, [...(groups.get(`${r.student}\u0000${r.notebook}`) ?? []), r]);
   const table = [...groups.values()].map((g) => {
     const statuses = [...new Set(g.map((r) => r.status))].filter((s) => s !== "passed");
-    return [g[0].student, g[0].notebook, `${g.reduce((a, r) => a + r.points, 0)}/${g.reduce((a, r) => a + r.max, 0)}`, statuses.length ? statuses.join(", ") : "passed"];
+    const notes = g.some((r) => r.notes) ? " (see notes)" : "";
+    return [g[0].student, g[0].notebook, `${g.reduce((a, r) => a + r.points, 0)}/${g.reduce((a, r) => a + r.max, 0)}`, (statuses.length ? statuses.join(", ") : "passed") + notes];
   });
   const head = ["student", "notebook", "points", "status"];
   const widths = head.map((h, k) => Math.max(h.length, ...table.map((t) => t[k].length)));
