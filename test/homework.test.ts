@@ -443,7 +443,7 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
 
   const forger = rowsOf(rows, "forger");
   assert.deepEqual([forger["hw00-ex1"].points, forger["hw00-ex1"].status], [0, "failed"], show);
-  assert.match(forger["hw00-ex1"].notes, /solution cell hw00-ex1-solution uses require\(\) \(review it\)/);
+  assert.match(forger["hw00-ex1"].notes, /solution cell hw00-ex1-solution uses require\(\), the grader's result format \(review it\)/);
   assert.match(exiting["hw00-ex2"].notes, /solution cell hw00-ex2-solution uses process \(review it\)/);
 
   const a = rowsOf(rows, "tamper-a");
