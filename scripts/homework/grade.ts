@@ -747,7 +747,7 @@ async function main(): Promise<number> {
     console.error("grade: no master notebooks (notebooks/homework-masters/ is empty; use --masters)");
     return 1;
   }
-  options.progress = (r) => console.error(`[grade] ${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`);
+  options.progress = (r) => console.error(`[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`);
   const report = await grade(dir, masters, options);
   console.log(summaryTable(report.rows));
   console.log(`\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/`);
