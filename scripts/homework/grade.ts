@@ -20,7 +20,7 @@
 // file per student (build/grades/feedback/<student>.md) and the executed notebooks
 // (build/grades/executed/<student>/), and prints a summary table.
 import { spawn, spawnSync } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -40,8 +40,7 @@ import {
   writeNotebook,
 } from "./notebook";
 
-export const RESULT_MIME = "application/vnd.descent.homework+json";
-const TOKEN_ENV = "DESCENT_HW_TOKEN_FILE";
+import { RESULT_MIME, signResult, TOKEN_ENV } from "../../src/homework/report";
 
 // ---------------------------------------------------------------------------------------------
 // Masters
@@ -405,7 +404,7 @@ export function signedResults(cell: Cell, token: string): SignedResult[] {
   for (const o of cell.outputs ?? []) {
     const data = o.data?.[RESULT_MIME] as { json?: unknown; sig?: unknown } | undefined;
     if (!data || typeof data.json !== "string" || typeof data.sig !== "string") continue;
-    const sig = createHmac("sha256", token).update(data.json).digest("hex");
+    const sig = signResult(data.json, token);
     if (sig !== data.sig) continue;
     try {
       out.push(JSON.parse(data.json) as SignedResult);
