@@ -24,6 +24,20 @@ PORT="$(node -e '
 if [ "$PORT" != "$WANTED" ]; then echo "[descent] port ${WANTED} is in use; using ${PORT} instead"; fi
 extra=(--NotebookApp.port_retries=0)
 if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi
+# Homework: the student versions (npm run release → build/homework/) are copied to notebooks/homework/,
+# never over a copy that is already there (a student's work). The masters (with solutions) are hidden
+# from Jupyter's file list unless DESCENT_SHOW_MASTERS=1.
+if compgen -G "notebooks/homework-masters/*.ipynb" >/dev/null; then
+  node --import tsx scripts/homework/release.ts >/dev/null || echo "[descent] homework: npm run release failed (see above); starting without new exercises"
+fi
+if compgen -G "build/homework/*.ipynb" >/dev/null; then
+  mkdir -p notebooks/homework
+  for f in build/homework/*.ipynb; do [ -e "notebooks/homework/${f##*/}" ] || cp "$f" notebooks/homework/; done
+  echo "[descent] homework: your exercises are in notebooks/homework/"
+fi
+if [ "${DESCENT_SHOW_MASTERS:-}" != 1 ]; then
+  for g in __pycache__ '*.pyc' '*.pyo' .DS_Store '*.so' '*.dylib' '*~' homework-masters; do extra+=("--ContentsManager.hide_globs=$g"); done
+fi
 echo "[descent] starting Jupyter Notebook on http://127.0.0.1:${PORT}/ (notebooks/, kernel 'TypeScript (Descent)')"
 echo "[descent] open the URL with the token that Jupyter prints below; stop with Ctrl-C twice"
 exec jupyter notebook --ip=127.0.0.1 --port="$PORT" --notebook-dir="$PWD/notebooks" "${extra[@]}" "$@"

@@ -1,0 +1,193 @@
+// Homework notebooks on disk: reading and writing .ipynb files, nbgrader metadata, and the
+// release of a master (solution regions replaced by the stub, hidden tests removed, outputs cleared).
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface NbgraderMeta {
+  grade?: boolean;
+  solution?: boolean;
+  locked?: boolean;
+  grade_id?: string;
+  points?: number;
+  schema_version?: number;
+  [key: string]: unknown;
+}
+
+export interface Cell {
+  cell_type: string;
+  id?: string;
+  metadata: { nbgrader?: NbgraderMeta; [key: string]: unknown };
+  source: string | string[];
+  outputs?: Output[];
+  execution_count?: number | null;
+  [key: string]: unknown;
+}
+
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: { [mime: string]: unknown };
+  ename?: string;
+  evalue?: string;
+  [key: string]: unknown;
+}
+
+export interface Notebook {
+  cells: Cell[];
+  metadata: { [key: string]: unknown; descent?: { homework?: string } };
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+export const root = path.resolve(__dirname, "..", "..");
+export const mastersDir = path.join(root, "notebooks", "homework-masters");
+export const releaseDir = path.join(root, "build", "homework");
+
+/** A notebook read from disk; a clear error names the file when it is not a notebook. */
+export function readNotebook(file: string): Notebook {
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+  } catch (e) {
+    throw new Error(`${file}: not a readable notebook (${(e as Error).message})`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new Error(`${file}: not a notebook (no "cells" list)`);
+  for (const c of nb.cells) c.metadata = c.metadata ?? {};
+  nb.metadata = nb.metadata ?? {};
+  return nb;
+}
+
+/** Written as the course writes notebooks (one-space indent, final newline). */
+export function writeNotebook(file: string, nb: Notebook): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
+}
+
+export function sourceOf(cell: Cell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source ?? "";
+}
+
+/** Source as a list of lines, each but the last ending in "\n" (the form Jupyter writes). */
+export function linesForSource(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l)).filter((l, i) => !(i === lines.length - 1 && l === ""));
+}
+
+export function nbgraderOf(cell: Cell): NbgraderMeta | null {
+  const m = cell.metadata?.nbgrader;
+  return m && typeof m === "object" ? m : null;
+}
+
+export function gradeIdOf(cell: Cell): string | null {
+  const m = nbgraderOf(cell);
+  return m && typeof m.grade_id === "string" ? m.grade_id : null;
+}
+
+const BEGIN_SOLUTION = /^\s*(?:\/\/+|#+)?\s*BEGIN SOLUTION\s*$/;
+const END_SOLUTION = /^\s*(?:\/\/+|#+)?\s*END SOLUTION\s*$/;
+const BEGIN_HIDDEN = /^\s*(?:\/\/+|#+)?\s*BEGIN HIDDEN TESTS\s*$/;
+const END_HIDDEN = /^\s*(?:\/\/+|#+)?\s*END HIDDEN TESTS\s*$/;
+
+/** What a released solution region becomes (code cells; markdown cells get "YOUR ANSWER HERE"). */
+export function stubLines(indent: string): string[] {
+  return [`${indent}// YOUR CODE HERE`, `${indent}throw new hw.NotDoneYet();`];
+}
+
+/** The lines inside solution and hidden-test regions (markers excluded), for tests that look for leaks. */
+export function secretLines(text: string): string[] {
+  const out: string[] = [];
+  let inside = false;
+  for (const line of text.split("\n")) {
+    if (BEGIN_SOLUTION.test(line) || BEGIN_HIDDEN.test(line)) inside = true;
+    else if (END_SOLUTION.test(line) || END_HIDDEN.test(line)) inside = false;
+    else if (inside) out.push(line);
+  }
+  return out;
+}
+
+/**
+ * The student's text of one cell: each BEGIN/END SOLUTION region replaced by the stub (indented
+ * like its BEGIN marker), each BEGIN/END HIDDEN TESTS region removed. `where` names the cell in errors.
+ */
+export function releaseText(text: string, cellType: string, where: string): string {
+  const out: string[] = [];
+  let region: "solution" | "hidden" | null = null;
+  let startLine = 0;
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    const n = i + 1;
+    if (BEGIN_SOLUTION.test(line) || BEGIN_HIDDEN.test(line)) {
+      if (region) throw new Error(`${where}, line ${n}: "${line.trim()}" inside the ${region} region opened on line ${startLine}`);
+      region = BEGIN_SOLUTION.test(line) ? "solution" : "hidden";
+      startLine = n;
+      if (region === "solution") {
+        const indent = /^\s*/.exec(line)![0];
+        out.push(...(cellType === "code" ? stubLines(indent) : [`${indent}YOUR ANSWER HERE`]));
+      }
+      return;
+    }
+    if (END_SOLUTION.test(line) || END_HIDDEN.test(line)) {
+      const kind = END_SOLUTION.test(line) ? "solution" : "hidden";
+      if (region !== kind) throw new Error(`${where}, line ${n}: "${line.trim()}" without a matching BEGIN`);
+      region = null;
+      return;
+    }
+    if (!region) out.push(line);
+  });
+  if (region) throw new Error(`${where}: the ${region} region opened on line ${startLine} is never closed`);
+  return out.join("\n");
+}
+
+/** The stem of a master's file name ("01-perceptron"). */
+export function stemOf(file: string): string {
+  return path.basename(file).replace(/\.ipynb$/, "");
+}
+
+/**
+ * The student version of a master: solutions replaced by the stub, hidden tests removed, outputs
+ * and execution counts cleared, nbgrader metadata kept; metadata.descent.homework names the master.
+ */
+export function releaseNotebook(master: Notebook, name: string): Notebook {
+  const cells = master.cells.map((cell, i) => {
+    const where = `${name}: cell ${i + 1}${gradeIdOf(cell) ? ` (${gradeIdOf(cell)})` : ""}`;
+    const text = releaseText(sourceOf(cell), cell.cell_type, where);
+    const metadata = { ...cell.metadata };
+    delete metadata.execution;
+    delete metadata.ExecuteTime;
+    const out: Cell = { ...cell, metadata, source: linesForSource(text) };
+    if (cell.cell_type === "code") {
+      out.outputs = [];
+      out.execution_count = null;
+    }
+    return out;
+  });
+  const metadata = { ...master.metadata, descent: { ...(master.metadata.descent ?? {}), homework: name } };
+  return { ...master, cells, metadata };
+}
+
+/** The masters: every .ipynb in `dir` (default notebooks/homework-masters/), sorted. */
+export function listMasters(dir = mastersDir): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Release every master to `outDir`; returns the files written. Writes only when the content changed. */
+export function releaseAll(masters: string[], outDir = releaseDir): string[] {
+  const written: string[] = [];
+  for (const file of masters) {
+    const name = stemOf(file);
+    const student = releaseNotebook(readNotebook(file), name);
+    const target = path.join(outDir, `${name}.ipynb`);
+    const text = JSON.stringify(student, null, 1) + "\n";
+    fs.mkdirSync(outDir, { recursive: true });
+    if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) fs.writeFileSync(target, text);
+    written.push(target);
+  }
+  return written;
+}

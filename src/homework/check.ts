@@ -1,0 +1,409 @@
+/**
+ * Exercises and their checks.
+ *
+ * `exercise(spec)` registers an exercise: a reference implementation, seeded cases (visible ones
+ * and hidden ones for grading) and known mistakes with their hints. `check(id, fn)` runs the
+ * student's function on the visible cases, `checkHidden(id, fn, { seed })` on the hidden ones;
+ * each prints one line per case (✓ or ✗ with points), and on a failure what was expected and what
+ * came back (shape and a few values) and a hint. A check never throws: an unfinished stub says
+ * "not done yet", a student's exception is reported with the student's message and line.
+ * `summary()` prints the points so far. `runCheck` does the same work silently and returns the
+ * result (for tests).
+ */
+import { Rng } from "../core/random";
+import { diagnose } from "./diagnose";
+import { isNotDoneYet } from "./notDone";
+import { emitResult } from "./report";
+import { describeStudentError } from "./studentError";
+import { compareValues, deepCopy, describe } from "./values";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => unknown;
+
+/** One case: the arguments the student's function is called with, and its points. */
+export interface Case {
+  name: string;
+  args: unknown[];
+  /** Default 1. */
+  points?: number;
+  /** The expected value, when given by hand instead of by the reference. */
+  expected?: unknown;
+}
+
+/** A known wrong answer: when the student's result equals this function's result, `hint` is printed. */
+export interface Mistake {
+  hint: string;
+  answer: AnyFunction;
+}
+
+export interface ExerciseSpec {
+  /** "hwNN-exK". */
+  id: string;
+  title: string;
+  /** The course's own implementation; omitted for bar checks (then `compare` judges the student's value alone). */
+  reference?: AnyFunction;
+  /** The visible cases, built from an Rng seeded with `seed` (default: a hash of the id). */
+  cases: (rng: Rng) => Case[];
+  /** The hidden cases, built from the Rng of checkHidden's seed. */
+  hidden?: (rng: Rng) => Case[];
+  mistakes?: Mistake[];
+  /** null when `got` is right, else the message; default: deep numeric comparison with `tolerance`. */
+  compare?: (got: unknown, expected: unknown, args: unknown[]) => string | null;
+  /** Relative tolerance of the default comparison (default 1e-6; at least 1e-4 where float32 is involved). */
+  tolerance?: number;
+  /**
+   * What is compared, from a function's return value and its (possibly updated) arguments.
+   * Default: the return value; when the reference returns nothing (an in-place update), the arguments.
+   */
+  output?: (returned: unknown, args: unknown[]) => unknown;
+  /** Seed of the visible cases. */
+  seed?: number;
+}
+
+export type CaseStatus = "passed" | "failed" | "not done" | "error" | "check error";
+
+export interface CaseResult {
+  name: string;
+  points: number;
+  max: number;
+  status: CaseStatus;
+  /** What is wrong (null when passed). */
+  message: string | null;
+  expected: string | null;
+  got: string | null;
+  hints: string[];
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  kind: "visible" | "hidden";
+  seed: number;
+  points: number;
+  max: number;
+  /** passed: every case; not done: the stub; failed: anything else (including errors). */
+  status: "passed" | "failed" | "not done" | "unknown exercise" | "check error";
+  cases: CaseResult[];
+  /** The first failing case's message, for the gradebook. */
+  firstFailure: string | null;
+}
+
+const registry = new Map<string, ExerciseSpec>();
+
+/** Register an exercise (called by the spec files in src/homework/exercises/). */
+export function exercise(spec: ExerciseSpec): ExerciseSpec {
+  if (!/^[A-Za-z0-9_-]+$/.test(spec.id)) throw new Error(`exercise: id "${spec.id}" must be letters, digits, - and _ only`);
+  if (registry.has(spec.id) && registry.get(spec.id) !== spec) throw new Error(`exercise: the id "${spec.id}" is registered twice`);
+  registry.set(spec.id, spec);
+  return spec;
+}
+
+/** The registered exercise, or undefined. */
+export function getExercise(id: string): ExerciseSpec | undefined {
+  return registry.get(id);
+}
+
+/** All registered ids, sorted. */
+export function exerciseIds(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** A seed from the id (FNV-1a), so each exercise's visible cases are fixed. */
+export function seedOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** A call's outcome: its value and (possibly updated) arguments, or what it threw. */
+interface Outcome {
+  ok: boolean;
+  value: unknown;
+  args: unknown[];
+  error: unknown;
+}
+
+function call(fn: AnyFunction, args: unknown[]): Outcome {
+  const copy = deepCopy(args);
+  try {
+    const value = fn(...copy);
+    return { ok: true, value, args: copy, error: null };
+  } catch (error) {
+    return { ok: false, value: undefined, args: copy, error };
+  }
+}
+
+function outputOf(spec: ExerciseSpec, o: { value: unknown; args: unknown[] }, referenceReturnsNothing: boolean): unknown {
+  if (spec.output) return spec.output(o.value, o.args);
+  return referenceReturnsNothing ? o.args : o.value;
+}
+
+function compareWith(spec: ExerciseSpec, got: unknown, expected: unknown, args: unknown[]): string | null {
+  try {
+    return spec.compare ? spec.compare(got, expected, args) : compareValues(got, expected, spec.tolerance ?? 1e-6);
+  } catch (e) {
+    return `your result could not be checked (${message(e)}); it was ${describe(got)}`;
+  }
+}
+
+/** Does the student's value equal what a known mistake gives on this case? */
+function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, args: unknown[], referenceReturnsNothing: boolean): boolean {
+  const o = call(mistake.answer, args);
+  if (!o.ok) return false;
+  try {
+    const wrong = outputOf(spec, o, referenceReturnsNothing);
+    if (compareValues(got, wrong, spec.tolerance ?? 1e-6) === null) return true;
+    return !!(spec.compare && spec.reference && spec.compare(got, wrong, args) === null);
+  } catch {
+    return false;
+  }
+}
+
+function runCase(spec: ExerciseSpec, c: Case, fn: AnyFunction, previousError: string | null): CaseResult {
+  const max = c.points ?? 1;
+  const base: CaseResult = { name: c.name, points: 0, max, status: "failed", message: null, expected: null, got: null, hints: [] };
+  // The expected value (or none, for a bar check).
+  let expected: unknown = c.expected;
+  let referenceReturnsNothing = false;
+  if (c.expected === undefined && spec.reference) {
+    const r = call(spec.reference, c.args);
+    if (!r.ok) return { ...base, status: "check error", message: `the check itself failed (${message(r.error)}): this is not your fault, tell your lecturer` };
+    referenceReturnsNothing = r.value === undefined && !spec.output;
+    expected = outputOf(spec, r, referenceReturnsNothing);
+  }
+  // The student's value.
+  const s = call(fn, c.args);
+  if (!s.ok) {
+    if (isNotDoneYet(s.error)) return { ...base, status: "not done", message: "not done yet" };
+    const text = describeStudentError(s.error, fn);
+    return { ...base, status: "error", message: text === previousError ? `${text.split("\n")[0]} (as above)` : `your code threw ${text}` };
+  }
+  let got: unknown;
+  try {
+    got = outputOf(spec, s, referenceReturnsNothing);
+  } catch (e) {
+    return { ...base, message: `your result could not be read (${message(e)})`, got: describe(s.value) };
+  }
+  const msg = compareWith(spec, got, expected, c.args);
+  if (msg === null) return { ...base, points: max, status: "passed" };
+  const result: CaseResult = { ...base, message: msg, got: describe(got) };
+  if (spec.reference || c.expected !== undefined) result.expected = describe(expected);
+  for (const m of spec.mistakes ?? []) {
+    if (matchesMistake(spec, m, got, c.args, referenceReturnsNothing)) result.hints.push(m.hint);
+  }
+  if (result.hints.length === 0 && (spec.reference || c.expected !== undefined)) {
+    result.hints.push(...diagnose(got, expected, c.args, spec.tolerance ?? 1e-6));
+  }
+  return result;
+}
+
+let running = false;
+
+/**
+ * Run an exercise's visible cases (or, with `hidden`, its hidden cases from `seed`) on `fn` and
+ * return the result without printing. Never throws.
+ */
+export function runCheck(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number } = {}): CheckResult {
+  const kind = options.hidden ? "hidden" : "visible";
+  const spec = registry.get(id);
+  const seed = options.seed ?? (spec?.seed ?? seedOf(id));
+  const result: CheckResult = { id, title: spec?.title ?? id, kind, seed, points: 0, max: 0, status: "failed", cases: [], firstFailure: null };
+  if (!spec) {
+    result.status = "unknown exercise";
+    result.firstFailure = `no exercise "${id}" is registered (known: ${exerciseIds().join(", ") || "none"})`;
+    return result;
+  }
+  if (typeof fn !== "function") {
+    result.firstFailure = `expected your function, got ${describe(fn)}`;
+    return result;
+  }
+  let cases: Case[];
+  try {
+    cases = options.hidden ? (spec.hidden ? spec.hidden(new Rng(seed)) : []) : spec.cases(new Rng(seed));
+  } catch (e) {
+    result.status = "check error";
+    result.firstFailure = `the cases could not be built (${message(e)}): tell your lecturer`;
+    return result;
+  }
+  result.max = cases.reduce((s, c) => s + (c.points ?? 1), 0);
+  let previousError: string | null = null;
+  for (let i = 0; i < cases.length; i++) {
+    let r: CaseResult;
+    try {
+      r = runCase(spec, cases[i], fn, previousError);
+    } catch (e) {
+      // Only a result that breaks when looked at gets here (a Proxy, a getter that throws…).
+      const c = cases[i];
+      r = { name: c.name, points: 0, max: c.points ?? 1, status: "error", message: `your result could not be inspected (${message(e)})`, expected: null, got: null, hints: [] };
+    }
+    result.cases.push(r);
+    if (r.status === "not done") {
+      // The stub throws on every case: say it once.
+      for (const c of cases.slice(i + 1)) result.cases.push({ name: c.name, points: 0, max: c.points ?? 1, status: "not done", message: "not done yet", expected: null, got: null, hints: [] });
+      break;
+    }
+    if (r.status === "error") previousError = r.message?.replace(/^your code threw /, "") ?? null;
+  }
+  result.points = result.cases.reduce((s, c) => s + c.points, 0);
+  const failing = result.cases.find((c) => c.status !== "passed");
+  result.firstFailure = failing ? `${failing.name}: ${failing.message}` : null;
+  if (result.cases.length > 0 && result.cases.every((c) => c.status === "not done")) {
+    result.status = "not done";
+    result.firstFailure = "not done yet";
+  } else if (result.cases.some((c) => c.status === "check error")) result.status = "check error";
+  else result.status = failing ? "failed" : "passed";
+  return result;
+}
+
+function indent(text: string, pad: string): string {
+  return text
+    .split("\n")
+    .map((l) => pad + l.trimStart())
+    .join("\n");
+}
+
+/** The printed report of a check. */
+export function formatResult(r: CheckResult): string {
+  const lines: string[] = [];
+  const what = r.kind === "hidden" ? " · hidden tests" : "";
+  lines.push(`${r.id} · ${r.title}${what}`);
+  if (r.status === "unknown exercise" || (r.cases.length === 0 && r.firstFailure)) {
+    lines.push(`  ✗ ${r.firstFailure}`);
+    return lines.join("\n");
+  }
+  if (r.status === "not done") {
+    lines.push(`  … not done yet (0/${r.max}): replace \`throw new hw.NotDoneYet();\` in your function with your code, run that cell, then this one.`);
+    return lines.join("\n");
+  }
+  for (const c of r.cases) {
+    if (c.status === "passed") {
+      lines.push(`  ✓ ${c.name} (${c.points}/${c.max})`);
+      continue;
+    }
+    if (c.status === "not done") {
+      lines.push(`  … ${c.name} (0/${c.max}): not done yet`);
+      continue;
+    }
+    const [first, ...rest] = (c.message ?? "").split("\n");
+    lines.push(`  ✗ ${c.name} (0/${c.max}): ${first}`);
+    for (const l of rest) lines.push(indent(l, "      "));
+    if (c.expected !== null) lines.push(`      expected: ${c.expected}`);
+    if (c.got !== null) lines.push(`      got:      ${c.got}`);
+    for (const h of c.hints) lines.push(`      Hint: ${h}`);
+  }
+  const after = r.kind === "visible" && getExercise(r.id)?.hidden ? " (when your work is graded, hidden cases add more points)" : "";
+  lines.push(`  → ${r.points}/${r.max} points${after}`);
+  return lines.join("\n");
+}
+
+/** The latest visible and hidden result of each exercise checked in this kernel. */
+const latest = new Map<string, { visible?: CheckResult; hidden?: CheckResult }>();
+
+function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): void {
+  try {
+    if (running) {
+      console.log(`(hw.check("${id}", …) called while another check runs: ignored)`);
+      return;
+    }
+    running = true;
+    let r: CheckResult;
+    try {
+      r = runCheck(id, fn, options);
+    } finally {
+      running = false;
+    }
+    const entry = latest.get(id) ?? {};
+    entry[r.kind] = r;
+    latest.set(id, entry);
+    console.log(formatResult(r));
+    emitResult({
+      id: r.id,
+      kind: r.kind,
+      points: r.points,
+      max: r.max,
+      status: r.status,
+      firstFailure: r.firstFailure,
+      cases: r.cases.map((c) => ({ name: c.name, points: c.points, max: c.max, status: c.status, message: c.message, hints: c.hints })),
+    });
+  } catch (e) {
+    try {
+      console.log(`${id}: the check could not run (${message(e)}): this is not your fault, tell your lecturer`);
+    } catch {
+      /* nothing left to do */
+    }
+  }
+}
+
+/** Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. */
+export function check(id: string, fn: AnyFunction): void {
+  runAndPrint(id, fn, {});
+}
+
+/** Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never throws. */
+export function checkHidden(id: string, fn: AnyFunction, options: { seed: number }): void {
+  runAndPrint(id, fn, { hidden: true, seed: options?.seed });
+}
+
+/** The exercises of the notebooks checked so far (same "hwNN" prefix as a checked id). */
+function exercisesInView(prefix?: string): string[] {
+  const prefixes = prefix ? [prefix] : [...new Set([...latest.keys()].map((id) => id.replace(/-ex.*$/, "")))];
+  return exerciseIds().filter((id) => prefixes.some((p) => id === p || id.startsWith(p + "-")));
+}
+
+/**
+ * Print the points so far of this notebook's exercises (the latest check of each). `prefix`
+ * ("hw03") picks the notebook; by default, every notebook with a check run in this kernel.
+ * Never throws.
+ */
+export function summary(prefix?: string): void {
+  try {
+    const ids = exercisesInView(prefix);
+    if (ids.length === 0) {
+      console.log("Homework summary: no exercise checked yet.");
+      return;
+    }
+    let points = 0;
+    let max = 0;
+    let unchecked = 0;
+    const lines = ["Homework summary"];
+    const width = Math.max(...ids.map((id) => id.length));
+    for (const id of ids) {
+      const e = latest.get(id);
+      const title = registry.get(id)?.title ?? "";
+      if (!e || (!e.visible && !e.hidden)) {
+        unchecked++;
+        lines.push(`  ${id.padEnd(width)}  ${"–".padStart(7)}  not checked yet  ${title}`);
+        continue;
+      }
+      let p = 0;
+      let m = 0;
+      let state = "";
+      for (const r of [e.visible, e.hidden]) {
+        if (!r) continue;
+        p += r.points;
+        m += r.max;
+        state = state || (r.status === "passed" ? "✓" : r.status === "not done" ? "not done yet" : "✗");
+        if (r.status !== "passed" && state === "✓") state = r.status === "not done" ? "not done yet" : "✗";
+      }
+      points += p;
+      max += m;
+      lines.push(`  ${id.padEnd(width)}  ${`${p}/${m}`.padStart(7)}  ${state.padEnd(15)}  ${title}`);
+    }
+    lines.push(`  Points so far: ${points}/${max}${unchecked ? ` (${unchecked} exercise${unchecked > 1 ? "s" : ""} not checked yet)` : ""}.`);
+    console.log(lines.join("\n"));
+  } catch (e) {
+    console.log(`Homework summary could not be made (${message(e)})`);
+  }
+}
+
+/** Forget the results of this kernel (the grader starts each notebook afresh; tests too). */
+export function resetResults(): void {
+  latest.clear();
+}
