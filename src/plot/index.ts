@@ -7,4 +7,5 @@ export * from "./images";
 export * from "./contour";
 export * from "./live";
 export * from "./save";
+export * from "./networkDiagram";
 export { svgDataUrl, libraryScript, chartHtml } from "./html";
