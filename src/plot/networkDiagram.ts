@@ -57,12 +57,13 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
   const L = layers.length;
   const names = options.nodeNames ?? (L === 3 ? ["x", "h", "o"] : layers.map((_, l) => (l === 0 ? "x" : l === L - 1 ? "o" : `h${l}_`)));
   const shown = layers.map((n) => shownIndices(n, maxShown));
-  const dy = 24, colW = 210, top = 56, left = 70, r = 8;
+  const dy = 24, colW = 250, top = 56, left = 80, right = 150, r = 8;
   // slots per column: drawn nodes, one for "⋮" if collapsed, one for the bias unit
   const slots = shown.map((s, l) => s.idx.length + (s.collapsed ? 1 : 0) + (biasUnits && l < L - 1 ? 1 : 0));
   const tallest = Math.max(...slots);
-  const height = top + tallest * dy + (options.caption ? 40 : 16);
-  const width = left * 2 + colW * (L - 1);
+  const bottom = top + tallest * dy;
+  const height = bottom + 26 + (options.caption ? 20 : 0);
+  const width = left + colW * (L - 1) + right;
   type P = { x: number; y: number };
   const pos: P[][] = [];
   const biasPos: (P | null)[] = [];
@@ -118,9 +119,9 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
     parts.push(`<text x="${left + l * colW}" y="${top - 13}" font-size="11" text-anchor="middle" fill="#6c757d">${layers[l]} unit${layers[l] === 1 ? "" : "s"}${biasPos[l] ? " + bias unit" : ""}</text>`);
   });
   (options.weightLabels ?? []).slice(0, L - 1).forEach((w, l) => {
-    parts.push(`<text class="weight-label" x="${left + (l + 0.5) * colW}" y="${height - (options.caption ? 30 : 6)}" font-size="11" text-anchor="middle" fill="#1d3557">${esc(w)}</text>`);
+    parts.push(`<text class="weight-label" x="${left + (l + 0.5) * colW}" y="${bottom + 14}" font-size="11" text-anchor="middle" fill="#1d3557">${esc(w)}</text>`);
   });
-  if (options.caption) parts.push(`<text x="${width / 2}" y="${height - 8}" font-size="11" text-anchor="middle" fill="#495057">${esc(options.caption)}</text>`);
+  if (options.caption) parts.push(`<text x="${width / 2}" y="${bottom + 34}" font-size="11" text-anchor="middle" fill="#495057">${esc(options.caption)}</text>`);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">` +
     `<rect width="${width}" height="${height}" fill="#ffffff"/>` + parts.join("") + `</svg>`;
   return { svg, nodes, biasUnits: biasCount, edges, collapsed: shown.map((s) => s.collapsed) };
