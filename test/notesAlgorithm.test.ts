@@ -187,3 +187,31 @@ test("bad input is named: labels, shapes, step size", () => {
   X.set(4, 1, NaN);
   assert.throws(() => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 3, epsilon: 0, init: notesZeroParams(3, 3) }), /cost of example 4 is NaN in pass 1/);
 });
+
+test("each slip of the printed loops can be switched on alone", () => {
+  const K = 10, N = 784, n = 40;
+  const r = rng(12);
+  const X = randn(n, N, r);
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) y[i] = i % K;
+  const run = (slip?: "range(9)" | "0:783" | "case signs") =>
+    trainNotesAlgorithm(X, y, { stepSize: 0.01, maxPasses: 1, epsilon: 0, init: notesZeroParams(K, N), slip }).params;
+  const ok = run();
+  const r9 = run("range(9)");
+  const r783 = run("0:783");
+  const signs = run("case signs");
+  // range(9): neuron 9 keeps its zero weights and bias; the other rows move
+  assert.ok(Array.from(r9.W.row(9)).every((v) => v === 0) && r9.b.data[9] === 0);
+  assert.ok(r9.W.get(0, 5) !== 0);
+  // 0:783: only the last column stays at zero
+  for (let j = 0; j < K; j++) assert.equal(r783.W.get(j, 783), 0);
+  assert.ok(ok.W.get(0, 783) !== 0 && r783.W.get(0, 782) !== 0);
+  // case signs: the first update (all p_j = 0.1) has the wrong sign on the true class's weights
+  const first = (slip?: "case signs") =>
+    trainNotesAlgorithm(new Matrix(1, N, X.row(0)), y.subarray(0, 1), { stepSize: 1, maxPasses: 1, epsilon: 0, init: notesZeroParams(K, N), slip }).params;
+  const a = first(), bSig = first("case signs");
+  assert.ok(Math.abs(a.W.get(0, 3) + bSig.W.get(0, 3)) < 1e-12 && a.W.get(0, 3) !== 0);
+  assert.ok(Math.abs(a.b.data[1] + bSig.b.data[1]) < 1e-12);
+  assert.ok(signs.W.get(1, 5) !== ok.W.get(1, 5));
+  assert.throws(() => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 1, epsilon: 0, slip: "range(8)" as never }), /unknown slip "range\(8\)"/);
+});

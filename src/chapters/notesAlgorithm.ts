@@ -267,6 +267,12 @@ export interface NotesTrainingOptions {
    * (W_y ← W_y − η x (1 − p_y) and b_j ← b_j − η·(notes' ∂E/∂b_j)).
    */
   variant?: "corrected" | "as-written";
+  /**
+   * One slip of the printed loops at a time, on top of the corrected loop (ignored for "as-written",
+   * which has all three): "range(9)" (neuron 9 never trained), "0:783" (the last pixel never trained),
+   * "case signs" (descent on the notes' case formulas: W_y ← W_y − η x (1 − p_y), b_j ← b_j + η p_j for j ≠ y).
+   */
+  slip?: "range(9)" | "0:783" | "case signs";
   /** Starting parameters (updated in place); default zeros. */
   init?: NotesParams;
   /** Called after every pass (e.g. to print a line). */
@@ -311,8 +317,11 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
   const { W, b } = params;
   const n = X.rows;
   const N = X.cols;
-  const jEnd = asWritten ? Math.min(9, K) : K; // range(9) in the notes
-  const kEnd = asWritten ? Math.min(783, N) : N; // 0:783 in the notes
+  const slip = options.slip;
+  if (slip !== undefined && !["range(9)", "0:783", "case signs"].includes(slip)) throw new RangeError(`trainNotesAlgorithm: unknown slip "${slip}"`);
+  const jEnd = asWritten || slip === "range(9)" ? Math.min(9, K) : K; // range(9) in the notes
+  const kEnd = asWritten || slip === "0:783" ? Math.min(783, N) : N; // 0:783 in the notes
+  const printedSigns = asWritten || slip === "case signs";
   const z = new Float64Array(K);
   const probs = new Float64Array(K);
   const cost = new Float64Array(n);
@@ -344,8 +353,8 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
       // backward pass
       for (let j = 0; j < jEnd; j++) {
         // gradient of −ln p_{y_i} w.r.t. the logit z_j (the notes' case formulas, signs as printed for "as-written")
-        const g = asWritten ? (j === yi ? 1 - probs[j] : probs[j]) : probs[j] - (j === yi ? 1 : 0);
-        const gb = asWritten ? (j === yi ? -(1 - probs[j]) : -probs[j]) : g;
+        const g = printedSigns ? (j === yi ? 1 - probs[j] : probs[j]) : probs[j] - (j === yi ? 1 : 0);
+        const gb = printedSigns ? (j === yi ? -(1 - probs[j]) : -probs[j]) : g;
         const o = j * N;
         const step = eta * g;
         for (let k = 0; k < kEnd; k++) W.data[o + k] -= step * x[k];

@@ -9,3 +9,4 @@ export * from "./live";
 export * from "./save";
 export { svgDataUrl, libraryScript, chartHtml, sharedLibraries, resetSharedLibraries, libraryVersion, installSharedLibraries } from "./html";
 export { thinMinMax } from "./thin";
+export * from "./networkDiagram";
