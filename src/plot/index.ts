@@ -8,3 +8,4 @@ export * from "./contour";
 export * from "./live";
 export * from "./save";
 export { svgDataUrl, libraryScript, chartHtml } from "./html";
+export * from "./drawDigit";
