@@ -86,7 +86,7 @@ export function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** Machine paths in the site's files: `/work/`, `/usr/`, `/tmp/`, the home folder, file:// (vendor libraries may name the file: protocol). */
+/** Machine paths in the site's files: `/work/`, `/usr/`, `/tmp/`, the home folder, file:// (outside the vendor libraries in assets/vega and assets/reveal, which name the protocol in their code). */
 export function machinePaths(dir: string, extra: string[] = []): string[] {
   const found: string[] = [];
   const needles = ["/work/", "/usr/", "/tmp/", os.homedir() + "/", ...extra].filter((n) => n.length > 2 && n !== "//");
@@ -94,7 +94,7 @@ export function machinePaths(dir: string, extra: string[] = []): string[] {
     if (/\.(woff2?|ttf|png)$/.test(f)) continue;
     const s = fs.readFileSync(path.join(dir, f), "utf8");
     for (const n of needles) if (s.includes(n)) found.push(`${f}: ${n} …${s.slice(Math.max(0, s.indexOf(n) - 40), s.indexOf(n) + 60)}…`);
-    if (!/^assets\/vega\//.test(f) && s.includes("file://")) found.push(`${f}: file://`);
+    if (!/^assets\/(vega|reveal)\//.test(f) && s.includes("file://")) found.push(`${f}: file://`);
   }
   return found;
 }
