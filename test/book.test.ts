@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { root, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, filesUnder, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
-import { buildBook, readmeSummaries } from "../scripts/book";
+import { buildBook, homeworkFor, readmeSummaries } from "../scripts/book";
 import { PageRenderer, highlight, siteHtml } from "../scripts/notebook-html";
 
 test("markdown with math: formulas typeset by KaTeX, markdown inside formulas left alone, code keeps its dollars", () => {
@@ -29,6 +29,27 @@ test("code highlighting escapes HTML; chart outputs lose their inlined and /nbex
   assert.equal(highlight('const a = "<b>"; // x'), '<span class="k">const</span> a = <span class="s">&quot;&lt;b&gt;&quot;</span>; <span class="c">// x</span>');
   const html = `<div class="descent-chart"><script>(function(){var w=window;w.__descentVega="v"})()</script><script src="/nbextensions/descent/vega.min.js"></script><img src="data:,"><script>upgrade()</script></div>`;
   assert.equal(siteHtml(html), `<div class="descent-chart"><img src="data:,"><script>upgrade()</script></div>`);
+});
+
+test("editions: homework pages when their notebooks exist, a note (and no homework) when the folder is missing", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-book-editions-"));
+  const nb = (title: string) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", metadata: {}, source: `# ${title}\n\n$a^2$` }] });
+  fs.writeFileSync(path.join(tmp, "01-x.ipynb"), nb("Chapter X"));
+  fs.writeFileSync(path.join(tmp, "hw1.ipynb"), nb("Homework 1 (masters)"));
+  const r = buildBook({ notebooks: [path.join(tmp, "01-x.ipynb")], homework: [path.join(tmp, "hw1.ipynb")], edition: "lecturer", out: path.join(tmp, "site"), log: () => {} });
+  assert.deepEqual(r.pages, ["index.html", "01-x.html", "homework-hw1.html"]);
+  const index = fs.readFileSync(path.join(tmp, "site", "index.html"), "utf8");
+  assert.match(index, /<h2>Homework<\/h2>[\s\S]*homework-hw1\.html[\s\S]*Homework 1 \(masters\)/);
+  assert.match(index, /Lecturer edition/);
+  assert.match(fs.readFileSync(path.join(tmp, "site", "01-x.html"), "utf8"), /rel="next" href="homework-hw1.html"/);
+  const logs: string[] = [];
+  for (const edition of ["student", "lecturer"] as const) {
+    const dir = path.join(root, edition === "student" ? "build/homework" : "notebooks/homework-masters");
+    const found = homeworkFor(edition, (s) => logs.push(s));
+    if (fs.existsSync(dir)) assert.ok(found.every((f) => f.startsWith(dir) && f.endsWith(".ipynb")));
+    else assert.deepEqual(found, []);
+  }
+  assert.ok(logs.every((l) => /no homework in the (student|lecturer) edition: .* does not exist/.test(l)), logs.join("\n"));
 });
 
 test("README's notebook table gives every chapter a one-line summary", () => {
