@@ -36,14 +36,29 @@ interface Page {
 
 const COURSE = "Descent — neural networks from scratch";
 
-/** README.md's notebook table: file name → one-line summary (first clause, as plain text). */
+/** README.md's notebook table: file name → one-line summary (markdown, at most about 200 characters). */
 export function readmeSummaries(readme: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of readme.split("\n")) {
     const m = /^\|\s*`([^`]+\.ipynb)`\s*\|\s*(.+?)\s*\|\s*$/.exec(line);
-    if (m) out.set(m[1], m[2]);
+    if (m) out.set(m[1], shorten(m[2], 200));
   }
   return out;
+}
+
+/** `s` cut at the last ";" or "," before `max` characters (with "…"), if longer. */
+export function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  // The last ";" or ", " outside parentheses and `code` (a comma inside "11,935" or "(1, 6, 3)" is no place to cut).
+  let depth = 0, code = false, cut = -1;
+  for (let i = 0; i < max; i++) {
+    const c = s[i];
+    if (c === "`") code = !code;
+    else if (!code && c === "(") depth++;
+    else if (!code && c === ")") depth = Math.max(0, depth - 1);
+    else if (!code && depth === 0 && (c === ";" || (c === "," && s[i + 1] === " "))) cut = i;
+  }
+  return (cut > max / 2 ? s.slice(0, cut) : s.slice(0, s.lastIndexOf(" ", max))).trim() + " …";
 }
 
 /** The README's first paragraphs before the first "##" heading (what the course is for). */
