@@ -198,7 +198,7 @@ function start(root){
   var p=descentPreprocess(grid,SIDE),boxEl=q(".dd-box");
   if(!p){boxEl.style.display="none";paint(q(".dd-scaled"),[],20,20);paint(q(".dd-final"),[],28,28);root.removeAttribute("data-prediction");q(".dd-answer").textContent="Draw a digit in the box.";bars.forEach(function(b){b.querySelector(".dd-fill").style.width="0";b.querySelector(".dd-p").textContent="";b.classList.remove("dd-top");});root.descentDigit.last=null;return;}
   boxEl.style.display="block";boxEl.style.top=(100*p.box.top/SIDE)+"%";boxEl.style.left=(100*p.box.left/SIDE)+"%";boxEl.style.height=(100*p.box.height/SIDE)+"%";boxEl.style.width=(100*p.box.width/SIDE)+"%";
-  paint(q(".dd-scaled"),p.scaled,p.scaledWidth,p.scaledHeight);paint(q(".dd-final"),p.image,28,28);
+  var box20=new Float32Array(400),t0=Math.floor((20-p.scaledHeight)/2),l0=Math.floor((20-p.scaledWidth)/2);for(var i=0;i<p.scaledHeight;i++)for(var j=0;j<p.scaledWidth;j++)box20[(t0+i)*20+l0+j]=p.scaled[i*p.scaledWidth+j];paint(q(".dd-scaled"),box20,20,20);paint(q(".dd-final"),p.image,28,28);
   q(".dd-scaled-note").textContent=p.box.width+"×"+p.box.height+" → "+p.scaledWidth+"×"+p.scaledHeight;
   q(".dd-final-note").textContent="centre of mass ("+p.centre.x.toFixed(1)+", "+p.centre.y.toFixed(1)+") moved to pixel (14, 14)";
   var probs=forward(p.image),best=0;for(var k=1;k<10;k++)if(probs[k]>probs[best])best=k;
