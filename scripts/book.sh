@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run book: execute every notebook in the descent kernel and export the HTML book to build/book/.
+# npm run book [-- --edition student|lecturer]: execute every notebook in the descent kernel and build the
+# static site (build/book/, or build/book-lecturer/ for the lecturer edition).
 # The executed notebooks (with outputs) go to build/notebooks/; nothing in notebooks/ changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,14 +8,6 @@ bash scripts/setup.sh --quiet
 export JUPYTER_PATH="$PWD/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 PY=$(node scripts/python.js)
 "$PY" scripts/run_notebooks.py --out build/notebooks notebooks/*.ipynb
-mkdir -p build/book
-jupyter nbconvert --to html --output-dir build/book build/notebooks/*.ipynb
-{
-  echo '<!doctype html><meta charset="utf-8"><title>Descent</title><h1>Descent: neural networks from scratch</h1><ol>'
-  for f in build/book/*.html; do
-    b=$(basename "$f"); [ "$b" = index.html ] && continue
-    echo "<li><a href=\"$b\">${b%.html}</a></li>"
-  done
-  echo '</ol>'
-} > build/book/index.html
-echo "[descent] the book is in build/book/index.html"
+# The site: shared KaTeX and vega files, an index, contents and prev/next links (scripts/book.ts).
+# Extra options (e.g. --edition lecturer) are passed on.
+node scripts/node-flags.js --import tsx scripts/book.ts --in build/notebooks "$@"

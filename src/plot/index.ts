@@ -10,3 +10,4 @@ export * from "./save";
 export { svgDataUrl, libraryScript, chartHtml, sharedLibraries, resetSharedLibraries, libraryVersion, installSharedLibraries } from "./html";
 export { thinMinMax } from "./thin";
 export * from "./networkDiagram";
+export * from "./drawDigit";
