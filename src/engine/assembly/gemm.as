@@ -1028,3 +1028,85 @@ export function gatherRows(src: usize, d: i32, idx: usize, r0: i32, r1: i32, dst
   for (let r = r0; r < r1; r++) memory.copy(dst + <usize>r * rowBytes, src + <usize>load<i32>(idx + <usize>r * 4) * rowBytes, rowBytes);
   return touched;
 }
+
+// f32x4 dot product of n floats at a and b (unaligned loads), four vector sums, then the tail.
+@inline function dotF32(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  let l = 0;
+  for (; l + 8 <= n; l += 8) {
+    const o = <usize>l * 4;
+    s0 = madd(v128.load(a + o), v128.load(b + o), s0);
+    s1 = madd(v128.load(a + o + 16), v128.load(b + o + 16), s1);
+  }
+  for (; l + 4 <= n; l += 4) s0 = madd(v128.load(a + <usize>l * 4), v128.load(b + <usize>l * 4), s0);
+  const s = f32x4.add(s0, s1);
+  let acc = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (; l < n; l++) acc += load<f32>(a + <usize>l * 4) * load<f32>(b + <usize>l * 4);
+  return acc;
+}
+
+// a[0 … n) −= g·b[0 … n)  (f32, unaligned loads).
+@inline function axpyF32(a: usize, b: usize, n: i32, g: f32): void {
+  const vg = f32x4.splat(g);
+  let l = 0;
+  for (; l + 4 <= n; l += 4) {
+    const o = <usize>l * 4;
+    v128.store(a + o, f32x4.sub(v128.load(a + o), f32x4.mul(vg, v128.load(b + o))));
+  }
+  for (; l < n; l++) store<f32>(a + <usize>l * 4, load<f32>(a + <usize>l * 4) - g * load<f32>(b + <usize>l * 4));
+}
+
+/**
+ * One per-example SGD step of the homework's ReLU network with bias units (src/chapters/biasUnitNetwork.ts,
+ * biasUnitSgdStep), in place on V (nHid × (nIn+1)) and W (nOut × (nHid+1)), x: nIn floats, label y:
+ *   z¹ = V[x; 1],  ā¹ = [relu(z¹); 1],  z² = W ā¹,  o = softmax(z²)  (f64),  δ² = o − e_y,
+ *   δ¹ = [z¹ > 0] ⊙ (Wᵀδ²)[0 … nHid),  W ← W − γ δ² ā¹ᵀ,  V ← V − γ δ¹ [x; 1]ᵀ  (rows with δ¹_i = 0 skipped).
+ * Returns J = −ln o_y. scratch: room for 3·(nHid+1) f32 and nOut f64.
+ */
+export function biasUnitSgdStep(v: usize, w: usize, x: usize, nIn: i32, nHid: i32, nOut: i32, y: i32, gamma: f64, scratch: usize): f64 {
+  const c = nIn + 1, cw = nHid + 1;
+  const z1 = (scratch + 15) & ~15;
+  const a1 = z1 + <usize>(nHid + 4) * 4;
+  const d1 = a1 + <usize>(cw + 4) * 4;
+  const o = (d1 + <usize>(nHid + 4) * 4 + 7) & ~7;
+  for (let i = 0; i < nHid; i++) {
+    const row = v + <usize>i * c * 4;
+    const zi = dotF32(row, x, nIn) + load<f32>(row + <usize>nIn * 4);
+    store<f32>(z1 + <usize>i * 4, zi);
+    store<f32>(a1 + <usize>i * 4, zi > 0 ? zi : 0);
+  }
+  store<f32>(a1 + <usize>nHid * 4, 1);
+  let M: f64 = -Infinity;
+  for (let k = 0; k < nOut; k++) {
+    const zk = <f64>dotF32(w + <usize>k * cw * 4, a1, cw);
+    store<f64>(o + <usize>k * 8, zk);
+    if (zk > M) M = zk;
+  }
+  let S: f64 = 0;
+  const zy = load<f64>(o + <usize>y * 8);
+  for (let k = 0; k < nOut; k++) {
+    const e = Math.exp(load<f64>(o + <usize>k * 8) - M);
+    store<f64>(o + <usize>k * 8, e);
+    S += e;
+  }
+  const J = M + Math.log(S) - zy;
+  for (let k = 0; k < nOut; k++) store<f64>(o + <usize>k * 8, load<f64>(o + <usize>k * 8) / S - (k == y ? 1 : 0)); // δ²
+  // δ¹ with W before its update
+  for (let i = 0; i < nHid; i++) {
+    let s: f64 = 0;
+    if (load<f32>(z1 + <usize>i * 4) > 0) {
+      for (let k = 0; k < nOut; k++) s += <f64>load<f32>(w + (<usize>k * cw + i) * 4) * load<f64>(o + <usize>k * 8);
+    }
+    store<f32>(d1 + <usize>i * 4, <f32>s);
+  }
+  for (let k = 0; k < nOut; k++) axpyF32(w + <usize>k * cw * 4, a1, cw, <f32>(gamma * load<f64>(o + <usize>k * 8)));
+  for (let i = 0; i < nHid; i++) {
+    const di = load<f32>(d1 + <usize>i * 4);
+    if (di == 0) continue;
+    const g = <f32>(gamma * <f64>di);
+    const row = v + <usize>i * c * 4;
+    axpyF32(row, x, nIn, g);
+    store<f32>(row + <usize>nIn * 4, load<f32>(row + <usize>nIn * 4) - g);
+  }
+  return J;
+}
