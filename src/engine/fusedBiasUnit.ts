@@ -20,7 +20,7 @@ export const fusedBiasUnitSgd: BiasUnitSgdFastPath = {
     const nIn = net.V.cols - 1, nHid = net.V.rows, nOut = net.W.rows;
     const px = (e.heap.base + 15) & ~15;
     const scratch = px + ((nIn + 4) * 4 + 15 & ~15);
-    e.heap.ensure(scratch + (3 * (nHid + 8)) * 4 + nOut * 8 + 64);
+    e.heap.ensure(scratch + 4 * (nHid + 8) * 4 + 2 * nOut * 8 + 128);
     e.heap.f32().set(x, px / 4);
     return e.x.biasUnitSgdStep(pv, pw, px, nIn, nHid, nOut, y, gamma, scratch);
   },
