@@ -4,12 +4,16 @@
  *
  *   npm run bench                 table
  *   npm run bench -- --json       one JSON object (entries by name, plus machine and numpy info)
- *   options: --reps N (default 5), --no-numpy, --threads N (sets DESCENT_THREADS before loading)
+ *   options: --reps N (default 5), --no-numpy, --threads N (sets DESCENT_THREADS before loading),
+ *            --only name1,name2 (run only these entries)
  *
  * Every entry: median milliseconds over several runs (`ms`), GFLOPS where it applies, `reference_ms`
  * (the same work on the plain TypeScript reference product kernel — extrapolated from a slice where a
  * full run would take minutes; `reference_note` says so), `speedup_vs_reference`, and numpy's
  * `numpy_ms` / `numpy_gflops` and `ratio_to_numpy` (ours ÷ numpy: < 1 means faster than numpy).
+ *
+ * numpy: the first of $DESCENT_PYTHON, /usr/bin/python3 (Debian's python3-numpy: `bash scripts/setup.sh
+ * --for-bench` installs it) and python3 on PATH that imports numpy.
  *
  * numpy runs in one Python process for the whole bench (bench/numpy_bench.py --serve), and its runs
  * alternate with ours, entry by entry (a round of ours, a round of numpy's, …): the load of a shared
@@ -44,10 +48,15 @@ const { loadMnist, mnistDataDir } = require("../src/data/mnist") as typeof impor
 const { BatchLoader } = require("../src/engine/gatherBatch") as typeof import("../src/engine/gatherBatch");
 const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/engine/fusedUpdates") as typeof import("../src/engine/fusedUpdates");
 const { kernelFirstImport } = require("./kernelStart") as typeof import("./kernelStart");
+const biasUnit = require("../src/chapters/biasUnitNetwork") as typeof import("../src/chapters/biasUnitNetwork");
+const { registerFastPath } = require("../src/core/fastPath") as typeof import("../src/core/fastPath");
 type Matrix = import("../src/core/matrix").Matrix;
 type Param = import("../src/core/model").Param;
 
 const REPS = opt("--reps", 5);
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
+/** Whether an entry runs (all, or those named by --only). */
+const wanted = (name: string) => ONLY === null || ONLY.includes(name);
 const JSON_OUT = flag("--json");
 const log = (s: string) => {
   if (!JSON_OUT) console.log(s);
@@ -159,8 +168,8 @@ class NumpyServer {
   private stderr = "";
   private exited = false;
 
-  constructor() {
-    this.child = spawn("/usr/bin/python3", [path.join(__dirname, "numpy_bench.py"), dir, "--serve"], { stdio: "pipe" });
+  constructor(python: string) {
+    this.child = spawn(python, [path.join(__dirname, "numpy_bench.py"), dir, "--serve"], { stdio: "pipe" });
     this.child.stdout.setEncoding("utf8");
     this.child.stdout.on("data", (chunk: string) => {
       this.buffered += chunk;
@@ -208,11 +217,21 @@ class NumpyServer {
 }
 
 let numpyServer: NumpyServer | null = null;
+
+/** The first of $DESCENT_PYTHON, /usr/bin/python3, python3 that imports numpy, or null. */
+function pythonWithNumpy(): string | null {
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  for (const py of [process.env.DESCENT_PYTHON, "/usr/bin/python3", "python3"]) {
+    if (py && spawnSync(py, ["-c", "import numpy"], { stdio: "ignore" }).status === 0) return py;
+  }
+  return null;
+}
 async function startNumpy(): Promise<void> {
   if (flag("--no-numpy")) numpyReason = "--no-numpy";
-  else if (!fs.existsSync("/usr/bin/python3")) numpyReason = "/usr/bin/python3 not found (apt-get install -y python3-numpy)";
-  if (numpyReason) return;
-  const server = new NumpyServer();
+  const python = numpyReason ? null : pythonWithNumpy();
+  if (!numpyReason && !python) numpyReason = "no Python with numpy found ($DESCENT_PYTHON, /usr/bin/python3, python3): bash scripts/setup.sh --for-bench (Debian's python3-numpy)";
+  if (numpyReason || !python) return;
+  const server = new NumpyServer(python);
   try {
     numpyVersion = await server.ready();
     numpyServer = server;
@@ -229,12 +248,12 @@ const ROUNDS = 5;
  * alternating in rounds: in each round every way of ours runs runs/rounds times, then numpy's the same.
  * Every way has run once (warm-up) before. numpy's median lands in numpyResults.
  */
-async function alternate(name: string, ours: (() => void)[], runs: number): Promise<number[]> {
+async function alternate(name: string, ours: (() => void)[], runs: number, numpyWarmup = true): Promise<number[]> {
   const rounds = Math.min(ROUNDS, runs);
   const per = Math.ceil(runs / rounds);
   const times: number[][] = ours.map(() => []);
   const theirs: number[] = [];
-  if (numpyServer) await numpyServer.run(name, 1); // numpy's warm-up
+  if (numpyServer && numpyWarmup) await numpyServer.run(name, 1); // numpy's warm-up
   for (let round = 0; round < rounds; round++) {
     ours.forEach((fn, w) => {
       for (let r = 0; r < per; r++) {
@@ -260,13 +279,51 @@ async function alternate(name: string, ours: (() => void)[], runs: number): Prom
   return times.map(median);
 }
 
+/**
+ * One epoch of the homework's (seed 003) per-example SGD: 50,000 steps of the 784-200-10 ReLU network
+ * with bias units (src/chapters/biasUnitNetwork.ts, biasUnitSgdStep), each on an image drawn at random
+ * from the first 50,000, data centred (the homework's preprocessing), γ = 10⁻³. Ours runs with the
+ * engine's fast path (one wasm SIMD call per step, float32); the reference is the readable loop
+ * (fast path off) on 2,000 steps, scaled up; numpy runs the homework's own loop (float64, as written).
+ */
+async function perExampleEntry(): Promise<void> {
+  const n = 50000, d = 784, STEPS = 50000;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) mean[l] += X.data[i * d + l] / n;
+  const Xc = M.zeros(n, d, "float32");
+  for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) Xc.data[i * d + l] = X.data[i * d + l] - mean[l];
+  const epochOf = (steps: number) => () => {
+    const { net } = biasUnit.biasUnitInit({ nIn: 784, nHid: 200, nOut: 10, rng: rng(1), scale: "homework", dtype: "float32" });
+    const r = rng(2);
+    for (let s = 0; s < steps; s++) {
+      const i = r.int(n);
+      biasUnit.biasUnitSgdStep(net, Xc.data.subarray(i * d, (i + 1) * d), y[i], 1e-3);
+    }
+  };
+  const fastImpl = biasUnit.BiasUnitSgd.fastPath.impl;
+  if (!fastImpl) throw new Error("bench: the engine registered no fast path for biasUnitSgdStep");
+  epochOf(2000)(); // warm-up
+  const [ms] = await alternate("sgd_per_example_784_200_10", [epochOf(STEPS)], Math.max(1, Math.floor(REPS / 3)), false);
+  registerFastPath(biasUnit.BiasUnitSgd, null);
+  const REF = 2000;
+  const refMs = medianMs(epochOf(REF), 1) * (STEPS / REF);
+  registerFastPath(biasUnit.BiasUnitSgd, fastImpl);
+  entries["sgd_per_example_784_200_10"] = {
+    ms, reference_ms: refMs, speedup_vs_reference: refMs / ms, gflops: (STEPS * 2 * (200 * 785 * 2 + 10 * 201 * 3)) / ms / 1e6,
+    reference_note: `reference: the readable loop of src/chapters/biasUnitNetwork.ts (fast path off) on ${REF} steps, scaled up`,
+    kernel: "the engine's per-example step (one wasm SIMD call: forward, δ², δ¹, both outer-product updates; float32)",
+    note: "one epoch of the homework's per-example SGD: 50,000 steps of 784-200-10 ReLU with bias units, centred data, γ = 1e-3; numpy runs the homework's own loop (float64, np.outer, np.append), no evaluation on either side; GFLOPS counts every V update as dense",
+  };
+  log(`  sgd_per_example_784_200_10: ${ms.toFixed(0)} ms`);
+}
+
 async function main(): Promise<void> {
   await startNumpy();
   log("products …");
   const rowsOf = (A: Matrix, rows: number): [Matrix, number] => [new M.Matrix(rows, A.cols, A.data.subarray(0, rows * A.cols)), rows / A.rows];
-  await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
-  await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
-  await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1], true);
+  if (wanted("gemm_60000x784x256")) await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
+  if (wanted("gemm_t_784x60000x256")) await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
+  if (wanted("gemm_128x784x256")) await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1], true);
 
   // ---------------------------------------------------------------- the notes' network
   const NOTES = { alpha: 1e-6, eta: 0.5, gamma: 0.99, eps: 1e-3 };
@@ -334,6 +391,7 @@ async function main(): Promise<void> {
   }
 
   async function modelEntry(name: string, flops: number | undefined, run: () => void, runFused: (() => void) | null, refRun: () => void, refFrac: number, reps: number, note: string) {
+    if (!wanted(name)) return;
     run();
     runFused?.();
     const [ms, fusedMs] = await alternate(name, runFused ? [run, runFused] : [run], reps);
@@ -385,6 +443,8 @@ async function main(): Promise<void> {
   log("kernel start to the first import …");
   const kernelStart = kernelFirstImport(Math.max(3, Math.min(REPS, 5)), log);
   if (kernelStart) entries.kernel_first_import = kernelStart;
+  // ---------------------------------------------------------------- the homework's per-example SGD
+  if (wanted("sgd_per_example_784_200_10")) await perExampleEntry();
 
   // ---------------------------------------------------------------- numpy
   // Measured alternately with ours (see alternate), so both sides ran under the same load.

@@ -5,16 +5,19 @@
 #        Debian/Ubuntu as root: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
 #        elsewhere: stops and prints the pip command to run
 #   3. the project kernelspec `descent` in <project>/.jupyter (never in your global Jupyter set-up)
-# Usage: bash scripts/setup.sh [--for-tests] [--quiet]
+# Usage: bash scripts/setup.sh [--for-tests] [--for-bench] [--quiet]
 #   --for-tests  also installs Chromium (Debian package `chromium`) for the browser test, when root
+#   --for-bench  also installs numpy (Debian package `python3-numpy`) for `npm run bench`'s numpy rows, when root
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FOR_TESTS=0
+FOR_BENCH=0
 QUIET=0
 for a in "$@"; do
   case "$a" in
     --for-tests) FOR_TESTS=1 ;;
+    --for-bench) FOR_BENCH=1 ;;
     --quiet) QUIET=1 ;;
     *) echo "setup: unknown option $a" >&2; exit 2 ;;
   esac
@@ -65,6 +68,16 @@ if [ "$FOR_TESTS" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     apt_install chromium || say "could not install chromium: the browser test will be skipped"
   else
     say "Chromium (/usr/bin/chromium) is missing and we are not root: the browser test will be skipped"
+  fi
+fi
+
+# --- 2c. numpy for the benchmark's numpy rows (bench only) --------------------------------------
+if [ "$FOR_BENCH" = 1 ] && ! /usr/bin/python3 -c "import numpy" >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing numpy for the benchmark (Debian package python3-numpy)…"
+    apt_install python3-numpy || say "could not install python3-numpy: the bench's numpy rows will be skipped"
+  else
+    say "numpy is missing for /usr/bin/python3 and we are not root: the bench's numpy rows will be skipped (or set DESCENT_PYTHON to a Python with numpy)"
   fi
 fi
 

@@ -18,7 +18,8 @@ const srcDir = path.join(root, "src");
  * plot is a side layer (charts and images: it reads plain numbers and imports at most core; only
  * chapters use it). engine exists only for speed: it may import the readable layers whose hooks it
  * plugs into (core's gemm backend registry and float32 allocator, the models' fast-path hook, the
- * optimisers' update-kernel hook, training's batch source) and nothing imports it but src/index.ts.
+ * optimisers' update-kernel hook, training's batch source, the homework network's per-example step hook
+ * in chapters) and nothing imports it but src/index.ts.
  * src/index.ts, the public API, may import every folder. homework (the exercises' checks) sits above the
  * public API: it may import src/index.ts (the course as a notebook sees it) and every readable folder.
  */
@@ -31,7 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   training: ["core", "data", "models", "calculus", "optim"],
   chapters: ["core", "data", "models", "calculus", "optim", "training", "plot"],
   plot: ["core"],
-  engine: ["core", "data", "models", "optim", "training"],
+  engine: ["core", "data", "models", "optim", "training", "chapters"],
   homework: ["core", "data", "models", "calculus", "optim", "training", "chapters", "plot", "index.ts"],
 };
 

@@ -12,6 +12,8 @@
  *   (1.16)   W ← W − γ ∂J/∂W,  V ← V − γ ∂J/∂V     (per-example SGD)
  */
 import { Activation, getActivation, relu } from "../models/activations";
+import { allocMatrix } from "../core/alloc";
+import { FastPathHook } from "../core/fastPath";
 import { DType, Matrix, matmulNT, outerProduct, ShapeError, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
 import { checkpoint } from "../core/interrupt";
@@ -84,8 +86,8 @@ export function biasUnitInit(o: {
   const dtype = o.dtype ?? "float32";
   const stdV = o.scale === "homework" ? Math.sqrt(2 / nHid) : Math.sqrt(2 / (nIn + 1));
   const stdW = o.scale === "homework" ? Math.sqrt(2 / nOut) : Math.sqrt(2 / (nHid + 1));
-  const V = zeros(nHid, nIn + 1, dtype);
-  const W = zeros(nOut, nHid + 1, dtype);
+  const V = allocMatrix(nHid, nIn + 1, dtype, "parameters"); // zeros, from the core's allocator (like the models' parameters)
+  const W = allocMatrix(nOut, nHid + 1, dtype, "parameters");
   for (let t = 0; t < V.data.length; t++) V.data[t] = rng.normal(0, stdV);
   for (let t = 0; t < W.data.length; t++) W.data[t] = rng.normal(0, stdW);
   const g = o.g === undefined ? relu : typeof o.g === "string" ? getActivation(o.g) : o.g;
@@ -175,6 +177,18 @@ export function biasUnitLoss(net: BiasUnitNet, x: ArrayLike<number>, y: number):
   return logSumExp(z2) - z2[y];
 }
 
+/**
+ * What a faster backend may take over: one per-example SGD step (the contract of biasUnitSgdStep: the
+ * same update of V and W in place, J = −ln o_y before the step returned), or null when it does not
+ * handle this net (then the readable loop below runs). Called after the arguments are checked.
+ */
+export interface BiasUnitSgdFastPath {
+  step(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number | null;
+}
+
+/** The hook of the per-example step: `registerFastPath(BiasUnitSgd, impl)` (src/engine does, for float32 ReLU nets). */
+export const BiasUnitSgd = { fastPath: new FastPathHook<BiasUnitSgdFastPath>("BiasUnitSgd") };
+
 interface Scratch {
   z1: Float64Array;
   a1: Float64Array;
@@ -196,6 +210,8 @@ export function biasUnitSgdStep(net: BiasUnitNet, x: ArrayLike<number>, y: numbe
   if (W.cols !== cw) checkNet("biasUnitSgdStep", net);
   checkLabel("biasUnitSgdStep", y, nOut);
   if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`biasUnitSgdStep: the learning rate γ must be a positive finite number, got ${gamma}`);
+  const fast = BiasUnitSgd.fastPath.impl?.step(net, x, y, gamma);
+  if (fast !== undefined && fast !== null) return fast;
   let s = scratchOf.get(net);
   if (!s || s.z1.length !== nHid || s.z2.length !== nOut) {
     s = { z1: new Float64Array(nHid), a1: new Float64Array(cw), z2: new Float64Array(nOut), o: new Float64Array(nOut), delta1: new Float64Array(nHid) };

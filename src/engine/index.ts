@@ -7,7 +7,8 @@
  *                                                             (WebAssembly relaxed SIMD → SIMD on worker
  *                                                             threads; plain blocked TypeScript otherwise)
  *   float32 arrays  setFloat32Allocator (src/core/alloc.ts)    resident arrays in the wasm memory
- *   models          registerFastPath (src/core/fastPath.ts)    the fused MLP and softmax regression
+ *   models          registerFastPath (src/core/fastPath.ts)    the fused MLP and softmax regression, the
+ *                                                             homework network's per-example step
  *
  * `installEngine()` does all three (what loading this module does); tests and the benchmark use it
  * after switching a hook off. Engine internals are imported from their own files (src/engine/…).
@@ -15,8 +16,10 @@
 import { setFloat32Allocator } from "../core/alloc";
 import { registerFastPath } from "../core/fastPath";
 import { gemmBackendName, setGemmBackend } from "../core/gemm";
+import { BiasUnitSgd } from "../chapters/biasUnitNetwork";
 import { MLP } from "../models/mlp";
 import { SoftmaxRegression } from "../models/softmaxRegression";
+import { fusedBiasUnitSgd } from "./fusedBiasUnit";
 import { fusedMlp } from "./fusedMlp";
 import { fusedSoftmaxRegression } from "./fusedSoftmaxRegression";
 import { residentAllocator } from "./resident";
@@ -37,6 +40,7 @@ export function installEngine(): string {
   setFloat32Allocator(residentAllocator);
   registerFastPath(MLP, fusedMlp);
   registerFastPath(SoftmaxRegression, fusedSoftmaxRegression);
+  registerFastPath(BiasUnitSgd, fusedBiasUnitSgd);
   return useFastGemm();
 }
 

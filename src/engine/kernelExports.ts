@@ -22,5 +22,6 @@ export interface KernelExports {
   sumOfSquares(v: number, len: number): number;
   columnSums(d: number, m: number, n: number, s: number, out: number): void; // s: f64
   softmaxCrossEntropy(z: number, m: number, K: number, labels: number, p: number, d: number, s: number, scratch: number): number; // s, result: f64
+  biasUnitSgdStep(v: number, w: number, x: number, nIn: number, nHid: number, nOut: number, y: number, gamma: number, scratch: number): number; // gamma, result: f64
   gatherRows(src: number, d: number, idx: number, r0: number, r1: number, dst: number): number;
 }

@@ -1028,3 +1028,167 @@ export function gatherRows(src: usize, d: i32, idx: usize, r0: i32, r1: i32, dst
   for (let r = r0; r < r1; r++) memory.copy(dst + <usize>r * rowBytes, src + <usize>load<i32>(idx + <usize>r * 4) * rowBytes, rowBytes);
   return touched;
 }
+
+// f32x4 dot product of n floats at a and b (unaligned loads), four vector sums, then the tail.
+@inline function dotF32(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  let l = 0;
+  for (; l + 8 <= n; l += 8) {
+    const o = <usize>l * 4;
+    s0 = madd(v128.load(a + o), v128.load(b + o), s0);
+    s1 = madd(v128.load(a + o + 16), v128.load(b + o + 16), s1);
+  }
+  for (; l + 4 <= n; l += 4) s0 = madd(v128.load(a + <usize>l * 4), v128.load(b + <usize>l * 4), s0);
+  const s = f32x4.add(s0, s1);
+  let acc = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (; l < n; l++) acc += load<f32>(a + <usize>l * 4) * load<f32>(b + <usize>l * 4);
+  return acc;
+}
+
+@inline function hsum4(s: v128): f32 {
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+}
+
+// a[0 … n) −= g·b[0 … n)  (f32, unaligned loads).
+@inline function axpyF32(a: usize, b: usize, n: i32, g: f32): void {
+  const vg = f32x4.splat(g);
+  let l = 0;
+  for (; l + 4 <= n; l += 4) {
+    const o = <usize>l * 4;
+    v128.store(a + o, f32x4.sub(v128.load(a + o), f32x4.mul(vg, v128.load(b + o))));
+  }
+  for (; l < n; l++) store<f32>(a + <usize>l * 4, load<f32>(a + <usize>l * 4) - g * load<f32>(b + <usize>l * 4));
+}
+
+/**
+ * One per-example SGD step of the homework's ReLU network with bias units (src/chapters/biasUnitNetwork.ts,
+ * biasUnitSgdStep), in place on V (nHid × (nIn+1)) and W (nOut × (nHid+1)), x: nIn floats, label y:
+ *   z¹ = V[x; 1],  ā¹ = [relu(z¹); 1],  z² = W ā¹,  o = softmax(z²)  (f64),  δ² = o − e_y,
+ *   δ¹ = [z¹ > 0] ⊙ (Wᵀδ²)[0 … nHid),  W ← W − γ δ² ā¹ᵀ,  V ← V − γ δ¹ [x; 1]ᵀ  (rows with δ¹_i = 0 skipped).
+ * Rows of V go four at a time (each load of x serves four rows). Returns J = −ln o_y.
+ * scratch: room for 4·(nHid+4) + 4 f32 / i32 and nOut f64, plus 64 bytes of alignment.
+ */
+export function biasUnitSgdStep(v: usize, w: usize, x: usize, nIn: i32, nHid: i32, nOut: i32, y: i32, gamma: f64, scratch: usize): f64 {
+  const c = nIn + 1, cw = nHid + 1;
+  const z1 = (scratch + 15) & ~15;
+  const a1 = z1 + <usize>(nHid + 4) * 4;
+  const d1 = a1 + <usize>(cw + 4) * 4;
+  const o = (d1 + <usize>(nHid + 4) * 4 + 7) & ~7;
+  const active = o + <usize>nOut * 8; // the rows of V with δ¹_i ≠ 0 (i32)
+  const rowBytes = <usize>c * 4;
+  let i = 0;
+  for (; i + 4 <= nHid; i += 4) {
+    const r0 = v + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let l = 0;
+    for (; l + 4 <= nIn; l += 4) {
+      const off = <usize>l * 4;
+      const xv = v128.load(x + off);
+      s0 = madd(v128.load(r0 + off), xv, s0);
+      s1 = madd(v128.load(r1 + off), xv, s1);
+      s2 = madd(v128.load(r2 + off), xv, s2);
+      s3 = madd(v128.load(r3 + off), xv, s3);
+    }
+    let z0 = hsum4(s0), z1v = hsum4(s1), z2 = hsum4(s2), z3 = hsum4(s3);
+    for (; l < nIn; l++) {
+      const off = <usize>l * 4;
+      const xl = load<f32>(x + off);
+      z0 += load<f32>(r0 + off) * xl;
+      z1v += load<f32>(r1 + off) * xl;
+      z2 += load<f32>(r2 + off) * xl;
+      z3 += load<f32>(r3 + off) * xl;
+    }
+    const nb = <usize>nIn * 4;
+    z0 += load<f32>(r0 + nb);
+    z1v += load<f32>(r1 + nb);
+    z2 += load<f32>(r2 + nb);
+    z3 += load<f32>(r3 + nb);
+    const zo = z1 + <usize>i * 4, ao = a1 + <usize>i * 4;
+    store<f32>(zo, z0);
+    store<f32>(zo + 4, z1v);
+    store<f32>(zo + 8, z2);
+    store<f32>(zo + 12, z3);
+    store<f32>(ao, z0 > 0 ? z0 : 0);
+    store<f32>(ao + 4, z1v > 0 ? z1v : 0);
+    store<f32>(ao + 8, z2 > 0 ? z2 : 0);
+    store<f32>(ao + 12, z3 > 0 ? z3 : 0);
+  }
+  for (; i < nHid; i++) {
+    const row = v + <usize>i * c * 4;
+    const zi = dotF32(row, x, nIn) + load<f32>(row + <usize>nIn * 4);
+    store<f32>(z1 + <usize>i * 4, zi);
+    store<f32>(a1 + <usize>i * 4, zi > 0 ? zi : 0);
+  }
+  store<f32>(a1 + <usize>nHid * 4, 1);
+  let M: f64 = -Infinity;
+  for (let k = 0; k < nOut; k++) {
+    const zk = <f64>dotF32(w + <usize>k * cw * 4, a1, cw);
+    store<f64>(o + <usize>k * 8, zk);
+    if (zk > M) M = zk;
+  }
+  let S: f64 = 0;
+  const zy = load<f64>(o + <usize>y * 8);
+  for (let k = 0; k < nOut; k++) {
+    const e = Math.exp(load<f64>(o + <usize>k * 8) - M);
+    store<f64>(o + <usize>k * 8, e);
+    S += e;
+  }
+  const J = M + Math.log(S) - zy;
+  for (let k = 0; k < nOut; k++) store<f64>(o + <usize>k * 8, load<f64>(o + <usize>k * 8) / S - (k == y ? 1 : 0)); // δ²
+  // δ¹ with W before its update
+  for (let i = 0; i < nHid; i++) {
+    let s: f64 = 0;
+    if (load<f32>(z1 + <usize>i * 4) > 0) {
+      for (let k = 0; k < nOut; k++) s += <f64>load<f32>(w + (<usize>k * cw + i) * 4) * load<f64>(o + <usize>k * 8);
+    }
+    store<f32>(d1 + <usize>i * 4, <f32>s);
+  }
+  for (let k = 0; k < nOut; k++) axpyF32(w + <usize>k * cw * 4, a1, cw, <f32>(gamma * load<f64>(o + <usize>k * 8)));
+  let t = 0;
+  for (let h = 0; h < nHid; h++) {
+    if (load<f32>(d1 + <usize>h * 4) != 0) {
+      store<i32>(active + <usize>t * 4, h);
+      t++;
+    }
+  }
+  let q = 0;
+  for (; q + 4 <= t; q += 4) {
+    // four active rows at a time: V_i ← V_i − (γ δ¹_i) x̄ᵀ, each load of x serving four rows
+    const h0 = load<i32>(active + <usize>q * 4), h1 = load<i32>(active + <usize>q * 4 + 4);
+    const h2 = load<i32>(active + <usize>q * 4 + 8), h3 = load<i32>(active + <usize>q * 4 + 12);
+    const g0 = <f32>(gamma * <f64>load<f32>(d1 + <usize>h0 * 4)), g1 = <f32>(gamma * <f64>load<f32>(d1 + <usize>h1 * 4));
+    const g2 = <f32>(gamma * <f64>load<f32>(d1 + <usize>h2 * 4)), g3 = <f32>(gamma * <f64>load<f32>(d1 + <usize>h3 * 4));
+    const r0 = v + <usize>h0 * rowBytes, r1 = v + <usize>h1 * rowBytes, r2 = v + <usize>h2 * rowBytes, r3 = v + <usize>h3 * rowBytes;
+    const v0 = f32x4.splat(g0), v1 = f32x4.splat(g1), v2 = f32x4.splat(g2), v3 = f32x4.splat(g3);
+    let l = 0;
+    for (; l + 4 <= nIn; l += 4) {
+      const off = <usize>l * 4;
+      const xv = v128.load(x + off);
+      v128.store(r0 + off, f32x4.sub(v128.load(r0 + off), f32x4.mul(v0, xv)));
+      v128.store(r1 + off, f32x4.sub(v128.load(r1 + off), f32x4.mul(v1, xv)));
+      v128.store(r2 + off, f32x4.sub(v128.load(r2 + off), f32x4.mul(v2, xv)));
+      v128.store(r3 + off, f32x4.sub(v128.load(r3 + off), f32x4.mul(v3, xv)));
+    }
+    for (; l < nIn; l++) {
+      const off = <usize>l * 4;
+      const xl = load<f32>(x + off);
+      store<f32>(r0 + off, load<f32>(r0 + off) - g0 * xl);
+      store<f32>(r1 + off, load<f32>(r1 + off) - g1 * xl);
+      store<f32>(r2 + off, load<f32>(r2 + off) - g2 * xl);
+      store<f32>(r3 + off, load<f32>(r3 + off) - g3 * xl);
+    }
+    const nb = <usize>nIn * 4;
+    store<f32>(r0 + nb, load<f32>(r0 + nb) - g0);
+    store<f32>(r1 + nb, load<f32>(r1 + nb) - g1);
+    store<f32>(r2 + nb, load<f32>(r2 + nb) - g2);
+    store<f32>(r3 + nb, load<f32>(r3 + nb) - g3);
+  }
+  for (; q < t; q++) {
+    const h = load<i32>(active + <usize>q * 4);
+    const g = <f32>(gamma * <f64>load<f32>(d1 + <usize>h * 4));
+    const row = v + <usize>h * rowBytes;
+    axpyF32(row, x, nIn, g);
+    store<f32>(row + <usize>nIn * 4, load<f32>(row + <usize>nIn * 4) - g);
+  }
+  return J;
+}
