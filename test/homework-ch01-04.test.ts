@@ -16,7 +16,7 @@ import * as ch03 from "../src/homework/exercises/ch03";
 import * as ch04 from "../src/homework/exercises/ch04";
 import "../src/homework/exercises/index";
 import * as hw from "../src/homework/index";
-import { fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
+import { assertMasterStructure, fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
 
 const dot = (w: ArrayLike<number>, x: ArrayLike<number>) => Array.from(w).reduce((s, wj, j) => s + wj * x[j], 0);
 const rows = (X: d.Matrix) => Array.from({ length: X.rows }, (_, i) => Array.from(X.row(i)));
@@ -646,44 +646,9 @@ test("chapters 01-04: every exercise is registered, and a stub that throws NotDo
   }
 });
 
-test("the masters 01-04: intro, three cells per exercise with nbgrader metadata, points = visible + hidden case points, markers, no outputs, a final checks cell", async () => {
-  const fs = await import("node:fs");
-  const masters: Record<string, string> = {
-    hw01: "notebooks/homework-masters/01-perceptron.ipynb",
-    hw02: "notebooks/homework-masters/02-gradient-descent.ipynb",
-    hw03: "notebooks/homework-masters/03-softmax.ipynb",
-    hw04: "notebooks/homework-masters/04-softmax-regression.ipynb",
-  };
-  type Cell = { cell_type: string; id: string; metadata: { nbgrader?: Record<string, unknown> }; source: string[]; outputs?: unknown[] };
-  const sourceOf = (c: Cell) => c.source.join("");
-  const casePoints = (cases: { points?: number }[]) => cases.reduce((s, c) => s + (c.points ?? 1), 0);
-  for (const [prefix, file] of Object.entries(masters)) {
-    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { metadata: { kernelspec: { name: string } }; cells: Cell[] };
-    assert.equal(nb.metadata.kernelspec.name, "descent", file);
-    const cells = nb.cells;
-    const gradeIds = cells.map((c) => c.metadata.nbgrader?.grade_id);
-    assert.ok(gradeIds.every((g) => typeof g === "string"), `${file}: a cell without nbgrader metadata`);
-    assert.equal(new Set(gradeIds).size, gradeIds.length, `${file}: duplicated grade_id`);
-    assert.equal(new Set(cells.map((c) => c.id)).size, cells.length, `${file}: duplicated cell id`);
-    for (const c of cells) if (c.cell_type === "code") assert.deepEqual(c.outputs, [], `${file}: outputs committed`);
-    assert.match(sourceOf(cells[1]), /import \* as d from "\.\/src\/index";\nimport \* as hw from "\.\/src\/homework\/index";/);
-    const ids = hw.exerciseIds().filter((id) => id.startsWith(prefix + "-"));
-    assert.ok(ids.length >= 3 && ids.length <= 6, `${file}: ${ids.length} exercises`);
-    for (const id of ids) {
-      const at = cells.findIndex((c) => c.metadata.nbgrader?.grade_id === `${id}-task`);
-      assert.ok(at >= 0, `${id}: no task cell`);
-      const [task, solution, checkCell] = cells.slice(at, at + 3);
-      assert.equal(task.cell_type, "markdown");
-      assert.match(sourceOf(task), /\$/, `${id}: the task has no math`);
-      assert.deepEqual(solution.metadata.nbgrader, { grade: false, solution: true, locked: false, grade_id: `${id}-solution`, schema_version: 3 });
-      assert.match(sourceOf(solution), /^function \w+\([^]*\{\n {2}\/\/ BEGIN SOLUTION\n[^]*\n {2}\/\/ END SOLUTION\n\}$/, `${id}: the whole body must be the solution region`);
-      const spec = hw.getExercise(id)!;
-      const points = casePoints(spec.cases(d.rng(spec.seed ?? hw.seedOf(id)))) + casePoints(spec.hidden ? spec.hidden(d.rng(90210)) : []);
-      assert.deepEqual(checkCell.metadata.nbgrader, { grade: true, solution: false, locked: true, grade_id: `${id}-check`, points, schema_version: 3 }, id);
-      const fname = /^function (\w+)/.exec(sourceOf(solution))![1];
-      assert.equal(sourceOf(checkCell), `hw.check("${id}", ${fname});\n// BEGIN HIDDEN TESTS\nhw.checkHidden("${id}", ${fname}, { seed: 90210 });\n// END HIDDEN TESTS`);
-      assert.match(sourceOf(task), new RegExp(`\\(${points} points\\)`), `${id}: the task states its points`);
-    }
-    assert.equal(sourceOf(cells[cells.length - 1]), "// Checks\nhw.summary();");
-  }
+test("the masters 01-04: intro, three cells per exercise with nbgrader metadata, points = visible + hidden case points, markers, no outputs, a final checks cell", () => {
+  assertMasterStructure("hw01", "notebooks/homework-masters/01-perceptron.ipynb");
+  assertMasterStructure("hw02", "notebooks/homework-masters/02-gradient-descent.ipynb");
+  assertMasterStructure("hw03", "notebooks/homework-masters/03-softmax.ipynb");
+  assertMasterStructure("hw04", "notebooks/homework-masters/04-softmax-regression.ipynb");
 });
