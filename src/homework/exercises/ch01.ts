@@ -13,7 +13,7 @@ import { fromArrays, Matrix, randn } from "../../core/matrix";
 import { Rng } from "../../core/random";
 import * as perceptron from "../../models/perceptron";
 import { linearlySeparable, xorData } from "../../data/toyData";
-import { exercise } from "../check";
+import { exercise, exerciseIds } from "../check";
 
 // ---------------------------------------------------------------------------------------------
 // Data for the cases
@@ -258,3 +258,6 @@ exercise({
     },
   ],
 });
+
+/** The ids this file registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+export const HW01_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw01-"));

@@ -19,7 +19,7 @@ import { centralDifferences } from "../../calculus/gradcheck";
 import { exactEnergyGradient, notesCaseGradient, notesDerivationWeightGradient, NotesParams } from "../../chapters/notesAlgorithm";
 import { loadMnist, subset, Dataset } from "../../data/mnist";
 import * as sm from "../../models/softmax";
-import { exercise } from "../check";
+import { exercise, exerciseIds } from "../check";
 import { fmt } from "../values";
 
 type Labels = ArrayLike<number>;
@@ -315,3 +315,6 @@ exercise({
     return `${what}. Check that each step uses the batch's MEAN gradient (1/B)(P − Y)ᵀX, that you make ⌈n/B⌉ steps per epoch (the last batch may be shorter), and that b is updated too`;
   },
 });
+
+/** The ids this file registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+export const HW04_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw04-"));

@@ -13,7 +13,7 @@
  * subsets and seeds (see each exercise) with a margin, and still fail the usual mistakes.
  */
 import * as d from "../../index";
-import { exercise } from "../check";
+import { exercise, exerciseIds } from "../check";
 import { isMatrixLike } from "../values";
 
 // ---------------------------------------------------------------------------------------------
@@ -441,3 +441,6 @@ exercise({
     },
   ],
 });
+
+/** The ids this file registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+export const HW05_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw05-"));

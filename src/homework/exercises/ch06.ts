@@ -18,7 +18,7 @@
  * References come from the course's d.MLP (float64, readable path).
  */
 import * as d from "../../index";
-import { exercise } from "../check";
+import { exercise, exerciseIds } from "../check";
 
 export interface Net {
   W1: d.Matrix;
@@ -511,3 +511,6 @@ exercise({
     },
   ],
 });
+
+/** The ids this file registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+export const HW06_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw06-"));
