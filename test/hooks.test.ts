@@ -39,10 +39,10 @@ test("the course code without the engine: reference products, plain arrays, no f
   assert.deepEqual(out, { backend: "reference", alloc: "plain", paths: [], fused: false, sr: false, engine: [] });
 });
 
-test("with the engine on, every hook is taken: fast products, its allocator, both models' fast paths", () => {
+test("with the engine on, every hook is taken: fast products, its allocator, the models' and the bias-unit step's fast paths", () => {
   installEngine();
   assert.notEqual(gemmBackendName(), "reference");
-  assert.deepEqual(registeredFastPaths().sort(), ["MLP", "SoftmaxRegression"]);
+  assert.deepEqual(registeredFastPaths().sort(), ["BiasUnitSgd", "MLP", "SoftmaxRegression"]);
   assert.equal(float32AllocatorName(), "wasm-resident");
   const e = defaultGemmKernel().engine;
   if (e) assert.ok(e.residentPtr(allocFloat32(100, "parameters")) > 0, "a float32 array from the hook lives where the engine's kernels read it");
