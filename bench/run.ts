@@ -369,7 +369,7 @@ async function main(): Promise<void> {
   // same numbers? the readable code and the fast path must agree on loss and gradients
   {
     const a = notesNet(false), b = notesNet(true);
-    if (!b.usesFusedKernels) throw new Error("bench: the engine registered no fast path for MLP");
+    if (!b.usesFastPath) throw new Error("bench: the engine registered no fast path for MLP");
     const Xs = new M.Matrix(512, 784, X.data.subarray(0, 512 * 784));
     const ys = y.subarray(0, 512);
     const la = a.lossAndGradient(Xs, ys), lb = b.lossAndGradient(Xs, ys);

@@ -163,7 +163,7 @@ export const isChartHtml = (html: string): boolean => /descent-chart|vegaEmbed/.
 export function siteHtml(html: string): string {
   return html.replace(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi, (whole, attrs: string, body: string) => {
     if (/nbextensions/.test(attrs)) return "";
-    if (body.includes("__descentVega") || (body.length > 100_000 && /vega/.test(body))) return "";
+    if (/__descentVega\b/.test(body) || (body.length > 100_000 && /vega/.test(body))) return ""; // the inlined libraries (not a chart's own script, which may test __descentVegaLoading)
     if (/nbextensions\/descent/.test(body) && !/vegaEmbed\(/.test(body)) return ""; // a loader of the notebook server's copies
     return whole;
   });

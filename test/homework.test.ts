@@ -9,7 +9,7 @@ import * as vm from "node:vm";
 import { fromArrays, Matrix, matmulNT, randn, Rng, softmax, transpose } from "../src/index";
 import * as hw from "../src/homework/index";
 import { CheckResult, exercise } from "../src/homework/check";
-import { Cell, listMasters, Notebook, readNotebook, releaseAll, releaseNotebook, releaseText, secretLines, sourceOf, stemOf, writeNotebook, gradeIdOf, nbgraderOf, linesForSource } from "../scripts/homework/notebook";
+import { Cell, leakCandidates, listMasters, Notebook, readNotebook, releaseAll, releaseNotebook, releaseText, secretLines, sourceOf, stemOf, writeNotebook, gradeIdOf, nbgraderOf, linesForSource } from "../scripts/homework/notebook";
 import { cellErrors, findIssues, grade, loadMaster, Master, Row } from "../scripts/homework/grade";
 import { root } from "./support/notebooks";
 
@@ -300,15 +300,6 @@ test("check prints one line per case with points, and expected vs got on a failu
 
 const example = path.join(root, "test", "notebooks", "homework-example.ipynb");
 const allMasters = [example, ...listMasters()];
-
-/** Lines of a master that are secret: inside the regions and not also outside them. */
-function leakCandidates(master: Notebook): string[] {
-  const text = master.cells.map(sourceOf).join("\n");
-  const secret = new Set(secretLines(text).map((l) => l.trim()));
-  const open = master.cells.map((c) => releaseText(sourceOf(c), c.cell_type, "x")).join("\n").split("\n").map((l) => l.trim());
-  for (const l of open) secret.delete(l);
-  return [...secret].filter((l) => l !== "" && !/^[{}()[\];,\s]*$/.test(l));
-}
 
 test("release writes student versions: stubs, no solution or hidden-test line, no outputs, metadata kept; twice gives the same files", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-release-"));

@@ -30,8 +30,8 @@ test("the course code without the engine: reference products, plain arrays, no f
     const { registeredFastPaths } = require("./src/core/fastPath");
     const net = new MLP({ sizes: [3, 4, 2], activations: ["relu"], init: "zeros" });
     const engine = Object.keys(require.cache).filter((f) => f.includes("/src/engine/"));
-    console.log(JSON.stringify({ backend: gemmBackendName(), alloc: float32AllocatorName(), paths: registeredFastPaths(), fused: net.usesFusedKernels,
-      sr: new SoftmaxRegression({ inputs: 3, classes: 2 }).usesFusedKernels, engine }));
+    console.log(JSON.stringify({ backend: gemmBackendName(), alloc: float32AllocatorName(), paths: registeredFastPaths(), fused: net.usesFastPath,
+      sr: new SoftmaxRegression({ inputs: 3, classes: 2 }).usesFastPath, engine }));
   `;
   const res = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60000 });
   assert.equal(res.status, 0, `child failed: ${res.stderr}`);
@@ -39,10 +39,10 @@ test("the course code without the engine: reference products, plain arrays, no f
   assert.deepEqual(out, { backend: "reference", alloc: "plain", paths: [], fused: false, sr: false, engine: [] });
 });
 
-test("with the engine on, every hook is taken: fast products, its allocator, both models' fast paths", () => {
+test("with the engine on, every hook is taken: fast products, its allocator, the models' and the bias-unit step's fast paths", () => {
   installEngine();
   assert.notEqual(gemmBackendName(), "reference");
-  assert.deepEqual(registeredFastPaths().sort(), ["MLP", "SoftmaxRegression"]);
+  assert.deepEqual(registeredFastPaths().sort(), ["BiasUnitSgd", "MLP", "SoftmaxRegression"]);
   assert.equal(float32AllocatorName(), "wasm-resident");
   const e = defaultGemmKernel().engine;
   if (e) assert.ok(e.residentPtr(allocFloat32(100, "parameters")) > 0, "a float32 array from the hook lives where the engine's kernels read it");
@@ -56,25 +56,25 @@ test("switching hooks off gives the readable code and ordinary arrays; a registe
   const y = [0, 1, 2, 1, 0, 2, 2, 1, 0];
   const make = () => new MLP({ sizes: [6, 5, 3], activations: ["relu"], l2: 0.01, init: "he", biasInit: "normal", rng: rng(4) });
   const fast = make();
-  assert.ok(fast.usesFusedKernels);
+  assert.ok(fast.usesFastPath);
   const Lf = fast.lossAndGradient(X, y);
   registerFastPath(MLP, null);
   setFloat32Allocator(null);
   try {
     const slow = make();
-    assert.equal(slow.usesFusedKernels, false, "no fast path registered: the readable code runs");
+    assert.equal(slow.usesFastPath, false, "no fast path registered: the readable code runs");
     if (defaultGemmKernel().engine) assert.equal(defaultGemmKernel().engine!.residentPtr(slow.params[0].value.data), -1, "no allocator: ordinary arrays");
     const Ls = slow.lossAndGradient(X, y);
     assert.ok(Math.abs(Lf - Ls) <= 1e-5 * Math.abs(Ls), `loss ${Lf} vs ${Ls}`);
     fast.params.forEach((p, i) => assert.ok(maxAbsDiff(p.grad, slow.params[i].grad) < 1e-5, p.name));
     // the MLP's own fast path registered again
     registerFastPath(MLP, fusedMlp);
-    assert.ok(slow.usesFusedKernels);
+    assert.ok(slow.usesFastPath);
     assert.ok(Math.abs(slow.lossAndGradient(X, y) - Ls) <= 1e-5 * Math.abs(Ls));
   } finally {
     installEngine();
   }
-  assert.ok(new SoftmaxRegression({ inputs: 6, classes: 3 }).usesFusedKernels);
+  assert.ok(new SoftmaxRegression({ inputs: 6, classes: 3 }).usesFastPath);
   setGemmBackend(null);
   assert.equal(gemmBackendName(), "reference");
   installEngine();

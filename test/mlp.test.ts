@@ -240,7 +240,7 @@ for (const act of ["relu", "sigmoid"] as const) {
     for (const l2 of [0, 0.01]) {
       test(`fast (fused) and readable paths agree, float32: ${act}, output bias ${outputBias}, L2 α = ${l2}, batches of 1, 7, 129`, () => {
         const { fast, slow } = twins({ sizes: [37, 33, 17, 10], act, outputBias, l2, seed: 17 });
-        assert.ok(fast.usesFusedKernels && !slow.usesFusedKernels);
+        assert.ok(fast.usesFastPath && !slow.usesFastPath);
         const r = rng(5);
         for (const n of [1, 7, 129]) {
           // MNIST-like inputs: many exact zeros (the sparse product paths), the rest in [0, 1]
@@ -290,11 +290,11 @@ test("switching `fast` off runs the readable code on the same model; float64 net
   const L1 = model.lossAndGradient(X, y);
   const g1 = model.params.map((p) => Float64Array.from(p.grad.data));
   model.fast = false;
-  assert.equal(model.usesFusedKernels, false);
+  assert.equal(model.usesFastPath, false);
   assert.equal(wasmCalls(() => model.lossAndGradient(X, y)), 0, "the readable path calls no fused kernel");
   assert.ok(Math.abs(model.lossAndGradient(X, y) - L1) < 1e-6);
   model.params.forEach((p, i) => assertNearArray(p.grad.data, g1[i], 1e-6, p.name));
-  assert.equal(new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "zeros", dtype: "float64" }).usesFusedKernels, false);
+  assert.equal(new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "zeros", dtype: "float64" }).usesFastPath, false);
 });
 
 test("after a fast lossAndGradient (which skips storing the ReLU inputs) kinkInputs says so; after loss() it gives Z", () => {

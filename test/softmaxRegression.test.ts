@@ -124,7 +124,7 @@ test("fast (fused) and readable paths agree on float32 models: loss, ∂L/∂W, 
   const make = (fast: boolean) => new SoftmaxRegression({ inputs: 50, classes: 10, rng: rng(4), init: "scaled0.1", biasInit: "normal", fast });
   const fast = make(true);
   const slow = make(false);
-  assert.ok(fast.usesFusedKernels && !slow.usesFusedKernels);
+  assert.ok(fast.usesFastPath && !slow.usesFastPath);
   const r = rng(8);
   const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
     assert.equal(a.length, b.length);
@@ -157,6 +157,6 @@ test("fast (fused) and readable paths agree on float32 models: loss, ∂L/∂W, 
   near(fast.W.data, slow.W.data, 1e-5, "W after 5 steps");
   near(fast.b.data, slow.b.data, 1e-5, "b after 5 steps");
   slow.fast = true;
-  assert.ok(slow.usesFusedKernels);
-  assert.equal(new SoftmaxRegression({ inputs: 3, classes: 2, dtype: "float64" }).usesFusedKernels, false);
+  assert.ok(slow.usesFastPath);
+  assert.equal(new SoftmaxRegression({ inputs: 3, classes: 2, dtype: "float64" }).usesFastPath, false);
 });

@@ -108,6 +108,16 @@ export function secretLines(text: string): string[] {
 }
 
 /**
+ * The secret lines of a master worth looking for in anything made from it: inside a solution or
+ * hidden-test region, not also outside those regions, and not blank or punctuation only.
+ */
+export function leakCandidates(master: Notebook): string[] {
+  const secret = new Set(secretLines(master.cells.map(sourceOf).join("\n")).map((l) => l.trim()));
+  for (const c of master.cells) for (const l of releaseText(sourceOf(c), c.cell_type, "x").split("\n")) secret.delete(l.trim());
+  return [...secret].filter((l) => l !== "" && !/^[{}()[\];,\s]*$/.test(l));
+}
+
+/**
  * The student's text of one cell: each BEGIN/END SOLUTION region replaced by the stub (indented
  * like its BEGIN marker), each BEGIN/END HIDDEN TESTS region removed. `where` names the cell in errors.
  */

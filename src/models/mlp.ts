@@ -100,7 +100,7 @@ export class MLP implements Model {
   }
 
   /** True when forward / backward / lossAndGradient run on a registered fast path (float32, `fast`, one registered). */
-  get usesFusedKernels(): boolean {
+  get usesFastPath(): boolean {
     return this.fastPath() !== null;
   }
 

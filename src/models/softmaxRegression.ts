@@ -105,7 +105,7 @@ export class SoftmaxRegression implements Model {
   }
 
   /** True when `logits` and `lossAndGradient` run on a registered fast path (float32, `fast`, one registered). */
-  get usesFusedKernels(): boolean {
+  get usesFastPath(): boolean {
     return this.fastPath() !== null;
   }
 
