@@ -3,6 +3,7 @@
 // their static SVG and are upgraded by vega-embed from shared library files (never inlined per page).
 import * as fs from "fs";
 import * as path from "path";
+import { readNotebookJson } from "./notebook-file";
 import katex from "katex";
 // marked is an ES module; Node ≥ 20.19 loads it with require().
 import { Marked, type Tokens } from "marked";
@@ -30,14 +31,7 @@ export interface Notebook {
 }
 
 export function readNotebook(file: string): Notebook {
-  let nb: Notebook;
-  try {
-    nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
-  } catch (e) {
-    throw new Error(`${file}: not a readable notebook (${(e as Error).message})`);
-  }
-  if (!Array.isArray(nb.cells)) throw new Error(`${file}: no "cells" array (not an nbformat 4 notebook)`);
-  return nb;
+  return readNotebookJson<Notebook>(file);
 }
 
 export const text = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join("") : s ?? "");

@@ -2,6 +2,7 @@
 // release of a master (solution regions replaced by the stub, hidden tests removed, outputs cleared).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readNotebookJson } from "../notebook-file";
 
 export interface NbgraderMeta {
   grade?: boolean;
@@ -46,13 +47,7 @@ export const releaseDir = path.join(root, "build", "homework");
 
 /** A notebook read from disk; a clear error names the file when it is not a notebook. */
 export function readNotebook(file: string): Notebook {
-  let nb: Notebook;
-  try {
-    nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
-  } catch (e) {
-    throw new Error(`${file}: not a readable notebook (${(e as Error).message})`);
-  }
-  if (!nb || !Array.isArray(nb.cells)) throw new Error(`${file}: not a notebook (no "cells" list)`);
+  const nb = readNotebookJson<Notebook>(file);
   for (const c of nb.cells) c.metadata = c.metadata ?? {};
   nb.metadata = nb.metadata ?? {};
   return nb;
