@@ -45,7 +45,7 @@ interface Experiment {
   seed: string;
   name: string;
   seedReports: string;
-  /** Seconds a full run took on the project's 2-core VM under load (2026-12-03): the progress bar's weights. */
+  /** Seconds a full run took on the project's 2-core VM, otherwise idle (2026-12-03, load about 1.6): the progress bar's weights. */
   cost: number;
   run(tick: (fraction: number) => void): Promise<Omit<Row, "seed" | "experiment" | "seedReports" | "seconds">>;
 }
@@ -63,7 +63,7 @@ const experiments: Experiment[] = [];
 
 // 000: the notes' per-example algorithm (softmax regression with mistake counting, step halved every pass)
 experiments.push({
-  seed: "000", name: "notes' per-example algorithm, all 60,000 training images", cost: 128,
+  seed: "000", name: "notes' per-example algorithm, all 60,000 training images", cost: 10,
   seedReports: "goal: at least 90 % training accuracy",
   async run(tick) {
     const passes = 3;
@@ -84,7 +84,7 @@ experiments.push({
 
 // 001: the notes' RMSprop network, 2,000 full-batch iterations on the 42,000 Kaggle images
 experiments.push({
-  seed: "001", name: "784-256-10 ReLU, the notes' RMSprop, 2,000 full-batch iterations on 42,000 images", cost: 4600, // extrapolated from its first 100 iterations
+  seed: "001", name: "784-256-10 ReLU, the notes' RMSprop, 2,000 full-batch iterations on 42,000 images", cost: 751,
   seedReports: "no result printed (the outputs are not in the seed); trains 2,000 full-batch iterations, η 0.5, γ 0.99, ε 1e-3, α 1e-6, resets every 500",
   async run(tick) {
     const n = Q(500, 42000), T = Q(20, 2000);
@@ -110,7 +110,7 @@ experiments.push({
 
 // 002: the slides' 784-15-10 sigmoid network
 experiments.push({
-  seed: "002", name: "the slides' 784-15-10 sigmoid network, N(0,1) start, mini-batches of 10", cost: 17,
+  seed: "002", name: "the slides' 784-15-10 sigmoid network, N(0,1) start, mini-batches of 10", cost: 2.3,
   seedReports: "architecture only (784-15-10 sigmoid, N(0,1) weights and biases, mini-batch SGD); no trained result",
   async run(tick) {
     const epochs = Q(1, 10);
@@ -131,7 +131,7 @@ experiments.push({
 // 003: the homework's 784-200-10 ReLU network with bias units, per-example SGD, γ 1e-3 halved every epoch
 function homework(o: { label: string; nTrain: number; epochs: number; fromCode: boolean }): Experiment {
   return {
-    seed: "003", name: o.label, cost: o.epochs * 50000 * 0.00022 + 2,
+    seed: "003", name: o.label, cost: o.epochs * 50000 * 0.00003 + 1,
     seedReports: o.fromCode
       ? "its code: train = inputData[train_size:] (10,000 images), validation = the first 10,000, num_iters = 10 × 50,000"
       : "training 0.9966, validation 0.9397 after 5 epochs of 50,000 steps, γ 1e-3 halved every epoch (text)",
@@ -182,7 +182,7 @@ async function softmaxRun(data: d.Dataset, o: { batchSize: number; eta: number; 
   return { model, testAccuracy: d.accuracy(model.predict(test.X), test.y) };
 }
 experiments.push({
-  seed: "004", name: "softmax regression, mini-batches of 10, all 60,000 images, one epoch", cost: 10,
+  seed: "004", name: "softmax regression, mini-batches of 10, all 60,000 images, one epoch", cost: 0.3,
   seedReports: "test accuracy curve (the figure is not in the seed); η not given",
   async run(tick) {
     const r = await softmaxRun(train, { batchSize: 10, eta: 0.1, epochs: 1, shuffle: true }, tick);
@@ -190,7 +190,7 @@ experiments.push({
   },
 });
 experiments.push({
-  seed: "004", name: "mini-batch sizes 1, 10, 100 (η 0.1, one epoch)", cost: 32,
+  seed: "004", name: "mini-batch sizes 1, 10, 100 (η 0.1, one epoch)", cost: 1.3,
   seedReports: "batch size 1 had the highest final accuracy",
   async run(tick) {
     const acc: number[] = [];
@@ -205,7 +205,7 @@ experiments.push({
   },
 });
 experiments.push({
-  seed: "004", name: "sorted by class vs shuffled (batch 10, η 0.1, one epoch)", cost: 17,
+  seed: "004", name: "sorted by class vs shuffled (batch 10, η 0.1, one epoch)", cost: 0.7,
   seedReports: "sorted data does not work well",
   async run(tick) {
     const sorted = await softmaxRun(d.sortByClass(train), { batchSize: 10, eta: 0.1, epochs: 1, shuffle: false }, (f) => tick(f / 2));
@@ -219,7 +219,7 @@ experiments.push({
   },
 });
 experiments.push({
-  seed: "004", name: "one training image per class (10 images, 300 full-batch steps, η 0.1)", cost: 1,
+  seed: "004", name: "one training image per class (10 images, 300 full-batch steps, η 0.1)", cost: 0.05,
   seedReports: "accuracy curve of a model trained on 10 images (figure not in the seed)",
   async run(tick) {
     const ten = d.perClass(mnist.train, 1, d.rng(5));
@@ -233,7 +233,7 @@ experiments.push({
   },
 });
 experiments.push({
-  seed: "004", name: "bonus: a hidden layer of 11 ReLU units (batch 10, η 0.1, one epoch)", cost: 6,
+  seed: "004", name: "bonus: a hidden layer of 11 ReLU units (batch 10, η 0.1, one epoch)", cost: 0.4,
   seedReports: "accuracy curve (figure not in the seed)",
   async run(tick) {
     const r = await softmaxRun(train, { batchSize: 10, eta: 0.1, epochs: 1, shuffle: true, hidden: 11 }, tick);

@@ -631,10 +631,57 @@ test("hw04-ex5 training run: a correct student loop passes the bar (visible and 
   wrongAnswer("hw04-ex5", () => ({ W: d.zeros(784, 10), b: d.zeros(1, 10) }), { hint: /10×784/ });
 });
 
+/** A student's centring, written out with loops, with switchable slips. */
+function studentCentre(slip: "none" | "testOwnMean" | "pooled" | "inPlaceThenMean" | "perRow") {
+  return (train: d.Matrix, test: d.Matrix): ch04.Centred => {
+    const columnMean = (X: d.Matrix): number[] => {
+      const mu = new Array<number>(X.cols).fill(0);
+      for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) mu[j] += X.get(i, j) / X.rows;
+      return mu;
+    };
+    const minus = (X: d.Matrix, mu: number[], inPlace = false): d.Matrix => {
+      const Y = inPlace ? X : d.copy(X);
+      for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) Y.set(i, j, X.get(i, j) - mu[j]);
+      return Y;
+    };
+    const rows = (X: d.Matrix) => Array.from({ length: X.rows }, (_, i) => Array.from(X.row(i)));
+    switch (slip) {
+      case "testOwnMean":
+        return { train: minus(train, columnMean(train)), test: minus(test, columnMean(test)) };
+      case "pooled": {
+        const mu = columnMean(d.fromArrays([...rows(train), ...rows(test)]));
+        return { train: minus(train, mu), test: minus(test, mu) };
+      }
+      case "inPlaceThenMean":
+        minus(train, columnMean(train), true); // train is centred in place…
+        return { train, test: minus(test, columnMean(train)) }; // …so this mean is 0
+      case "perRow": {
+        const centreRows = (X: d.Matrix) => d.fromArrays(rows(X).map((r) => r.map((v) => v - r.reduce((a, u) => a + u, 0) / r.length)));
+        return { train: centreRows(train), test: centreRows(test) };
+      }
+      default: {
+        const mu = columnMean(train);
+        return { train: minus(train, mu), test: minus(test, mu) };
+      }
+    }
+  };
+}
+
+test("hw04-ex6 centring: a student version gets full marks; the test set's own mean, a pooled mean, an in-place slip, per-row means fail with their hints", () => {
+  fullMarks("hw04-ex6", ch04.centreRef);
+  fullMarks("hw04-ex6", studentCentre("none"));
+  const visible = ["hand case", "shifted distribution", "MNIST"];
+  wrongAnswer("hw04-ex6", studentCentre("testOwnMean"), { hint: /Mean taken over the test set/, failing: visible });
+  wrongAnswer("hw04-ex6", studentCentre("testOwnMean"), { hint: /Mean taken over the test set[^]*single new image would become all zeros/, failing: ["one test image"], hidden: true });
+  wrongAnswer("hw04-ex6", studentCentre("pooled"), { hint: /training and test images together/, failing: visible });
+  wrongAnswer("hw04-ex6", studentCentre("inPlaceThenMean"), { hint: /test set is not shifted/, failing: visible });
+  wrongAnswer("hw04-ex6", studentCentre("perRow"), { hint: /each ROW/, failing: visible });
+});
+
 // ---------------------------------------------------------------------------------------------
 
 test("chapters 01-04: every exercise is registered, and a stub that throws NotDoneYet scores 0 with 'not done yet'", () => {
-  const ids = ["hw01-ex1", "hw01-ex2", "hw01-ex3", "hw01-ex4", "hw02-ex1", "hw02-ex2", "hw02-ex3", "hw02-ex4", "hw02-ex5", "hw03-ex1", "hw03-ex2", "hw03-ex3", "hw03-ex4", "hw03-ex5", "hw03-ex6", "hw04-ex1", "hw04-ex2", "hw04-ex3", "hw04-ex4", "hw04-ex5"];
+  const ids = ["hw01-ex1", "hw01-ex2", "hw01-ex3", "hw01-ex4", "hw02-ex1", "hw02-ex2", "hw02-ex3", "hw02-ex4", "hw02-ex5", "hw03-ex1", "hw03-ex2", "hw03-ex3", "hw03-ex4", "hw03-ex5", "hw03-ex6", "hw04-ex1", "hw04-ex2", "hw04-ex3", "hw04-ex4", "hw04-ex5", "hw04-ex6"];
   for (const id of ids) {
     const stub = () => {
       throw new NotDoneYet();
