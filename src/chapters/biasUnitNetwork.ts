@@ -65,8 +65,9 @@ export function withBiasColumn(A: Matrix, b: Matrix | ArrayLike<number>): Matrix
 }
 
 /**
- * The homework's initialisation: V_ij ~ N(0,1)·√(2/n_hid), W_ij ~ N(0,1)·√(2/n_out) as printed, or
- * He's rule √(2/n_in) with n_in the number of inputs of the layer, bias unit included ("he":
+ * The homework's initialisation: V_ij ~ N(0,1)·√(2/n_hid), W_ij ~ N(0,1)·√(2/n_out) as printed (He's
+ * rule in its fan-out form: √(2/rows)), or He's fan-in form √(2/n_in) with n_in the number of inputs of
+ * the layer, bias unit included ("he":
  * √(2/(n_in+1)) and √(2/(n_hid+1))). Returns the net and the two standard deviations used.
  */
 export function biasUnitInit(o: {
