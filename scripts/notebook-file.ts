@@ -13,3 +13,34 @@ export function readNotebookJson<T extends { cells: unknown[] }>(file: string): 
   if (!nb || !Array.isArray(nb.cells)) throw new Error(`${file}: not a notebook (no "cells" array, as nbformat 4 has)`);
   return nb;
 }
+
+interface SourceCell {
+  cell_type: string;
+  source: string | string[];
+  metadata?: Record<string, unknown>;
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+const joined = (s: string | string[]): string => (Array.isArray(s) ? s.join("") : s);
+
+/**
+ * The source notebook with the outputs of its executed copy (as `npm run nb` or the notebook tests
+ * write it to build/notebooks/), or the reason the copy cannot serve: missing, or a cell's type or
+ * code differs. Metadata (slides, nbgrader) is the source's, so metadata edits need no re-run.
+ */
+export function withOutputsOf<T extends { cells: SourceCell[] }>(sourceFile: string, executedFile: string): { notebook: T } | { stale: string } {
+  if (!fs.existsSync(executedFile)) return { stale: `${executedFile} does not exist` };
+  const source = readNotebookJson<T>(sourceFile);
+  const executed = readNotebookJson<T>(executedFile);
+  if (source.cells.length !== executed.cells.length) return { stale: `${executedFile} has ${executed.cells.length} cells, ${sourceFile} ${source.cells.length}` };
+  for (let i = 0; i < source.cells.length; i++) {
+    const a = source.cells[i], b = executed.cells[i];
+    if (a.cell_type !== b.cell_type || joined(a.source) !== joined(b.source)) return { stale: `${executedFile}: cell ${i + 1} differs from ${sourceFile}` };
+  }
+  source.cells.forEach((c, i) => {
+    if (c.cell_type !== "code") return;
+    c.outputs = executed.cells[i].outputs ?? [];
+    c.execution_count = executed.cells[i].execution_count ?? null;
+  });
+  return { notebook: source };
+}

@@ -6,12 +6,14 @@
 // Cells are split by Jupyter's standard metadata `slideshow.slide_type` (as nbconvert and RISE read it):
 //   "slide" a new slide · "subslide" a new slide below the current one · "fragment" appears on the next key press
 //   "-" (or none) continues the current slide · "skip" left out · "notes" speaker notes (press S)
-// Code cells longer than FOLD_LINES lines are folded on the slide (their outputs stay visible).
+// Code cells longer than FOLD_LINES lines (FOLD_LINES_VISUAL when they draw a chart or picture) are folded
+// on the slide, their outputs visible; a click unfolds them.
 import * as fs from "fs";
 import * as path from "path";
 import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
 
 const FOLD_LINES = 18;
+const FOLD_LINES_VISUAL = 10;
 export type SlideType = "slide" | "subslide" | "fragment" | "-" | "skip" | "notes";
 const TYPES: SlideType[] = ["slide", "subslide", "fragment", "-", "skip", "notes"];
 
@@ -20,6 +22,27 @@ export function slideType(cell: Cell, where: string): SlideType {
   if (!TYPES.includes(t as SlideType)) throw new Error(`${where}: slideshow.slide_type "${t}" is not one of ${TYPES.join(", ")}`);
   return t as SlideType;
 }
+
+/**
+ * Fitting a slide that is taller than the screen (run in the page on each slide shown): its cells are
+ * shrunk (CSS zoom) just enough to fit, but never below MIN_ZOOM, which keeps 24 px code at 20 px or
+ * more; a slide still too tall after that (one long cell: metadata cannot split it) scrolls, with a
+ * "scroll for more" mark at its foot. `descentFitSlide(s, false)` undoes the shrink (for measuring).
+ */
+export const MIN_ZOOM = 0.84;
+const FIT_SCRIPT = `function descentFitSlide(s, shrink) {
+  if (!s || !s.clientHeight) return; // not shown (reveal hides distant slides)
+  var cells = s.querySelectorAll(":scope > .cell");
+  for (var i = 0; i < cells.length; i++) cells[i].style.zoom = "";
+  s.classList.remove("scrolls");
+  var z = 1;
+  for (var pass = 0; pass < 3 && shrink !== false && s.scrollHeight > s.clientHeight + 2 && z > ${MIN_ZOOM}; pass++) {
+    z = Math.max(${MIN_ZOOM}, z * s.clientHeight / s.scrollHeight);
+    for (var j = 0; j < cells.length; j++) cells[j].style.zoom = String(z);
+  }
+  s.dataset.zoom = String(z);
+  if (s.scrollHeight > s.clientHeight + 2) s.classList.add("scrolls");
+}`;
 
 interface Slide {
   parts: string[];
@@ -46,7 +69,8 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
     } else if (cell.cell_type === "code") {
       const outs = (cell.outputs ?? []).map((o) => outputHtml(o, r)).join("\n");
       if (/descent-chart/.test(outs)) charts = true;
-      html = (src.trim() ? codeHtml(src, FOLD_LINES) : "") + (outs ? `<div class="outputs">${outs}</div>` : "");
+      const visual = /descent-chart|descent-digit|<img|<svg/.test(outs);
+      html = (src.trim() ? codeHtml(src, visual ? FOLD_LINES_VISUAL : FOLD_LINES) : "") + (outs ? `<div class="outputs">${outs}</div>` : "");
     } else html = `<pre>${escapeHtml(src)}</pre>`;
     if (type === "notes") {
       if (!current) columns.push([(current = { parts: [], notes: [] })]);
@@ -55,7 +79,7 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
     }
     if (type === "slide" || !current) columns.push([(current = { parts: [], notes: [] })]);
     else if (type === "subslide") columns[columns.length - 1].push((current = { parts: [], notes: [] }));
-    current.parts.push(type === "fragment" ? `<div class="fragment">${html}</div>` : html);
+    current.parts.push(`<div class="cell${type === "fragment" ? " fragment" : ""}" data-cell="${i}">${html}</div>`);
   });
   const section = (s: Slide) => `<section>${s.parts.join("\n")}${s.notes.length ? `<aside class="notes">${s.notes.join("\n")}</aside>` : ""}</section>`;
   const body = columns.map((col) => (col.length === 1 ? section(col[0]) : `<section>${col.map(section).join("\n")}</section>`)).join("\n");
@@ -77,7 +101,10 @@ ${body}
 </div></div>
 <script src="assets/reveal/reveal.js"></script>
 <script src="assets/reveal/plugin/notes.js"></script>
-<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 800, margin: 0.03, transition: "none", plugins: [RevealNotes] });</script>
+<script>${FIT_SCRIPT}</script>
+<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 800, margin: 0.03, transition: "none", plugins: [RevealNotes] });
+Reveal.on("ready", function (e) { descentFitSlide(e.currentSlide); });
+Reveal.on("slidechanged", function (e) { descentFitSlide(e.currentSlide); setTimeout(function () { if (Reveal.getCurrentSlide() === e.currentSlide) descentFitSlide(e.currentSlide); }, 400); });</script>
 </body>
 </html>
 `;

@@ -1,6 +1,6 @@
 // Slides (scripts/slides.ts): Jupyter's slideshow metadata → reveal.js decks, offline. A synthetic
-// notebook checks every slide type; the executed tour is opened in headless Chromium with every
-// outside request blocked. Screenshots: build/test-output/slides/.
+// notebook checks every slide type; every chapter's deck is opened in headless Chromium with every
+// outside request blocked and measured slide by slide. Screenshots: build/test-output/slides/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -8,7 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { courseNotebooks, root, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
-import { annotate, buildSlides, deckHtml, slideType } from "../scripts/slides";
+import { annotate, deckHtml, slideType } from "../scripts/slides";
+import { SlideMeasure, breakBefore, deckFromExecutedCopy, measureDeck } from "../scripts/slide-fit";
+import { withOutputsOf } from "../scripts/notebook-file";
 import { readNotebook } from "../scripts/notebook-html";
 
 const md = (source: string, t?: string) => ({ cell_type: "markdown" as const, metadata: t ? { slideshow: { slide_type: t } } : {}, source });
@@ -24,7 +26,7 @@ test("slide types: slide, subslide, fragment, '-', skip, notes", () => {
   const { html, slides } = deckHtml(f);
   assert.equal(slides, 3);
   assert.doesNotMatch(html, /secret/);
-  assert.match(html, /<div class="fragment"><p>appears later<\/p>/);
+  assert.match(html, /<div class="cell fragment" data-cell="3"><p>appears later<\/p>/);
   assert.match(html, /<aside class="notes"><p>say this aloud<\/p>/);
   assert.match(html, /class="katex"/);
   const sections = html.split("<div class=\"slides\">")[1];
@@ -47,50 +49,82 @@ test("every chapter notebook has slideshow metadata on every cell", () => {
   }
 });
 
-test("a deck of the tour in Chromium: offline, no console errors, math, chart, readable sizes", { skip: chromiumMissing, timeout: 300_000 }, async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-slides-"));
-  const [r] = runNotebooks(["notebooks/00-tour.ipynb"], { outDir: tmp });
-  assert.ok(r.ok, r.failure ?? "");
-  const out = path.join(tmp, "decks");
-  buildSlides([path.join(tmp, "00-tour.ipynb")], out, () => {});
-  const site = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "descent-slides-copy-")), "decks");
+/** Executed copies of the course notebooks: build/notebooks/ when current (the notebook tests write them just before), else run now. */
+function executedCopies(): string {
+  const dir = path.join(root, "build", "notebooks");
+  const stale = courseNotebooks().filter((f) => "stale" in withOutputsOf(path.join(root, f), path.join(dir, path.basename(f))));
+  if (stale.length) {
+    for (const r of runNotebooks(stale, { outDir: dir })) assert.ok(r.ok, `${r.notebook}: ${r.failure}`);
+  }
+  return dir;
+}
+
+test("every chapter's deck in Chromium: offline, no console errors, fits the screen, readable, math, charts drawn; two screenshots each", { skip: chromiumMissing, timeout: 900_000 }, async () => {
+  const executed = executedCopies();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-decks-"));
+  const decks = courseNotebooks().map((f) => ({ f, html: deckFromExecutedCopy(path.join(root, f), out, executed) }));
+  // Served from a copy in another folder, as a lecturer would put the decks on a USB stick or a web server.
+  const site = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "descent-decks-copy-")), "decks");
   fs.cpSync(out, site, { recursive: true });
   fs.rmSync(out, { recursive: true });
-  assert.deepEqual(machinePaths(site, [root, tmp]), []);
+  assert.deepEqual(machinePaths(site, [root, out]), []);
   const server = await serve(site);
   const browser = await launch();
+  const problems: string[] = [];
+  const shots: string[] = [];
   try {
-    const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
-    const { page } = g;
-    await page.goto(server.base + "/00-tour.html");
-    await page.waitForFunction(() => (window as unknown as { Reveal?: { isReady(): boolean } }).Reveal?.isReady());
-    await page.screenshot({ path: testOutput("slides", "00-tour-1.png") });
-    const total = await page.evaluate(() => (window as unknown as { Reveal: { getTotalSlides(): number } }).Reveal.getTotalSlides());
-    assert.ok(total >= 5, `${total} slides`);
-    let chartShot = false;
-    for (let k = 0; k < total; k++) {
-      // Every slide fits the deck's width (no text running off the screen) and its code is large.
-      const check = await page.evaluate(() => {
-        const s = (window as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide();
-        const code = s.querySelector("pre.code");
-        return { wide: s.scrollWidth - s.clientWidth, codePx: code ? parseFloat(getComputedStyle(code).fontSize) : null, chart: !!s.querySelector('.descent-chart[data-state="interactive"] svg'), text: (s.textContent ?? "").slice(0, 60) };
-      });
-      assert.ok(check.wide <= 2, `slide ${k + 1} ("${check.text}") is ${check.wide}px too wide`);
-      if (check.codePx !== null) assert.ok(check.codePx >= 20, `slide ${k + 1}: code at ${check.codePx}px`);
-      if (check.chart && !chartShot) {
-        await page.screenshot({ path: testOutput("slides", "00-tour-chart.png") });
-        chartShot = true;
+    for (const { f, html } of decks) {
+      const name = path.basename(f, ".ipynb");
+      const src = fs.readFileSync(path.join(root, f), "utf8");
+      const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
+      await g.page.goto(`${server.base}/${html}`);
+      const slides = await measureDeck(g.page);
+      const at = (s: SlideMeasure) => `${name} slide ${s.h + 1}.${s.v + 1} ("${s.text.slice(0, 40)}")`;
+      if (slides.length < 5) problems.push(`${name}: only ${slides.length} slides`);
+      for (const s of slides) {
+        if (s.wide > 2) problems.push(`${at(s)} is ${s.wide}px too wide`);
+        if (s.codePx !== null && s.codePx < 20) problems.push(`${at(s)}: code at ${s.codePx.toFixed(1)}px`);
+        if (s.scrolls && s.cells.length > 1) problems.push(`${at(s)} runs ${s.over}px past the bottom with ${s.cells.length} cells on it: node --import tsx scripts/slide-fit.ts ${f}`);
+        if (s.chartsNotDrawn) problems.push(`${at(s)}: ${s.chartsNotDrawn} chart(s) not drawn interactively`);
       }
-      await page.evaluate(() => (window as unknown as { Reveal: { next(): void } }).Reveal.next());
-      await page.waitForTimeout(150);
+      if (/\$[^$]+\$/.test(src) && !slides.some((s) => s.math > 0)) problems.push(`${name}: no KaTeX math on any slide`);
+      if (/descent-chart/.test(fs.readFileSync(path.join(executed, path.basename(f)), "utf8")) && !slides.some((s) => s.charts > 0)) problems.push(`${name}: its charts are on no slide`);
+      const scrolling = slides.filter((s) => s.scrolls);
+      console.log(`# ${name}: ${slides.length} slides, ${slides.filter((s) => s.zoom < 1).length} shrunk to fit, ${scrolling.length} single long cells scroll${scrolling.length ? ` (${scrolling.map((s) => `${s.h + 1}.${s.v + 1}`).join(", ")})` : ""}`);
+      // Two screenshots: the title slide, and the first slide with a chart (else the middle one).
+      const second = slides.find((s) => s.charts > 0 && s.h > 0) ?? slides[Math.floor(slides.length / 2)];
+      for (const [s, label] of [[slides[0], "1"], [second, second.charts ? "chart" : "middle"]] as const) {
+        await g.page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [s.h, s.v]);
+        await g.page.waitForTimeout(500);
+        const file = testOutput("slides", `${name}-${label}.png`);
+        await g.page.screenshot({ path: file });
+        shots.push(path.relative(root, file));
+      }
+      if (scrolling.length) {
+        await g.page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [scrolling[0].h, scrolling[0].v]);
+        await g.page.waitForTimeout(500);
+        const mark = await g.page.evaluate(() => getComputedStyle((window as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide(), "::after").content);
+        if (!/scroll for more/.test(mark)) problems.push(`${name}: a slide that scrolls has no "scroll for more" mark (${mark})`);
+      }
+      if (g.outside.length) problems.push(`${name}: requests outside the site: ${g.outside.join(", ")}`);
+      if (g.consoleErrors.length) problems.push(`${name}: console errors: ${g.consoleErrors.join(" | ")}`);
+      await g.page.context().close();
     }
-    assert.ok(chartShot, "no slide with an interactive chart");
-    assert.ok((await page.locator(".katex").count()) > 3, "no KaTeX math");
-    assert.deepEqual(g.outside, []);
-    assert.deepEqual(g.consoleErrors, []);
   } finally {
     await browser.close();
     await server.close();
   }
-  console.log("# screenshots: build/test-output/slides/00-tour-1.png, 00-tour-chart.png");
+  console.log(`# screenshots: ${shots.join(", ")}`);
+  assert.deepEqual(problems, []);
+  assert.equal(shots.length, 2 * decks.length);
+});
+
+test("slide-fit breaks an overflowing slide before the first cell that does not fit, keeping a cell's introduction with it", () => {
+  const slide = (over: number, bottoms: number[]): SlideMeasure => ({ h: 0, v: 0, over, wide: 0, cells: bottoms.map((bottom, i) => ({ cell: 10 + i, bottom })), zoom: 1, scrolls: over > 2, codePx: null, charts: 0, chartsNotDrawn: 0, math: 0, text: "" });
+  const prose = (c: number) => c === 12;
+  assert.equal(breakBefore(slide(0, [300, 600]), 800, prose), null, "fits");
+  assert.equal(breakBefore(slide(900, [1700]), 800, prose), null, "one cell cannot be split");
+  assert.equal(breakBefore(slide(200, [300, 600, 1000]), 800, () => false), 12, "the third cell ends below 800");
+  assert.equal(breakBefore(slide(200, [300, 600, 700, 1000]), 800, prose), 12, "cell 13 (code) is introduced by cell 12 (prose): break before the prose");
+  assert.equal(breakBefore(slide(200, [900, 1000]), 800, () => false), 11, "the first cell is too tall alone: break after it");
 });

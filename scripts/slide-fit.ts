@@ -1,0 +1,162 @@
+// Fitting decks to the screen: every slide of a deck measured in headless Chromium (how far it runs
+// past the slide's 1280×800, which notebook cells it shows, code size, charts, math), and a tool
+// that breaks overflowing slides into sub-slides by editing only the notebooks' slide metadata.
+//
+//   node --import tsx scripts/slide-fit.ts notebooks/NN-topic.ipynb ...
+//
+// It needs current executed copies in build/notebooks/ (npm run slides, or npm run nb, writes them).
+// A slide that runs over the bottom gets a sub-slide break before its first cell that does not fit
+// (before the prose that introduces that cell, when there is such prose); repeated until nothing
+// changes. A slide that is one single cell taller than the screen cannot be split by metadata: it
+// scrolls, and the tool lists it.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Page } from "playwright-core";
+import { guardedPage, launch, serve } from "./chromium";
+import { withOutputsOf } from "./notebook-file";
+import { Notebook, root } from "./notebook-html";
+import { buildSlides } from "./slides";
+
+export interface SlideMeasure {
+  /** Reveal's indices: column h, row v. */
+  h: number;
+  v: number;
+  /** Pixels the content runs past the bottom (scrolls) and past the right edge. */
+  over: number;
+  wide: number;
+  /** The notebook cells on the slide (0-based) and the bottom edge of each, in slide pixels. */
+  cells: { cell: number; bottom: number }[];
+  /** The shrink applied to fit (1: none; see MIN_ZOOM in slides.ts) and whether the slide still scrolls. */
+  zoom: number;
+  scrolls: boolean;
+  /** Smallest code font on the slide in CSS pixels after the shrink (null: no code), interactive charts, KaTeX formulas. */
+  codePx: number | null;
+  charts: number;
+  chartsNotDrawn: number;
+  math: number;
+  text: string;
+}
+
+/** Opens every slide of the deck loaded in `page` in turn and measures it, as shown (`shrink`) or at full size. */
+export async function measureDeck(page: Page, shrink = true): Promise<SlideMeasure[]> {
+  await page.waitForFunction(() => (window as unknown as { Reveal?: { isReady(): boolean } }).Reveal?.isReady());
+  const count = await page.evaluate(() => (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides().length);
+  const out: SlideMeasure[] = [];
+  for (let k = 0; k < count; k++) {
+    await page.evaluate((k) => {
+      const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v: number }; slide(h: number, v: number): void } }).Reveal;
+      const s = R.getSlides()[k];
+      const i = R.getIndices(s);
+      R.slide(i.h, i.v);
+    }, k);
+    // Charts draw asynchronously: wait until this slide's charts are done (or failed) before measuring.
+    await page.waitForFunction(
+      (k) => {
+        const s = (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides()[k];
+        return Array.from(s.querySelectorAll(".descent-chart"))
+          .filter((c) => c.querySelector("script"))
+          .every((c) => ["interactive", "static-error"].includes((c as HTMLElement).dataset.state ?? ""));
+      },
+      k,
+      { timeout: 20_000 },
+    ).catch(() => undefined);
+    out.push(
+      await page.evaluate(([k, shrink]) => {
+        const w = window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v: number } }; descentFitSlide(s: HTMLElement, shrink: boolean): void };
+        const s = w.Reveal.getSlides()[k];
+        const { h, v } = w.Reveal.getIndices(s);
+        w.descentFitSlide(s, shrink);
+        const zoom = Number(s.dataset.zoom ?? 1);
+        const cells = Array.from(s.querySelectorAll(":scope > .cell")).map((c) => ({ cell: Number((c as HTMLElement).dataset.cell), bottom: (c as HTMLElement).offsetTop + (c as HTMLElement).offsetHeight }));
+        const code = Array.from(s.querySelectorAll("pre.code")).map((c) => parseFloat(getComputedStyle(c).fontSize) * zoom);
+        return {
+          h,
+          v: v ?? 0,
+          over: s.scrollHeight - s.clientHeight,
+          wide: s.scrollWidth - s.clientWidth,
+          cells,
+          zoom,
+          scrolls: s.classList.contains("scrolls"),
+          codePx: code.length ? Math.min(...code) : null,
+          charts: s.querySelectorAll('.descent-chart[data-state="interactive"] svg').length,
+          // A chart made interactive: false is a static picture by design (it has no script).
+          chartsNotDrawn: Array.from(s.querySelectorAll('.descent-chart:not([data-state="interactive"])')).filter((c) => c.querySelector("script")).length,
+          math: s.querySelectorAll(".katex").length,
+          text: (s.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 70),
+        };
+      }, [k, shrink] as const),
+    );
+  }
+  return out;
+}
+
+/** The notebook's deck built from its executed copy in build/notebooks/ (the source's own metadata). */
+export function deckFromExecutedCopy(source: string, out: string, executedDir = path.join(root, "build", "notebooks")): string {
+  const merged = withOutputsOf<Notebook>(source, path.join(executedDir, path.basename(source)));
+  if ("stale" in merged) throw new Error(`${merged.stale}: run \`npm run nb -- ${path.relative(root, source)}\` first`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-fit-"));
+  const file = path.join(tmp, path.basename(source));
+  fs.writeFileSync(file, JSON.stringify(merged.notebook));
+  buildSlides([file], out, () => {});
+  fs.rmSync(tmp, { recursive: true });
+  return path.basename(source, ".ipynb") + ".html";
+}
+
+/**
+ * The cell that should begin a new sub-slide on an overflowing slide (null: the slide fits, or it is
+ * a single cell). `isProse(c)` says whether notebook cell c is markdown.
+ */
+export function breakBefore(slide: SlideMeasure, height: number, isProse: (cell: number) => boolean): number | null {
+  if (slide.over <= 2 || slide.cells.length < 2) return null;
+  let k = slide.cells.findIndex((c) => c.bottom > height);
+  if (k < 0) k = slide.cells.length - 1;
+  if (k === 0) k = 1;
+  // Keep the prose that introduces a cell on the same slide as the cell.
+  if (k > 1 && !isProse(slide.cells[k].cell) && isProse(slide.cells[k - 1].cell)) k--;
+  return slide.cells[k].cell;
+}
+
+async function fit(files: string[]): Promise<void> {
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), "descent-fit-site-"));
+  const server = await serve(site);
+  const browser = await launch();
+  try {
+    for (const f of files) {
+      for (let pass = 1; pass <= 12; pass++) {
+        const name = deckFromExecutedCopy(f, site);
+        const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
+        await g.page.goto(`${server.base}/${name}`);
+        const slides = await measureDeck(g.page, false);
+        const height = await g.page.evaluate(() => (window as unknown as { Reveal: { getConfig(): { height: number } } }).Reveal.getConfig().height);
+        await g.page.context().close();
+        const nb = JSON.parse(fs.readFileSync(f, "utf8")) as Notebook;
+        const breaks = slides.map((s) => breakBefore(s, height, (c) => nb.cells[c].cell_type === "markdown")).filter((c): c is number => c !== null);
+        if (!breaks.length) {
+          const tall = slides.filter((s) => s.over > 2);
+          console.log(`[slide-fit] ${path.relative(root, f)}: ${slides.length} slides fit${tall.length ? `; ${tall.length} single-cell slides scroll: ${tall.map((s) => `${s.h + 1}.${s.v + 1} (+${s.over}px "${s.text.slice(0, 40)}")`).join(", ")}` : ""}`);
+          break;
+        }
+        for (const c of breaks) (nb.cells[c].metadata ??= {}).slideshow = { slide_type: "subslide" };
+        fs.writeFileSync(f, JSON.stringify(nb, null, 1) + "\n");
+        console.log(`[slide-fit] ${path.relative(root, f)} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(site, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const files = process.argv.slice(2).map((f) => path.resolve(f));
+  if (!files.length) {
+    console.error("[slide-fit] name the notebooks to fit (their executed copies must be in build/notebooks/)");
+    process.exit(1);
+  }
+  fit(files).catch((e) => {
+    console.error(`[slide-fit] ${(e as Error).message}`);
+    process.exit(1);
+  });
+}
