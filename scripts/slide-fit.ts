@@ -5,10 +5,12 @@
 //   node --import tsx scripts/slide-fit.ts notebooks/NN-topic.ipynb ...
 //
 // It needs current executed copies in build/notebooks/ (npm run slides, or npm run nb, writes them).
-// A slide that runs over the bottom gets a sub-slide break before its first cell that does not fit
-// (before the prose that introduces that cell, when there is such prose); repeated until nothing
-// changes. A slide that is one single cell taller than the screen cannot be split by metadata: it
-// scrolls, and the tool lists it.
+// 1. A slide that runs over the bottom gets a sub-slide break before its first cell that does not fit
+//    (before the prose that introduces that cell, when there is such prose); repeated until nothing
+//    changes. A slide that is one single cell taller than the screen cannot be split by metadata: it
+//    scrolls, and the tool lists it.
+// 2. Then breaks that need not be there go where the result fits: a code cell joins the prose that
+//    introduces it, and a short conclusion joins the result before it as a fragment.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -117,30 +119,88 @@ export function breakBefore(slide: SlideMeasure, height: number, isProse: (cell:
   return slide.cells[k].cell;
 }
 
+/**
+ * Sub-slide breaks that may go (the second step of fitting, after the breaks): a code cell whose
+ * introduction (the markdown cell just before it) sits on the slide before joins that slide ("-"),
+ * and a short conclusion in words after a code cell joins it as a fragment (it appears on the next
+ * key press, after the audience has seen the output). Returns cell index → the slide type to try.
+ */
+export function joinCandidates(cells: { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } }[]): Map<number, "-" | "fragment"> {
+  const out = new Map<number, "-" | "fragment">();
+  const type = (i: number) => cells[i].metadata?.slideshow?.slide_type ?? "-";
+  const src = (i: number) => (Array.isArray(cells[i].source) ? (cells[i].source as string[]).join("") : (cells[i].source as string));
+  for (let i = 1; i < cells.length; i++) {
+    if (type(i) !== "subslide") continue;
+    let p = i - 1;
+    while (p > 0 && (type(p) === "skip" || type(p) === "notes")) p--;
+    if (type(p) === "skip" || type(p) === "notes") continue;
+    const [prev, cur] = [cells[p].cell_type, cells[i].cell_type];
+    if (cur === "code" && prev === "markdown") out.set(i, "-");
+    else if (cur === "markdown" && prev === "code" && src(i).length <= 700 && !/^#/m.test(src(i))) out.set(i, "fragment");
+  }
+  return out;
+}
+
+/** Joined cells to put back on a slide of their own: on each slide that runs over, the last joined cell. */
+export function joinsToUndo(slides: SlideMeasure[], joined: Set<number>): number[] {
+  const undo: number[] = [];
+  for (const s of slides) {
+    if (s.over <= 2) continue;
+    const last = [...s.cells].reverse().find((c) => joined.has(c.cell));
+    if (last) undo.push(last.cell);
+  }
+  return undo;
+}
+
 async function fit(files: string[]): Promise<void> {
   const site = fs.mkdtempSync(path.join(os.tmpdir(), "descent-fit-site-"));
   const server = await serve(site);
   const browser = await launch();
+  const measure = async (f: string): Promise<{ slides: SlideMeasure[]; height: number }> => {
+    const name = deckFromExecutedCopy(f, site);
+    const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
+    await g.page.goto(`${server.base}/${name}`);
+    const slides = await measureDeck(g.page, false);
+    const height = await g.page.evaluate(() => (window as unknown as { Reveal: { getConfig(): { height: number } } }).Reveal.getConfig().height);
+    await g.page.context().close();
+    return { slides, height };
+  };
+  const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8")) as Notebook;
+  const write = (f: string, nb: Notebook) => fs.writeFileSync(f, JSON.stringify(nb, null, 1) + "\n");
+  const setType = (nb: Notebook, c: number, t: string) => ((nb.cells[c].metadata ??= {}).slideshow = { slide_type: t });
   try {
     for (const f of files) {
+      const rel = path.relative(root, f);
+      // 1. Break every slide that runs over, before its first cell that does not fit.
       for (let pass = 1; pass <= 12; pass++) {
-        const name = deckFromExecutedCopy(f, site);
-        const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
-        await g.page.goto(`${server.base}/${name}`);
-        const slides = await measureDeck(g.page, false);
-        const height = await g.page.evaluate(() => (window as unknown as { Reveal: { getConfig(): { height: number } } }).Reveal.getConfig().height);
-        await g.page.context().close();
-        const nb = JSON.parse(fs.readFileSync(f, "utf8")) as Notebook;
+        const { slides, height } = await measure(f);
+        const nb = read(f);
         const breaks = slides.map((s) => breakBefore(s, height, (c) => nb.cells[c].cell_type === "markdown")).filter((c): c is number => c !== null);
-        if (!breaks.length) {
-          const tall = slides.filter((s) => s.over > 2);
-          console.log(`[slide-fit] ${path.relative(root, f)}: ${slides.length} slides fit${tall.length ? `; ${tall.length} single-cell slides scroll: ${tall.map((s) => `${s.h + 1}.${s.v + 1} (+${s.over}px "${s.text.slice(0, 40)}")`).join(", ")}` : ""}`);
-          break;
-        }
-        for (const c of breaks) (nb.cells[c].metadata ??= {}).slideshow = { slide_type: "subslide" };
-        fs.writeFileSync(f, JSON.stringify(nb, null, 1) + "\n");
-        console.log(`[slide-fit] ${path.relative(root, f)} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`);
+        if (!breaks.length) break;
+        for (const c of breaks) setType(nb, c, "subslide");
+        write(f, nb);
+        console.log(`[slide-fit] ${rel} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`);
       }
+      // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion.
+      const nb = read(f);
+      const tried = joinCandidates(nb.cells);
+      const joined = new Set(tried.keys());
+      for (const [c, t] of tried) setType(nb, c, t);
+      write(f, nb);
+      let slides: SlideMeasure[] = [];
+      for (let pass = 1; pass <= 30; pass++) {
+        slides = (await measure(f)).slides;
+        const undo = joinsToUndo(slides, joined);
+        if (!undo.length) break;
+        const cur = read(f);
+        for (const c of undo) {
+          setType(cur, c, "subslide");
+          joined.delete(c);
+        }
+        write(f, cur);
+      }
+      const tall = slides.filter((s) => s.over > 2);
+      console.log(`[slide-fit] ${rel}: ${slides.length} slides fit (${joined.size} of ${tried.size} breaks joined)${tall.length ? `; ${tall.length} single-cell slides scroll: ${tall.map((s) => `${s.h + 1}.${s.v + 1} (+${s.over}px "${s.text.slice(0, 40)}")`).join(", ")}` : ""}`);
     }
   } finally {
     await browser.close();

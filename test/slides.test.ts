@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { courseNotebooks, root, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
 import { annotate, deckHtml, slideType } from "../scripts/slides";
-import { SlideMeasure, breakBefore, deckFromExecutedCopy, measureDeck } from "../scripts/slide-fit";
+import { SlideMeasure, breakBefore, deckFromExecutedCopy, joinCandidates, joinsToUndo, measureDeck } from "../scripts/slide-fit";
 import { withOutputsOf } from "../scripts/notebook-file";
 import { readNotebook } from "../scripts/notebook-html";
 
@@ -127,4 +127,14 @@ test("slide-fit breaks an overflowing slide before the first cell that does not 
   assert.equal(breakBefore(slide(200, [300, 600, 1000]), 800, () => false), 12, "the third cell ends below 800");
   assert.equal(breakBefore(slide(200, [300, 600, 700, 1000]), 800, prose), 12, "cell 13 (code) is introduced by cell 12 (prose): break before the prose");
   assert.equal(breakBefore(slide(200, [900, 1000]), 800, () => false), 11, "the first cell is too tall alone: break after it");
+});
+
+test("slide-fit joins a code cell to its introduction and a short conclusion as a fragment, and undoes a join that runs over", () => {
+  const cells = [md("## A", "slide"), md("We compute x:"), code("x()", "subslide"), md("So x is 3.", "subslide"), md("## B", "slide"), md("## C", "subslide"), md("long " + "word ".repeat(200), "subslide"), md("say it", "notes"), code("z()", "subslide"), code("w()", "subslide")];
+  // 2: code after prose; 3: a short conclusion after code (fragment); 5: a heading stays a slide; 6: prose
+  // after prose stays; 8: code after prose (the notes cell between is passed over); 9: code after code stays.
+  assert.deepEqual([...joinCandidates(cells)], [[2, "-"], [3, "fragment"], [8, "-"]]);
+  const slide = (over: number, cellsOn: number[]): SlideMeasure => ({ h: 0, v: 0, over, wide: 0, cells: cellsOn.map((cell) => ({ cell, bottom: 0 })), zoom: 1, scrolls: over > 2, codePx: null, charts: 0, chartsNotDrawn: 0, math: 0, text: "" });
+  assert.deepEqual(joinsToUndo([slide(0, [0, 1, 2, 3]), slide(50, [6, 8]), slide(50, [9])], new Set([2, 3, 8])), [8], "only the slide that runs over gives back its last joined cell");
+  assert.deepEqual(joinsToUndo([slide(50, [1, 2, 3])], new Set([2, 3])), [3]);
 });
