@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as d from "../src/index";
 import { chromiumMissing, guardedPage, launch, machinePaths, testOutput } from "./support/site";
+import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
 import { buildBook } from "../scripts/book";
 import { root } from "./support/notebooks";
 
@@ -93,23 +94,8 @@ test("draw a digit in Chromium, in a book page: a drawn 1 and a drawn 0 are clas
     const { page } = g;
     await page.goto(base + "08-draw-a-digit.html");
     await page.waitForSelector('#digit[data-state="ready"]');
-    const pad = await page.locator("#digit .dd-pad").boundingBox();
-    assert.ok(pad && pad.width > 100, "no drawing pad");
-    /** Draws a polyline given in pad fractions (0…1). */
-    const stroke = async (pts: Array<[number, number]>) => {
-      await page.mouse.move(pad.x + pts[0][0] * pad.width, pad.y + pts[0][1] * pad.height);
-      await page.mouse.down();
-      for (const [x, y] of pts.slice(1)) await page.mouse.move(pad.x + x * pad.width, pad.y + y * pad.height, { steps: 4 });
-      await page.mouse.up();
-    };
-    const drawn: Record<string, Array<Array<[number, number]>>> = {
-      "1": [[[0.52, 0.18], [0.5, 0.5], [0.48, 0.82]]],
-      "0": [Array.from({ length: 33 }, (_, k) => [0.5 + 0.2 * Math.sin((2 * Math.PI * k) / 32), 0.5 - 0.3 * Math.cos((2 * Math.PI * k) / 32)] as [number, number])],
-    };
-    for (const [digit, strokes] of Object.entries(drawn)) {
-      await page.locator("#digit .dd-clear").click();
-      for (const s of strokes) await stroke(s);
-      await page.waitForFunction(() => document.getElementById("digit")!.hasAttribute("data-prediction"));
+    for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
+      await drawOnDemo(page, "#digit", strokes);
       const got = await page.evaluate(() => {
         const el = document.getElementById("digit") as HTMLElement & { descentDigit: { grid: Float32Array; side: number; last: { probs: number[] } } };
         return { prediction: el.getAttribute("data-prediction"), grid: Array.from(el.descentDigit.grid), side: el.descentDigit.side, probs: el.descentDigit.last.probs, answer: el.querySelector(".dd-answer")!.textContent };
