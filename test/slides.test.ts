@@ -11,6 +11,7 @@ import { chromiumMissing, guardedPage, launch, machinePaths, serve, testOutput }
 import { annotate, deckHtml, slideType } from "../scripts/slides";
 import { SlideMeasure, breakBefore, deckFromExecutedCopy, joinCandidates, joinsToUndo, measureDeck } from "../scripts/slide-fit";
 import { withOutputsOf } from "../scripts/notebook-file";
+import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
 import { readNotebook } from "../scripts/notebook-html";
 
 const md = (source: string, t?: string) => ({ cell_type: "markdown" as const, metadata: t ? { slideshow: { slide_type: t } } : {}, source });
@@ -59,7 +60,7 @@ function executedCopies(): string {
   return dir;
 }
 
-test("every chapter's deck in Chromium: offline, no console errors, fits the screen, readable, math, charts drawn; two screenshots each", { skip: chromiumMissing, timeout: 900_000 }, async () => {
+test("every chapter's deck in Chromium: offline, no console errors, fits the screen, readable, math, charts drawn, a digit drawn on the slide; two screenshots each", { skip: chromiumMissing, timeout: 900_000 }, async () => {
   const executed = executedCopies();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-decks-"));
   const decks = courseNotebooks().map((f) => ({ f, html: deckFromExecutedCopy(path.join(root, f), out, executed) }));
@@ -106,6 +107,25 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
         const mark = await g.page.evaluate(() => getComputedStyle((window as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide(), "::after").content);
         if (!/scroll for more/.test(mark)) problems.push(`${name}: a slide that scrolls has no "scroll for more" mark (${mark})`);
       }
+      // The draw-a-digit demo works on the projected slide (reveal.js scales the slide): a drawn 1 and 0.
+      const digitAt = await g.page.evaluate(() => {
+        const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number }; slide(h: number, v: number): void } }).Reveal;
+        const s = R.getSlides().find((x) => x.querySelector(".descent-digit"));
+        if (!s) return null;
+        const i = R.getIndices(s);
+        R.slide(i.h, i.v ?? 0);
+        return i;
+      });
+      if (digitAt) {
+        await g.page.waitForSelector('.present .descent-digit[data-state="ready"]');
+        for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
+          const got = await drawOnDemo(g.page, ".present .descent-digit", strokes);
+          if (got.prediction !== digit) problems.push(`${name}: drew a ${digit} on the slide, the demo says ${got.answer}`);
+        }
+        const file = testOutput("slides", `${name}-drawn.png`);
+        await g.page.screenshot({ path: file });
+        shots.push(path.relative(root, file));
+      }
       if (g.outside.length) problems.push(`${name}: requests outside the site: ${g.outside.join(", ")}`);
       if (g.consoleErrors.length) problems.push(`${name}: console errors: ${g.consoleErrors.join(" | ")}`);
       await g.page.context().close();
@@ -116,7 +136,9 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
   }
   console.log(`# screenshots: ${shots.join(", ")}`);
   assert.deepEqual(problems, []);
-  assert.equal(shots.length, 2 * decks.length);
+  const demos = decks.filter(({ f }) => fs.readFileSync(path.join(root, f), "utf8").includes("d.drawDigit(")).length;
+  assert.ok(demos >= 1, "a chapter deck has the draw-a-digit demo");
+  assert.equal(shots.length, 2 * decks.length + demos);
 });
 
 test("slide-fit breaks an overflowing slide before the first cell that does not fit, keeping a cell's introduction with it", () => {
