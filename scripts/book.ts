@@ -163,6 +163,11 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     let charts = false;
     for (const cell of nb.cells) {
       const src = text(cell.source);
+      // Speaker notes (slide type "notes") are for the lecturer: shown in the lecturer edition only.
+      if (cell.cell_type === "markdown" && cell.metadata?.slideshow?.slide_type === "notes") {
+        if (edition === "lecturer") parts.push(`<aside class="cell md lecturer-notes">${r.markdown(src)}</aside>`);
+        continue;
+      }
       if (cell.cell_type === "markdown") parts.push(`<section class="cell md">${r.markdown(src)}</section>`);
       else if (cell.cell_type === "code") {
         if (!src.trim() && !(cell.outputs ?? []).length) continue;

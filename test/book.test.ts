@@ -84,6 +84,26 @@ test("editions with the real homework: the student edition shows no solution or 
   assert.ok(shownToLecturer > 100, `secret lines found in the lecturer edition: ${shownToLecturer}`);
 });
 
+test("editions: a chapter's speaker notes appear in the lecturer edition only", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-book-notes-"));
+  const f = path.join(tmp, "01-x.ipynb");
+  const md = (source: string, t?: string) => ({ cell_type: "markdown", metadata: t ? { slideshow: { slide_type: t } } : {}, source });
+  fs.writeFileSync(f, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [md("# Chapter", "slide"), md("**For the lecturer** ask the room a question", "notes"), md("Prose for everyone.")] }));
+  const page = (edition: "student" | "lecturer") => {
+    const r = buildBook({ notebooks: [f], homework: [], edition, out: path.join(tmp, edition), log: () => {} });
+    return fs.readFileSync(path.join(tmp, edition, r.pages[1]), "utf8");
+  };
+  const student = page("student"), lecturer = page("lecturer");
+  assert.match(student, /Prose for everyone/);
+  assert.doesNotMatch(student, /ask the room/);
+  assert.match(lecturer, /<aside class="cell md lecturer-notes"><p><strong>For the lecturer<\/strong> ask the room a question/);
+  // and every chapter notebook carries speaker notes for its deck
+  for (const nb of fs.readdirSync(path.join(root, "notebooks")).filter((n) => /^\d\d-.*\.ipynb$/.test(n))) {
+    const cells = readNotebook(path.join(root, "notebooks", nb)).cells as Array<{ metadata?: { slideshow?: { slide_type?: string } } }>;
+    assert.ok(cells.some((c) => c.metadata?.slideshow?.slide_type === "notes"), `${nb}: no speaker notes`);
+  }
+});
+
 test("README's notebook table gives every chapter a one-line summary", () => {
   const s = readmeSummaries(fs.readFileSync(path.join(root, "README.md"), "utf8"));
   for (const f of fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"))) {

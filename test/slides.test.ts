@@ -60,7 +60,7 @@ function executedCopies(): string {
   return dir;
 }
 
-test("every chapter's deck in Chromium: offline, no console errors, fits the screen, readable, math, charts drawn, a digit drawn on the slide; two screenshots each", { skip: chromiumMissing, timeout: 900_000 }, async () => {
+test("every chapter's deck in Chromium: offline, no console errors, fits the screen, readable, math, charts drawn, speaker notes, a digit drawn on the slide; two screenshots each", { skip: chromiumMissing, timeout: 900_000 }, async () => {
   const executed = executedCopies();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-decks-"));
   const decks = courseNotebooks().map((f) => ({ f, html: deckFromExecutedCopy(path.join(root, f), out, executed) }));
@@ -107,6 +107,17 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
         const mark = await g.page.evaluate(() => getComputedStyle((window as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide(), "::after").content);
         if (!/scroll for more/.test(mark)) problems.push(`${name}: a slide that scrolls has no "scroll for more" mark (${mark})`);
       }
+      // Speaker view (S): a window of its own with the title slide's notes, from the same site.
+      await g.page.evaluate(() => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(0, 0));
+      const [speaker] = await Promise.all([g.page.context().waitForEvent("page"), g.page.keyboard.press("s")]);
+      const speakerErrors: string[] = [];
+      speaker.on("console", (m) => m.type() === "error" && speakerErrors.push(m.text()));
+      const notes = await speaker
+        .waitForFunction(() => /For the lecturer/.test(document.body?.innerText ?? ""), undefined, { timeout: 15_000 })
+        .then(() => true, () => false);
+      if (!notes) problems.push(`${name}: the speaker view (S) shows no notes for the title slide`);
+      if (speakerErrors.length) problems.push(`${name}: speaker view console errors: ${speakerErrors.join(" | ")}`);
+      await speaker.close();
       // The draw-a-digit demo works on the projected slide (reveal.js scales the slide): a drawn 1 and 0.
       const digitAt = await g.page.evaluate(() => {
         const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number }; slide(h: number, v: number): void } }).Reveal;
