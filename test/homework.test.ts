@@ -6,12 +6,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
+import { spawnSync } from "node:child_process";
 import { fromArrays, Matrix, matmulNT, randn, Rng, softmax, transpose } from "../src/index";
 import * as hw from "../src/homework/index";
 import { CheckResult, exercise } from "../src/homework/check";
 import { Cell, leakCandidates, listMasters, Notebook, readNotebook, releaseAll, releaseNotebook, releaseText, secretLines, sourceOf, stemOf, writeNotebook, gradeIdOf, nbgraderOf, linesForSource } from "../scripts/homework/notebook";
 import { cellErrors, findIssues, grade, loadMaster, Master, Row } from "../scripts/homework/grade";
-import { root } from "./support/notebooks";
+import { python, root } from "./support/notebooks";
 
 // ---------------------------------------------------------------------------------------------
 // Fake exercises
@@ -484,6 +485,48 @@ test("findIssues: a submission as released has no issue; each kind of tampering 
 
 // ---------------------------------------------------------------------------------------------
 // Every master and every student version, graded
+
+test("grading: a kernel that does not start is started once more before the notebook is reported 'start failed'", () => {
+  // grade_notebooks.py's Session with nbclient's client replaced by one whose first start fails.
+  const py = python();
+  assert.ok(py, "no Python with nbclient");
+  const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "homework"))})
+import grade_notebooks as g
+starts = []
+class Ctx:
+    def __enter__(self):
+        starts.append(1)
+        if len(starts) == 1:
+            raise RuntimeError("Kernel didn't respond in 120 seconds")
+    def __exit__(self, *a):
+        pass
+class Client:
+    def __init__(self, nb, **kw):
+        self.kw = kw
+    def setup_kernel(self):
+        return Ctx()
+g.NotebookClient = Client
+s = g.Session({"kernel": "descent"}, "token")
+s.start(None)
+out = {"starts": len(starts), "running": s.client is not None}
+s.stop()
+starts.clear()
+try:
+    g.Session({"kernel": "descent", "start_attempts": 1}, "token").start(None)
+    out["error"] = None
+except RuntimeError as e:
+    out["error"] = str(e)
+print(json.dumps(out))
+`;
+  const r = spawnSync(py, ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { starts: number; running: boolean; error: string | null };
+  assert.deepEqual([out.starts, out.running], [2, true], "the second start is used");
+  assert.match(r.stderr, /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/);
+  assert.equal(out.error, "Kernel didn't respond in 120 seconds (after 1 start attempt)");
+});
 
 test("every master scores full marks; every student version runs and scores 0 with 'not done yet'", { timeout: 900_000 }, async () => {
   const masters = allMasters.map(loadMaster);

@@ -9,6 +9,8 @@ kernel is then replaced, so one submission never stops the batch.
 usage: grade_notebooks.py JOBS.json
 JOBS.json: {"kernel": "descent", "timeout": s, "cell_timeout": s, "token_env": "DESCENT_HW_TOKEN_FILE",
             "sessions": [{"token": str, "notebooks": [{"in": path, "out": path, "limited": [cell index, ...]}]}]}
+Optional: "startup_timeout" (s, 120) and "start_attempts" (2): a kernel that does not start is
+replaced and started again before the notebook is reported as "start failed".
 Each session gets its own kernel (several notebooks may share it); before every kernel start the
 session's token is written to a private file named by token_env (the kernel reads and deletes it).
 The per-cell limit applies to the "limited" cells (the student's solution cells and the check cells);
@@ -49,13 +51,25 @@ class Session:
         self.used = False
 
     def start(self, nb):
-        self.token_file = write_token(self.token, self.jobs.get("token_env", "DESCENT_HW_TOKEN_FILE"))
-        self.client = NotebookClient(nb, kernel_name=self.jobs.get("kernel", "descent"), timeout=60,
-                                     allow_errors=True, record_timing=False, shutdown_kernel="immediate",
-                                     startup_timeout=120, resources={"metadata": {"path": os.getcwd()}})
-        self.ctx = self.client.setup_kernel()
-        self.ctx.__enter__()
-        self.used = False
+        """Starts the kernel; a start that fails (the machine's fault, not the submission's: the
+        notebook has not run yet) is tried once more with a fresh kernel before it is reported."""
+        attempts = int(self.jobs.get("start_attempts", 2))
+        for attempt in range(1, attempts + 1):
+            try:
+                self.token_file = write_token(self.token, self.jobs.get("token_env", "DESCENT_HW_TOKEN_FILE"))
+                self.client = NotebookClient(nb, kernel_name=self.jobs.get("kernel", "descent"), timeout=60,
+                                             allow_errors=True, record_timing=False, shutdown_kernel="immediate",
+                                             startup_timeout=int(self.jobs.get("startup_timeout", 120)),
+                                             resources={"metadata": {"path": os.getcwd()}})
+                self.ctx = self.client.setup_kernel()
+                self.ctx.__enter__()
+                self.used = False
+                return
+            except Exception as e:
+                self.stop()
+                if attempt == attempts:
+                    raise RuntimeError(f"{e} (after {attempts} start attempt{'s' if attempts > 1 else ''})") from e
+                print(f"[grade] the kernel did not start ({type(e).__name__}: {e}); trying again", file=sys.stderr, flush=True)
 
     def stop(self):
         if self.ctx is not None:
@@ -82,6 +96,7 @@ def run_notebook(session, job, timeout, cell_timeout):
     try:
         if session.client is None:
             session.start(nb)
+            start = time.monotonic()  # the kernel's start-up does not count against the notebook's time
         elif session.used:
             session.client.execute_cell(nbformat.v4.new_code_cell(source=RESET), 0)
             time.sleep(0.3)  # the previous notebook may have ended with a failed cell (see below)
