@@ -21,7 +21,8 @@ interface SourceCell {
   outputs?: unknown[];
   execution_count?: number | null;
 }
-const joined = (s: string | string[]): string => (Array.isArray(s) ? s.join("") : s);
+/** A cell's source as one string (nbformat allows a string or a list of lines). */
+export const text = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join("") : s ?? "");
 
 /**
  * The source notebook with the outputs of its executed copy (as `npm run nb` or the notebook tests
@@ -35,7 +36,7 @@ export function withOutputsOf<T extends { cells: SourceCell[] }>(sourceFile: str
   if (source.cells.length !== executed.cells.length) return { stale: `${executedFile} has ${executed.cells.length} cells, ${sourceFile} ${source.cells.length}` };
   for (let i = 0; i < source.cells.length; i++) {
     const a = source.cells[i], b = executed.cells[i];
-    if (a.cell_type !== b.cell_type || joined(a.source) !== joined(b.source)) return { stale: `${executedFile}: cell ${i + 1} differs from ${sourceFile}` };
+    if (a.cell_type !== b.cell_type || text(a.source) !== text(b.source)) return { stale: `${executedFile}: cell ${i + 1} differs from ${sourceFile}` };
   }
   source.cells.forEach((c, i) => {
     if (c.cell_type !== "code") return;

@@ -3,7 +3,7 @@
 // their static SVG and are upgraded by vega-embed from shared library files (never inlined per page).
 import * as fs from "fs";
 import * as path from "path";
-import { readNotebookJson } from "./notebook-file";
+import { readNotebookJson, text } from "./notebook-file";
 import katex from "katex";
 // marked is an ES module; Node ≥ 20.19 loads it with require().
 import { Marked, type Tokens } from "marked";
@@ -34,7 +34,7 @@ export function readNotebook(file: string): Notebook {
   return readNotebookJson<Notebook>(file);
 }
 
-export const text = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join("") : s ?? "");
+export { text };
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

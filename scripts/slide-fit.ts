@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import { guardedPage, launch, serve } from "./chromium";
-import { withOutputsOf } from "./notebook-file";
+import { text, withOutputsOf } from "./notebook-file";
 import { Notebook, root } from "./notebook-html";
 import { buildSlides } from "./slides";
 
@@ -40,18 +40,22 @@ export interface SlideMeasure {
   text: string;
 }
 
+/** Shows slide (h, v) of the deck loaded in `page`. */
+export async function showSlide(page: Page, h: number, v: number): Promise<void> {
+  await page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [h, v]);
+}
+
 /** Opens every slide of the deck loaded in `page` in turn and measures it, as shown (`shrink`) or at full size. */
 export async function measureDeck(page: Page, shrink = true): Promise<SlideMeasure[]> {
   await page.waitForFunction(() => (window as unknown as { Reveal?: { isReady(): boolean } }).Reveal?.isReady());
   const count = await page.evaluate(() => (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides().length);
   const out: SlideMeasure[] = [];
   for (let k = 0; k < count; k++) {
-    await page.evaluate((k) => {
-      const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v: number }; slide(h: number, v: number): void } }).Reveal;
-      const s = R.getSlides()[k];
-      const i = R.getIndices(s);
-      R.slide(i.h, i.v);
+    const at = await page.evaluate((k) => {
+      const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number } } }).Reveal;
+      return R.getIndices(R.getSlides()[k]);
     }, k);
+    await showSlide(page, at.h, at.v ?? 0);
     // Charts draw asynchronously: wait until this slide's charts are done (or failed) before measuring.
     await page.waitForFunction(
       (k) => {
@@ -93,16 +97,24 @@ export async function measureDeck(page: Page, shrink = true): Promise<SlideMeasu
   return out;
 }
 
-/** The notebook's deck built from its executed copy in build/notebooks/ (the source's own metadata). */
-export function deckFromExecutedCopy(source: string, out: string, executedDir = path.join(root, "build", "notebooks")): string {
-  const merged = withOutputsOf<Notebook>(source, path.join(executedDir, path.basename(source)));
-  if ("stale" in merged) throw new Error(`${merged.stale}: run \`npm run nb -- ${path.relative(root, source)}\` first`);
+/**
+ * The notebooks' decks built from their executed copies in build/notebooks/ (each with the source's
+ * own metadata), in one build into `out`; returns the deck file names, in order.
+ */
+export function decksFromExecutedCopies(sources: string[], out: string, executedDir = path.join(root, "build", "notebooks")): string[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-fit-"));
-  const file = path.join(tmp, path.basename(source));
-  fs.writeFileSync(file, JSON.stringify(merged.notebook));
-  buildSlides([file], out, () => {});
-  fs.rmSync(tmp, { recursive: true });
-  return path.basename(source, ".ipynb") + ".html";
+  try {
+    const files = sources.map((source) => {
+      const merged = withOutputsOf<Notebook>(source, path.join(executedDir, path.basename(source)));
+      if ("stale" in merged) throw new Error(`${merged.stale}: run \`npm run nb -- ${path.relative(root, source)}\` first`);
+      const file = path.join(tmp, path.basename(source));
+      fs.writeFileSync(file, JSON.stringify(merged.notebook));
+      return file;
+    });
+    return buildSlides(files, out, () => {});
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -128,7 +140,7 @@ export function breakBefore(slide: SlideMeasure, height: number, isProse: (cell:
 export function joinCandidates(cells: { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } }[]): Map<number, "-" | "fragment"> {
   const out = new Map<number, "-" | "fragment">();
   const type = (i: number) => cells[i].metadata?.slideshow?.slide_type ?? "-";
-  const src = (i: number) => (Array.isArray(cells[i].source) ? (cells[i].source as string[]).join("") : (cells[i].source as string));
+  const src = (i: number) => text(cells[i].source);
   for (let i = 1; i < cells.length; i++) {
     if (type(i) !== "subslide") continue;
     let p = i - 1;
@@ -157,7 +169,7 @@ async function fit(files: string[]): Promise<void> {
   const server = await serve(site);
   const browser = await launch();
   const measure = async (f: string): Promise<{ slides: SlideMeasure[]; height: number }> => {
-    const name = deckFromExecutedCopy(f, site);
+    const [name] = decksFromExecutedCopies([f], site);
     const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
     await g.page.goto(`${server.base}/${name}`);
     const slides = await measureDeck(g.page, false);

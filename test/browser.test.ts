@@ -17,9 +17,8 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { python, root, runNotebooks } from "./support/notebooks";
 import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
-import { testOutput } from "./support/site";
+import { CHROMIUM, chromiumMissing, testOutput } from "./support/site";
 
-const CHROMIUM = "/usr/bin/chromium";
 const CHARTS_NB = path.join(root, "test", "notebooks", "charts.ipynb");
 const CHART_TITLES = ["Loss curves", "AND boundary", "Image grid", "Weight image", "Confusion matrix", "Cost surface", "Function plot", "Bar chart", "Truth table"];
 const localJupyterPath = path.join(root, ".jupyter", "share", "jupyter");
@@ -220,7 +219,6 @@ test("the browser test ignores only the classic Notebook's optional widgets requ
   assert.ok(!isOptionalWidgetsRequest("Uncaught TypeError: x is undefined", `${base}${WIDGETS_EXTENSION}`));
 });
 
-const chromiumMissing = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}`;
 if (chromiumMissing) console.log(`# skipping the browser test: ${chromiumMissing}`);
 
 test("classic Notebook in Chromium: charts drawn, slider redraws, live view updates while running, reload keeps charts, a digit drawn in chapter 08", { skip: chromiumMissing, timeout: 300_000 }, async (t) => {

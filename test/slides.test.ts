@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { courseNotebooks, root, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
 import { annotate, deckHtml, slideType } from "../scripts/slides";
-import { SlideMeasure, breakBefore, deckFromExecutedCopy, joinCandidates, joinsToUndo, measureDeck } from "../scripts/slide-fit";
+import { SlideMeasure, breakBefore, decksFromExecutedCopies, joinCandidates, joinsToUndo, measureDeck, showSlide } from "../scripts/slide-fit";
 import { withOutputsOf } from "../scripts/notebook-file";
 import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
 import { readNotebook } from "../scripts/notebook-html";
@@ -63,7 +63,9 @@ function executedCopies(): string {
 test("every chapter's deck in Chromium: offline, no console errors, fits the screen, readable, math, charts drawn, speaker notes, a digit drawn on the slide; two screenshots each", { skip: chromiumMissing, timeout: 900_000 }, async () => {
   const executed = executedCopies();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-decks-"));
-  const decks = courseNotebooks().map((f) => ({ f, html: deckFromExecutedCopy(path.join(root, f), out, executed) }));
+  const sources = courseNotebooks();
+  const htmls = decksFromExecutedCopies(sources.map((f) => path.join(root, f)), out, executed);
+  const decks = sources.map((f, i) => ({ f, html: htmls[i] }));
   // Served from a copy in another folder, as a lecturer would put the decks on a USB stick or a web server.
   const site = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "descent-decks-copy-")), "decks");
   fs.cpSync(out, site, { recursive: true });
@@ -95,20 +97,20 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
       // Two screenshots: the title slide, and the first slide with a chart (else the middle one).
       const second = slides.find((s) => s.charts > 0 && s.h > 0) ?? slides[Math.floor(slides.length / 2)];
       for (const [s, label] of [[slides[0], "1"], [second, second.charts ? "chart" : "middle"]] as const) {
-        await g.page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [s.h, s.v]);
+        await showSlide(g.page, s.h, s.v);
         await g.page.waitForTimeout(500);
         const file = testOutput("slides", `${name}-${label}.png`);
         await g.page.screenshot({ path: file });
         shots.push(path.relative(root, file));
       }
       if (scrolling.length) {
-        await g.page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [scrolling[0].h, scrolling[0].v]);
+        await showSlide(g.page, scrolling[0].h, scrolling[0].v);
         await g.page.waitForTimeout(500);
         const mark = await g.page.evaluate(() => getComputedStyle((window as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide(), "::after").content);
         if (!/scroll for more/.test(mark)) problems.push(`${name}: a slide that scrolls has no "scroll for more" mark (${mark})`);
       }
       // Speaker view (S): a window of its own with the title slide's notes, from the same site.
-      await g.page.evaluate(() => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(0, 0));
+      await showSlide(g.page, 0, 0);
       const [speaker] = await Promise.all([g.page.context().waitForEvent("page"), g.page.keyboard.press("s")]);
       const speakerErrors: string[] = [];
       speaker.on("console", (m) => m.type() === "error" && speakerErrors.push(m.text()));
@@ -120,14 +122,12 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
       await speaker.close();
       // The draw-a-digit demo works on the projected slide (reveal.js scales the slide): a drawn 1 and 0.
       const digitAt = await g.page.evaluate(() => {
-        const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number }; slide(h: number, v: number): void } }).Reveal;
+        const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number } } }).Reveal;
         const s = R.getSlides().find((x) => x.querySelector(".descent-digit"));
-        if (!s) return null;
-        const i = R.getIndices(s);
-        R.slide(i.h, i.v ?? 0);
-        return i;
+        return s ? R.getIndices(s) : null;
       });
       if (digitAt) {
+        await showSlide(g.page, digitAt.h, digitAt.v ?? 0);
         await g.page.waitForSelector('.present .descent-digit[data-state="ready"]');
         for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
           const got = await drawOnDemo(g.page, ".present .descent-digit", strokes);
