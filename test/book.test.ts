@@ -1,4 +1,4 @@
-// The book (scripts/book.ts): built from two small executed notebooks (the charts test notebook and
+// The book (scripts/book/book.ts): built from two small executed notebooks (the charts test notebook and
 // the tour), copied to another folder, opened in headless Chromium over a local HTTP server and over
 // file://, with every request outside the site blocked. Screenshots: build/test-output/book/.
 import { test } from "node:test";
@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { root, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, filesUnder, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
-import { buildBook, homeworkFor, readmeSummaries } from "../scripts/book";
-import { PageRenderer, highlight, siteHtml } from "../scripts/notebook-html";
+import { buildBook, homeworkFor, readmeSummaries } from "../scripts/book/book";
+import { PageRenderer, highlight, siteHtml } from "../scripts/book/notebookHtml";
 import { leakCandidates, listMasters, readNotebook, releaseAll } from "../scripts/homework/notebook";
 
 test("markdown with math: formulas typeset by KaTeX, markdown inside formulas left alone, code keeps its dollars", () => {

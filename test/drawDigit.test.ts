@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as d from "../src/index";
 import { chromiumMissing, guardedPage, launch, machinePaths, testOutput } from "./support/site";
 import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
-import { buildBook } from "../scripts/book";
+import { buildBook } from "../scripts/book/book";
 import { root } from "./support/notebooks";
 
 type Pre = ReturnType<typeof d.preprocessDigit>;

@@ -21,17 +21,17 @@ function freePort(): Promise<number> {
 }
 
 test("the project kernelspec names the launcher, which starts tslab in the project root", () => {
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const spec = JSON.parse(fs.readFileSync(path.join(root, ".jupyter/share/jupyter/kernels/descent/kernel.json"), "utf8"));
   assert.equal(spec.display_name, "TypeScript (Descent)");
   assert.equal(spec.argv[spec.argv.length - 1], "{connection_file}");
-  assert.ok(spec.argv.includes(path.join(root, "scripts", "kernel.js")));
+  assert.ok(spec.argv.includes(path.join(root, "scripts", "kernel", "launcher.js")));
 });
 
 test("npm run kernel:install writes the user kernelspec into the Jupyter data dir it is given", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-jupyter-data-"));
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js"), "--user"], {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js"), "--user"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, JUPYTER_DATA_DIR: dir },
@@ -42,9 +42,9 @@ test("npm run kernel:install writes the user kernelspec into the Jupyter data di
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `npm start --no-browser` (scripts/start.sh) with PORT=port until Jupyter prints its URL with a token. */
+/** Runs `npm start --no-browser` (scripts/setup/start.sh) with PORT=port until Jupyter prints its URL with a token. */
 async function startCourse(port: number): Promise<{ log: () => string; url: { port: number; token: string } | null; stop: () => void }> {
-  const child = spawn("bash", [path.join(root, "scripts", "start.sh"), "--no-browser"], {
+  const child = spawn("bash", [path.join(root, "scripts", "setup", "start.sh"), "--no-browser"], {
     cwd: root,
     env: { ...process.env, PORT: String(port) },
     detached: true,

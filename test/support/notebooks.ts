@@ -1,4 +1,4 @@
-// Running notebooks headlessly in the `descent` kernel from tests (through scripts/run_notebooks.py).
+// Running notebooks headlessly in the `descent` kernel from tests (through scripts/kernel/driver.py).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,7 +8,9 @@ export const root = path.resolve(__dirname, "..", "..");
 export interface NotebookResult {
   notebook: string;
   ok: boolean;
+  /** The cells' time (the kernel's start is not counted: start_seconds). */
   seconds: number;
+  start_seconds: number;
   cells: number;
   failure: string | null;
 }
@@ -16,7 +18,7 @@ export interface NotebookResult {
 /** The Python that has nbclient (Debian's /usr/bin/python3 here), or null. */
 export function python(): string | null {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "python.js")) as { findPython: () => string | null };
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   return findPython();
 }
 
@@ -30,8 +32,8 @@ export function courseNotebooks(): string[] {
 export function runNotebooks(paths: string[], options: { timeout?: number; outDir?: string } = {}): NotebookResult[] {
   const py = python();
   if (!py) throw new Error("no Python with nbclient: run `npm run setup` (Debian: apt-get install python3-nbclient)");
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
-  const args = [path.join(root, "scripts", "run_notebooks.py")];
+  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
+  const args = [path.join(root, "scripts", "kernel", "driver.py"), "run"];
   if (options.timeout) args.push("--timeout", String(options.timeout));
   if (options.outDir) args.push("--out", options.outDir);
   const local = path.join(root, ".jupyter", "share", "jupyter");

@@ -1,6 +1,6 @@
 // The book: executed notebooks → a self-contained static site (no absolute paths, no network).
 //
-//   node --import tsx scripts/book.ts [--edition student|lecturer] [--in build/notebooks] [--out DIR] [NB.ipynb ...]
+//   node --import tsx scripts/book/book.ts [--edition student|lecturer] [--in build/notebooks] [--out DIR] [NB.ipynb ...]
 //
 // Reads the executed notebooks (build/notebooks/*.ipynb, written by `npm run book`, or the files named),
 // writes one page per notebook, an index with the course's title, purpose and each chapter's one-line
@@ -10,7 +10,7 @@
 // note when its folder does not exist. Default output: build/book (student), build/book-lecturer.
 import * as fs from "fs";
 import * as path from "path";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
+import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 export type Edition = "student" | "lecturer";
 

@@ -8,7 +8,7 @@ const { spawnSync, spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 process.chdir(root);
 
 let passed = 0;
@@ -27,7 +27,7 @@ if (tsc.status === 0) {
 
 // 1b. Type-check src/ as the notebook kernel compiles it (tslab's TypeScript 5.0, no DOM library).
 const tslabStart = Date.now();
-const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "typecheck-tslab.js")], { stdio: "inherit" });
+const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "typecheckTslab.js")], { stdio: "inherit" });
 if (tslabCheck.status === 0) {
   passed++;
   console.log(`✔ type-check of src/ with tslab's TypeScript ${((Date.now() - tslabStart) / 1000).toFixed(1)}s`);
@@ -43,7 +43,7 @@ const files = named.length
   : fs.readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", f));
 
 const args = [
-  ...require("./node-flags").nodeFlags(),
+  ...require("../setup/nodeFlags").nodeFlags(),
   "--import", "tsx",
   "--test", "--test-concurrency=1", "--test-reporter=spec",
   ...files,
