@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { courseNotebooks, root, runNotebooks } from "./support/notebooks";
+import { courseNotebooks, root, runDir, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
 import { annotate, deckHtml, slideType } from "../scripts/book/slides";
 import { SlideMeasure, breakBefore, decksFromExecutedCopies, joinCandidates, joinsToUndo, measureDeck, showSlide } from "../scripts/book/slideFit";
@@ -50,9 +50,9 @@ test("every chapter notebook has slideshow metadata on every cell", () => {
   }
 });
 
-/** Executed copies of the course notebooks: build/notebooks/ when current (the notebook tests write them just before), else run now. */
+/** Executed copies of the course notebooks: this run's, when current (the notebook tests write them just before), else run now. */
 function executedCopies(): string {
-  const dir = path.join(root, "build", "notebooks");
+  const dir = runDir("notebooks");
   const stale = courseNotebooks().filter((f) => "stale" in withOutputsOf(path.join(root, f), path.join(dir, path.basename(f))));
   if (stale.length) {
     for (const r of runNotebooks(stale, { outDir: dir })) assert.ok(r.ok, `${r.notebook}: ${r.failure}`);

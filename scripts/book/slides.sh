@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 bash scripts/setup/setup.sh --quiet
 export JUPYTER_PATH="$PWD/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 PY=$(node scripts/setup/python.js)
-if [ $# -eq 0 ]; then set -- notebooks/*.ipynb; fi
+if [ $# -eq 0 ]; then set -- notebooks/[0-9][0-9]-*.ipynb; fi
 "$PY" scripts/kernel/driver.py run --out build/notebooks "$@"
 executed=()
 for nb in "$@"; do executed+=("build/notebooks/$(basename "$nb")"); done

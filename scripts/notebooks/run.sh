@@ -6,5 +6,5 @@ cd "$(dirname "$0")/../.."
 node scripts/kernel/kernelspec.js >/dev/null
 export JUPYTER_PATH="$PWD/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 PY=$(node scripts/setup/python.js)
-if [ $# -eq 0 ]; then set -- notebooks/*.ipynb; fi
+if [ $# -eq 0 ]; then set -- notebooks/[0-9][0-9]-*.ipynb; fi
 exec "$PY" scripts/kernel/driver.py run --out build/notebooks "$@"

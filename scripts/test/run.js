@@ -6,6 +6,7 @@
 "use strict";
 const { spawnSync, spawn } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..", "..");
@@ -48,13 +49,18 @@ const args = [
   "--test", "--test-concurrency=1", "--test-reporter=spec",
   ...files,
 ];
-const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, JUPYTER_PATH: jupyterPath() } });
+// This run's own folder (executed notebooks the notebook tests write and the slide test reads): tests never
+// read what an earlier run, `npm start`, `npm run book` or a reader left in build/ or notebooks/.
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-test-run-"));
+const env = { ...process.env, JUPYTER_PATH: jupyterPath(), DESCENT_TEST_RUN_DIR: runDir };
+const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env });
 let out = "";
 child.stdout.on("data", (d) => {
   process.stdout.write(d);
   out += d.toString();
 });
 child.on("close", (code) => {
+  fs.rmSync(runDir, { recursive: true, force: true });
   const pass = /^ℹ pass (\d+)/m.exec(out);
   const fail = /^ℹ fail (\d+)/m.exec(out);
   if (!pass || !fail) {
