@@ -38,10 +38,21 @@ import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
 import { BatchSpec, checkBatch } from "./checkBatch";
 import { logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
-import { checkMLPOptions } from "./mlpTypes";
-import type { Layer, MLPCache, MLPFastPath, MLPOptions } from "./mlpTypes";
+import { checkMLPOptions, MLPOptions } from "./mlpOptions";
+import type { Layer, MLPCache } from "./mlpTypes";
 
-export type { Layer, MLPCache, MLPFastPath, MLPOptions } from "./mlpTypes";
+export type { Layer, MLPCache } from "./mlpTypes";
+export type { MLPOptions } from "./mlpOptions";
+
+/** What a fast path may run in place of the readable code; each keeps the contract of the method of that name. */
+export interface MLPFastPath {
+  /** Every Z^l and A^l into c (c.A[0] = X). */
+  forward(net: MLP, c: MLPCache): void;
+  /** After c.Delta[L] = Δ^L = P − Y: every Δ^l into c and every gradient into layer.gradW / gradB. */
+  backward(net: MLP, c: MLPCache): void;
+  /** forward + backward on c (c.A[0] = X, labels checked); returns L. May skip storing Z^l (then c.keptZ = false). */
+  lossAndGradient(net: MLP, c: MLPCache, y: ArrayLike<number>): number;
+}
 
 /** Rows per chunk when `loss` / `predictProba` walk through a large data set. */
 const CHUNK = 2048;
