@@ -8,8 +8,10 @@
 // into assets/. Homework: the student edition adds build/homework/*.ipynb (student versions, from
 // `npm run release`), the lecturer edition notebooks/homework-masters/*.ipynb; each is skipped with a
 // note when its folder does not exist. Default output: build/book (student), build/book-lecturer.
+// The CLI (npm run book) also writes the API reference into api/ (scripts/api.ts), linked from the index.
 import * as fs from "fs";
 import * as path from "path";
+import { buildApi } from "./api";
 import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
 
 export type Edition = "student" | "lecturer";
@@ -24,6 +26,8 @@ export interface BookOptions {
   /** Code cells longer than this are folded (0: never). */
   foldLines?: number;
   log?: (line: string) => void;
+  /** Also write the API reference into api/ (scripts/api.ts) and link it from the index. */
+  api?: boolean;
 }
 
 interface Page {
@@ -186,6 +190,7 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     mathErrors.push(...r.mathErrors);
   });
 
+  if (options.api) buildApi(path.join(out, "api"));
   // The index.
   const idx = new PageRenderer("README.md");
   const item = (p: Page) =>
@@ -196,7 +201,8 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     `<h1>${escapeHtml(COURSE)}</h1>\n<div class="purpose">${idx.markdown(readmePurpose(readme))}</div>\n` +
     `<p class="edition">${edition === "lecturer" ? "Lecturer edition (homework with solutions)." : "Student edition."} Built from the executed notebooks; every chart keeps a static picture and becomes interactive where scripts run.</p>\n` +
     `<h2>Chapters</h2>\n<ol class="chapters">${chapters.map(item).join("\n")}</ol>\n` +
-    (hw.length ? `<h2>Homework</h2>\n<ul class="chapters">${hw.map(item).join("\n")}</ul>\n` : "");
+    (hw.length ? `<h2>Homework</h2>\n<ul class="chapters">${hw.map(item).join("\n")}</ul>\n` : "") +
+    (options.api ? `<h2>Reference</h2>\n<p><a href="api/index.html">The API</a>: every function and class a notebook calls, with its doc comment.</p>\n` : "");
   const first = pages[0];
   const indexNav = first ? `<nav class="prevnext"><span></span><a class="next" rel="next" href="${first.file}">${escapeHtml(first.title)} →</a></nav>` : "";
   fs.writeFileSync(path.join(out, "index.html"), idx.finish(layout({ title: COURSE, body: body + indexNav, toc: "", nav: "", charts: false, home: true })));
@@ -226,7 +232,7 @@ function main(argv: string[]): void {
     files.push(...fs.readdirSync(input).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(input, f)));
   }
   const dest = out ?? path.join(root, "build", edition === "lecturer" ? "book-lecturer" : "book");
-  const r = buildBook({ notebooks: files, out: dest, edition });
+  const r = buildBook({ notebooks: files, out: dest, edition, api: true });
   console.log(`[book] ${edition} edition: ${r.pages.length} pages in ${path.relative(root, dest)}/index.html`);
 }
 

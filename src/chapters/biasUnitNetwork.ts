@@ -53,7 +53,7 @@ export function appendOnesColumn(X: Matrix): Matrix {
   return out;
 }
 
-/** [A | bᵀ]: a layer's weights A (m × n) with its bias b (m entries) as an extra last column, m × (n+1). */
+/** `[A | bᵀ]`: a layer's weights A (m × n) with its bias b (m entries) as an extra last column, m × (n+1). */
 export function withBiasColumn(A: Matrix, b: Matrix | ArrayLike<number>): Matrix {
   const bias = b instanceof Matrix ? b.data : b;
   if (bias.length !== A.rows) throw new ShapeError(`withBiasColumn: the weights are ${A.shape} but the bias has ${bias.length} entries (needs ${A.rows})`);

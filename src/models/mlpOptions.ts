@@ -8,7 +8,7 @@ import { InitScheme } from "./init";
 import { describeValue } from "../core/describe";
 
 export interface MLPOptions {
-  /** [n_0, n_1, …, n_L]: inputs, hidden layer widths, classes. At least two entries. */
+  /** `[n_0, n_1, …, n_L]`: inputs, hidden layer widths, classes. At least two entries. */
   sizes: number[];
   /** One activation per hidden layer (sizes.length − 2 of them), or a single one used for every hidden layer. */
   activations: (ActivationName | Activation)[];
