@@ -64,6 +64,7 @@ test("npm run book's API reference: linked from the index, a page per key export
 test("TypeDoc's warnings fail the API build: a broken {@link}, an export naming a type that is not exported", { timeout: 600_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-api-bad-"));
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "ES2020" }, include: ["*.ts"] }));
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "sample", version: "1.0.0" })); // TypeDoc checks exports within a package
   const build = (source: string) => {
     fs.writeFileSync(path.join(dir, "a.ts"), source);
     buildApi(path.join(dir, "out"), ["--entryPoints", path.join(dir, "a.ts"), "--tsconfig", path.join(dir, "tsconfig.json")]);

@@ -59,6 +59,7 @@ const CHUNK = 2048;
 /** How many batch sizes keep their buffers at once. */
 const KEEP_BUFFERS = 3;
 
+/** The multi-layer perceptron of the formulas above: `new MLP({ sizes, activations, … })`, trained through `lossAndGradient` and `params`. */
 export class MLP implements Model {
   /** Where a faster backend registers its MLPFastPath (registerFastPath(MLP, impl)). */
   static readonly fastPath = new FastPathHook<MLPFastPath>("MLP");
