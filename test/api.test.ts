@@ -1,4 +1,4 @@
-// The API reference (scripts/api.ts, typedoc.json): generated from the doc comments into the book's
+// The API reference (scripts/book/api.ts, typedoc.json): generated from the doc comments into the book's
 // site, with a page per export that carries its doc comment, and TypeDoc's warnings (broken links,
 // exports naming types that are not exported) failing the build.
 import { test } from "node:test";
@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildApi } from "../scripts/api";
-import { buildBook } from "../scripts/book";
+import { buildApi } from "../scripts/book/api";
+import { buildBook } from "../scripts/book/book";
 
 const root = path.resolve(__dirname, "..");
 

@@ -9,7 +9,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 
 /** Writes the API reference into `out` (TypeDoc's further options in `extra`); throws with TypeDoc's report on any warning or error. */
 export function buildApi(out: string, extra: string[] = []): void {
