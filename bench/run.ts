@@ -46,7 +46,7 @@ const opts = require("../src/optim/index") as typeof import("../src/optim/index"
 const { rng } = require("../src/core/random") as typeof import("../src/core/random");
 const { loadMnist, mnistDataDir } = require("../src/data/mnist") as typeof import("../src/data/mnist");
 const { BatchLoader } = require("../src/engine/gatherBatch") as typeof import("../src/engine/gatherBatch");
-const { fusedRmspropNotesStep, fusedSgdStep } = require("../src/engine/fusedUpdates") as typeof import("../src/engine/fusedUpdates");
+const { fusedSgdStep } = require("../src/engine/fusedUpdates") as typeof import("../src/engine/fusedUpdates");
 const { kernelFirstImport } = require("./kernelStart") as typeof import("./kernelStart");
 const biasUnit = require("../src/chapters/biasUnitNetwork") as typeof import("../src/chapters/biasUnitNetwork");
 const { registerFastPath } = require("../src/core/fastPath") as typeof import("../src/core/fastPath");
@@ -283,8 +283,8 @@ async function alternate(name: string, ours: (() => void)[], runs: number, numpy
  * One epoch of the homework's (seed 003) per-example SGD: 50,000 steps of the 784-200-10 ReLU network
  * with bias units (src/chapters/biasUnitNetwork.ts, biasUnitSgdStep), each on an image drawn at random
  * from the first 50,000, data centred (the homework's preprocessing), γ = 10⁻³. Ours runs with the
- * engine's fast path (one wasm SIMD call per step, float32); the reference is the readable loop
- * (fast path off) on 2,000 steps, scaled up; numpy runs the homework's own loop (float64, as written).
+ * engine's fast path (one wasm SIMD call per step, float32); the reference is the readable step (the
+ * formulas of biasUnitBackprop and the update, fast path off) on 2,000 steps, scaled up; numpy runs the homework's own loop (float64, as written).
  */
 async function perExampleEntry(): Promise<void> {
   const n = 50000, d = 784, STEPS = 50000;
@@ -310,7 +310,7 @@ async function perExampleEntry(): Promise<void> {
   registerFastPath(biasUnit.BiasUnitSgd, fastImpl);
   entries["sgd_per_example_784_200_10"] = {
     ms, reference_ms: refMs, speedup_vs_reference: refMs / ms, gflops: (STEPS * 2 * (200 * 785 * 2 + 10 * 201 * 3)) / ms / 1e6,
-    reference_note: `reference: the readable loop of src/chapters/biasUnitNetwork.ts (fast path off) on ${REF} steps, scaled up`,
+    reference_note: `reference: the readable step of src/chapters/biasUnitNetwork.ts (the formulas, fast path off) on ${REF} steps, scaled up`,
     kernel: "the engine's per-example step (one wasm SIMD call: forward, δ², δ¹, both outer-product updates; float32)",
     note: "one epoch of the homework's per-example SGD: 50,000 steps of 784-200-10 ReLU with bias units, centred data, γ = 1e-3; numpy runs the homework's own loop (float64, np.outer, np.append), no evaluation on either side; GFLOPS counts every V update as dense",
   };
@@ -359,11 +359,10 @@ async function main(): Promise<void> {
       loader.finish();
     };
   }
+  /** The notes' RMSprop as train() runs it: rmspropNotes on the update kernels the engine registered. */
   const notesStep = () => {
-    const G = new Map<Param, number>();
-    return (ps: Param[]) => {
-      for (const p of ps) G.set(p, fusedRmspropNotesStep(p.value.data, p.grad.data, G.get(p) ?? 1, NOTES.eta, NOTES.gamma, NOTES.eps));
-    };
+    const o = opts.rmspropNotes({ eta: NOTES.eta, gamma: NOTES.gamma, eps: NOTES.eps });
+    return (ps: Param[]) => o.step(ps);
   };
 
   // same numbers? the readable code and the fast path must agree on loss and gradients
@@ -416,7 +415,7 @@ async function main(): Promise<void> {
     const netR = notesNet();
     const Xr = new M.Matrix(6000, 784, X.data.subarray(0, 6000 * 784));
     await modelEntry("mlp_fullbatch_step_60000", fullFlops,
-      fullStep(net, opts.rmspropNotes({}).step.bind(null) as never, X, y), fullStep(netF, notesStep(), X, y),
+      fullStep(net, notesStep(), X, y), fullStep(netF, notesStep(), X, y),
       fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)), 0.1, Math.max(3, REPS - 2),
       "784-256-10 ReLU, softmax, CE + L2, the notes' RMSprop; forward + backward + update on all 60,000 images");
   }
@@ -424,7 +423,7 @@ async function main(): Promise<void> {
     const mb = 128;
     const batches = Math.ceil(60000 / mb);
     await modelEntry("mlp_epoch_mb128", (2 * 128 * (784 * 256 * 2 + 256 * 10 * 3)) * batches,
-      epoch(() => { const m = notesNet(false); const o = opts.rmspropNotes({}); return { m, step: (p) => o.step(p) }; }, mb),
+      epoch(() => ({ m: notesNet(false), step: notesStep() }), mb),
       epoch(() => ({ m: notesNet(true), step: notesStep() }), mb),
       epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
       "one shuffled epoch, mini-batches of 128 from a BatchLoader (two preallocated buffers, the next batch gathered during the step), the notes' RMSprop");

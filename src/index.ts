@@ -1,6 +1,10 @@
-// Descent's public API. Each module is one idea from the course; see README.md ("API").
-// The engine (src/engine/, speed only) is switched on here, for its effect: it installs the fast
-// products, the float32 allocator and the models' fast paths through the core's hooks.
+/**
+ * Descent's public API: a notebook writes `import * as d from "./src/index";` and calls `d.softmax`,
+ * `d.MLP`, … Each module is one idea from the course (`npm run api` builds this reference). The engine
+ * (src/engine/, speed only) is switched on here, for its effect: it installs the fast products, the
+ * float32 allocator and the fast paths through the core's hooks (bench/README.md).
+ * @module descent
+ */
 import "./engine/index";
 export * from "./core/random";
 export * from "./core/gemm";

@@ -16,8 +16,8 @@ const srcDir = path.join(root, "src");
  *
  *   core ← data, models ← calculus, optim ← training ← chapters
  *
- * plot is a side layer (charts and images: it reads plain numbers and imports at most core; only
- * chapters use it). engine exists only for speed: it may import the readable layers whose hooks it
+ * plot is a side layer (charts, images and notebook tables: it reads plain numbers and imports at most
+ * core; only chapters use it). engine exists only for speed: it may import the readable layers whose hooks it
  * plugs into (core's gemm backend registry and float32 allocator, the models' fast-path hook, the
  * optimisers' update-kernel hook, training's batch source, the homework network's per-example step hook
  * in chapters) and nothing imports it but src/index.ts.
@@ -81,6 +81,84 @@ const edges: Edge[] = files.flatMap((f) => {
     .map((r) => r.fileName)
     .filter((spec) => spec.startsWith("."))
     .map((spec) => ({ file: rel(f), from: layerOf(f), to: layerOf(path.resolve(path.dirname(f), spec)), spec }));
+});
+
+/** The file a relative import names: spec.ts, spec/index.ts or spec itself (a .ts path), or null. */
+function resolveImport(from: string, spec: string): string | null {
+  const base = path.resolve(path.dirname(from), spec);
+  for (const f of [base + ".ts", path.join(base, "index.ts"), base]) if (f.endsWith(".ts") && fs.existsSync(f)) return f;
+  return null;
+}
+
+/** File → the files it imports (every kind of import, type-only ones too), relative to the root. */
+const fileGraph = new Map<string, string[]>(
+  files.map((f) => {
+    const specs = ts.preProcessFile(fs.readFileSync(f, "utf8"), true, true).importedFiles.map((r) => r.fileName).filter((s) => s.startsWith("."));
+    return [rel(f), unique(specs.map((s) => resolveImport(f, s)).filter((t): t is string => t !== null).map(rel))];
+  }),
+);
+
+/** Every import cycle of a graph, each as a path that ends where it starts (one per strongly connected set of files). */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Tarjan's strongly connected components; a component of two or more files (or a file importing
+  // itself) holds a cycle, reported as one closed path through it.
+  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(closedPath(graph, new Set(component), v));
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+/** A shortest path from `start` back to itself inside `within` (breadth first). */
+function closedPath(graph: ReadonlyMap<string, readonly string[]>, within: Set<string>, start: string): string[] {
+  const prev = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    for (const w of graph.get(queue[i]) ?? []) {
+      if (!within.has(w)) continue;
+      if (w === start) {
+        const path = [start];
+        for (let u: string | undefined = queue[i]; u !== undefined && u !== start; u = prev.get(u)) path.unshift(u);
+        return [start, ...path];
+      }
+      if (!prev.has(w)) {
+        prev.set(w, queue[i]);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+test("no import cycles between the files of src/ (type-only imports included)", () => {
+  // the finder finds them: a cycle of three, one of two beside a file outside them, a file importing itself
+  const sample = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a", "d"]], ["d", []], ["e", ["f"]], ["f", ["e"]], ["g", ["g"]]]);
+  assert.deepEqual(importCycles(sample), [["a", "b", "c", "a"], ["e", "f", "e"], ["g", "g"]]);
+  assert.deepEqual(importCycles(new Map([["a", ["b"]], ["b", []]])), []);
+  assert.ok([...fileGraph.values()].flat().length > 100, "too few imports resolved: the resolver is not finding the files");
+  const cycles = importCycles(fileGraph);
+  assert.deepEqual(cycles.map((c) => c.join(" → ")), [], "a file imports (maybe only a type from) a file that imports it back: move what both need into a third file");
 });
 
 test("every file of src/ sits in a known layer folder (or is src/index.ts)", () => {

@@ -12,14 +12,15 @@ import { Matrix, ShapeError, zeros } from "../src/core/matrix";
 import { rng, Rng } from "../src/core/random";
 import {
   fusedActivationBackward, fusedActivationBackwardReference, fusedBiasActivation, fusedBiasActivationReference,
-  fusedBiasGradient, fusedScaleAddL2, FusedActivation,
+  fusedBiasGradient, FusedActivation,
 } from "../src/engine/fusedLayer";
 import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyReference } from "../src/engine/fusedSoftmax";
 import {
-  fusedRmspropNotesStep, fusedRmspropNotesStepReference, fusedRmspropStep, fusedRmspropStepReference, fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares,
+  fusedRmspropStep, fusedRmspropStepReference, fusedSgdStep, fusedSgdStepReference, fusedSumOfSquares,
 } from "../src/engine/fusedUpdates";
-import { BatchLoader, gatherBatchInto, gatherBatchIntoReference } from "../src/engine/gatherBatch";
-import { residentMatrix } from "../src/engine/resident";
+import { BatchLoader, gatherBatchReference } from "../src/engine/gatherBatch";
+import { residentCopy } from "../src/engine/resident";
+import { rmspropNotes } from "../src/optim/rmspropNotes";
 import {
   linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
 } from "../src/engine/fusedProducts";
@@ -222,9 +223,6 @@ test("fused bias gradient and scaled L2 finish match their formulas", () => {
     for (let i = 0; i < 9; i++) s += D.get(i, j);
     assert.ok(Math.abs(gb.data[j] - s / 9) < 1e-14);
   }
-  const G = randMatrix(r, 3, 3), W = randMatrix(r, 3, 3), G0 = Float64Array.from(G.data);
-  fusedScaleAddL2(G, 0.5, 0.1, W);
-  for (let i = 0; i < 9; i++) assert.ok(Math.abs(G.data[i] - (0.5 * G0[i] + 0.1 * W.data[i])) < 1e-14);
   assert.throws(() => fusedBiasGradient(D, 1, zeros(1, 5)), /Δ is 9×4 so g_b must be 1×4, got 1×5/);
 });
 
@@ -274,7 +272,7 @@ test("softmax + cross-entropy on resident float32 buffers (the wasm loop) gives 
   }
 });
 
-test("fused optimiser updates equal their references (SGD, RMSprop, the notes' RMSprop)", () => {
+test("fused optimiser updates equal their references (SGD, RMSprop)", () => {
   const r = rng(13);
   for (const len of [1, 7, 1000]) {
     const th = randMatrix(r, 1, len, "float32").data as Float32Array, g = randMatrix(r, 1, len, "float32").data;
@@ -287,11 +285,6 @@ test("fused optimiser updates equal their references (SGD, RMSprop, the notes' R
     fusedRmspropStepReference(u2, g, r2, 0.01, 0.9, 1e-8);
     assertClose(r1, r2, 1e-6, "rmsprop r");
     assertClose(u1, u2, 1e-6, "rmsprop θ");
-    const v1 = th.slice(), v2 = th.slice();
-    const G1 = fusedRmspropNotesStep(v1, g, 1, 0.5, 0.99, 1e-3);
-    const G2 = fusedRmspropNotesStepReference(v2, g, 1, 0.5, 0.99, 1e-3);
-    assert.ok(Math.abs(G1 - G2) <= 1e-9 * G2, `G ${G1} vs ${G2}`);
-    assertClose(v1, v2, 1e-6, "notes' rmsprop θ");
   }
   for (const len of [0, 1, 5, 1001]) {
     const v = randMatrix(r, 1, len).data;
@@ -304,7 +297,7 @@ test("fused optimiser updates equal their references (SGD, RMSprop, the notes' R
   assert.throws(() => fusedRmspropStep(new Float32Array(3), new Float32Array(3), new Float32Array(4), 0.1, 0.9, 1e-8), /r has 4/);
 });
 
-test("the notes' RMSprop step on resident arrays updates θ with the SGD kernel: exactly the JavaScript loop's numbers", () => {
+test("the notes' RMSprop on resident arrays (‖g‖² and the SGD kernel in wasm): exactly the plain loop's numbers", () => {
   const e = defaultGemmKernel().engine;
   if (!e) return;
   const len = 100_003; // long enough to be cut into pieces for the threads
@@ -312,33 +305,36 @@ test("the notes' RMSprop step on resident arrays updates θ with the SGD kernel:
   assert.ok(th && g, "resident arrays");
   const r = rng(21);
   for (let i = 0; i < len; i++) (th[i] = r.normal()), (g[i] = 0.1 * r.normal());
-  const before = th.slice();
-  const G = fusedRmspropNotesStep(th, g, 1, 0.5, 0.99, 1e-3);
+  const plain = th.slice();
+  const options = { eta: 0.5, gamma: 0.99, eps: 1e-3 };
+  const fast = rmspropNotes(options), slow = rmspropNotes({ ...options, fast: false });
+  fast.step([{ name: "θ", value: new Matrix(1, len, th), grad: new Matrix(1, len, g) }]);
+  slow.step([{ name: "θ", value: new Matrix(1, len, plain), grad: new Matrix(1, len, g.slice()) }]);
   let n2 = 0;
   for (let i = 0; i < len; i++) n2 += g[i] * g[i];
+  const G = fast.groups()[0].G;
   assert.ok(Math.abs(G - (0.99 + 0.01 * n2)) <= 1e-12 * G, `G = ${G}`);
-  const step = 0.5 / Math.sqrt(G + 1e-3);
-  const want = Float32Array.from(before, (v, i) => v - step * g[i]); // what the loop θ[i] -= step·g[i] stores
-  for (let i = 0; i < len; i++) if (th[i] !== want[i]) assert.fail(`θ[${i}] = ${th[i]}, the loop gives ${want[i]}`);
+  assert.ok(Math.abs(G - slow.groups()[0].G) <= 1e-12 * G, `G = ${G} vs the plain loop's ${slow.groups()[0].G}`);
+  for (let i = 0; i < len; i++) if (th[i] !== plain[i]) assert.fail(`θ[${i}] = ${th[i]}, the plain loop gives ${plain[i]}`);
+  assert.ok(th.some((v, i) => v !== g[i] && v !== 0), "θ holds numbers");
   e.free(th);
   e.free(g);
 });
 
-test("BatchLoader: prefetched batches (on a worker when the data is resident) equal gatherBatchInto's, in every order of calls", () => {
+test("BatchLoader: prefetched batches (on a worker when the data is resident) equal the reference gather, in every order of calls", () => {
   const e = defaultGemmKernel().engine;
   const r = rng(19);
   const n = 1000, d = 37, B = 64;
   const plain = randMatrix(r, n, d, "float32");
-  const resident = residentMatrix(n, d);
-  resident.data.set(plain.data);
-  if (e) assert.ok(e.residentPtr(resident.data) >= 0, "residentMatrix lives in the wasm memory");
+  const resident = residentCopy(plain);
+  if (e) assert.ok(e.residentPtr(resident.data) >= 0, "residentCopy lives in the wasm memory");
   const y = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
   for (const X of [resident, plain]) {
     const loader = new BatchLoader(X, y, B);
     const order = r.permutation(n);
     const Xw = zeros(B, d, "float32"), yw = new Uint8Array(B);
     const check = (got: { X: Matrix; y: ArrayLike<number> }, start: number, count: number, what: string) => {
-      const want = gatherBatchIntoReference(X, y, order, start, count, Xw, yw);
+      const want = gatherBatchReference(X, y, order, start, count, Xw, yw);
       assert.equal(got.X.rows, count, what);
       assert.deepEqual(Array.from(got.X.data), Array.from(want.X.data), `${what}: rows`);
       assert.deepEqual(Array.from(got.y), Array.from(want.y), `${what}: labels`);
@@ -398,24 +394,25 @@ test("a background gather on the worker thread copies the rows; without a worker
   }
 });
 
-test("mini-batch gathering fills the preallocated buffers exactly like the element-by-element reference", () => {
+test("BatchLoader.batch fills its preallocated buffers exactly like the element-by-element reference", () => {
   const r = rng(17);
   const X = randMatrix(r, 50, 6, "float32"), y = Uint8Array.from({ length: 50 }, (_, i) => i % 10);
   const order = r.permutation(50);
-  const Xb = zeros(16, 6, "float32"), yb = new Uint8Array(16), Xb2 = zeros(16, 6, "float32"), yb2 = new Uint8Array(16);
+  const loader = new BatchLoader(X, y, 16);
+  const Xb2 = zeros(16, 6, "float32"), yb2 = new Uint8Array(16);
   for (let s = 0; s < 50; s += 16) {
     const count = Math.min(16, 50 - s);
-    const got = gatherBatchInto(X, y, order, s, count, Xb, yb);
-    const want = gatherBatchIntoReference(X, y, order, s, count, Xb2, yb2);
+    const got = loader.batch(order, s, count);
+    const want = gatherBatchReference(X, y, order, s, count, Xb2, yb2);
     assert.equal(got.X.rows, count);
-    assert.equal(got.X.data.buffer, Xb.data.buffer, "a view of the buffer, no copy");
     assert.deepEqual(Array.from(got.X.data), Array.from(want.X.data));
     assert.deepEqual(Array.from(got.y), Array.from(want.y));
   }
-  assert.throws(() => gatherBatchInto(X, y, order, 40, 11, Xb, yb), /rows 40…50 are outside the order of length 50/);
-  assert.throws(() => gatherBatchInto(X, y, [0, 99], 0, 2, Xb, yb), /order\[1\] = 99 is not a row of X \(0…49\)/);
-  assert.throws(() => gatherBatchInto(X, y, order, 0, 17, Xb, yb), /a batch of 17 does not fit/);
-  assert.throws(() => gatherBatchInto(X, y, order, 0, 4, zeros(16, 5, "float32"), yb), /X is 50×6 but the buffer Xb is 16×5/);
+  const first = loader.batch(order, 0, 16).X.data, second = loader.batch(order, 16, 16).X.data;
+  assert.ok(first.buffer === second.buffer && first.byteOffset === second.byteOffset, "the same buffer again, no allocation per batch");
+  assert.throws(() => loader.batch(order, 40, 11), /rows 40…50 are outside the order of length 50/);
+  assert.throws(() => loader.batch([0, 99], 0, 2), /order\[1\] = 99 is not a row of X \(0…49\)/);
+  assert.throws(() => loader.batch(order, 0, 17), /a batch of 17 does not fit/);
 });
 
 test("products fused with bias + ReLU and with the ReLU mask equal matmul followed by the loops", () => {

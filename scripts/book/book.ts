@@ -9,8 +9,10 @@
 // (student versions, from `npm run release`), the lecturer edition notebooks/homework-masters/*.ipynb; each
 // is skipped with a note when its folder does not exist. buildBook() itself reads only what it is given.
 // Default output: build/book (student), build/book-lecturer.
+// The CLI (npm run book) also writes the API reference into api/ (scripts/book/api.ts), linked from the index.
 import * as fs from "fs";
 import * as path from "path";
+import { buildApi } from "./api";
 import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 export type Edition = "student" | "lecturer";
@@ -25,6 +27,8 @@ export interface BookOptions {
   /** Code cells longer than this are folded (0: never). */
   foldLines?: number;
   log?: (line: string) => void;
+  /** Also write the API reference into api/ (scripts/book/api.ts) and link it from the index. */
+  api?: boolean;
 }
 
 interface Page {
@@ -192,6 +196,7 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     mathErrors.push(...r.mathErrors);
   });
 
+  if (options.api) buildApi(path.join(out, "api"));
   // The index.
   const idx = new PageRenderer("README.md");
   const item = (p: Page) =>
@@ -202,7 +207,8 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     `<h1>${escapeHtml(COURSE)}</h1>\n<div class="purpose">${idx.markdown(readmePurpose(readme))}</div>\n` +
     `<p class="edition">${edition === "lecturer" ? "Lecturer edition (homework with solutions)." : "Student edition."} Built from the executed notebooks; every chart keeps a static picture and becomes interactive where scripts run.</p>\n` +
     `<h2>Chapters</h2>\n<ol class="chapters">${chapters.map(item).join("\n")}</ol>\n` +
-    (hw.length ? `<h2>Homework</h2>\n<ul class="chapters">${hw.map(item).join("\n")}</ul>\n` : "");
+    (hw.length ? `<h2>Homework</h2>\n<ul class="chapters">${hw.map(item).join("\n")}</ul>\n` : "") +
+    (options.api ? `<h2>Reference</h2>\n<p><a href="api/index.html">The API</a>: every function and class a notebook calls, with its doc comment.</p>\n` : "");
   const first = pages[0];
   const indexNav = first ? `<nav class="prevnext"><span></span><a class="next" rel="next" href="${first.file}">${escapeHtml(first.title)} →</a></nav>` : "";
   fs.writeFileSync(path.join(out, "index.html"), idx.finish(layout({ title: COURSE, body: body + indexNav, toc: "", nav: "", charts: false, home: true })));
@@ -235,7 +241,7 @@ function main(argv: string[]): void {
   }
   const dest = out ?? path.join(root, "build", edition === "lecturer" ? "book-lecturer" : "book");
   const homework = homeworkFor(edition, (s) => console.log(s), homeworkIn);
-  const r = buildBook({ notebooks: files, homework, out: dest, edition });
+  const r = buildBook({ notebooks: files, homework, out: dest, edition, api: true });
   console.log(`[book] ${edition} edition: ${r.pages.length} pages in ${path.relative(root, dest)}/index.html`);
 }
 

@@ -19,14 +19,13 @@
  * above 1e-7 comes with |a − ñ| within ten times that, the disagreement is noise, not a bug (this happens
  * for gradients of size 1e-6 and below), and the entry is not judged.
  * The verdict of a row reads the largest relative error among the judged entries (no kink, not round-off).
- *
- * `compare` sets hand-derived intermediate quantities (numbers, arrays, matrices) beside a reference.
  */
 import { Matrix } from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { describeValue } from "../core/describe";
 import { checkpoint } from "../core/interrupt";
+import { sci, textTable } from "../core/textTable";
 
 export type Verdict = "good" | "acceptable" | "suspicious" | "wrong";
 
@@ -229,14 +228,6 @@ function summarise(p: Param, mine: GradientCheckEntry[], total: number, float32:
   return { param: p.name, shape: p.value.shape, checked: mine.length, total, maxRelativeError: maxRel, maxJudgedRelativeError: maxJudged, worst, kinks, roundoff, verdict, note: notes.join("; ") };
 }
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + " ".repeat(n - s.length);
-}
-
-function num(x: number): string {
-  return Number.isFinite(x) ? x.toExponential(3) : String(x);
-}
-
 /** The report as a text table, one line per parameter group, plus the overall verdict. */
 export function formatGradientCheck(report: GradientCheckReport): string {
   const head = ["param", "shape", "checked", "max rel. error", "worst entry", "analytic", "numeric", "not judged", "judged max", "verdict"];
@@ -244,19 +235,17 @@ export function formatGradientCheck(report: GradientCheckReport): string {
     r.param,
     r.shape,
     `${r.checked}/${r.total}`,
-    num(r.maxRelativeError),
+    sci(r.maxRelativeError),
     r.worst ? `(${r.worst.row}, ${r.worst.col})${r.worst.kink ? " kink" : r.worst.roundoff ? " round-off" : ""}` : "-",
-    r.worst ? num(r.worst.analytic) : "-",
-    r.worst ? num(r.worst.numeric) : "-",
+    r.worst ? sci(r.worst.analytic) : "-",
+    r.worst ? sci(r.worst.numeric) : "-",
     r.kinks + r.roundoff > 0 ? `${r.kinks} kink, ${r.roundoff} round-off` : "0",
-    num(r.maxJudgedRelativeError),
+    sci(r.maxJudgedRelativeError),
     r.verdict,
   ]);
-  const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join("  ").trimEnd();
-  const out = [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)];
+  const out = [textTable(head, body)];
   for (const r of report.rows) if (r.note) out.push(`note on ${r.param}: ${r.note}`);
-  out.push(`overall: max relative error ${num(report.maxRelativeError)}, judged ${num(report.maxJudgedRelativeError)} (h = ${report.h}) → ${report.verdict}`);
+  out.push(`overall: max relative error ${sci(report.maxRelativeError)}, judged ${sci(report.maxJudgedRelativeError)} (h = ${report.h}) → ${report.verdict}`);
   out.push("scale: > 1e-2 wrong, > 1e-4 suspicious, > 1e-7 acceptable, ≤ 1e-7 good (float64, smooth loss)");
   return out.join("\n");
 }
@@ -274,65 +263,4 @@ export function gradientCheckModel(
   model.lossAndGradient(X, y);
   const kinkInputs = options.kinkInputs ?? (model.kinkInputs ? () => model.kinkInputs!() : undefined);
   return gradientCheck(() => model.loss(X, y), model.params, { ...options, kinkInputs });
-}
-
-/** A number, an array of numbers, or a matrix. */
-export type Comparable = number | ArrayLike<number> | Matrix;
-
-export interface CompareRow {
-  name: string;
-  shape: string;
-  /** Every entry bit-for-bit equal. */
-  exact: boolean;
-  /** Same shape and max |hand − reference| ≤ tol. */
-  close: boolean;
-  maxDiff: number;
-  tol: number;
-  verdict: "exact" | "close" | "DIFFERENT" | "SHAPE MISMATCH";
-}
-
-function asFlat(v: Comparable): { shape: string; data: ArrayLike<number> } {
-  if (typeof v === "number") return { shape: "scalar", data: [v] };
-  if (v instanceof Matrix) return { shape: v.shape, data: v.data };
-  return { shape: `[${v.length}]`, data: v };
-}
-
-/**
- * For named quantities [hand-derived, reference], reports exact equality, closeness within `tol`
- * (max |hand − reference| ≤ tol, default 1e-9) and the max difference; prints a table unless
- * print is false. A matrix and a plain array with the same entries count as the same shape.
- */
-export function compare(
-  quantities: Record<string, [Comparable, Comparable]> | [string, Comparable, Comparable][],
-  options: { tol?: number; print?: boolean } = {},
-): CompareRow[] {
-  const tol = options.tol ?? 1e-9;
-  const list: [string, Comparable, Comparable][] = Array.isArray(quantities) ? quantities : Object.entries(quantities).map(([k, [a, b]]) => [k, a, b]);
-  const rows: CompareRow[] = list.map(([name, hand, ref]) => {
-    const a = asFlat(hand);
-    const b = asFlat(ref);
-    const shapeOk = a.data.length === b.data.length && (a.shape === b.shape || a.shape.startsWith("[") || b.shape.startsWith("["));
-    if (!shapeOk) return { name, shape: `${a.shape} vs ${b.shape}`, exact: false, close: false, maxDiff: NaN, tol, verdict: "SHAPE MISMATCH" };
-    let exact = true;
-    let maxDiff = 0;
-    for (let i = 0; i < a.data.length; i++) {
-      if (!Object.is(a.data[i], b.data[i]) && a.data[i] !== b.data[i]) exact = false;
-      const d = Math.abs(a.data[i] - b.data[i]);
-      if (!(d <= maxDiff)) maxDiff = d; // NaN sticks
-    }
-    if (exact) maxDiff = 0;
-    const close = exact || maxDiff <= tol;
-    return { name, shape: a.shape, exact, close, maxDiff, tol, verdict: exact ? "exact" : close ? "close" : "DIFFERENT" };
-  });
-  if (options.print ?? true) console.log(formatCompare(rows));
-  return rows;
-}
-
-/** The rows of `compare` as a text table. */
-export function formatCompare(rows: CompareRow[]): string {
-  const head = ["quantity", "shape", "verdict", "max |diff|", "tol"];
-  const body = rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : num(r.maxDiff), String(r.tol)]);
-  const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join("  ").trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }

@@ -18,6 +18,7 @@ import { DType, Matrix, matmulNT, outerProduct, ShapeError, zeros } from "../cor
 import { Rng } from "../core/random";
 import { checkpoint } from "../core/interrupt";
 import { logSumExp } from "../models/softmax";
+import { sgdUpdate } from "../optim/sgd";
 import type { Evaluation } from "../training/train";
 import { checkLabel, checkVector, softmaxInto } from "./oneExample";
 
@@ -52,7 +53,7 @@ export function appendOnesColumn(X: Matrix): Matrix {
   return out;
 }
 
-/** [A | bᵀ]: a layer's weights A (m × n) with its bias b (m entries) as an extra last column, m × (n+1). */
+/** `[A | bᵀ]`: a layer's weights A (m × n) with its bias b (m entries) as an extra last column, m × (n+1). */
 export function withBiasColumn(A: Matrix, b: Matrix | ArrayLike<number>): Matrix {
   const bias = b instanceof Matrix ? b.data : b;
   if (bias.length !== A.rows) throw new ShapeError(`withBiasColumn: the weights are ${A.shape} but the bias has ${bias.length} entries (needs ${A.rows})`);
@@ -181,97 +182,32 @@ export function biasUnitLoss(net: BiasUnitNet, x: ArrayLike<number>, y: number):
 /**
  * What a faster backend may take over: one per-example SGD step (the contract of biasUnitSgdStep: the
  * same update of V and W in place, J = −ln o_y before the step returned), or null when it does not
- * handle this net (then the readable loop below runs). Called after the arguments are checked.
+ * handle this net (then the formulas below run). Called after the arguments are checked.
  */
 export interface BiasUnitSgdFastPath {
   step(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number | null;
 }
 
-/** The hook of the per-example step: `registerFastPath(BiasUnitSgd, impl)` (src/engine does, for float32 ReLU nets). */
+/** The hook of the per-example step: `registerFastPath(BiasUnitSgd, impl)` (src/engine does). */
 export const BiasUnitSgd = { fastPath: new FastPathHook<BiasUnitSgdFastPath>("BiasUnitSgd") };
 
-interface Scratch {
-  z1: Float64Array;
-  a1: Float64Array;
-  z2: Float64Array;
-  o: Float64Array;
-  delta1: Float64Array;
-}
-const scratchOf = new WeakMap<BiasUnitNet, Scratch>();
-
 /**
- * One per-example SGD step (1.16), in place, as in the homework's loop: forward, δ² = o − y,
- * δ¹ = g'(z¹) ⊙ (Wᵀδ²)[1…n_hid] (with W before its update), then W ← W − γ δ² ā¹ᵀ and V ← V − γ δ¹ x̄ᵀ.
- * Rows of V whose δ¹_i is 0 (inactive ReLUs) are skipped. Returns J = −ln o_y before the step.
+ * One per-example SGD step (1.16), in place, as in the homework's loop: the gradients of
+ * biasUnitBackprop, with W before its update, then
+ *   W ← W − γ ∂J/∂W = W − γ δ² ā¹ᵀ,    V ← V − γ ∂J/∂V = V − γ δ¹ x̄ᵀ.
+ * Returns J = −ln o_y before the step. x: n_in entries, y: a class index, γ > 0.
  */
 export function biasUnitSgdStep(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number {
-  const { V, W, g } = net;
-  const nHid = V.rows, c = V.cols, nIn = c - 1, nOut = W.rows, cw = nHid + 1;
-  if (x.length !== nIn) throw new ShapeError(`biasUnitSgdStep: x has ${x.length} entries but V is ${V.shape} (takes ${nIn} inputs plus the bias unit)`);
-  if (W.cols !== cw) checkNet("biasUnitSgdStep", net);
-  checkLabel("biasUnitSgdStep", y, nOut);
+  const { V, W } = net;
+  if (x.length !== V.cols - 1) throw new ShapeError(`biasUnitSgdStep: x has ${x.length} entries but V is ${V.shape} (takes ${V.cols - 1} inputs plus the bias unit)`);
+  checkNet("biasUnitSgdStep", net);
+  checkLabel("biasUnitSgdStep", y, W.rows);
   if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`biasUnitSgdStep: the learning rate γ must be a positive finite number, got ${gamma}`);
   const fast = BiasUnitSgd.fastPath.impl?.step(net, x, y, gamma);
   if (fast !== undefined && fast !== null) return fast;
-  let s = scratchOf.get(net);
-  if (!s || s.z1.length !== nHid || s.z2.length !== nOut) {
-    s = { z1: new Float64Array(nHid), a1: new Float64Array(cw), z2: new Float64Array(nOut), o: new Float64Array(nOut), delta1: new Float64Array(nHid) };
-    scratchOf.set(net, s);
-  }
-  const { z1, a1, z2, o, delta1 } = s;
-  const v = V.data, w = W.data;
-  // z¹ = V x̄ (x̄ = [x; 1]),  ā¹ = [g(z¹); 1]
-  for (let i = 0; i < nHid; i++) {
-    const base = i * c;
-    // four partial sums (independent additions run in parallel), then the bias unit's weight · 1
-    let a0 = 0, a1s = 0, a2 = 0, a3 = 0;
-    let l = 0;
-    for (; l + 3 < nIn; l += 4) {
-      a0 += v[base + l] * x[l];
-      a1s += v[base + l + 1] * x[l + 1];
-      a2 += v[base + l + 2] * x[l + 2];
-      a3 += v[base + l + 3] * x[l + 3];
-    }
-    for (; l < nIn; l++) a0 += v[base + l] * x[l];
-    const acc = a0 + a1s + (a2 + a3) + v[base + nIn];
-    z1[i] = acc;
-    a1[i] = g.f(acc);
-  }
-  a1[nHid] = 1;
-  // z² = W ā¹,  o = softmax(z²)
-  for (let k = 0; k < nOut; k++) {
-    let acc = 0;
-    for (let i = 0; i < cw; i++) acc += w[k * cw + i] * a1[i];
-    z2[k] = acc;
-  }
-  softmaxInto(z2, o);
-  const J = logSumExp(z2) - z2[y];
-  // δ² = o − y, kept in o
-  o[y] -= 1;
-  // δ¹ = g'(z¹) ⊙ (Wᵀ δ²)[1…n_hid], with W before its update
-  for (let i = 0; i < nHid; i++) {
-    const d = g.df(z1[i]);
-    if (d === 0) {
-      delta1[i] = 0;
-      continue;
-    }
-    let acc = 0;
-    for (let k = 0; k < nOut; k++) acc += w[k * cw + i] * o[k];
-    delta1[i] = d * acc;
-  }
-  // W ← W − γ δ² ā¹ᵀ
-  for (let k = 0; k < nOut; k++) {
-    const gd = gamma * o[k];
-    for (let i = 0; i < cw; i++) w[k * cw + i] -= gd * a1[i];
-  }
-  // V ← V − γ δ¹ x̄ᵀ
-  for (let i = 0; i < nHid; i++) {
-    if (delta1[i] === 0) continue;
-    const gd = gamma * delta1[i];
-    const base = i * c;
-    for (let l = 0; l < nIn; l++) v[base + l] -= gd * x[l];
-    v[base + nIn] -= gd;
-  }
+  const { J, dW, dV } = biasUnitBackprop(net, x, y); // (1.9), (1.11), (1.13)
+  sgdUpdate(W.data, dW.data, gamma); // W ← W − γ δ² ā¹ᵀ
+  sgdUpdate(V.data, dV.data, gamma); // V ← V − γ δ¹ x̄ᵀ
   return J;
 }
 

@@ -9,37 +9,9 @@
  * copies whatever chunks are left when it needs the batch (BackgroundGather.wait).
  */
 import { KernelExports } from "./kernelExports";
-import { BG, BgLayout, Q_BG, SPIN_MS } from "./jobQueue";
+import { BG, gatherChunks, Q_BG, SPIN_MS } from "./jobQueue";
 import { WasmHeap } from "./wasmHeap";
 import type { WorkerPool } from "./workerPool";
-
-/**
- * Claims and copies chunks of the background gather number `seq` until none is left, or, when
- * `yieldToJobs`, until a product job is waiting (a worker runs those first). Returns whether chunks
- * may be left. Shared by the caller and the workers like runJob (the worker source embeds its text, so
- * it must stay plain JavaScript with no reference outside its parameters).
- */
-export function gatherChunks(x: KernelExports, q: Int32Array, seq: number, yieldToJobs: boolean, bg: BgLayout): boolean {
-  for (;;) {
-    if (yieldToJobs && Atomics.load(q, bg.next) < Atomics.load(q, bg.count)) return true;
-    const cur = Atomics.load(q, bg.claim);
-    if (cur >>> 16 !== seq) return false; // a later gather, or none
-    const rows = Atomics.load(q, bg.slot + 3);
-    const r0 = (cur & 0xffff) * bg.chunk;
-    if (r0 >= rows) return false;
-    if (Atomics.compareExchange(q, bg.claim, cur, cur + 1) !== cur) continue;
-    const r1 = Math.min(rows, r0 + bg.chunk);
-    const src = Atomics.load(q, bg.slot), d = Atomics.load(q, bg.slot + 1), idx = Atomics.load(q, bg.slot + 2), dst = Atomics.load(q, bg.slot + 4);
-    if (Atomics.load(q, bg.claim) >>> 16 !== seq) return false; // a new gather was posted meanwhile (after a timeout)
-    x.gatherRows(src, d, idx, r0, r1, dst);
-    // rows done, tagged with the gather's number: a late chunk of an older gather must not count
-    for (;;) {
-      const done = Atomics.load(q, bg.rows);
-      if (done >>> 20 !== (seq & 0xfff) || Atomics.compareExchange(q, bg.rows, done, done + (r1 - r0)) === done) break;
-    }
-    Atomics.notify(q, bg.rows);
-  }
-}
 
 /** One background gather at a time, on a pool's queue; its row indices live in the wasm memory. */
 export class BackgroundGather {

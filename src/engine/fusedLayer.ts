@@ -134,12 +134,3 @@ export function fusedBiasGradient(D: Matrix, s: number, gb: Matrix): Matrix {
   for (let j = 0; j < m; j++) gb.data[j] = s * acc[j];
   return gb;
 }
-
-/** The weight-gradient finish:  G ← s·G + α·W  (s = 1/n, α the L2 strength), in place.   G, W: same shape. */
-export function fusedScaleAddL2(G: Matrix, s: number, alpha: number, W: Matrix): Matrix {
-  checkSame("fusedScaleAddL2", G, W, "G", "W");
-  const g = G.data, w = W.data, len = g.length;
-  if (alpha === 0) for (let i = 0; i < len; i++) g[i] *= s;
-  else for (let i = 0; i < len; i++) g[i] = s * g[i] + alpha * w[i];
-  return G;
-}

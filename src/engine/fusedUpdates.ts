@@ -82,25 +82,3 @@ export function fusedRmspropStepReference(theta: Vec, g: ArrayLike<number>, r: V
   for (let i = 0; i < theta.length; i++) r[i] = gamma * r[i] + (1 - gamma) * g[i] ** 2;
   for (let i = 0; i < theta.length; i++) theta[i] = theta[i] - (eta * g[i]) / (Math.sqrt(r[i]) + eps);
 }
-
-/**
- * The notes' RMSprop (seed 001): ONE scalar accumulator G per parameter group.
- *   G ← γ·G + (1−γ)·‖g‖²,   θ ← θ − η/√(G + ε) · g
- * Returns the new G (‖g‖² is accumulated in float64).
- */
-export function fusedRmspropNotesStep(theta: Vec, g: ArrayLike<number>, G: number, eta: number, gamma: number, eps: number): number {
-  checkLengths("fusedRmspropNotesStep", theta, g);
-  for (const [n, v] of [["G", G], ["η", eta], ["γ", gamma], ["ε", eps]] as const) checkFinite("fusedRmspropNotesStep", n, v);
-  const Gk = gamma * G + (1 - gamma) * fusedSumOfSquares(g);
-  const step = eta / Math.sqrt(Gk + eps);
-  if (Number.isFinite(step)) fusedSgdStep(theta, g, step); // θ ← θ − step·g: the SGD kernel, the same numbers
-  else for (let i = 0; i < theta.length; i++) theta[i] -= step * g[i]; // (G + ε = 0: let the infinities show)
-  return Gk;
-}
-
-export function fusedRmspropNotesStepReference(theta: Vec, g: ArrayLike<number>, G: number, eta: number, gamma: number, eps: number): number {
-  const norm2 = Array.from(g).reduce((a, v) => a + v * v, 0);
-  const Gk = gamma * G + (1 - gamma) * norm2;
-  for (let i = 0; i < theta.length; i++) theta[i] = theta[i] - (eta / Math.sqrt(Gk + eps)) * g[i];
-  return Gk;
-}

@@ -28,14 +28,6 @@ function touchLines(src: ArrayLike<number>, order: ArrayLike<number>, t0: number
   touched += sum;
 }
 
-export function gatherBatchInto(
-  X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
-): { X: Matrix; y: Uint8Array | Int32Array } {
-  gatherLabels("gatherBatchInto", X, y, order, start, count, Xb, yb);
-  copyRows(X, order, start, count, Xb);
-  return { X: new Matrix(count, X.cols, Xb.data.subarray(0, count * X.cols)), y: yb.subarray(0, count) };
-}
-
 /** The checks of a gather (shapes, the range of `order`, every index), and yb[r] = y[order[start + r]]. */
 function gatherLabels(
   op: string, X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
@@ -68,8 +60,8 @@ function copyRows(X: Matrix, order: ArrayLike<number>, start: number, count: num
   }
 }
 
-/** Reference: element by element. */
-export function gatherBatchIntoReference(
+/** The gather of the file's comment, element by element: the reference the loader is tested against. */
+export function gatherBatchReference(
   X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
 ): { X: Matrix; y: Uint8Array | Int32Array } {
   for (let r = 0; r < count; r++) {
@@ -94,7 +86,7 @@ export function gatherBatchIntoReference(
  * live in the wasm memory (loadMnist's float32 data does): they copy it in chunks of 16 rows whenever
  * they have no product job to do, so it fills the gaps of the step. Otherwise it copies right away. `batch`
  * returns the prefetched batch when it is the one asked for (waiting for the copy) and gathers any
- * other batch on the spot. The batches are the same either way (gatherBatchInto's). A returned batch
+ * other batch on the spot. The batches are the same either way (gatherBatchReference's). A returned batch
  * stays valid until `batch` is called again (prefetch fills the other buffer). Labels are copied on
  * this thread.
  */

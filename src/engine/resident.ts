@@ -38,17 +38,6 @@ export function residentCopy(M: Matrix): Matrix {
   return new Matrix(M.rows, M.cols, data);
 }
 
-/** A zero float32 rows×cols matrix in the wasm memory (e.g. MNIST's images), or an ordinary one when there is no wasm engine or no room left. */
-export function residentMatrix(rows: number, cols: number): Matrix {
-  const data = residentAllocator.alloc(rows * cols, "data");
-  return data ? new Matrix(rows, cols, data) : zeros(rows, cols, "float32");
-}
-
-/** Gives the memory of a matrix made by residentCopy / batchBuffer back to the wasm engine (no-op otherwise). */
-export function releaseResident(M: Matrix): void {
-  if (M.data instanceof Float32Array) residentAllocator.release(M.data);
-}
-
 /** A zero rows×cols buffer for gathered mini-batches: resident when it is float32 and at most 4 MiB, an ordinary matrix otherwise. */
 export function batchBuffer(rows: number, cols: number, dtype: DType): Matrix {
   const data = dtype === "float32" ? residentAllocator.alloc(rows * cols, "batch") : null;

@@ -10,8 +10,7 @@
 import { Worker } from "worker_threads";
 import * as os from "os";
 import { KernelExports } from "./kernelExports";
-import { BG, CLOSED, Job, JOB_INTS, MAX_JOBS, Q_BG, Q_COUNT, Q_DONE, Q_ERR, Q_JOBS, Q_NEXT, Q_READY, Q_SEQ, QUEUE_INTS, runJob, SPIN_MS, writeJob } from "./jobQueue";
-import { gatherChunks } from "./backgroundGather";
+import { BG, CLOSED, gatherChunks, Job, JOB_INTS, MAX_JOBS, Q_BG, Q_COUNT, Q_DONE, Q_ERR, Q_JOBS, Q_NEXT, Q_READY, Q_SEQ, QUEUE_INTS, runJob, SPIN_MS, writeJob } from "./jobQueue";
 import { WasmMemory, WasmModule } from "./wasmApi";
 
 /**

@@ -3,12 +3,14 @@
  * "Homework for students" and "Homework for lecturers"). A homework notebook imports
  *   import * as hw from "./src/homework/index";
  * and calls hw.check / hw.checkHidden / hw.summary; a released stub throws hw.NotDoneYet.
+ * @module homework
  */
 export { NotDoneYet, isNotDoneYet } from "./notDone";
 export { exercise, check, checkHidden, summary, runCheck, formatResult, getExercise, exerciseIds, seedOf, resetResults } from "./check";
 export type { AnyFunction, Case, CaseResult, CaseStatus, CheckResult, ExerciseSpec, Mistake } from "./check";
 export { diagnose } from "./diagnose";
 export { compareValues, describe, deepCopy, asTensor } from "./values";
+export type { Tensor } from "./values";
 export { describeStudentError } from "./studentError";
 export { RESULT_MIME } from "./report";
 import "./exercises/index";

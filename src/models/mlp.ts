@@ -38,16 +38,28 @@ import { Rng } from "../core/random";
 import { InitScheme, initWeights } from "./init";
 import { BatchSpec, checkBatch } from "./checkBatch";
 import { logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
-import { checkMLPOptions } from "./mlpTypes";
-import type { Layer, MLPCache, MLPFastPath, MLPOptions } from "./mlpTypes";
+import { checkMLPOptions, MLPOptions } from "./mlpOptions";
+import type { Layer, MLPCache } from "./mlpTypes";
 
-export type { Layer, MLPCache, MLPFastPath, MLPOptions } from "./mlpTypes";
+export type { Layer, MLPCache } from "./mlpTypes";
+export type { MLPOptions } from "./mlpOptions";
+
+/** What a fast path may run in place of the readable code; each keeps the contract of the method of that name. */
+export interface MLPFastPath {
+  /** Every Z^l and A^l into c (c.A[0] = X). */
+  forward(net: MLP, c: MLPCache): void;
+  /** After c.Delta[L] = Δ^L = P − Y: every Δ^l into c and every gradient into layer.gradW / gradB. */
+  backward(net: MLP, c: MLPCache): void;
+  /** forward + backward on c (c.A[0] = X, labels checked); returns L. May skip storing Z^l (then c.keptZ = false). */
+  lossAndGradient(net: MLP, c: MLPCache, y: ArrayLike<number>): number;
+}
 
 /** Rows per chunk when `loss` / `predictProba` walk through a large data set. */
 const CHUNK = 2048;
 /** How many batch sizes keep their buffers at once. */
 const KEEP_BUFFERS = 3;
 
+/** The multi-layer perceptron of the formulas above: `new MLP({ sizes, activations, … })`, trained through `lossAndGradient` and `params`. */
 export class MLP implements Model {
   /** Where a faster backend registers its MLPFastPath (registerFastPath(MLP, impl)). */
   static readonly fastPath = new FastPathHook<MLPFastPath>("MLP");

@@ -1,4 +1,5 @@
-// Charts for Descent: Vega-Lite spec builders, show() with a full MIME bundle, live views, SVG files.
+// Charts and tables for Descent: Vega-Lite spec builders, show() with a full MIME bundle, live views,
+// SVG files, and compare (hand-derived quantities beside a reference, as a table).
 export * from "./render";
 export * from "./display";
 export * from "./show";
@@ -11,3 +12,4 @@ export { svgDataUrl, libraryScript, chartHtml, sharedLibraries, resetSharedLibra
 export { thinMinMax } from "./thin";
 export * from "./networkDiagram";
 export * from "./drawDigit";
+export * from "./compare";
