@@ -4,6 +4,7 @@ import { Rng } from "../../../core/random";
 import { centralDifferences } from "../../../calculus/gradcheck";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
+import { portable } from "../../wire";
 import { labels, params } from "./common";
 import { addBias } from "./ex1-example-gradient";
 
@@ -23,7 +24,7 @@ export function softmaxLossOfW(rng: Rng, K: number, d: number, n: number): { los
   const [W, b] = params(rng, K, d);
   const X = randn(n, d, rng);
   const y = labels(rng, n, K);
-  return { loss: (M: Matrix) => sm.crossEntropy(addBias(matmulNT(X, M), b), y), W };
+  return { loss: portable((M: Matrix) => sm.crossEntropy(addBias(matmulNT(X, M), b), y), { X, b, y, addBias }), W };
 }
 
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
