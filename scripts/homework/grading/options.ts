@@ -11,4 +11,7 @@ export interface GradeOptions {
   /** Stubbing rounds after a crash or timeout (default 3). */
   retries?: number;
   progress?: (r: RunResult) => void;
+  /** Time limit of one call of a student's function (s, default 10) and of one check (s, default 60). */
+  callTimeout?: number;
+  checkTimeout?: number;
 }
