@@ -33,20 +33,21 @@ export function makeGradingCourse(tmp: string): GradingCourse {
     "// At grading the exercises' specs stay with the grader: the kernel only runs the student's functions.\nexport const GRADED_ELSEWHERE = true;\n",
   );
   if (fs.existsSync(path.join(root, "data"))) copyDir(path.join(root, "data"), path.join(dir, "data"), () => false);
-  fs.mkdirSync(path.join(dir, "scripts"), { recursive: true });
-  for (const f of ["kernel.js", "kernel-process.js", "kernel-cache.js", "node-flags.js"]) {
-    if (fs.existsSync(path.join(root, "scripts", f))) fs.copyFileSync(path.join(root, "scripts", f), path.join(dir, "scripts", f));
+  // The kernel's launcher and process (they start tslab in the folder two levels up: the copy).
+  for (const f of ["kernel/launcher.js", "kernel/kernelProcess.js", "kernel/kernelCache.js", "setup/nodeFlags.js"]) {
+    fs.mkdirSync(path.dirname(path.join(dir, "scripts", f)), { recursive: true });
+    fs.copyFileSync(path.join(root, "scripts", f), path.join(dir, "scripts", f));
   }
   for (const f of ["package.json", "tsconfig.json"]) fs.copyFileSync(path.join(root, f), path.join(dir, f));
   fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { NODE_FLAGS } = require(path.join(root, "scripts", "kernelspec.js")) as { NODE_FLAGS: string[] };
+  const { NODE_FLAGS } = require(path.join(root, "scripts", "kernel", "kernelspec.js")) as { NODE_FLAGS: string[] };
   const jupyterPath = path.join(tmp, "jupyter");
   const spec = path.join(jupyterPath, "kernels", GRADING_KERNEL);
   fs.mkdirSync(spec, { recursive: true });
   fs.writeFileSync(
     path.join(spec, "kernel.json"),
-    JSON.stringify({ argv: [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel.js"), "{connection_file}"], display_name: "Descent (grading)", language: "typescript" }, null, 2),
+    JSON.stringify({ argv: [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "launcher.js"), "{connection_file}"], display_name: "Descent (grading)", language: "typescript" }, null, 2),
   );
   return { dir, jupyterPath };
 }
