@@ -28,7 +28,7 @@ if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi
 # never over a copy that is already there (a student's work). The masters (with solutions) are hidden
 # from Jupyter's file list unless DESCENT_SHOW_MASTERS=1.
 if compgen -G "notebooks/homework-masters/*.ipynb" >/dev/null; then
-  node --import tsx scripts/homework/release.ts >/dev/null || echo "[descent] homework: npm run release failed (see above); starting without new exercises"
+  node --import tsx scripts/homework/release.ts --no-edition >/dev/null || echo "[descent] homework: npm run release failed (see above); starting without new exercises"
 fi
 if compgen -G "build/homework/*.ipynb" >/dev/null; then
   mkdir -p notebooks/homework

@@ -13,7 +13,7 @@
 import { Rng } from "../core/random";
 import { diagnose } from "./diagnose";
 import { isNotDoneYet } from "./notDone";
-import { emitResult } from "./report";
+import { emitCellValue, emitResult } from "./report";
 import { describeStudentError } from "./studentError";
 import { compareValues, deepCopy, describe } from "./values";
 
@@ -28,6 +28,10 @@ export interface Case {
   points?: number;
   /** The expected value, when given by hand instead of by the reference. */
   expected?: unknown;
+  /** Student edition (src/homework/fixtures.ts): the saved reference returned nothing, so its arguments are compared. */
+  inPlace?: boolean;
+  /** Student edition: each known mistake's saved output on this case, in the order of spec.mistakes. */
+  mistakeOutputs?: unknown[];
 }
 
 /** A known wrong answer: when the student's result equals this function's result, `hint` is printed. */
@@ -154,13 +158,24 @@ function compareWith(spec: ExerciseSpec, got: unknown, expected: unknown, args: 
 }
 
 /** Does the student's value equal what a known mistake gives on this case? */
-function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, args: unknown[], referenceReturnsNothing: boolean): boolean {
-  const o = call(mistake.answer, args);
-  if (!o.ok) return false;
+function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, c: Case, j: number, referenceReturnsNothing: boolean): boolean {
+  const args = c.args;
+  let wrong: unknown;
+  if (c.mistakeOutputs) {
+    wrong = c.mistakeOutputs[j];
+    if (typeof wrong === "symbol") return false;
+  } else {
+    const o = call(mistake.answer, args);
+    if (!o.ok) return false;
+    try {
+      wrong = outputOf(spec, o, referenceReturnsNothing);
+    } catch {
+      return false;
+    }
+  }
   try {
-    const wrong = outputOf(spec, o, referenceReturnsNothing);
     if (compareValues(got, wrong, spec.tolerance ?? 1e-6) === null) return true;
-    return !!(spec.compare && spec.reference && spec.compare(got, wrong, args) === null);
+    return !!(spec.compare && (spec.reference || c.mistakeOutputs) && spec.compare(got, wrong, args) === null);
   } catch {
     return false;
   }
@@ -171,7 +186,7 @@ function runCase(spec: ExerciseSpec, c: Case, fn: AnyFunction, previousError: st
   const base: CaseResult = { name: c.name, points: 0, max, status: "failed", message: null, expected: null, got: null, hints: [] };
   // The expected value (or none, for a bar check).
   let expected: unknown = c.expected;
-  let referenceReturnsNothing = false;
+  let referenceReturnsNothing = c.inPlace === true;
   if (c.expected === undefined && spec.reference) {
     const r = call(spec.reference, c.args);
     if (!r.ok) return { ...base, status: "check error", message: `the check itself failed (${message(r.error)}): this is not your fault, tell your lecturer` };
@@ -195,9 +210,9 @@ function runCase(spec: ExerciseSpec, c: Case, fn: AnyFunction, previousError: st
   if (msg === null) return { ...base, points: max, status: "passed" };
   const result: CaseResult = { ...base, message: msg, got: describe(got) };
   if (spec.reference || c.expected !== undefined) result.expected = describe(expected);
-  for (const m of spec.mistakes ?? []) {
-    if (matchesMistake(spec, m, got, c.args, referenceReturnsNothing)) result.hints.push(m.hint);
-  }
+  (spec.mistakes ?? []).forEach((m, j) => {
+    if (matchesMistake(spec, m, got, c, j, referenceReturnsNothing)) result.hints.push(m.hint);
+  });
   if (result.hints.length === 0 && (spec.reference || c.expected !== undefined)) {
     result.hints.push(...diagnose(got, expected, c.args, spec.tolerance ?? 1e-6));
   }
@@ -306,11 +321,11 @@ export function formatResult(r: CheckResult): string {
 /** The latest visible and hidden result of each exercise checked in this kernel. */
 const latest = new Map<string, { visible?: CheckResult; hidden?: CheckResult }>();
 
-function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): void {
+function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): number {
   try {
     if (running) {
       console.log(`(hw.check("${id}", …) called while another check runs: ignored)`);
-      return;
+      return 0;
     }
     running = true;
     let r: CheckResult;
@@ -332,23 +347,32 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
       firstFailure: r.firstFailure,
       cases: r.cases.map((c) => ({ name: c.name, points: c.points, max: c.max, status: c.status, message: c.message, hints: c.hints })),
     });
+    return (entry.visible?.points ?? 0) + (r.kind === "hidden" ? r.points : 0);
   } catch (e) {
     try {
       console.log(`${id}: the check could not run (${message(e)}): this is not your fault, tell your lecturer`);
     } catch {
       /* nothing left to do */
     }
+    return 0;
   }
 }
 
-/** Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. */
+/**
+ * Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. The points
+ * become the check cell's value (Out[n], an execute_result): nbgrader's autograde takes a check
+ * cell's numeric value as its partial credit (utils.determine_grade), the same points as `npm run grade`.
+ */
 export function check(id: string, fn: AnyFunction): void {
-  runAndPrint(id, fn, {});
+  emitCellValue(runAndPrint(id, fn, {}));
 }
 
-/** Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never throws. */
+/**
+ * Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never
+ * throws. The cell's value becomes the exercise's points in this kernel: the latest visible check's plus these.
+ */
 export function checkHidden(id: string, fn: AnyFunction, options: { seed: number }): void {
-  runAndPrint(id, fn, { hidden: true, seed: options?.seed });
+  emitCellValue(runAndPrint(id, fn, { hidden: true, seed: options?.seed }));
 }
 
 /** The exercises of the notebooks checked so far (same "hwNN" prefix as a checked id). */
