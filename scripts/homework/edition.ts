@@ -68,6 +68,18 @@ function exerciseCalls(sf: ts.SourceFile): { obj: ts.ObjectLiteralExpression; id
   return out;
 }
 
+/** Does the statement call exercise(...) (so it registers an exercise, whatever it declares)? */
+function registers(s: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "exercise") found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(s);
+  return found;
+}
+
 /** Names a top-level statement declares (imports: per specifier, handled apart). */
 function declaredNames(s: ts.Statement): string[] {
   if (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) {
@@ -106,8 +118,8 @@ function references(sf: ts.SourceFile): { name: string; pos: number }[] {
   return out;
 }
 
-/** One pass of removing top-level declarations and imports that nothing else in the file uses. */
-function shakeOnce(file: string, text: string): string {
+/** One pass of removing top-level declarations and imports that nothing else in the file uses (nor `keep`: names other files import). */
+function shakeOnce(file: string, text: string, keep: Set<string> = new Set()): string {
   const sf = parse(file, text);
   const refs = references(sf);
   const usedOutside = (name: string, node: ts.Node): boolean => refs.some((r) => r.name === name && (r.pos < node.getStart() || r.pos >= node.end));
@@ -136,19 +148,19 @@ function shakeOnce(file: string, text: string): string {
       continue;
     }
     const names = declaredNames(s);
-    if (names.length && names.every((n) => !usedOutside(n, s))) edits.push({ start: s.getFullStart(), end: s.end, text: "" });
+    if (names.length && names.every((n) => !usedOutside(n, s) && !keep.has(n) && n !== "FROM_FIXTURES") && !registers(s)) edits.push({ start: s.getFullStart(), end: s.end, text: "" });
   }
   return applyEdits(text, edits);
 }
 
 /**
- * The student edition of an exercise file: every exercise({...}) without its secret keys, taking
- * them from its fixture instead; then whatever the file no longer uses removed. Returns the text
- * and the ids of the exercises it registers.
+ * The student edition of one exercise file, before shaking: every exercise({...}) without its
+ * secret keys, taking them from its fixture instead. Returns the text and the ids it registers.
  */
-export function stripExerciseFile(file: string, text: string, srcDir: string): { text: string; ids: string[] } {
+function stripCalls(file: string, text: string, srcDir: string): { text: string; ids: string[] } {
   const sf = parse(file, text);
   const calls = exerciseCalls(sf);
+  if (calls.length === 0) return { text, ids: [] };
   const edits: Edit[] = [];
   for (const { obj, id } of calls) {
     for (const p of obj.properties) {
@@ -165,14 +177,58 @@ export function stripExerciseFile(file: string, text: string, srcDir: string): {
   const fixtures = relImport(file, path.join(srcDir, "homework", "fixtures"));
   const index = relImport(file, path.join(srcDir, "index"));
   out = `import { fromFixture } from "${fixtures}";\nimport * as __course from "${index}";\n` + out;
-  for (let i = 0; i < 50; i++) {
-    const next = shakeOnce(file, out);
-    if (next === out) break;
-    out = next;
-  }
   // tslab rewrites a file's last expression statement: end with a declaration.
   out = out.replace(/\s*$/, "\n") + `\n/** Student edition: this file's checks come from fixtures (src/homework/fixtures/). */\nexport const FROM_FIXTURES: readonly string[] = ${JSON.stringify(calls.map((c) => c.id))};\n`;
   return { text: out, ids: calls.map((c) => c.id) };
+}
+
+/** Names each file imports by name from another file of the set (relative imports resolved to .ts files). */
+function importedFrom(files: Map<string, string>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [file, text] of files) {
+    for (const s of parse(file, text).statements) {
+      if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
+      const spec = s.moduleSpecifier.text;
+      if (!spec.startsWith(".")) continue;
+      const base = path.resolve(path.dirname(file), spec);
+      const target = [`${base}.ts`, path.join(base, "index.ts")].find((t) => files.has(t));
+      const nb = s.importClause?.namedBindings;
+      if (!target || !nb || !ts.isNamedImports(nb)) continue;
+      const set = out.get(target) ?? new Set<string>();
+      for (const e of nb.elements) set.add((e.propertyName ?? e.name).text);
+      out.set(target, set);
+    }
+  }
+  return out;
+}
+
+/**
+ * The student edition of the exercise files (absolute path → text): each exercise({...}) stripped
+ * of its secret keys and given its fixture, then whatever no file uses any more removed (a name
+ * another exercise file imports is kept). Returns the new texts and the ids registered.
+ */
+export function stripExerciseFiles(files: Map<string, string>, srcDir: string): { files: Map<string, string>; ids: string[] } {
+  const out = new Map<string, string>();
+  const ids: string[] = [];
+  for (const [file, text] of files) {
+    const r = stripCalls(file, text, srcDir);
+    out.set(file, r.text);
+    ids.push(...r.ids);
+  }
+  for (let round = 0; round < 50; round++) {
+    const keep = importedFrom(out);
+    let changed = false;
+    for (const [file, text] of out) {
+      if (path.basename(file) === "index.ts") continue;
+      const next = shakeOnce(file, text, keep.get(file));
+      if (next !== text) {
+        out.set(file, next);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return { files: out, ids };
 }
 
 /** Files of the lecturer's course that go into the edition (tracked or new, not ignored). */
@@ -236,15 +292,15 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
   fs.mkdirSync(outDir, { recursive: true });
   const srcDir = path.join(outDir, "src");
   const report: EditionReport = { dir: outDir, files: 0, exercises: [], leftOut: {} };
+  const isExerciseFile = (f: string): boolean => f.startsWith(EXERCISES + "/") && f.endsWith(".ts");
+  const stripped = stripExerciseFiles(new Map(files.filter(isExerciseFile).map((f) => [path.join(outDir, f), fs.readFileSync(path.join(from, f), "utf8")])), srcDir);
+  report.exercises.push(...stripped.ids);
   for (const f of files) {
     const target = path.join(outDir, f);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     let text: string | Buffer = fs.readFileSync(path.join(from, f));
-    if (f.startsWith(EXERCISES + "/") && f.endsWith(".ts") && !f.endsWith("/index.ts")) {
-      const stripped = stripExerciseFile(target, text.toString("utf8"), srcDir);
-      text = stripped.text;
-      report.exercises.push(...stripped.ids);
-    } else if (f === "package.json") text = studentPackage(text.toString("utf8"));
+    if (isExerciseFile(f)) text = stripped.files.get(target)!;
+    else if (f === "package.json") text = studentPackage(text.toString("utf8"));
     else if (f === ".gitignore") text = text.toString("utf8").replace(/^notebooks\/homework\/\n?/m, "");
     fs.writeFileSync(target, text);
     report.files++;

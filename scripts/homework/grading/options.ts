@@ -1,0 +1,16 @@
+// The options of a grading run.
+// (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import { RunResult } from "./runNotebooks";
+
+export interface GradeOptions {
+  out: string;
+  timeout: number;
+  cellTimeout: number;
+  jobs: number;
+  sharedKernel: boolean;
+  /** Stubbing rounds after a crash or timeout (default 3). */
+  retries?: number;
+  progress?: (r: RunResult) => void;
+  /** The lecturer's marks of the written questions (CSV, see grading/written.ts). */
+  marks?: string;
+}
