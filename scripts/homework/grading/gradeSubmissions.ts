@@ -11,6 +11,7 @@ import { GradeOptions } from "./options";
 import { toCsv, writeFeedback } from "./outputs";
 import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
+import { hideHiddenInputs, writeExports } from "./exports";
 import { RunJob, runNotebooks } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -126,6 +127,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   const gradebook = path.join(options.out, "gradebook.csv");
   fs.writeFileSync(gradebook, toCsv(rows));
   const feedbackDir = path.join(options.out, "feedback");
-  writeFeedback(rows, feedbackDir);
+  writeFeedback(options.hideHiddenInputs ? rows.map((r) => ({ ...r, output: hideHiddenInputs(r.output) })) : rows, feedbackDir);
+  writeExports(rows, options.out, options.roster); // canvas.csv, moodle.csv (grading/exports.ts)
   return { rows, gradebook, feedbackDir };
 }

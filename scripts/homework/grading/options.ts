@@ -13,4 +13,8 @@ export interface GradeOptions {
   progress?: (r: RunResult) => void;
   /** The lecturer's marks of the written questions (CSV, see grading/written.ts). */
   marks?: string;
+  /** Students' platform identifiers for canvas.csv and moodle.csv (CSV, see grading/exports.ts). */
+  roster?: string;
+  /** Feedback reports hidden cases by number and result, without their inputs or values. */
+  hideHiddenInputs?: boolean;
 }
