@@ -13,7 +13,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import * as course from "../../src/index";
 import { getExercise } from "../../src/homework/check";
 import { Blobs, Fixture, makeFixture, writeFixtures } from "../../src/homework/fixtures";
 import "../../src/homework/index";
@@ -171,12 +170,11 @@ function stripCalls(file: string, text: string, srcDir: string): { text: string;
       }
       if (ts.isSpreadAssignment(p)) throw new Error(`${file}: exercise "${id}" spreads another object into its spec; name each key so the edition can drop the secret ones`);
     }
-    edits.push({ start: obj.getStart() + 1, end: obj.getStart() + 1, text: `\n  ...fromFixture(${JSON.stringify(id)}, { d: __course }),` });
+    edits.push({ start: obj.getStart() + 1, end: obj.getStart() + 1, text: `\n  ...fromFixture(${JSON.stringify(id)}),` });
   }
   let out = applyEdits(text, edits);
   const fixtures = relImport(file, path.join(srcDir, "homework", "fixtures"));
-  const index = relImport(file, path.join(srcDir, "index"));
-  out = `import { fromFixture } from "${fixtures}";\nimport * as __course from "${index}";\n` + out;
+  out = `import { fromFixture } from "${fixtures}";\n` + out;
   // tslab rewrites a file's last expression statement: end with a declaration.
   out = out.replace(/\s*$/, "\n") + `\n/** Student edition: this file's checks come from fixtures (src/homework/fixtures/). */\nexport const FROM_FIXTURES: readonly string[] = ${JSON.stringify(calls.map((c) => c.id))};\n`;
   return { text: out, ids: calls.map((c) => c.id) };
@@ -311,7 +309,7 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
   for (const id of report.exercises) {
     const spec = getExercise(id);
     if (!spec) throw new Error(`edition: ${id} is in an exercise file but not registered on the lecturer's side`);
-    const fx = makeFixture(spec, { scope: { d: course } }, blobs);
+    const fx = makeFixture(spec, blobs);
     if (fx.leftOut.length) report.leftOut[id] = fx.leftOut;
     fixtures.push(fx);
   }

@@ -9,140 +9,69 @@
  * on the lecturer's side (same cases, points, messages and hints). Hidden cases never leave the
  * lecturer's side.
  *
- * Values are saved as JSON with tags for what JSON cannot hold: Matrix and typed arrays (bytes in
- * base64, so float32 stays float32), non-finite numbers and −0, undefined, and small self-contained
- * functions (an argument such as f(v) = v₀² + 3v₁, kept as its source). A large array (a data set)
- * is saved once, gzipped, in fixtures/blobs/<hash>.gz, and named by its hash.
+ * Values are saved as grading sends them across (wire.ts: typed arrays and matrices as bytes,
+ * non-finite numbers, undefined, a function argument as its source and scope). A large array (a
+ * data set) is saved once, gzipped, in fixtures/blobs/<hash>.gz, and named by its hash.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { Matrix } from "../core/matrix";
 import { Rng } from "../core/random";
 import { AnyFunction, Case, ExerciseSpec, Mistake, seedOf } from "./check";
-import { compareValues, deepCopy, isMatrixLike } from "./values";
+import { compareValues, deepCopy } from "./values";
+import { decode as wireDecode, encode as wireEncode, Wire } from "./wire";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** One visible case as saved: arguments, expected output, and each known mistake's output (null: that mistake threw). */
-export interface FixtureCase {
-  name: string;
-  points: number;
-  args: Json;
-  expected: Json;
-  /** The reference returns nothing: its output is its updated arguments (an in-place update). */
-  inPlace: boolean;
-  mistakeOutputs: (Json | null)[];
-}
-
-export interface Fixture {
-  id: string;
-  title: string;
-  seed: number;
-  /** The known mistakes' hints, in the order of `mistakeOutputs`. */
-  hints: string[];
-  cases: FixtureCase[];
-  /** Visible cases that could not be saved (an argument that is a function of the course's internals): checked at grading only. */
-  leftOut: string[];
-  hasHidden: boolean;
-}
-
-const TYPED: { [name: string]: { new (b: ArrayBuffer): ArrayLike<number> } } = {
-  Float64Array,
-  Float32Array,
-  Int32Array,
-  Uint32Array,
-  Int16Array,
-  Uint16Array,
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-};
-
-function typedFrom(name: string, base64: string, where: string): ArrayLike<number> {
-  const T = TYPED[name];
-  if (!T) throw new Error(`fixture ${where}: unknown array type ${name}`);
-  const buf = Buffer.from(base64, "base64");
-  const copy = new ArrayBuffer(buf.length);
-  new Uint8Array(copy).set(buf);
-  return new T(copy);
-}
+export type Json = Wire;
 
 /** Large arrays saved apart: hash → gzipped bytes. */
 export type Blobs = Map<string, Buffer>;
 
-/** Arrays of more entries than this go to a blob when `blobs` is given. */
+/** Typed arrays of more bytes than this go to a blob when `blobs` is given. */
 const BLOB_MIN = 4096;
 
-function typedJson(a: ArrayBufferView, blobs?: Blobs): { [k: string]: Json } {
-  const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  if (!blobs || a.byteLength < BLOB_MIN) return { type: a.constructor.name, data: bytes.toString("base64") };
-  const hash = createHash("sha256").update(a.constructor.name).update(bytes).digest("hex").slice(0, 24);
-  if (!blobs.has(hash)) blobs.set(hash, gzipSync(bytes, { level: 9 }));
-  return { type: a.constructor.name, blob: hash };
-}
-
-function typedFromJson(j: { type: string; data?: string; blob?: string }, where: string, readBlob?: (hash: string) => Buffer): ArrayLike<number> {
-  if (j.blob !== undefined) {
-    if (!readBlob) throw new Error(`fixture ${where}: the array is saved apart (blob ${j.blob}) and no blob folder was given`);
-    return typedFrom(j.type, readBlob(j.blob).toString("base64"), where);
+/** Replace each large typed array of `w` (wire.ts's { $t, b64 }) by { $t, blob: hash }, the bytes into `blobs`. */
+function toBlobs(w: Wire, blobs: Blobs): Wire {
+  if (w === null || typeof w !== "object") return w;
+  if (Array.isArray(w)) return w.map((x) => toBlobs(x, blobs));
+  if (typeof w.$t === "string" && typeof w.b64 === "string" && w.b64.length * 0.75 >= BLOB_MIN) {
+    const bytes = Buffer.from(w.b64, "base64");
+    const hash = createHash("sha256").update(w.$t).update(bytes).digest("hex").slice(0, 24);
+    if (!blobs.has(hash)) blobs.set(hash, gzipSync(bytes, { level: 9 }));
+    return { $t: w.$t, blob: hash };
   }
-  return typedFrom(j.type, j.data ?? "", where);
+  const out: { [k: string]: Wire } = {};
+  for (const k of Object.keys(w)) out[k] = toBlobs(w[k], blobs);
+  return out;
 }
 
-/**
- * A value as JSON (tags for Matrix, typed arrays, non-finite numbers, undefined, functions). `where`
- * names it in errors; with `blobs`, large arrays are put there and named by hash.
- */
+/** The inverse of toBlobs: each { $t, blob } gets its bytes back from `readBlob`. */
+function fromBlobs(w: Wire, readBlob: ((hash: string) => Buffer) | undefined, where: string): Wire {
+  if (w === null || typeof w !== "object") return w;
+  if (Array.isArray(w)) return w.map((x) => fromBlobs(x, readBlob, where));
+  if (typeof w.$t === "string" && typeof w.blob === "string") {
+    if (!readBlob) throw new Error(`fixture ${where}: an array is saved apart (blob ${w.blob}) and no blob folder was given`);
+    return { $t: w.$t, b64: readBlob(w.blob).toString("base64") };
+  }
+  const out: { [k: string]: Wire } = {};
+  for (const k of Object.keys(w)) out[k] = fromBlobs(w[k], readBlob, where);
+  return out;
+}
+
+/** A value as JSON (wire.ts's encoding; with `blobs`, large arrays are put there and named by hash). `where` names it in errors. */
 export function encode(v: unknown, where = "value", blobs?: Blobs): Json {
-  if (v === undefined) return { $undefined: true };
-  if (v === null) return null;
-  if (typeof v === "boolean" || typeof v === "string") return v;
-  if (typeof v === "number") {
-    if (Number.isFinite(v) && !Object.is(v, -0)) return v;
-    return { $number: Object.is(v, -0) ? "-0" : String(v) };
-  }
-  if (typeof v === "function") return { $function: v.toString() };
-  if (v instanceof Matrix || isMatrixLike(v)) {
-    const m = v as Matrix;
-    return { $matrix: { rows: m.rows, cols: m.cols, ...typedJson(m.data as unknown as ArrayBufferView, blobs) } };
-  }
-  if (ArrayBuffer.isView(v)) return { $typed: typedJson(v, blobs) };
-  if (Array.isArray(v)) return v.map((x, i) => encode(x, `${where}[${i}]`, blobs));
-  if (typeof v === "object") {
-    const out: { [k: string]: Json } = {};
-    for (const [k, x] of Object.entries(v as object)) out[k.startsWith("$") ? `$${k}` : k] = encode(x, `${where}.${k}`, blobs);
-    return out;
-  }
-  throw new Error(`fixture: ${where} is a ${typeof v}, which cannot be saved`);
+  const w = wireEncode(v, where);
+  return blobs ? toBlobs(w, blobs) : w;
 }
 
-/** How `decode` rebuilds functions (names in view, e.g. `d`, the course) and finds arrays saved apart. */
+/** How `decode` finds arrays saved apart. */
 export interface DecodeContext {
-  scope?: { [name: string]: unknown };
   readBlob?: (hash: string) => Buffer;
 }
 
-/** The value that `encode` saved. Functions are rebuilt from their source with `ctx.scope` (name → value) in view. */
+/** The value that `encode` saved (functions come back with the course's exports in scope, as wire.ts rebuilds them). */
 export function decode(j: Json, where = "value", ctx: DecodeContext = {}): unknown {
-  if (j === null || typeof j !== "object") return j;
-  if (Array.isArray(j)) return j.map((x, i) => decode(x, `${where}[${i}]`, ctx));
-  if ("$undefined" in j) return undefined;
-  if ("$number" in j) return Number(j.$number);
-  if ("$function" in j) {
-    const scope = ctx.scope ?? {};
-    const names = Object.keys(scope);
-    return new Function(...names, `"use strict"; return (${String(j.$function)});`)(...names.map((n) => scope[n]));
-  }
-  if ("$matrix" in j) {
-    const m = j.$matrix as { rows: number; cols: number; type: string; data?: string; blob?: string };
-    return new Matrix(m.rows, m.cols, typedFromJson(m, where, ctx.readBlob) as Float64Array);
-  }
-  if ("$typed" in j) return typedFromJson(j.$typed as { type: string; data?: string; blob?: string }, where, ctx.readBlob);
-  const out: { [k: string]: unknown } = {};
-  for (const [k, x] of Object.entries(j)) out[k.startsWith("$$") ? k.slice(1) : k] = decode(x, `${where}.${k}`, ctx);
-  return out;
+  return wireDecode(fromBlobs(j, ctx.readBlob, where));
 }
 
 interface Outcome {
@@ -181,10 +110,10 @@ function roundTrips(spec: ExerciseSpec, saved: FixtureCase, ctx: DecodeContext):
 /**
  * The fixture of an exercise (lecturer's side, at release): its visible cases with expected outputs
  * and the known mistakes' outputs. A case whose arguments do not work after saving (a function that
- * uses the course's internals) is left out and named in `leftOut`. `ctx.scope` is what a saved
- * function may use (the edition passes the course's API as `d`); with `blobs`, large arrays go there.
+ * uses names it does not carry, see wire.ts's `portable`; or a value that cannot be saved) is left out
+ * and named in `leftOut`. With `blobs`, large arrays go there.
  */
-export function makeFixture(spec: ExerciseSpec, ctx: DecodeContext = {}, blobs?: Blobs): Fixture {
+export function makeFixture(spec: ExerciseSpec, blobs?: Blobs): Fixture {
   const seed = spec.seed ?? seedOf(spec.id);
   const fixture: Fixture = { id: spec.id, title: spec.title, seed, hints: (spec.mistakes ?? []).map((m) => m.hint), cases: [], leftOut: [], hasHidden: !!spec.hidden };
   const mine: Blobs = new Map();
@@ -199,19 +128,22 @@ export function makeFixture(spec: ExerciseSpec, ctx: DecodeContext = {}, blobs?:
       inPlace = r.value === undefined && !spec.output;
       expected = outputOf(spec, r, inPlace);
     }
-    const mistakeOutputs = (spec.mistakes ?? []).map((m) => {
-      const o = run(m.answer, c.args);
-      return o.ok ? encode(outputOf(spec, o, inPlace), `${where}, mistake output`, mine) : null;
-    });
-    const saved: FixtureCase = {
-      name: c.name,
-      points: c.points ?? 1,
-      args: encode(c.args, `${where}, args`, mine),
-      expected: encode(expected, `${where}, expected`, mine),
-      inPlace,
-      mistakeOutputs,
-    };
-    if (roundTrips(spec, saved, { ...ctx, readBlob: read })) fixture.cases.push(saved);
+    let saved: FixtureCase;
+    try {
+      const mistakeOutputs = (spec.mistakes ?? []).map((m) => {
+        const o = run(m.answer, c.args);
+        try {
+          return o.ok ? encode(outputOf(spec, o, inPlace), `${where}, mistake output`, mine) : null;
+        } catch {
+          return null; // a mistake's output that cannot be saved gives no hint in the edition
+        }
+      });
+      saved = { name: c.name, points: c.points ?? 1, args: encode(c.args, `${where}, args`, mine), expected: encode(expected, `${where}, expected`, mine), inPlace, mistakeOutputs };
+    } catch {
+      fixture.leftOut.push(c.name);
+      continue;
+    }
+    if (roundTrips(spec, saved, { readBlob: read })) fixture.cases.push(saved);
     else fixture.leftOut.push(c.name);
   }
   if (blobs) for (const [h, b] of mine) blobs.set(h, b);
@@ -273,7 +205,7 @@ export function writeFixtures(dir: string, fixtures: Fixture[], blobs: Blobs): v
   for (const [h, b] of blobs) fs.writeFileSync(path.join(dir, "blobs", `${h}.gz`), b);
 }
 
-/** `exercise({ ...judging, ...fromFixture("hw03-ex2", { d }) })` in a student-edition exercise file. */
-export function fromFixture(id: string, scope: { [name: string]: unknown } = {}): Pick<ExerciseSpec, "cases" | "mistakes" | "hidden" | "seed"> {
-  return fixtureSpec(loadFixture(id), { scope, readBlob: blobReader() });
+/** `exercise({ ...fromFixture("hw03-ex2"), ...judging })` in a student-edition exercise file. */
+export function fromFixture(id: string): Pick<ExerciseSpec, "cases" | "mistakes" | "hidden" | "seed"> {
+  return fixtureSpec(loadFixture(id), { readBlob: blobReader() });
 }
