@@ -192,3 +192,23 @@ test("the edition's npm start serves the course and no masters: their URLs answe
     course.stop();
   }
 });
+
+test("the lecturer's npm start does not serve the masters either (404), unless DESCENT_SHOW_MASTERS=1", { timeout: 300_000 }, async () => {
+  const master = path.basename(listMasters()[0]);
+  for (const show of [false, true]) {
+    const port = await freePort();
+    const course = await startCourse(root, port, show ? { DESCENT_SHOW_MASTERS: "1" } : { DESCENT_SHOW_MASTERS: "" });
+    try {
+      assert.ok(course.url, `npm start printed no URL:\n${course.log()}`);
+      const want = show ? 200 : 404;
+      assert.equal(await statusOf(course, `/notebooks/homework-masters/${master}`), want, `/notebooks/homework-masters/${master}\n${course.log()}`);
+      assert.equal(await statusOf(course, "/api/contents/homework-masters"), want);
+      assert.equal(await statusOf(course, `/api/contents/homework-masters/${master}`), want);
+      assert.equal(await statusOf(course, `/files/homework-masters/${master}`), want);
+      assert.equal(await statusOf(course, "/tree/homework-masters"), want);
+      assert.equal(await statusOf(course, "/api/contents/01-perceptron.ipynb"), 200, "the chapters are served");
+    } finally {
+      course.stop();
+    }
+  }
+});

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Cell, gradeIdOf, linesForSource, listMasters, Notebook, readNotebook, releaseNotebook, sourceOf, stemOf, writeNotebook, nbgraderChecksum } from "../scripts/homework/notebook";
-import { grade, loadMaster, Master } from "../scripts/homework/grade";
+import { grade, gradedNotebook, loadMaster, Master } from "../scripts/homework/grade";
 import { python, root } from "./support/notebooks";
 
 const checker = path.join(root, "test", "support", "nbgrader_check.py");
@@ -65,49 +65,59 @@ function submission(master: Master, solved: string[], edit?: (nb: Notebook) => v
   return nb;
 }
 
-test("nbgrader's determine_grade on the graded check cells gives the gradebook's points", { timeout: 900_000 }, async () => {
+test("nbgrader autograde (its Execute, then determine_grade on each check cell) gives the gradebook's points", { timeout: 900_000 }, async () => {
   const master = loadMaster(example);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-nbg-subs-"));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-nbg-grades-"));
+  const auto = fs.mkdtempSync(path.join(os.tmpdir(), "descent-nbg-auto-"));
   try {
-    const put = (name: string, nb: Notebook) => writeNotebook(path.join(dir, `${name}.ipynb`), nb);
-    put("perfect", submission(master, ["hw00-ex1", "hw00-ex2"]));
-    put("empty", submission(master, []));
-    put("half", submission(master, ["hw00-ex2"]));
-    // the square of the mean error: a known mistake; softmax normalised by the whole row sum without max: fails the ±1000 case only
-    put("wrong", submission(master, [], (nb) => {
-      cellById(nb, "hw00-ex1-solution").source = linesForSource("function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += yhat[i] - y[i];\n  return (s / y.length) ** 2;\n}");
-      cellById(nb, "hw00-ex2-solution").source = linesForSource("function softmaxRows(Z: d.Matrix): d.Matrix {\n  const S = d.zeros(Z.rows, Z.cols);\n  for (let i = 0; i < Z.rows; i++) {\n    let t = 0;\n    for (let k = 0; k < Z.cols; k++) t += Math.exp(Z.get(i, k));\n    for (let k = 0; k < Z.cols; k++) S.set(i, k, Math.exp(Z.get(i, k)) / t);\n  }\n  return S;\n}");
-    }));
-    const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 30, jobs: 1, sharedKernel: true });
-    const executed: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(path.join(d, e.name));
-        else if (e.name.endsWith(".ipynb")) executed.push(path.join(d, e.name));
-      }
+    const subs: { [student: string]: Notebook } = {
+      perfect: submission(master, ["hw00-ex1", "hw00-ex2"]),
+      empty: submission(master, []),
+      half: submission(master, ["hw00-ex2"]),
+      // the square of the mean error (a known mistake); a softmax without the max subtraction (fails the ±1000 cases only)
+      wrong: submission(master, [], (nb) => {
+        cellById(nb, "hw00-ex1-solution").source = linesForSource("function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += yhat[i] - y[i];\n  return (s / y.length) ** 2;\n}");
+        cellById(nb, "hw00-ex2-solution").source = linesForSource("function softmaxRows(Z: d.Matrix): d.Matrix {\n  const S = d.zeros(Z.rows, Z.cols);\n  for (let i = 0; i < Z.rows; i++) {\n    let t = 0;\n    for (let k = 0; k < Z.cols; k++) t += Math.exp(Z.get(i, k));\n    for (let k = 0; k < Z.cols; k++) S.set(i, k, Math.exp(Z.get(i, k)) / t);\n  }\n  return S;\n}");
+      }),
     };
-    walk(path.join(out, "executed"));
-    assert.equal(executed.length, 4, `executed notebooks: ${executed.join(", ")}`);
-    const grades = nbgrader(["grades", ...executed]) as { [file: string]: { [gradeId: string]: [number, number] } };
+    for (const [s, nb] of Object.entries(subs)) writeNotebook(path.join(dir, `${s}.ipynb`), nb);
+    const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 30, jobs: 1, sharedKernel: true });
+    // nbgrader autograde runs the master's grade cells (OverwriteCells) with the student's solution cells.
+    const files = Object.entries(subs).map(([s, nb]) => {
+      const f = path.join(auto, `${s}.ipynb`);
+      writeNotebook(f, gradedNotebook(master, nb));
+      return f;
+    });
+    const py = python();
+    assert.ok(py, "no Python with nbclient");
+    spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
+    const r = spawnSync(py, [checker, "autograde", ...files], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, JUPYTER_PATH: path.join(root, ".jupyter", "share", "jupyter"), PYTHONWARNINGS: "ignore" },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const grades = JSON.parse(r.stdout.trim().split("\n").pop()!) as { [file: string]: { [gradeId: string]: [number, number] } };
     let partial = 0;
-    for (const file of executed) {
-      const student = path.basename(path.dirname(file));
+    for (const [file, byId] of Object.entries(grades)) {
+      const student = path.basename(file).replace(/\.autograded\.ipynb$/, "");
       for (const ex of master.exercises) {
-        const row = report.rows.find((r) => r.student === student && r.exercise === ex.name);
+        const row = report.rows.find((x) => x.student === student && x.exercise === ex.name);
         assert.ok(row, `no gradebook row for ${student} ${ex.name}`);
-        const [got, max] = grades[file][ex.gradeId];
+        const [got, max] = byId[ex.gradeId];
         assert.equal(max, ex.points);
-        assert.equal(got, row.points, `${student} ${ex.name}: nbgrader gives ${got}/${max}, the gradebook ${row.points}/${row.max} (${row.status}: ${row.message})`);
+        assert.equal(got, row.points, `${student} ${ex.name}: nbgrader gives ${got}/${max}, npm run grade ${row.points}/${row.max} (${row.status}: ${row.message})`);
         if (row.points > 0 && row.points < row.max) partial++;
       }
     }
-    const points = (s: string) => report.rows.filter((r) => r.student === s).map((r) => r.points);
+    assert.equal(Object.keys(grades).length, 4);
+    const points = (s: string) => report.rows.filter((x) => x.student === s).map((x) => x.points);
     assert.deepEqual(points("empty"), [0, 0]);
-    assert.ok(points("perfect").every((p, i) => p === master.exercises[i].points), JSON.stringify(points("perfect")));
+    assert.deepEqual(points("perfect"), master.exercises.map((e) => e.points));
     assert.ok(partial >= 1, "no partial credit among the cases: the test would not see nbgrader's partial-credit path");
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(out, { recursive: true, force: true });
+    for (const d of [dir, out, auto]) fs.rmSync(d, { recursive: true, force: true });
   }
 });

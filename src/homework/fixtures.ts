@@ -24,6 +24,29 @@ import { decode as wireDecode, encode as wireEncode, Wire } from "./wire";
 
 export type Json = Wire;
 
+/** One visible case as saved: arguments, expected output, and each known mistake's output (null: that mistake threw). */
+export interface FixtureCase {
+  name: string;
+  points: number;
+  args: Json;
+  expected: Json;
+  /** The reference returns nothing: its output is its updated arguments (an in-place update). */
+  inPlace: boolean;
+  mistakeOutputs: (Json | null)[];
+}
+
+export interface Fixture {
+  id: string;
+  title: string;
+  seed: number;
+  /** The known mistakes' hints, in the order of `mistakeOutputs`. */
+  hints: string[];
+  cases: FixtureCase[];
+  /** Visible cases that could not be saved (an argument that cannot cross, see wire.ts): checked at grading only. */
+  leftOut: string[];
+  hasHidden: boolean;
+}
+
 /** Large arrays saved apart: hash → gzipped bytes. */
 export type Blobs = Map<string, Buffer>;
 
