@@ -4,6 +4,8 @@
 //   npm run grade -- submissions/ --masters DIR    masters kept elsewhere (repeatable; or MASTER.ipynb files)
 //   options: --out DIR (build/grades)  --timeout S (per notebook, 300)  --cell-timeout S (per cell, 120)
 //            --jobs N (notebooks run at once, 1)  --shared-kernel (trusted notebooks only: one kernel for all)
+//            --marks FILE (the written questions' marks: build/grades/written/marks.csv filled in)
+//            --roster FILE (platform ids for canvas.csv / moodle.csv)  --hide-hidden-inputs (feedback)
 //
 // Submissions: either one sub-folder per student (student = folder name, any .ipynb inside) or
 // notebooks directly in the folder (student = file name stem, without the master's name if it holds
@@ -39,6 +41,8 @@ export * from "./grading/runNotebooks";
 export * from "./grading/results";
 export * from "./grading/gradeSubmissions";
 export * from "./grading/outputs";
+export * from "./grading/written";
+export * from "./grading/exports";
 
 function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions } | string {
   const options: GradeOptions = { out: path.join(root, "build", "grades"), timeout: 300, cellTimeout: 120, jobs: 1, sharedKernel: false };
@@ -57,6 +61,9 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--cell-timeout") options.cellTimeout = num(a);
     else if (a === "--jobs") options.jobs = Math.floor(num(a));
     else if (a === "--shared-kernel") options.sharedKernel = true;
+    else if (a === "--marks") options.marks = path.resolve(argv[++i] ?? "");
+    else if (a === "--roster") options.roster = path.resolve(argv[++i] ?? "");
+    else if (a === "--hide-hidden-inputs") options.hideHiddenInputs = true;
     else if (a === "-h" || a === "--help") return "help";
     else if (a.startsWith("--")) throw new Error(`grade: unknown option ${a} (try --help)`);
     else if (dir) throw new Error(`grade: one folder of submissions, got ${dir} and ${a}`);
@@ -76,7 +83,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (typeof parsed === "string") {
-    console.log("usage: npm run grade -- <folder of submissions> [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--jobs N] [--shared-kernel]");
+    console.log("usage: npm run grade -- <folder of submissions> [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]");
     return 0;
   }
   const { dir, options } = parsed;
@@ -94,7 +101,7 @@ async function main(): Promise<number> {
   options.progress = (r) => console.error(`[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`);
   const report = await grade(dir, masters, options);
   console.log(summaryTable(report.rows));
-  console.log(`\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/`);
+  console.log(`\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/\nCanvas:    ${path.relative(process.cwd(), path.join(options.out, "canvas.csv"))}\nMoodle:    ${path.relative(process.cwd(), path.join(options.out, "moodle.csv"))}`);
   return 0;
 }
 

@@ -13,7 +13,7 @@
 import { Rng } from "../core/random";
 import { diagnose } from "./diagnose";
 import { isNotDoneYet } from "./notDone";
-import { takeGraderLink } from "./report";
+import { emitCellValue, takeGraderLink } from "./report";
 import { describeStudentError } from "./studentError";
 import { guardedCall } from "./guardedCall";
 import { compareValues, deepCopy, describe } from "./values";
@@ -32,6 +32,10 @@ export interface Case {
   points?: number;
   /** The expected value, when given by hand instead of by the reference. */
   expected?: unknown;
+  /** Student edition (src/homework/fixtures.ts): the saved reference returned nothing, so its arguments are compared. */
+  inPlace?: boolean;
+  /** Student edition: each known mistake's saved output on this case, in the order of spec.mistakes. */
+  mistakeOutputs?: unknown[];
 }
 
 /** A known wrong answer: when the student's result equals this function's result, `hint` is printed. */
@@ -183,13 +187,24 @@ function compareWith(spec: ExerciseSpec, got: unknown, expected: unknown, args: 
 }
 
 /** Does the student's value equal what a known mistake gives on this case? */
-function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, args: unknown[], referenceReturnsNothing: boolean): boolean {
-  const o = call(mistake.answer, args);
-  if (!o.ok) return false;
+function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, c: Case, j: number, referenceReturnsNothing: boolean): boolean {
+  const args = c.args;
+  let wrong: unknown;
+  if (c.mistakeOutputs) {
+    wrong = c.mistakeOutputs[j];
+    if (typeof wrong === "symbol") return false;
+  } else {
+    const o = call(mistake.answer, args);
+    if (!o.ok) return false;
+    try {
+      wrong = outputOf(spec, o, referenceReturnsNothing);
+    } catch {
+      return false;
+    }
+  }
   try {
-    const wrong = outputOf(spec, o, referenceReturnsNothing);
     if (compareValues(got, wrong, spec.tolerance ?? 1e-6) === null) return true;
-    return !!(spec.compare && spec.reference && spec.compare(got, wrong, args) === null);
+    return !!(spec.compare && (spec.reference || c.mistakeOutputs) && spec.compare(got, wrong, args) === null);
   } catch {
     return false;
   }
@@ -200,7 +215,7 @@ function runCase(spec: ExerciseSpec, c: Case, student: StudentCaller, index: num
   const base: CaseResult = { name: c.name, points: 0, max, status: "failed", message: null, expected: null, got: null, hints: [] };
   // The expected value (or none, for a bar check).
   let expected: unknown = c.expected;
-  let referenceReturnsNothing = false;
+  let referenceReturnsNothing = c.inPlace === true;
   if (c.expected === undefined && spec.reference) {
     const r = call(spec.reference, c.args);
     if (!r.ok) return { ...base, status: "check error", message: `the check itself failed (${message(r.error)}): this is not your fault, tell your lecturer` };
@@ -226,9 +241,9 @@ function runCase(spec: ExerciseSpec, c: Case, student: StudentCaller, index: num
   if (msg === null) return { ...base, points: max, status: "passed" };
   const result: CaseResult = { ...base, message: msg, got: describe(got) };
   if (spec.reference || c.expected !== undefined) result.expected = describe(expected);
-  for (const m of spec.mistakes ?? []) {
-    if (matchesMistake(spec, m, got, c.args, referenceReturnsNothing)) result.hints.push(m.hint);
-  }
+  (spec.mistakes ?? []).forEach((m, j) => {
+    if (matchesMistake(spec, m, got, c, j, referenceReturnsNothing)) result.hints.push(m.hint);
+  });
   if (result.hints.length === 0 && (spec.reference || c.expected !== undefined)) {
     result.hints.push(...diagnose(got, expected, c.args, spec.tolerance ?? 1e-6));
   }
@@ -429,11 +444,11 @@ export function replayCaller(outcomes: SentOutcome[]): StudentCaller {
   };
 }
 
-function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): void {
+function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): number {
   try {
     if (running) {
       console.log(`(hw.check("${id}", …) called while another check runs: ignored)`);
-      return;
+      return 0;
     }
     running = true;
     // A check cut off by an interrupt skips its finally; the flag is cleared on the next turn of the
@@ -447,7 +462,7 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
       } finally {
         running = false;
       }
-      return;
+      return 0; // judged by the grader, not here
     }
     let r: CheckResult;
     try {
@@ -459,23 +474,32 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
     entry[r.kind] = r;
     latest.set(id, entry);
     console.log(formatResult(r));
+    return (entry.visible?.points ?? 0) + (r.kind === "hidden" ? r.points : 0);
   } catch (e) {
     try {
       console.log(`${id}: the check could not run (${message(e)}): this is not your fault, tell your lecturer`);
     } catch {
       /* nothing left to do */
     }
+    return 0;
   }
 }
 
-/** Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. */
+/**
+ * Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. The points
+ * become the check cell's value (Out[n], an execute_result): nbgrader's autograde takes a check
+ * cell's numeric value as its partial credit (utils.determine_grade), the same points as `npm run grade`.
+ */
 export function check(id: string, fn: AnyFunction): void {
-  runAndPrint(id, fn, {});
+  emitCellValue(runAndPrint(id, fn, {}));
 }
 
-/** Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never throws. */
+/**
+ * Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never
+ * throws. The cell's value becomes the exercise's points in this kernel: the latest visible check's plus these.
+ */
 export function checkHidden(id: string, fn: AnyFunction, options: { seed: number }): void {
-  runAndPrint(id, fn, { hidden: true, seed: options?.seed });
+  emitCellValue(runAndPrint(id, fn, { hidden: true, seed: options?.seed }));
 }
 
 /** The exercises of the notebooks checked so far (same "hwNN" prefix as a checked id). */

@@ -99,3 +99,19 @@ export function takeGraderLink(): GraderLink | null {
   };
   return { send, args: gradingArgs, limits: gradingLimits };
 }
+
+/**
+ * The value of the running cell, as nbgrader reads a check cell's points: the Descent kernel
+ * (scripts/kernel-process.js) keeps the last one a cell sends and answers it as the cell's
+ * execute_result (Out[n]) when the cell ends. Outside the Descent kernel it is an ordinary display.
+ */
+export const CELL_VALUE_MIME = "application/vnd.descent.cell-value+json";
+
+/** Make `points` the running cell's value (nbgrader's partial credit). Never throws. */
+export function emitCellValue(points: number): void {
+  try {
+    displayBundle({ [CELL_VALUE_MIME]: { text: String(points) }, "text/plain": String(points) });
+  } catch {
+    /* no display: the cell has no value */
+  }
+}

@@ -12,6 +12,8 @@ import { Master } from "./masters";
 import { GradeOptions } from "./options";
 import { toCsv, writeFeedback } from "./outputs";
 import { Row, Status, exerciseRow } from "./results";
+import { collectWritten, questionsOf, readMarksFile } from "./written";
+import { hideHiddenInputs, writeExports } from "./exports";
 import { RunJob, runNotebooks } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -35,6 +37,7 @@ interface Work {
 
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
   const subs = findSubmissions(submissionsDir, masters);
+  const marks = readMarksFile(options.marks); // before the output folder (which may hold it) is emptied
   const rows: Row[] = [];
   const work: Work[] = [];
   const executedDir = path.join(options.out, "executed");
@@ -121,6 +124,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       });
     });
   }
+  // Written questions: answers collected for marking, marks merged (grading/written.ts).
+  rows.push(...collectWritten(work.map((w) => ({ student: w.sub.student, master: w.master, nb: w.student })), options.out, marks));
   // Students who handed in some notebooks but not all of the ones others handed in.
   const students = [...new Set(rows.map((r) => r.student))].sort();
   const handedIn = [...new Set(work.map((w) => w.master))];
@@ -128,12 +133,14 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     for (const m of handedIn) {
       if (work.some((w) => w.sub.student === s && w.master === m)) continue;
       for (const ex of m.exercises) rows.push({ student: s, notebook: m.name, exercise: ex.name, points: 0, max: ex.points, message: "no submission", status: "missing", notes: "", output: "" });
+      for (const q of questionsOf(m)) rows.push({ student: s, notebook: m.name, exercise: q.gradeId, points: 0, max: q.points, message: "no submission", status: "missing", notes: "", output: "" });
     }
   }
   rows.sort((a, b) => a.student.localeCompare(b.student) || a.notebook.localeCompare(b.notebook));
   const gradebook = path.join(options.out, "gradebook.csv");
   fs.writeFileSync(gradebook, toCsv(rows));
   const feedbackDir = path.join(options.out, "feedback");
-  writeFeedback(rows, feedbackDir);
+  writeFeedback(options.hideHiddenInputs ? rows.map((r) => ({ ...r, output: hideHiddenInputs(r.output) })) : rows, feedbackDir);
+  writeExports(rows, options.out, options.roster); // canvas.csv, moodle.csv (grading/exports.ts)
   return { rows, gradebook, feedbackDir };
 }

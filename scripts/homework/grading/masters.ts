@@ -43,7 +43,7 @@ export function loadMaster(file: string): Master {
   const exercises: Exercise[] = [];
   nb.cells.forEach((cell, i) => {
     const meta = nbgraderOf(cell);
-    if (!meta?.grade) return;
+    if (!meta?.grade || cell.cell_type !== "code") return; // Markdown answers are marked by hand (grading/written.ts)
     const text = sourceOf(cell);
     const visible = idsCalled(text, "check");
     const hidden = idsCalled(text, "checkHidden");

@@ -29,6 +29,7 @@ const statusWords: Record<Status, string> = {
   tampered: "⚠ needs the lecturer's review",
   missing: "not handed in",
   unreadable: "✗ could not be read",
+  "to mark": "written answer, not marked yet",
 };
 
 export function writeFeedback(rows: Row[], dir: string): void {

@@ -68,7 +68,7 @@ export function signedResults(cell: Cell, token: string, seeds: Record<string, n
   return out;
 }
 
-export type Status = "passed" | "partial" | "failed" | "not done" | "error" | "timeout" | "kernel died" | "not run" | "tampered" | "missing" | "unreadable";
+export type Status = "passed" | "partial" | "failed" | "not done" | "error" | "timeout" | "kernel died" | "not run" | "tampered" | "missing" | "unreadable" | "to mark";
 
 export interface Row {
   student: string;

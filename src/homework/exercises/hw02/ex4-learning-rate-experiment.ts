@@ -1,8 +1,7 @@
 /** Homework 02, hw02-ex4 · A learning-rate experiment (split from the homework's single spec file; see ./index.ts). */
 import { exercise } from "../../check";
 import { fmt } from "../../values";
-import { Vec, bowlCost, bowlGrad } from "./common";
-import { gradientDescentRef } from "./ex3-gradient-descent";
+import { Vec, bowlCost } from "./common";
 
 // hw02-ex4 · a learning-rate experiment with bars (no reference: the bars judge the student's rates)
 
@@ -16,9 +15,13 @@ export interface RateChoice {
   diverging: number;
 }
 
-/** C after `steps` steps of plain gradient descent on the bowl (the course's own loop). */
+/**
+ * C after `steps` steps of plain gradient descent on the bowl, in closed form (so the bar does not
+ * contain the loop students write): each step multiplies v₁ − 1 by 1 − 2η and v₂ + 2 by 1 − 10η, so
+ * C(v⁽ᵏ⁾) = (1 − 2η)^{2k} (v₁⁽⁰⁾ − 1)² + 5 (1 − 10η)^{2k} (v₂⁽⁰⁾ + 2)².
+ */
 export function bowlCostAfter(eta: number, v0: Vec, steps = RATE_BARS.steps): number {
-  return gradientDescentRef(bowlCost, bowlGrad, v0, eta, steps).costs[steps];
+  return (1 - 2 * eta) ** (2 * steps) * (v0[0] - 1) ** 2 + 5 * (1 - 10 * eta) ** (2 * steps) * (v0[1] + 2) ** 2;
 }
 
 export function rateField(got: unknown, key: "fast" | "diverging"): number | string {

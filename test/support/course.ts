@@ -1,0 +1,59 @@
+// Starting a course's `npm start` (scripts/start.sh --no-browser) from tests, in the project or in
+// the student edition, until Jupyter prints its URL with a token.
+import { spawn } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export interface RunningCourse {
+  log: () => string;
+  url: { port: number; token: string } | null;
+  stop: () => void;
+}
+
+/** Runs `bash <dir>/scripts/start.sh --no-browser` with PORT=port (and `env`) until Jupyter prints its URL. */
+export async function startCourse(dir: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<RunningCourse> {
+  const child = spawn("bash", [path.join(dir, "scripts", "start.sh"), "--no-browser"], {
+    cwd: dir,
+    env: { ...process.env, ...env, PORT: String(port) },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  };
+  const deadline = Date.now() + 150_000;
+  let url: { port: number; token: string } | null = null;
+  while (Date.now() < deadline && !url) {
+    await new Promise((r) => setTimeout(r, 500));
+    const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/.exec(log);
+    if (m) url = { port: Number(m[1]), token: m[2] };
+    if (child.exitCode !== null) break;
+  }
+  return { log: () => log, url, stop };
+}
+
+/** The HTTP status of GET `urlPath` on a running course (with its token). */
+export async function statusOf(course: RunningCourse, urlPath: string): Promise<number> {
+  const { port, token } = course.url!;
+  const r = await fetch(`http://127.0.0.1:${port}${urlPath}`, { headers: { Authorization: `token ${token}` }, redirect: "manual" });
+  await r.arrayBuffer();
+  return r.status;
+}
