@@ -15,6 +15,7 @@ import { diagnose } from "./diagnose";
 import { isNotDoneYet } from "./notDone";
 import { emitCellValue, takeGraderLink } from "./report";
 import { describeStudentError } from "./studentError";
+import { forbid } from "./forbidden";
 import { guardedCall } from "./guardedCall";
 import { compareValues, deepCopy, describe } from "./values";
 import { decode, encode, Wire } from "./wire";
@@ -66,6 +67,11 @@ export interface ExerciseSpec {
   output?: (returned: unknown, args: unknown[]) => unknown;
   /** Seed of the visible cases. */
   seed?: number;
+  /**
+   * The course functions this exercise asks the student to write (exports of src/index.ts): not
+   * available to the student's function while it is checked (src/homework/forbidden.ts).
+   */
+  writes?: readonly string[];
 }
 
 export type CaseStatus = "passed" | "failed" | "not done" | "error" | "check error";
@@ -163,12 +169,18 @@ function call(fn: AnyFunction, args: unknown[]): Outcome {
 }
 
 /** The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments. */
-export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkMs?: number } = {}): StudentCaller {
+export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkMs?: number } = {}, forbidden: { id: string; names: readonly string[] } | null = null): StudentCaller {
   const started = Date.now();
   return (args) => {
     const copy = deepCopy(args);
     const left = (limits.checkMs ?? CHECK_LIMIT_MS) - (Date.now() - started);
-    const o = guardedCall(fn, copy, Math.max(1, Math.min(limits.callMs ?? CALL_LIMIT_MS, left)));
+    const restore = forbidden ? forbid(forbidden.id, forbidden.names) : () => {};
+    let o: ReturnType<typeof guardedCall>;
+    try {
+      o = guardedCall(fn, copy, Math.max(1, Math.min(limits.callMs ?? CALL_LIMIT_MS, left)));
+    } finally {
+      restore();
+    }
     return { ok: o.ok, value: o.value, args: copy, error: o.error, stopped: o.stopped };
   };
 }
@@ -266,7 +278,8 @@ let running = false;
  * return the result without printing. Never throws.
  */
 export function runCheck(id: string, fn: AnyFunction, options: CheckOptions = {}): CheckResult {
-  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, options) : null, options, typeof fn === "function" ? fn : null, fn);
+  const writes = registry.get(id)?.writes ?? [];
+  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, options, { id, names: writes }) : null, options, typeof fn === "function" ? fn : null, fn);
 }
 
 export interface CheckOptions {
@@ -401,7 +414,7 @@ export interface SentOutcome {
  * Under grading: call the student's function on the grader's arguments (under guard) and send the
  * outcomes; nothing is judged here. Stops at the stub, a time-out or an interrupt.
  */
-function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][]): void {
+function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][], writes: readonly string[]): void {
   const limits = grader?.limits() ?? {};
   const outcomes: SentOutcome[] = [];
   if (typeof fn !== "function") {
@@ -409,7 +422,7 @@ function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, a
     console.log(`${id}: expected your function, got ${describe(fn)}`);
     return;
   }
-  const student = guardedCaller(fn, limits);
+  const student = guardedCaller(fn, limits, { id, names: writes });
   for (let i = 0; i < argsList.length; i++) {
     let o: Outcome;
     try {
@@ -458,7 +471,7 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
     const sent = grader?.args(id, kind) ?? null;
     if (sent) {
       try {
-        sendOutcomes(id, kind, fn, sent);
+        sendOutcomes(id, kind, fn, sent, grader?.writes(id) ?? []);
       } finally {
         running = false;
       }

@@ -22,7 +22,7 @@ export const CALLS_ENV = "DESCENT_HW_CALLS_FILE";
 
 /** What the grader sends: the arguments of each exercise's cases, and the time limits (ms). */
 export interface GradingCalls {
-  exercises: { [id: string]: { visible?: Wire[][]; hidden?: Wire[][] } };
+  exercises: { [id: string]: { visible?: Wire[][]; hidden?: Wire[][]; writes?: string[] } };
   callMs: number;
   checkMs: number;
 }
@@ -76,6 +76,8 @@ export interface GraderLink {
   /** The grader's arguments of exercise `id`'s cases, or null. */
   args: (id: string, kind: "visible" | "hidden") => Wire[][] | null;
   limits: () => { callMs?: number; checkMs?: number };
+  /** The course functions exercise `id` asks the student to write (not available inside its calls). */
+  writes: (id: string) => string[];
 }
 
 let taken = false;
@@ -97,7 +99,7 @@ export function takeGraderLink(): GraderLink | null {
       /* a result that cannot be sent counts as missing; the grader reports it */
     }
   };
-  return { send, args: gradingArgs, limits: gradingLimits };
+  return { send, args: gradingArgs, limits: gradingLimits, writes: (id) => calls?.exercises?.[id]?.writes ?? [] };
 }
 
 /**

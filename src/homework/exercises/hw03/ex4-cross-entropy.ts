@@ -13,6 +13,7 @@ export function crossEntropyRef(Z: Matrix, y: number[]): number {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX4 = exercise({
   id: "hw03-ex4",
+  writes: ["crossEntropy"],
   title: "Cross-entropy via log-sum-exp",
   reference: crossEntropyRef,
   tolerance: 1e-9,

@@ -48,6 +48,7 @@ export const ex5Reference = (f: (M: d.Matrix) => number, M: d.Matrix, _h: number
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW06_EX5 = exercise({
   id: "hw06-ex5",
+  writes: ["centralDifferences"],
   title: "Central differences",
   reference: ex5Reference,
   tolerance: 1e-7,

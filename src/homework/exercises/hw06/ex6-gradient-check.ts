@@ -40,6 +40,7 @@ export function compareGradientCheck(got: unknown, expected: unknown): string | 
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW06_EX6 = exercise({
   id: "hw06-ex6",
+  writes: ["gradientCheck", "gradientCheckModel"],
   title: "A gradient check",
   reference: gradientCheckRef,
   compare: compareGradientCheck,

@@ -19,6 +19,7 @@ export function notesVariant(theta: d.Matrix, grad: d.Matrix, G: number, hp: Not
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW07_EX3 = exercise({
   id: "hw07-ex3",
+  writes: ["rmspropNotes"],
   title: "The notes' RMSprop step",
   reference: notesRmspropStepRef,
   cases: (rng: d.Rng) => [
