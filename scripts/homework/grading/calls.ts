@@ -24,6 +24,7 @@ export function gradingCalls(master: Master, limits: { callMs: number; checkMs: 
         try {
           const cases = casesOf(spec, { hidden: kind === "hidden", seed: kind === "hidden" ? ex.seeds[id] : undefined });
           const entry = (calls.exercises[id] = calls.exercises[id] ?? {});
+          entry.writes = [...(spec.writes ?? [])];
           entry[kind] = cases.map((c) => encode(c.args, `${id} case "${c.name}"`) as Wire[]);
         } catch (e) {
           unsendable.set(id, (e as Error).message);
