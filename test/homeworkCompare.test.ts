@@ -5,8 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareValues } from "../src/homework/values";
+import { diagnose } from "../src/homework/diagnose";
 import { Matrix } from "../src/core/matrix";
-import { runCheck } from "../src/homework/check";
+import { getExercise, runCheck } from "../src/homework/check";
 import { centralDifferenceCompare, exactGradient, testFunctions } from "../src/homework/exercises/hw06/ex5-central-differences";
 import "../src/homework/exercises/index";
 
@@ -70,4 +71,38 @@ test("hw06-ex5: a correct central difference of Σ m³ passes for every seed, sm
 test("hw02-ex4 discloses its hidden start (−2, 4) in the visible cases' names", () => {
   const r = runCheck("hw02-ex4", () => ({ fast: 0.1, diverging: 0.21 }));
   assert.ok(r.cases.every((c) => /\(−2, 4\)/.test(c.name)));
+});
+
+test("the off-by-one hint speaks of class indices only for lists of class indices", () => {
+  const classes = diagnose([1, 2, 3, 1], [0, 1, 2, 0], []);
+  assert.ok(classes.some((h) => /class indices are 1 too high/.test(h)), classes.join(" | "));
+  // A bias never updated (0 instead of 1), integer weights with negatives: no talk of classes.
+  for (const [got, expected] of [[{ w: [2, -1], b: 0 }, { w: [2, -1], b: 1 }], [[-1, 0, 2], [0, 1, 3]]] as const) {
+    const hints = diagnose(got, expected, []);
+    assert.ok(hints.every((h) => !/class indices/.test(h)), hints.join(" | "));
+  }
+});
+
+test("a result halved with an input of length 2 is a factor ½, not an 'extra 1/n'", () => {
+  const hints = diagnose([0.5, 1.5, 2.5], [1, 3, 5], [[7, 8]]);
+  assert.ok(hints.some((h) => /Factor ½/.test(h)), hints.join(" | "));
+  assert.ok(hints.every((h) => !/Extra 1\/n/.test(h)), hints.join(" | "));
+});
+
+test("the added hints: −Σ over all classes, η applied twice, ascent, αW missing, W instead of αW", () => {
+  const wanted: [string, RegExp][] = [
+    ["hw03-ex4", /summed −ln s_k over ALL classes/],
+    ["hw02-ex2", /learning rate is applied twice/],
+    ["hw07-ex3", /gradient ASCENT/],
+    ["hw07-ex2", /αW is missing/],
+    ["hw07-ex2", /αW, not W/],
+  ];
+  for (const [id, re] of wanted) {
+    const mistake = getExercise(id)!.mistakes!.find((m) => re.test(m.hint))!;
+    assert.ok(mistake, `${id}: no mistake ${re}`);
+    const r = runCheck(id, mistake.answer);
+    assert.notEqual(r.status, "passed", id);
+    const hints = r.cases.flatMap((c) => c.hints);
+    assert.ok(hints.some((h) => re.test(h)), `${id}: ${hints.join(" | ")}`);
+  }
 });

@@ -28,6 +28,14 @@ export const HW03_EX4 = exercise({
   ],
   mistakes: [
     {
+      hint: "You summed −ln s_k over ALL classes k; the cross-entropy of example i takes only its label's term, −ln s_{i, y_i} = LSE(z_i) − z_{i, y_i}.",
+      answer: (Z: Matrix) => {
+        let s = 0;
+        for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) s += sm.logSumExp(Z.row(i)) - Z.get(i, k);
+        return s / Z.rows;
+      },
+    },
+    {
       hint: "Computed as −ln(softmax): a probability of e^{−2000} is 0 in floating point and −ln 0 = ∞. Use −ln s_y = LSE(z) − z_y, which stays finite.",
       answer: (Z: Matrix, y: number[]) => {
         const S = sm.softmax(Z, zeros(Z.rows, Z.cols, "float64"));

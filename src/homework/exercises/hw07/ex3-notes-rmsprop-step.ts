@@ -33,6 +33,10 @@ export const HW07_EX3 = exercise({
   ],
   mistakes: [
     {
+      hint: "This is gradient ASCENT: θ + s·g climbs the loss. A descent step subtracts, θ ← θ − η/√(G + ε) · g.",
+      answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesRmspropStepRef(t, d.scale(g, -1), G, hp),
+    },
+    {
       hint: "ε is outside the square root, η/(√G + ε): the notes put it inside, η/√(G + ε) (with ε = 1e-3 the two differ a lot when G is small).",
       answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesVariant(t, g, G, hp, "epsOutside"),
     },
