@@ -72,6 +72,8 @@ export interface ExerciseSpec {
    * available to the student's function while it is checked (src/homework/forbidden.ts).
    */
   writes?: readonly string[];
+  /** Time limit of one call of the student's function, in seconds (default CALL_LIMIT_MS; experiments that train need more). */
+  timeLimit?: number;
 }
 
 export type CaseStatus = "passed" | "failed" | "not done" | "error" | "check error";
@@ -155,8 +157,14 @@ export interface Outcome {
 export type StudentCaller = (args: unknown[], index: number) => Outcome;
 
 /** Default time limit of one call of a student's function, and of a whole check (ms). */
-export const CALL_LIMIT_MS = 10_000;
-export const CHECK_LIMIT_MS = 60_000;
+export const CALL_LIMIT_MS = 30_000;
+export const CHECK_LIMIT_MS = 120_000;
+
+/** The limits of one check of `spec`: its own call limit (timeLimit) or the default, and a check limit that fits four calls. */
+export function limitsOf(spec: ExerciseSpec | undefined, given: { callMs?: number; checkMs?: number } = {}): { callMs: number; checkMs: number } {
+  const callMs = given.callMs ?? (spec?.timeLimit ? spec.timeLimit * 1000 : CALL_LIMIT_MS);
+  return { callMs, checkMs: given.checkMs ?? Math.max(CHECK_LIMIT_MS, 4 * callMs) };
+}
 
 function call(fn: AnyFunction, args: unknown[]): Outcome {
   const copy = deepCopy(args);
@@ -279,7 +287,8 @@ let running = false;
  */
 export function runCheck(id: string, fn: AnyFunction, options: CheckOptions = {}): CheckResult {
   const writes = registry.get(id)?.writes ?? [];
-  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, options, { id, names: writes }) : null, options, typeof fn === "function" ? fn : null, fn);
+  const limits = limitsOf(registry.get(id), options);
+  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, limits, { id, names: writes }) : null, options, typeof fn === "function" ? fn : null, fn);
 }
 
 export interface CheckOptions {
@@ -415,7 +424,7 @@ export interface SentOutcome {
  * outcomes; nothing is judged here. Stops at the stub, a time-out or an interrupt.
  */
 function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][], writes: readonly string[]): void {
-  const limits = grader?.limits() ?? {};
+  const limits = grader?.limits(id) ?? {};
   const outcomes: SentOutcome[] = [];
   if (typeof fn !== "function") {
     grader?.send({ id, kind, notFunction: describe(fn), outcomes });
