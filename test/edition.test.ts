@@ -31,7 +31,7 @@ const squash = (s: string): string => s.replace(/\s+/g, "");
 test("the edition has the chapters, the released homework, src/, fixtures and npm start; no masters, grader or tests", () => {
   const r = edition();
   const files = editionFiles(dir);
-  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "scripts/start.sh", "scripts/setup.sh", "src/index.ts", "src/homework/check.ts", "src/homework/fixtures.ts", "README.md"]) assert.ok(files.includes(f), `the edition has no ${f}`);
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "scripts/setup/start.sh", "scripts/setup/setup.sh", "scripts/kernel/kernelspec.js", "src/index.ts", "src/homework/check.ts", "src/homework/fixtures.ts", "README.md"]) assert.ok(files.includes(f), `the edition has no ${f}`);
   for (const m of listMasters()) assert.ok(files.includes(`notebooks/homework/${stemOf(m)}.ipynb`), `no released ${stemOf(m)}`);
   assert.ok(files.some((f) => /^notebooks\/0\d-[^/]+\.ipynb$/.test(f)), "no chapters");
   for (const f of files) {
@@ -124,10 +124,10 @@ test("a homework notebook runs in the edition's kernel: visible checks and hints
   const py = python();
   if (!py) return assert.fail("no Python with nbclient: run npm run setup");
   const { file } = studentHw03();
-  const ks = spawnSync(process.execPath, [path.join(dir, "scripts", "kernelspec.js")], { cwd: dir, encoding: "utf8" });
+  const ks = spawnSync(process.execPath, [path.join(dir, "scripts", "kernel", "kernelspec.js")], { cwd: dir, encoding: "utf8" });
   assert.equal(ks.status, 0, ks.stderr);
   const out = path.join(dir, "executed");
-  const r = spawnSync(py, [path.join(dir, "scripts", "run_notebooks.py"), "--timeout", "300", "--out", out, file], {
+  const r = spawnSync(py, [path.join(dir, "scripts", "kernel", "driver.py"), "run", "--timeout", "300", "--out", out, file], {
     cwd: dir,
     encoding: "utf8",
     env: { ...process.env, JUPYTER_PATH: path.join(dir, ".jupyter", "share", "jupyter"), PYTHONWARNINGS: "ignore" },

@@ -237,7 +237,8 @@ function courseFiles(from: string): string[] {
     if (!fs.existsSync(path.join(from, f))) return false; // deleted, not yet committed
     if (f.startsWith("src/")) return f.endsWith(".ts") || f.endsWith(".js") || f.endsWith(".json");
     if (f.startsWith("data/")) return true;
-    if (f.startsWith("scripts/")) return !/(^|\/)homework\//.test(f) && !/(^|\/)(book|slides|reproduce|hub)/i.test(f.slice("scripts/".length));
+    // the scripts npm start needs; not the grader (homework/), the book and slides, the tests, the class server
+    if (f.startsWith("scripts/")) return !/(^|\/)homework\//.test(f) && !/^(book|slides|reproduce|hub|test)(\/|[.-])/i.test(f.slice("scripts/".length));
     if (/^notebooks\/[^/]+\.ipynb$/.test(f)) return true;
     return ["package.json", "package-lock.json", "tsconfig.json", ".gitignore"].includes(f);
   };

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readNotebookJson } from "../notebook-file";
+import { readNotebookJson } from "../notebooks/notebookFile";
 
 export interface NbgraderMeta {
   grade?: boolean;

@@ -6,6 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Notebook, readNotebook, writeNotebook } from "../notebook";
 import { gradedNotebook, studentCells } from "./gradedNotebook";
+import { gradingCalls } from "./calls";
+import { makeGradingCourse } from "./gradingCourse";
 import { Master } from "./masters";
 import { GradeOptions } from "./options";
 import { toCsv, writeFeedback } from "./outputs";
@@ -58,16 +60,27 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   // Rounds: run what is unfinished; after a crash or timeout in exercise e, stub e and run again.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-graded-"));
   try {
+    // Student code runs in a copy of the course without answers; each master's case arguments go
+    // to the kernel as data, and the checks are judged here (results.ts).
+    const course = makeGradingCourse(tmp);
+    const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
+    const callsFiles = new Map<Master, string>();
+    for (const m of new Set(work.map((w) => w.master))) {
+      const file = path.join(tmp, `calls-${callsFiles.size}.json`);
+      fs.writeFileSync(file, JSON.stringify(gradingCalls(m, limits).calls), { mode: 0o600 });
+      callsFiles.set(m, file);
+    }
     let pending = work.filter((w) => w.master.exercises.length > 0);
     for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
         writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed));
-        return { w, job: { input, output: w.executedFile, token: randomBytes(32).toString("hex"), limited: studentCells(w.master) } };
+        return { w, job: { input, output: w.executedFile, token: randomBytes(32).toString("hex"), limited: studentCells(w.master), calls: callsFiles.get(w.master) } };
       });
       const runs = await runNotebooks(
         jobs.map((j) => j.job),
         options,
+        course,
       );
       const next: Work[] = [];
       for (const { w, job } of jobs) {

@@ -12,6 +12,8 @@ export interface Exercise {
   points: number;
   visible: string[];
   hidden: string[];
+  /** The seed of each hidden check (from `hw.checkHidden(id, fn, { seed: N })` in the master). */
+  seeds: Record<string, number>;
 }
 
 export interface Master {
@@ -27,6 +29,11 @@ export interface Master {
 function idsCalled(text: string, fn: "check" | "checkHidden"): string[] {
   const re = new RegExp(`\\bhw\\.${fn}\\(\\s*["'\`]([^"'\`]+)["'\`]`, "g");
   return [...text.matchAll(re)].map((m) => m[1]);
+}
+
+function hiddenSeeds(text: string): Record<string, number> {
+  const re = /\bhw\.checkHidden\(\s*["'`]([^"'`]+)["'`][^)]*?seed\s*:\s*(\d+)/g;
+  return Object.fromEntries([...text.matchAll(re)].map((m) => [m[1], Number(m[2])]));
 }
 
 export function loadMaster(file: string): Master {
@@ -48,6 +55,7 @@ export function loadMaster(file: string): Master {
       points: Number(meta.points ?? 0),
       visible,
       hidden,
+      seeds: hiddenSeeds(text),
     });
   });
   const owner = nb.cells.map((_, i) => exercises.findIndex((e) => e.cell >= i));

@@ -1,18 +1,26 @@
 // Reading results: the signed check results and errors in an executed graded notebook, one row per exercise.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
 import { Cell, nbgraderOf, Notebook, Output } from "../notebook";
+import { CheckResult, formatResult, replayCaller, runCheckWith, SentOutcome } from "../../../src/homework/check";
 import { RESULT_MIME, signResult } from "../../../src/homework/report";
+import "../../../src/homework/exercises/index";
 import { studentCells } from "./gradedNotebook";
 import { Master } from "./masters";
 import { RunResult } from "./runNotebooks";
 
-export interface SignedResult {
+/** What a kernel sends for one check under grading: the student's outcomes on the grader's arguments. */
+export interface SentResult {
   id: string;
   kind: "visible" | "hidden";
-  points: number;
-  max: number;
-  status: string;
-  firstFailure: string | null;
+  outcomes?: SentOutcome[];
+  notFunction?: string;
+}
+
+/** A check judged here, on the lecturer's side: the kernel's outcomes against the references and hidden cases. */
+export function judge(sent: SentResult, seeds: Record<string, number>): CheckResult {
+  const options = { hidden: sent.kind === "hidden", seed: sent.kind === "hidden" ? seeds[sent.id] : undefined };
+  if (sent.notFunction !== undefined || !Array.isArray(sent.outcomes)) return runCheckWith(sent.id, null, options, null, sent.notFunction ?? "nothing");
+  return runCheckWith(sent.id, replayCaller(sent.outcomes), options);
 }
 
 function textOf(o: Output): string {
@@ -36,19 +44,26 @@ export function cellText(cell: Cell): string {
     .join("");
 }
 
-/** The results in a cell's outputs signed with `token`; forged or malformed ones are dropped. */
-export function signedResults(cell: Cell, token: string): SignedResult[] {
-  const out: SignedResult[] = [];
+/**
+ * The checks of a cell, judged here from the outcomes signed with `token` (the first per exercise
+ * and kind); forged, malformed and repeated ones are dropped.
+ */
+export function signedResults(cell: Cell, token: string, seeds: Record<string, number> = {}): CheckResult[] {
+  const out: CheckResult[] = [];
   for (const o of cell.outputs ?? []) {
     const data = o.data?.[RESULT_MIME] as { json?: unknown; sig?: unknown } | undefined;
     if (!data || typeof data.json !== "string" || typeof data.sig !== "string") continue;
     const sig = signResult(data.json, token);
     if (sig !== data.sig) continue;
+    let sent: SentResult;
     try {
-      out.push(JSON.parse(data.json) as SignedResult);
+      sent = JSON.parse(data.json) as SentResult;
     } catch {
-      /* not ours */
+      continue; /* not ours */
     }
+    if (typeof sent?.id !== "string" || (sent.kind !== "visible" && sent.kind !== "hidden")) continue;
+    if (out.some((r) => r.id === sent.id && r.kind === sent.kind)) continue;
+    out.push(judge(sent, seeds));
   }
   return out;
 }
@@ -86,7 +101,8 @@ export function exerciseRow(master: Master, e: number, executed: Notebook, run: 
     const where = run.stopped_at === ex.cell ? "" : ` (in cell ${run.stopped_at + 1}, before the check)`;
     return { ...base, status: run.reason === "died" ? "kernel died" : "timeout", message: `${run.detail ?? ""}${where}` };
   }
-  const results = cell ? signedResults(cell, token) : [];
+  const results = cell ? signedResults(cell, token, ex.seeds) : [];
+  if (results.length) base.output = results.map(formatResult).join("\n");
   const solutionErrors = master.nb.cells
     .map((c, i) => ({ c, i }))
     .filter(({ c, i }) => master.owner[i] === e && nbgraderOf(c)?.solution && executed.cells[i])
@@ -127,7 +143,8 @@ export function exerciseRow(master: Master, e: number, executed: Notebook, run: 
   }
   const allNotDone = found.every((r) => r && r.status === "not done");
   const complete = found.every((r) => r !== null);
-  const status: Status = allNotDone ? "not done" : complete && points === max && max > 0 ? "passed" : points > 0 ? "partial" : "failed";
+  const timedOut = found.some((r) => r?.cases.some((c) => /^your function ran out of time/.test(c.message ?? "")));
+  const status: Status = allNotDone ? "not done" : complete && points === max && max > 0 ? "passed" : points > 0 ? "partial" : timedOut ? "timeout" : "failed";
   const row = { ...base, points: Math.min(points, ex.points), status, message: firstLine(message) };
   if (complete && max !== ex.points) row.message = `${row.message ? row.message + "; " : ""}[the check's cases give ${max} points, its cell metadata says ${ex.points}]`;
   return row;

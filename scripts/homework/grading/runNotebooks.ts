@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "../notebook";
-import { TOKEN_ENV } from "../../../src/homework/report";
+import { CALLS_ENV, TOKEN_ENV } from "../../../src/homework/report";
+import { GRADING_KERNEL, GradingCourse } from "./gradingCourse";
 import { GradeOptions } from "./options";
 
 export interface RunJob {
@@ -14,6 +15,8 @@ export interface RunJob {
   token: string;
   /** Cells under the per-cell time limit (the student's solution cells and the check cells). */
   limited: number[];
+  /** The grader's arguments for the kernel (a JSON file of GradingCalls), when grading in isolation. */
+  calls?: string;
 }
 
 export interface RunResult {
@@ -27,26 +30,27 @@ export interface RunResult {
 
 function python(): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "python.js")) as { findPython: () => string | null };
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   const py = findPython();
   if (!py) throw new Error("grade: no Python with nbclient (Debian: apt-get install python3-nbclient; elsewhere: pip install nbclient)");
   return py;
 }
 
-function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: string, k: number): Promise<RunResult[]> {
+function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: string, k: number, course: GradingCourse | null): Promise<RunResult[]> {
   const jobsFile = path.join(tmp, `jobs-${k}.json`);
   const jobs = {
-    kernel: "descent",
+    kernel: course ? GRADING_KERNEL : "descent",
+    calls_env: CALLS_ENV,
     timeout: options.timeout,
     cell_timeout: options.cellTimeout,
     token_env: TOKEN_ENV,
-    sessions: sessions.map((s) => ({ token: s[0].token, notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited })) })),
+    sessions: sessions.map((s) => ({ token: s[0].token, calls: s[0].calls ?? null, notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited })) })),
   };
   fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
-  const local = path.join(root, ".jupyter", "share", "jupyter");
+  const local = course ? `${course.jupyterPath}${path.delimiter}${path.join(root, ".jupyter", "share", "jupyter")}` : path.join(root, ".jupyter", "share", "jupyter");
   return new Promise((resolve) => {
     const child = spawn(py, [path.join(__dirname, "..", "grade_notebooks.py"), jobsFile], {
-      cwd: root,
+      cwd: course ? course.dir : root,
       env: { ...process.env, JUPYTER_PATH: process.env.JUPYTER_PATH ? `${local}${path.delimiter}${process.env.JUPYTER_PATH}` : local, PYTHONWARNINGS: "ignore" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -78,9 +82,9 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
 }
 
 /** Run the jobs: one kernel per notebook (or one for all with sharedKernel), `jobs` runners at once. */
-export async function runNotebooks(jobs: RunJob[], options: GradeOptions): Promise<Map<string, RunResult>> {
+export async function runNotebooks(jobs: RunJob[], options: GradeOptions, course: GradingCourse | null = null): Promise<Map<string, RunResult>> {
   const py = python();
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
+  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-grade-"));
   try {
     let sessions: RunJob[][];
@@ -91,7 +95,7 @@ export async function runNotebooks(jobs: RunJob[], options: GradeOptions): Promi
     const n = Math.max(1, Math.min(options.jobs, sessions.length));
     const parts: RunJob[][][] = Array.from({ length: n }, () => []);
     sessions.forEach((s, i) => parts[i % n].push(s));
-    const results = (await Promise.all(parts.filter((p) => p.length).map((p, k) => runBatch(py, p, options, tmp, k)))).flat();
+    const results = (await Promise.all(parts.filter((p) => p.length).map((p, k) => runBatch(py, p, options, tmp, k, course)))).flat();
     return new Map(results.map((r) => [r.in, r]));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
