@@ -2,7 +2,7 @@
 // course without answers. Searched for every reference body, hidden generator, mistake function,
 // hidden seed and solution line; a homework notebook run in the edition's own kernel shows that the
 // visible checks and hints work there from fixtures; its Jupyter serves no masters.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,6 +13,7 @@ import { buildEdition, editionFiles, exerciseSecrets, EditionReport } from "../s
 import { Cell, leakCandidates, linesForSource, listMasters, nbgraderOf, readNotebook, releaseText, sourceOf, stemOf, writeNotebook } from "../scripts/homework/notebook";
 import { python, root } from "./support/notebooks";
 import { freePort, startCourse, statusOf } from "./support/course";
+import { projectCopy, removeCopy } from "./support/projectCopy";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-edition-"));
 let built: EditionReport | null = null;
@@ -31,7 +32,7 @@ const squash = (s: string): string => s.replace(/\s+/g, "");
 test("the edition has the chapters, the released homework, src/, fixtures and npm start; no masters, grader or tests", () => {
   const r = edition();
   const files = editionFiles(dir);
-  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "scripts/start.sh", "scripts/setup.sh", "src/index.ts", "src/homework/check.ts", "src/homework/fixtures.ts", "README.md"]) assert.ok(files.includes(f), `the edition has no ${f}`);
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "scripts/setup/start.sh", "scripts/setup/setup.sh", "scripts/kernel/kernelspec.js", "src/index.ts", "src/homework/check.ts", "src/homework/fixtures.ts", "README.md"]) assert.ok(files.includes(f), `the edition has no ${f}`);
   for (const m of listMasters()) assert.ok(files.includes(`notebooks/homework/${stemOf(m)}.ipynb`), `no released ${stemOf(m)}`);
   assert.ok(files.some((f) => /^notebooks\/0\d-[^/]+\.ipynb$/.test(f)), "no chapters");
   for (const f of files) {
@@ -47,6 +48,19 @@ test("the edition has the chapters, the released homework, src/, fixtures and np
     const visible = hw.runCheck(id, () => 0).cases.map((c) => c.name);
     for (const c of fx.cases) assert.ok(visible.includes(c.name), `${id}: the fixture holds "${c.name}", not a visible case`);
   }
+});
+
+test("the edition commits as a repository of its own: released homework, fixtures and scripts tracked, nothing it needs ignored", () => {
+  edition();
+  const git = (...args: string[]) => spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" });
+  assert.equal(git("init", "-q").status, 0);
+  assert.equal(git("add", "-A").status, 0);
+  const c = git("commit", "-qm", "release");
+  assert.equal(c.status, 0, c.stderr);
+  const tracked = git("ls-files").stdout.split("\n");
+  for (const f of editionFiles(dir).filter((f) => f !== "node_modules")) assert.ok(tracked.includes(f), `${f} is not committed (ignored?)`);
+  assert.ok(tracked.some((f) => f.startsWith("notebooks/homework/")) && tracked.some((f) => f.startsWith("src/homework/fixtures/blobs/")));
+  assert.ok(!tracked.some((f) => f.startsWith("node_modules")), "node_modules is committed");
 });
 
 test("no reference body, hidden generator, mistake function, hidden seed or solution line is in the edition", () => {
@@ -68,13 +82,14 @@ test("no reference body, hidden generator, mistake function, hidden seed or solu
     }
   }
   assert.ok(secrets >= 80, `only ${secrets} secrets looked for: the search finds too little`);
-  // A solution line that is also in the course's own code (src/ outside the exercises) is not a secret
+  // A solution line that is also in the course's own code (src/ outside the exercises, the chapters) is not a secret
   // of the homework: the edition copies that code unchanged (that the course solves exercises is
   // checked by the exercises' "not available here" tests).
-  const courseCode = walk(path.join(root, "src"))
-    .filter((f) => !f.startsWith(exerciseDir))
-    .map((f) => fs.readFileSync(f, "utf8"))
-    .join("\n");
+  const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+  const courseCode = [
+    ...walk(path.join(root, "src")).filter((f) => !f.startsWith(exerciseDir)).map((f) => fs.readFileSync(f, "utf8")),
+    ...chapters.map((f) => readNotebook(path.join(root, "notebooks", f)).cells.map(sourceOf).join("\n")),
+  ].join("\n");
   let lines = 0;
   for (const m of listMasters()) {
     for (const line of leakCandidates(readNotebook(m)).filter((l) => !courseCode.includes(l))) {
@@ -124,10 +139,10 @@ test("a homework notebook runs in the edition's kernel: visible checks and hints
   const py = python();
   if (!py) return assert.fail("no Python with nbclient: run npm run setup");
   const { file } = studentHw03();
-  const ks = spawnSync(process.execPath, [path.join(dir, "scripts", "kernelspec.js")], { cwd: dir, encoding: "utf8" });
+  const ks = spawnSync(process.execPath, [path.join(dir, "scripts", "kernel", "kernelspec.js")], { cwd: dir, encoding: "utf8" });
   assert.equal(ks.status, 0, ks.stderr);
   const out = path.join(dir, "executed");
-  const r = spawnSync(py, [path.join(dir, "scripts", "run_notebooks.py"), "--timeout", "300", "--out", out, file], {
+  const r = spawnSync(py, [path.join(dir, "scripts", "kernel", "driver.py"), "run", "--timeout", "300", "--out", out, file], {
     cwd: dir,
     encoding: "utf8",
     env: { ...process.env, JUPYTER_PATH: path.join(dir, ".jupyter", "share", "jupyter"), PYTHONWARNINGS: "ignore" },
@@ -195,9 +210,11 @@ test("the edition's npm start serves the course and no masters: their URLs answe
 
 test("the lecturer's npm start does not serve the masters either (404), unless DESCENT_SHOW_MASTERS=1", { timeout: 300_000 }, async () => {
   const master = path.basename(listMasters()[0]);
+  const project = projectCopy("descent-masters-404-"); // npm start writes build/ and notebooks/homework/: not in this clone
+  after(() => removeCopy(project));
   for (const show of [false, true]) {
     const port = await freePort();
-    const course = await startCourse(root, port, show ? { DESCENT_SHOW_MASTERS: "1" } : { DESCENT_SHOW_MASTERS: "" });
+    const course = await startCourse(project, port, show ? { DESCENT_SHOW_MASTERS: "1" } : { DESCENT_SHOW_MASTERS: "" });
     try {
       assert.ok(course.url, `npm start printed no URL:\n${course.log()}`);
       const want = show ? 200 : 404;

@@ -91,7 +91,7 @@ test("nbgrader autograde (its Execute, then determine_grade on each check cell) 
     });
     const py = python();
     assert.ok(py, "no Python with nbclient");
-    spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
+    spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
     const r = spawnSync(py, [checker, "autograde", ...files], {
       cwd: root,
       encoding: "utf8",

@@ -176,7 +176,7 @@ function stripCalls(file: string, text: string, srcDir: string): { text: string;
   const fixtures = relImport(file, path.join(srcDir, "homework", "fixtures"));
   out = `import { fromFixture } from "${fixtures}";\n` + out;
   // tslab rewrites a file's last expression statement: end with a declaration.
-  out = out.replace(/\s*$/, "\n") + `\n/** Student edition: this file's checks come from fixtures (src/homework/fixtures/). */\nexport const FROM_FIXTURES: readonly string[] = ${JSON.stringify(calls.map((c) => c.id))};\n`;
+  out = out.replace(/\s*$/, "\n") + `\n/** Student edition: this file's checks come from fixtures (src/homework/fixtures/). */\nconst FROM_FIXTURES: readonly string[] = ${JSON.stringify(calls.map((c) => c.id))};\n`;
   return { text: out, ids: calls.map((c) => c.id) };
 }
 
@@ -226,6 +226,22 @@ export function stripExerciseFiles(files: Map<string, string>, srcDir: string): 
     }
     if (!changed) break;
   }
+  // "./hw05" → "./hw05/index": tslab's module loader does not resolve a folder to its index.ts.
+  for (const [file, text] of out) {
+    out.set(
+      file,
+      text.replace(/((?:^|\n)\s*(?:import|export)\b[^;]*?["'])(\.{1,2}\/[^"']+)(["'])/g, (m, pre: string, spec: string, post: string) =>
+        [...out.keys()].includes(path.join(path.resolve(path.dirname(file), spec), "index.ts")) ? `${pre}${spec}/index${post}` : m,
+      ),
+    );
+  }
+  // A file left with nothing (a helpers file only the references used) stays a module for `export * from`.
+  for (const [file, text] of out) {
+    const sf = parse(file, text);
+    if (!sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.getCombinedModifierFlags(st as ts.Declaration) & ts.ModifierFlags.Export)) {
+      out.set(file, text.replace(/\s*$/, "\n") + "// Student edition: what this file held is used by the references only (on the lecturer's side).\nexport {};\n");
+    }
+  }
   return { files: out, ids };
 }
 
@@ -237,7 +253,8 @@ function courseFiles(from: string): string[] {
     if (!fs.existsSync(path.join(from, f))) return false; // deleted, not yet committed
     if (f.startsWith("src/")) return f.endsWith(".ts") || f.endsWith(".js") || f.endsWith(".json");
     if (f.startsWith("data/")) return true;
-    if (f.startsWith("scripts/")) return !/(^|\/)homework\//.test(f) && !/(^|\/)(book|slides|reproduce|hub)/i.test(f.slice("scripts/".length));
+    // the scripts npm start needs; not the grader (homework/), the book and slides, the tests, the class server
+    if (f.startsWith("scripts/")) return !/(^|\/)homework\//.test(f) && !/^(book|slides|reproduce|hub|test)(\/|[.-])/i.test(f.slice("scripts/".length));
     if (/^notebooks\/[^/]+\.ipynb$/.test(f)) return true;
     return ["package.json", "package-lock.json", "tsconfig.json", ".gitignore"].includes(f);
   };
@@ -299,7 +316,8 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
     let text: string | Buffer = fs.readFileSync(path.join(from, f));
     if (isExerciseFile(f)) text = stripped.files.get(target)!;
     else if (f === "package.json") text = studentPackage(text.toString("utf8"));
-    else if (f === ".gitignore") text = text.toString("utf8").replace(/^notebooks\/homework\/\n?/m, "");
+    // the students' repository keeps their homework; node_modules may be a link (a class server's shared install)
+    else if (f === ".gitignore") text = text.toString("utf8").replace(/^notebooks\/homework\/\n?/m, "").replace(/^node_modules\/$/m, "node_modules");
     fs.writeFileSync(target, text);
     report.files++;
   }

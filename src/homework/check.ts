@@ -466,7 +466,8 @@ export function replayCaller(outcomes: SentOutcome[]): StudentCaller {
   };
 }
 
-function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): number {
+/** Runs and prints a check; returns the exercise's points in this kernel (null under grading: nothing is judged here). */
+function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): number | null {
   try {
     if (running) {
       console.log(`(hw.check("${id}", …) called while another check runs: ignored)`);
@@ -484,7 +485,7 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
       } finally {
         running = false;
       }
-      return 0; // judged by the grader, not here
+      return null;
     }
     let r: CheckResult;
     try {
@@ -513,7 +514,8 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
  * cell's numeric value as its partial credit (utils.determine_grade), the same points as `npm run grade`.
  */
 export function check(id: string, fn: AnyFunction): void {
-  emitCellValue(runAndPrint(id, fn, {}));
+  const points = runAndPrint(id, fn, {});
+  if (points !== null) emitCellValue(points);
 }
 
 /**
@@ -521,7 +523,8 @@ export function check(id: string, fn: AnyFunction): void {
  * throws. The cell's value becomes the exercise's points in this kernel: the latest visible check's plus these.
  */
 export function checkHidden(id: string, fn: AnyFunction, options: { seed: number }): void {
-  emitCellValue(runAndPrint(id, fn, { hidden: true, seed: options?.seed }));
+  const points = runAndPrint(id, fn, { hidden: true, seed: options?.seed });
+  if (points !== null) emitCellValue(points);
 }
 
 /** The exercises of the notebooks checked so far (same "hwNN" prefix as a checked id). */

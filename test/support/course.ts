@@ -1,6 +1,7 @@
-// Starting a course's `npm start` (scripts/start.sh --no-browser) from tests, in the project or in
+// Starting a course's `npm start` (scripts/setup/start.sh --no-browser) from tests, in the project or in
 // the student edition, until Jupyter prints its URL with a token.
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 
@@ -21,9 +22,15 @@ export interface RunningCourse {
   stop: () => void;
 }
 
-/** Runs `bash <dir>/scripts/start.sh --no-browser` with PORT=port (and `env`) until Jupyter prints its URL. */
+/** The course's npm start script (scripts/setup/start.sh; scripts/start.sh before the re-layout). */
+function startScript(dir: string): string {
+  const laidOut = path.join(dir, "scripts", "setup", "start.sh");
+  return fs.existsSync(laidOut) ? laidOut : path.join(dir, "scripts", "start.sh");
+}
+
+/** Runs `npm start --no-browser` of the course in `dir` with PORT=port (and `env`) until Jupyter prints its URL. */
 export async function startCourse(dir: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<RunningCourse> {
-  const child = spawn("bash", [path.join(dir, "scripts", "start.sh"), "--no-browser"], {
+  const child = spawn("bash", [startScript(dir), "--no-browser"], {
     cwd: dir,
     env: { ...process.env, ...env, PORT: String(port) },
     detached: true,
@@ -39,7 +46,7 @@ export async function startCourse(dir: string, port: number, env: NodeJS.Process
       /* already gone */
     }
   };
-  const deadline = Date.now() + 150_000;
+  const deadline = Date.now() + 170_000; // a first start compiles src/ for the kernel
   let url: { port: number; token: string } | null = null;
   while (Date.now() < deadline && !url) {
     await new Promise((r) => setTimeout(r, 500));

@@ -11,13 +11,13 @@ export interface GradeOptions {
   /** Stubbing rounds after a crash or timeout (default 3). */
   retries?: number;
   progress?: (r: RunResult) => void;
-  /** Time limit of one call of a student's function (s, default 10) and of one check (s, default 60). */
-  callTimeout?: number;
-  checkTimeout?: number;
   /** The lecturer's marks of the written questions (CSV, see grading/written.ts). */
   marks?: string;
   /** Students' platform identifiers for canvas.csv and moodle.csv (CSV, see grading/exports.ts). */
   roster?: string;
   /** Feedback reports hidden cases by number and result, without their inputs or values. */
   hideHiddenInputs?: boolean;
+  /** Time limit of one call of a student's function (s; default 30, or the exercise's own timeLimit) and of one check (s; default 120). */
+  callTimeout?: number;
+  checkTimeout?: number;
 }

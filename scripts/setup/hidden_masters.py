@@ -3,7 +3,7 @@
 Hiding notebooks/homework-masters/ from the file list (ContentsManager.hide_globs) still let
 /notebooks/homework-masters/… and /api/contents/homework-masters answer. This manager answers 404
 for every path under a hidden top folder (get, exists, files, save, rename, delete), so the
-student-facing server serves no master. scripts/start.sh uses it unless DESCENT_SHOW_MASTERS=1.
+student-facing server serves no master. scripts/setup/start.sh uses it unless DESCENT_SHOW_MASTERS=1.
 """
 from notebook.services.contents.largefilemanager import LargeFileManager
 from tornado import web
