@@ -10,7 +10,8 @@
  * Numbers keep NaN, ±Infinity and −0; typed arrays keep their type; a Matrix comes back as the
  * course's Matrix. A function argument (a cost function a case passes in) crosses as its source
  * text with the values it closes over (`portable(fn, scope)`); it is rebuilt with the course's
- * exports in scope. Anything else (a class instance, a symbol, a cycle) is a clear error.
+ * exports in scope. A class instance (a trained model) crosses as its own fields. A Map, Set,
+ * Promise, symbol or cycle is a clear error.
  */
 import { Matrix } from "../core/matrix";
 
@@ -75,7 +76,24 @@ export function encode(v: unknown, path = "value", seen = new Set<unknown>()): W
     }
     if (Array.isArray(v)) return v.map((x, i) => encode(x, `${path}[${i}]`, seen));
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) throw new Error(`encode: ${path} is a ${proto?.constructor?.name ?? "class instance"}, which cannot be sent (only numbers, strings, arrays, typed arrays, matrices, plain objects)`);
+    if (proto !== Object.prototype && proto !== null) {
+      // An instance of a class (a trained model): its own fields cross, as a plain object named after the class.
+      const name = String(proto?.constructor?.name ?? "object");
+      if (v instanceof Map || v instanceof Set || v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise || v instanceof Date || v instanceof RegExp) {
+        throw new Error(`encode: ${path} is a ${name}, which cannot be sent (only numbers, strings, arrays, typed arrays, matrices, plain objects and the fields of class instances)`);
+      }
+      const fields: { [k: string]: Wire } = {};
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === "function") continue;
+        try {
+          fields[k.startsWith("$") ? `$$${k}` : k] = encode(x, `${path}.${k}`, seen);
+        } catch {
+          /* an internal field that cannot cross (a cache, a Map): the instance's data fields are what is compared */
+        }
+      }
+      return { $obj: name, fields };
+    }
     const out: { [k: string]: Wire } = {};
     for (const k of Object.keys(v)) out[k.startsWith("$") ? `$$${k}` : k] = encode((v as Record<string, unknown>)[k], `${path}.${k}`, seen);
     return out;
@@ -134,6 +152,7 @@ export function decode(w: Wire): unknown {
     const [rows, cols] = w.$m as number[];
     return new Matrix(rows, cols, decode(w.data) as Float64Array);
   }
+  if ("$obj" in w) return decode(w.fields);
   if ("$fn" in w) return rebuildFunction(w.$fn as string, decode(w.scope) as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(w)) out[k.startsWith("$$") ? k.slice(2) : k] = decode(w[k]);
