@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as hw from "../src/homework/index";
 import { buildEdition, editionFiles, exerciseSecrets, EditionReport } from "../scripts/homework/edition";
-import { Cell, leakCandidates, linesForSource, listMasters, nbgraderOf, readNotebook, releaseText, sourceOf, stemOf, writeNotebook } from "../scripts/homework/notebook";
+import { Cell, leakCandidates, linesForSource, listMasters, nbgraderOf, readNotebook, releaseNotebook, releaseText, sourceOf, stemOf, writeNotebook } from "../scripts/homework/notebook";
 import { python, root } from "./support/notebooks";
 import { freePort, startCourse, statusOf } from "./support/course";
 import { projectCopy, removeCopy } from "./support/projectCopy";
@@ -89,6 +89,8 @@ test("no reference body, hidden generator, mistake function, hidden seed or solu
   const courseCode = [
     ...walk(path.join(root, "src")).filter((f) => !f.startsWith(exerciseDir)).map((f) => fs.readFileSync(f, "utf8")),
     ...chapters.map((f) => readNotebook(path.join(root, "notebooks", f)).cells.map(sourceOf).join("\n")),
+    // and the public part of every master (a line one master hides may be shown in another)
+    ...listMasters().map((m) => releaseNotebook(readNotebook(m), stemOf(m)).cells.map(sourceOf).join("\n")),
   ].join("\n");
   let lines = 0;
   for (const m of listMasters()) {
@@ -167,7 +169,8 @@ test("a homework notebook runs in the edition's kernel: visible checks and hints
   // The kernel is the edition's: it loads the fixtures, and the lecturer's exercise files are not there.
   const ex2 = fs.readFileSync(path.join(dir, "src/homework/exercises/hw03/ex2-stable-softmax.ts"), "utf8");
   assert.ok(ex2.includes('fromFixture("hw03-ex2"') && !/\b(reference|hidden|mistakes):/.test(ex2), ex2);
-  for (const k of [1, 3, 4, 5, 6]) {
+  // (ex6 calls this notebook's softmax, the naive one below: it is expected to fail there)
+  for (const k of [1, 3, 4, 5]) {
     const text = outputOf(`hw03-ex${k}-check`);
     const want = hw.formatResult(hw.runCheck(`hw03-ex${k}`, hw.getExercise(`hw03-ex${k}`)!.reference!));
     assert.ok(text.includes(want), `hw03-ex${k} in the edition printed\n${text}\ninstead of the lecturer's\n${want}`);

@@ -82,7 +82,7 @@ test("nbgrader autograde (its Execute, then determine_grade on each check cell) 
       }),
     };
     for (const [s, nb] of Object.entries(subs)) writeNotebook(path.join(dir, `${s}.ipynb`), nb);
-    const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 30, jobs: 1, sharedKernel: true });
+    const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 30, jobs: 1, sharedKernel: false });
     // nbgrader autograde runs the master's grade cells (OverwriteCells) with the student's solution cells.
     const files = Object.entries(subs).map(([s, nb]) => {
       const f = path.join(auto, `${s}.ipynb`);

@@ -238,7 +238,8 @@ export function stripExerciseFiles(files: Map<string, string>, srcDir: string): 
   // A file left with nothing (a helpers file only the references used) stays a module for `export * from`.
   for (const [file, text] of out) {
     const sf = parse(file, text);
-    if (!sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.getCombinedModifierFlags(st as ts.Declaration) & ts.ModifierFlags.Export)) {
+    const exported = (st: ts.Statement): boolean => ts.canHaveModifiers(st) && !!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (!sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || exported(st))) {
       out.set(file, text.replace(/\s*$/, "\n") + "// Student edition: what this file held is used by the references only (on the lecturer's side).\nexport {};\n");
     }
   }

@@ -5,8 +5,10 @@ Hiding notebooks/homework-masters/ from the file list (ContentsManager.hide_glob
 for every path under a hidden top folder (get, exists, files, save, rename, delete), so the
 student-facing server serves no master. scripts/setup/start.sh uses it unless DESCENT_SHOW_MASTERS=1.
 """
+from notebook.files.handlers import FilesHandler
 from notebook.services.contents.largefilemanager import LargeFileManager
 from tornado import web
+from traitlets import Dict, Type
 
 HIDDEN = ("homework-masters",)
 
@@ -21,6 +23,11 @@ def _refuse(path):
 
 
 class MastersHiddenContentsManager(LargeFileManager):
+    # /files/… through the contents manager (so through get and is_hidden below), not Tornado's static
+    # file handler, which reads the disk directly.
+    files_handler_class = Type(FilesHandler, config=True)
+    files_handler_params = Dict({}, config=True)
+
     def get(self, path, content=True, type=None, format=None):
         if _hidden(path):
             _refuse(path)
