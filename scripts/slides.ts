@@ -102,7 +102,9 @@ ${body}
 <script src="assets/reveal/reveal.js"></script>
 <script src="assets/reveal/plugin/notes.js"></script>
 <script>${FIT_SCRIPT}</script>
-<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 800, margin: 0.03, transition: "none", plugins: [RevealNotes] });
+<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 800, margin: 0.03, transition: "none",
+  navigationMode: "linear", // → / PageDown (a presenter's clicker) walk every slide and sub-slide in order
+  plugins: [RevealNotes] });
 Reveal.on("ready", function (e) { descentFitSlide(e.currentSlide); });
 Reveal.on("slidechanged", function (e) { descentFitSlide(e.currentSlide); setTimeout(function () { if (Reveal.getCurrentSlide() === e.currentSlide) descentFitSlide(e.currentSlide); }, 400); });</script>
 </body>
