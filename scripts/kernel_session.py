@@ -8,7 +8,8 @@ usage: kernel_session.py [--kernel NAME] < session.json
   session.json: {"cells": [{"code": "...", "interrupt_after": 2.0, "settle": 1.5}, ...], "timeout": 300}
     interrupt_after  seconds after sending the cell at which Jupyter's interrupt is sent (optional)
     settle           seconds to keep listening after the cell ended, for output that should not come (optional)
-  prints: {"ready_seconds": s, "cells": [{"status", "stdout", "stderr", "displays", "seconds",
+  prints: {"ready_seconds": s, "cells": [{"status", "stdout", "stderr", "displays", "display_at" (seconds after
+           the cell was sent), "display_text" (text/plain of each), "seconds",
            "interrupt_to_end", "late": [{"type", "text"}]}]}
 Needs jupyter_client (Debian: python3-jupyter-client, with python3-nbclient).
 """
@@ -60,7 +61,7 @@ def text_of(msg):
 def run_cell(km, kc, cell, timeout):
     start = time.monotonic()
     msg_id = kc.execute(cell["code"])
-    out = {"status": None, "stdout": "", "stderr": "", "displays": 0, "late": []}
+    out = {"status": None, "stdout": "", "stderr": "", "displays": 0, "display_at": [], "display_text": [], "late": []}
     interrupted_at = None
     idle = False
     while not idle:
@@ -82,6 +83,8 @@ def run_cell(km, kc, cell, timeout):
             out[msg["content"]["name"]] += msg["content"]["text"]
         elif kind in ("display_data", "update_display_data"):
             out["displays"] += 1
+            out["display_at"].append(round(time.monotonic() - start, 3))
+            out["display_text"].append(text_of(msg)[:300])
         elif kind == "execute_result":
             out["stdout"] += text_of(msg)
         elif kind == "status" and msg["content"]["execution_state"] == "idle":

@@ -67,7 +67,8 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
       const m = /^#\s+(.+)$/m.exec(src);
       if (m && title === path.basename(file, ".ipynb")) title = m[1].replace(/[`*]/g, "");
     } else if (cell.cell_type === "code") {
-      const outs = (cell.outputs ?? []).map((o) => outputHtml(o, r)).join("\n");
+      // a training run's progress line (src/plot/progressDisplay.ts) is for the notebook, not the room
+      const outs = (cell.outputs ?? []).filter((o) => o.metadata?.descent !== "progress").map((o) => outputHtml(o, r)).join("\n");
       if (/descent-chart/.test(outs)) charts = true;
       const visual = /descent-chart|descent-digit|<img|<svg/.test(outs);
       html = (src.trim() ? codeHtml(src, visual ? FOLD_LINES_VISUAL : FOLD_LINES) : "") + (outs ? `<div class="outputs">${outs}</div>` : "");

@@ -10,6 +10,8 @@ export * from "./core/fastPath";
 export * from "./core/checks";
 export * from "./core/finite";
 export * from "./core/interrupt";
+export { progress, progressText, setProgressSink } from "./core/progress";
+export type { Progress, ProgressSink } from "./core/progress";
 export * from "./core/model";
 export * from "./models/activations";
 export * from "./models/softmax";

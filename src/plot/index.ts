@@ -11,3 +11,4 @@ export { svgDataUrl, libraryScript, chartHtml, sharedLibraries, resetSharedLibra
 export { thinMinMax } from "./thin";
 export * from "./networkDiagram";
 export * from "./drawDigit";
+export { progressBundle } from "./progressDisplay";
