@@ -12,6 +12,8 @@ export * from "./core/finite";
 export * from "./core/interrupt";
 export { progress, progressText, setProgressSink } from "./core/progress";
 export type { Progress, ProgressSink } from "./core/progress";
+export { printTable, tableText, tableOfRecords, setTableSink } from "./core/table";
+export type { TextTable, TableSink } from "./core/table";
 export * from "./core/model";
 export * from "./models/activations";
 export * from "./models/softmax";

@@ -27,6 +27,7 @@ import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { describeValue } from "../core/describe";
 import { checkpoint } from "../core/interrupt";
+import { printTable, tableText, TextTable } from "../core/table";
 
 export type Verdict = "good" | "acceptable" | "suspicious" | "wrong";
 
@@ -324,15 +325,16 @@ export function compare(
     const close = exact || maxDiff <= tol;
     return { name, shape: a.shape, exact, close, maxDiff, tol, verdict: exact ? "exact" : close ? "close" : "DIFFERENT" };
   });
-  if (options.print ?? true) console.log(formatCompare(rows));
+  if (options.print ?? true) printTable(compareTable(rows)); // a table in the notebook, text in a terminal
   return rows;
+}
+
+/** The rows of `compare` as a table: quantity, shape, verdict, max |diff|, tol. */
+export function compareTable(rows: CompareRow[]): TextTable {
+  return { columns: ["quantity", "shape", "verdict", "max |diff|", "tol"], rows: rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : num(r.maxDiff), String(r.tol)]) };
 }
 
 /** The rows of `compare` as a text table. */
 export function formatCompare(rows: CompareRow[]): string {
-  const head = ["quantity", "shape", "verdict", "max |diff|", "tol"];
-  const body = rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : num(r.maxDiff), String(r.tol)]);
-  const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join("  ").trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+  return tableText(compareTable(rows));
 }

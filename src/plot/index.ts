@@ -12,3 +12,4 @@ export { thinMinMax } from "./thin";
 export * from "./networkDiagram";
 export * from "./drawDigit";
 export { progressBundle } from "./progressDisplay";
+export { table, tableBundle } from "./table";
