@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { chromiumMissing, guardedPage, launch, serve, testOutput } from "./support/site";
-import { buildBook } from "../scripts/book";
+import { buildBook } from "../scripts/book/book";
 import { chartBundle, lineChart } from "../src/plot/index";
 
 const steps = Array.from({ length: 40 }, (_, i) => 450 * (i + 1)); // to 18,000

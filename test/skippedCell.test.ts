@@ -57,7 +57,7 @@ interface Cell { status: string; count: number | null; stdout: string; stderr: s
 test("a cell sent within 0.2 s of a failing cell says it did not run and names the failing cell", { timeout: 300_000 }, () => {
   const py = python();
   assert.ok(py, "no Python with jupyter_client: run `npm run setup`");
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
+  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
   const groups = [
     ["const answer: number = 41;"],
     // the solution cell does not compile; the check cell and one more are sent right behind it (Shift+Enter ×3)

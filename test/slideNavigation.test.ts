@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { courseNotebooks, root } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, serve, testOutput } from "./support/site";
-import { buildSlides } from "../scripts/slides";
+import { buildSlides } from "../scripts/book/slides";
 
 type RevealApi = { isReady(): boolean; getSlides(): HTMLElement[]; getIndices(s?: HTMLElement): { h: number; v?: number; f?: number }; getCurrentSlide(): HTMLElement };
 

@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runNotebooks } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, serve, testOutput } from "./support/site";
-import { buildBook } from "../scripts/book";
-import { buildSlides } from "../scripts/slides";
+import { buildBook } from "../scripts/book/book";
+import { buildSlides } from "../scripts/book/slides";
 import { tableBundle } from "../src/plot/table";
 import { tableOfRecords, tableText } from "../src/core/table";
 
