@@ -42,6 +42,15 @@ const FIT_SCRIPT = `function descentFitSlide(s, shrink) {
   }
   s.dataset.zoom = String(z);
   if (s.scrollHeight > s.clientHeight + 2) s.classList.add("scrolls");
+  // the "scroll for more" mark sits in a strip below the slide's content (a scrolling slide is made shorter), never over it
+  var mark = document.querySelector(".descent-scroll-mark");
+  if (!mark) {
+    mark = document.createElement("div");
+    mark.className = "descent-scroll-mark";
+    mark.textContent = "▼ scroll for more";
+    document.querySelector(".reveal .slides").appendChild(mark);
+  }
+  mark.style.display = s.classList.contains("scrolls") && shrink !== false ? "block" : "none";
 }`;
 
 interface Slide {
@@ -103,7 +112,7 @@ ${body}
 <script src="assets/reveal/reveal.js"></script>
 <script src="assets/reveal/plugin/notes.js"></script>
 <script>${FIT_SCRIPT}</script>
-<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 800, margin: 0.03, transition: "none",
+<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 720, margin: 0.03, transition: "none",
   navigationMode: "linear", // → / PageDown (a presenter's clicker) walk every slide and sub-slide in order
   plugins: [RevealNotes] });
 Reveal.on("ready", function (e) { descentFitSlide(e.currentSlide); });
