@@ -48,7 +48,7 @@ const MEASURE = `(() => {
     mdCodePx: md.length ? Math.min(...md.map(px)) : null, mdCodeCut: md.some((e) => e.scrollWidth > e.clientWidth + 1),
     scrolls: s.classList.contains("scrolls"), mark: m,
     colonOnly: cells.length > 0 && !s.querySelector("pre, img, svg, .descent-chart, table, .katex-display") && /:\\s*$/.test(text),
-    onlyCode: cells.length > 0 && cells.every((c) => c.querySelector("pre.code, details.fold") && !c.querySelector(".outputs")),
+    onlyCode: cells.length > 0 && cells.every((c) => c.querySelector("pre.code, details.fold")),
   };
 })()`;
 
@@ -79,11 +79,11 @@ test("slides serve the room at 1280×720: 16:9 layout, 16 px chart text, a clear
           if (m.scale < 0.95) problems.push(`${name}: shrunk to ${m.scale.toFixed(2)} at 1280×720`);
         }
         if (m.chartPx !== null && m.chartPx < 16) problems.push(`${at}: chart text at ${m.chartPx.toFixed(1)}px`);
-        if (m.mdCodePx !== null && m.mdCodePx < 20) problems.push(`${at}: Markdown code at ${m.mdCodePx.toFixed(1)}px`);
+        if (m.mdCodePx !== null && m.mdCodePx < 19) problems.push(`${at}: Markdown code at ${m.mdCodePx.toFixed(1)}px`);
         if (m.mdCodeCut) problems.push(`${at}: Markdown code cut off at the right`);
         if (m.scrolls && (!m.mark || m.mark.px < 20 || m.mark.overlap > 0)) problems.push(`${at}: scroll mark ${JSON.stringify(m.mark)} (want ≥ 20 px, not over the slide)`);
         if (m.colonOnly) problems.push(`${at}: only a sentence ending in ":"`);
-        if (k === 1 && m.onlyCode) problems.push(`${at}: slide 2 is code without output (set-up)`);
+        if (k === 1 && m.onlyCode) problems.push(`${at}: slide 2 is code alone (set-up), no prose`);
         if (m.scrolls && !shot) {
           await g.page.screenshot({ path: testOutput("slides-room", `${name}-scrolls.png`) });
           shot = true;
