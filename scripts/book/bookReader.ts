@@ -83,7 +83,7 @@ export function searchEntries(page: string, title: string, html: string): Search
   return out;
 }
 
-/** Writes assets/bookReader.js and assets/searchIndex.js (a script, so that search works from file:// too). */
+/** Writes assets/bookReader.js and assets/searchIndex.js (a script, so that search works for pages opened from disk too). */
 export function writeReaderAssets(out: string, entries: SearchEntry[]): void {
   copyAsset(path.join(__dirname, "readerScript.js"), path.join(out, "assets", "bookReader.js"));
   fs.writeFileSync(path.join(out, "assets", "searchIndex.js"), `window.DESCENT_SEARCH = ${JSON.stringify(entries).replace(/</g, "\\u003c")};\n`);

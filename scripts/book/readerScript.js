@@ -3,12 +3,12 @@
 //   - a "copy" button on every code block;
 //   - the section being read is highlighted in the page's contents;
 //   - search: the box in the header searches every page's headings and text (assets/searchIndex.js,
-//     loaded as a script so it also works from file://), results as links.
+//     loaded as a script so it also works for pages opened from disk), results as links.
 (function () {
   "use strict";
   var root = document.documentElement;
   var stored = null;
-  try { stored = localStorage.getItem("descent-theme"); } catch (e) { /* no storage (file://) */ }
+  try { stored = localStorage.getItem("descent-theme"); } catch (e) { /* no storage (a page opened from disk) */ }
   if (stored === "dark" || stored === "light") root.setAttribute("data-theme", stored);
 
   function ready(f) { if (document.readyState !== "loading") f(); else document.addEventListener("DOMContentLoaded", f); }
