@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromiumMissing, guardedPage, launch, serve, testOutput } from "./support/site";
 import { buildBook } from "../scripts/book/book";
+import { drawDigitHtml, MLP, rng } from "../src/index";
 
 const md = (source: string) => ({ cell_type: "markdown", metadata: {}, source });
 const code = (source: string, out: string) => ({ cell_type: "code", metadata: {}, source, execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: out }] });
@@ -22,8 +23,11 @@ test("the book's basics: search, dark mode, copy, download, chapter list, curren
   fs.writeFileSync(path.join(tmp, "00-intro.ipynb"), nb([md("# 0 · Intro\n\nThe tour."), md("## First steps\n\n" + filler(1)), code('const greeting = "hello";\nconsole.log(greeting);', "hello\n"), md("## The perceptron rule\n\nA zebrafish appears only here.\n\n" + filler(2))]));
   fs.writeFileSync(path.join(tmp, "03-more.ipynb"), nb([md("# Chapter 3: More\n\nMore things."), md("## Softmax\n\n" + filler(3))]));
   fs.writeFileSync(path.join(tmp, "hw1.ipynb"), nb([md("# Homework 1\n\nTrain a perceptron on two classes of MNIST digits and explain its mistakes.\n\n## Exercise 1")]));
+  // the draw-a-digit demo (an untrained network: only its previews before anything is drawn matter here)
+  const net = new MLP({ sizes: [784, 10], activations: [], rng: rng(1) });
+  fs.writeFileSync(path.join(tmp, "08-draw.ipynb"), nb([md("# Draw a digit"), { cell_type: "code", metadata: {}, source: "d.drawDigit(net);", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": drawDigitHtml(net, { id: "digit" }), "text/plain": "demo" } }] }]));
   const site = path.join(tmp, "site");
-  buildBook({ notebooks: [path.join(tmp, "00-intro.ipynb"), path.join(tmp, "03-more.ipynb")], homework: [path.join(tmp, "hw1.ipynb")], out: site, log: () => {} });
+  buildBook({ notebooks: [path.join(tmp, "00-intro.ipynb"), path.join(tmp, "03-more.ipynb"), path.join(tmp, "08-draw.ipynb")], homework: [path.join(tmp, "hw1.ipynb")], out: site, log: () => {} });
   const server = await serve(site);
   const browser = await launch();
   const problems: string[] = [];
@@ -34,7 +38,7 @@ test("the book's basics: search, dark mode, copy, download, chapter list, curren
       // index: numbering and homework summaries
       await g.page.goto(`${server.base}/index.html`);
       const entries = await g.page.$$eval("ol.chapters > li > a", (as) => as.map((a) => a.textContent ?? ""));
-      if (entries.join("|") !== "00 · Intro|03 · More") problems.push(`${label}: index entries ${JSON.stringify(entries)}`);
+      if (entries.join("|") !== "00 · Intro|03 · More|08 · Draw a digit") problems.push(`${label}: index entries ${JSON.stringify(entries)}`);
       const hwSummary = await g.page.$eval("ul.chapters > li", (li) => li.querySelector(".summary")?.textContent ?? "").catch(() => "");
       if (!/Train a perceptron on two classes/.test(hwSummary)) problems.push(`${label}: the homework entry has no summary (${JSON.stringify(hwSummary)})`);
       // search (offline, from the index page)
@@ -76,6 +80,12 @@ test("the book's basics: search, dark mode, copy, download, chapter list, curren
         const wide = await g.page.evaluate(() => document.documentElement.scrollWidth);
         if (wide > 391) problems.push(`phone: the page is ${wide}px wide`);
       }
+      // the draw-a-digit previews are blank (white), not solid black, before anything is drawn
+      await g.page.goto(`${server.base}/08-draw.html`);
+      await g.page.waitForSelector('#digit[data-state="ready"]');
+      const previews = await g.page.$$eval("#digit .dd-steps canvas", (cs) => cs.map((c) => { const x = (c as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data; let s = 0; for (let i = 0; i < x.length; i += 4) s += x[i]; return s / (x.length / 4); }));
+      if (!previews.length || previews.some((v) => v < 250)) problems.push(`${label}: draw-a-digit previews before drawing have mean grey ${previews.map((v) => v.toFixed(0)).join(", ")} (255 = white)`);
+      if (label === "phone") await g.page.screenshot({ path: testOutput("book-basics", `digit-${label}.png`) });
       if (g.consoleErrors.length) problems.push(`${label}: console errors: ${g.consoleErrors.join(" | ")}`);
       if (g.outside.length) problems.push(`${label}: requests outside the site: ${g.outside.join(", ")}`);
       await g.page.context().close();
