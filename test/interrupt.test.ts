@@ -11,7 +11,7 @@ import { Matrix } from "../src/core/matrix";
 import { Rng } from "../src/core/random";
 import { MLP } from "../src/models/mlp";
 import { sgd } from "../src/optim/index";
-import { train } from "../src/training/train";
+import { lastRun, train } from "../src/training/train";
 import { notesZeroParams, trainNotesAlgorithm } from "../src/chapters/notesAlgorithm";
 import { trainPerceptron } from "../src/models/perceptron";
 import { gradientCheck } from "../src/calculus/gradcheck";
@@ -71,7 +71,13 @@ test("train stops at the step after the interrupt, the model keeps that step, an
     ),
   );
   assert.ok(err instanceof InterruptedError, `expected an InterruptedError, got ${String(err)}`);
-  assert.equal(err.message, "interrupted after iteration 10 of 80 (epoch 2); the model keeps its last completed step");
+  assert.equal(err.message, "interrupted after iteration 10 of 80 (epoch 2); the model keeps its last completed step; d.lastRun() gives the model and the evaluations so far");
+  // the interrupted run stays reachable: its model (the same object) and the evaluations so far
+  const run = lastRun();
+  assert.equal(run.ended, "interrupted");
+  assert.equal(run.model, model);
+  assert.equal(run.iterations, 10);
+  assert.deepEqual(run.history.map((e) => e.iteration), [0, 5, 10]);
   assert.equal(Atomics.load(flag, INTERRUPT_SLOTS.STOPPED), 1);
   // the same model trained for exactly 10 iterations, without interrupts
   const reference = mlp();
@@ -131,6 +137,8 @@ interface CellReport {
   stdout: string;
   stderr: string;
   displays: number;
+  display_at: number[];
+  display_text: string[];
   seconds: number;
   interrupt_to_end: number | null;
   late: { type: string; text: string }[];
@@ -228,4 +236,42 @@ test("in the kernel, Jupyter's interrupt stops train, the perceptron and the not
 
   assert.equal(alive.status, "ok", alive.stderr);
   assert.match(alive.stdout, /still alive/);
+});
+
+test("in the kernel, ■ during `const run = await d.train(…)` leaves the run reachable with d.lastRun(), and a progress line ran meanwhile", { timeout: 300_000 }, () => {
+  // As in chapter 05: `const mainRun = await runCurve(…)` interrupted leaves mainRun undefined in the next cell.
+  const [imp, setup, training, next] = kernelSession([
+    { code: 'import * as d from "./src/index";' },
+    { code: "const mn = d.loadMnist();\nconst model = new d.SoftmaxRegression({ inputs: 784, classes: 10 });" },
+    {
+      code: "const mainRun = await d.train(model, mn.train, { optimizer: d.sgd(0.1), batchSize: 10, shuffle: false, epochs: 30, evaluateEvery: 1000 });",
+      interrupt_after: 5,
+      settle: 1,
+    },
+    {
+      code: [
+        "const run = d.lastRun();",
+        "console.log(run.ended, run.model === model, run.iterations, run.history.length, run.history[run.history.length - 1].iteration);",
+      ].join("\n"),
+    },
+  ]);
+  assert.equal(imp.status, "ok", imp.stderr);
+  assert.equal(setup.status, "ok", setup.stderr);
+  assert.equal(training.status, "error");
+  const m = /interrupted after iteration (\d+) of 180000 \(epoch \d+\); the model keeps its last completed step; d\.lastRun\(\) gives the model and the evaluations so far/.exec(training.stderr);
+  assert.ok(m, `the interrupt message does not say how to reach the run:\n${training.stderr}`);
+  // progress: a line redrawn in place while the cell ran (before the interrupt), the last one saying how to recover
+  const during = training.display_at.filter((t) => t < 5);
+  console.log(`# progress lines: ${training.displays} (${during.length} before ■ at 5 s, first at ${training.display_at[0]} s); last: ${training.display_text[training.display_text.length - 1]}`);
+  assert.ok(during.length >= 3, `only ${during.length} progress redraws arrived during the 5 s run (at ${training.display_at.join(", ")})`);
+  assert.match(training.display_text[0], /^training · step [\d,]+ of 180,000 \(\d+%\) · epoch [\d.]+ · loss [\d.]+ · [\d.]+ s · about .* left$/);
+  assert.match(training.display_text[training.display_text.length - 1], /■ interrupted: d\.lastRun\(\) gives the model and the evaluations so far/);
+  assert.deepEqual(training.late, []);
+  assert.equal(next.status, "ok", next.stderr);
+  const [ended, same, iterations, evaluations, lastEval] = next.stdout.trim().split(" ");
+  assert.equal(ended, "interrupted");
+  assert.equal(same, "true", "d.lastRun().model is not the model trained");
+  assert.equal(Number(iterations), Number(m[1]), "d.lastRun() does not stop where the message says");
+  assert.equal(Number(evaluations), Math.floor(Number(m[1]) / 1000) + 1);
+  assert.equal(Number(lastEval), 1000 * Math.floor(Number(m[1]) / 1000));
 });

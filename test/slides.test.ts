@@ -79,7 +79,7 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
     for (const { f, html } of decks) {
       const name = path.basename(f, ".ipynb");
       const src = fs.readFileSync(path.join(root, f), "utf8");
-      const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
+      const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 720 });
       await g.page.goto(`${server.base}/${html}`);
       const slides = await measureDeck(g.page);
       const at = (s: SlideMeasure) => `${name} slide ${s.h + 1}.${s.v + 1} ("${s.text.slice(0, 40)}")`;
@@ -106,7 +106,7 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
       if (scrolling.length) {
         await showSlide(g.page, scrolling[0].h, scrolling[0].v);
         await g.page.waitForTimeout(500);
-        const mark = await g.page.evaluate(() => getComputedStyle((window as unknown as { Reveal: { getCurrentSlide(): HTMLElement } }).Reveal.getCurrentSlide(), "::after").content);
+        const mark = await g.page.evaluate(() => { const m = document.querySelector(".descent-scroll-mark") as HTMLElement | null; return m && getComputedStyle(m).display !== "none" ? m.textContent ?? "" : "none shown"; });
         if (!/scroll for more/.test(mark)) problems.push(`${name}: a slide that scrolls has no "scroll for more" mark (${mark})`);
       }
       // Speaker view (S): a window of its own with the title slide's notes, from the same site.

@@ -13,6 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildApi } from "./api";
+import { SearchEntry, chapterList, downloadLink, notebookSummary, numberedTitle, readerHeader, searchEntries, writeReaderAssets } from "./bookReader";
 import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 export type Edition = "student" | "lecturer";
@@ -103,7 +104,7 @@ function plain(md: string): string {
 
 const CSS_FILE = path.join(__dirname, "book.css");
 
-function layout(o: { title: string; body: string; toc: string; nav: string; charts: boolean; home: boolean }): string {
+function layout(o: { title: string; body: string; toc: string; nav: string; charts: boolean; home: boolean; chapters?: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -112,12 +113,14 @@ function layout(o: { title: string; body: string; toc: string; nav: string; char
 <title>${escapeHtml(o.title)}</title>
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/book.css">
+<script src="assets/bookReader.js"></script>
+<script src="assets/searchIndex.js" defer></script>
 ${o.charts ? vegaScripts("assets/") : ""}
 </head>
 <body>
-<header class="site"><a href="index.html">${escapeHtml(COURSE)}</a></header>
-<div class="page${o.toc ? " with-toc" : ""}">
-${o.toc ? `<nav class="toc" aria-label="Contents"><details open><summary>Contents</summary>${o.toc}</details></nav>` : ""}
+${readerHeader(COURSE)}
+<div class="page${o.toc || o.chapters ? " with-toc" : ""}">
+${o.toc || o.chapters ? `<nav class="toc" aria-label="Contents"><details open><summary>Contents</summary>${o.chapters ?? ""}${o.toc}</details></nav>` : ""}
 <main>
 ${o.nav}
 ${o.body}
@@ -159,13 +162,14 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     seen.add(file);
     const nb = readNotebook(source);
     const title = plain(pageTitle(nb.cells, base));
-    const summary = summaries.get(path.basename(source)) ?? "";
+    const summary = summaries.get(path.basename(source)) ?? (kind === "homework" ? notebookSummary(nb.cells) : "");
     pages.push({ file, title, summary, kind, source });
   };
   for (const nb of options.notebooks) add(nb, "chapter");
   for (const nb of homework) add(nb, "homework");
 
   const mathErrors: string[] = [];
+  const search: SearchEntry[] = [];
   pages.forEach((page, i) => {
     const nb = readNotebook(page.source);
     const r = new PageRenderer(path.basename(page.source));
@@ -191,7 +195,9 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
       .map((h) => `<li class="d${h.depth}"><a href="#${h.id}">${h.html}</a></li>`)
       .join("");
     const nav = navHtml(pages[i - 1] ?? null, pages[i + 1] ?? null);
-    const html = r.finish(layout({ title: `${page.title} · Descent`, body: parts.join("\n"), toc: toc ? `<ol>${toc}</ol>` : "", nav, charts, home: false }));
+    const body = downloadLink(page.source, out) + parts.join("\n");
+    search.push(...searchEntries(page.file, numberedTitle(page), r.finish(body)));
+    const html = r.finish(layout({ title: `${page.title} · Descent`, body, toc: toc ? `<ol>${toc}</ol>` : "", nav, charts, home: false, chapters: chapterList(pages, page) }));
     fs.writeFileSync(path.join(out, page.file), html);
     mathErrors.push(...r.mathErrors);
   });
@@ -200,7 +206,7 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
   // The index.
   const idx = new PageRenderer("README.md");
   const item = (p: Page) =>
-    `<li><a href="${p.file}">${escapeHtml(p.title)}</a>${p.summary ? `<p class="summary">${idx.markdown(p.summary).replace(/^<p>|<\/p>\s*$/g, "")}</p>` : ""}</li>`;
+    `<li><a href="${p.file}">${escapeHtml(numberedTitle(p))}</a>${p.summary ? `<p class="summary">${idx.markdown(p.summary).replace(/^<p>|<\/p>\s*$/g, "")}</p>` : ""}</li>`;
   const chapters = pages.filter((p) => p.kind === "chapter");
   const hw = pages.filter((p) => p.kind === "homework");
   const body =
@@ -212,6 +218,7 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
   const first = pages[0];
   const indexNav = first ? `<nav class="prevnext"><span></span><a class="next" rel="next" href="${first.file}">${escapeHtml(first.title)} →</a></nav>` : "";
   fs.writeFileSync(path.join(out, "index.html"), idx.finish(layout({ title: COURSE, body: body + indexNav, toc: "", nav: "", charts: false, home: true })));
+  writeReaderAssets(out, search);
   mathErrors.push(...idx.mathErrors);
   for (const e of mathErrors) log(`[book] math error: ${e}`);
   return { pages: ["index.html", ...pages.map((p) => p.file)], mathErrors };

@@ -21,6 +21,7 @@ export interface Output {
   name?: string;
   text?: string | string[];
   data?: { [mime: string]: unknown };
+  metadata?: { [key: string]: unknown };
   ename?: string;
   evalue?: string;
   traceback?: string[];

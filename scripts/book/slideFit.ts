@@ -1,5 +1,5 @@
 // Fitting decks to the screen: every slide of a deck measured in headless Chromium (how far it runs
-// past the slide's 1280×800, which notebook cells it shows, code size, charts, math), and a tool
+// past the slide's 1280×720, which notebook cells it shows, code size, charts, math), and a tool
 // that breaks overflowing slides into sub-slides by editing only the notebooks' slide metadata.
 //
 //   node --import tsx scripts/book/slideFit.ts notebooks/NN-topic.ipynb ...
@@ -170,7 +170,7 @@ async function fit(files: string[]): Promise<void> {
   const browser = await launch();
   const measure = async (f: string): Promise<{ slides: SlideMeasure[]; height: number }> => {
     const [name] = decksFromExecutedCopies([f], site);
-    const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 800 });
+    const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 720 });
     await g.page.goto(`${server.base}/${name}`);
     const slides = await measureDeck(g.page, false);
     const height = await g.page.evaluate(() => (window as unknown as { Reveal: { getConfig(): { height: number } } }).Reveal.getConfig().height);

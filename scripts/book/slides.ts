@@ -42,6 +42,15 @@ const FIT_SCRIPT = `function descentFitSlide(s, shrink) {
   }
   s.dataset.zoom = String(z);
   if (s.scrollHeight > s.clientHeight + 2) s.classList.add("scrolls");
+  // the "scroll for more" mark sits in a strip below the slide's content (a scrolling slide is made shorter), never over it
+  var mark = document.querySelector(".descent-scroll-mark");
+  if (!mark) {
+    mark = document.createElement("div");
+    mark.className = "descent-scroll-mark";
+    mark.textContent = "▼ scroll for more";
+    document.querySelector(".reveal .slides").appendChild(mark);
+  }
+  mark.style.display = s.classList.contains("scrolls") && shrink !== false ? "block" : "none";
 }`;
 
 interface Slide {
@@ -67,7 +76,8 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
       const m = /^#\s+(.+)$/m.exec(src);
       if (m && title === path.basename(file, ".ipynb")) title = m[1].replace(/[`*]/g, "");
     } else if (cell.cell_type === "code") {
-      const outs = (cell.outputs ?? []).map((o) => outputHtml(o, r)).join("\n");
+      // a training run's progress line (src/plot/progressDisplay.ts) is for the notebook, not the room
+      const outs = (cell.outputs ?? []).filter((o) => o.metadata?.descent !== "progress").map((o) => outputHtml(o, r)).join("\n");
       if (/descent-chart/.test(outs)) charts = true;
       const visual = /descent-chart|descent-digit|<img|<svg/.test(outs);
       html = (src.trim() ? codeHtml(src, visual ? FOLD_LINES_VISUAL : FOLD_LINES) : "") + (outs ? `<div class="outputs">${outs}</div>` : "");
@@ -102,7 +112,9 @@ ${body}
 <script src="assets/reveal/reveal.js"></script>
 <script src="assets/reveal/plugin/notes.js"></script>
 <script>${FIT_SCRIPT}</script>
-<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 800, margin: 0.03, transition: "none", plugins: [RevealNotes] });
+<script>Reveal.initialize({ hash: true, center: false, width: 1280, height: 720, margin: 0.03, transition: "none",
+  navigationMode: "linear", // → / PageDown (a presenter's clicker) walk every slide and sub-slide in order
+  plugins: [RevealNotes] });
 Reveal.on("ready", function (e) { descentFitSlide(e.currentSlide); });
 Reveal.on("slidechanged", function (e) { descentFitSlide(e.currentSlide); setTimeout(function () { if (Reveal.getCurrentSlide() === e.currentSlide) descentFitSlide(e.currentSlide); }, 400); });</script>
 </body>

@@ -14,7 +14,7 @@ Library (sys.path.insert(0, "scripts/kernel"); import driver):
   k.run_cell(cell, index, timeout)  -> Outcome(status "ok" | "error" | "timeout" | "died", detail);
                                     the cell's outputs are in cell.outputs
   k.run_code(code, timeout, interrupt_after=None, settle=0)
-                                    -> {"status", "stdout", "stderr", "displays", "seconds", "interrupt_to_end", "late"}
+                                    -> {"status", "stdout", "stderr", "displays", "display_at", "display_text", "seconds", "interrupt_to_end", "late"}
   k.interrupt(), k.stop()           Jupyter's interrupt; shut the kernel down (it can be started again)
   run_notebook(path, timeout, out_dir, kernel)  every code cell in order, stopping at the first failure
 
@@ -128,7 +128,7 @@ class Kernel:
         kc, km = self.client.kc, self.client.km
         start = time.monotonic()
         msg_id = kc.execute(code)
-        out = {"status": None, "stdout": "", "stderr": "", "displays": 0, "late": []}
+        out = {"status": None, "stdout": "", "stderr": "", "displays": 0, "display_at": [], "display_text": [], "late": []}
         interrupted_at = None
         idle = False
         while not idle:
@@ -150,6 +150,8 @@ class Kernel:
                 out[msg["content"]["name"]] += msg["content"]["text"]
             elif kind in ("display_data", "update_display_data"):
                 out["displays"] += 1
+                out["display_at"].append(round(time.monotonic() - start, 3))  # seconds after the cell was sent
+                out["display_text"].append(text_of(msg)[:300])  # its text/plain
             elif kind == "execute_result":
                 out["stdout"] += text_of(msg)
             elif kind == "status" and msg["content"]["execution_state"] == "idle":

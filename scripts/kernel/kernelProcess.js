@@ -189,7 +189,28 @@ jupyter.ZmqServer.prototype.handleExecute = async function handleExecute(sock, m
   reply.signAndSend(this.connInfo.key, sock);
 };
 
-const server = new jupyter.ZmqServer(new jupyter.JupyterHandlerImpl(executor, false), configPath);
+
+// ── A cell never skipped in silence ───────────────────────────────────────────────────────────────────
+// After a cell fails, tslab drops every execute request that arrives within 200 ms (its handler resets its
+// queue 200 ms after an error; node_modules/tslab/dist/jupyter.js, handleExecute): the reply is "abort"
+// and nothing else, so a cell run right after a failing one (Shift+Enter twice, Run All) stays "In [ ]"
+// with no output. Dropping is right (the later cells may need the failed one); silence is not: the
+// dropped cell says which cell failed and what to do.
+const handler = new jupyter.JupyterHandlerImpl(executor, false);
+let lastFailed = null; // the execution count of the last cell that ended with an error
+const handleExecute = handler.handleExecute.bind(handler);
+handler.handleExecute = async (req, writeStream, writeDisplayData) => {
+  const reply = await handleExecute(req, writeStream, writeDisplayData);
+  if (reply.status === "error") lastFailed = reply.execution_count ?? null;
+  else if (reply.status === "abort") writeStream("stderr", notRunMessage(lastFailed));
+  return reply;
+};
+function notRunMessage(failed) {
+  const which = failed === null ? "the cell run just before it" : `cell [${failed}], run just before it,`;
+  return `This cell did not run: ${which} ended with an error (see that cell's output), and the cells queued behind a failing cell are skipped. Fix that cell and run it, then run this one again.\n`;
+}
+
+const server = new jupyter.ZmqServer(handler, configPath);
 process.on("SIGINT", () => executor.interrupt());
 process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
 process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));

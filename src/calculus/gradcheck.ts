@@ -25,7 +25,7 @@ import { Model, Param } from "../core/model";
 import { Rng } from "../core/random";
 import { describeValue } from "../core/describe";
 import { checkpoint } from "../core/interrupt";
-import { sci, textTable } from "../core/textTable";
+import { sci, tableText } from "../core/table";
 
 export type Verdict = "good" | "acceptable" | "suspicious" | "wrong";
 
@@ -243,7 +243,7 @@ export function formatGradientCheck(report: GradientCheckReport): string {
     sci(r.maxJudgedRelativeError),
     r.verdict,
   ]);
-  const out = [textTable(head, body)];
+  const out = [tableText({ columns: head, rows: body })];
   for (const r of report.rows) if (r.note) out.push(`note on ${r.param}: ${r.note}`);
   out.push(`overall: max relative error ${sci(report.maxRelativeError)}, judged ${sci(report.maxJudgedRelativeError)} (h = ${report.h}) → ${report.verdict}`);
   out.push("scale: > 1e-2 wrong, > 1e-4 suspicious, > 1e-7 acceptable, ≤ 1e-7 good (float64, smooth loss)");

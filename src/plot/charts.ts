@@ -2,7 +2,7 @@
  * Chart builders for the course. Each returns a plain Vega-Lite spec (JSON) for `show`, `saveSvg`
  * or any Vega-Lite front end; bad input throws an error naming the builder, the series and the index.
  */
-import type { VegaLiteSpec } from "./render";
+import { HOVER_LAYER, type VegaLiteSpec } from "./render";
 import { describeValue } from "../core/describe";
 import { thinMinMax } from "./thin";
 
@@ -95,6 +95,10 @@ export function lineChart(o: {
   xTitle?: string;
   yTitle?: string;
   logY?: boolean;
+  /** x on a log scale, its axis ending at the data (not at the next power of ten); every x must be > 0. */
+  logX?: boolean;
+  /** y as a percentage (0.92 → 92%); by default when the y title says accuracy and every y is in [0, 1]. */
+  percent?: boolean;
   width?: number;
   height?: number;
   points?: boolean;
@@ -114,6 +118,7 @@ export function lineChart(o: {
       finite("lineChart", `series "${s.name}" x`, s.x[i], i);
       const y = finite("lineChart", `series "${s.name}" y`, s.y[i], i);
       if (o.logY && y <= 0) throw new Error(`lineChart: series "${s.name}" y[${i}] = ${y}, but a log scale needs y > 0`);
+      if (o.logX && s.x[i] <= 0) throw new Error(`lineChart: series "${s.name}" x[${i}] = ${s.x[i]}, but a log scale needs x > 0`);
     }
     const keep = maxPoints === Infinity ? Array.from({ length: s.y.length }, (_, i) => i) : thinMinMax(s.y, maxPoints);
     if (keep.length < s.y.length) thinned.push(`${o.series.length > 1 ? `"${s.name}" ` : ""}from ${s.y.length.toLocaleString("en-US")} to ${keep.length.toLocaleString("en-US")} points`);
@@ -121,18 +126,38 @@ export function lineChart(o: {
     const qy = quantumOf(s.y, keep);
     values.push({ series: s.name, x: keep.map((i) => chartNumber(s.x[i], qx, false)), y: keep.map((i) => chartNumber(s.y[i], qy, o.logY === true)) });
   }
+  const percent = o.percent ?? (/accuracy/i.test(o.yTitle ?? "") && values.every((v) => v.y.every((y) => y >= 0 && y <= 1)));
+  const xTitle = o.xTitle ?? "x";
+  const yTitle = o.yTitle ?? "y";
+  // A tooltip anywhere near a curve: the point nearest the pointer (a Voronoi cell each) is shown and named.
+  const nearest = { name: "nearest", select: { type: "point", nearest: true, on: "pointerover", clear: "pointerout" } };
   const spec: VegaLiteSpec = {
     $schema: SCHEMA,
     width: o.width ?? 420,
     height: o.height ?? 240,
     data: { values },
     transform: [{ flatten: ["x", "y"] }],
-    mark: { type: "line", point: o.points ?? false, tooltip: true },
     encoding: {
-      x: { field: "x", type: "quantitative", title: o.xTitle ?? "x" },
-      y: { field: "y", type: "quantitative", title: o.yTitle ?? "y", scale: o.logY ? { type: "log" } : { zero: false } },
+      x: { field: "x", type: "quantitative", title: xTitle, ...(o.logX ? { scale: { type: "log", nice: false } } : {}) },
+      y: { field: "y", type: "quantitative", title: yTitle, scale: o.logY ? { type: "log" } : { zero: false }, ...(percent ? { axis: { format: "%" } } : {}) },
       color: { field: "series", type: "nominal", title: null, sort: o.series.map((s) => s.name) },
     },
+    layer: [
+      { mark: { type: "line", point: o.points ?? false } },
+      {
+        name: HOVER_LAYER, // interactive only: left out of the static SVG (render.ts)
+        params: [nearest],
+        mark: { type: "point", filled: true, size: 70 },
+        encoding: {
+          opacity: { condition: { param: "nearest", empty: false, value: 1 }, value: 0 },
+          tooltip: [
+            { field: "series", type: "nominal", title: "series" },
+            { field: "x", type: "quantitative", title: xTitle, format: "," },
+            { field: "y", type: "quantitative", title: yTitle, format: percent ? ".2%" : ".4~g" },
+          ],
+        },
+      },
+    ],
   };
   if (thinned.length > 0) {
     const note = `thinned ${thinned.join(", ")}`;

@@ -6,7 +6,7 @@
  *   exact when every entry is bit-for-bit equal, close when maxDiff ≤ tol.
  */
 import { Matrix } from "../core/matrix";
-import { sci, textTable } from "../core/textTable";
+import { printTable, sci, tableText, TextTable } from "../core/table";
 
 /** A number, an array of numbers, or a matrix. */
 export type Comparable = number | ArrayLike<number> | Matrix;
@@ -56,13 +56,17 @@ export function compare(
     const close = exact || maxDiff <= tol;
     return { name, shape: a.shape, exact, close, maxDiff, tol, verdict: exact ? "exact" : close ? "close" : "DIFFERENT" };
   });
-  if (options.print ?? true) console.log(formatCompare(rows));
+  if (options.print ?? true) printTable(compareTable(rows)); // a table in the notebook, text in a terminal
   return rows;
+}
+
+/** The rows of `compare` as a table: quantity, shape, verdict, max |diff|, tol. */
+export function compareTable(rows: CompareRow[]): TextTable {
+  const columns = ["quantity", "shape", "verdict", "max |diff|", "tol"];
+  return { columns, rows: rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : sci(r.maxDiff), String(r.tol)]) };
 }
 
 /** The rows of `compare` as a text table. */
 export function formatCompare(rows: CompareRow[]): string {
-  const head = ["quantity", "shape", "verdict", "max |diff|", "tol"];
-  const body = rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : sci(r.maxDiff), String(r.tol)]);
-  return textTable(head, body);
+  return tableText(compareTable(rows));
 }

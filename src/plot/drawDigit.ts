@@ -181,7 +181,7 @@ function forward(x){var a=x;for(var k=0;k<layers.length;k++){var L=layers[k],z=n
  if(L.act==="softmax"){var mx=-Infinity;for(o=0;o<z.length;o++)mx=Math.max(mx,z[o]);var t=0;for(o=0;o<z.length;o++){z[o]=Math.exp(z[o]-mx);t+=z[o];}for(o=0;o<z.length;o++)z[o]/=t;}
  else for(o=0;o<z.length;o++){var v=z[o];z[o]=L.act==="relu"?(v>0?v:0):L.act==="sigmoid"?1/(1+Math.exp(-v)):Math.tanh(v);}
  a=z;}return a;}
-function paint(canvas,vals,w,h){var ctx=canvas.getContext("2d"),img=ctx.createImageData(w,h);for(var i=0;i<w*h;i++){var g=255-Math.round(255*Math.min(1,Math.max(0,vals[i])));img.data[4*i]=g;img.data[4*i+1]=g;img.data[4*i+2]=g;img.data[4*i+3]=255;}canvas.width=w;canvas.height=h;ctx.putImageData(img,0,0);}
+function paint(canvas,vals,w,h){var ctx=canvas.getContext("2d"),img=ctx.createImageData(w,h);for(var i=0;i<w*h;i++){var g=255-Math.round(255*Math.min(1,Math.max(0,+vals[i]||0)));img.data[4*i]=g;img.data[4*i+1]=g;img.data[4*i+2]=g;img.data[4*i+3]=255;}canvas.width=w;canvas.height=h;ctx.putImageData(img,0,0);}
 function start(root){
  if(root.getAttribute("data-state")!=="static")return;root.setAttribute("data-state","ready");
  var q=function(s){return root.querySelector(s);};

@@ -13,3 +13,5 @@ export { thinMinMax } from "./thin";
 export * from "./networkDiagram";
 export * from "./drawDigit";
 export * from "./compare";
+export { progressBundle } from "./progressDisplay";
+export { table, tableBundle } from "./table";

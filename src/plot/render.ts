@@ -218,9 +218,23 @@ export function viewOf(spec: VegaLiteSpec): ChartView {
   return view;
 }
 
-/** The chart as SVG text, rendered synchronously in the kernel (same as vega's view.toSVG()). */
+/** The name of a layer that only serves the pointer (a tooltip's invisible points): drawn interactively, never in a static SVG. */
+export const HOVER_LAYER = "hover";
+
+/** The spec without its HOVER_LAYER layers (a picture has no pointer; thousands of invisible points would only add bytes). */
+export function staticSpec(spec: VegaLiteSpec): VegaLiteSpec {
+  const out: VegaLiteSpec = { ...spec };
+  for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
+    const subs = spec[key];
+    if (Array.isArray(subs)) out[key] = (subs as VegaLiteSpec[]).filter((s) => !(key === "layer" && s && s.name === HOVER_LAYER)).map(staticSpec);
+  }
+  if (spec.spec && typeof spec.spec === "object") out.spec = staticSpec(spec.spec as VegaLiteSpec);
+  return out;
+}
+
+/** The chart as SVG text, rendered synchronously in the kernel (same as vega's view.toSVG()); hover layers left out. */
 export function renderSvg(spec: VegaLiteSpec, scale = 1): string {
-  const view = viewOf(spec);
+  const view = viewOf(staticSpec(spec));
   try {
     return viewToSvg(view, scale);
   } finally {
@@ -303,7 +317,7 @@ function countRows(spec: VegaLiteSpec): number {
 /** One line for text/plain: title, mark types, number of data points. */
 export function describeSpec(spec: VegaLiteSpec): string {
   const marks = new Set<string>();
-  markTypes(spec, marks);
+  markTypes(staticSpec(spec), marks); // the marks drawn (a hover layer is not)
   const n = countRows(spec);
   const t = titleOf(spec);
   const note = typeof spec.description === "string" && spec.description ? ` — ${spec.description}` : "";

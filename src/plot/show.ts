@@ -42,6 +42,19 @@ function checkSpecArgument(who: string, spec: unknown): void {
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /**
+ * Axis and legend text at 12–13 px (Vega-Lite's default is 10–11): read on a phone at full size, and at
+ * 16 px or more on a projected slide (which enlarges charts 1.4×). A spec's own config wins.
+ */
+export const READABLE_TEXT = { axis: { labelFontSize: 12, titleFontSize: 13 }, legend: { labelFontSize: 12, titleFontSize: 12 }, title: { fontSize: 14 } } as const;
+
+function readableText(spec: VegaLiteSpec): VegaLiteSpec {
+  const own = (spec.config ?? {}) as { [k: string]: { [k: string]: unknown } | undefined };
+  const config: { [k: string]: unknown } = { ...own };
+  for (const [k, v] of Object.entries(READABLE_TEXT)) config[k] = { ...v, ...(own[k] ?? {}) };
+  return { ...spec, config };
+}
+
+/**
  * The four-part bundle of a chart. Throws (before anything is displayed) if the spec is invalid.
  * `libraries`: inline vega, vega-lite and vega-embed in the HTML; `sharedVersion`: load the shared
  * copy instead (see html.ts); `interactive: false` leaves the HTML static (no scripts). The SVG's
@@ -52,7 +65,7 @@ export function chartBundle(
   options: { libraries?: boolean; interactive?: boolean; id?: string; sharedVersion?: string | null } = {},
 ): MimeBundle {
   checkSpecArgument("show", spec);
-  const full: VegaLiteSpec = spec.$schema ? spec : { $schema: SCHEMA, ...spec };
+  const full: VegaLiteSpec = readableText(spec.$schema ? spec : { $schema: SCHEMA, ...spec });
   const svg = compactSvgPaths(renderSvg(full));
   const description = describeSpec(full);
   return {

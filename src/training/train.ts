@@ -16,14 +16,18 @@
  * DivergenceError (src/training/divergence.ts). The options and the data are checked first
  * (src/training/options.ts), the batches come from src/training/batches.ts and the evaluations from
  * src/training/evaluate.ts.
+ * While it runs, a progress line (step, epoch, loss, time left; src/core/progress.ts) is redrawn in the
+ * notebook; however the run ends, its model and evaluations stay reachable with lastRun() (lastRun.ts).
  */
 import { Model } from "../core/model";
-import { checkpoint } from "../core/interrupt";
+import { checkpoint, InterruptedError } from "../core/interrupt";
+import { progress } from "../core/progress";
 import { LabelError } from "../models/softmax";
 import { batchSource, LabelledData } from "./batches";
 import { classesOf, DivergenceWatch } from "./divergence";
 import { Evaluation, measure } from "./evaluate";
 import { planTraining, TrainOptions } from "./options";
+import { recordRun } from "./lastRun";
 
 export type { LabelledData } from "./batches";
 export { DivergenceError } from "./divergence";
@@ -31,6 +35,8 @@ export type { DivergenceMode } from "./divergence";
 export { evaluateOn } from "./evaluate";
 export type { Evaluation } from "./evaluate";
 export type { TrainOptions } from "./options";
+export { lastRun } from "./lastRun";
+export type { LastRun } from "./lastRun";
 
 export type StopReason = "epochs" | "maxIterations" | "tolerance" | "stopWhen";
 
@@ -67,6 +73,9 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   let windowCount = 0;
   let eta = optimizer.learningRate; // the η of the last step
   let stopped: StopReason | null = null;
+  const total = Math.min(plan.maxIterations, plan.epochs * Math.ceil(n / B));
+  const bar = Number.isFinite(total) && total > 0 ? progress("training", total) : null;
+  let smoothed = NaN; // the mini-batch loss, smoothed for the progress line: 0.9·previous + 0.1·L_B
 
   const evaluate = async (loss: number): Promise<Evaluation> => {
     const ev = measure(model, sets, { iteration, epoch: seen / n, loss, learningRate: optimizer.learningRate, seconds: 0 });
@@ -100,7 +109,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       let epochSum = 0;
       let epochCount = 0;
       for (let start = 0; start < n; start += B) {
-        checkpoint(() => `after iteration ${iteration} of ${Math.min(plan.maxIterations, plan.epochs * Math.ceil(n / B))} (epoch ${epoch + 1}); the model keeps its last completed step`);
+        checkpoint(() => `after iteration ${iteration} of ${total} (epoch ${epoch + 1}); the model keeps its last completed step; d.lastRun() gives the model and the evaluations so far`);
         const end = Math.min(start + B, n);
         const m = end - start;
         const batch = source.batch(order, start, m);
@@ -116,6 +125,8 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
         windowCount += m;
         epochSum += loss * m;
         epochCount += m;
+        smoothed = Number.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
+        if (bar?.tick(iteration, smoothed, seen / n)) await new Promise<void>((resolve) => setImmediate(resolve)); // let the line leave the kernel
         if (iteration % plan.evaluateEvery === 0) {
           stopped = stopAfter(await evaluate(windowSum / windowCount));
           windowSum = windowCount = 0;
@@ -125,6 +136,11 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       }
       if (epochCount === n) optimizer.endEpoch(++epoch, epochSum / epochCount);
     }
+  } catch (e) {
+    const interrupted = e instanceof InterruptedError;
+    recordRun({ model, history, iterations: iteration, epochs: seen / n, ended: interrupted ? "interrupted" : "failed", error: e as Error });
+    bar?.end(interrupted ? "■ interrupted: d.lastRun() gives the model and the evaluations so far" : `stopped: ${(e as Error).name ?? "error"}`);
+    throw e;
   } finally {
     source.finish?.();
   }
@@ -133,6 +149,8 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
     await evaluate(windowCount > 0 ? windowSum / windowCount : NaN);
   }
   const warnings = watch.warning ? [watch.warning] : [];
+  recordRun({ model, history, iterations: iteration, epochs: seen / n, ended: "finished" });
+  bar?.end("done");
   return { history, iterations: iteration, epochs: seen / n, stoppedBecause: stopped, seconds: (performance.now() - t0) / 1000, warnings };
 }
 
