@@ -32,3 +32,4 @@ export * from "./data/csv";
 export * from "./plot/index";
 export * from "./chapters/slidesNetwork";
 export * from "./chapters/biasUnitNetwork";
+export * from "./chapters/errataLedger";
