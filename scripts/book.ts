@@ -10,7 +10,7 @@
 // note when its folder does not exist. Default output: build/book (student), build/book-lecturer.
 import * as fs from "fs";
 import * as path from "path";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
+import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, hasTag, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
 
 export type Edition = "student" | "lecturer";
 
@@ -163,12 +163,14 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     let charts = false;
     for (const cell of nb.cells) {
       const src = text(cell.source);
-      // Speaker notes (slide type "notes") are for the lecturer: shown in the lecturer edition only.
-      if (cell.cell_type === "markdown" && cell.metadata?.slideshow?.slide_type === "notes") {
-        if (edition === "lecturer") parts.push(`<aside class="cell md lecturer-notes">${r.markdown(src)}</aside>`);
+      // Speaker notes (slide type "notes") and the answers to the questions for the room (tag "answer") are for the
+      // lecturer: shown in the lecturer edition only.
+      const answer = hasTag(cell, "answer");
+      if (cell.cell_type === "markdown" && (cell.metadata?.slideshow?.slide_type === "notes" || answer)) {
+        if (edition === "lecturer") parts.push(`<aside class="cell md lecturer-notes${answer ? " answer" : ""}">${r.markdown(src)}</aside>`);
         continue;
       }
-      if (cell.cell_type === "markdown") parts.push(`<section class="cell md">${r.markdown(src)}</section>`);
+      if (cell.cell_type === "markdown") parts.push(`<section class="cell md${hasTag(cell, "question") ? " question" : ""}">${r.markdown(src)}</section>`);
       else if (cell.cell_type === "code") {
         if (!src.trim() && !(cell.outputs ?? []).length) continue;
         const outs = (cell.outputs ?? []).map((o) => outputHtml(o, r)).join("\n");
