@@ -10,3 +10,11 @@ import "./ch01";
 import "./ch02";
 import "./ch03";
 import "./ch04";
+// Issue 24: one exercise per homework with room to think (a design choice, a split, a derivation checked numerically).
+import "./hw01-ex5";
+import "./hw02-ex6";
+import "./hw03-ex7";
+import "./hw04-ex7";
+import "./hw05-ex7";
+import "./hw06-ex7";
+import "./hw07-ex6";
