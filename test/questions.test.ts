@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "./support/notebooks";
-import { buildBook } from "../scripts/book";
-import { deckHtml, slideType } from "../scripts/slides";
-import { Cell, readNotebook, text } from "../scripts/notebook-html";
+import { buildBook } from "../scripts/book/book";
+import { deckHtml, slideType } from "../scripts/book/slides";
+import { Cell, readNotebook, text } from "../scripts/book/notebookHtml";
 
 const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
 const tagged = (c: Cell, tag: string) => Array.isArray(c.metadata?.tags) && (c.metadata!.tags as unknown[]).includes(tag);
