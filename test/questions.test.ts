@@ -28,6 +28,8 @@ test("every chapter puts 2–4 questions to the room, each a markdown cell tagge
       const a = cells[i + 1];
       assert.ok(a && a.cell_type === "markdown" && tagged(a, "answer"), `${nb} cell ${i}: the question is not followed by an answer cell`);
       assert.match(text(a.source), /^\*\*Answer\.\*\*/, `${nb} cell ${i + 1}`);
+      // collapsed in Jupyter, so a student sees the question first and opens the answer on purpose
+      assert.deepEqual(a.metadata?.jupyter, { source_hidden: true }, `${nb} cell ${i + 1}: the answer is not collapsed`);
       // the question comes before the cells that answer it: something follows the answer
       assert.ok(cells[i + 2], `${nb} cell ${i}: nothing follows the question`);
     }
