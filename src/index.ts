@@ -40,3 +40,4 @@ export * from "./data/csv";
 export * from "./plot/index";
 export * from "./chapters/slidesNetwork";
 export * from "./chapters/biasUnitNetwork";
+export * from "./chapters/errataLedger";

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildApi } from "./api";
 import { SearchEntry, chapterList, downloadLink, notebookSummary, numberedTitle, readerHeader, searchEntries, writeReaderAssets } from "./bookReader";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
+import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, hasTag, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 export type Edition = "student" | "lecturer";
 
@@ -177,12 +177,14 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     let charts = false;
     for (const cell of nb.cells) {
       const src = text(cell.source);
-      // Speaker notes (slide type "notes") are for the lecturer: shown in the lecturer edition only.
-      if (cell.cell_type === "markdown" && cell.metadata?.slideshow?.slide_type === "notes") {
-        if (edition === "lecturer") parts.push(`<aside class="cell md lecturer-notes">${r.markdown(src)}</aside>`);
+      // Speaker notes (slide type "notes") and the answers to the questions for the room (tag "answer") are for the
+      // lecturer: shown in the lecturer edition only.
+      const answer = hasTag(cell, "answer");
+      if (cell.cell_type === "markdown" && (cell.metadata?.slideshow?.slide_type === "notes" || answer)) {
+        if (edition === "lecturer") parts.push(`<aside class="cell md lecturer-notes${answer ? " answer" : ""}">${r.markdown(src)}</aside>`);
         continue;
       }
-      if (cell.cell_type === "markdown") parts.push(`<section class="cell md">${r.markdown(src)}</section>`);
+      if (cell.cell_type === "markdown") parts.push(`<section class="cell md${hasTag(cell, "question") ? " question" : ""}">${r.markdown(src)}</section>`);
       else if (cell.cell_type === "code") {
         if (!src.trim() && !(cell.outputs ?? []).length) continue;
         const outs = (cell.outputs ?? []).map((o) => outputHtml(o, r)).join("\n");

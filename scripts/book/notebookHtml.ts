@@ -16,6 +16,11 @@ export interface Cell {
   metadata?: { slideshow?: { slide_type?: string }; [k: string]: unknown };
   outputs?: Output[];
 }
+/** Whether a cell carries a Jupyter tag (metadata.tags), e.g. "question" or "answer" (the questions for the room). */
+export function hasTag(cell: Cell, tag: string): boolean {
+  const tags = cell.metadata?.tags;
+  return Array.isArray(tags) && tags.includes(tag);
+}
 export interface Output {
   output_type: "stream" | "display_data" | "execute_result" | "error" | "update_display_data";
   name?: string;

@@ -10,7 +10,7 @@
 // on the slide, their outputs visible; a click unfolds them.
 import * as fs from "fs";
 import * as path from "path";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
+import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, hasTag, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 const FOLD_LINES = 18;
 const FOLD_LINES_VISUAL = 10;
@@ -20,6 +20,9 @@ const TYPES: SlideType[] = ["slide", "subslide", "fragment", "-", "skip", "notes
 export function slideType(cell: Cell, where: string): SlideType {
   const t = cell.metadata?.slideshow?.slide_type ?? "-";
   if (!TYPES.includes(t as SlideType)) throw new Error(`${where}: slideshow.slide_type "${t}" is not one of ${TYPES.join(", ")}`);
+  // A question for the room (tag "question") appears as its own fragment; its answer (tag "answer") is for the speaker only.
+  if (hasTag(cell, "answer")) return "notes";
+  if (hasTag(cell, "question")) return "fragment";
   return t as SlideType;
 }
 
@@ -89,7 +92,7 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
     }
     if (type === "slide" || !current) columns.push([(current = { parts: [], notes: [] })]);
     else if (type === "subslide") columns[columns.length - 1].push((current = { parts: [], notes: [] }));
-    current.parts.push(`<div class="cell${type === "fragment" ? " fragment" : ""}" data-cell="${i}">${html}</div>`);
+    current.parts.push(`<div class="cell${type === "fragment" ? " fragment" : ""}${hasTag(cell, "question") ? " question" : ""}" data-cell="${i}">${html}</div>`);
   });
   const section = (s: Slide) => `<section>${s.parts.join("\n")}${s.notes.length ? `<aside class="notes">${s.notes.join("\n")}</aside>` : ""}</section>`;
   const body = columns.map((col) => (col.length === 1 ? section(col[0]) : `<section>${col.map(section).join("\n")}</section>`)).join("\n");

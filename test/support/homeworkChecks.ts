@@ -60,8 +60,8 @@ export function wrongAnswer(id: string, fn: AnyFunction, o: { hint: RegExp; fail
 
 /**
  * The layout of a chapter's master notebook (`prefix` "hw05", `file` its path): every cell with
- * nbgrader metadata and unique grade_id and cell ids, no outputs, the two imports first, 3-6
- * exercises of three cells each (a task with math stating its points, a solution cell whose whole
+ * nbgrader metadata and unique grade_id and cell ids, no outputs, the two imports first, 3-7
+ * exercises of three cells each (at most six that practise the chapter, plus one with room to think) (a task with math stating its points, a solution cell whose whole
  * body is the solution region, a locked check cell whose points are the visible + hidden case
  * points and which calls check and, between the markers, checkHidden with seed 90210), and the
  * final "// Checks" cell.
@@ -80,7 +80,7 @@ export function assertMasterStructure(prefix: string, file: string): void {
   for (const c of cells) if (c.cell_type === "code") assert.deepEqual(c.outputs, [], `${file}: outputs committed`);
   assert.match(sourceOf(cells[1]), /import \* as d from "\.\/src\/index";\nimport \* as hw from "\.\/src\/homework\/index";/);
   const ids = exerciseIds().filter((id) => id.startsWith(prefix + "-"));
-  assert.ok(ids.length >= 3 && ids.length <= 6, `${file}: ${ids.length} exercises`);
+  assert.ok(ids.length >= 3 && ids.length <= 7, `${file}: ${ids.length} exercises (3 to 7: a homework is a week's work)`);
   for (const id of ids) {
     const at = cells.findIndex((c) => c.metadata.nbgrader?.grade_id === `${id}-task`);
     assert.ok(at >= 0, `${id}: no task cell`);

@@ -15,6 +15,7 @@ export * from "./ex1-decide-with-threshold";
 export * from "./ex2-decide-with-bias";
 export * from "./ex3-perceptron-step";
 export * from "./ex4-train-perceptron";
+export * from "./ex5-xor-features";
 
 /** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
 export const HW01_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw01-"));

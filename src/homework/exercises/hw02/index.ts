@@ -16,6 +16,7 @@ export * from "./ex2-gradient-step";
 export * from "./ex3-gradient-descent";
 export * from "./ex4-learning-rate-experiment";
 export * from "./ex5-mini-batch-gradient";
+export * from "./ex6-safe-learning-rate";
 
 /** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
 export const HW02_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw02-"));

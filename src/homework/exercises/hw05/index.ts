@@ -20,6 +20,7 @@ export * from "./ex3-batch-size-experiment";
 export * from "./ex4-sorted-vs-shuffled";
 export * from "./ex5-one-per-class";
 export * from "./ex6-confident-mistakes";
+export * from "./ex7-stratified-split";
 
 /** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
 export const HW05_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw05-"));

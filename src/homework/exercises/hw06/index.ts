@@ -25,6 +25,7 @@ export * from "./ex3-weight-gradients";
 export * from "./ex4-mean-loss";
 export * from "./ex5-central-differences";
 export * from "./ex6-gradient-check";
+export * from "./ex7-input-gradient";
 
 /** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
 export const HW06_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw06-"));

@@ -14,6 +14,7 @@ export * from "./ex2-l2-gradient";
 export * from "./ex3-notes-rmsprop-step";
 export * from "./ex4-rmsprop-step";
 export * from "./ex5-train-notes-rmsprop";
+export * from "./ex6-reset-period";
 
 /** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
 export const HW07_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw07-"));
