@@ -1,11 +1,10 @@
 /** Homework 06, hw06-ex1 · The forward pass (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { Net, S, data, forwardRef } from "./common";
+import { Net, S, act, data, forwardRef } from "./common";
 
 // ex1 · forward
 
-export const act = (name: d.ActivationName) => d.getActivation(name);
 export const applyF = (name: d.ActivationName, Z: d.Matrix) => d.map(Z, act(name).f);
 
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */

@@ -2,7 +2,7 @@
 import * as d from "../../../index";
 import { exercise } from "../../check";
 import { Deltas, Forward, Net, S, data, deltasRef, forwardRef, labels } from "./common";
-import { act } from "./ex1-forward";
+import { act } from "./common";
 
 // ex2 · deltas
 
