@@ -368,7 +368,7 @@ function rowsOf(rows: Row[], student: string): Record<string, Row> {
   return Object.fromEntries(rows.filter((r) => r.student === student).map((r) => [r.exercise, r]));
 }
 
-test("grading synthetic submissions gives the expected gradebook rows", { timeout: 600_000 }, async () => {
+test("grading synthetic submissions gives the expected gradebook rows", { timeout: 1_800_000 }, async () => {
   const master = loadMaster(example);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-subs-"));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-grades-"));

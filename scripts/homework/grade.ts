@@ -3,6 +3,7 @@
 //   npm run grade -- submissions/                  masters from notebooks/homework-masters/
 //   npm run grade -- submissions/ --masters DIR    masters kept elsewhere (repeatable; or MASTER.ipynb files)
 //   options: --out DIR (build/grades)  --timeout S (per notebook, 300)  --cell-timeout S (per cell, 120)
+//            --call-timeout S (per call of a student's function, 10)  --check-timeout S (per check, 60)
 //            --jobs N (notebooks run at once, 1)  --shared-kernel (trusted notebooks only: one kernel for all)
 //            --marks FILE (the written questions' marks: build/grades/written/marks.csv filled in)
 //            --roster FILE (platform ids for canvas.csv / moodle.csv)  --hide-hidden-inputs (feedback)
@@ -18,7 +19,7 @@
 // student's solution cells only; (3) run it in the Descent kernel with time limits (a crash, a
 // process.exit or an endless loop in one exercise is reported for that exercise; the notebook is
 // run again with that exercise's solution replaced by the stub so later exercises are still graded);
-// (4) read the signed results of each check cell. Writes build/grades/gradebook.csv, one feedback
+// (4) read what each check cell sent (the student's outputs on the grader's arguments) and judge it here. Writes build/grades/gradebook.csv, one feedback
 // file per student (build/grades/feedback/<student>.md) and the executed notebooks
 // (build/grades/executed/<student>/), and prints a summary table.
 //
@@ -59,6 +60,8 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--masters") masters.push(path.resolve(argv[++i] ?? ""));
     else if (a === "--timeout") options.timeout = num(a);
     else if (a === "--cell-timeout") options.cellTimeout = num(a);
+    else if (a === "--call-timeout") options.callTimeout = num(a);
+    else if (a === "--check-timeout") options.checkTimeout = num(a);
     else if (a === "--jobs") options.jobs = Math.floor(num(a));
     else if (a === "--shared-kernel") options.sharedKernel = true;
     else if (a === "--marks") options.marks = path.resolve(argv[++i] ?? "");
@@ -83,7 +86,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (typeof parsed === "string") {
-    console.log("usage: npm run grade -- <folder of submissions> [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]");
+    console.log("usage: npm run grade -- <folder of submissions> [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]");
     return 0;
   }
   const { dir, options } = parsed;

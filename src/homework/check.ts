@@ -15,6 +15,7 @@ import { diagnose } from "./diagnose";
 import { isNotDoneYet } from "./notDone";
 import { emitCellValue, takeGraderLink } from "./report";
 import { describeStudentError } from "./studentError";
+import { forbid } from "./forbidden";
 import { guardedCall } from "./guardedCall";
 import { compareValues, deepCopy, describe } from "./values";
 import { decode, encode, Wire } from "./wire";
@@ -66,6 +67,13 @@ export interface ExerciseSpec {
   output?: (returned: unknown, args: unknown[]) => unknown;
   /** Seed of the visible cases. */
   seed?: number;
+  /**
+   * The course functions this exercise asks the student to write (exports of src/index.ts): not
+   * available to the student's function while it is checked (src/homework/forbidden.ts).
+   */
+  writes?: readonly string[];
+  /** Time limit of one call of the student's function, in seconds (default CALL_LIMIT_MS; experiments that train need more). */
+  timeLimit?: number;
 }
 
 export type CaseStatus = "passed" | "failed" | "not done" | "error" | "check error";
@@ -149,8 +157,14 @@ export interface Outcome {
 export type StudentCaller = (args: unknown[], index: number) => Outcome;
 
 /** Default time limit of one call of a student's function, and of a whole check (ms). */
-export const CALL_LIMIT_MS = 10_000;
-export const CHECK_LIMIT_MS = 60_000;
+export const CALL_LIMIT_MS = 30_000;
+export const CHECK_LIMIT_MS = 120_000;
+
+/** The limits of one check of `spec`: its own call limit (timeLimit) or the default, and a check limit that fits four calls. */
+export function limitsOf(spec: ExerciseSpec | undefined, given: { callMs?: number; checkMs?: number } = {}): { callMs: number; checkMs: number } {
+  const callMs = given.callMs ?? (spec?.timeLimit ? spec.timeLimit * 1000 : CALL_LIMIT_MS);
+  return { callMs, checkMs: given.checkMs ?? Math.max(CHECK_LIMIT_MS, 4 * callMs) };
+}
 
 function call(fn: AnyFunction, args: unknown[]): Outcome {
   const copy = deepCopy(args);
@@ -163,12 +177,18 @@ function call(fn: AnyFunction, args: unknown[]): Outcome {
 }
 
 /** The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments. */
-export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkMs?: number } = {}): StudentCaller {
+export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkMs?: number } = {}, forbidden: { id: string; names: readonly string[] } | null = null): StudentCaller {
   const started = Date.now();
   return (args) => {
     const copy = deepCopy(args);
     const left = (limits.checkMs ?? CHECK_LIMIT_MS) - (Date.now() - started);
-    const o = guardedCall(fn, copy, Math.max(1, Math.min(limits.callMs ?? CALL_LIMIT_MS, left)));
+    const restore = forbidden ? forbid(forbidden.id, forbidden.names) : () => {};
+    let o: ReturnType<typeof guardedCall>;
+    try {
+      o = guardedCall(fn, copy, Math.max(1, Math.min(limits.callMs ?? CALL_LIMIT_MS, left)));
+    } finally {
+      restore();
+    }
     return { ok: o.ok, value: o.value, args: copy, error: o.error, stopped: o.stopped };
   };
 }
@@ -266,7 +286,9 @@ let running = false;
  * return the result without printing. Never throws.
  */
 export function runCheck(id: string, fn: AnyFunction, options: CheckOptions = {}): CheckResult {
-  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, options) : null, options, typeof fn === "function" ? fn : null, fn);
+  const writes = registry.get(id)?.writes ?? [];
+  const limits = limitsOf(registry.get(id), options);
+  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, limits, { id, names: writes }) : null, options, typeof fn === "function" ? fn : null, fn);
 }
 
 export interface CheckOptions {
@@ -401,15 +423,15 @@ export interface SentOutcome {
  * Under grading: call the student's function on the grader's arguments (under guard) and send the
  * outcomes; nothing is judged here. Stops at the stub, a time-out or an interrupt.
  */
-function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][]): void {
-  const limits = grader?.limits() ?? {};
+function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][], writes: readonly string[]): void {
+  const limits = grader?.limits(id) ?? {};
   const outcomes: SentOutcome[] = [];
   if (typeof fn !== "function") {
     grader?.send({ id, kind, notFunction: describe(fn), outcomes });
     console.log(`${id}: expected your function, got ${describe(fn)}`);
     return;
   }
-  const student = guardedCaller(fn, limits);
+  const student = guardedCaller(fn, limits, { id, names: writes });
   for (let i = 0; i < argsList.length; i++) {
     let o: Outcome;
     try {
@@ -459,7 +481,7 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
     const sent = grader?.args(id, kind) ?? null;
     if (sent) {
       try {
-        sendOutcomes(id, kind, fn, sent);
+        sendOutcomes(id, kind, fn, sent, grader?.writes(id) ?? []);
       } finally {
         running = false;
       }

@@ -137,7 +137,8 @@ function factorHint(G: Tensor, E: Tensor, args: unknown[], tol: number): string 
   if (Math.abs(c - 1) <= fitTol) return null;
   const near = (v: number) => Math.abs(c - v) <= fitTol * Math.max(1, Math.abs(v));
   if (near(-1)) return "Wrong sign: your result is exactly −1 × the expected one. Check the sign of the gradient (descent steps go along −∇) or of the difference you take (ŷ − y vs y − ŷ).";
-  for (const { n, source } of inputSizes(args)) {
+  // n = 2 is left to the factor-2 and factor-½ hints below: "divided by 2" is more often a ½ than a 1/n.
+  for (const { n, source } of inputSizes(args).filter((s) => s.n > 2)) {
     if (near(n)) return `Missing 1/n: your result is ${n} × the expected one, and ${n} is ${source}. Average over the examples (divide by n) instead of summing.`;
     if (near(1 / n)) return `Extra 1/n: your result is the expected one divided by ${n} (${source}). Sum where a sum is asked, or divide by n only once.`;
     if (near(-n)) return `Wrong sign and missing 1/n: your result is −${n} × the expected one (${n} is ${source}).`;
@@ -155,8 +156,15 @@ function isIntegral(t: Tensor): boolean {
   return t.data.length > 0;
 }
 
+/** Class indices: two or more non-negative integers (a single number, a negative one, is not a list of classes). */
+function looksLikeClasses(t: Tensor): boolean {
+  if (t.data.length < 2 || !isIntegral(t)) return false;
+  for (let k = 0; k < t.data.length; k++) if (t.data[k] < 0) return false;
+  return true;
+}
+
 function offByOneHint(G: Tensor, E: Tensor): string | null {
-  if (!isIntegral(E) || !isIntegral(G)) return null;
+  if (!looksLikeClasses(E) || !looksLikeClasses(G)) return null;
   let up = 0;
   let down = 0;
   let differ = 0;

@@ -22,7 +22,7 @@ export const CALLS_ENV = "DESCENT_HW_CALLS_FILE";
 
 /** What the grader sends: the arguments of each exercise's cases, and the time limits (ms). */
 export interface GradingCalls {
-  exercises: { [id: string]: { visible?: Wire[][]; hidden?: Wire[][] } };
+  exercises: { [id: string]: { visible?: Wire[][]; hidden?: Wire[][]; writes?: string[]; callMs?: number; checkMs?: number } };
   callMs: number;
   checkMs: number;
 }
@@ -61,8 +61,9 @@ function gradingArgs(id: string, kind: "visible" | "hidden"): Wire[][] | null {
   return calls?.exercises?.[id]?.[kind] ?? null;
 }
 
-function gradingLimits(): { callMs?: number; checkMs?: number } {
-  return calls ? { callMs: calls.callMs, checkMs: calls.checkMs } : {};
+function gradingLimits(id: string): { callMs?: number; checkMs?: number } {
+  const own = calls?.exercises?.[id];
+  return calls ? { callMs: own?.callMs ?? calls.callMs, checkMs: own?.checkMs ?? calls.checkMs } : {};
 }
 
 /** The signature of a result's JSON text with `key` (the grader checks it the same way). */
@@ -75,7 +76,9 @@ export interface GraderLink {
   send: (result: { id: string; kind: string; [more: string]: unknown }) => void;
   /** The grader's arguments of exercise `id`'s cases, or null. */
   args: (id: string, kind: "visible" | "hidden") => Wire[][] | null;
-  limits: () => { callMs?: number; checkMs?: number };
+  limits: (id: string) => { callMs?: number; checkMs?: number };
+  /** The course functions exercise `id` asks the student to write (not available inside its calls). */
+  writes: (id: string) => string[];
 }
 
 let taken = false;
@@ -97,7 +100,7 @@ export function takeGraderLink(): GraderLink | null {
       /* a result that cannot be sent counts as missing; the grader reports it */
     }
   };
-  return { send, args: gradingArgs, limits: gradingLimits };
+  return { send, args: gradingArgs, limits: gradingLimits, writes: (id) => calls?.exercises?.[id]?.writes ?? [] };
 }
 
 /**

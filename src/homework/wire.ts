@@ -107,6 +107,7 @@ function rebuildFunction(src: string, scope: Record<string, unknown>): unknown {
     get: (t, k) => {
       if (typeof k !== "string") return undefined;
       if (k in t) return t[k];
+      if (k === "__name") return (f: unknown) => f; // esbuild's keep-names helper, in sources compiled by tsx
       return k in course ? course[k] : namespace;
     },
   });

@@ -1,7 +1,7 @@
 // What the grader sends to a student's kernel: each exercise's case arguments, as data (src/homework/wire.ts).
 // Built on the lecturer's side from the registered specs (visible seeds, and the master's hidden seeds);
 // the references and the hidden generators never enter the student's kernel.
-import { casesOf, getExercise } from "../../../src/homework/check";
+import { casesOf, getExercise, limitsOf } from "../../../src/homework/check";
 import { GradingCalls } from "../../../src/homework/report";
 import { encode, Wire } from "../../../src/homework/wire";
 import "../../../src/homework/exercises/index";
@@ -24,6 +24,9 @@ export function gradingCalls(master: Master, limits: { callMs: number; checkMs: 
         try {
           const cases = casesOf(spec, { hidden: kind === "hidden", seed: kind === "hidden" ? ex.seeds[id] : undefined });
           const entry = (calls.exercises[id] = calls.exercises[id] ?? {});
+          entry.writes = [...(spec.writes ?? [])];
+          // An exercise with its own time limit (an experiment that trains) keeps it at grading.
+          if (spec.timeLimit) Object.assign(entry, limitsOf(spec, {}));
           entry[kind] = cases.map((c) => encode(c.args, `${id} case "${c.name}"`) as Wire[]);
         } catch (e) {
           unsendable.set(id, (e as Error).message);

@@ -65,10 +65,19 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     const course = makeGradingCourse(tmp);
     const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
     const callsFiles = new Map<Master, string>();
-    for (const m of new Set(work.map((w) => w.master))) {
-      const file = path.join(tmp, `calls-${callsFiles.size}.json`);
-      fs.writeFileSync(file, JSON.stringify(gradingCalls(m, limits).calls), { mode: 0o600 });
-      callsFiles.set(m, file);
+    const masters = [...new Set(work.map((w) => w.master))];
+    if (options.sharedKernel) {
+      // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
+      const all = masters.map((m) => gradingCalls(m, limits).calls);
+      const file = path.join(tmp, "calls-all.json");
+      fs.writeFileSync(file, JSON.stringify({ ...limits, exercises: Object.assign({}, ...all.map((c) => c.exercises)) }), { mode: 0o600 });
+      for (const m of masters) callsFiles.set(m, file);
+    } else {
+      for (const m of masters) {
+        const file = path.join(tmp, `calls-${callsFiles.size}.json`);
+        fs.writeFileSync(file, JSON.stringify(gradingCalls(m, limits).calls), { mode: 0o600 });
+        callsFiles.set(m, file);
+      }
     }
     let pending = work.filter((w) => w.master.exercises.length > 0);
     for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {

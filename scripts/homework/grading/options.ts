@@ -17,7 +17,7 @@ export interface GradeOptions {
   roster?: string;
   /** Feedback reports hidden cases by number and result, without their inputs or values. */
   hideHiddenInputs?: boolean;
-  /** Time limit of one call of a student's function (s, default 10) and of one check (s, default 60). */
+  /** Time limit of one call of a student's function (s; default 30, or the exercise's own timeLimit) and of one check (s; default 120). */
   callTimeout?: number;
   checkTimeout?: number;
 }

@@ -47,6 +47,7 @@ exercise({
 
 exercise({
   id: "hw00-ex2",
+  writes: ["softmax"],
   title: "Softmax of each row",
   reference: (Z: Matrix) => softmax(Z),
   cases: (rng) => [

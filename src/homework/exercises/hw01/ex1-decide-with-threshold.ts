@@ -13,6 +13,7 @@ export function decideWithThresholdRef(X: Matrix, w: number[], t: number): numbe
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW01_EX1 = exercise({
   id: "hw01-ex1",
+  writes: ["decideWithThreshold"],
   title: "Game night: the decision with a threshold",
   reference: decideWithThresholdRef,
   cases: (rng) => [

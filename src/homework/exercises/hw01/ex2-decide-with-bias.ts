@@ -13,6 +13,7 @@ export function decideWithBiasRef(X: Matrix, w: number[], b: number): number[] {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW01_EX2 = exercise({
   id: "hw01-ex2",
+  writes: ["decideWithBias"],
   title: "From a threshold to a bias: H(w·x + b)",
   reference: decideWithBiasRef,
   cases: (rng) => [

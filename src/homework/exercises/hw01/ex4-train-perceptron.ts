@@ -69,6 +69,7 @@ export function studentLoop(
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW01_EX4 = exercise({
   id: "hw01-ex4",
+  writes: ["trainPerceptron"],
   title: "Training: passes until one makes no mistake",
   reference: trainPerceptronRef,
   cases: (rng) => [

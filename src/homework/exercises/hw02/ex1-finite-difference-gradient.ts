@@ -12,6 +12,7 @@ export function finiteDifferenceGradientRef(C: Cost, v: Vec, h: number): Vec {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW02_EX1 = exercise({
   id: "hw02-ex1",
+  writes: ["finiteDifferenceGradient"],
   title: "The gradient by central differences",
   reference: finiteDifferenceGradientRef,
   tolerance: 1e-7,

@@ -24,6 +24,10 @@ export const HW02_EX2 = exercise({
   ],
   mistakes: [
     {
+      hint: "The learning rate is applied twice (v − η·η∇C): the step is Δv = −η∇C, with η once.",
+      answer: (v: Vec, g: Vec, eta: number) => v.map((vk, k) => vk - eta * eta * g[k]),
+    },
+    {
       hint: "Forgot the learning rate: the step is Δv = −η∇C, not −∇C.",
       answer: (v: Vec, g: Vec) => v.map((vk, k) => vk - g[k]),
     },

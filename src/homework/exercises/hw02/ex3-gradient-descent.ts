@@ -24,6 +24,7 @@ export function gradientDescentRef(C: Cost, gradC: Grad, v0: Vec, eta: number, s
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW02_EX3 = exercise({
   id: "hw02-ex3",
+  writes: ["gradientDescent"],
   title: "Gradient descent: repeat the step",
   reference: gradientDescentRef,
   tolerance: 1e-9,

@@ -71,8 +71,8 @@ export const HW02_EX4 = exercise({
   id: "hw02-ex4",
   title: "A learning-rate experiment",
   cases: () => [
-    { name: "fast: C < 1e-6 after 30 steps from (3, 1)", args: rateCase("fast", [3, 1]), points: 2 },
-    { name: "diverging: η ≤ 0.25 and C grows in 30 steps from (3, 1)", args: rateCase("diverging", [3, 1]), points: 2 },
+    { name: "fast: C < 1e-6 after 30 steps from (3, 1) (graded also from (−2, 4))", args: rateCase("fast", [3, 1]), points: 2 },
+    { name: "diverging: η ≤ 0.25 and C grows in 30 steps from (3, 1) (graded also from (−2, 4))", args: rateCase("diverging", [3, 1]), points: 2 },
   ],
   hidden: () => [
     { name: "fast rate, started at (−2, 4) instead", args: rateCase("fast", [-2, 4]), points: 1 },

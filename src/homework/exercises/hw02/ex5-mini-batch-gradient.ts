@@ -25,6 +25,7 @@ export function perExampleGradients(rng: Rng, n: number): Matrix {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW02_EX5 = exercise({
   id: "hw02-ex5",
+  writes: ["miniBatchGradient"],
   title: "The mini-batch gradient",
   reference: miniBatchGradientRef,
   cases: (rng) => [

@@ -13,6 +13,7 @@ export function oneHotRef(y: number[], K: number): Matrix {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX1 = exercise({
   id: "hw03-ex1",
+  writes: ["oneHot"],
   title: "One-hot labels",
   reference: oneHotRef,
   cases: (rng) => [

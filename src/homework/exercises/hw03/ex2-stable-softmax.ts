@@ -13,6 +13,7 @@ export function stableSoftmaxRef(Z: Matrix): Matrix {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX2 = exercise({
   id: "hw03-ex2",
+  writes: ["softmax"],
   title: "A softmax that does not overflow",
   reference: stableSoftmaxRef,
   cases: (rng) => [

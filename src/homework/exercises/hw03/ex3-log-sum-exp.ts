@@ -12,6 +12,7 @@ export function logSumExpRef(z: number[]): number {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX3 = exercise({
   id: "hw03-ex3",
+  writes: ["logSumExp"],
   title: "Log-sum-exp",
   reference: logSumExpRef,
   tolerance: 1e-9,

@@ -13,6 +13,7 @@ export function crossEntropyRef(Z: Matrix, y: number[]): number {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX4 = exercise({
   id: "hw03-ex4",
+  writes: ["crossEntropy"],
   title: "Cross-entropy via log-sum-exp",
   reference: crossEntropyRef,
   tolerance: 1e-9,
@@ -26,6 +27,14 @@ export const HW03_EX4 = exercise({
     { name: "random 20×10 with logits of size 300, class 9 absent", args: [randn(20, 10, rng, 300), labels(rng, 20, 9)], points: 1 },
   ],
   mistakes: [
+    {
+      hint: "You summed −ln s_k over ALL classes k; the cross-entropy of example i takes only its label's term, −ln s_{i, y_i} = LSE(z_i) − z_{i, y_i}.",
+      answer: (Z: Matrix) => {
+        let s = 0;
+        for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) s += sm.logSumExp(Z.row(i)) - Z.get(i, k);
+        return s / Z.rows;
+      },
+    },
     {
       hint: "Computed as −ln(softmax): a probability of e^{−2000} is 0 in floating point and −ln 0 = ∞. Use −ln s_y = LSE(z) − z_y, which stays finite.",
       answer: (Z: Matrix, y: number[]) => {

@@ -15,6 +15,7 @@ export const probabilities = (rng: Rng, K: number, scale = 1): number[] => Array
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX5 = exercise({
   id: "hw03-ex5",
+  writes: ["softmaxJacobian"],
   title: "The softmax Jacobian",
   reference: softmaxJacobianRef,
   cases: (rng) => [

@@ -15,6 +15,7 @@ export function crossEntropyGradientRef(Z: Matrix, y: number[]): Matrix {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX6 = exercise({
   id: "hw03-ex6",
+  writes: ["softmaxMinusOneHot"],
   title: "The gradient of the cross-entropy with respect to the logits",
   reference: crossEntropyGradientRef,
   cases: (rng) => [

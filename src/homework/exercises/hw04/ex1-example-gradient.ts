@@ -14,6 +14,7 @@ export function exampleGradientRef(W: Matrix, b: Matrix, x: ArrayLike<number>, y
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW04_EX1 = exercise({
   id: "hw04-ex1",
+  writes: ["exactEnergyGradient", "notesCaseGradient"],
   title: "The gradient for one example",
   reference: exampleGradientRef,
   cases: (rng) => {

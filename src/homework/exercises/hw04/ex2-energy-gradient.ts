@@ -13,6 +13,7 @@ export function energyGradientRef(W: Matrix, b: Matrix, X: Matrix, y: Labels): G
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW04_EX2 = exercise({
   id: "hw04-ex2",
+  writes: ["exactEnergyGradient", "notesDerivationWeightGradient"],
   title: "The energy's gradient, example by example",
   reference: energyGradientRef,
   cases: (rng) => {

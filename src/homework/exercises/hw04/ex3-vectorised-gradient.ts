@@ -13,6 +13,7 @@ export function vectorisedGradientRef(W: Matrix, b: Matrix, X: Matrix, y: Labels
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW04_EX3 = exercise({
   id: "hw04-ex3",
+  writes: ["exactEnergyGradient"],
   title: "The gradient, vectorised",
   reference: vectorisedGradientRef,
   cases: (rng) => {

@@ -30,6 +30,7 @@ export function softmaxLossOfW(rng: Rng, K: number, d: number, n: number): { los
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW04_EX4 = exercise({
   id: "hw04-ex4",
+  writes: ["centralDifferences"],
   title: "Central differences for a gradient check",
   reference: numericalGradientRef,
   output: gradientAndMatrix,

@@ -33,6 +33,7 @@ export function pixels(rng: Rng, n: number, dim: number): Matrix {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW04_EX6 = exercise({
   id: "hw04-ex6",
+  writes: ["centre", "centreWith"],
   title: "Centring with the training mean",
   reference: centreRef,
   cases: (rng) => [

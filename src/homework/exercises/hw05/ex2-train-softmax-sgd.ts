@@ -30,6 +30,7 @@ export function trainVariant(data: d.Dataset, run: SgdRun, change: "sum" | "same
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW05_EX2 = exercise({
   id: "hw05-ex2",
+  timeLimit: 120,
   title: "Mini-batch SGD for softmax regression",
   reference: trainSoftmaxSgdRef,
   // compare the trained parameters W (10×784) and b (1×10), float32 rounding allowed

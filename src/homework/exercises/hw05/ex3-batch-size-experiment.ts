@@ -28,6 +28,7 @@ export function checkBatchRows(got: unknown, args: unknown[]): string | null {
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW05_EX3 = exercise({
   id: "hw05-ex3",
+  timeLimit: 120,
   title: "Batch sizes 1, 10 and 100 on the same budget",
   compare: (got: unknown, _expected: unknown, args: unknown[]) => {
     const shape = checkBatchRows(got, args);

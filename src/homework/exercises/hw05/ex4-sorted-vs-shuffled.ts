@@ -8,6 +8,7 @@ import { experimentData, isNum, pct } from "./common";
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW05_EX4 = exercise({
   id: "hw05-ex4",
+  timeLimit: 120,
   title: "Sorted by class versus shuffled",
   compare: (got: unknown) => {
     const g = got as { sorted?: unknown; shuffled?: unknown } | null;

@@ -8,6 +8,7 @@ import { experimentData, isNum, pct } from "./common";
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW05_EX5 = exercise({
   id: "hw05-ex5",
+  timeLimit: 120,
   title: "Ten training images",
   compare: (got: unknown) => {
     if (!isNum(got) || !(got >= 0 && got <= 1)) return `expected one test accuracy (a fraction in [0, 1]), got ${JSON.stringify(got)}`;

@@ -51,6 +51,7 @@ export function mistakesVariant(P: d.Matrix, y: ArrayLike<number>, k: number, ch
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW05_EX6 = exercise({
   id: "hw05-ex6",
+  writes: ["mostConfidentMistakes"],
   title: "The most confident mistakes of each class",
   reference: confidentMistakesRef,
   compare: compareMistakes,

@@ -1,6 +1,7 @@
 /** Homework 06, hw06-ex5 · Central differences (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
+import { asTensor, compareValues } from "../../values";
 import { data, numericalGradientRef } from "./common";
 
 // ex5 · central differences
@@ -45,12 +46,35 @@ export const ex5Reference = (f: (M: d.Matrix) => number, M: d.Matrix, _h: number
   return name ? exactGradient(name, M) : numericalGradientRef(f, M, 1e-5);
 };
 
+/**
+ * Relative 1e-7, plus the central difference's own error: (f(m + h) − f(m − h))/2h − f′(m) = h² f‴(ξ)/6,
+ * so Σ m³ (f‴ = 6) is off by h² whatever m is; a bar of 10 h² on top keeps small entries (|m| < 0.18
+ * at h = 1e-4) from failing, while a forward difference (off by h f″/2) still fails.
+ */
+export function centralDifferenceCompare(got: unknown, expected: unknown, args: unknown[]): string | null {
+  const msg = compareValues(got, expected, 1e-7);
+  if (msg === null) return null;
+  const h = typeof args[2] === "number" ? args[2] : 0;
+  const g = asTensor(got);
+  const e = asTensor(expected);
+  if (!g || !e || g.data.length !== e.data.length || g.shape.join("×") !== e.shape.join("×")) return msg;
+  let scale = 0;
+  for (let k = 0; k < e.data.length; k++) scale = Math.max(scale, Math.abs(e.data[k]));
+  for (let k = 0; k < e.data.length; k++) {
+    const diff = Math.abs(g.data[k] - e.data[k]);
+    if (!(diff <= 1e-7 * Math.max(Math.abs(e.data[k]), scale) + 10 * h * h)) return msg;
+  }
+  return null;
+}
+
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW06_EX5 = exercise({
   id: "hw06-ex5",
+  writes: ["centralDifferences"],
   title: "Central differences",
   reference: ex5Reference,
   tolerance: 1e-7,
+  compare: centralDifferenceCompare,
   cases: (rng: d.Rng) => [
     { name: "f = Σ sin(M_ij)(i + 2j + 1) + (Σ M)², M 2×3, h = 1e-5", args: [testFunctions.sinWeighted, d.randn(2, 3, rng), 1e-5], points: 1 },
     { name: "f = log-sum-exp of all entries, M 3×2, h = 1e-5", args: [testFunctions.lse, d.randn(3, 2, rng), 1e-5], points: 1 },

@@ -1,28 +1,37 @@
 /** Homework 06, hw06-ex6 · A gradient check (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { Backprop, GROUPS, Net, S, backpropRef, data, forwardRef, gradientCheckRef, meanLossRef, numericalGradientRef, weightGradientsRef } from "./common";
+import { portable } from "../../wire";
+import { Backprop, GROUPS, Net, S, backpropRef, data, forwardRef, gradientCheckRef, meanLossRef, mlpBackward, mlpOf, numericalGradientRef, weightGradientsRef } from "./common";
+
+// The backprops a case hands to the student's gradient check cross to the student's kernel at
+// grading as source with what they call (src/homework/wire.ts); all of it is the course's MLP.
+portable(mlpOf);
+portable(mlpBackward, { mlpOf });
+portable(backpropRef, { mlpBackward });
+portable(forwardRef, { mlpOf });
+portable(weightGradientsRef);
 
 // ex6 · a gradient check of a backprop
 
 /** A backprop with one deliberate slip, for the cases: the check must catch it. */
 export const brokenBackprops: Record<string, Backprop> = {
   /** forgets f'(Z1) in Δ1 */
-  noFprime: (net, X, y, a) => {
+  noFprime: portable<Backprop>((net, X, y, a) => {
     const fw = forwardRef(net, X, a);
     const D2 = d.sub(fw.P, d.oneHot(y, fw.P.cols));
     return weightGradientsRef(X, fw, { D2, D1: d.matmul(D2, net.W2) });
-  },
+  }, { forwardRef, weightGradientsRef }),
   /** ∂L/∂W2 twice too large */
-  doubleW2: (net, X, y, a) => {
+  doubleW2: portable<Backprop>((net, X, y, a) => {
     const g = backpropRef(net, X, y, a);
     return { ...g, W2: d.scale(g.W2, 2) };
-  },
+  }, { backpropRef }),
   /** the bias gradients not averaged over the batch */
-  biasSum: (net, X, y, a) => {
+  biasSum: portable<Backprop>((net, X, y, a) => {
     const g = backpropRef(net, X, y, a);
     return { ...g, b1: d.scale(g.b1, y.length), b2: d.scale(g.b2, y.length) };
-  },
+  }, { backpropRef }),
 };
 
 /** The ex6 answer's bar: a correct backprop must give < 1e-6, a broken one > 1e-2; and close to the reference's value. */
@@ -40,6 +49,7 @@ export function compareGradientCheck(got: unknown, expected: unknown): string | 
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW06_EX6 = exercise({
   id: "hw06-ex6",
+  writes: ["gradientCheck", "gradientCheckModel"],
   title: "A gradient check",
   reference: gradientCheckRef,
   compare: compareGradientCheck,

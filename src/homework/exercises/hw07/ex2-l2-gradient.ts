@@ -20,6 +20,14 @@ export const HW07_EX2 = exercise({
   ],
   mistakes: [
     {
+      hint: "αW is missing: the weights' gradient is the loss gradient PLUS αW (the derivative of (α/2)‖W‖²); yours is the loss gradient alone.",
+      answer: (params: GroupWithGrad[]) => params.map((p) => d.copy(p.grad)),
+    },
+    {
+      hint: "The penalty's gradient is αW, not W: multiply the weights by α before adding them.",
+      answer: (params: GroupWithGrad[]) => params.map((p) => (isWeight(p.name) ? d.add(p.grad, p.value) : d.copy(p.grad))),
+    },
+    {
       hint: "αb was added to the bias gradients: biases carry no penalty, so their gradient is unchanged.",
       answer: (params: GroupWithGrad[], alpha: number) => params.map((p) => d.add(p.grad, d.scale(p.value, alpha))),
     },

@@ -19,6 +19,7 @@ export function notesVariant(theta: d.Matrix, grad: d.Matrix, G: number, hp: Not
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW07_EX3 = exercise({
   id: "hw07-ex3",
+  writes: ["rmspropNotes"],
   title: "The notes' RMSprop step",
   reference: notesRmspropStepRef,
   cases: (rng: d.Rng) => [
@@ -31,6 +32,10 @@ export const HW07_EX3 = exercise({
     { name: "a zero gradient: G only decays, θ does not move", args: [d.randn(2, 3, rng), d.zeros(2, 3), 0.7, NOTES], points: 1 },
   ],
   mistakes: [
+    {
+      hint: "This is gradient ASCENT: θ + s·g climbs the loss. A descent step subtracts, θ ← θ − η/√(G + ε) · g.",
+      answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesRmspropStepRef(t, d.scale(g, -1), G, hp),
+    },
     {
       hint: "ε is outside the square root, η/(√G + ε): the notes put it inside, η/√(G + ε) (with ε = 1e-3 the two differ a lot when G is small).",
       answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesVariant(t, g, G, hp, "epsOutside"),

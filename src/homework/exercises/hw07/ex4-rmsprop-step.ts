@@ -10,6 +10,7 @@ export const ELEMENTWISE: NotesHyper = { eta: 1e-3, gamma: 0.9, eps: 1e-8 };
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW07_EX4 = exercise({
   id: "hw07-ex4",
+  writes: ["rmsprop"],
   title: "The element-wise RMSprop step",
   reference: rmspropStepRef,
   cases: (rng: d.Rng) => [

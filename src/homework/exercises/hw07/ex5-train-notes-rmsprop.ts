@@ -54,6 +54,7 @@ export const RUN: NotesRun = { hidden: 16, iterations: 30, resetEvery: 10, alpha
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW07_EX5 = exercise({
   id: "hw07-ex5",
+  writes: ["rmspropNotes"],
   title: "The notes' training loop",
   reference: trainNotesRmspropRef,
   tolerance: 1e-6,
