@@ -25,9 +25,10 @@ export function tableBundle(t: TextTable): { "text/html": string; "text/plain": 
   };
 }
 
+// Tables printed by core code (printTable) show as HTML in the notebook (text kept for a terminal).
+setTableSink((t) => displayBundle(tableBundle(t)));
+
 /** Shows rows (an array of objects, one per row; the keys are the columns) as a table in the notebook, or prints it as text. */
 export function table(rows: ReadonlyArray<Record<string, unknown>>): void {
   printTable(tableOfRecords(rows));
 }
-
-setTableSink((t) => displayBundle(tableBundle(t)));
