@@ -32,7 +32,6 @@ export const bowlGrad: Grad = (v) => [2 * (v[0] - 1), 10 * (v[1] + 2)];
 
 /** A cubic with a mixed term, where forward differences are visibly off: C(v) = v₁³ + v₁v₂ + 2v₂². */
 const cubicCost: Cost = (v) => v[0] ** 3 + v[0] * v[1] + 2 * v[1] ** 2;
-const cubicGrad: Grad = (v) => [3 * v[0] ** 2 + v[1], v[0] + 4 * v[1]];
 
 /** A smooth cost of p variables: C(v) = Σ_k a_k v_k² + Σ_k sin(v_k) + 0.3 Σ_k v_k v_{k+1} + exp(v₁/4). */
 function randomSmoothCost(rng: Rng, p: number): { C: Cost; grad: Grad } {
