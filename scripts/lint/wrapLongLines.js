@@ -47,7 +47,11 @@ function comments(sf) {
   };
   visit(sf);
   (ts.getLeadingCommentRanges(text, sf.endOfFileToken.pos) ?? []).forEach(add);
-  return [...seen.values()].map((r) => ({ start: r.pos, end: r.end, line: r.kind === ts.SyntaxKind.SingleLineCommentTrivia }));
+  return [...seen.values()].map((r) => ({
+    start: r.pos,
+    end: r.end,
+    line: r.kind === ts.SyntaxKind.SingleLineCommentTrivia,
+  }));
 }
 
 /** String and template literals: each with the [start, end) ranges of its text a split may fall in. */
@@ -80,10 +84,14 @@ function unsplittable(node) {
   if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isExternalModuleReference(p)) return "a module path";
   if (ts.isImportTypeNode(p) || ts.isLiteralTypeNode(p.parent)) return "a module path";
   if (ts.isTaggedTemplateExpression(p)) return "a tagged template";
-  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isEnumMember(p)) && p.name === node)
+  if (
+    (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isEnumMember(p)) &&
+    p.name === node
+  )
     return "a property name";
   if (ts.isExpressionStatement(p)) return "a directive";
-  if (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === "require") return "a module path";
+  if (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === "require")
+    return "a module path";
   if (ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) return "a typed literal";
   return null;
 }
@@ -91,7 +99,8 @@ function unsplittable(node) {
 /** Whether `a + b` may stand where the literal stands without parentheses. */
 function bareSumFits(node) {
   const p = node.parent;
-  if (ts.isBinaryExpression(p)) return p.operatorToken.kind === ts.SyntaxKind.PlusToken && (p.left === node || p.right === node);
+  if (ts.isBinaryExpression(p))
+    return p.operatorToken.kind === ts.SyntaxKind.PlusToken && (p.left === node || p.right === node);
   return (
     ((ts.isCallExpression(p) || ts.isNewExpression(p)) && (p.arguments ?? []).includes(node)) ||
     (ts.isConditionalExpression(p) && (p.whenTrue === node || p.whenFalse === node)) ||
@@ -155,7 +164,10 @@ function editFor(sf, lineStarts, i, allComments, allLiterals) {
         if (rest.endsWith("*/") && comment.start >= start && !text.slice(comment.start, comment.end).includes("\n")) {
           // A one-line /** … */ becomes a block of lines.
           const open = /^[ \t]*\/\*\*?/.exec(line)[0];
-          const inner = line.slice(open.length).replace(/\s*\*\/$/, "").trim();
+          const inner = line
+            .slice(open.length)
+            .replace(/\s*\*\/$/, "")
+            .trim();
           return { start, end, insert: `${open}\n${indent} * ${inner}\n${indent} */` };
         }
       } else if (!/\*/.test(prefix)) {
@@ -165,32 +177,54 @@ function editFor(sf, lineStarts, i, allComments, allLiterals) {
     return { start, end, insert: `${head}\n${prefix}${rest}` };
   }
 
-  // A string or template literal on this line: split it at the last space within the width.
-  for (const lit of allLiterals) {
+  // A string or template literal on this line: split it within the width, at its last space if it
+  // has one there, else after its last ; , { or }, else at its last character boundary (never inside
+  // an escape sequence or a surrogate pair). The literal that reaches past the width is tried first.
+  const onLine = allLiterals.filter((l) => l.node.getStart(sf) < end && l.node.end > start);
+  onLine.sort(
+    (x, y) =>
+      Number(y.node.getStart(sf) <= over && over < y.node.end) -
+      Number(x.node.getStart(sf) <= over && over < x.node.end),
+  );
+  for (const lit of onLine) {
     const ns = lit.node.getStart(sf);
-    if (ns >= end || lit.node.end <= start) continue;
-    let best = -1;
-    for (const [a, b] of lit.text) {
-      for (let o = Math.min(b, end) - 1; o >= Math.max(a, start); o--) {
-        if (text[o] !== " " || text[o - 1] === " " || text[o + 1] === " ") continue;
-        if (o + 1 >= b) continue; // nothing after the space within this piece
-        if (col(o + 1) > printWidth - 3) continue;
-        if (o + 1 - Math.max(a, ns + 1) < 12) continue; // a piece worth having
-        let bs = 0;
-        for (let q = o - 1; text[q] === "\\"; q--) bs++;
-        if (bs % 2 === 1) continue;
-        best = Math.max(best, o + 1);
-        break;
+    const first = Math.max(ns + 1, start) + 12; // the first piece keeps at least 12 characters
+    const cuts = { space: -1, punct: -1, any: -1 };
+    lit.text.forEach(([a, b], r) => {
+      const last = r === lit.text.length - 1; // a cut at its very end would leave an empty literal
+      for (let o = a; o <= b;) {
+        const ok = o >= first && o >= start && o < end && (o < b || !last) && col(o) <= printWidth - 3;
+        if (ok) {
+          if (text[o - 1] === " " && text[o] !== " ") cuts.space = o;
+          else if (";,{}".includes(text[o - 1])) cuts.punct = o;
+          cuts.any = o;
+        }
+        if (o === b) break;
+        o += escapeLength(text, o);
       }
-    }
-    if (best < 0) continue;
+    });
+    const cut = cuts.space >= 0 ? cuts.space : cuts.punct >= 0 ? cuts.punct : cuts.any;
+    if (cut < 0) continue;
     const why = unsplittable(lit.node);
     if (why) return { problem: `a string that is ${why}` };
     const q = lit.quote;
-    if (bareSumFits(lit.node)) return { start: best, end: best, insert: `${q} + ${q}` };
-    return { start: ns, end: lit.node.end, insert: `(${text.slice(ns, best)}${q} + ${q}${text.slice(best, lit.node.end)})` };
+    if (bareSumFits(lit.node)) return { start: cut, end: cut, insert: `${q} + ${q}` };
+    return {
+      start: ns,
+      end: lit.node.end,
+      insert: `(${text.slice(ns, cut)}${q} + ${q}${text.slice(cut, lit.node.end)})`,
+    };
   }
   return { problem: "no comment or string to wrap" };
+}
+
+/** Length in UTF-16 units of the character or escape sequence at text[o] inside a literal. */
+function escapeLength(text, o) {
+  const c = text.charCodeAt(o);
+  if (c >= 0xd800 && c < 0xdc00) return 2; // a surrogate pair
+  if (text[o] !== "\\") return 1;
+  const m = /^\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])/.exec(text.slice(o, o + 12));
+  return m ? m[0].length : 1;
 }
 
 async function wrapFile(file, options) {
