@@ -287,3 +287,5 @@ if (require.main === module) {
     process.exit(1);
   });
 }
+
+module.exports = { wrapFile };
