@@ -30,7 +30,7 @@ module.exports = tseslint.config(
   {
     // The readable code: no line over the width, comments and strings included.
     files: ["src/**/*.ts"],
-    ignores: ["src/engine/wasmBinaries.ts"], // generated base64 (scripts/build-wasm.js --check compares it byte for byte)
+    ignores: ["src/engine/wasmBinaries.ts"], // generated base64 (scripts/engine/buildWasm.js --check compares it byte for byte)
     rules: { "max-len": ["error", { code: printWidth, tabWidth: 2, ignoreUrls: true }] },
   },
   {

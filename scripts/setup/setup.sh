@@ -5,12 +5,12 @@
 #        Debian/Ubuntu as root: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
 #        elsewhere: stops and prints the pip command to run
 #   3. the project kernelspec `descent` in <project>/.jupyter (never in your global Jupyter set-up)
-# Usage: bash scripts/setup.sh [--for-tests] [--for-bench] [--quiet]
+# Usage: bash scripts/setup/setup.sh [--for-tests] [--for-bench] [--quiet]
 #   --for-tests  also installs Chromium (Debian package `chromium`) for the browser test, when root
 #   --for-bench  also installs numpy with OpenBLAS (Debian packages `python3-numpy`, `libopenblas0-pthread`) for
 #                `npm run bench`'s numpy rows, when root
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 FOR_TESTS=0
 FOR_BENCH=0
@@ -36,7 +36,7 @@ fi
 
 # --- 2. Jupyter --------------------------------------------------------------------------------
 have_jupyter() {
-  command -v jupyter-notebook >/dev/null 2>&1 && command -v jupyter-nbconvert >/dev/null 2>&1 && node scripts/python.js >/dev/null 2>&1
+  command -v jupyter-notebook >/dev/null 2>&1 && command -v jupyter-nbconvert >/dev/null 2>&1 && node scripts/setup/python.js >/dev/null 2>&1
 }
 apt_install() {
   export DEBIAN_FRONTEND=noninteractive
@@ -88,5 +88,5 @@ if [ "$FOR_BENCH" = 1 ] && ! have_bench_numpy; then
 fi
 
 # --- 3. the project kernel ---------------------------------------------------------------------
-node scripts/kernelspec.js >/dev/null
-say "ready: kernel 'descent' registered in $(node scripts/kernelspec.js --print-dir)"
+node scripts/kernel/kernelspec.js >/dev/null
+say "ready: kernel 'descent' registered in $(node scripts/kernel/kernelspec.js --print-dir)"
