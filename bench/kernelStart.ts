@@ -32,7 +32,7 @@ interface Session {
 }
 
 function python(): string | null {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   return findPython();
 }

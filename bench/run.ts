@@ -19,8 +19,7 @@
  * alternate with ours, entry by entry (a round of ours, a round of numpy's, …): the load of a shared
  * machine changes from minute to minute, and alternating makes both sides see the same load.
  */
-import { ChildProcessWithoutNullStreams, spawn } from "child_process";
-import * as fs from "fs";
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 
@@ -33,7 +32,7 @@ const opt = (name: string, dflt: number) => {
 if (args.includes("--threads")) process.env.DESCENT_THREADS = String(opt("--threads", 2));
 
 // Loaded after DESCENT_THREADS is set.
-/* eslint-disable @typescript-eslint/no-var-requires */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const engineMod = require("../src/engine/index") as typeof import("../src/engine/index"); // switches the engine on
 const gemmMod = require("../src/core/gemm") as typeof import("../src/core/gemm");
 const wasm = require("../src/engine/wasmGemm") as typeof import("../src/engine/wasmGemm");
@@ -220,7 +219,6 @@ let numpyServer: NumpyServer | null = null;
 
 /** The first of $DESCENT_PYTHON, /usr/bin/python3, python3 that imports numpy, or null. */
 function pythonWithNumpy(): string | null {
-  const { spawnSync } = require("child_process") as typeof import("child_process");
   for (const py of [process.env.DESCENT_PYTHON, "/usr/bin/python3", "python3"]) {
     if (py && spawnSync(py, ["-c", "import numpy"], { stdio: "ignore" }).status === 0) return py;
   }

@@ -42,8 +42,11 @@ const READABLE = ["core", "models", "optim", "training", "data", "calculus", "ch
 /** The words, or the same inside a camel-case name (usesFusedKernels); \b keeps "refused" and "confused" out. */
 const SPEED_WORDS = /\b(resident|fused|wasm|webassembly)/i;
 const SPEED_IN_NAMES = /[a-z](Resident|Fused|Wasm|WebAssembly)/;
-/** A model file holds one model's math: mlp.ts above this many lines fails (issue 13 aims at ~250). */
-const MLP_MAX_LINES = 260;
+/**
+ * A model file holds one model's math: mlp.ts above this many lines fails (issue 13 aimed at ~250). Lines as
+ * Prettier lays them out at 120 columns (npm run format), which made mlp.ts's 243 lines 281.
+ */
+const MLP_MAX_LINES = 300;
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

@@ -252,7 +252,7 @@ test("classic Notebook in Chromium: charts drawn, slider redraws, live view upda
   let browser: import("playwright-core").BrowserContext | null = null;
   try {
     await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog, 45_000);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { chromium } = require("playwright-core") as Playwright;
     browser = await chromium.launchPersistentContext(path.join(tmp, "chromium"), {
       executablePath: CHROMIUM,

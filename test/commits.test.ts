@@ -14,7 +14,7 @@ interface Checked {
   subject: string;
   problems: string[];
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const rule = require(path.join(root, "scripts", "test", "commitMessages.js")) as {
   problems: (message: string) => string[];
   checkRange: (cwd: string, since?: string) => Checked[] | null;

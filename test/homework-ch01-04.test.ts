@@ -15,7 +15,6 @@ import * as ch02 from "../src/homework/exercises/hw02";
 import * as ch03 from "../src/homework/exercises/hw03";
 import * as ch04 from "../src/homework/exercises/hw04";
 import "../src/homework/exercises/index";
-import * as hw from "../src/homework/index";
 import { assertMasterStructure, fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
 
 const dot = (w: ArrayLike<number>, x: ArrayLike<number>) => Array.from(w).reduce((s, wj, j) => s + wj * x[j], 0);
@@ -268,7 +267,7 @@ test("hw02-ex5 mini-batch gradient: reference full marks; dividing by n, averagi
     return g.map((s) => s / divide);
   };
   wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch, G.rows), { hint: /Divide by the batch size m/ });
-  wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, [...Array(G.rows).keys()], G.rows), { hint: /averaged ALL the rows/, failing: ["line fit", "random"] });
+  wrongAnswer("hw02-ex5", (G: d.Matrix, _batch: number[]) => mean(G, [...Array(G.rows).keys()], G.rows), { hint: /averaged ALL the rows/, failing: ["line fit", "random"] });
   wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch.map((_, r) => r), batch.length), { hint: /rows 0…m−1/, failing: ["hand case", "line fit"] });
   wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch, 1), { hint: /Missing 1\/n/ });
 });

@@ -7,10 +7,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { spawnSync } from "node:child_process";
-import { fromArrays, Matrix, matmulNT, randn, Rng, softmax, transpose } from "../src/index";
+import { fromArrays, Matrix, matmulNT, randn, softmax, transpose } from "../src/index";
 import * as hw from "../src/homework/index";
 import { CheckResult, exercise } from "../src/homework/check";
-import { Cell, leakCandidates, listMasters, Notebook, readNotebook, releaseAll, releaseNotebook, releaseText, secretLines, sourceOf, stemOf, writeNotebook, gradeIdOf, nbgraderOf, linesForSource } from "../scripts/homework/notebook";
+import { Cell, leakCandidates, listMasters, Notebook, readNotebook, releaseAll, releaseNotebook, releaseText, sourceOf, stemOf, writeNotebook, gradeIdOf, nbgraderOf, linesForSource } from "../scripts/homework/notebook";
 import { cellErrors, findIssues, grade, loadMaster, Master, Row } from "../scripts/homework/grade";
 import { python, root } from "./support/notebooks";
 
@@ -85,7 +85,6 @@ exercise({
   cases: () => [{ name: "three numbers", args: [new Float64Array([1, 2, 3]), new Float64Array([1, -1, 0.5]), 0.1] }],
 });
 
-const X83 = () => randn(8, 3, new Rng(1));
 const argmax = (P: Matrix, shift: number) => {
   const out = new Int32Array(P.rows);
   for (let i = 0; i < P.rows; i++) {
@@ -289,7 +288,7 @@ test("check prints one line per case with points, and expected vs got on a failu
     console.log = log;
   }
   const out = logged.join("\n");
-  assert.match(out, /^t-linear · Z = X·Wᵀ\n  ✓ random 6×3 by 2×3 \(1\/1\)\n  ✗ square 3×3 by 3×3 \(0\/1\): entry \[0, 1\]/);
+  assert.match(out, /^t-linear · Z = X·Wᵀ\n {2}✓ random 6×3 by 2×3 \(1\/1\)\n {2}✗ square 3×3 by 3×3 \(0\/1\): entry \[0, 1\]/);
   assert.match(out, /expected: Matrix 3×3 \[\[/);
   assert.match(out, /got: {6}Matrix 3×3 \[\[/);
   assert.match(out, /Hint: Transposed/);

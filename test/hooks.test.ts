@@ -15,7 +15,7 @@ import { MLP } from "../src/models/mlp";
 import { SoftmaxRegression } from "../src/models/softmaxRegression";
 import { defaultGemmKernel } from "../src/engine/wasmGemm";
 import { fusedMlp } from "../src/engine/fusedMlp";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.resolve(__dirname, "..");

@@ -22,7 +22,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 };
 const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as { packages: Record<string, LockPackage> };
 // semver, as npm reads ranges; a dependency of tslab (so resolved through it)
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const semver = require(require.resolve("semver", { paths: [path.join(root, "node_modules", "tslab")] })) as {
   minVersion: (range: string) => { version: string } | null;
   satisfies: (version: string, range: string) => boolean;

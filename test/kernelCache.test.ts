@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { root, runNotebooks } from "./support/notebooks";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const cache = require(path.join(root, "scripts", "kernel", "kernelCache.js")) as {
   current(root: string): { cache: { key: string; ok: boolean; js?: Record<string, string>; dts?: Record<string, string>; errors?: string[] }; built: boolean; files: string[] };
   cacheFile(root: string, key: string): string;

@@ -24,7 +24,7 @@ import { rmspropNotes } from "../src/optim/rmspropNotes";
 import {
   linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
 } from "../src/engine/fusedProducts";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.resolve(__dirname, "..");
@@ -240,7 +240,10 @@ test("fused softmax + cross-entropy + gradient equals softmax, −ln p_y and P �
     assertClose(D.data, D2.data, 1e-12, "Δ");
     for (let i = 0; i < n; i++) {
       let s = 0, sd = 0;
-      for (let k = 0; k < K; k++) (s += P.get(i, k)), (sd += D.get(i, k));
+      for (let k = 0; k < K; k++) {
+        s += P.get(i, k);
+        sd += D.get(i, k);
+      }
       assert.ok(Math.abs(s - 1) < 1e-12 && Math.abs(sd) < 1e-12, "rows of P sum to 1, rows of Δ to 0");
     }
     assert.equal(fusedSoftmaxCrossEntropy(Z, y, null, null), L * 1, "loss alone");
@@ -304,7 +307,10 @@ test("the notes' RMSprop on resident arrays (‖g‖² and the SGD kernel in was
   const th = e.alloc(len), g = e.alloc(len);
   assert.ok(th && g, "resident arrays");
   const r = rng(21);
-  for (let i = 0; i < len; i++) (th[i] = r.normal()), (g[i] = 0.1 * r.normal());
+  for (let i = 0; i < len; i++) {
+    th[i] = r.normal();
+    g[i] = 0.1 * r.normal();
+  }
   const plain = th.slice();
   const options = { eta: 0.5, gamma: 0.99, eps: 1e-3 };
   const fast = rmspropNotes(options), slow = rmspropNotes({ ...options, fast: false });

@@ -422,7 +422,7 @@ test("compactPath writes the same polyline, to 0.1 px, in relative steps", () =>
 });
 
 test("a page (re)load, seen as kernel_info_request by tslab, makes the next chart carry the libraries again", () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: { handleKernel(): unknown } } };
   const rec = recorder();
   try {

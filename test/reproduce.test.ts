@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.join(__dirname, "..");

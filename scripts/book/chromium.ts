@@ -37,7 +37,7 @@ export async function serve(dir: string): Promise<{ base: string; close: () => P
 }
 
 export async function launch(): Promise<Browser> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require("playwright-core") as typeof import("playwright-core");
   return chromium.launch({
     executablePath: CHROMIUM,

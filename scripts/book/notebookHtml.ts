@@ -46,6 +46,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+// eslint-disable-next-line no-control-regex -- an ANSI escape sequence starts with ESC (\x1b)
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 
 /** Slug for a heading id: lower case, letters/digits joined by "-". */

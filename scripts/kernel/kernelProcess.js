@@ -21,9 +21,8 @@ if (!configPath) {
 process.chdir(root);
 
 // ── Interrupts ────────────────────────────────────────────────────────────────────────────────────────
-// Slots as in src/core/interrupt.ts (INTERRUPT_SLOTS).
+// Slots as in src/core/interrupt.ts (INTERRUPT_SLOTS); STOPPED (1) is read only by the fallback worker below.
 const REQUESTED = 0;
-const STOPPED = 1;
 const CELL = 2;
 const RUNNING = 3;
 /** How long a pending interrupt waits for a checkpoint before tslab's own interrupt takes over. */
@@ -117,7 +116,7 @@ const convs = {
     this._browser?.close();
   },
 };
-convs.node; // warm the converter for Node.js, as tslab does
+void convs.node; // warm the converter for Node.js, as tslab does
 const executor = executorModule.createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
 
 // Each cell starts with no interrupt pending; the worker's fallback needs to know which cell runs.

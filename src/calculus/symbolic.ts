@@ -5,14 +5,14 @@
  * simplifies it, and compiles the result into a plain JavaScript function to compare with code and
  * with finite differences.
  */
-import type { MathNode } from "mathjs";
+import type { MathNode, SymbolNode } from "mathjs";
 import { describeValue } from "../core/describe";
 
 type MathJs = typeof import("mathjs");
 let mathjsModule: MathJs | null = null;
 /** mathjs takes about two seconds to load: it is loaded at the first symbolic call, not with the course code. */
 function mathjs(): MathJs {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (mathjsModule ??= require("mathjs") as MathJs);
 }
 
@@ -33,8 +33,8 @@ export function freeVariables(expr: string): string[] {
   const node = parseOrThrow(expr, "freeVariables");
   const seen: string[] = [];
   node.traverse((n: MathNode, path: string, parent: MathNode | null) => {
-    if ((n as any).isSymbolNode && !(parent && (parent as any).isFunctionNode && path === "fn")) {
-      const name = (n as any).name as string;
+    if (n.type === "SymbolNode" && !(parent && parent.type === "FunctionNode" && path === "fn")) {
+      const name = (n as SymbolNode).name;
       if (!CONSTANTS.has(name) && !seen.includes(name)) seen.push(name);
     }
   });

@@ -11,7 +11,6 @@
  * line number (the header is line 1).
  */
 import * as fs from "fs";
-import * as path from "path";
 import { DType, Matrix, zeros } from "../core/matrix";
 import { DataFormatError, readDataFile } from "./idx";
 import type { Dataset } from "./mnist";
@@ -82,7 +81,7 @@ export function parseKaggleCsv(input: Uint8Array | string, name: string, options
   const dtype = options.dtype ?? "float32";
   let pos = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; // skip a UTF-8 BOM
   if (pos >= b.length) throw new DataFormatError(`${name}: the file is empty (expected a header line)`);
-  let end = lineEnd(b, pos);
+  const end = lineEnd(b, pos);
   const headerText = decoder(b, pos, end > pos && b[end - 1] === CR ? end - 1 : end);
   const layout = parseHeader(headerText, name, pixels, options.expect);
   const hasLabel = layout === "train";

@@ -187,8 +187,14 @@ function offByOneHint(G: Tensor, E: Tensor): string | null {
       let onesE = 0;
       let onesG = 0;
       for (let j = 0; j < c; j++) {
-        if (E.data[i * c + j] === 1) (ke = j), onesE++;
-        if (G.data[i * c + j] === 1) (kg = j), onesG++;
+        if (E.data[i * c + j] === 1) {
+          ke = j;
+          onesE++;
+        }
+        if (G.data[i * c + j] === 1) {
+          kg = j;
+          onesG++;
+        }
       }
       if (onesE !== 1 || onesG > 1) return null;
       if (onesG === 1 && Math.abs(kg - ke) === 1) shifted++;

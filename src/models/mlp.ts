@@ -27,15 +27,14 @@
  * the same formulas in fewer passes over memory; tests hold both equal. `fast: false` (or
  * `model.fast = false`) runs this code; float64 networks (gradient checks) always do.
  */
-import { Activation, ActivationName, applyActivation, applyActivationDerivative, getActivation } from "./activations";
+import { Activation, applyActivation, applyActivationDerivative, getActivation } from "./activations";
 import { allocCopy, allocMatrix } from "../core/alloc";
 import { BatchBuffers } from "../core/batchBuffers";
 import { FastPathHook } from "../core/fastPath";
 import { addRowVector, argmaxRows, DType, hadamard, Matrix, matmul, matmulNT, matmulTN, scale, ShapeError, sumOfSquares, sumRows, zeros, zipWith } from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { assertFiniteMatrix } from "../core/finite";
-import { Rng } from "../core/random";
-import { InitScheme, initWeights } from "./init";
+import { initWeights } from "./init";
 import { BatchSpec, checkBatch } from "./checkBatch";
 import { logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
 import { checkMLPOptions, MLPOptions } from "./mlpOptions";

@@ -36,7 +36,7 @@ interface TslabJupyter {
 function tslabJupyter(): TslabJupyter | null {
   try {
     const file = require.resolve("tslab/dist/jupyter");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require.cache[file] ? (require(file) as TslabJupyter) : null;
   } catch {
     return null;

@@ -66,7 +66,7 @@ export function libraryScript(): string {
     src = src.replace(/\/\/# sourceMappingURL=\S*/g, "");
     if (/<\/script|<!--/i.test(src)) src = src.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
     parts.push(`/* ${pkg} ${file} */\n${src}\n;`);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     versions.push(`${pkg}@${(require(pkg) as { version?: string }).version ?? "?"}`);
   }
   const tag = versions.join(" ");

@@ -55,11 +55,11 @@ interface VegaModule {
 let vlModule: VegaLiteModule | null = null;
 let vegaModule: VegaModule | null = null;
 function vl(): VegaLiteModule {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (vlModule ??= require("vega-lite") as VegaLiteModule);
 }
 function vg(): VegaModule {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (vegaModule ??= require("vega") as VegaModule);
 }
 

@@ -18,7 +18,7 @@ export interface NotebookResult {
 
 /** The Python that has nbclient (Debian's /usr/bin/python3 here), or null. */
 export function python(): string | null {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   return findPython();
 }
