@@ -12,7 +12,7 @@ const { printWidth } = require("./.prettierrc.json");
 
 module.exports = tseslint.config(
   {
-    ignores: ["node_modules/", "build/", ".cache/", ".jupyter/", "notebooks/", "data/"],
+    ignores: ["node_modules/", "build/", ".cache/", ".jupyter/", "notebooks/", "data/", "test/vendor/"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -32,6 +32,11 @@ module.exports = tseslint.config(
     files: ["src/**/*.ts"],
     ignores: ["src/engine/wasmBinaries.ts"], // generated base64 (scripts/engine/buildWasm.js --check compares it byte for byte)
     rules: { "max-len": ["error", { code: printWidth, tabWidth: 2, ignoreUrls: true }] },
+  },
+  {
+    // Scripts that run in the reader's browser (the book's reader features), not in Node.
+    files: ["scripts/book/readerScript.js"],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The plain-JavaScript scripts are CommonJS: `require` is how they load modules.

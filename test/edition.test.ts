@@ -179,6 +179,7 @@ test("a homework notebook runs in the edition's kernel: visible checks and hints
   }
   const ex2out = outputOf("hw03-ex2-check");
   const naiveResult = hw.runCheck("hw03-ex2", (Z: import("../src/index").Matrix) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the student's function as a notebook cell writes it
     const S = new (require("../src/index").Matrix)(Z.rows, Z.cols, new Float64Array(Z.rows * Z.cols));
     for (let i = 0; i < Z.rows; i++) {
       let total = 0;

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as hw from "../src/homework/index";
-import { exercise, ExerciseSpec, formatResult, getExercise, runCheck } from "../src/homework/check";
+import { exercise, formatResult, getExercise, runCheck } from "../src/homework/check";
 import { decode, encode, fixtureSpec, makeFixture } from "../src/homework/fixtures";
 import { Matrix } from "../src/core/matrix";
 import { gunzipSync } from "node:zlib";
@@ -46,9 +46,9 @@ test("every exercise's check from its fixture prints what the lecturer's check p
       continue;
     }
     const { reference, cases, hidden, mistakes, seed, ...judging } = spec;
-    void reference, cases, hidden, mistakes, seed;
+    void [reference, cases, hidden, mistakes, seed];
     const copyId = `fx-${id}`;
-    const copy: ExerciseSpec = getExercise(copyId) ?? exercise({ ...judging, id: copyId, ...fixtureSpec(fixture, ctx) });
+    if (!getExercise(copyId)) exercise({ ...judging, id: copyId, ...fixtureSpec(fixture, ctx) });
     const keep = new Set(fixture.cases.map((c: { name: string }) => c.name));
     const students: hw.AnyFunction[] = [...(spec.reference ? [spec.reference] : []), ...(spec.mistakes ?? []).map((m) => m.answer), () => { throw new hw.NotDoneYet(); }];
     for (const fn of students) {

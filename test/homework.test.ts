@@ -320,7 +320,7 @@ test("release writes student versions: stubs, no solution or hidden-test line, n
     master.cells.forEach((mc, i) => {
       const rc = released.cells[i];
       const { checksum, cell_type, ...kept } = rc.metadata.nbgrader ?? {};
-      void checksum, cell_type; // added as nbgrader's ComputeChecksums adds them (test/nbgrader.test.ts)
+      void [checksum, cell_type]; // added as nbgrader's ComputeChecksums adds them (test/nbgrader.test.ts)
       assert.deepEqual(rc.metadata.nbgrader ? kept : undefined, mc.metadata.nbgrader, `${stemOf(m)} cell ${i + 1}: nbgrader metadata`);
       if (rc.cell_type === "code") {
         assert.deepEqual(rc.outputs, []);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gradeIdOf, linesForSource, listMasters, Notebook, sourceOf, stemOf } from "../scripts/homework/notebook";
+import { gradeIdOf, linesForSource, listMasters, Notebook, sourceOf } from "../scripts/homework/notebook";
 import { loadMaster, Master } from "../scripts/homework/grade";
 import { answerOf, collectWritten, parseCsv, questionsOf } from "../scripts/homework/grading/written";
 import { writeFeedback } from "../scripts/homework/grading/outputs";

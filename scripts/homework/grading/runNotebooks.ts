@@ -29,7 +29,7 @@ export interface RunResult {
 }
 
 function python(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   const py = findPython();
   if (!py) throw new Error("grade: no Python with nbclient (Debian: apt-get install python3-nbclient; elsewhere: pip install nbclient)");

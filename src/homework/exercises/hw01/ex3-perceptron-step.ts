@@ -1,5 +1,4 @@
 /** Homework 01, hw01-ex3 · One step of the perceptron rule (split from the homework's single spec file; see ./index.ts). */
-import * as perceptron from "../../../models/perceptron";
 import { exercise } from "../../check";
 import { dot, integerVector } from "./common";
 

@@ -1,5 +1,4 @@
 /** Homework 02, hw02-ex3 · Gradient descent: repeat the step (split from the homework's single spec file; see ./index.ts). */
-import * as descent from "../../../calculus/descent";
 import { exercise } from "../../check";
 import { Cost, Grad, Vec, bowlCost, bowlGrad, notebookCost, notebookGrad, randomPoint, randomSmoothCost } from "./common";
 import { gradientStepRef } from "./ex2-gradient-step";

@@ -1,5 +1,5 @@
 /** Homework 04: code shared by its exercises (see ./index.ts). */
-import { copy, Matrix, randn, scale } from "../../../core/matrix";
+import { copy, Matrix, randn } from "../../../core/matrix";
 import { Rng } from "../../../core/random";
 import { loadMnist, subset } from "../../../data/mnist";
 

@@ -1,5 +1,5 @@
 /** Homework 04, hw04-ex3 · The gradient, vectorised (split from the homework's single spec file; see ./index.ts). */
-import { Matrix, randn, sum, zeros } from "../../../core/matrix";
+import { Matrix, randn, zeros } from "../../../core/matrix";
 import { exactEnergyGradient } from "../../../chapters/notesAlgorithm";
 import { exercise } from "../../check";
 import { Gradient, Labels, labels, mnistPart, params, scaled } from "./common";

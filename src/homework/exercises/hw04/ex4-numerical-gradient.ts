@@ -1,5 +1,5 @@
 /** Homework 04, hw04-ex4 · Central differences for a gradient check (split from the homework's single spec file; see ./index.ts). */
-import { map, Matrix, matmulNT, randn } from "../../../core/matrix";
+import { Matrix, matmulNT, randn } from "../../../core/matrix";
 import { Rng } from "../../../core/random";
 import { centralDifferences } from "../../../calculus/gradcheck";
 import * as sm from "../../../models/softmax";

@@ -1,5 +1,4 @@
 /** Homework 05, hw05-ex4 · Sorted by class versus shuffled (split from the homework's single spec file; see ./index.ts). */
-import * as d from "../../../index";
 import { exercise } from "../../check";
 import { experimentData, isNum, pct } from "./common";
 

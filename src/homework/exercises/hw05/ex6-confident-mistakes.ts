@@ -1,7 +1,7 @@
 /** Homework 05, hw05-ex6 · The most confident mistakes of each class (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { compareMistakes, confidentMistakesRef, list } from "./common";
+import { compareMistakes, confidentMistakesRef } from "./common";
 
 // ex6 · the most confident mistakes
 

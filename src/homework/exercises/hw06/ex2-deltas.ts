@@ -1,7 +1,7 @@
 /** Homework 06, hw06-ex2 · The delta recursion (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { Deltas, Forward, Net, S, data, deltasRef, forwardRef, labels } from "./common";
+import { Deltas, Forward, Net, S, data, deltasRef, forwardRef } from "./common";
 import { act } from "./common";
 
 // ex2 · deltas

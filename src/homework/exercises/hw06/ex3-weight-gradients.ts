@@ -1,7 +1,7 @@
 /** Homework 06, hw06-ex3 · Weight gradients as products of deltas and activations (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { Deltas, Forward, Net, S, data, forwardRef, labels, mlpBackward, weightGradientsRef } from "./common";
+import { Deltas, Forward, Net, S, data, forwardRef, mlpBackward, weightGradientsRef } from "./common";
 
 // ex3 · weight gradients
 

@@ -2,7 +2,7 @@
 import * as d from "../../../index";
 import { exercise } from "../../check";
 import { asTensor, compareValues } from "../../values";
-import { data, numericalGradientRef } from "./common";
+import { numericalGradientRef } from "./common";
 
 // ex5 · central differences
 

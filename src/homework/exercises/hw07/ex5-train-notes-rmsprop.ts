@@ -1,7 +1,7 @@
 /** Homework 07, hw07-ex5 · The notes' training loop (split from the homework's single spec file; see ./index.ts). */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { NotesRun, groups, isWeight, notesNetwork, trainNotesRmspropRef } from "./common";
+import { NotesRun, isWeight, notesNetwork, trainNotesRmspropRef } from "./common";
 import { NOTES } from "./ex3-notes-rmsprop-step";
 
 // ex5 · the notes' training loop
