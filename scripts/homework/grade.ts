@@ -41,6 +41,7 @@ import {
 } from "./notebook";
 
 import { RESULT_MIME, signResult, TOKEN_ENV } from "../../src/homework/report";
+import { collectInbox, SubmissionRecord, writeLateness } from "../hub/inbox";
 
 // ---------------------------------------------------------------------------------------------
 // Masters
@@ -691,10 +692,11 @@ export function summaryTable(rows: Row[]): string {
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions } | string {
+function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions; inbox?: string } | string {
   const options: GradeOptions = { out: path.join(root, "build", "grades"), timeout: 300, cellTimeout: 120, jobs: 1, sharedKernel: false };
   const masters: string[] = [];
   let dir = "";
+  let inbox: string | undefined; // --inbox DIR: the hub's course inbox (scripts/hub/inbox.ts)
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (name: string) => {
@@ -708,13 +710,15 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--cell-timeout") options.cellTimeout = num(a);
     else if (a === "--jobs") options.jobs = Math.floor(num(a));
     else if (a === "--shared-kernel") options.sharedKernel = true;
+    else if (a === "--inbox") inbox = path.resolve(argv[++i] ?? "");
     else if (a === "-h" || a === "--help") return "help";
     else if (a.startsWith("--")) throw new Error(`grade: unknown option ${a} (try --help)`);
     else if (dir) throw new Error(`grade: one folder of submissions, got ${dir} and ${a}`);
     else dir = path.resolve(a);
   }
+  if (inbox && !dir) dir = path.join(options.out, "inbox-latest");
   if (!dir) return "help";
-  return { dir, masters, options };
+  return { dir, masters, options, inbox };
 }
 
 export function loadMasters(specs: string[]): Master[] {
@@ -731,10 +735,19 @@ async function main(): Promise<number> {
     return 2;
   }
   if (typeof parsed === "string") {
-    console.log("usage: npm run grade -- <folder of submissions> [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--jobs N] [--shared-kernel]");
+    console.log("usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--jobs N] [--shared-kernel]");
     return 0;
   }
   const { dir, options } = parsed;
+  let submissions: SubmissionRecord[] | null = null;
+  if (parsed.inbox) {
+    try {
+      submissions = collectInbox(parsed.inbox, dir);
+    } catch (e) {
+      console.error((e as Error).message);
+      return 1;
+    }
+  }
   let masters: Master[];
   try {
     masters = loadMasters(parsed.masters);
@@ -749,6 +762,7 @@ async function main(): Promise<number> {
   options.progress = (r) => console.error(`[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`);
   const report = await grade(dir, masters, options);
   console.log(summaryTable(report.rows));
+  if (submissions) console.log(`lateness:  ${path.relative(process.cwd(), writeLateness(submissions, options.out))}`);
   console.log(`\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/`);
   return 0;
 }

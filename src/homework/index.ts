@@ -12,3 +12,5 @@ export { compareValues, describe, deepCopy, asTensor } from "./values";
 export { describeStudentError } from "./studentError";
 export { RESULT_MIME } from "./report";
 import "./exercises/index";
+export { submit, findHomeworkNotebook } from "./submit";
+export type { SubmitReceipt } from "./submit";
