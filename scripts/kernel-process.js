@@ -132,8 +132,10 @@ for (const name of ["inspect", "complete"]) {
     return original(...args);
   };
 }
+const outOfMemoryNote = require("./hub/kernelMemoryNote").takeNote(); // the previous kernel was stopped for memory (hub)
 executor.execute = async (src) => {
   ensureSrcCache();
+  if (outOfMemoryNote && Atomics.load(flag, CELL) === 0) console.error(outOfMemoryNote);
   Atomics.store(flag, REQUESTED, 0);
   Atomics.add(flag, CELL, 1);
   Atomics.store(flag, RUNNING, 1);

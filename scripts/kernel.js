@@ -19,7 +19,9 @@ if (!configPath) {
   console.error("usage: node scripts/kernel.js <jupyter-connection-file>");
   process.exit(2);
 }
-const kernel = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "kernel-process.js"), configPath], {
+// On a class's hub (scripts/hub/): Node's heap limit for the kernel, and a note when memory stopped it.
+const memory = require("./hub/kernelMemoryNote");
+const kernel = spawn(process.execPath, [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernel-process.js"), configPath], {
   stdio: ["inherit", "inherit", "inherit", "pipe"],
   detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
 });
@@ -35,6 +37,8 @@ for (const signal of ["SIGTERM", "SIGHUP"]) {
     }
   });
 }
+const failsBefore = memory.memoryFailures();
+kernel.on("exit", (code, signal) => memory.noteIfOutOfMemory(signal, failsBefore));
 kernel.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)));
 kernel.on("error", (e) => {
   console.error(`Descent kernel: cannot start ${process.execPath}: ${e.message}`);

@@ -4,11 +4,12 @@
 Used by test/hub.test.ts and `npm run hub:load`. Reads a JSON plan on stdin, runs every student at once
 (asyncio), prints one JSON report on stdout.
 
-  plan: {"hub": "http://127.0.0.1:8000", "timeout": 600,
+  plan: {"hub": "http://127.0.0.1:8000", "timeout": 600, "together_last": false (all last cells start at once),
          "students": [{"name", "password",
                        "files": {"descent/homework/x.ipynb": {...notebook...}},   written via the contents API
                        "cells": ["code", ...],                                      run in one Descent kernel
-                       "cell_timeout": 120, "stop": true}]}                         stop the server at the end
+                       "cell_timeout": 120, "stop": true,                           stop the server at the end
+                       "kernel": "<id>"}]}                                          run in a kernel already running
   report: {"students": [{"name", "login": "ok" | "<error>", "server_seconds", "kernel_seconds",
                          "cells": [{"status", "stdout", "stderr", "error", "seconds"}], "error"}]}
 
@@ -29,6 +30,8 @@ httpclient.AsyncHTTPClient.configure(None, max_clients=200)
 
 
 class Student:
+    barrier = None  # (count, event) when the plan says "together_last": every student's last cell starts at once
+
     def __init__(self, hub, spec, timeout):
         self.hub = hub.rstrip("/")
         self.spec = spec
@@ -37,6 +40,7 @@ class Student:
         self.cookies = {}
         self.token = None
         self.http = httpclient.AsyncHTTPClient()
+        self.arrived_last = False
 
     def _cookie_header(self):
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -100,20 +104,50 @@ class Student:
         await self.fetch(f"/user/{self.name}/api/contents/{path}", method="PUT",
                          body=json.dumps({"type": "notebook", "format": "json", "content": notebook}))
 
-    async def run_cells(self, cells, cell_timeout):
-        r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}))
-        kid = json.loads(r.body)["id"]
+    async def connect(self, kid):
         ws_url = self.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{kid}/channels"
         req = httpclient.HTTPRequest(ws_url, headers=HTTPHeaders({"Authorization": f"token {self.token}"}), request_timeout=60)
-        conn = await websocket.websocket_connect(req, max_message_size=64 << 20)
+        return await websocket.websocket_connect(req, max_message_size=64 << 20)
+
+    async def wait_kernel_idle(self, kid, seconds=120):
+        """After a kernel died: wait until the Notebook server has restarted it."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            r = await self.fetch(f"/user/{self.name}/api/kernels/{kid}", ok=(200, 404))
+            if r.code == 200 and json.loads(r.body).get("execution_state") == "idle":
+                return
+            await asyncio.sleep(1)
+
+    async def run_cells(self, cells, cell_timeout, kid=None):
+        if not kid:
+            r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}))
+            kid = json.loads(r.body)["id"]
+        self.kernel_id = kid
+        conn = await self.connect(kid)
         session = uuid.uuid4().hex
         out = []
         try:
-            for code in cells:
-                out.append(await self._execute(conn, session, kid, code, cell_timeout))
+            for k, code in enumerate(cells):
+                if k == len(cells) - 1 and Student.barrier is not None:
+                    self.arrived_last = True
+                    await Student.arrive()
+                res = await self._execute(conn, session, kid, code, cell_timeout)
+                out.append(res)
+                if res["status"] == "died":  # the kernel restarts: connect again for the next cell
+                    conn.close()
+                    await asyncio.sleep(2)
+                    await self.wait_kernel_idle(kid)
+                    conn = await self.connect(kid)
         finally:
             conn.close()
         return out
+
+    @staticmethod
+    async def arrive():
+        Student.barrier[0] -= 1
+        if Student.barrier[0] <= 0:
+            Student.barrier[1].set()
+        await Student.barrier[1].wait()
 
     async def _execute(self, conn, session, kid, code, cell_timeout):
         msg_id = uuid.uuid4().hex
@@ -179,18 +213,24 @@ class Student:
                 await self.put_file(path, nb)
             if self.spec.get("cells"):
                 t2 = time.monotonic()
-                rep["cells"] = await self.run_cells(self.spec["cells"], self.spec.get("cell_timeout", 120))
+                rep["cells"] = await self.run_cells(self.spec["cells"], self.spec.get("cell_timeout", 120), self.spec.get("kernel"))
+                rep["kernel_id"] = self.kernel_id
                 rep["kernel_seconds"] = round(time.monotonic() - t2, 3)
             if self.spec.get("stop"):
                 await self.stop_server()
         except Exception as e:  # noqa: BLE001 — reported per student
             rep["error"] = f"{type(e).__name__}: {e}"
+        finally:
+            if Student.barrier is not None and not self.arrived_last:
+                await Student.arrive()  # a student who failed early does not hold the others back
         return rep
 
 
 async def main():
     plan = json.load(sys.stdin)
     students = [Student(plan["hub"], s, plan.get("timeout", 600)) for s in plan["students"]]
+    if plan.get("together_last"):
+        Student.barrier = [len(students), asyncio.Event()]
     reports = await asyncio.gather(*(s.run() for s in students))
     print(json.dumps({"students": reports}), flush=True)
 

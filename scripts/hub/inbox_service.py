@@ -200,8 +200,9 @@ def main():
     os.umask(0o077)
     os.makedirs(INBOX, mode=0o700, exist_ok=True)
     app = web.Application([(PREFIX + "submit", Submit), (PREFIX + "submissions", Submissions)])
-    app.listen(PORT, address="127.0.0.1")
-    print(f"inbox: listening on 127.0.0.1:{PORT}{PREFIX}, storing in {INBOX}", flush=True)
+    bind = os.environ.get("DESCENT_INBOX_BIND", "127.0.0.1")  # 0.0.0.0 in the hub pod on Kubernetes
+    app.listen(PORT, address=bind)
+    print(f"inbox: listening on {bind}:{PORT}{PREFIX}, storing in {INBOX}", flush=True)
     ioloop.IOLoop.current().start()
 
 

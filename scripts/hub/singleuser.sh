@@ -11,12 +11,16 @@ set -uo pipefail
 cd "$HOME"
 course="${DESCENT_COURSE_DIR:-descent}"
 if [ -n "${DESCENT_COURSE_REPO:-}" ]; then
-  # The course repository belongs to root: tell git it may be read (git's safe.directory, for this run only).
-  export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0='*'
-  export GIT_AUTHOR_NAME="$USER" GIT_AUTHOR_EMAIL="$USER@localhost" GIT_COMMITTER_NAME="$USER" GIT_COMMITTER_EMAIL="$USER@localhost"
-  if ! /usr/bin/python3 -m nbgitpuller.pull "file://$DESCENT_COURSE_REPO" main "$HOME/$course" >"$HOME/.descent-pull.log" 2>&1; then
+  # The course repository belongs to root: git reads it only where its "global" configuration says it is
+  # safe (safe.directory is ignored in command-line or environment configuration): a global configuration
+  # of this run's own, the student's ~/.gitconfig untouched.
+  gitcfg="$(mktemp)"
+  printf '[safe]\n\tdirectory = *\n[user]\n\tname = %s\n\temail = %s@localhost\n' "$USER" "$USER" >"$gitcfg"
+  if ! GIT_CONFIG_GLOBAL="$gitcfg" gitpuller \
+      "file://$DESCENT_COURSE_REPO" main "$HOME/$course" >"$HOME/.descent-pull.log" 2>&1; then
     echo "descent: could not update the course in ~/$course (see ~/.descent-pull.log); starting anyway" >&2
   fi
+  rm -f "$gitcfg"
 fi
 kmin="${DESCENT_CULL_KERNEL_MIN:-30}"
 smin="${DESCENT_CULL_SERVER_MIN:-60}"

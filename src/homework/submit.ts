@@ -55,8 +55,23 @@ export function findHomeworkNotebook(nameOrPath: string, home = os.homedir(), co
   };
   walk(base, 0);
   if (found.length === 0) throw new Error(`hw.submit: no notebook ${want} in ${base} (give its path instead, e.g. hw.submit("homework/${want}"))`);
+  if (found.length > 1) {
+    // a chapter and its homework may share a name: the homework is the one with exercises (nbgrader cells)
+    const homework = found.filter(isHomework);
+    if (homework.length === 1) return homework[0];
+  }
   if (found.length > 1) throw new Error(`hw.submit: several notebooks ${want} in ${base}: ${found.join(", ")} — give the path of the one to submit`);
   return found[0];
+}
+
+/** A homework notebook: released for a homework (metadata.descent.homework) or with exercise cells (nbgrader metadata). */
+function isHomework(file: string): boolean {
+  try {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { metadata?: { descent?: { homework?: string } }; cells?: Array<{ metadata?: { nbgrader?: unknown } }> };
+    return Boolean(nb.metadata?.descent?.homework) || (nb.cells ?? []).some((c) => c.metadata?.nbgrader);
+  } catch {
+    return false;
+  }
 }
 
 function post(url: URL, token: string, body: string): Promise<{ status: number; text: string }> {
