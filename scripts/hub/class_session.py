@@ -41,6 +41,7 @@ class Student:
         self.token = None
         self.http = httpclient.AsyncHTTPClient()
         self.arrived_last = False
+        self.step = "starting"
 
     def _cookie_header(self):
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -199,6 +200,7 @@ class Student:
         rep = {"name": self.name, "login": None, "server_seconds": None, "cells": [], "error": None}
         try:
             t0 = time.monotonic()
+            self.step = "signing in"
             try:
                 await self.login()
                 rep["login"] = "ok"
@@ -207,10 +209,13 @@ class Student:
                 return rep
             rep["login_seconds"] = round(time.monotonic() - t0, 3)
             t1 = time.monotonic()
+            self.step = "starting the server"
             await self.start_server()
             rep["server_seconds"] = round(time.monotonic() - t1, 3)
+            self.step = "writing files"
             for path, nb in self.spec.get("files", {}).items():
                 await self.put_file(path, nb)
+            self.step = "running cells"
             if self.spec.get("cells"):
                 t2 = time.monotonic()
                 rep["cells"] = await self.run_cells(self.spec["cells"], self.spec.get("cell_timeout", 120), self.spec.get("kernel"))
@@ -219,7 +224,7 @@ class Student:
             if self.spec.get("stop"):
                 await self.stop_server()
         except Exception as e:  # noqa: BLE001 — reported per student
-            rep["error"] = f"{type(e).__name__}: {e}"
+            rep["error"] = f"{type(e).__name__} while {self.step}: {e}"
         finally:
             if Student.barrier is not None and not self.arrived_last:
                 await Student.arrive()  # a student who failed early does not hold the others back

@@ -234,8 +234,46 @@ export function createDemoStudents(prefix: string, n: number, studentsFile: stri
   return out;
 }
 
-/** Starts JupyterHub with the repository's configuration (cwd: the state folder). */
+/** Whether a process runs with the pid written in `file`. */
+function running(file: string): boolean {
+  try {
+    process.kill(Number(fs.readFileSync(file, "utf8").trim()), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts configurable-http-proxy on its own (unless it already runs), so that it outlives the hub: students'
+ * open notebooks keep working while the hub restarts. Its pid goes to <state>/proxy.pid, its log to proxy.log.
+ */
+export function startProxy(env: NodeJS.ProcessEnv): void {
+  const state = env.DESCENT_HUB_STATE!;
+  const pidFile = path.join(state, "proxy.pid");
+  if (running(pidFile)) return;
+  const port = Number(env.DESCENT_HUB_PORT);
+  const hubUrl = `http://127.0.0.1:${port + 1}`;
+  const log = fs.openSync(path.join(state, "proxy.log"), "a");
+  const proxy = spawn(
+    "configurable-http-proxy",
+    ["--ip", env.DESCENT_HUB_IP ?? "127.0.0.1", "--port", String(port), "--api-ip", "127.0.0.1", "--api-port", String(port + 2),
+      "--default-target", hubUrl, "--error-target", `${hubUrl}/hub/error`, "--log-level", "warn"],
+    {
+      // Debian's proxy finds its modules in /usr/share/nodejs, which Debian's own nodejs searches by default
+      env: { PATH: env.PATH, NODE_PATH: "/usr/share/nodejs:/usr/lib/nodejs", CONFIGPROXY_AUTH_TOKEN: fs.readFileSync(path.join(state, "proxy-token"), "utf8").trim() },
+      stdio: ["ignore", log, log],
+      detached: true,
+    },
+  );
+  fs.writeFileSync(pidFile, String(proxy.pid));
+  proxy.unref();
+  fs.closeSync(log);
+}
+
+/** Starts the proxy (if needed) and JupyterHub with the repository's configuration (cwd: the state folder). */
 export function startHub(env: NodeJS.ProcessEnv, stdio: "inherit" | "pipe" = "inherit") {
+  startProxy(env);
   return spawn("jupyterhub", ["-f", path.join(hubDir, "jupyterhub_config.py")], { cwd: env.DESCENT_HUB_STATE, env, stdio, detached: stdio === "pipe" });
 }
 
@@ -338,7 +376,7 @@ function main(): void {
     for (const [k, v] of Object.entries(env)) if (k.startsWith("DESCENT_")) console.log(`${k}=${v}`);
     return;
   }
-  console.log(`hub: http://${o.ip}:${o.port}/ (lecturer: ${o.lecturer}, admin) — Ctrl-C stops the hub; students' servers keep running`);
+  console.log(`hub: http://${o.ip}:${o.port}/ (lecturer: ${o.lecturer}, admin) — Ctrl-C stops the hub; the proxy and students' servers keep running (stop the proxy: kill $(cat ${o.state}/proxy.pid))`);
   const hub = startHub(env);
   for (const s of ["SIGINT", "SIGTERM"] as const) process.on(s, () => hub.kill(s));
   hub.on("exit", (code) => process.exit(code ?? 1));

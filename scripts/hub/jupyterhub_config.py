@@ -43,16 +43,15 @@ c.JupyterHub.port = port
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = hub_port
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
-# Debian's configurable-http-proxy finds its modules in /usr/share/nodejs, which Debian's own nodejs searches
-# by default; another Node (e.g. NodeSource's, as on the course machines) needs NODE_PATH.
-c.ConfigurableHTTPProxy.command = ["env", "NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs", "configurable-http-proxy"]
-c.ConfigurableHTTPProxy.pid_file = os.path.join(state, "proxy.pid")
+# The proxy runs on its own (started by scripts/hub/hub.ts, pid in <state>/proxy.pid): a hub that starts the
+# proxy also stops any proxy it finds at start-up, which would cut every student's connection at each restart.
+c.ConfigurableHTTPProxy.should_start = False
 c.ConfigurableHTTPProxy.auth_token = open(os.path.join(state, "proxy-token")).read().strip()
 c.JupyterHub.cookie_secret_file = os.path.join(state, "cookie_secret")
 c.JupyterHub.db_url = "sqlite:///" + os.path.join(state, "jupyterhub.sqlite")
 c.JupyterHub.pid_file = os.path.join(state, "jupyterhub.pid")
-# A restart of the hub in the middle of a class leaves the proxy and the students' servers running; the
-# restarted hub finds them again (LocalProcessSpawner keeps each server's pid in the database).
+# A restart of the hub in the middle of a class leaves the proxy and the students' servers running (open
+# notebooks keep working); the restarted hub finds them again (LocalProcessSpawner keeps each pid in the database).
 c.JupyterHub.cleanup_servers = False
 c.JupyterHub.cleanup_proxy = False
 

@@ -1,9 +1,9 @@
 // The Descent kernel on a class's hub: its memory limits, and a clear message when they stopped it.
 //   heapFlags()          Node's heap limit for the kernel (DESCENT_KERNEL_HEAP_MB, set by the hub), after the
 //                        kernelspec's own flags so it wins
-//   memoryFailures()     how often the student's memory cgroup (DESCENT_MEM_CGROUP) hit its limit so far
+//   memoryFailures()     how many processes the student's memory cgroup (DESCENT_MEM_CGROUP) killed so far
 //   noteIfOutOfMemory()  called by the launcher when the kernel ended: if the cgroup's OOM killer (SIGKILL, with
-//                        more failures than at the start) or the heap limit (SIGABRT) stopped it, writes a note
+//                        more kills than at the start) or the heap limit (SIGABRT) stopped it, writes a note
 //                        in the student's home, and says it on the server's log
 //   takeNote()           the new kernel reads (and removes) the note, and shows it under the first cell it runs
 // Outside a hub (no DESCENT_MEM_CGROUP, no DESCENT_KERNEL_HEAP_MB) all four do nothing.
@@ -22,6 +22,13 @@ function heapFlags() {
 function memoryFailures() {
   const dir = process.env.DESCENT_MEM_CGROUP;
   if (!dir) return null;
+  // the cgroup's OOM kills (memory.oom_control's oom_kill, Linux 4.13+), else the times it hit its limit
+  try {
+    const m = /^oom_kill (\d+)$/m.exec(fs.readFileSync(path.join(dir, "memory.oom_control"), "utf8"));
+    if (m) return Number(m[1]);
+  } catch {
+    /* older kernel */
+  }
   try {
     return Number(fs.readFileSync(path.join(dir, "memory.failcnt"), "utf8").trim());
   } catch {
