@@ -141,7 +141,7 @@ console.log(JSON.stringify({ home: tryRead(${JSON.stringify(homeOf(a.name))}), i
       spawnSync("dd", ["if=/dev/zero", `of=${filler}`, "bs=64k", "count=100"], { stdio: "ignore" }); // fills the 4 MB
       const full = (await session(hub, [{ ...a, kernel: ra.kernel_id, cells: [submitCell] }])).get(a.name)!;
       assert.equal(full.cells[0].status, "error");
-      assert.match(full.cells[0].error, /was NOT submitted: the course inbox is full .*NOT saved/);
+      assert.match(full.cells[0].stderr + full.cells[0].error, /was NOT submitted: the course inbox is full .*NOT saved/);
       assert.deepEqual(fs.readdirSync(path.join(inbox, a.name, HW)).filter((f) => f.endsWith(".ipynb")), before, "no partial file, earlier versions kept");
       fs.rmSync(filler);
       const again = (await session(hub, [{ ...a, kernel: ra.kernel_id, cells: [submitCell] }])).get(a.name)!;
