@@ -1,10 +1,10 @@
 /**
  * Bench entry `kernel_first_import`: from starting the `descent` kernel (as Jupyter does, through
- * jupyter_client: scripts/kernel_session.py) to the end of the first cell
+ * jupyter_client: scripts/kernel/driver.py) to the end of the first cell
  * `import * as d from "./src/index";` and of a trivial cell after it — what every kernel restart in a
  * lecture costs. Reference, in the same run and alternating with it: the same session with the kernel's
  * caches off (DESCENT_KERNEL_CACHE=0: tslab type-checks and compiles src/ in the kernel, as it did before
- * scripts/kernel-cache.js). A first, untimed session fills the caches.
+ * scripts/kernel/kernelCache.js). A first, untimed session fills the caches.
  *
  *   node --import tsx bench/kernelStart.ts [--reps N]     this entry alone
  */
@@ -33,7 +33,7 @@ interface Session {
 
 function python(): string | null {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "python.js")) as { findPython: () => string | null };
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   return findPython();
 }
 
@@ -41,7 +41,7 @@ function python(): string | null {
 function session(py: string, cached: boolean): Session {
   const timing = path.join(os.tmpdir(), `descent-kernel-timing-${process.pid}.jsonl`);
   fs.rmSync(timing, { force: true });
-  const r = spawnSync(py, [path.join(root, "scripts", "kernel_session.py")], {
+  const r = spawnSync(py, [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
     cwd: root,
     input: JSON.stringify({ cells: [{ code: 'import * as d from "./src/index";' }, { code: "1 + 1" }], timeout: 300 }),
     encoding: "utf8",
@@ -54,7 +54,7 @@ function session(py: string, cached: boolean): Session {
     },
   });
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
-  if (!line) throw new Error(`kernel_first_import: no report from kernel_session.py (exit ${r.status}):\n${r.stderr}`);
+  if (!line) throw new Error(`kernel_first_import: no report from driver.py session (exit ${r.status}):\n${r.stderr}`);
   const s = JSON.parse(line) as Session;
   for (const c of s.cells) if (c.status !== "ok") throw new Error(`kernel_first_import: a cell failed (${c.status}): ${c.stderr}`);
   try {
@@ -75,7 +75,7 @@ export function kernelFirstImport(reps: number, log: (s: string) => void): Kerne
     log("kernel_first_import skipped: no Python with nbclient/jupyter_client");
     return null;
   }
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
+  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
   session(py, true); // fills the caches (and warms the disk)
   const warm: Session[] = [];
   const cold: Session[] = [];

@@ -12,7 +12,7 @@
  * full run would take minutes; `reference_note` says so), `speedup_vs_reference`, and numpy's
  * `numpy_ms` / `numpy_gflops` and `ratio_to_numpy` (ours ÷ numpy: < 1 means faster than numpy).
  *
- * numpy: the first of $DESCENT_PYTHON, /usr/bin/python3 (Debian's python3-numpy: `bash scripts/setup.sh
+ * numpy: the first of $DESCENT_PYTHON, /usr/bin/python3 (Debian's python3-numpy: `bash scripts/setup/setup.sh
  * --for-bench` installs it) and python3 on PATH that imports numpy.
  *
  * numpy runs in one Python process for the whole bench (bench/numpy_bench.py --serve), and its runs
@@ -229,7 +229,7 @@ function pythonWithNumpy(): string | null {
 async function startNumpy(): Promise<void> {
   if (flag("--no-numpy")) numpyReason = "--no-numpy";
   const python = numpyReason ? null : pythonWithNumpy();
-  if (!numpyReason && !python) numpyReason = "no Python with numpy found ($DESCENT_PYTHON, /usr/bin/python3, python3): bash scripts/setup.sh --for-bench (Debian's python3-numpy)";
+  if (!numpyReason && !python) numpyReason = "no Python with numpy found ($DESCENT_PYTHON, /usr/bin/python3, python3): bash scripts/setup/setup.sh --for-bench (Debian's python3-numpy)";
   if (numpyReason || !python) return;
   const server = new NumpyServer(python);
   try {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { CHAPTER } from "./support/notebooks";
 
 const root = path.resolve(__dirname, "..");
 const srcDir = path.join(root, "src");
@@ -148,7 +149,7 @@ test("every src/ file a notebook's prose names exists (the notebooks point at th
   const nbDir = path.join(root, "notebooks");
   const missing: string[] = [];
   let named = 0;
-  for (const nb of fs.readdirSync(nbDir).filter((f) => f.endsWith(".ipynb")).sort()) {
+  for (const nb of fs.readdirSync(nbDir).filter((f) => CHAPTER.test(f)).sort()) {
     const cells = (JSON.parse(fs.readFileSync(path.join(nbDir, nb), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] }).cells;
     for (const c of cells) {
       if (c.cell_type !== "markdown") continue;

@@ -1,4 +1,4 @@
-// The book (scripts/book.ts): built from two small executed notebooks (the charts test notebook and
+// The book (scripts/book/book.ts): built from two small executed notebooks (the charts test notebook and
 // the tour), copied to another folder, opened in headless Chromium over a local HTTP server and over
 // file://, with every request outside the site blocked. Screenshots: build/test-output/book/.
 import { test } from "node:test";
@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { root, runNotebooks } from "./support/notebooks";
+import { courseNotebooks, root, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, filesUnder, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
-import { buildBook, homeworkFor, readmeSummaries } from "../scripts/book";
-import { PageRenderer, highlight, siteHtml } from "../scripts/notebook-html";
+import { buildBook, homeworkDir, homeworkFor, readmeSummaries } from "../scripts/book/book";
+import { PageRenderer, highlight, siteHtml } from "../scripts/book/notebookHtml";
 import { leakCandidates, listMasters, readNotebook, releaseAll } from "../scripts/homework/notebook";
 
 test("markdown with math: formulas typeset by KaTeX, markdown inside formulas left alone, code keeps its dollars", () => {
@@ -46,14 +46,18 @@ test("editions: homework pages when their notebooks exist, a note (and no homewo
   assert.match(index, /<h2>Homework<\/h2>[\s\S]*homework-hw1\.html[\s\S]*Homework 1 \(masters\)/);
   assert.match(index, /Lecturer edition/);
   assert.match(fs.readFileSync(path.join(tmp, "site", "01-x.html"), "utf8"), /rel="next" href="homework-hw1.html"/);
+  // The command line's default folders, in a project of its own (not this clone's build/, which
+  // `npm start` or `npm run release` may have filled): masters present, no released student versions.
+  const project = path.join(tmp, "project");
+  fs.mkdirSync(homeworkDir("lecturer", project), { recursive: true });
+  fs.copyFileSync(path.join(tmp, "hw1.ipynb"), path.join(homeworkDir("lecturer", project), "hw1.ipynb"));
+  fs.writeFileSync(path.join(homeworkDir("lecturer", project), "notes.txt"), "not a notebook");
   const logs: string[] = [];
-  for (const edition of ["student", "lecturer"] as const) {
-    const dir = path.join(root, edition === "student" ? "build/homework" : "notebooks/homework-masters");
-    const found = homeworkFor(edition, (s) => logs.push(s));
-    if (fs.existsSync(dir)) assert.ok(found.every((f) => f.startsWith(dir) && f.endsWith(".ipynb")));
-    else assert.deepEqual(found, []);
-  }
-  assert.ok(logs.every((l) => /no homework in the (student|lecturer) edition: .* does not exist/.test(l)), logs.join("\n"));
+  assert.deepEqual(homeworkFor("lecturer", (s) => logs.push(s), homeworkDir("lecturer", project)), [path.join(homeworkDir("lecturer", project), "hw1.ipynb")]);
+  assert.equal(logs.length, 0, logs.join("\n"));
+  assert.deepEqual(homeworkFor("student", (s) => logs.push(s), homeworkDir("student", project)), []);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0], /no homework in the student edition: .*build\/homework\/ does not exist/);
 });
 
 test("editions with the real homework: the student edition shows no solution or hidden-test line, the lecturer edition does", () => {
@@ -106,7 +110,7 @@ test("editions: a chapter's speaker notes appear in the lecturer edition only", 
 
 test("README's notebook table gives every chapter a one-line summary", () => {
   const s = readmeSummaries(fs.readFileSync(path.join(root, "README.md"), "utf8"));
-  for (const f of fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"))) {
+  for (const f of courseNotebooks().map((f) => path.basename(f))) {
     assert.ok(s.get(f), `README.md's notebook table has no row for ${f}`);
   }
 });
@@ -118,7 +122,7 @@ test("the book: a static site that works from another folder, over HTTP and file
   for (const r of results) assert.ok(r.ok, r.failure ?? "");
   const built = path.join(tmp, "built");
   const logs: string[] = [];
-  const { pages, mathErrors } = buildBook({ notebooks: [path.join(executed, "00-tour.ipynb"), path.join(executed, "charts.ipynb")], out: built, log: (s) => logs.push(s) });
+  const { pages, mathErrors } = buildBook({ notebooks: [path.join(executed, "00-tour.ipynb"), path.join(executed, "charts.ipynb")], homework: [], out: built, log: (s) => logs.push(s) });
   assert.deepEqual(mathErrors, []);
   assert.deepEqual(pages, ["index.html", "00-tour.html", "charts.html"]);
   // Somewhere else entirely: the site must not point back at the build folder or this machine.

@@ -24,8 +24,8 @@ const CHART_TITLES = ["Loss curves", "AND boundary", "Image grid", "Weight image
 const localJupyterPath = path.join(root, ".jupyter", "share", "jupyter");
 
 function writeKernelspec(): void {
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root, encoding: "utf8" });
-  assert.equal(r.status, 0, `scripts/kernelspec.js failed: ${r.stderr}`);
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root, encoding: "utf8" });
+  assert.equal(r.status, 0, `scripts/kernel/kernelspec.js failed: ${r.stderr}`);
 }
 
 function sleep(ms: number): Promise<void> {

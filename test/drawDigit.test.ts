@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as d from "../src/index";
 import { chromiumMissing, guardedPage, launch, machinePaths, testOutput } from "./support/site";
 import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
-import { buildBook } from "../scripts/book";
+import { buildBook } from "../scripts/book/book";
 import { root } from "./support/notebooks";
 
 type Pre = ReturnType<typeof d.preprocessDigit>;
@@ -85,7 +85,7 @@ test("draw a digit in Chromium, in a book page: a drawn 1 and a drawn 0 are clas
   };
   fs.writeFileSync(path.join(tmp, "08-draw-a-digit.ipynb"), JSON.stringify(nb));
   const site = path.join(tmp, "site");
-  buildBook({ notebooks: [path.join(tmp, "08-draw-a-digit.ipynb")], out: site, log: () => {} });
+  buildBook({ notebooks: [path.join(tmp, "08-draw-a-digit.ipynb")], homework: [], out: site, log: () => {} });
   assert.deepEqual(machinePaths(site, [root]), []);
   const browser = await launch();
   try {

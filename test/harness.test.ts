@@ -1,11 +1,13 @@
 // The notebook harness itself: a type error, a thrown error or stderr output in a cell must fail the
-// notebook with the notebook and the cell named; a clean notebook passes.
+// notebook with the notebook and the cell named; a clean notebook passes; a kernel that does not start
+// is started once more (scripts/kernel/driver.py), then reported.
+import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runNotebooks } from "./support/notebooks";
+import { python, root, runNotebooks } from "./support/notebooks";
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -58,4 +60,60 @@ test("a kernel that dies in a cell (process.exit) is reported with the notebook 
   assert.match(dies.failure!, /dies\.ipynb: cell 3 \(code cell 2, "\/\/ leave the kernel"\)/);
   assert.match(dies.failure!, /kernel died/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the kernel driver starts a kernel once more after a failed start, then reports it with the notebook", () => {
+  // scripts/kernel/driver.py with nbclient's client replaced by one whose starts fail as asked.
+  const py = python();
+  assert.ok(py, "no Python with nbclient");
+  const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "kernel"))})
+import driver
+fail_first = [1]
+starts, hooks = [], []
+class Ctx:
+    def __enter__(self):
+        starts.append(1)
+        if len(starts) <= fail_first[0]:
+            raise RuntimeError("Kernel didn't respond in 120 seconds")
+    def __exit__(self, *a):
+        pass
+class Client:
+    def __init__(self, nb, **kw):
+        self.kw = kw
+    def setup_kernel(self):
+        return Ctx()
+driver.NotebookClient = Client
+k = driver.Kernel("descent", before_start=lambda: hooks.append("before"), after_stop=lambda: hooks.append("after"))
+k.start()
+out = {"starts": len(starts), "running": k.running, "startup_timeout": k.client.kw["startup_timeout"]}
+k.stop()
+out["hooks"] = hooks
+starts.clear()
+fail_first[0] = 99
+try:
+    driver.Kernel("descent", start_attempts=1).start()
+    out["error"] = None
+except driver.KernelStartError as e:
+    out["error"] = str(e)
+starts.clear()
+out["notebook"] = driver.run_notebook(${JSON.stringify(path.join(root, "notebooks", "00-tour.ipynb"))}, 60)
+out["notebook_starts"] = len(starts)
+print(json.dumps(out))
+`;
+  const r = spawnSync(py, ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+    starts: number; running: boolean; startup_timeout: number; hooks: string[]; error: string | null;
+    notebook: { ok: boolean; failure: string; cells: number }; notebook_starts: number;
+  };
+  assert.deepEqual([out.starts, out.running, out.startup_timeout], [2, true, 120], "the second start is used");
+  assert.deepEqual(out.hooks, ["before", "after", "before", "after"], "before_start before each attempt, after_stop after each stop");
+  assert.match(r.stderr, /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/);
+  assert.equal(out.error, "RuntimeError: Kernel didn't respond in 120 seconds (after 1 start attempt)");
+  assert.equal(out.notebook.ok, false);
+  assert.equal(out.notebook_starts, 2);
+  assert.match(out.notebook.failure, /00-tour\.ipynb: the kernel did not start: .*\(after 2 start attempts\)/);
+  assert.equal(out.notebook.cells, 0, "no cell ran");
 });

@@ -16,7 +16,7 @@ import { SoftmaxRegression } from "../src/models/softmaxRegression";
 import { defaultGemmKernel } from "../src/engine/wasmGemm";
 import { fusedMlp } from "../src/engine/fusedMlp";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { nodeFlags } = require("../scripts/node-flags") as { nodeFlags: () => string[] };
+const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.resolve(__dirname, "..");
 

@@ -23,7 +23,7 @@ const masterFile = path.join(root, "notebooks", "homework-masters", `${HW}.ipynb
 function whyNot(): string | null {
   if (process.getuid?.() !== 0) return "needs root (real Unix users)";
   if (!fs.existsSync("/sys/fs/cgroup/memory") || !fs.statSync("/sys/fs/cgroup/memory").isDirectory()) return "needs the cgroup v1 memory controller";
-  const setup = spawnSync("bash", [path.join(root, "scripts", "setup.sh"), "--for-hub", "--quiet"], { encoding: "utf8" });
+  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], { encoding: "utf8" });
   if (setup.status !== 0) return `JupyterHub could not be set up: ${setup.stderr}`;
   return null;
 }

@@ -136,12 +136,12 @@ interface CellReport {
   late: { type: string; text: string }[];
 }
 
-/** Runs cells in a fresh `descent` kernel through jupyter_client (scripts/kernel_session.py). */
+/** Runs cells in a fresh `descent` kernel through jupyter_client (scripts/kernel/driver.py). */
 function kernelSession(cells: { code: string; interrupt_after?: number; settle?: number }[]): CellReport[] {
   const py = python();
   assert.ok(py, "no Python with nbclient/jupyter_client: run `npm run setup`");
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
-  const r = spawnSync(py, [path.join(root, "scripts", "kernel_session.py")], {
+  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
+  const r = spawnSync(py, [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
     cwd: root,
     input: JSON.stringify({ cells, timeout: 240 }),
     encoding: "utf8",
@@ -149,7 +149,7 @@ function kernelSession(cells: { code: string; interrupt_after?: number; settle?:
     maxBuffer: 64 * 1024 * 1024,
   });
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
-  assert.ok(line, `kernel_session.py gave no report (exit ${r.status}):\n${r.stderr}`);
+  assert.ok(line, `driver.py session gave no report (exit ${r.status}):\n${r.stderr}`);
   return (JSON.parse(line) as { cells: CellReport[] }).cells;
 }
 

@@ -1,4 +1,4 @@
-// The kernel's compile cache of src/ (scripts/kernel-cache.js, issue 12 item 3): keyed on the contents of
+// The kernel's compile cache of src/ (scripts/kernel/kernelCache.js, issue 12 item 3): keyed on the contents of
 // src/, never used stale, never used when src/ does not compile; and the kernel still reports a cell's type
 // errors against the API of src/.
 import { test } from "node:test";
@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { root, runNotebooks } from "./support/notebooks";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const cache = require(path.join(root, "scripts", "kernel-cache.js")) as {
+const cache = require(path.join(root, "scripts", "kernel", "kernelCache.js")) as {
   current(root: string): { cache: { key: string; ok: boolean; js?: Record<string, string>; dts?: Record<string, string>; errors?: string[] }; built: boolean; files: string[] };
   cacheFile(root: string, key: string): string;
 };

@@ -24,7 +24,7 @@ import {
   linearForward, linearForwardReference, reluBackwardProduct, reluBackwardProductReference, weightGradient, weightGradientReference,
 } from "../src/engine/fusedProducts";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { nodeFlags } = require("../scripts/node-flags") as { nodeFlags: () => string[] };
+const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.resolve(__dirname, "..");
 const OPS: GemmOp[] = ["NN", "TN", "NT"];
@@ -172,7 +172,7 @@ test("relaxed SIMD (fused multiply-add) matches the reference, and workers never
 });
 
 test("the committed wasm binaries are exactly what the AssemblyScript source builds to", () => {
-  const res = spawnSync(process.execPath, [path.join(root, "scripts", "build-wasm.js"), "--check"], { cwd: root, encoding: "utf8", timeout: 120000 });
+  const res = spawnSync(process.execPath, [path.join(root, "scripts", "engine", "buildWasm.js"), "--check"], { cwd: root, encoding: "utf8", timeout: 120000 });
   assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}`);
 });
 

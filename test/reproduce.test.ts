@@ -1,5 +1,5 @@
 /**
- * `npm run reproduce -- --quick` (scripts/reproduce.ts in smoke mode: every experiment on a few hundred
+ * `npm run reproduce -- --quick` (scripts/notebooks/reproduce.ts in smoke mode: every experiment on a few hundred
  * images): it runs, its table has rows for all five seeds with a verdict each, the report files are
  * written, and --json prints one parseable object with the same rows. The full run is not a test.
  */
@@ -10,14 +10,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { nodeFlags } = require("../scripts/node-flags") as { nodeFlags: () => string[] };
+const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.join(__dirname, "..");
 const VERDICT = /\*\*(reproduced|differs|nothing to compare)\*\*: \S/;
 
 function reproduce(...extra: string[]) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-"));
-  const r = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", path.join(root, "scripts", "reproduce.ts"), "--quick", "--out", out, ...extra],
+  const r = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", path.join(root, "scripts", "notebooks", "reproduce.ts"), "--quick", "--out", out, ...extra],
     { cwd: root, encoding: "utf8", timeout: 300_000 });
   return { ...r, out };
 }

@@ -1,4 +1,4 @@
-// Slides (scripts/slides.ts): Jupyter's slideshow metadata → reveal.js decks, offline. A synthetic
+// Slides (scripts/book/slides.ts): Jupyter's slideshow metadata → reveal.js decks, offline. A synthetic
 // notebook checks every slide type; every chapter's deck is opened in headless Chromium with every
 // outside request blocked and measured slide by slide. Screenshots: build/test-output/slides/.
 import { test } from "node:test";
@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { courseNotebooks, root, runNotebooks } from "./support/notebooks";
+import { courseNotebooks, root, runDir, runNotebooks } from "./support/notebooks";
 import { chromiumMissing, guardedPage, launch, machinePaths, serve, testOutput } from "./support/site";
-import { annotate, deckHtml, slideType } from "../scripts/slides";
-import { SlideMeasure, breakBefore, decksFromExecutedCopies, joinCandidates, joinsToUndo, measureDeck, showSlide } from "../scripts/slide-fit";
-import { withOutputsOf } from "../scripts/notebook-file";
+import { annotate, deckHtml, slideType } from "../scripts/book/slides";
+import { SlideMeasure, breakBefore, decksFromExecutedCopies, joinCandidates, joinsToUndo, measureDeck, showSlide } from "../scripts/book/slideFit";
+import { withOutputsOf } from "../scripts/notebooks/notebookFile";
 import { DRAWN_DIGITS, drawOnDemo } from "./support/drawStrokes";
-import { readNotebook } from "../scripts/notebook-html";
+import { readNotebook } from "../scripts/book/notebookHtml";
 
 const md = (source: string, t?: string) => ({ cell_type: "markdown" as const, metadata: t ? { slideshow: { slide_type: t } } : {}, source });
 const code = (source: string, t?: string) => ({ cell_type: "code" as const, metadata: t ? { slideshow: { slide_type: t } } : {}, source, outputs: [] });
@@ -45,14 +45,14 @@ test("annotate: headings start slides, long helpers are skipped, metadata alread
 test("every chapter notebook has slideshow metadata on every cell", () => {
   for (const f of courseNotebooks()) {
     const nb = readNotebook(path.join(root, f));
-    nb.cells.forEach((c, i) => assert.ok(c.metadata?.slideshow?.slide_type, `${f}: cell ${i + 1} has no slideshow.slide_type (node --import tsx scripts/slides.ts --annotate ${f})`));
+    nb.cells.forEach((c, i) => assert.ok(c.metadata?.slideshow?.slide_type, `${f}: cell ${i + 1} has no slideshow.slide_type (node --import tsx scripts/book/slides.ts --annotate ${f})`));
     assert.equal(slideType(nb.cells[0], f), "slide", `${f}: the first cell should start a slide`);
   }
 });
 
-/** Executed copies of the course notebooks: build/notebooks/ when current (the notebook tests write them just before), else run now. */
+/** Executed copies of the course notebooks: this run's, when current (the notebook tests write them just before), else run now. */
 function executedCopies(): string {
-  const dir = path.join(root, "build", "notebooks");
+  const dir = runDir("notebooks");
   const stale = courseNotebooks().filter((f) => "stale" in withOutputsOf(path.join(root, f), path.join(dir, path.basename(f))));
   if (stale.length) {
     for (const r of runNotebooks(stale, { outDir: dir })) assert.ok(r.ok, `${r.notebook}: ${r.failure}`);
@@ -87,7 +87,7 @@ test("every chapter's deck in Chromium: offline, no console errors, fits the scr
       for (const s of slides) {
         if (s.wide > 2) problems.push(`${at(s)} is ${s.wide}px too wide`);
         if (s.codePx !== null && s.codePx < 20) problems.push(`${at(s)}: code at ${s.codePx.toFixed(1)}px`);
-        if (s.scrolls && s.cells.length > 1) problems.push(`${at(s)} runs ${s.over}px past the bottom with ${s.cells.length} cells on it: node --import tsx scripts/slide-fit.ts ${f}`);
+        if (s.scrolls && s.cells.length > 1) problems.push(`${at(s)} runs ${s.over}px past the bottom with ${s.cells.length} cells on it: node --import tsx scripts/book/slideFit.ts ${f}`);
         if (s.chartsNotDrawn) problems.push(`${at(s)}: ${s.chartsNotDrawn} chart(s) not drawn interactively`);
       }
       if (/\$[^$]+\$/.test(src) && !slides.some((s) => s.math > 0)) problems.push(`${name}: no KaTeX math on any slide`);

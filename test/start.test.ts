@@ -1,6 +1,8 @@
 // `npm start` and the kernelspecs: Jupyter comes up on 127.0.0.1 with token authentication, serving
 // notebooks/ with the project kernel; `kernel:install` writes the user kernelspec only where asked.
-import { test } from "node:test";
+// npm start runs in a copy of the project (test/support/projectCopy.ts): it releases the homework into
+// build/homework/ and notebooks/homework/ and fills .cache/, which must not reach the other tests.
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,6 +10,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "./support/notebooks";
+import { projectCopy, removeCopy } from "./support/projectCopy";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,17 +24,17 @@ function freePort(): Promise<number> {
 }
 
 test("the project kernelspec names the launcher, which starts tslab in the project root", () => {
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const spec = JSON.parse(fs.readFileSync(path.join(root, ".jupyter/share/jupyter/kernels/descent/kernel.json"), "utf8"));
   assert.equal(spec.display_name, "TypeScript (Descent)");
   assert.equal(spec.argv[spec.argv.length - 1], "{connection_file}");
-  assert.ok(spec.argv.includes(path.join(root, "scripts", "kernel.js")));
+  assert.ok(spec.argv.includes(path.join(root, "scripts", "kernel", "launcher.js")));
 });
 
 test("npm run kernel:install writes the user kernelspec into the Jupyter data dir it is given", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-jupyter-data-"));
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js"), "--user"], {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js"), "--user"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, JUPYTER_DATA_DIR: dir },
@@ -42,10 +45,19 @@ test("npm run kernel:install writes the user kernelspec into the Jupyter data di
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `npm start --no-browser` (scripts/start.sh) with PORT=port until Jupyter prints its URL with a token. */
+let copy: string | null = null;
+/** The project copy npm start runs in (made once for this file). */
+function project(): string {
+  return (copy ??= projectCopy("descent-start-"));
+}
+after(() => {
+  if (copy) removeCopy(copy);
+});
+
+/** Runs `npm start --no-browser` (scripts/setup/start.sh) with PORT=port in the copy until Jupyter prints its URL with a token. */
 async function startCourse(port: number): Promise<{ log: () => string; url: { port: number; token: string } | null; stop: () => void }> {
-  const child = spawn("bash", [path.join(root, "scripts", "start.sh"), "--no-browser"], {
-    cwd: root,
+  const child = spawn("bash", [path.join(project(), "scripts", "setup", "start.sh"), "--no-browser"], {
+    cwd: project(),
     env: { ...process.env, PORT: String(port) },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -60,7 +72,7 @@ async function startCourse(port: number): Promise<{ log: () => string; url: { po
       /* already gone */
     }
   };
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 170_000; // the copy's first start compiles src/ for the kernel
   let url: { port: number; token: string } | null = null;
   while (Date.now() < deadline && !url) {
     await new Promise((r) => setTimeout(r, 500));
@@ -71,8 +83,12 @@ async function startCourse(port: number): Promise<{ log: () => string; url: { po
   return { log: () => log, url, stop };
 }
 
-test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kernel", { timeout: 120_000 }, async () => {
+test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kernel, and never overwrites a student's homework", { timeout: 240_000 }, async () => {
   const port = await freePort();
+  // a student's work in notebooks/homework/, from an earlier start
+  const mine = path.join(project(), "notebooks", "homework", "01-perceptron.ipynb");
+  fs.mkdirSync(path.dirname(mine), { recursive: true });
+  fs.writeFileSync(mine, '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "note": "my work"}\n');
   const course = await startCourse(port);
   try {
     assert.ok(course.url, `no URL with a token was printed:\n${course.log()}`);
@@ -90,12 +106,16 @@ test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kern
     const names = contents.content.map((c) => c.name);
     const expected = fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"));
     for (const nb of expected) assert.ok(names.includes(nb), `${nb} is not listed by the server: ${names.join(", ")}`);
+    assert.match(fs.readFileSync(mine, "utf8"), /my work/, "npm start overwrote a student's notebooks/homework/01-perceptron.ipynb");
+    const released = fs.readdirSync(path.join(project(), "build", "homework"));
+    assert.ok(released.length >= 7, `released homework: ${released.join(", ")}`);
+    for (const f of released) assert.ok(fs.existsSync(path.join(project(), "notebooks", "homework", f)), `${f} was not copied to notebooks/homework/`);
   } finally {
     course.stop();
   }
 });
 
-test("with the port in use, the start banner names the port Jupyter really listens on", { timeout: 120_000 }, async () => {
+test("with the port in use, the start banner names the port Jupyter really listens on", { timeout: 240_000 }, async () => {
   const port = await freePort();
   const squatter = net.createServer();
   await new Promise<void>((resolve) => squatter.listen(port, "127.0.0.1", () => resolve()));

@@ -295,7 +295,7 @@ export interface RunResult {
 
 function python(): string {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "python.js")) as { findPython: () => string | null };
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
   const py = findPython();
   if (!py) throw new Error("grade: no Python with nbclient (Debian: apt-get install python3-nbclient; elsewhere: pip install nbclient)");
   return py;
@@ -348,7 +348,7 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
 /** Run the jobs: one kernel per notebook (or one for all with sharedKernel), `jobs` runners at once. */
 export async function runNotebooks(jobs: RunJob[], options: GradeOptions): Promise<Map<string, RunResult>> {
   const py = python();
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernelspec.js")], { cwd: root });
+  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-grade-"));
   try {
     let sessions: RunJob[][];

@@ -2,7 +2,7 @@
 // release of a master (solution regions replaced by the stub, hidden tests removed, outputs cleared).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readNotebookJson } from "../notebook-file";
+import { readNotebookJson } from "../notebooks/notebookFile";
 
 export interface NbgraderMeta {
   grade?: boolean;

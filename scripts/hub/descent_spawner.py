@@ -4,7 +4,7 @@ Each student's Notebook server (and so every kernel it starts) runs in the memor
 /sys/fs/cgroup/memory/<cgroup_parent>/<user> with memory.limit_in_bytes = mem_limit_mb: a student whose
 kernel takes more is stopped by the kernel's OOM killer inside their own cgroup (the largest process: their
 kernel), and nobody else's server or kernel is touched. The Descent kernel notices it was killed for memory
-and says so in the next cell it runs (scripts/kernel.js, scripts/kernel-process.js).
+and says so in the next cell it runs (scripts/kernel/launcher.js, scripts/kernel/kernelProcess.js).
 
 Where no writable cgroup v1 memory controller exists, servers start without a cap (a warning in the log).
 """

@@ -163,7 +163,7 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
     if (fs.existsSync(d)) fs.chmodSync(d, 0o700);
   }
   // the kernel for every user: the project's kernelspec, its caches built once by root (students read them)
-  run("node", [path.join(root, "scripts", "kernelspec.js")]);
+  run("node", [path.join(root, "scripts", "kernel", "kernelspec.js")]);
   warmKernel(log);
   // the course content
   const edition = o.edition ?? defaultEdition(o.state);
@@ -210,7 +210,7 @@ export function readStudents(file: string): string[] {
 
 /** One kernel run as root imports the course once, so the compiled caches exist for every student's kernel. */
 function warmKernel(log: (s: string) => void): void {
-  const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "kernel_session.py")], {
+  const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
     input: JSON.stringify({ cells: [{ code: 'import * as d from "./src/index";\nimport * as hw from "./src/homework/index";' }], timeout: 300 }),
     cwd: root,
     encoding: "utf8",
@@ -350,7 +350,7 @@ function main(): void {
     console.log(`hub: removed ${names.length} demo accounts`);
     return;
   }
-  const setup = spawnSync("bash", [path.join(root, "scripts", "setup.sh"), "--for-hub", "--quiet"], { stdio: "inherit" });
+  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], { stdio: "inherit" });
   if (setup.status !== 0) process.exit(setup.status ?? 1);
   let env: NodeJS.ProcessEnv;
   try {

@@ -76,7 +76,7 @@ c.Spawner.notebook_dir = "~"
 c.DescentSpawner.mem_limit_mb = int(env("DESCENT_HUB_MEM_LIMIT_MB", "1024"))
 c.DescentSpawner.cgroup_parent = env("DESCENT_HUB_CGROUP", "descent-hub")
 c.Spawner.environment = {
-    # the Descent kernel for every user: the project's own kernelspec (scripts/kernelspec.js)
+    # the Descent kernel for every user: the project's own kernelspec (scripts/kernel/kernelspec.js)
     "JUPYTER_PATH": os.path.join(root, ".jupyter", "share", "jupyter"),
     "DESCENT_ROOT": root,
     "DESCENT_COURSE_REPO": env("DESCENT_HUB_COURSE_REPO", os.path.join(state, "course.git")),

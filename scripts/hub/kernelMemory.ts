@@ -2,8 +2,8 @@
 // through: started, after `import * as d from "./src/index"`, after `d.loadMnist()`, after one epoch of a
 // 784-256-10 network on all 60,000 training images. Prints one JSON line (and a table with --table).
 //
-// The kernel is started through jupyter_client (scripts/kernel_session.py) as Jupyter starts it; each
-// cell reports the RSS of the kernel process (VmRSS) and of its launcher (scripts/kernel.js), read from
+// The kernel is started through jupyter_client (scripts/kernel/driver.py session) as Jupyter starts it; each
+// cell reports the RSS of the kernel process (VmRSS) and of its launcher (scripts/kernel/launcher.js), read from
 // /proc. "kernel" below is the two together: what one open notebook costs beside the Notebook server.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -41,7 +41,7 @@ export function measureKernelMemory(): KernelMemory {
     },
   ];
   const py = process.env.DESCENT_PYTHON || "/usr/bin/python3";
-  const r = spawnSync(py, [path.join(root, "scripts", "kernel_session.py")], {
+  const r = spawnSync(py, [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
     input: JSON.stringify({ cells, timeout: 600 }),
     cwd: root,
     encoding: "utf8",
@@ -49,7 +49,7 @@ export function measureKernelMemory(): KernelMemory {
     maxBuffer: 64 << 20,
   });
   const line = r.stdout.trim().split("\n").pop();
-  if (!line) throw new Error(`kernel memory: no report from kernel_session.py (exit ${r.status}):\n${r.stderr}`);
+  if (!line) throw new Error(`kernel memory: no report from driver.py session (exit ${r.status}):\n${r.stderr}`);
   const report = JSON.parse(line) as { cells: Array<{ status: string; stdout: string; stderr: string; seconds: number }> };
   const steps = report.cells.map((c, i) => {
     const m = /RSS (\d+) (\d+)/.exec(c.stdout);

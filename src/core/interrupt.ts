@@ -2,7 +2,7 @@
  * Stopping a long run with Jupyter's interrupt (■).
  *
  * A loop that can run for more than a second calls `checkpoint(where)` at the head of every step.
- * In the Descent kernel (scripts/kernel-process.js) the interrupt sets a flag in shared memory — a
+ * In the Descent kernel (scripts/kernel/kernelProcess.js) the interrupt sets a flag in shared memory — a
  * worker thread does it, so the flag is set even while a synchronous loop keeps the main thread busy —
  * and the next checkpoint throws an InterruptedError: the run stops between two steps, so the model
  * keeps its last completed step, and the message says where the run stopped. Anywhere else (tests,
@@ -10,14 +10,14 @@
  *
  * Cost per step: one Atomics.load. `where` is only called when the run stops.
  *
- * The flag is an Int32Array over a SharedArrayBuffer, shared with the kernel (scripts/kernel-process.js):
+ * The flag is an Int32Array over a SharedArrayBuffer, shared with the kernel (scripts/kernel/kernelProcess.js):
  *   [REQUESTED]  1 once an interrupt arrived (the kernel clears it when a new cell starts)
  *   [STOPPED]    counts the checkpoints that stopped a run (the kernel falls back to tslab's own
  *                interrupt if none did within a second, e.g. for a loop of the user's own)
  *   [CELL], [RUNNING]  the cell number and whether a cell is running, written by the kernel
  */
 
-/** Slots of the shared flag (same numbers in scripts/kernel-process.js). */
+/** Slots of the shared flag (same numbers in scripts/kernel/kernelProcess.js). */
 export const INTERRUPT_SLOTS = { REQUESTED: 0, STOPPED: 1, CELL: 2, RUNNING: 3, COUNT: 4 } as const;
 
 /** Where the kernel leaves the flag for this module: a global, so the kernel needs no import of src/. */

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export { CHROMIUM, chromiumMissing, serve, launch, guardedPage } from "../../scripts/chromium";
-export type { GuardedPage } from "../../scripts/chromium";
+export { CHROMIUM, chromiumMissing, serve, launch, guardedPage } from "../../scripts/book/chromium";
+export type { GuardedPage } from "../../scripts/book/chromium";
 
 /** Every file under dir (relative paths). */
 export function filesUnder(dir: string): string[] {

@@ -1,6 +1,6 @@
 // Descent's WebAssembly kernels, written in AssemblyScript (a TypeScript dialect compiled to wasm).
 //
-// Built by `node scripts/build-wasm.js` into src/engine/wasmBinaries.ts (base64), twice:
+// Built by `node scripts/engine/buildWasm.js` into src/engine/wasmBinaries.ts (base64), twice:
 //   gemm-simd     WebAssembly SIMD (f32x4), multiply then add
 //   gemm-relaxed  the same with relaxed-SIMD fused multiply-add (f32x4.relaxed_madd)
 // The file ends in .as so the project's TypeScript check (which cannot type v128) skips it; the build

@@ -1,14 +1,14 @@
-// Executed notebook (.ipynb JSON) → HTML fragments, shared by the book (scripts/book.ts) and the slides
-// (scripts/slides.ts). Math is typeset at build time with KaTeX (no script needed to read it); charts keep
+// Executed notebook (.ipynb JSON) → HTML fragments, shared by the book (scripts/book/book.ts) and the slides
+// (scripts/book/slides.ts). Math is typeset at build time with KaTeX (no script needed to read it); charts keep
 // their static SVG and are upgraded by vega-embed from shared library files (never inlined per page).
 import * as fs from "fs";
 import * as path from "path";
-import { readNotebookJson, text } from "./notebook-file";
+import { readNotebookJson, text } from "../notebooks/notebookFile";
 import katex from "katex";
 // marked is an ES module; Node ≥ 20.19 loads it with require().
 import { Marked, type Tokens } from "marked";
 
-export const root = path.resolve(__dirname, "..");
+export const root = path.resolve(__dirname, "..", "..");
 
 export interface Cell {
   cell_type: "markdown" | "code" | "raw";

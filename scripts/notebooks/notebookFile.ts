@@ -1,4 +1,4 @@
-// Reading a notebook file, shared by the book/slides builder (scripts/notebook-html.ts) and the
+// Reading a notebook file, shared by the book/slides builder (scripts/book/notebookHtml.ts) and the
 // homework tools (scripts/homework/notebook.ts).
 import * as fs from "node:fs";
 

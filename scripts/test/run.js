@@ -6,9 +6,10 @@
 "use strict";
 const { spawnSync, spawn } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 process.chdir(root);
 
 let passed = 0;
@@ -27,7 +28,7 @@ if (tsc.status === 0) {
 
 // 1b. Type-check src/ as the notebook kernel compiles it (tslab's TypeScript 5.0, no DOM library).
 const tslabStart = Date.now();
-const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "typecheck-tslab.js")], { stdio: "inherit" });
+const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "typecheckTslab.js")], { stdio: "inherit" });
 if (tslabCheck.status === 0) {
   passed++;
   console.log(`✔ type-check of src/ with tslab's TypeScript ${((Date.now() - tslabStart) / 1000).toFixed(1)}s`);
@@ -43,18 +44,23 @@ const files = named.length
   : fs.readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", f));
 
 const args = [
-  ...require("./node-flags").nodeFlags(),
+  ...require("../setup/nodeFlags").nodeFlags(),
   "--import", "tsx",
   "--test", "--test-concurrency=1", "--test-reporter=spec",
   ...files,
 ];
-const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, JUPYTER_PATH: jupyterPath() } });
+// This run's own folder (executed notebooks the notebook tests write and the slide test reads): tests never
+// read what an earlier run, `npm start`, `npm run book` or a reader left in build/ or notebooks/.
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-test-run-"));
+const env = { ...process.env, JUPYTER_PATH: jupyterPath(), DESCENT_TEST_RUN_DIR: runDir };
+const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env });
 let out = "";
 child.stdout.on("data", (d) => {
   process.stdout.write(d);
   out += d.toString();
 });
 child.on("close", (code) => {
+  fs.rmSync(runDir, { recursive: true, force: true });
   const pass = /^ℹ pass (\d+)/m.exec(out);
   const fail = /^ℹ fail (\d+)/m.exec(out);
   if (!pass || !fail) {

@@ -7,7 +7,7 @@
 const path = require("path");
 const ts = require("@tslab/typescript-for-tslab");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const options = {
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Node10,

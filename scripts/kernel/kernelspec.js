@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // Writes the `descent` kernelspec ("TypeScript (Descent)").
-//   node scripts/kernelspec.js            → <project>/.jupyter/share/jupyter/kernels/descent  (project-local;
+//   node scripts/kernel/kernelspec.js            → <project>/.jupyter/share/jupyter/kernels/descent  (project-local;
 //                                            npm start and npm test point JUPYTER_PATH there)
-//   node scripts/kernelspec.js --user     → the user's Jupyter data dir (for JupyterLab / VS Code)
-//   node scripts/kernelspec.js --print-dir → prints the project-local Jupyter path and exits
+//   node scripts/kernel/kernelspec.js --user     → the user's Jupyter data dir (for JupyterLab / VS Code)
+//   node scripts/kernel/kernelspec.js --print-dir → prints the project-local Jupyter path and exits
 "use strict";
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const localJupyterPath = path.join(root, ".jupyter", "share", "jupyter");
 
-/** Node flags the kernel runs with (relaxed SIMD for the WebAssembly kernels; see scripts/node-flags.js). */
-const NODE_FLAGS = require("./node-flags").nodeFlags();
+/** Node flags the kernel runs with (relaxed SIMD for the WebAssembly kernels; see scripts/setup/nodeFlags.js). */
+const NODE_FLAGS = require("../setup/nodeFlags").nodeFlags();
 
 function userDataDir() {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
@@ -27,7 +27,7 @@ function writeSpec(dataDir) {
   const dir = path.join(dataDir, "kernels", "descent");
   fs.mkdirSync(dir, { recursive: true });
   const spec = {
-    argv: [process.execPath, ...NODE_FLAGS, path.join(root, "scripts", "kernel.js"), "{connection_file}"],
+    argv: [process.execPath, ...NODE_FLAGS, path.join(root, "scripts", "kernel", "launcher.js"), "{connection_file}"],
     display_name: "TypeScript (Descent)",
     language: "typescript",
     metadata: { descent_root: root },

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Notebook authoring helper.
-//   node scripts/nb.js build SOURCE.ts OUT.ipynb   percent-format text → notebook (no outputs, descent kernel)
-//   node scripts/nb.js clean NOTEBOOK.ipynb...      strip outputs and execution counts, set the descent kernel
-//   node scripts/nb.js text NOTEBOOK.ipynb          notebook → percent-format text on stdout (to edit and rebuild)
+//   node scripts/notebooks/authoring.js build SOURCE.ts OUT.ipynb   percent-format text → notebook (no outputs, descent kernel)
+//   node scripts/notebooks/authoring.js clean NOTEBOOK.ipynb...      strip outputs and execution counts, set the descent kernel
+//   node scripts/notebooks/authoring.js text NOTEBOOK.ipynb          notebook → percent-format text on stdout (to edit and rebuild)
 // Percent format: a line "// %% [markdown]" starts a markdown cell (its lines are Markdown, plain or
 // each behind "// "),
 // a line "// %%" starts a code cell. Text before the first marker is ignored.
@@ -89,6 +89,6 @@ if (cmd === "build" && args.length === 2) {
 } else if (cmd === "text" && args.length === 1) {
   process.stdout.write(toText(JSON.parse(fs.readFileSync(args[0], "utf8"))));
 } else {
-  console.error("usage: node scripts/nb.js build SOURCE OUT.ipynb | clean NB.ipynb... | text NB.ipynb");
+  console.error("usage: node scripts/notebooks/authoring.js build SOURCE OUT.ipynb | clean NB.ipynb... | text NB.ipynb");
   process.exit(2);
 }

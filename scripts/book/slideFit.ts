@@ -2,7 +2,7 @@
 // past the slide's 1280×800, which notebook cells it shows, code size, charts, math), and a tool
 // that breaks overflowing slides into sub-slides by editing only the notebooks' slide metadata.
 //
-//   node --import tsx scripts/slide-fit.ts notebooks/NN-topic.ipynb ...
+//   node --import tsx scripts/book/slideFit.ts notebooks/NN-topic.ipynb ...
 //
 // It needs current executed copies in build/notebooks/ (npm run slides, or npm run nb, writes them).
 // 1. A slide that runs over the bottom gets a sub-slide break before its first cell that does not fit
@@ -16,8 +16,8 @@ import * as os from "os";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import { guardedPage, launch, serve } from "./chromium";
-import { text, withOutputsOf } from "./notebook-file";
-import { Notebook, root } from "./notebook-html";
+import { text, withOutputsOf } from "../notebooks/notebookFile";
+import { Notebook, root } from "./notebookHtml";
 import { buildSlides } from "./slides";
 
 export interface SlideMeasure {

@@ -1,7 +1,7 @@
 // Slides: an executed notebook → a reveal.js deck (offline: reveal.js, KaTeX and vega copied in).
 //
-//   node --import tsx scripts/slides.ts [--out DIR] EXECUTED.ipynb ...       build decks (default build/slides/)
-//   node --import tsx scripts/slides.ts --annotate NOTEBOOK.ipynb ...        give cells without slideshow metadata a default
+//   node --import tsx scripts/book/slides.ts [--out DIR] EXECUTED.ipynb ...       build decks (default build/slides/)
+//   node --import tsx scripts/book/slides.ts --annotate NOTEBOOK.ipynb ...        give cells without slideshow metadata a default
 //
 // Cells are split by Jupyter's standard metadata `slideshow.slide_type` (as nbconvert and RISE read it):
 //   "slide" a new slide · "subslide" a new slide below the current one · "fragment" appears on the next key press
@@ -10,7 +10,7 @@
 // on the slide, their outputs visible; a click unfolds them.
 import * as fs from "fs";
 import * as path from "path";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
+import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 const FOLD_LINES = 18;
 const FOLD_LINES_VISUAL = 10;

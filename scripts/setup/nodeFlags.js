@@ -3,7 +3,7 @@
 //   --experimental-wasm-relaxed-simd  lets the WebAssembly kernels use fused multiply-add (Node 20 needs it;
 //                                     newer Node versions enable relaxed SIMD by default and may drop the flag)
 //   --max-old-space-size=8192         room for full MNIST and its copies
-// As a command, runs node with them:  node scripts/node-flags.js [node args…]   (npm run bench uses it)
+// As a command, runs node with them:  node scripts/setup/nodeFlags.js [node args…]   (npm run bench uses it)
 "use strict";
 const { spawnSync } = require("child_process");
 

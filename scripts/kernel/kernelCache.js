@@ -15,9 +15,9 @@
 // too, so the next kernel does not try again for the same content.
 // Cached in <root>/.cache/kernel/ (one JSON file per key, the newest few kept).
 //
-//   node scripts/kernel-cache.js            build the cache for the current src/ (npm start does)
-//   node scripts/kernel-cache.js --status   print whether the cache is up to date
-// In the kernel: require("./kernel-cache").useInKernel(root)  (scripts/kernel-process.js)
+//   node scripts/kernel/kernelCache.js            build the cache for the current src/ (npm start does)
+//   node scripts/kernel/kernelCache.js --status   print whether the cache is up to date
+// In the kernel: require("./kernelCache").useInKernel(root)  (scripts/kernel/kernelProcess.js)
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -299,7 +299,7 @@ function shallowNodeModulesWatch(root) {
 }
 
 if (require.main === module) {
-  const root = path.resolve(__dirname, "..");
+  const root = path.resolve(__dirname, "..", "..");
   process.chdir(root); // the compiler's current directory, as in the kernel
   const ts = tslabTypeScript(root);
   const files = sourceFiles(root);

@@ -4,9 +4,9 @@
 #   PORT=9000 npm start            another port
 #   npm start -- --no-browser      any further options go to `jupyter notebook`
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-node scripts/kernel-cache.js || true # compile src/ for the kernel now, not in the first notebook (once per content)
+cd "$(dirname "$0")/../.."
+bash scripts/setup/setup.sh
+node scripts/kernel/kernelCache.js || true # compile src/ for the kernel now, not in the first notebook (once per content)
 export JUPYTER_PATH="$PWD/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 WANTED="${PORT:-8888}"
 # Pick the port here (the first free one from $WANTED up) and forbid Jupyter to move on by itself,

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""The one Python driver of the `descent` kernel, through nbclient and jupyter_client as Jupyter does:
+start a kernel (a start that fails is tried once more before it is reported), run cells with a time
+limit per cell, interrupt, collect outputs, shut down.
+
+tslab prints TypeScript compile errors (and runtime exceptions) to stderr and answers with a bare
+status "error", so a cell with stderr output or an error output counts as failed.
+
+Library (sys.path.insert(0, "scripts/kernel"); import driver):
+  k = Kernel(kernel="descent", startup_timeout=120, start_attempts=2, before_start=None, after_stop=None)
+  k.start(nb=None)                  start the kernel; KernelStartError after `start_attempts` failed starts
+                                    (before_start() runs before each attempt, after_stop() after each stop)
+  k.use(nb)                         the notebook whose cells run next (display updates, execution counts)
+  k.run_cell(cell, index, timeout)  -> Outcome(status "ok" | "error" | "timeout" | "died", detail);
+                                    the cell's outputs are in cell.outputs
+  k.run_code(code, timeout, interrupt_after=None, settle=0)
+                                    -> {"status", "stdout", "stderr", "displays", "seconds", "interrupt_to_end", "late"}
+  k.interrupt(), k.stop()           Jupyter's interrupt; shut the kernel down (it can be started again)
+  run_notebook(path, timeout, out_dir, kernel)  every code cell in order, stopping at the first failure
+
+CLI:
+  driver.py run [--timeout S] [--out DIR] [--kernel NAME] NOTEBOOK...
+      (npm run nb, the book, the slides, the notebook tests) one JSON line per notebook on stdout:
+      {"notebook", "ok", "seconds", "start_seconds", "cells", "failure"}; exit 1 if any failed.
+      --timeout: the limit for the notebook's cells together (default $NOTEBOOK_TIMEOUT or 240 s; the
+      kernel's start has its own limit); --out: write the executed copies (with outputs) to DIR.
+  driver.py session [--kernel NAME] < session.json
+      (test/interrupt.test.ts, the bench's kernel_first_import) cells sent as Jupyter sends them, with
+      Jupyter's interrupt: {"cells": [{"code", "interrupt_after": s, "settle": s}, ...], "timeout": s}
+        interrupt_after  seconds after sending the cell at which the interrupt is sent (optional)
+        settle           seconds to keep listening after the cell ended, for output that should not come
+      prints {"ready_seconds", "total_seconds", "cells": [run_code's report, ...]}
+Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
+"""
+import argparse
+import json
+import os
+import queue
+import sys
+import time
+from collections import namedtuple
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async, run_sync
+
+Outcome = namedtuple("Outcome", ["status", "detail"])
+
+# After a failed cell tslab cancels every request that arrives within 200 ms (execQueue.reset(200)):
+# the next cell waits this long so it is not silently dropped.
+AFTER_FAILURE_SECONDS = 0.3
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start (the machine's fault, not a notebook's: no cell has run)."""
+
+
+def log(line):
+    print(f"[kernel] {line}", file=sys.stderr, flush=True)
+
+
+class Kernel:
+    """One kernel, started on demand; after stop() it can be started again (a fresh process)."""
+
+    def __init__(self, kernel="descent", startup_timeout=120, start_attempts=2, before_start=None, after_stop=None):
+        self.kernel = kernel
+        self.startup_timeout = startup_timeout
+        self.start_attempts = start_attempts
+        self.before_start = before_start
+        self.after_stop = after_stop
+        self.client = None
+        self._ctx = None
+
+    @property
+    def running(self):
+        return self.client is not None
+
+    def start(self, nb=None):
+        nb = nb if nb is not None else nbformat.v4.new_notebook()
+        for attempt in range(1, self.start_attempts + 1):
+            try:
+                if self.before_start:
+                    self.before_start()
+                self.client = NotebookClient(nb, kernel_name=self.kernel, timeout=60, allow_errors=True,
+                                             record_timing=False, shutdown_kernel="immediate",
+                                             startup_timeout=int(self.startup_timeout),
+                                             resources={"metadata": {"path": os.getcwd()}})
+                self._ctx = self.client.setup_kernel()
+                self._ctx.__enter__()
+                return
+            except Exception as e:
+                self.stop()
+                if attempt == self.start_attempts:
+                    tries = f"{attempt} start attempt{'s' if attempt > 1 else ''}"
+                    raise KernelStartError(f"{type(e).__name__}: {e} (after {tries})") from e
+                log(f"the kernel did not start ({type(e).__name__}: {e}); trying again")
+
+    def use(self, nb):
+        self.client.nb = nb
+        self.client.reset_execution_trackers()
+
+    def run_cell(self, cell, index, timeout):
+        """Runs one code cell of the notebook given to use() (or start()) with a time limit in seconds."""
+        self.client.timeout = max(1, int(timeout))
+        try:
+            self.client.execute_cell(cell, index)
+        except CellTimeoutError:
+            return Outcome("timeout", f"the cell ran longer than {self.client.timeout}s")
+        except DeadKernelError as e:
+            return Outcome("died", f"the kernel died (process.exit or a crash): {e}")
+        except CellExecutionError as e:
+            return Outcome("error", stderr_of(cell) or str(e))
+        failure = stderr_of(cell)
+        if failure or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            time.sleep(AFTER_FAILURE_SECONDS)
+            return Outcome("error", failure)
+        return Outcome("ok", None)
+
+    def interrupt(self):
+        run_sync(lambda: ensure_async(self.client.km.interrupt_kernel()))()
+
+    def run_code(self, code, timeout, interrupt_after=None, settle=0):
+        """Sends `code` as Jupyter does (no notebook), with Jupyter's interrupt `interrupt_after` seconds in."""
+        return run_sync(self._run_code)(code, timeout, interrupt_after, settle)
+
+    async def _run_code(self, code, timeout, interrupt_after, settle):
+        kc, km = self.client.kc, self.client.km
+        start = time.monotonic()
+        msg_id = kc.execute(code)
+        out = {"status": None, "stdout": "", "stderr": "", "displays": 0, "late": []}
+        interrupted_at = None
+        idle = False
+        while not idle:
+            now = time.monotonic()
+            if now - start > timeout:
+                out["status"] = "timeout"
+                break
+            if interrupt_after is not None and interrupted_at is None and now - start >= interrupt_after:
+                await ensure_async(km.interrupt_kernel())
+                interrupted_at = time.monotonic()
+            try:
+                msg = await ensure_async(kc.get_iopub_msg(timeout=0.05))
+            except queue.Empty:
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "stream":
+                out[msg["content"]["name"]] += msg["content"]["text"]
+            elif kind in ("display_data", "update_display_data"):
+                out["displays"] += 1
+            elif kind == "execute_result":
+                out["stdout"] += text_of(msg)
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                idle = True
+        end = time.monotonic()
+        out["seconds"] = round(end - start, 3)
+        out["interrupt_to_end"] = round(end - interrupted_at, 3) if interrupted_at is not None else None
+        try:
+            reply = await ensure_async(kc.get_shell_msg(timeout=5))
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = await ensure_async(kc.get_shell_msg(timeout=5))
+            if out["status"] is None:
+                out["status"] = reply["content"].get("status")
+        except queue.Empty:
+            out["status"] = out["status"] or "no-reply"
+        # Anything this cell still sends after it ended (a run that carries on in the background).
+        settle_end = time.monotonic() + settle
+        while time.monotonic() < settle_end:
+            try:
+                msg = await ensure_async(kc.get_iopub_msg(timeout=max(0.01, settle_end - time.monotonic())))
+            except queue.Empty:
+                break
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] != "status":
+                out["late"].append({"type": msg["msg_type"], "text": text_of(msg)[:200]})
+        return out
+
+    def stop(self):
+        if self._ctx is not None:
+            try:
+                self._ctx.__exit__(None, None, None)
+            except Exception:
+                pass
+        self._ctx = None
+        self.client = None
+        if self.after_stop:
+            self.after_stop()
+
+
+# ── Outputs ─────────────────────────────────────────────────────────────────────────────────────────────
+
+def stderr_of(cell):
+    """A cell's stderr text and error outputs, joined."""
+    parts = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream" and o.get("name") == "stderr":
+            parts.append(o.get("text", ""))
+        elif o.get("output_type") == "error":
+            parts.append(f"{o.get('ename')}: {o.get('evalue')}")
+    return "".join(parts).strip()
+
+
+def text_of(msg):
+    c = msg["content"]
+    if msg["msg_type"] == "stream":
+        return c.get("text", "")
+    if msg["msg_type"] in ("display_data", "update_display_data", "execute_result"):
+        return c.get("data", {}).get("text/plain", "")
+    if msg["msg_type"] == "error":
+        return f"{c.get('ename')}: {c.get('evalue')}"
+    return ""
+
+
+def first_line(src):
+    for line in src.splitlines():
+        if line.strip():
+            return line.strip()[:100]
+    return ""
+
+
+# ── Running a notebook (stops at its first failing cell) ────────────────────────────────────────────────
+
+def describe(nb_path, index, number, cell, what):
+    return f"{nb_path}: cell {number} (code cell {index + 1}, \"{first_line(cell.source)}\") failed:\n{what.rstrip()}"
+
+
+def run_notebook(nb_path, timeout, out_dir=None, kernel="descent"):
+    nb = nbformat.read(nb_path, as_version=4)
+    k = Kernel(kernel)
+    t0 = time.monotonic()
+    start = t0
+    failure = None
+    code_index = -1
+    try:
+        k.start(nb)
+        start = time.monotonic()  # the kernel's start has its own limit, not the notebook's
+        for number, cell in enumerate(nb.cells, start=1):
+            if cell.cell_type != "code":
+                continue
+            code_index += 1
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                failure = describe(nb_path, code_index, number, cell, f"notebook time limit of {timeout}s reached")
+                break
+            outcome = k.run_cell(cell, number - 1, left)
+            if outcome.status == "timeout":
+                failure = describe(nb_path, code_index, number, cell, f"notebook time limit of {timeout}s reached in this cell")
+            elif outcome.status == "died":
+                failure = describe(nb_path, code_index, number, cell, f"the kernel died while running this cell ({outcome.detail})")
+            elif outcome.status == "error":
+                failure = describe(nb_path, code_index, number, cell, outcome.detail)
+            if failure:
+                break
+    except KernelStartError as e:
+        failure = f"{nb_path}: the kernel did not start: {e}"
+    except DeadKernelError as e:  # died outside any cell (at shut-down)
+        failure = f"{nb_path}: the kernel died outside any cell: {e}"
+    finally:
+        k.stop()
+    seconds = time.monotonic() - start
+    if out_dir:
+        os.makedirs(out_dir, exist_ok=True)
+        nbformat.write(nb, os.path.join(out_dir, os.path.basename(nb_path)))
+    return {"notebook": nb_path, "ok": failure is None, "seconds": round(seconds, 2),
+            "start_seconds": round(start - t0, 2), "cells": code_index + 1, "failure": failure}
+
+
+# ── CLI ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+def main_run(args):
+    bad = 0
+    for path in args.notebooks:
+        result = run_notebook(path, args.timeout, args.out, args.kernel)
+        bad += 0 if result["ok"] else 1
+        print(json.dumps(result), flush=True)
+    return 1 if bad else 0
+
+
+def main_session(args):
+    session = json.load(sys.stdin)
+    timeout = session.get("timeout", 300)
+    t0 = time.monotonic()
+    k = Kernel(args.kernel, startup_timeout=timeout)
+    report = {"cells": []}
+    try:
+        k.start()
+        report["ready_seconds"] = round(time.monotonic() - t0, 3)
+        for cell in session["cells"]:
+            report["cells"].append(k.run_code(cell["code"], timeout, cell.get("interrupt_after"), cell.get("settle", 0)))
+        report["total_seconds"] = round(time.monotonic() - t0, 3)
+    finally:
+        k.stop()
+    print(json.dumps(report), flush=True)
+    return 0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Drive the descent kernel (see the module's doc).")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute notebooks, stopping each at its first failing cell")
+    run.add_argument("--timeout", type=int, default=int(os.environ.get("NOTEBOOK_TIMEOUT", "240")))
+    run.add_argument("--out", default=None)
+    run.add_argument("--kernel", default="descent")
+    run.add_argument("notebooks", nargs="+")
+    session = sub.add_parser("session", help="run cells from a JSON session on stdin, with interrupts")
+    session.add_argument("--kernel", default="descent")
+    args = ap.parse_args(argv)
+    return main_run(args) if args.command == "run" else main_session(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
