@@ -46,7 +46,7 @@ test("config.yaml agrees with the image and the one-machine hub", () => {
   assert.match(docker, /^FROM node:20-bookworm-slim AS node$/m);
   assert.match(docker, /^FROM debian:bookworm-slim$/m);
   assert.match(docker, /apt-get install[\s\S]*\bjupyterhub\b[\s\S]*python3-nbgitpuller/);
-  assert.match(docker, /node scripts\/kernelspec\.js/);
+  assert.match(docker, /node scripts\/kernel\/kernelspec\.js/);
   assert.doesNotMatch(docker, /COPY notebooks/);
   for (const m of docker.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
     for (const src of m[1].split(" ")) assert.ok(fs.existsSync(path.join(root, src)), `the Dockerfile copies ${src}, which exists`);

@@ -716,7 +716,7 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (dir) throw new Error(`grade: one folder of submissions, got ${dir} and ${a}`);
     else dir = path.resolve(a);
   }
-  if (inbox && !dir) dir = path.join(options.out, "inbox-latest");
+  if (inbox && !dir) dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-inbox-latest-")); // not in --out: grading empties it
   if (!dir) return "help";
   return { dir, masters, options, inbox };
 }
