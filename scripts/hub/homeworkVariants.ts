@@ -1,6 +1,6 @@
 // Simulated students' answers to homework 01 (the perceptron) for the load script: the released notebook
 // with the master's solutions filled in, and three ways of getting one exercise wrong — a wrong result,
-// a crash of the kernel (process.exit), an endless loop — with the points each must earn (5 + 5 + 6 + 8).
+// a crash of the kernel (process.exit), an endless loop — with the points each must earn (of 5 + 5 + 6 + 8).
 import { Notebook, gradeIdOf, releaseNotebook, sourceOf, linesForSource } from "../homework/notebook";
 
 export interface Variant {
@@ -25,7 +25,8 @@ export const VARIANTS: Variant[] = [
   {
     name: "endless loop",
     answers: { "hw01-ex3-solution": "function perceptronStep(w: number[], b: number, x: number[], y: number, eta: number): { w: number[]; b: number } {\n  while (true) {}\n}" },
-    points: 18,
+    // exercise 4's trainPerceptron calls the student's perceptronStep: it loops too (5 + 5 points left)
+    points: 10,
   },
 ];
 

@@ -109,7 +109,7 @@ async function main(): Promise<number> {
     // the lecturer grades the inbox
     const gout = fs.mkdtempSync(path.join(os.tmpdir(), "descent-hub-load-grades-"));
     const tg = Date.now();
-    const g = spawnSync("node", ["--import", "tsx", path.join(root, "scripts", "homework", "grade.ts"), "--inbox", hub.inbox, "--out", gout, "--masters", path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`), "--jobs", "2", "--cell-timeout", "20"], { encoding: "utf8", cwd: root });
+    const g = spawnSync("node", ["--import", "tsx", path.join(root, "scripts", "homework", "grade.ts"), "--inbox", hub.inbox, "--out", gout, "--masters", path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`), "--jobs", "2", "--cell-timeout", "60"], { encoding: "utf8", cwd: root });
     const rows = fs.existsSync(path.join(gout, "gradebook.csv")) ? fs.readFileSync(path.join(gout, "gradebook.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")) : [];
     const wrong: string[] = [];
     hub.students.forEach((s, i) => {
