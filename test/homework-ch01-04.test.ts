@@ -1,5 +1,5 @@
 /**
- * Homework exercises of chapters 01-04 (src/homework/exercises/ch01.ts … ch04.ts): the reference
+ * Homework exercises of chapters 01-04 (src/homework/exercises/hw01/ … hw04/): the reference
  * answers get full marks on the visible and hidden cases (two hidden seeds), and for every exercise
  * at least two realistic wrong student answers, written here by hand the way a student would, get
  * 0 points on the cases they break and print the hint that names their mistake (the printed report
@@ -10,10 +10,10 @@ import assert from "node:assert/strict";
 import * as d from "../src/index";
 import { runCheck } from "../src/homework/check";
 import { NotDoneYet } from "../src/homework/notDone";
-import * as ch01 from "../src/homework/exercises/ch01";
-import * as ch02 from "../src/homework/exercises/ch02";
-import * as ch03 from "../src/homework/exercises/ch03";
-import * as ch04 from "../src/homework/exercises/ch04";
+import * as ch01 from "../src/homework/exercises/hw01";
+import * as ch02 from "../src/homework/exercises/hw02";
+import * as ch03 from "../src/homework/exercises/hw03";
+import * as ch04 from "../src/homework/exercises/hw04";
 import "../src/homework/exercises/index";
 import * as hw from "../src/homework/index";
 import { assertMasterStructure, fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";

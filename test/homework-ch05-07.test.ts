@@ -1,5 +1,5 @@
 /**
- * Homework exercises of chapters 05-07 (src/homework/exercises/ch05.ts … ch07.ts): the reference
+ * Homework exercises of chapters 05-07 (src/homework/exercises/hw05/ … hw07/): the reference
  * answers get full marks on the visible and hidden cases (two hidden seeds), and for every exercise
  * at least two realistic wrong student answers, written here by hand, get 0 points on the cases
  * they break and print the hint that names their mistake (the printed report is captured).
@@ -9,9 +9,9 @@ import assert from "node:assert/strict";
 import * as d from "../src/index";
 import { runCheck } from "../src/homework/check";
 import { NotDoneYet } from "../src/homework/notDone";
-import * as ch05 from "../src/homework/exercises/ch05";
-import * as ch06 from "../src/homework/exercises/ch06";
-import * as ch07 from "../src/homework/exercises/ch07";
+import * as ch05 from "../src/homework/exercises/hw05";
+import * as ch06 from "../src/homework/exercises/hw06";
+import * as ch07 from "../src/homework/exercises/hw07";
 import { assertMasterStructure, fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
 
 // ---------------------------------------------------------------------------------------------

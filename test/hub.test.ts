@@ -65,7 +65,7 @@ test("a class on the hub: sign in, content pulled, submit, grade, isolation, mem
 
     // --- 1. three students at once ------------------------------------------------------------------------
     const first = await session(hub, [
-      { ...a, files: { [`descent/homework/${HW}.ipynb`]: master }, cells: ['const kept = "still here";\nconsole.log(process.pid)', submitCell, submitCell] },
+      { ...a, files: { [`descent/notebooks/homework/${HW}.ipynb`]: master }, cells: ['const kept = "still here";\nconsole.log(process.pid)', submitCell, submitCell] },
       {
         ...b,
         cells: [
@@ -75,7 +75,7 @@ const tryWrite = (p: string) => { try { fs.writeFileSync(p, "x"); return "WROTE"
 console.log(JSON.stringify({ home: tryRead(${JSON.stringify(homeOf(a.name))}), inbox: tryRead(${JSON.stringify(inbox)}),
   inboxWrite: tryWrite(${JSON.stringify(path.join(inbox, b.name + ".ipynb"))}),
   masters: tryRead(${JSON.stringify(path.dirname(masterFile))}), master: (() => { try { fs.readFileSync(${JSON.stringify(masterFile)}); return "READ"; } catch (e) { return (e as any).code; } })(),
-  course: fs.readdirSync(process.env.HOME + "/descent/homework") }));`,
+  course: fs.readdirSync(process.env.HOME + "/descent/notebooks/homework") }));`,
           submitCell,
         ],
       },

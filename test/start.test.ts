@@ -4,24 +4,14 @@
 // build/homework/ and notebooks/homework/ and fills .cache/, which must not reach the other tests.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "./support/notebooks";
 import { projectCopy, removeCopy } from "./support/projectCopy";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
+import { freePort, RunningCourse, startCourse as startCourseIn } from "./support/course";
 
 test("the project kernelspec names the launcher, which starts tslab in the project root", () => {
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root, encoding: "utf8" });
@@ -55,33 +45,7 @@ after(() => {
 });
 
 /** Runs `npm start --no-browser` (scripts/setup/start.sh) with PORT=port in the copy until Jupyter prints its URL with a token. */
-async function startCourse(port: number): Promise<{ log: () => string; url: { port: number; token: string } | null; stop: () => void }> {
-  const child = spawn("bash", [path.join(project(), "scripts", "setup", "start.sh"), "--no-browser"], {
-    cwd: project(),
-    env: { ...process.env, PORT: String(port) },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
-  const stop = () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  };
-  const deadline = Date.now() + 170_000; // the copy's first start compiles src/ for the kernel
-  let url: { port: number; token: string } | null = null;
-  while (Date.now() < deadline && !url) {
-    await new Promise((r) => setTimeout(r, 500));
-    const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/.exec(log);
-    if (m) url = { port: Number(m[1]), token: m[2] };
-    if (child.exitCode !== null) break;
-  }
-  return { log: () => log, url, stop };
-}
+const startCourse = (port: number): Promise<RunningCourse> => startCourseIn(project(), port);
 
 test("npm start serves notebooks/ on 127.0.0.1 with a token and the descent kernel, and never overwrites a student's homework", { timeout: 240_000 }, async () => {
   const port = await freePort();

@@ -30,8 +30,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 
-def write_token(token, env_name):
-    fd, path = tempfile.mkstemp(prefix="descent-hw-", suffix=".token")
+def write_token(token, env_name, suffix=".token"):
+    fd, path = tempfile.mkstemp(prefix="descent-hw-", suffix=suffix)
     with os.fdopen(fd, "w") as f:
         f.write(token)
     os.chmod(path, 0o600)
@@ -42,9 +42,10 @@ def write_token(token, env_name):
 class Session:
     """One kernel, started on demand and replaced after a death or a timeout."""
 
-    def __init__(self, jobs, token):
+    def __init__(self, jobs, token, calls=None):
         self.jobs = jobs
         self.token = token
+        self.calls = calls  # a file of the grader's arguments, handed to each new kernel in a private copy
         self.client = None
         self.ctx = None
         self.token_file = None
@@ -57,6 +58,9 @@ class Session:
         for attempt in range(1, attempts + 1):
             try:
                 self.token_file = write_token(self.token, self.jobs.get("token_env", "DESCENT_HW_TOKEN_FILE"))
+                if self.calls:
+                    with open(self.calls) as f:
+                        self.calls_file = write_token(f.read(), self.jobs.get("calls_env", "DESCENT_HW_CALLS_FILE"), ".calls.json")
                 self.client = NotebookClient(nb, kernel_name=self.jobs.get("kernel", "descent"), timeout=60,
                                              allow_errors=True, record_timing=False, shutdown_kernel="immediate",
                                              startup_timeout=int(self.jobs.get("startup_timeout", 120)),
@@ -79,8 +83,10 @@ class Session:
                 pass
         self.ctx = None
         self.client = None
-        if self.token_file and os.path.exists(self.token_file):
-            os.unlink(self.token_file)
+        for f in (self.token_file, getattr(self, "calls_file", None)):
+            if f and os.path.exists(f):
+                os.unlink(f)
+        os.environ.pop(self.jobs.get("calls_env", "DESCENT_HW_CALLS_FILE"), None)
         os.environ.pop(self.jobs.get("token_env", "DESCENT_HW_TOKEN_FILE"), None)
 
 
@@ -151,7 +157,7 @@ def main():
     timeout = float(jobs.get("timeout", 300))
     cell_timeout = float(jobs.get("cell_timeout", 120))
     for spec in jobs["sessions"]:
-        session = Session(jobs, spec["token"])
+        session = Session(jobs, spec["token"], spec.get("calls"))
         try:
             for job in spec["notebooks"]:
                 print(json.dumps(run_notebook(session, job, timeout, cell_timeout)), flush=True)

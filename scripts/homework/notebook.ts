@@ -1,5 +1,6 @@
 // Homework notebooks on disk: reading and writing .ipynb files, nbgrader metadata, and the
 // release of a master (solution regions replaced by the stub, hidden tests removed, outputs cleared).
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readNotebookJson } from "../notebooks/notebookFile";
@@ -145,6 +146,56 @@ export function releaseText(text: string, cellType: string, where: string): stri
   return out.join("\n");
 }
 
+// nbgrader's view of a cell (nbgrader 0.9.5, utils.py), so that the release marks cells as
+// `nbgrader generate_assignment` does.
+const isGrade = (c: Cell): unknown => nbgraderOf(c)?.grade ?? false;
+const isSolution = (c: Cell): unknown => nbgraderOf(c)?.solution ?? false;
+/** utils.is_locked: a solution cell is not, a grade cell is, any other nbgrader cell when it says so. */
+function isLocked(c: Cell): unknown {
+  if (!nbgraderOf(c)) return false;
+  if (isSolution(c)) return false;
+  if (isGrade(c)) return true;
+  return nbgraderOf(c)?.locked ?? false;
+}
+/** Python's str() of a bool and of a float (5 → "5.0"). */
+const pyStr = (v: unknown): string => (v === true ? "True" : v === false ? "False" : String(v));
+const pyFloat = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
+
+/**
+ * nbgrader's utils.compute_checksum: md5 of the source, the cell type, is_grade, is_solution,
+ * is_locked, the grade id and (grade cells) the points as a float.
+ */
+export function nbgraderChecksum(cell: Cell): string {
+  const m = createHash("md5");
+  m.update(sourceOf(cell), "utf8");
+  m.update(cell.cell_type, "utf8");
+  m.update(pyStr(isGrade(cell)));
+  m.update(pyStr(isSolution(cell)));
+  m.update(pyStr(isLocked(cell)));
+  m.update(String(nbgraderOf(cell)?.grade_id ?? ""), "utf8");
+  if (isGrade(cell)) m.update(pyFloat(Number(nbgraderOf(cell)?.points)));
+  return m.digest("hex");
+}
+
+/**
+ * The cell metadata `nbgrader generate_assignment` writes, with LockCells' defaults (solution,
+ * grade and read-only cells locked) and ComputeChecksums: solution cells undeletable; grade and
+ * read-only cells undeletable and uneditable (a cell both solution and grade stays editable);
+ * every grade, solution or locked cell gets its checksum and cell_type.
+ */
+export function nbgraderLocks(cell: Cell): Cell {
+  const metadata = { ...cell.metadata };
+  if (isSolution(cell) && isGrade(cell)) metadata.deletable = false;
+  else if (isSolution(cell)) metadata.deletable = false;
+  else if (isGrade(cell)) Object.assign(metadata, { deletable: false, editable: false });
+  else if (isLocked(cell)) Object.assign(metadata, { deletable: false, editable: false });
+  const out: Cell = { ...cell, metadata };
+  if (isGrade(cell) || isSolution(cell) || isLocked(cell)) {
+    metadata.nbgrader = { ...nbgraderOf(cell), checksum: nbgraderChecksum(out), cell_type: cell.cell_type };
+  }
+  return out;
+}
+
 /** The stem of a master's file name ("01-perceptron"). */
 export function stemOf(file: string): string {
   return path.basename(file).replace(/\.ipynb$/, "");
@@ -152,7 +203,8 @@ export function stemOf(file: string): string {
 
 /**
  * The student version of a master: solutions replaced by the stub, hidden tests removed, outputs
- * and execution counts cleared, nbgrader metadata kept; metadata.descent.homework names the master.
+ * and execution counts cleared, nbgrader metadata kept and completed as nbgrader's LockCells and
+ * ComputeChecksums complete it; metadata.descent.homework names the master.
  */
 export function releaseNotebook(master: Notebook, name: string): Notebook {
   const cells = master.cells.map((cell, i) => {
@@ -166,7 +218,7 @@ export function releaseNotebook(master: Notebook, name: string): Notebook {
       out.outputs = [];
       out.execution_count = null;
     }
-    return out;
+    return nbgraderLocks(out);
   });
   const metadata = { ...master.metadata, descent: { ...(master.metadata.descent ?? {}), homework: name } };
   return { ...master, cells, metadata };

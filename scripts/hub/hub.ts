@@ -20,23 +20,12 @@ export const root = path.resolve(__dirname, "..", "..");
 export const hubDir = __dirname;
 
 /**
- * The student edition served to the class: what `npm run release` writes for students.
- * Until the release writes a whole course folder, a stand-in made of the chapter notebooks and the released
- * homework (see standInEdition).
+ * The student edition served to the class: the complete course folder `npm run release` writes for students
+ * (scripts/homework/edition.ts: build/student/, with the released homework and no answers).
  */
 export function defaultEdition(state: string): string {
-  return standInEdition(path.join(state, "edition-stand-in"));
-}
-
-/** A course folder: notebooks/*.ipynb (chapters) and the released homework in homework/. */
-export function standInEdition(out: string): string {
-  fs.rmSync(out, { recursive: true, force: true });
-  fs.mkdirSync(path.join(out, "homework"), { recursive: true });
-  for (const f of fs.readdirSync(path.join(root, "notebooks"))) {
-    if (f.endsWith(".ipynb")) fs.copyFileSync(path.join(root, "notebooks", f), path.join(out, f));
-  }
-  run("node", ["--import", "tsx", path.join(root, "scripts", "homework", "release.ts"), "--out", path.join(out, "homework")], { cwd: root });
-  return out;
+  run("node", ["--import", "tsx", path.join(root, "scripts", "homework", "release.ts"), "--edition", path.join(state, "edition")], { cwd: root });
+  return path.join(state, "edition");
 }
 
 export interface HubOptions {

@@ -66,7 +66,7 @@ async function main(): Promise<number> {
       const nb = studentNotebook(master, HW, variantOf(i));
       return {
         ...s,
-        files: { [`descent/homework/${HW}.ipynb`]: nb },
+        files: { [`descent/notebooks/homework/${HW}.ipynb`]: nb },
         cells: [
           MEASURE,
           `import * as d from "./src/index";\n${MEASURE}`,

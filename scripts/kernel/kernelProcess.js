@@ -161,6 +161,36 @@ executor.execute = async (src) => {
   }
 };
 
+// ── A cell's value (execute_result) ───────────────────────────────────────────────────────────────
+// tslab prints a cell's last value on stdout and never sends an execute_result. nbgrader's autograde
+// takes a check cell's points from its execute_result (utils.determine_grade), so a homework check
+// sends its points as a display of CELL_VALUE_MIME (src/homework/report.ts); the last one a cell sends
+// is held back and sent, when the cell ends without an error, as that cell's execute_result.
+const CELL_VALUE_MIME = "application/vnd.descent.cell-value+json";
+jupyter.ZmqServer.prototype.handleExecute = async function handleExecute(sock, msg) {
+  const send = (type, content) => {
+    const m = msg.createReply();
+    m.header.msg_type = type;
+    m.content = content;
+    m.signAndSend(this.connInfo.key, this.iopub);
+  };
+  let value = null;
+  const writeStream = (name, text) => send("stream", { name, text });
+  const writeDisplayData = (data, update) => {
+    if (!update && data && data.data && Object.prototype.hasOwnProperty.call(data.data, CELL_VALUE_MIME)) {
+      value = String(data.data[CELL_VALUE_MIME].text);
+      return;
+    }
+    send(update ? "update_display_data" : "display_data", data);
+  };
+  const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
+  if (value !== null && content.status === "ok") send("execute_result", { execution_count: content.execution_count, data: { "text/plain": value }, metadata: {} });
+  const reply = msg.createReply();
+  reply.header.msg_type = "execute_reply";
+  reply.content = content;
+  reply.signAndSend(this.connInfo.key, sock);
+};
+
 const server = new jupyter.ZmqServer(new jupyter.JupyterHandlerImpl(executor, false), configPath);
 process.on("SIGINT", () => executor.interrupt());
 process.on("uncaughtException", (err) => console.error("UncaughtException:", err));

@@ -76,6 +76,21 @@ if [ "$FOR_TESTS" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# --- 2b'. nbgrader's own code for test/nbgrader.test.ts (tests only) ------------------------------
+# The test runs nbgrader's validator and preprocessors (vendored in test/vendor/nbgrader) with Debian's
+# python3; they need nbformat, nbconvert, traitlets, jsonschema, dateutil and tornado.
+have_nbgrader_deps() {
+  /usr/bin/python3 -c "import nbformat, nbconvert, traitlets, jsonschema, dateutil, tornado" >/dev/null 2>&1
+}
+if [ "$FOR_TESTS" = 1 ] && ! have_nbgrader_deps; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing the Python packages nbgrader's code needs (Debian: python3-nbformat python3-nbconvert python3-traitlets python3-jsonschema python3-dateutil python3-tornado)…"
+    apt_install python3-nbformat python3-nbconvert python3-traitlets python3-jsonschema python3-dateutil python3-tornado || say "could not install them: the nbgrader test will fail"
+  else
+    say "python3 lacks nbformat/nbconvert/traitlets/jsonschema/dateutil/tornado and we are not root: the nbgrader test will fail"
+  fi
+fi
+
 # --- 2c. numpy for the benchmark's numpy rows (bench only) --------------------------------------
 # numpy links the reference BLAS unless an optimised one is installed: OpenBLAS (libopenblas0-pthread,
 # which Debian's alternatives then pick) is what "numpy with OpenBLAS" means in the README's speed table.

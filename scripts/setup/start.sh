@@ -26,9 +26,9 @@ extra=(--NotebookApp.port_retries=0)
 if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi
 # Homework: the student versions (npm run release → build/homework/) are copied to notebooks/homework/,
 # never over a copy that is already there (a student's work). The masters (with solutions) are hidden
-# from Jupyter's file list unless DESCENT_SHOW_MASTERS=1.
+# from Jupyter's file list and not served (404, scripts/setup/hidden_masters.py) unless DESCENT_SHOW_MASTERS=1.
 if compgen -G "notebooks/homework-masters/*.ipynb" >/dev/null; then
-  node --import tsx scripts/homework/release.ts >/dev/null || echo "[descent] homework: npm run release failed (see above); starting without new exercises"
+  node --import tsx scripts/homework/release.ts --no-edition >/dev/null || echo "[descent] homework: npm run release failed (see above); starting without new exercises"
 fi
 if compgen -G "build/homework/*.ipynb" >/dev/null; then
   mkdir -p notebooks/homework
@@ -37,6 +37,9 @@ if compgen -G "build/homework/*.ipynb" >/dev/null; then
 fi
 if [ "${DESCENT_SHOW_MASTERS:-}" != 1 ]; then
   for g in __pycache__ '*.pyc' '*.pyo' .DS_Store '*.so' '*.dylib' '*~' homework-masters; do extra+=("--ContentsManager.hide_globs=$g"); done
+  # …and not served either: /notebooks/homework-masters/… and /api/contents/homework-masters answer 404
+  export PYTHONPATH="$PWD/scripts/setup${PYTHONPATH:+:$PYTHONPATH}"
+  extra+=("--NotebookApp.contents_manager_class=hidden_masters.MastersHiddenContentsManager")
 fi
 echo "[descent] starting Jupyter Notebook on http://127.0.0.1:${PORT}/ (notebooks/, kernel 'TypeScript (Descent)')"
 echo "[descent] open the URL with the token that Jupyter prints below; stop with Ctrl-C twice"

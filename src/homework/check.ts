@@ -13,9 +13,13 @@
 import { Rng } from "../core/random";
 import { diagnose } from "./diagnose";
 import { isNotDoneYet } from "./notDone";
-import { emitResult } from "./report";
+import { emitCellValue, takeGraderLink } from "./report";
 import { describeStudentError } from "./studentError";
+import { guardedCall } from "./guardedCall";
 import { compareValues, deepCopy, describe } from "./values";
+import { decode, encode, Wire } from "./wire";
+
+const grader = takeGraderLink();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => unknown;
@@ -28,6 +32,10 @@ export interface Case {
   points?: number;
   /** The expected value, when given by hand instead of by the reference. */
   expected?: unknown;
+  /** Student edition (src/homework/fixtures.ts): the saved reference returned nothing, so its arguments are compared. */
+  inPlace?: boolean;
+  /** Student edition: each known mistake's saved output on this case, in the order of spec.mistakes. */
+  mistakeOutputs?: unknown[];
 }
 
 /** A known wrong answer: when the student's result equals this function's result, `hint` is printed. */
@@ -123,12 +131,26 @@ function message(e: unknown): string {
 }
 
 /** A call's outcome: its value and (possibly updated) arguments, or what it threw. */
-interface Outcome {
+export interface Outcome {
   ok: boolean;
   value: unknown;
   args: unknown[];
   error: unknown;
+  /** The student's error already put in words (an outcome replayed from a graded kernel). */
+  errorText?: string;
+  /** The call was cut off: its time limit, or an interrupt (■). */
+  stopped?: "timeout" | "interrupted" | null;
 }
+
+/**
+ * How a check gets the student's outcome of a case: by calling the function (in the kernel, under
+ * guard) or, when grading, by replaying what the student's kernel sent back.
+ */
+export type StudentCaller = (args: unknown[], index: number) => Outcome;
+
+/** Default time limit of one call of a student's function, and of a whole check (ms). */
+export const CALL_LIMIT_MS = 10_000;
+export const CHECK_LIMIT_MS = 60_000;
 
 function call(fn: AnyFunction, args: unknown[]): Outcome {
   const copy = deepCopy(args);
@@ -138,6 +160,17 @@ function call(fn: AnyFunction, args: unknown[]): Outcome {
   } catch (error) {
     return { ok: false, value: undefined, args: copy, error };
   }
+}
+
+/** The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments. */
+export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkMs?: number } = {}): StudentCaller {
+  const started = Date.now();
+  return (args) => {
+    const copy = deepCopy(args);
+    const left = (limits.checkMs ?? CHECK_LIMIT_MS) - (Date.now() - started);
+    const o = guardedCall(fn, copy, Math.max(1, Math.min(limits.callMs ?? CALL_LIMIT_MS, left)));
+    return { ok: o.ok, value: o.value, args: copy, error: o.error, stopped: o.stopped };
+  };
 }
 
 function outputOf(spec: ExerciseSpec, o: { value: unknown; args: unknown[] }, referenceReturnsNothing: boolean): unknown {
@@ -154,24 +187,35 @@ function compareWith(spec: ExerciseSpec, got: unknown, expected: unknown, args: 
 }
 
 /** Does the student's value equal what a known mistake gives on this case? */
-function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, args: unknown[], referenceReturnsNothing: boolean): boolean {
-  const o = call(mistake.answer, args);
-  if (!o.ok) return false;
+function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, c: Case, j: number, referenceReturnsNothing: boolean): boolean {
+  const args = c.args;
+  let wrong: unknown;
+  if (c.mistakeOutputs) {
+    wrong = c.mistakeOutputs[j];
+    if (typeof wrong === "symbol") return false;
+  } else {
+    const o = call(mistake.answer, args);
+    if (!o.ok) return false;
+    try {
+      wrong = outputOf(spec, o, referenceReturnsNothing);
+    } catch {
+      return false;
+    }
+  }
   try {
-    const wrong = outputOf(spec, o, referenceReturnsNothing);
     if (compareValues(got, wrong, spec.tolerance ?? 1e-6) === null) return true;
-    return !!(spec.compare && spec.reference && spec.compare(got, wrong, args) === null);
+    return !!(spec.compare && (spec.reference || c.mistakeOutputs) && spec.compare(got, wrong, args) === null);
   } catch {
     return false;
   }
 }
 
-function runCase(spec: ExerciseSpec, c: Case, fn: AnyFunction, previousError: string | null): CaseResult {
+function runCase(spec: ExerciseSpec, c: Case, student: StudentCaller, index: number, fn: AnyFunction | null, previousError: string | null): CaseResult {
   const max = c.points ?? 1;
   const base: CaseResult = { name: c.name, points: 0, max, status: "failed", message: null, expected: null, got: null, hints: [] };
   // The expected value (or none, for a bar check).
   let expected: unknown = c.expected;
-  let referenceReturnsNothing = false;
+  let referenceReturnsNothing = c.inPlace === true;
   if (c.expected === undefined && spec.reference) {
     const r = call(spec.reference, c.args);
     if (!r.ok) return { ...base, status: "check error", message: `the check itself failed (${message(r.error)}): this is not your fault, tell your lecturer` };
@@ -179,10 +223,12 @@ function runCase(spec: ExerciseSpec, c: Case, fn: AnyFunction, previousError: st
     expected = outputOf(spec, r, referenceReturnsNothing);
   }
   // The student's value.
-  const s = call(fn, c.args);
+  const s = student(c.args, index);
   if (!s.ok) {
-    if (isNotDoneYet(s.error)) return { ...base, status: "not done", message: "not done yet" };
-    const text = describeStudentError(s.error, fn);
+    if (s.stopped) return { ...base, status: "error", message: stoppedText(s.stopped) };
+    if (s.errorText === undefined && isNotDoneYet(s.error)) return { ...base, status: "not done", message: "not done yet" };
+    if (s.errorText === NOT_DONE) return { ...base, status: "not done", message: "not done yet" };
+    const text = s.errorText ?? describeStudentError(s.error, fn ?? undefined);
     return { ...base, status: "error", message: text === previousError ? `${text.split("\n")[0]} (as above)` : `your code threw ${text}` };
   }
   let got: unknown;
@@ -195,13 +241,22 @@ function runCase(spec: ExerciseSpec, c: Case, fn: AnyFunction, previousError: st
   if (msg === null) return { ...base, points: max, status: "passed" };
   const result: CaseResult = { ...base, message: msg, got: describe(got) };
   if (spec.reference || c.expected !== undefined) result.expected = describe(expected);
-  for (const m of spec.mistakes ?? []) {
-    if (matchesMistake(spec, m, got, c.args, referenceReturnsNothing)) result.hints.push(m.hint);
-  }
+  (spec.mistakes ?? []).forEach((m, j) => {
+    if (matchesMistake(spec, m, got, c, j, referenceReturnsNothing)) result.hints.push(m.hint);
+  });
   if (result.hints.length === 0 && (spec.reference || c.expected !== undefined)) {
     result.hints.push(...diagnose(got, expected, c.args, spec.tolerance ?? 1e-6));
   }
   return result;
+}
+
+/** The errorText of a replayed outcome whose function was the stub. */
+export const NOT_DONE = "\u0000not done yet";
+
+function stoppedText(stopped: "timeout" | "interrupted"): string {
+  return stopped === "timeout"
+    ? "your function ran out of time on this case (an endless loop? it is stopped after its time limit); the check stopped here"
+    : "interrupted (■): the check stopped here";
 }
 
 let running = false;
@@ -210,7 +265,29 @@ let running = false;
  * Run an exercise's visible cases (or, with `hidden`, its hidden cases from `seed`) on `fn` and
  * return the result without printing. Never throws.
  */
-export function runCheck(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number } = {}): CheckResult {
+export function runCheck(id: string, fn: AnyFunction, options: CheckOptions = {}): CheckResult {
+  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, options) : null, options, typeof fn === "function" ? fn : null, fn);
+}
+
+export interface CheckOptions {
+  hidden?: boolean;
+  seed?: number;
+  /** Time limit of one call of the student's function, and of the whole check (ms). */
+  callMs?: number;
+  checkMs?: number;
+}
+
+/** The cases of exercise `id` (visible, or hidden from `seed`), as the check builds them. */
+export function casesOf(spec: ExerciseSpec, options: { hidden?: boolean; seed?: number }): Case[] {
+  const seed = options.seed ?? (spec.seed ?? seedOf(spec.id));
+  return options.hidden ? (spec.hidden ? spec.hidden(new Rng(seed)) : []) : spec.cases(new Rng(seed));
+}
+
+/**
+ * runCheck with the student's outcomes from `student` (a guarded call in the kernel, or outcomes
+ * replayed by the grader). `fn` is the student's function when it is at hand (for error lines).
+ */
+export function runCheckWith(id: string, student: StudentCaller | null, options: CheckOptions, fn: AnyFunction | null = null, given: unknown = fn): CheckResult {
   const kind = options.hidden ? "hidden" : "visible";
   const spec = registry.get(id);
   const seed = options.seed ?? (spec?.seed ?? seedOf(id));
@@ -220,13 +297,13 @@ export function runCheck(id: string, fn: AnyFunction, options: { hidden?: boolea
     result.firstFailure = `no exercise "${id}" is registered (known: ${exerciseIds().join(", ") || "none"})`;
     return result;
   }
-  if (typeof fn !== "function") {
-    result.firstFailure = `expected your function, got ${describe(fn)}`;
+  if (student === null) {
+    result.firstFailure = `expected your function, got ${describe(given)}`;
     return result;
   }
   let cases: Case[];
   try {
-    cases = options.hidden ? (spec.hidden ? spec.hidden(new Rng(seed)) : []) : spec.cases(new Rng(seed));
+    cases = casesOf(spec, { ...options, seed });
   } catch (e) {
     result.status = "check error";
     result.firstFailure = `the cases could not be built (${message(e)}): tell your lecturer`;
@@ -237,7 +314,7 @@ export function runCheck(id: string, fn: AnyFunction, options: { hidden?: boolea
   for (let i = 0; i < cases.length; i++) {
     let r: CaseResult;
     try {
-      r = runCase(spec, cases[i], fn, previousError);
+      r = runCase(spec, cases[i], student, i, fn, previousError);
     } catch (e) {
       // Only a result that breaks when looked at gets here (a Proxy, a getter that throws…).
       const c = cases[i];
@@ -247,6 +324,10 @@ export function runCheck(id: string, fn: AnyFunction, options: { hidden?: boolea
     if (r.status === "not done") {
       // The stub throws on every case: say it once.
       for (const c of cases.slice(i + 1)) result.cases.push({ name: c.name, points: 0, max: c.points ?? 1, status: "not done", message: "not done yet", expected: null, got: null, hints: [] });
+      break;
+    }
+    if (r.status === "error" && /the check stopped here$/.test(r.message ?? "")) {
+      for (const c of cases.slice(i + 1)) result.cases.push({ name: c.name, points: 0, max: c.points ?? 1, status: "error", message: "not run: the check stopped at an earlier case", expected: null, got: null, hints: [] });
       break;
     }
     if (r.status === "error") previousError = r.message?.replace(/^your code threw /, "") ?? null;
@@ -306,13 +387,84 @@ export function formatResult(r: CheckResult): string {
 /** The latest visible and hidden result of each exercise checked in this kernel. */
 const latest = new Map<string, { visible?: CheckResult; hidden?: CheckResult }>();
 
-function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): void {
+/** One case's outcome as the kernel sends it to the grader (values as data). */
+export interface SentOutcome {
+  ok: boolean;
+  value?: Wire;
+  args?: Wire;
+  /** The student's error in words (NOT_DONE for the stub). */
+  error?: string;
+  stopped?: "timeout" | "interrupted" | null;
+}
+
+/**
+ * Under grading: call the student's function on the grader's arguments (under guard) and send the
+ * outcomes; nothing is judged here. Stops at the stub, a time-out or an interrupt.
+ */
+function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][]): void {
+  const limits = grader?.limits() ?? {};
+  const outcomes: SentOutcome[] = [];
+  if (typeof fn !== "function") {
+    grader?.send({ id, kind, notFunction: describe(fn), outcomes });
+    console.log(`${id}: expected your function, got ${describe(fn)}`);
+    return;
+  }
+  const student = guardedCaller(fn, limits);
+  for (let i = 0; i < argsList.length; i++) {
+    let o: Outcome;
+    try {
+      o = student(decode(argsList[i]) as unknown[], i);
+    } catch (e) {
+      outcomes.push({ ok: false, error: `the case's arguments could not be rebuilt (${message(e)})` });
+      continue;
+    }
+    if (!o.ok) {
+      const error = o.stopped ? "" : isNotDoneYet(o.error) ? NOT_DONE : describeStudentError(o.error, fn);
+      outcomes.push({ ok: false, error, stopped: o.stopped ?? null });
+      if (o.stopped || error === NOT_DONE) break;
+      continue;
+    }
+    try {
+      outcomes.push({ ok: true, value: encode(o.value, "your result"), args: encode(o.args, "the arguments after your call") });
+    } catch (e) {
+      outcomes.push({ ok: false, error: `your result could not be read (${message(e)})` });
+    }
+  }
+  grader?.send({ id, kind, outcomes });
+  console.log(`${id}${kind === "hidden" ? " · hidden tests" : ""}: your function ran on ${outcomes.length} case${outcomes.length === 1 ? "" : "s"}; the grader compares the results.`);
+}
+
+/** The grader's replay of the outcomes a kernel sent: the StudentCaller of runCheckWith. */
+export function replayCaller(outcomes: SentOutcome[]): StudentCaller {
+  return (args, index) => {
+    const o = outcomes[index];
+    if (!o) return { ok: false, value: undefined, args, error: null, errorText: "no result came back for this case (the kernel stopped?)" };
+    if (!o.ok) return { ok: false, value: undefined, args, error: null, errorText: o.error ?? "", stopped: o.stopped ?? null };
+    return { ok: true, value: decode(o.value ?? null), args: decode(o.args ?? null) as unknown[], error: null };
+  };
+}
+
+/** Runs and prints a check; returns the exercise's points in this kernel (null under grading: nothing is judged here). */
+function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): number | null {
   try {
     if (running) {
       console.log(`(hw.check("${id}", …) called while another check runs: ignored)`);
-      return;
+      return 0;
     }
     running = true;
+    // A check cut off by an interrupt skips its finally; the flag is cleared on the next turn of the
+    // event loop all the same (a check called from inside a check runs synchronously before that).
+    setImmediate(() => (running = false));
+    const kind = options.hidden ? "hidden" : "visible";
+    const sent = grader?.args(id, kind) ?? null;
+    if (sent) {
+      try {
+        sendOutcomes(id, kind, fn, sent);
+      } finally {
+        running = false;
+      }
+      return null;
+    }
     let r: CheckResult;
     try {
       r = runCheck(id, fn, options);
@@ -323,32 +475,34 @@ function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; s
     entry[r.kind] = r;
     latest.set(id, entry);
     console.log(formatResult(r));
-    emitResult({
-      id: r.id,
-      kind: r.kind,
-      points: r.points,
-      max: r.max,
-      status: r.status,
-      firstFailure: r.firstFailure,
-      cases: r.cases.map((c) => ({ name: c.name, points: c.points, max: c.max, status: c.status, message: c.message, hints: c.hints })),
-    });
+    return (entry.visible?.points ?? 0) + (r.kind === "hidden" ? r.points : 0);
   } catch (e) {
     try {
       console.log(`${id}: the check could not run (${message(e)}): this is not your fault, tell your lecturer`);
     } catch {
       /* nothing left to do */
     }
+    return 0;
   }
 }
 
-/** Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. */
+/**
+ * Check `fn` on exercise `id`'s visible cases; prints one line per case. Never throws. The points
+ * become the check cell's value (Out[n], an execute_result): nbgrader's autograde takes a check
+ * cell's numeric value as its partial credit (utils.determine_grade), the same points as `npm run grade`.
+ */
 export function check(id: string, fn: AnyFunction): void {
-  runAndPrint(id, fn, {});
+  const points = runAndPrint(id, fn, {});
+  if (points !== null) emitCellValue(points);
 }
 
-/** Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never throws. */
+/**
+ * Check `fn` on exercise `id`'s hidden cases, made from `seed` (the grader's cells call this). Never
+ * throws. The cell's value becomes the exercise's points in this kernel: the latest visible check's plus these.
+ */
 export function checkHidden(id: string, fn: AnyFunction, options: { seed: number }): void {
-  runAndPrint(id, fn, { hidden: true, seed: options?.seed });
+  const points = runAndPrint(id, fn, { hidden: true, seed: options?.seed });
+  if (points !== null) emitCellValue(points);
 }
 
 /** The exercises of the notebooks checked so far (same "hwNN" prefix as a checked id). */

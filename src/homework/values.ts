@@ -65,6 +65,32 @@ export function fmt(x: number): string {
   return String(Number(x.toPrecision(5)));
 }
 
+/**
+ * Two different numbers printed so that they look different: fmt's 5 digits, or as many more as it
+ * takes (2.5197 vs 2.5197 becomes 2.51972365 vs 2.51972357).
+ */
+export function fmtPair(expected: number, got: number): [string, string] {
+  let a = fmt(expected);
+  let b = fmt(got);
+  for (let p = 6; a === b && p <= 17 && !Object.is(expected, got); p++) {
+    a = String(Number(expected.toPrecision(p)));
+    b = String(Number(got.toPrecision(p)));
+  }
+  return [a, b];
+}
+
+/** True when every entry is a float32 value and some is not an integer: the student computed in float32. */
+function looksFloat32(data: ArrayLike<number>): boolean {
+  let fraction = false;
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k];
+    if (!Number.isFinite(v)) continue;
+    if (Math.fround(v) !== v) return false;
+    if (!Number.isInteger(v)) fraction = true;
+  }
+  return fraction;
+}
+
 /** Where entry k of a tensor of this shape sits: "[i, j]" or "[k]". */
 export function indexText(shape: number[], k: number): string {
   if (shape.length === 2) return `[${Math.floor(k / shape[1])}, ${k % shape[1]}]`;
@@ -167,7 +193,9 @@ export function closeEntries(got: ArrayLike<number>, expected: ArrayLike<number>
   for (let k = 0; k < expected.length; k++) {
     const g = got[k];
     const e = expected[k];
-    const ok = Object.is(g, e) || (Number.isNaN(g) && Number.isNaN(e)) || Math.abs(g - e) <= tol * Math.max(Math.abs(e), scale) + 1e-300;
+    // A non-finite value equals only itself (∞ is not "close" to 2501, nor −∞ to ∞).
+    const finite = Number.isFinite(g) && Number.isFinite(e);
+    const ok = Object.is(g, e) || (Number.isNaN(g) && Number.isNaN(e)) || (finite && Math.abs(g - e) <= tol * Math.max(Math.abs(e), scale) + 1e-300);
     if (!ok) {
       bad++;
       if (first < 0) first = k;
@@ -189,11 +217,17 @@ export function compareValues(got: unknown, expected: unknown, tol: number, path
     if (tg.shape.join("×") !== te.shape.join("×")) {
       return `${where}expected shape ${shapeText(te.shape)}, got shape ${shapeText(tg.shape)}`;
     }
-    const { bad, first } = closeEntries(tg.data, te.data, effectiveTolerance(tol, tg, te));
+    // An answer computed in float32 (a Float32Array, or numbers through Math.fround) gets float32's tolerance.
+    const tolerance = looksFloat32(tg.data) && !looksFloat32(te.data) ? Math.max(effectiveTolerance(tol, tg, te), 1e-4) : effectiveTolerance(tol, tg, te);
+    const { bad, first } = closeEntries(tg.data, te.data, tolerance);
     if (bad === 0) return null;
-    if (te.shape.length === 0) return `${where}expected ${fmt(te.data[0])}, got ${fmt(tg.data[0])}`;
+    if (te.shape.length === 0) {
+      const [e, g] = fmtPair(te.data[0], tg.data[0]);
+      return `${where}expected ${e}, got ${g}`;
+    }
     const more = bad > 1 ? ` (${bad} of ${te.data.length} entries differ)` : "";
-    return `${where}entry ${indexText(te.shape, first)}: expected ${fmt(te.data[first])}, got ${fmt(tg.data[first])}${more}`;
+    const [e, g] = fmtPair(te.data[first], tg.data[first]);
+    return `${where}entry ${indexText(te.shape, first)}: expected ${e}, got ${g}${more}`;
   }
   if (expected === null || expected === undefined || typeof expected !== "object") {
     if (Object.is(got, expected)) return null;

@@ -1,12 +1,12 @@
 /**
  * Every chapter's exercises. Importing a chapter file registers its exercises with `exercise()`.
- * One line per chapter file (content helpers: add only your own line).
+ * One line per homework (a folder with one file per exercise and an index) (content helpers: add only your own line).
  */
 import "./example";
-import "./ch05";
-import "./ch06";
-import "./ch07";
-import "./ch01";
-import "./ch02";
-import "./ch03";
-import "./ch04";
+import "./hw05";
+import "./hw06";
+import "./hw07";
+import "./hw01";
+import "./hw02";
+import "./hw03";
+import "./hw04";

@@ -1,0 +1,146 @@
+// Grading: the steps in order (read submissions, detect tampering, build, run, read results) for a folder of submissions.
+// (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Notebook, readNotebook, writeNotebook } from "../notebook";
+import { gradedNotebook, studentCells } from "./gradedNotebook";
+import { gradingCalls } from "./calls";
+import { makeGradingCourse } from "./gradingCourse";
+import { Master } from "./masters";
+import { GradeOptions } from "./options";
+import { toCsv, writeFeedback } from "./outputs";
+import { Row, Status, exerciseRow } from "./results";
+import { collectWritten, questionsOf, readMarksFile } from "./written";
+import { hideHiddenInputs, writeExports } from "./exports";
+import { RunJob, runNotebooks } from "./runNotebooks";
+import { Submission, findSubmissions, safeName } from "./submissions";
+import { Issue, findIssues } from "./tampering";
+
+export interface GradeReport {
+  rows: Row[];
+  gradebook: string;
+  feedbackDir: string;
+}
+
+interface Work {
+  sub: Submission;
+  master: Master;
+  student: Notebook;
+  issues: Issue[];
+  stubbed: Set<number>;
+  /** Final row per exercise (filled as rounds finish). */
+  rows: (Omit<Row, "student" | "notebook" | "notes"> | null)[];
+  executedFile: string;
+}
+
+export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
+  const subs = findSubmissions(submissionsDir, masters);
+  const marks = readMarksFile(options.marks); // before the output folder (which may hold it) is emptied
+  const rows: Row[] = [];
+  const work: Work[] = [];
+  const executedDir = path.join(options.out, "executed");
+  fs.rmSync(options.out, { recursive: true, force: true });
+  fs.mkdirSync(executedDir, { recursive: true });
+  const seenPairs = new Set<string>();
+  for (const sub of subs) {
+    if (!sub.master || sub.problem) {
+      rows.push({ student: sub.student, notebook: path.basename(sub.file), exercise: "", points: 0, max: 0, message: sub.problem ?? "", status: "unreadable", notes: "", output: "" });
+      continue;
+    }
+    const key = `${sub.student}\u0000${sub.master.name}`;
+    const student = readNotebook(sub.file);
+    const issues = findIssues(sub.master, student);
+    if (seenPairs.has(key)) issues.push({ exercise: -1, text: `a second submission of ${sub.master.name} (${path.basename(sub.file)}); both are graded`, tamper: true });
+    seenPairs.add(key);
+    const executedFile = path.join(executedDir, safeName(sub.student), `${sub.master.name}${work.some((w) => w.executedFile.endsWith(`${safeName(sub.student)}${path.sep}${sub.master!.name}.ipynb`)) ? "-" + work.length : ""}.ipynb`);
+    work.push({ sub, master: sub.master, student, issues, stubbed: new Set(), rows: sub.master.exercises.map(() => null), executedFile });
+  }
+  // Rounds: run what is unfinished; after a crash or timeout in exercise e, stub e and run again.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-graded-"));
+  try {
+    // Student code runs in a copy of the course without answers; each master's case arguments go
+    // to the kernel as data, and the checks are judged here (results.ts).
+    const course = makeGradingCourse(tmp);
+    const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
+    const callsFiles = new Map<Master, string>();
+    for (const m of new Set(work.map((w) => w.master))) {
+      const file = path.join(tmp, `calls-${callsFiles.size}.json`);
+      fs.writeFileSync(file, JSON.stringify(gradingCalls(m, limits).calls), { mode: 0o600 });
+      callsFiles.set(m, file);
+    }
+    let pending = work.filter((w) => w.master.exercises.length > 0);
+    for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
+      const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
+        const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
+        writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed));
+        return { w, job: { input, output: w.executedFile, token: randomBytes(32).toString("hex"), limited: studentCells(w.master), calls: callsFiles.get(w.master) } };
+      });
+      const runs = await runNotebooks(
+        jobs.map((j) => j.job),
+        options,
+        course,
+      );
+      const next: Work[] = [];
+      for (const { w, job } of jobs) {
+        const run = runs.get(job.input)!;
+        let executed: Notebook;
+        try {
+          executed = readNotebook(job.output);
+        } catch {
+          executed = gradedNotebook(w.master, w.student, w.stubbed);
+        }
+        // With a shared kernel every notebook uses the first job's token.
+        const token = options.sharedKernel ? jobs[0].job.token : job.token;
+        // A crash or timeout in a student's cell costs that exercise; one in a set-up cell, the rest.
+        const stopEx = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at) ? w.master.owner[run.stopped_at] : -1;
+        w.master.exercises.forEach((_, e) => {
+          if (w.rows[e] !== null) return; // decided in an earlier round
+          if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
+          w.rows[e] = exerciseRow(w.master, e, executed, run, token);
+        });
+        if (stopEx >= 0 && run.reason !== "start failed" && w.rows.some((r) => r === null)) {
+          w.stubbed.add(stopEx);
+          next.push(w);
+        }
+      }
+      pending = next;
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  for (const w of work) {
+    w.master.exercises.forEach((ex, e) => {
+      const r = w.rows[e] ?? { exercise: ex.name, points: 0, max: ex.points, status: "not run" as Status, message: "not run (too many crashes in this notebook)", output: "" };
+      const mine = w.issues.filter((i) => i.exercise === e || i.exercise === -1);
+      const tampered = mine.filter((i) => i.tamper);
+      rows.push({
+        student: w.sub.student,
+        notebook: w.master.name,
+        ...r,
+        status: tampered.length ? "tampered" : r.status,
+        notes: mine.map((i) => i.text).join("; "),
+      });
+    });
+  }
+  // Written questions: answers collected for marking, marks merged (grading/written.ts).
+  rows.push(...collectWritten(work.map((w) => ({ student: w.sub.student, master: w.master, nb: w.student })), options.out, marks));
+  // Students who handed in some notebooks but not all of the ones others handed in.
+  const students = [...new Set(rows.map((r) => r.student))].sort();
+  const handedIn = [...new Set(work.map((w) => w.master))];
+  for (const s of students) {
+    for (const m of handedIn) {
+      if (work.some((w) => w.sub.student === s && w.master === m)) continue;
+      for (const ex of m.exercises) rows.push({ student: s, notebook: m.name, exercise: ex.name, points: 0, max: ex.points, message: "no submission", status: "missing", notes: "", output: "" });
+      for (const q of questionsOf(m)) rows.push({ student: s, notebook: m.name, exercise: q.gradeId, points: 0, max: q.points, message: "no submission", status: "missing", notes: "", output: "" });
+    }
+  }
+  rows.sort((a, b) => a.student.localeCompare(b.student) || a.notebook.localeCompare(b.notebook));
+  const gradebook = path.join(options.out, "gradebook.csv");
+  fs.writeFileSync(gradebook, toCsv(rows));
+  const feedbackDir = path.join(options.out, "feedback");
+  writeFeedback(options.hideHiddenInputs ? rows.map((r) => ({ ...r, output: hideHiddenInputs(r.output) })) : rows, feedbackDir);
+  writeExports(rows, options.out, options.roster); // canvas.csv, moodle.csv (grading/exports.ts)
+  return { rows, gradebook, feedbackDir };
+}

@@ -1,0 +1,23 @@
+// The options of a grading run.
+// (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import { RunResult } from "./runNotebooks";
+
+export interface GradeOptions {
+  out: string;
+  timeout: number;
+  cellTimeout: number;
+  jobs: number;
+  sharedKernel: boolean;
+  /** Stubbing rounds after a crash or timeout (default 3). */
+  retries?: number;
+  progress?: (r: RunResult) => void;
+  /** The lecturer's marks of the written questions (CSV, see grading/written.ts). */
+  marks?: string;
+  /** Students' platform identifiers for canvas.csv and moodle.csv (CSV, see grading/exports.ts). */
+  roster?: string;
+  /** Feedback reports hidden cases by number and result, without their inputs or values. */
+  hideHiddenInputs?: boolean;
+  /** Time limit of one call of a student's function (s, default 10) and of one check (s, default 60). */
+  callTimeout?: number;
+  checkTimeout?: number;
+}

@@ -1,0 +1,140 @@
+/**
+ * Values as data, for the two sides of grading: the grader (lecturer side) sends each case's
+ * arguments to the kernel that runs the student's code, and the kernel sends back what the
+ * student's function returned and left in its arguments. Nothing else crosses, so nothing the
+ * student's code does in its kernel (patching Math, JSON or a prototype, calling the checks) can
+ * change how the grader compares.
+ *
+ *   encode(v) → JSON-able data      decode(data) → a fresh value (Matrix, typed arrays, arrays, objects…)
+ *
+ * Numbers keep NaN, ±Infinity and −0; typed arrays keep their type; a Matrix comes back as the
+ * course's Matrix. A function argument (a cost function a case passes in) crosses as its source
+ * text with the values it closes over (`portable(fn, scope)`); it is rebuilt with the course's
+ * exports in scope. Anything else (a class instance, a symbol, a cycle) is a clear error.
+ */
+import { Matrix } from "../core/matrix";
+
+export type Wire = null | boolean | string | number | Wire[] | { [k: string]: Wire };
+
+type Typed = Float64Array | Float32Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray;
+const TYPED: Record<string, new (b: ArrayBuffer) => Typed> = {
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint8Array,
+  Int8Array,
+  Int16Array,
+  Uint16Array,
+  Uint32Array,
+  Uint8ClampedArray,
+};
+
+/** A function that can cross: its source and the values it closes over (by name). */
+export function portable<F extends (...args: never[]) => unknown>(fn: F, scope: Record<string, unknown> = {}): F {
+  Object.defineProperty(fn, "wireScope", { value: scope, enumerable: false });
+  return fn;
+}
+
+function num(x: number): Wire {
+  if (Number.isNaN(x)) return { $n: "NaN" };
+  if (x === Infinity) return { $n: "Infinity" };
+  if (x === -Infinity) return { $n: "-Infinity" };
+  if (Object.is(x, -0)) return { $n: "-0" };
+  return x;
+}
+
+function typedName(v: ArrayBufferView): string | null {
+  for (const name of Object.keys(TYPED)) if (v instanceof TYPED[name]) return name;
+  return null;
+}
+
+/** The value as JSON-able data; throws an Error naming the path of what cannot be sent. */
+export function encode(v: unknown, path = "value", seen = new Set<unknown>()): Wire {
+  if (v === null) return null;
+  if (v === undefined) return { $u: 1 };
+  if (typeof v === "number") return num(v);
+  if (typeof v === "boolean" || typeof v === "string") return v;
+  if (typeof v === "bigint") return { $big: String(v) };
+  if (typeof v === "function") {
+    const scope = (v as { wireScope?: Record<string, unknown> }).wireScope ?? {};
+    return { $fn: Function.prototype.toString.call(v), scope: encode(scope, `${path} (its scope)`, seen) };
+  }
+  if (typeof v !== "object") throw new Error(`encode: ${path} is a ${typeof v}, which cannot be sent`);
+  if (seen.has(v)) throw new Error(`encode: ${path} refers to itself (a cycle)`);
+  seen.add(v);
+  try {
+    if (ArrayBuffer.isView(v)) {
+      const name = typedName(v);
+      if (!name) throw new Error(`encode: ${path} is a ${v.constructor?.name ?? "view"}, which cannot be sent`);
+      const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      return { $t: name, b64: bytes.toString("base64") };
+    }
+    if (v instanceof Matrix || (isMatrixShaped(v) && (v as { constructor?: { name?: string } }).constructor?.name === "Matrix")) {
+      const m = v as Matrix;
+      return { $m: [m.rows, m.cols], data: encode(m.data, `${path}.data`, seen) };
+    }
+    if (Array.isArray(v)) return v.map((x, i) => encode(x, `${path}[${i}]`, seen));
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) throw new Error(`encode: ${path} is a ${proto?.constructor?.name ?? "class instance"}, which cannot be sent (only numbers, strings, arrays, typed arrays, matrices, plain objects)`);
+    const out: { [k: string]: Wire } = {};
+    for (const k of Object.keys(v)) out[k.startsWith("$") ? `$$${k}` : k] = encode((v as Record<string, unknown>)[k], `${path}.${k}`, seen);
+    return out;
+  } finally {
+    seen.delete(v);
+  }
+}
+
+function isMatrixShaped(v: unknown): boolean {
+  const m = v as { rows?: unknown; cols?: unknown; data?: unknown };
+  return typeof m.rows === "number" && typeof m.cols === "number" && ArrayBuffer.isView(m.data);
+}
+
+/** The names a compiled function may use for the course's modules ("d", "import_matrix", "matrix_1"…). */
+function courseScope(): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require("../index") as Record<string, unknown>;
+}
+
+function rebuildFunction(src: string, scope: Record<string, unknown>): unknown {
+  const course = courseScope();
+  // A compiled module reference (tsc: matrix_1.fromArrays; esbuild: import_matrix.fromArrays) reads from the course.
+  // A name the function closes over comes from its scope; any other name that is not a global comes from
+  // the course's exports, and a compiled module reference (d.softmax, sm.softmax, matrix_1.fromArrays,
+  // import_matrix.fromArrays) reads from the course as a whole.
+  const namespace = new Proxy(scope, { get: (t, k) => (typeof k === "string" ? (k in t ? t[k] : course[k]) : undefined) });
+  const lookup = new Proxy(scope, {
+    has: (t, k) => typeof k === "string" && (k in t || !(k in globalThis)),
+    get: (t, k) => {
+      if (typeof k !== "string") return undefined;
+      if (k in t) return t[k];
+      return k in course ? course[k] : namespace;
+    },
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function("scope", `with (scope) { return (${src}); }`)(lookup);
+}
+
+/** A fresh value from data made by encode(). */
+export function decode(w: Wire): unknown {
+  if (w === null || typeof w !== "object") return w;
+  if (Array.isArray(w)) return w.map(decode);
+  if ("$n" in w) return Number(w.$n === "-0" ? -0 : w.$n);
+  if ("$u" in w) return undefined;
+  if ("$big" in w) return BigInt(w.$big as string);
+  if ("$t" in w) {
+    const C = TYPED[w.$t as string];
+    if (!C) throw new Error(`decode: unknown typed array ${String(w.$t)}`);
+    const bytes = Buffer.from(w.b64 as string, "base64");
+    const buf = new ArrayBuffer(bytes.length);
+    new Uint8Array(buf).set(bytes);
+    return new C(buf);
+  }
+  if ("$m" in w) {
+    const [rows, cols] = w.$m as number[];
+    return new Matrix(rows, cols, decode(w.data) as Float64Array);
+  }
+  if ("$fn" in w) return rebuildFunction(w.$fn as string, decode(w.scope) as Record<string, unknown>);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(w)) out[k.startsWith("$$") ? k.slice(2) : k] = decode(w[k]);
+  return out;
+}

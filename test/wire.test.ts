@@ -1,0 +1,65 @@
+/**
+ * Values cross between the grader and the kernel as data (src/homework/wire.ts): every exercise's
+ * visible and hidden arguments survive encode → JSON → decode, and its reference gives the same
+ * output on the decoded arguments as on the originals.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../src/core/random";
+import { Matrix } from "../src/core/matrix";
+import { exerciseIds, getExercise, seedOf } from "../src/homework/check";
+import { compareValues, deepCopy } from "../src/homework/values";
+import { decode, encode, portable } from "../src/homework/wire";
+import "../src/homework/exercises/index";
+
+/** Exercises whose cases pass the course's reference functions as arguments (not sent to a student's kernel). */
+const NOT_PORTABLE = ["hw06-ex6"];
+
+const roundTrip = (v: unknown) => decode(JSON.parse(JSON.stringify(encode(v))));
+
+test("numbers keep NaN, ±Infinity and −0; typed arrays their type; matrices their class", () => {
+  const v = roundTrip([NaN, Infinity, -Infinity, -0, 1.5, { a: new Float32Array([1.25, 2]), m: new Matrix(1, 2, new Float64Array([3, 4])), $x: undefined }]) as unknown[];
+  assert.ok(Number.isNaN(v[0]));
+  assert.equal(v[1], Infinity);
+  assert.equal(v[2], -Infinity);
+  assert.ok(Object.is(v[3], -0));
+  const o = v[5] as { a: Float32Array; m: Matrix; $x: undefined };
+  assert.ok(o.a instanceof Float32Array && o.a[0] === 1.25);
+  assert.ok(o.m instanceof Matrix && o.m.get(0, 1) === 4);
+  assert.ok("$x" in o);
+});
+
+test("a portable function crosses with its scope; a class instance or a cycle is a clear error", () => {
+  const a = [2, 3];
+  const f = roundTrip(portable((v: number[]) => a[0] * v[0] + a[1], { a })) as (v: number[]) => number;
+  assert.equal(f([5]), 13);
+  class Foo {}
+  assert.throws(() => encode({ x: new Foo() }), /value\.x is a Foo/);
+  const c: Record<string, unknown> = {};
+  c.self = c;
+  assert.throws(() => encode(c), /cycle/);
+});
+
+test("every exercise's arguments cross intact: the reference gives the same output on them", () => {
+  const failures: string[] = [];
+  for (const id of exerciseIds()) {
+    const spec = getExercise(id)!;
+    if (!spec.reference || NOT_PORTABLE.includes(id)) continue;
+    const sets = [spec.cases(new Rng(spec.seed ?? seedOf(id))), ...(spec.hidden ? [spec.hidden(new Rng(12345))] : [])];
+    for (const c of sets.flat()) {
+      try {
+        const a = deepCopy(c.args);
+        const b = roundTrip(c.args) as unknown[];
+        const ra = spec.reference(...a);
+        const rb = spec.reference(...b);
+        const oa = spec.output ? spec.output(ra, a) : ra === undefined ? a : ra;
+        const ob = spec.output ? spec.output(rb, b) : rb === undefined ? b : rb;
+        const diff = compareValues(ob, oa, 1e-6);
+        if (diff) failures.push(`${id} / ${c.name}: ${diff}`);
+      } catch (e) {
+        failures.push(`${id} / ${c.name}: ${(e as Error).message}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
