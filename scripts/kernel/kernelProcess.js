@@ -132,7 +132,13 @@ for (const name of ["inspect", "complete"]) {
     return original(...args);
   };
 }
-const outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote(); // the previous kernel was stopped for memory (hub)
+// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes without)
+let outOfMemoryNote = null;
+try {
+  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
 executor.execute = async (src) => {
   ensureSrcCache();
   if (outOfMemoryNote && Atomics.load(flag, CELL) === 0) console.error(outOfMemoryNote);

@@ -20,7 +20,13 @@ if (!configPath) {
   process.exit(2);
 }
 // On a class's hub (scripts/hub/): Node's heap limit for the kernel, and a note when memory stopped it.
-const memory = require("../hub/kernelMemoryNote");
+// (optional: a kernel run from a copy of scripts/kernel/ alone, e.g. by the grader, goes without)
+let memory = { heapFlags: () => [], memoryFailures: () => null, noteIfOutOfMemory: () => {} };
+try {
+  memory = require("../hub/kernelMemoryNote");
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
 const kernel = spawn(process.execPath, [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernelProcess.js"), configPath], {
   stdio: ["inherit", "inherit", "inherit", "pipe"],
   detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
