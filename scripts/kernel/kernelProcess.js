@@ -131,8 +131,16 @@ for (const name of ["inspect", "complete"]) {
     return original(...args);
   };
 }
+// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes without)
+let outOfMemoryNote = null;
+try {
+  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
 executor.execute = async (src) => {
   ensureSrcCache();
+  if (outOfMemoryNote && Atomics.load(flag, CELL) === 0) console.error(outOfMemoryNote);
   Atomics.store(flag, REQUESTED, 0);
   Atomics.add(flag, CELL, 1);
   Atomics.store(flag, RUNNING, 1);

@@ -14,3 +14,5 @@ export type { Tensor } from "./values";
 export { describeStudentError } from "./studentError";
 export { RESULT_MIME } from "./report";
 import "./exercises/index";
+export { submit, findHomeworkNotebook } from "./submit";
+export type { SubmitReceipt } from "./submit";
