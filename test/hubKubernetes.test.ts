@@ -15,13 +15,25 @@ const values = path.join(root, "scripts", "hub", "kubernetes", "config.yaml");
 const dockerfile = path.join(root, "scripts", "hub", "kubernetes", "Dockerfile");
 
 function validate(...sets: string[]): { status: number | null; errors: string[]; stderr: string } {
-  const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "hub", "kubernetes", "validate_values.py"), chart, values, ...sets.flatMap((s) => ["--set", s])], { encoding: "utf8" });
+  const r = spawnSync(
+    "/usr/bin/python3",
+    [
+      path.join(root, "scripts", "hub", "kubernetes", "validate_values.py"),
+      chart,
+      values,
+      ...sets.flatMap((s) => ["--set", s]),
+    ],
+    { encoding: "utf8" },
+  );
   const line = r.stdout.trim().split("\n").pop() ?? "";
   return { status: r.status, errors: line ? (JSON.parse(line) as { errors: string[] }).errors : [], stderr: r.stderr };
 }
 
 test("the chart's vendored schema and defaults are chart 2.0.0's, with its licence", () => {
-  assert.match(fs.readFileSync(path.join(chart, "LICENSE"), "utf8"), /BSD 3-Clause License[\s\S]*Project Jupyter Contributors/);
+  assert.match(
+    fs.readFileSync(path.join(chart, "LICENSE"), "utf8"),
+    /BSD 3-Clause License[\s\S]*Project Jupyter Contributors/,
+  );
   const schema = JSON.parse(fs.readFileSync(path.join(chart, "values.schema.json"), "utf8"));
   assert.equal(schema.$schema, "http://json-schema.org/draft-07/schema#");
   assert.ok(schema.properties.singleuser.properties.memory, "the schema describes singleuser.memory");
@@ -35,8 +47,14 @@ test("config.yaml is valid Helm values for z2jh 2.0.0 (merged over its defaults,
   // the validation can fail: a wrong type and a misspelt key are named
   const bad = validate('cull.timeout="soon"', 'singleuser.memroy={"limit": "1G"}');
   assert.equal(bad.status, 1);
-  assert.ok(bad.errors.some((e) => /^cull\.timeout: 'soon' is not of type/.test(e)), bad.errors.join("\n"));
-  assert.ok(bad.errors.some((e) => /^singleuser: .*'memroy' was unexpected/.test(e)), bad.errors.join("\n"));
+  assert.ok(
+    bad.errors.some((e) => /^cull\.timeout: 'soon' is not of type/.test(e)),
+    bad.errors.join("\n"),
+  );
+  assert.ok(
+    bad.errors.some((e) => /^singleuser: .*'memroy' was unexpected/.test(e)),
+    bad.errors.join("\n"),
+  );
 });
 
 test("config.yaml agrees with the image and the one-machine hub", () => {
@@ -49,7 +67,8 @@ test("config.yaml agrees with the image and the one-machine hub", () => {
   assert.match(docker, /node scripts\/kernel\/kernelspec\.js/);
   assert.doesNotMatch(docker, /COPY notebooks/);
   for (const m of docker.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
-    for (const src of m[1].split(" ")) assert.ok(fs.existsSync(path.join(root, src)), `the Dockerfile copies ${src}, which exists`);
+    for (const src of m[1].split(" "))
+      assert.ok(fs.existsSync(path.join(root, src)), `the Dockerfile copies ${src}, which exists`);
   }
   // the inbox service's code comes from the image and is the one-machine service's file
   assert.match(text, /\/opt\/descent\/scripts\/hub\/inbox_service\.py/);
@@ -57,5 +76,8 @@ test("config.yaml agrees with the image and the one-machine hub", () => {
   // per-student memory: the same cap as the one-machine hub's default (1024 MB), the heap limit below it
   assert.match(text, /^\s+limit: 1G$/m);
   assert.match(text, /DESCENT_MEM_LIMIT_MB: "1024"/);
-  assert.match(fs.readFileSync(path.join(root, "scripts", "hub", "jupyterhub_config.py"), "utf8"), /DESCENT_HUB_MEM_LIMIT_MB", "1024"/);
+  assert.match(
+    fs.readFileSync(path.join(root, "scripts", "hub", "jupyterhub_config.py"), "utf8"),
+    /DESCENT_HUB_MEM_LIMIT_MB", "1024"/,
+  );
 });

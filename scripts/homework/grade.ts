@@ -49,7 +49,13 @@ export * from "./grading/written";
 export * from "./grading/exports";
 
 function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions; inbox?: string } | string {
-  const options: GradeOptions = { out: path.join(root, "build", "grades"), timeout: 300, cellTimeout: 120, jobs: 1, sharedKernel: false };
+  const options: GradeOptions = {
+    out: path.join(root, "build", "grades"),
+    timeout: 300,
+    cellTimeout: 120,
+    jobs: 1,
+    sharedKernel: false,
+  };
   const masters: string[] = [];
   let dir = "";
   let inbox: string | undefined; // --inbox DIR: the hub's course inbox (scripts/hub/inbox.ts)
@@ -82,7 +88,6 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
   return { dir, masters, options, inbox };
 }
 
-
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -92,7 +97,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (typeof parsed === "string") {
-    console.log("usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]");
+    console.log(
+      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]",
+    );
     return 0;
   }
   const { dir, options } = parsed;
@@ -116,11 +123,16 @@ async function main(): Promise<number> {
     console.error("grade: no master notebooks (notebooks/homework-masters/ is empty; use --masters)");
     return 1;
   }
-  options.progress = (r) => console.error(`[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`);
+  options.progress = (r) =>
+    console.error(
+      `[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`,
+    );
   const report = await grade(dir, masters, options);
   console.log(summaryTable(report.rows));
   if (submissions) console.log(`lateness:  ${path.relative(process.cwd(), writeLateness(submissions, options.out))}`);
-  console.log(`\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/\nCanvas:    ${path.relative(process.cwd(), path.join(options.out, "canvas.csv"))}\nMoodle:    ${path.relative(process.cwd(), path.join(options.out, "moodle.csv"))}`);
+  console.log(
+    `\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/\nCanvas:    ${path.relative(process.cwd(), path.join(options.out, "canvas.csv"))}\nMoodle:    ${path.relative(process.cwd(), path.join(options.out, "moodle.csv"))}`,
+  );
   return 0;
 }
 

@@ -14,17 +14,26 @@ export const VARIANTS: Variant[] = [
   { name: "right", answers: {}, points: 24 },
   {
     name: "wrong",
-    answers: { "hw01-ex1-solution": "function decideWithThreshold(X: d.Matrix, w: number[], t: number): number[] {\n  return new Array(X.rows).fill(0);\n}" },
+    answers: {
+      "hw01-ex1-solution":
+        "function decideWithThreshold(X: d.Matrix, w: number[], t: number): number[] {\n  return new Array(X.rows).fill(0);\n}",
+    },
     points: 19,
   },
   {
     name: "crashing",
-    answers: { "hw01-ex2-solution": "function decideWithBias(X: d.Matrix, w: number[], b: number): number[] {\n  process.exit(3);\n}" },
+    answers: {
+      "hw01-ex2-solution":
+        "function decideWithBias(X: d.Matrix, w: number[], b: number): number[] {\n  process.exit(3);\n}",
+    },
     points: 19,
   },
   {
     name: "endless loop",
-    answers: { "hw01-ex3-solution": "function perceptronStep(w: number[], b: number, x: number[], y: number, eta: number): { w: number[]; b: number } {\n  while (true) {}\n}" },
+    answers: {
+      "hw01-ex3-solution":
+        "function perceptronStep(w: number[], b: number, x: number[], y: number, eta: number): { w: number[]; b: number } {\n  while (true) {}\n}",
+    },
     // exercise 4's trainPerceptron calls the student's perceptronStep: it loops too (5 + 5 points left)
     points: 10,
   },
@@ -37,7 +46,13 @@ export function studentNotebook(master: Notebook, name: string, v: Variant): Not
   for (const c of master.cells) {
     const id = gradeIdOf(c);
     if (id && id.endsWith("-solution")) {
-      solutions.set(id, sourceOf(c).split("\n").filter((l) => !/(BEGIN|END) SOLUTION/.test(l)).join("\n"));
+      solutions.set(
+        id,
+        sourceOf(c)
+          .split("\n")
+          .filter((l) => !/(BEGIN|END) SOLUTION/.test(l))
+          .join("\n"),
+      );
     }
   }
   for (const c of nb.cells) {

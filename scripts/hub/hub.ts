@@ -24,7 +24,11 @@ export const hubDir = __dirname;
  * (scripts/homework/edition.ts: build/student/, with the released homework and no answers).
  */
 export function defaultEdition(state: string): string {
-  run("node", ["--import", "tsx", path.join(root, "scripts", "homework", "release.ts"), "--edition", path.join(state, "edition")], { cwd: root });
+  run(
+    "node",
+    ["--import", "tsx", path.join(root, "scripts", "homework", "release.ts"), "--edition", path.join(state, "edition")],
+    { cwd: root },
+  );
   return path.join(state, "edition");
 }
 
@@ -48,7 +52,8 @@ export interface HubOptions {
 export function run(cmd: string, args: string[], options: SpawnSyncOptions = {}): string {
   const r = spawnSync(cmd, args, { encoding: "utf8", ...options });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status}):\n${r.stderr ?? ""}${r.stdout ?? ""}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status}):\n${r.stderr ?? ""}${r.stdout ?? ""}`);
   return String(r.stdout ?? "");
 }
 
@@ -119,12 +124,14 @@ export function removeUser(name: string, cgroup: string): void {
 /** The student edition as a git repository (one commit per change) that students' servers pull from. */
 export function publishCourse(edition: string, repo: string): string {
   if (!fs.existsSync(edition)) throw new Error(`hub: the student edition ${edition} does not exist`);
-  const git = (...args: string[]) => run("git", ["-C", repo, "-c", "user.name=Descent hub", "-c", "user.email=hub@localhost", ...args]);
+  const git = (...args: string[]) =>
+    run("git", ["-C", repo, "-c", "user.name=Descent hub", "-c", "user.email=hub@localhost", ...args]);
   if (!fs.existsSync(path.join(repo, ".git"))) {
     fs.mkdirSync(repo, { recursive: true });
     run("git", ["init", "-q", "-b", "main", repo]);
   }
-  for (const f of fs.readdirSync(repo)) if (f !== ".git") fs.rmSync(path.join(repo, f), { recursive: true, force: true });
+  for (const f of fs.readdirSync(repo))
+    if (f !== ".git") fs.rmSync(path.join(repo, f), { recursive: true, force: true });
   fs.cpSync(edition, repo, { recursive: true, filter: (src) => path.basename(src) !== ".git" });
   git("add", "-A");
   if (git("status", "--porcelain").trim()) git("commit", "-q", "-m", `Course edition of ${new Date().toISOString()}`);
@@ -135,13 +142,16 @@ export function publishCourse(edition: string, repo: string): string {
 /** Reads `KEY` from the state folder, or writes a new random secret there (mode 0600). */
 function secret(state: string, name: string, bytes: number, encoding: "hex" | "binary"): void {
   const p = path.join(state, name);
-  if (!fs.existsSync(p)) fs.writeFileSync(p, encoding === "hex" ? randomBytes(bytes).toString("hex") : randomBytes(bytes), { mode: 0o600 });
+  if (!fs.existsSync(p))
+    fs.writeFileSync(p, encoding === "hex" ? randomBytes(bytes).toString("hex") : randomBytes(bytes), { mode: 0o600 });
 }
 
 /** Everything JupyterHub needs before it starts; returns the environment for scripts/hub/jupyterhub_config.py. */
 export function prepareHub(o: HubOptions, log: (s: string) => void = console.log): NodeJS.ProcessEnv {
   if (process.getuid?.() !== 0) {
-    throw new Error("hub: run it as root (sudo npm run hub): it creates Unix users and starts each student's server as that user");
+    throw new Error(
+      "hub: run it as root (sudo npm run hub): it creates Unix users and starts each student's server as that user",
+    );
   }
   fs.mkdirSync(o.state, { recursive: true, mode: 0o755 });
   fs.chmodSync(o.state, 0o755);
@@ -168,7 +178,8 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
   const studentsFile = o.studentsFile ?? path.join(o.state, "students.txt");
   if (!fs.existsSync(studentsFile)) fs.writeFileSync(studentsFile, "# one student's Unix user name per line\n");
   for (const s of readStudents(studentsFile)) if (userExists(s)) privateHome(s);
-  if (!userExists(o.lecturer)) log(`hub: the lecturer ${o.lecturer} has no Unix account yet: create it (adduser ${o.lecturer}) to sign in`);
+  if (!userExists(o.lecturer))
+    log(`hub: the lecturer ${o.lecturer} has no Unix account yet: create it (adduser ${o.lecturer}) to sign in`);
   return {
     ...process.env,
     DESCENT_ROOT: root,
@@ -200,17 +211,25 @@ export function readStudents(file: string): string[] {
 /** One kernel run as root imports the course once, so the compiled caches exist for every student's kernel. */
 function warmKernel(log: (s: string) => void): void {
   const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
-    input: JSON.stringify({ cells: [{ code: 'import * as d from "./src/index";\nimport * as hw from "./src/homework/index";' }], timeout: 300 }),
+    input: JSON.stringify({
+      cells: [{ code: 'import * as d from "./src/index";\nimport * as hw from "./src/homework/index";' }],
+      timeout: 300,
+    }),
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, JUPYTER_PATH: path.join(root, ".jupyter", "share", "jupyter") },
   });
-  if (r.status !== 0) log(`hub: warming the kernel's caches failed (students' first import will be slower):\n${r.stderr}`);
+  if (r.status !== 0)
+    log(`hub: warming the kernel's caches failed (students' first import will be slower):\n${r.stderr}`);
   spawnSync("chmod", ["-R", "a+rX", path.join(root, ".cache"), path.join(root, ".jupyter")]);
 }
 
 /** Creates n demo students prefix01 … and returns their names and passwords (appended to the class list). */
-export function createDemoStudents(prefix: string, n: number, studentsFile: string): Array<{ name: string; password: string }> {
+export function createDemoStudents(
+  prefix: string,
+  n: number,
+  studentsFile: string,
+): Array<{ name: string; password: string }> {
   const out: Array<{ name: string; password: string }> = [];
   const listed = new Set(fs.existsSync(studentsFile) ? readStudents(studentsFile) : []);
   for (let i = 1; i <= n; i++) {
@@ -246,11 +265,29 @@ export function startProxy(env: NodeJS.ProcessEnv): void {
   const log = fs.openSync(path.join(state, "proxy.log"), "a");
   const proxy = spawn(
     "configurable-http-proxy",
-    ["--ip", env.DESCENT_HUB_IP ?? "127.0.0.1", "--port", String(port), "--api-ip", "127.0.0.1", "--api-port", String(port + 2),
-      "--default-target", hubUrl, "--error-target", `${hubUrl}/hub/error`, "--log-level", "warn"],
+    [
+      "--ip",
+      env.DESCENT_HUB_IP ?? "127.0.0.1",
+      "--port",
+      String(port),
+      "--api-ip",
+      "127.0.0.1",
+      "--api-port",
+      String(port + 2),
+      "--default-target",
+      hubUrl,
+      "--error-target",
+      `${hubUrl}/hub/error`,
+      "--log-level",
+      "warn",
+    ],
     {
       // Debian's proxy finds its modules in /usr/share/nodejs, which Debian's own nodejs searches by default
-      env: { PATH: env.PATH, NODE_PATH: "/usr/share/nodejs:/usr/lib/nodejs", CONFIGPROXY_AUTH_TOKEN: fs.readFileSync(path.join(state, "proxy-token"), "utf8").trim() },
+      env: {
+        PATH: env.PATH,
+        NODE_PATH: "/usr/share/nodejs:/usr/lib/nodejs",
+        CONFIGPROXY_AUTH_TOKEN: fs.readFileSync(path.join(state, "proxy-token"), "utf8").trim(),
+      },
       stdio: ["ignore", log, log],
       detached: true,
     },
@@ -263,10 +300,21 @@ export function startProxy(env: NodeJS.ProcessEnv): void {
 /** Starts the proxy (if needed) and JupyterHub with the repository's configuration (cwd: the state folder). */
 export function startHub(env: NodeJS.ProcessEnv, stdio: "inherit" | "pipe" = "inherit") {
   startProxy(env);
-  return spawn("jupyterhub", ["-f", path.join(hubDir, "jupyterhub_config.py")], { cwd: env.DESCENT_HUB_STATE, env, stdio, detached: stdio === "pipe" });
+  return spawn("jupyterhub", ["-f", path.join(hubDir, "jupyterhub_config.py")], {
+    cwd: env.DESCENT_HUB_STATE,
+    env,
+    stdio,
+    detached: stdio === "pipe",
+  });
 }
 
-function parse(argv: string[]): { o: HubOptions; demo: number; prepareOnly: boolean; removeDemo: boolean; prefix: string } {
+function parse(argv: string[]): {
+  o: HubOptions;
+  demo: number;
+  prepareOnly: boolean;
+  removeDemo: boolean;
+  prefix: string;
+} {
   const o: HubOptions = {
     port: 8000,
     ip: "127.0.0.1",
@@ -298,8 +346,10 @@ function parse(argv: string[]): { o: HubOptions; demo: number; prepareOnly: bool
     if (a === "--port") o.port = number();
     else if (a === "--ip") o.ip = value();
     else if (a === "--state") o.state = path.resolve(value());
-    else if (a === "--lecturer") (o.lecturer = value()), (lecturerGiven = true);
-    else if (a === "--students") o.studentsFile = path.resolve(value());
+    else if (a === "--lecturer") {
+      o.lecturer = value();
+      lecturerGiven = true;
+    } else if (a === "--students") o.studentsFile = path.resolve(value());
     else if (a === "--edition") o.edition = path.resolve(value());
     else if (a === "--mem-limit") o.memLimitMb = number();
     else if (a === "--cull-kernel") o.cullKernelMin = number();
@@ -312,7 +362,15 @@ function parse(argv: string[]): { o: HubOptions; demo: number; prepareOnly: bool
     else if (a === "--prepare-only") prepareOnly = true;
     else if (a === "--remove-demo") removeDemo = true;
     else if (a === "-h" || a === "--help") {
-      console.log(fs.readFileSync(__filename, "utf8").split("\n").filter((l) => l.startsWith("//")).slice(0, 12).map((l) => l.slice(3)).join("\n"));
+      console.log(
+        fs
+          .readFileSync(__filename, "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith("//"))
+          .slice(0, 12)
+          .map((l) => l.slice(3))
+          .join("\n"),
+      );
       process.exit(0);
     } else throw new Error(`hub: unknown option ${a} (try --help)`);
   }
@@ -331,15 +389,30 @@ function main(): void {
   const { o, demo, prepareOnly, removeDemo, prefix } = args;
   if (removeDemo) {
     const file = path.join(o.state, "demo-accounts.txt");
-    const names = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").map((l) => l.split(" ")[0]).filter(Boolean) : [];
+    const names = fs.existsSync(file)
+      ? fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .map((l) => l.split(" ")[0])
+          .filter(Boolean)
+      : [];
     for (const n of names) removeUser(n, o.cgroup);
     fs.rmSync(file, { force: true });
     const list = o.studentsFile ?? path.join(o.state, "students.txt");
-    if (fs.existsSync(list)) fs.writeFileSync(list, readStudents(list).filter((s) => !names.includes(s)).map((s) => s + "\n").join(""));
+    if (fs.existsSync(list))
+      fs.writeFileSync(
+        list,
+        readStudents(list)
+          .filter((s) => !names.includes(s))
+          .map((s) => s + "\n")
+          .join(""),
+      );
     console.log(`hub: removed ${names.length} demo accounts`);
     return;
   }
-  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], { stdio: "inherit" });
+  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], {
+    stdio: "inherit",
+  });
   if (setup.status !== 0) process.exit(setup.status ?? 1);
   let env: NodeJS.ProcessEnv;
   try {
@@ -350,9 +423,13 @@ function main(): void {
       const lecturerPassword = randomBytes(9).toString("base64url");
       const newLecturer = !userExists(o.lecturer);
       if (newLecturer) createUser(o.lecturer, lecturerPassword);
-      const lines = [...(newLecturer ? [{ name: o.lecturer, password: lecturerPassword }] : []), ...accounts].map((a) => `${a.name} ${a.password}\n`);
+      const lines = [...(newLecturer ? [{ name: o.lecturer, password: lecturerPassword }] : []), ...accounts].map(
+        (a) => `${a.name} ${a.password}\n`,
+      );
       fs.appendFileSync(path.join(o.state, "demo-accounts.txt"), lines.join(""), { mode: 0o600 });
-      console.log(`hub: demo accounts (name password), also in ${path.join(o.state, "demo-accounts.txt")}:\n${lines.join("")}`);
+      console.log(
+        `hub: demo accounts (name password), also in ${path.join(o.state, "demo-accounts.txt")}:\n${lines.join("")}`,
+      );
     }
     env = prepareHub(o);
   } catch (e) {
@@ -365,7 +442,9 @@ function main(): void {
     for (const [k, v] of Object.entries(env)) if (k.startsWith("DESCENT_")) console.log(`${k}=${v}`);
     return;
   }
-  console.log(`hub: http://${o.ip}:${o.port}/ (lecturer: ${o.lecturer}, admin) — Ctrl-C stops the hub; the proxy and students' servers keep running (stop the proxy: kill $(cat ${o.state}/proxy.pid))`);
+  console.log(
+    `hub: http://${o.ip}:${o.port}/ (lecturer: ${o.lecturer}, admin) — Ctrl-C stops the hub; the proxy and students' servers keep running (stop the proxy: kill $(cat ${o.state}/proxy.pid))`,
+  );
   const hub = startHub(env);
   for (const s of ["SIGINT", "SIGTERM"] as const) process.on(s, () => hub.kill(s));
   hub.on("exit", (code) => process.exit(code ?? 1));

@@ -38,7 +38,9 @@ export function readHistory(file: string): SubmissionRecord[] {
 /** Each student's last submission of each homework, copied to out/<student>/<homework>.ipynb; returns their records. */
 export function collectInbox(inbox: string, out: string): SubmissionRecord[] {
   if (!fs.existsSync(inbox) || !fs.statSync(inbox).isDirectory()) {
-    throw new Error(`grade: the inbox ${inbox} is not a folder (the hub's inbox is <state>/inbox, readable by root only: run as root)`);
+    throw new Error(
+      `grade: the inbox ${inbox} is not a folder (the hub's inbox is <state>/inbox, readable by root only: run as root)`,
+    );
   }
   fs.rmSync(out, { recursive: true, force: true });
   const last: SubmissionRecord[] = [];
@@ -49,12 +51,24 @@ export function collectInbox(inbox: string, out: string): SubmissionRecord[] {
       const hdir = path.join(sdir, homework);
       if (!fs.statSync(hdir).isDirectory()) continue;
       // the newest version that is on disk (the history names it; file names sort by time as a fallback)
-      const records = readHistory(path.join(hdir, "history.jsonl")).filter((r) => fs.existsSync(path.join(inbox, r.file)));
-      const files = fs.readdirSync(hdir).filter((f) => f.endsWith(".ipynb")).sort();
+      const records = readHistory(path.join(hdir, "history.jsonl")).filter((r) =>
+        fs.existsSync(path.join(inbox, r.file)),
+      );
+      const files = fs
+        .readdirSync(hdir)
+        .filter((f) => f.endsWith(".ipynb"))
+        .sort();
       if (files.length === 0) continue;
       const record: SubmissionRecord = records[records.length - 1] ?? {
-        student, homework, received_at: "", file: path.join(student, homework, files[files.length - 1]), version: files.length,
-        deadline: null, late: false, late_minutes: 0, sha256: "",
+        student,
+        homework,
+        received_at: "",
+        file: path.join(student, homework, files[files.length - 1]),
+        version: files.length,
+        deadline: null,
+        late: false,
+        late_minutes: 0,
+        sha256: "",
       };
       fs.mkdirSync(path.join(out, student), { recursive: true });
       fs.copyFileSync(path.join(inbox, record.file), path.join(out, student, `${homework}.ipynb`));
@@ -68,7 +82,12 @@ export function collectInbox(inbox: string, out: string): SubmissionRecord[] {
 export function writeLateness(records: SubmissionRecord[], outDir: string): string {
   const file = path.join(outDir, "lateness.csv");
   const lines = ["student,notebook,submitted_at,version,deadline,late,late_minutes"];
-  for (const r of records) lines.push([r.student, r.homework, r.received_at, r.version, r.deadline ?? "", r.late ? "yes" : "no", r.late_minutes].join(","));
+  for (const r of records)
+    lines.push(
+      [r.student, r.homework, r.received_at, r.version, r.deadline ?? "", r.late ? "yes" : "no", r.late_minutes].join(
+        ",",
+      ),
+    );
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(file, lines.join("\n") + "\n");
   return file;

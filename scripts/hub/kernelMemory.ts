@@ -50,10 +50,13 @@ export function measureKernelMemory(): KernelMemory {
   });
   const line = r.stdout.trim().split("\n").pop();
   if (!line) throw new Error(`kernel memory: no report from driver.py session (exit ${r.status}):\n${r.stderr}`);
-  const report = JSON.parse(line) as { cells: Array<{ status: string; stdout: string; stderr: string; seconds: number }> };
+  const report = JSON.parse(line) as {
+    cells: Array<{ status: string; stdout: string; stderr: string; seconds: number }>;
+  };
   const steps = report.cells.map((c, i) => {
     const m = /RSS (\d+) (\d+)/.exec(c.stdout);
-    if (c.status !== "ok" || !m) throw new Error(`kernel memory: step ${i + 1} failed (${c.status}): ${c.stdout}\n${c.stderr}`);
+    if (c.status !== "ok" || !m)
+      throw new Error(`kernel memory: step ${i + 1} failed (${c.status}): ${c.stdout}\n${c.stderr}`);
     return { kernel: Number(m[1]) * 1024e-6, launcher: Number(m[2]) * 1024e-6 };
   });
   const mb = (x: number) => Math.round(x);
@@ -62,7 +65,12 @@ export function measureKernelMemory(): KernelMemory {
     imported: mb(steps[1].kernel + steps[1].launcher),
     loadMnist: mb(steps[2].kernel + steps[2].launcher),
     epoch: mb(steps[3].kernel + steps[3].launcher),
-    kernelOnly: { started: mb(steps[0].kernel), imported: mb(steps[1].kernel), loadMnist: mb(steps[2].kernel), epoch: mb(steps[3].kernel) },
+    kernelOnly: {
+      started: mb(steps[0].kernel),
+      imported: mb(steps[1].kernel),
+      loadMnist: mb(steps[2].kernel),
+      epoch: mb(steps[3].kernel),
+    },
     epochSeconds: report.cells[3].seconds,
   };
 }

@@ -37,7 +37,9 @@ const MEASURE = `{
 }`;
 
 function codeCells(nb: Notebook): string[] {
-  return nb.cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+  return nb.cells
+    .filter((c) => c.cell_type === "code")
+    .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
 }
 
 function pct(xs: number[], p: number): number {
@@ -60,7 +62,9 @@ async function main(): Promise<number> {
   const hub = await throwawayHub({ students: n, memLimitMb });
   let failed = false;
   try {
-    console.log(`hub up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${hub.url}; ${n} students, load average ${load0.map((x) => x.toFixed(1)).join(" ")}`);
+    console.log(
+      `hub up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${hub.url}; ${n} students, load average ${load0.map((x) => x.toFixed(1)).join(" ")}`,
+    );
     const variantOf = (i: number): Variant => VARIANTS[i % VARIANTS.length];
     const students = hub.students.map((s, i) => {
       const nb = studentNotebook(master, HW, variantOf(i));
@@ -78,7 +82,9 @@ async function main(): Promise<number> {
         cell_timeout: 60,
       };
     });
-    const p = spawn("/usr/bin/python3", [path.join(root, "scripts", "hub", "class_session.py")], { stdio: ["pipe", "pipe", "inherit"] });
+    const p = spawn("/usr/bin/python3", [path.join(root, "scripts", "hub", "class_session.py")], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     let out = "";
     p.stdout.on("data", (b: Buffer) => (out += b.toString()));
     p.stdin.end(JSON.stringify({ hub: hub.url, timeout: 900, together_last: true, students }));
@@ -86,12 +92,35 @@ async function main(): Promise<number> {
     const sampler = setInterval(() => loadDuring.push(os.loadavg()[0]), 5000);
     await new Promise((r) => p.on("close", r));
     clearInterval(sampler);
-    const reports = (JSON.parse(out.trim().split("\n").pop()!) as { students: Array<{ name: string; error: string | null; server_seconds: number; cells: Array<{ status: string; stdout: string; seconds: number; error: string }> }> }).students;
-    const measures = reports.map((r) => r.cells.filter((c) => c.stdout.includes("MEASURE ")).map((c) => JSON.parse(c.stdout.slice(c.stdout.lastIndexOf("MEASURE ") + 8).split("\n")[0]) as { ws: number; rss: number; cpu: number }));
+    const reports = (
+      JSON.parse(out.trim().split("\n").pop()!) as {
+        students: Array<{
+          name: string;
+          error: string | null;
+          server_seconds: number;
+          cells: Array<{ status: string; stdout: string; seconds: number; error: string }>;
+        }>;
+      }
+    ).students;
+    const measures = reports.map((r) =>
+      r.cells
+        .filter((c) => c.stdout.includes("MEASURE "))
+        .map(
+          (c) =>
+            JSON.parse(c.stdout.slice(c.stdout.lastIndexOf("MEASURE ") + 8).split("\n")[0]) as {
+              ws: number;
+              rss: number;
+              cpu: number;
+            },
+        ),
+    );
     const errors = reports.filter((r) => r.error).map((r) => `${r.name}: ${r.error}`);
     const mb = (x: number) => Math.round(x / 1e6);
     const col = (k: number) => measures.filter((m) => m.length > k).map((m) => m[k].ws);
-    const trivial = reports.map((r) => r.cells[r.cells.length - 1]).filter((c) => c && c.status === "ok").map((c) => c.seconds);
+    const trivial = reports
+      .map((r) => r.cells[r.cells.length - 1])
+      .filter((c) => c && c.status === "ok")
+      .map((c) => c.seconds);
     const cpu = measures.filter((m) => m.length === 4).map((m) => m[3].cpu - m[0].cpu);
     const result = {
       students: n,
@@ -99,18 +128,59 @@ async function main(): Promise<number> {
       errors,
       load_average_before: load0,
       load_average_during_max: Math.max(...loadDuring, 0),
-      server_seconds: { median: pct(reports.map((r) => r.server_seconds).filter((x) => x), 50), max: Math.max(...reports.map((r) => r.server_seconds ?? 0)) },
-      memory_mb_median: { started: mb(pct(col(0), 50)), imported: mb(pct(col(1), 50)), loadMnist: mb(pct(col(2), 50)), homework: mb(pct(col(3), 50)) },
+      server_seconds: {
+        median: pct(
+          reports.map((r) => r.server_seconds).filter((x) => x),
+          50,
+        ),
+        max: Math.max(...reports.map((r) => r.server_seconds ?? 0)),
+      },
+      memory_mb_median: {
+        started: mb(pct(col(0), 50)),
+        imported: mb(pct(col(1), 50)),
+        loadMnist: mb(pct(col(2), 50)),
+        homework: mb(pct(col(3), 50)),
+      },
       memory_mb_max: { homework: mb(Math.max(...col(3))) },
       kernel_cpu_seconds_per_homework: { median: pct(cpu, 50), max: Math.max(...cpu) },
-      trivial_cell_seconds: { answered: trivial.length, median: pct(trivial, 50), p95: pct(trivial, 95), max: Math.max(...trivial) },
+      trivial_cell_seconds: {
+        answered: trivial.length,
+        median: pct(trivial, 50),
+        p95: pct(trivial, 95),
+        max: Math.max(...trivial),
+      },
       grade: {} as Record<string, unknown>,
     };
     // the lecturer grades the inbox
     const gout = fs.mkdtempSync(path.join(os.tmpdir(), "descent-hub-load-grades-"));
     const tg = Date.now();
-    const g = spawnSync("node", ["--import", "tsx", path.join(root, "scripts", "homework", "grade.ts"), "--inbox", hub.inbox, "--out", gout, "--masters", path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`), "--jobs", "2", "--cell-timeout", "60"], { encoding: "utf8", cwd: root });
-    const rows = fs.existsSync(path.join(gout, "gradebook.csv")) ? fs.readFileSync(path.join(gout, "gradebook.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")) : [];
+    const g = spawnSync(
+      "node",
+      [
+        "--import",
+        "tsx",
+        path.join(root, "scripts", "homework", "grade.ts"),
+        "--inbox",
+        hub.inbox,
+        "--out",
+        gout,
+        "--masters",
+        path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`),
+        "--jobs",
+        "2",
+        "--cell-timeout",
+        "60",
+      ],
+      { encoding: "utf8", cwd: root },
+    );
+    const rows = fs.existsSync(path.join(gout, "gradebook.csv"))
+      ? fs
+          .readFileSync(path.join(gout, "gradebook.csv"), "utf8")
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => l.split(","))
+      : [];
     const wrong: string[] = [];
     hub.students.forEach((s, i) => {
       const got = rows.filter((r) => r[0] === s.name).reduce((a, r) => a + Number(r[3]), 0);

@@ -61,7 +61,14 @@ async function waitFor(url: string, seconds: number, hub: () => ChildProcess | n
   throw new Error(`the hub did not answer at ${url} within ${seconds} s:\n${log().slice(-3000)}`);
 }
 
-export async function throwawayHub(o: { students: number; memLimitMb?: number; inbox?: string; deadlines?: string; edition?: string; cullKernelMin?: number }): Promise<ThrowawayHub> {
+export async function throwawayHub(o: {
+  students: number;
+  memLimitMb?: number;
+  inbox?: string;
+  deadlines?: string;
+  edition?: string;
+  cullKernelMin?: number;
+}): Promise<ThrowawayHub> {
   const prefix = `dh${randomBytes(3).toString("hex")}`; // 8 characters: dh + 6 hex, unique per run
   const state = fs.mkdtempSync(path.join(os.tmpdir(), `descent-hub-${prefix}-`));
   fs.chmodSync(state, 0o755);
@@ -126,7 +133,12 @@ export async function throwawayHub(o: { students: number; memLimitMb?: number; i
       hub = startHub(result.env, "pipe");
       hub.stdout?.on("data", (b: Buffer) => (out += b.toString()));
       hub.stderr?.on("data", (b: Buffer) => (out += b.toString()));
-      await waitFor(`${result.url}/hub/login`, 120, () => hub, () => out);
+      await waitFor(
+        `${result.url}/hub/login`,
+        120,
+        () => hub,
+        () => out,
+      );
     },
     stopHubOnly,
     stop,

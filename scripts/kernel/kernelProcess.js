@@ -98,7 +98,9 @@ try {
   executorModule = require(path.join(tslabDir, "executor.js"));
   jupyter = require(path.join(tslabDir, "jupyter.js"));
 } catch (e) {
-  console.error(`Descent kernel: tslab is not installed in ${root}/node_modules. Run 'npm install' (or 'npm start') first.`);
+  console.error(
+    `Descent kernel: tslab is not installed in ${root}/node_modules. Run 'npm install' (or 'npm start') first.`,
+  );
   process.exit(1);
 }
 
@@ -122,7 +124,8 @@ const executor = executorModule.createExecutor(process.cwd(), convs, { log: cons
 // Each cell starts with no interrupt pending; the worker's fallback needs to know which cell runs.
 const execute = executor.execute;
 const ensureSrcCache = () => {
-  if (srcCache === null) srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
+  if (srcCache === null)
+    srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
 };
 for (const name of ["inspect", "complete"]) {
   const original = executor[name];
@@ -150,7 +153,11 @@ executor.execute = async (src) => {
     Atomics.store(flag, RUNNING, 0);
     if (timingFile && Atomics.load(flag, CELL) === 1) {
       const cpu = process.cpuUsage();
-      const line = { cpu_ms: Math.round((cpu.user + cpu.system) / 1000), wall_ms: Math.round(performance.now()), cache: srcCache };
+      const line = {
+        cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+        wall_ms: Math.round(performance.now()),
+        cache: srcCache,
+      };
       try {
         fs.appendFileSync(timingFile, JSON.stringify(line) + "\n");
       } catch {
@@ -189,13 +196,13 @@ jupyter.ZmqServer.prototype.handleExecute = async function handleExecute(sock, m
     send(update ? "update_display_data" : "display_data", data);
   };
   const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
-  if (value !== null && content.status === "ok") send("execute_result", { execution_count: content.execution_count, data: { "text/plain": value }, metadata: {} });
+  if (value !== null && content.status === "ok")
+    send("execute_result", { execution_count: content.execution_count, data: { "text/plain": value }, metadata: {} });
   const reply = msg.createReply();
   reply.header.msg_type = "execute_reply";
   reply.content = content;
   reply.signAndSend(this.connInfo.key, sock);
 };
-
 
 // ── A cell never skipped in silence ───────────────────────────────────────────────────────────────────
 // After a cell fails, tslab drops every execute request that arrives within 200 ms (its handler resets its

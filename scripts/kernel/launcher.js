@@ -27,10 +27,14 @@ try {
 } catch {
   /* no scripts/hub/ beside scripts/kernel/ */
 }
-const kernel = spawn(process.execPath, [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernelProcess.js"), configPath], {
-  stdio: ["inherit", "inherit", "inherit", "pipe"],
-  detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
-});
+const kernel = spawn(
+  process.execPath,
+  [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernelProcess.js"), configPath],
+  {
+    stdio: ["inherit", "inherit", "inherit", "pipe"],
+    detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
+  },
+);
 const control = kernel.stdio[3];
 control.on("error", () => {}); // the kernel is gone; its exit event ends us
 process.on("SIGINT", () => control.write("i"));
@@ -45,7 +49,9 @@ for (const signal of ["SIGTERM", "SIGHUP"]) {
 }
 const failsBefore = memory.memoryFailures();
 kernel.on("exit", (code, signal) => memory.noteIfOutOfMemory(signal, failsBefore));
-kernel.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)));
+kernel.on("exit", (code, signal) =>
+  process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)),
+);
 kernel.on("error", (e) => {
   console.error(`Descent kernel: cannot start ${process.execPath}: ${e.message}`);
   process.exit(1);

@@ -32,7 +32,11 @@ function lint(stdinFilename) {
     if (!run(prettier, prettierArgs)) failed++;
   } else {
     // prettier --check reads no stdin: compare the text with Prettier's layout of it instead.
-    const r = spawnSync(process.execPath, [prettier, "--stdin-filepath", stdinFilename], { cwd: root, input, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [prettier, "--stdin-filepath", stdinFilename], {
+      cwd: root,
+      input,
+      encoding: "utf8",
+    });
     if (r.status !== 0 || r.stdout !== input) {
       console.error(`[warn] ${stdinFilename}: not laid out as Prettier would (run npm run format)`);
       failed++;

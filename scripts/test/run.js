@@ -28,7 +28,9 @@ if (tsc.status === 0) {
 
 // 1b. Type-check src/ as the notebook kernel compiles it (tslab's TypeScript 5.0, no DOM library).
 const tslabStart = Date.now();
-const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "typecheckTslab.js")], { stdio: "inherit" });
+const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "typecheckTslab.js")], {
+  stdio: "inherit",
+});
 if (tslabCheck.status === 0) {
   passed++;
   console.log(`✔ type-check of src/ with tslab's TypeScript ${((Date.now() - tslabStart) / 1000).toFixed(1)}s`);
@@ -52,12 +54,19 @@ if (lint.status === 0) {
 const named = process.argv.slice(2);
 const files = named.length
   ? named
-  : fs.readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", f));
+  : fs
+      .readdirSync("test")
+      .filter((f) => f.endsWith(".test.ts"))
+      .sort()
+      .map((f) => path.join("test", f));
 
 const args = [
   ...require("../setup/nodeFlags").nodeFlags(),
-  "--import", "tsx",
-  "--test", "--test-concurrency=1", "--test-reporter=spec",
+  "--import",
+  "tsx",
+  "--test",
+  "--test-concurrency=1",
+  "--test-reporter=spec",
   ...files,
 ];
 // This run's own folder (executed notebooks the notebook tests write and the slide test reads): tests never

@@ -6,7 +6,18 @@
  * @module homework
  */
 export { NotDoneYet, isNotDoneYet } from "./notDone";
-export { exercise, check, checkHidden, summary, runCheck, formatResult, getExercise, exerciseIds, seedOf, resetResults } from "./check";
+export {
+  exercise,
+  check,
+  checkHidden,
+  summary,
+  runCheck,
+  formatResult,
+  getExercise,
+  exerciseIds,
+  seedOf,
+  resetResults,
+} from "./check";
 export type { AnyFunction, Case, CaseResult, CaseStatus, CheckResult, ExerciseSpec, Mistake } from "./check";
 export { diagnose } from "./diagnose";
 export { compareValues, describe, deepCopy, asTensor } from "./values";

@@ -30,7 +30,11 @@ export interface SubmitReceipt {
 }
 
 /** The notebook file of a homework: a path (absolute or relative to home), or a name searched in the course folder. */
-export function findHomeworkNotebook(nameOrPath: string, home = os.homedir(), courseDir = process.env.DESCENT_COURSE_DIR ?? "descent"): string {
+export function findHomeworkNotebook(
+  nameOrPath: string,
+  home = os.homedir(),
+  courseDir = process.env.DESCENT_COURSE_DIR ?? "descent",
+): string {
   if (nameOrPath.endsWith(".ipynb")) {
     const p = path.resolve(home, nameOrPath);
     if (!fs.existsSync(p)) throw new Error(`hw.submit: there is no notebook ${p}`);
@@ -54,20 +58,31 @@ export function findHomeworkNotebook(nameOrPath: string, home = os.homedir(), co
     }
   };
   walk(base, 0);
-  if (found.length === 0) throw new Error(`hw.submit: no notebook ${want} in ${base} (give its path instead, e.g. hw.submit("homework/${want}"))`);
+  if (found.length === 0)
+    throw new Error(
+      `hw.submit: no notebook ${want} in ${base} (give its path instead, e.g. hw.submit("homework/${want}"))`,
+    );
   if (found.length > 1) {
     // a chapter and its homework may share a name: the homework is the one with exercises (nbgrader cells)
     const homework = found.filter(isHomework);
     if (homework.length === 1) return homework[0];
   }
-  if (found.length > 1) throw new Error(`hw.submit: several notebooks ${want} in ${base}: ${found.join(", ")} — give the path of the one to submit`);
+  if (found.length > 1)
+    throw new Error(
+      `hw.submit: several notebooks ${want} in ${base}: ${found.join(", ")} — give the path of the one to submit`,
+    );
   return found[0];
 }
 
-/** A homework notebook: released for a homework (metadata.descent.homework) or with exercise cells (nbgrader metadata). */
+/**
+ * A homework notebook: released for a homework (metadata.descent.homework) or with exercise cells (nbgrader metadata).
+ */
 function isHomework(file: string): boolean {
   try {
-    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { metadata?: { descent?: { homework?: string } }; cells?: Array<{ metadata?: { nbgrader?: unknown } }> };
+    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      metadata?: { descent?: { homework?: string } };
+      cells?: Array<{ metadata?: { nbgrader?: unknown } }>;
+    };
     return Boolean(nb.metadata?.descent?.homework) || (nb.cells ?? []).some((c) => c.metadata?.nbgrader);
   } catch {
     return false;
@@ -78,7 +93,14 @@ function post(url: URL, token: string, body: string): Promise<{ status: number; 
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: "POST", headers: { Authorization: `token ${token}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } },
+      {
+        method: "POST",
+        headers: {
+          Authorization: `token ${token}`,
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(body),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -93,11 +115,17 @@ function post(url: URL, token: string, body: string): Promise<{ status: number; 
 }
 
 /** Sends the saved notebook of `homework` to the course inbox; resolves with the inbox's receipt. */
-export async function submit(homework: string, options: { waitSeconds?: number; quiet?: boolean } = {}): Promise<SubmitReceipt> {
+export async function submit(
+  homework: string,
+  options: { waitSeconds?: number; quiet?: boolean } = {},
+): Promise<SubmitReceipt> {
   const url = process.env.DESCENT_SUBMIT_URL;
   const token = process.env.JUPYTERHUB_API_TOKEN;
   if (!url || !token) {
-    throw new Error("hw.submit: this notebook is not running on the course's JupyterHub, so there is no inbox to send it to (hand in the .ipynb file as your lecturer says)");
+    throw new Error(
+      "hw.submit: this notebook is not running on the course's JupyterHub, so there is no inbox to send it to (hand " +
+        "in the .ipynb file as your lecturer says)",
+    );
   }
   const file = findHomeworkNotebook(homework);
   const name = path.basename(file, ".ipynb");
@@ -127,8 +155,15 @@ export async function submit(homework: string, options: { waitSeconds?: number; 
     if (status === 201) {
       const r = answer as SubmitReceipt;
       if (!options.quiet) {
-        const late = r.late ? `, ${r.late_minutes} minutes after the deadline (${r.deadline})` : r.deadline ? `, before the deadline (${r.deadline})` : "";
-        console.log(`Submitted ${name} (as saved at ${savedAt.toLocaleTimeString("en-GB")}) — version ${r.version}, received ${r.received_at}${late}.`);
+        const late = r.late
+          ? `, ${r.late_minutes} minutes after the deadline (${r.deadline})`
+          : r.deadline
+            ? `, before the deadline (${r.deadline})`
+            : "";
+        console.log(
+          `Submitted ${name} (as saved at ${savedAt.toLocaleTimeString("en-GB")}) — version ${r.version}, received ` +
+            `${r.received_at}${late}.`,
+        );
       }
       return r;
     }

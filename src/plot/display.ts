@@ -72,7 +72,8 @@ export function displayBundle(
 ): boolean {
   const write = displayWriter();
   if (!write) return false;
-  if (options.update && !options.displayId) throw new Error("displayBundle: update needs the displayId of the display to redraw");
+  if (options.update && !options.displayId)
+    throw new Error("displayBundle: update needs the displayId of the display to redraw");
   const transient: { display_id?: string } = {};
   if (options.displayId) transient.display_id = options.displayId;
   write({ data, metadata: options.metadata ?? {}, transient }, options.update === true);

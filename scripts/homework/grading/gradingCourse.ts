@@ -47,7 +47,20 @@ export function makeGradingCourse(tmp: string): GradingCourse {
   fs.mkdirSync(spec, { recursive: true });
   fs.writeFileSync(
     path.join(spec, "kernel.json"),
-    JSON.stringify({ argv: [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "launcher.js"), "{connection_file}"], display_name: "Descent (grading)", language: "typescript" }, null, 2),
+    JSON.stringify(
+      {
+        argv: [
+          process.execPath,
+          ...NODE_FLAGS,
+          path.join(dir, "scripts", "kernel", "launcher.js"),
+          "{connection_file}",
+        ],
+        display_name: "Descent (grading)",
+        language: "typescript",
+      },
+      null,
+      2,
+    ),
   );
   return { dir, jupyterPath };
 }

@@ -12,7 +12,9 @@ export function miniBatchesRef(n: number, batchSize: number, seed: number | null
   return out;
 }
 
-/** The settings of one SGD run. Epoch e (0, 1, …) uses the batches miniBatches(n, B, seed === null ? null : seed + e). */
+/**
+ * The settings of one SGD run. Epoch e (0, 1, …) uses the batches miniBatches(n, B, seed === null ? null : seed + e).
+ */
 export interface SgdRun {
   batchSize: number;
   eta: number;
@@ -27,7 +29,8 @@ export function trainSoftmaxSgdRef(data: d.Dataset, run: SgdRun): d.SoftmaxRegre
     for (const idx of miniBatchesRef(data.y.length, run.batchSize, run.seed === null ? null : run.seed + e)) {
       const batch = d.subset(data, idx);
       model.lossAndGradient(batch.X, batch.y);
-      for (const p of model.params) for (let i = 0; i < p.value.data.length; i++) p.value.data[i] -= run.eta * p.grad.data[i];
+      for (const p of model.params)
+        for (let i = 0; i < p.value.data.length; i++) p.value.data[i] -= run.eta * p.grad.data[i];
     }
   }
   return model;
@@ -39,7 +42,10 @@ export const testAccuracy = (model: d.Model, test: d.Dataset): number => d.accur
 export function experimentData(offset = 0, nTrain = 3000, nTest = 1000): { train: d.Dataset; test: d.Dataset } {
   const m = d.loadMnist();
   const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-  return { train: d.subset(m.train, range(offset, nTrain)), test: d.subset(m.test, range(Math.floor(offset / 5), nTest)) };
+  return {
+    train: d.subset(m.train, range(offset, nTrain)),
+    test: d.subset(m.test, range(Math.floor(offset / 5), nTest)),
+  };
 }
 
 /** One row of the batch-size experiment. */
@@ -89,7 +95,8 @@ export function confidentMistakesRef(P: d.Matrix, y: ArrayLike<number>, k: numbe
 
 export const isNum = (v: unknown): v is number => typeof v === "number";
 export const fmt = (v: number) => (Number.isFinite(v) ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
-export const list = (a: ArrayLike<number>, max = 8) => `[${Array.from(a).slice(0, max).map(fmt).join(", ")}${a.length > max ? ", …" : ""}]`;
+export const list = (a: ArrayLike<number>, max = 8) =>
+  `[${Array.from(a).slice(0, max).map(fmt).join(", ")}${a.length > max ? ", …" : ""}]`;
 export const pct = (a: number) => `${(100 * a).toFixed(1)}%`;
 
 export function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {
@@ -108,9 +115,14 @@ export function compareBatches(got: unknown, expected: unknown): string | null {
   for (let b = 0; b < exp.length; b++) {
     const g = got[b];
     if (!isArrayLikeOfNumbers(g)) return `batch ${b} is not an array of numbers`;
-    if (g.length !== exp[b].length) return `batch ${b}: expected ${exp[b].length} indices ${list(exp[b])}, got ${g.length} ${list(g)}`;
+    if (g.length !== exp[b].length)
+      return `batch ${b}: expected ${exp[b].length} indices ${list(exp[b])}, got ${g.length} ${list(g)}`;
     for (let i = 0; i < g.length; i++) {
-      if (g[i] !== exp[b][i]) return `batch ${b}, position ${i}: expected index ${exp[b][i]}, got ${g[i]} (batch ${b}: expected ${list(exp[b])}, got ${list(g)})`;
+      if (g[i] !== exp[b][i])
+        return (
+          `batch ${b}, position ${i}: expected index ${exp[b][i]}, got ${g[i]} (batch ${b}: expected ` +
+          `${list(exp[b])}, got ${list(g)})`
+        );
     }
   }
   return null;
@@ -119,17 +131,34 @@ export function compareBatches(got: unknown, expected: unknown): string | null {
 export function compareMistakes(got: unknown, expected: unknown): string | null {
   const exp = expected as d.Mistake[][];
   if (!Array.isArray(got)) return `expected an array of ${exp.length} lists (one per true class), got ${typeof got}`;
-  if (got.length !== exp.length) return `expected ${exp.length} lists (one per true class 0…${exp.length - 1}), got ${got.length}`;
+  if (got.length !== exp.length)
+    return `expected ${exp.length} lists (one per true class 0…${exp.length - 1}), got ${got.length}`;
   for (let c = 0; c < exp.length; c++) {
     const g = got[c] as d.Mistake[];
     const e = exp[c];
     if (!Array.isArray(g)) return `class ${c}: expected an array of mistakes, got ${typeof g}`;
-    const show = (ms: d.Mistake[]) => `[${ms.slice(0, 4).map((m) => (m && typeof m === "object" ? `#${m.index}→${m.predicted} ${fmt(m.score)}` : String(m))).join(", ")}${ms.length > 4 ? ", …" : ""}]`;
-    if (g.length !== e.length) return `class ${c}: expected ${e.length} mistakes ${show(e)}, got ${g.length} ${show(g)}`;
+    const show = (ms: d.Mistake[]) =>
+      `[${ms
+        .slice(0, 4)
+        .map((m) => (m && typeof m === "object" ? `#${m.index}→${m.predicted} ${fmt(m.score)}` : String(m)))
+        .join(", ")}${ms.length > 4 ? ", …" : ""}]`;
+    if (g.length !== e.length)
+      return `class ${c}: expected ${e.length} mistakes ${show(e)}, got ${g.length} ${show(g)}`;
     for (let r = 0; r < e.length; r++) {
       const m = g[r];
-      const ok = m && typeof m === "object" && m.index === e[r].index && m.label === e[r].label && m.predicted === e[r].predicted && isNum(m.score) && Math.abs(m.score - e[r].score) <= 1e-9;
-      if (!ok) return `class ${c}, rank ${r}: expected ${JSON.stringify(e[r])}, got ${JSON.stringify(m)}; class ${c} expected ${show(e)}, got ${show(g)}`;
+      const ok =
+        m &&
+        typeof m === "object" &&
+        m.index === e[r].index &&
+        m.label === e[r].label &&
+        m.predicted === e[r].predicted &&
+        isNum(m.score) &&
+        Math.abs(m.score - e[r].score) <= 1e-9;
+      if (!ok)
+        return (
+          `class ${c}, rank ${r}: expected ${JSON.stringify(e[r])}, got ${JSON.stringify(m)}; class ${c} ` +
+          `expected ${show(e)}, got ${show(g)}`
+        );
     }
   }
   return null;

@@ -11,15 +11,34 @@ export const HW05_EX5 = exercise({
   timeLimit: 120,
   title: "Ten training images",
   compare: (got: unknown) => {
-    if (!isNum(got) || !(got >= 0 && got <= 1)) return `expected one test accuracy (a fraction in [0, 1]), got ${JSON.stringify(got)}`;
-    if (got === 1) return "100% is the TRAINING accuracy on the ten images (they are learned perfectly); the task asks for the accuracy on the test images.";
-    if (got < 0.25) return `test accuracy ${pct(got)} is below the bar 25% (chance is 10%). Trained for 300 steps with η = 0.1 on d.perClass(train, 1, seed)?`;
-    if (got > 0.65) return `test accuracy ${pct(got)} is above 65%: ten images cannot teach that much. Did you train on only the ten images d.perClass(train, 1, seed)?`;
+    if (!isNum(got) || !(got >= 0 && got <= 1))
+      return `expected one test accuracy (a fraction in [0, 1]), got ${JSON.stringify(got)}`;
+    if (got === 1)
+      return (
+        "100% is the TRAINING accuracy on the ten images (they are learned perfectly); the task asks for the " +
+        "accuracy on the test images."
+      );
+    if (got < 0.25)
+      return (
+        `test accuracy ${pct(got)} is below the bar 25% (chance is 10%). Trained for 300 steps with η = 0.1 on ` +
+        `d.perClass(train, 1, seed)?`
+      );
+    if (got > 0.65)
+      return (
+        `test accuracy ${pct(got)} is above 65%: ten images cannot teach that much. Did you train on only the ` +
+        `ten images d.perClass(train, 1, seed)?`
+      );
     return null;
   },
   cases: () => {
     const { train, test } = experimentData(0);
-    return [{ name: "ten images drawn with seed 5, 1,000 test images: between 25% and 65%", args: [train, test, 5], points: 2 }];
+    return [
+      {
+        name: "ten images drawn with seed 5, 1,000 test images: between 25% and 65%",
+        args: [train, test, 5],
+        points: 2,
+      },
+    ];
   },
   hidden: (rng: d.Rng) => {
     const { train, test } = experimentData(0);
