@@ -809,13 +809,13 @@ test("findIssues: a submission as released has no issue; each kind of tampering 
 // Every master and every student version, graded
 
 test("grading: a kernel that does not start is started once more before the notebook is reported 'start failed'", () => {
-  // grade_notebooks.py's Session with nbclient's client replaced by one whose first start fails.
+  // The kernel driver's grading session (scripts/kernel/driver.py) with nbclient's client replaced by one whose first start fails.
   const py = python();
   assert.ok(py, "no Python with nbclient");
   const script = `
 import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "homework"))})
-import grade_notebooks as g
+sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "kernel"))})
+import driver as g
 starts = []
 class Ctx:
     def __enter__(self):
@@ -830,15 +830,16 @@ class Client:
     def setup_kernel(self):
         return Ctx()
 g.NotebookClient = Client
-s = g.Session({"kernel": "descent"}, "token")
-s.start(None)
-out = {"starts": len(starts), "running": s.client is not None}
-s.stop()
+s = g.GradeSession({"kernel": "descent"}, "token")
+s.kernel.start(None)
+out = {"starts": len(starts), "running": s.kernel.running, "token_files": len(s.files)}
+s.kernel.stop()
+out["token_files_left"] = len(s.files)
 starts.clear()
 try:
-    g.Session({"kernel": "descent", "start_attempts": 1}, "token").start(None)
+    g.GradeSession({"kernel": "descent", "start_attempts": 1}, "token").kernel.start(None)
     out["error"] = None
-except RuntimeError as e:
+except g.KernelStartError as e:
     out["error"] = str(e)
 print(json.dumps(out))
 `;
@@ -847,14 +848,17 @@ print(json.dumps(out))
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
     starts: number;
     running: boolean;
+    token_files: number;
+    token_files_left: number;
     error: string | null;
   };
   assert.deepEqual([out.starts, out.running], [2, true], "the second start is used");
+  assert.deepEqual([out.token_files, out.token_files_left], [1, 0], "one token file for the running kernel, none after stop");
   assert.match(
     r.stderr,
     /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/,
   );
-  assert.equal(out.error, "Kernel didn't respond in 120 seconds (after 1 start attempt)");
+  assert.equal(out.error, "RuntimeError: Kernel didn't respond in 120 seconds (after 1 start attempt)");
 });
 
 test(

@@ -1,4 +1,4 @@
-// Running graded notebooks in the Descent kernel (through grade_notebooks.py), with time limits.
+// Running graded notebooks in the Descent kernel (through scripts/kernel/driver.py grade), with time limits.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -67,7 +67,7 @@ function runBatch(
     ? `${course.jupyterPath}${path.delimiter}${path.join(root, ".jupyter", "share", "jupyter")}`
     : path.join(root, ".jupyter", "share", "jupyter");
   return new Promise((resolve) => {
-    const child = spawn(py, [path.join(__dirname, "..", "grade_notebooks.py"), jobsFile], {
+    const child = spawn(py, [path.join(__dirname, "..", "..", "kernel", "driver.py"), "grade", jobsFile], {
       cwd: course ? course.dir : root,
       env: {
         ...process.env,
