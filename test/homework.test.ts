@@ -853,7 +853,11 @@ print(json.dumps(out))
     error: string | null;
   };
   assert.deepEqual([out.starts, out.running], [2, true], "the second start is used");
-  assert.deepEqual([out.token_files, out.token_files_left], [1, 0], "one token file for the running kernel, none after stop");
+  assert.deepEqual(
+    [out.token_files, out.token_files_left],
+    [1, 0],
+    "one token file for the running kernel, none after stop",
+  );
   assert.match(
     r.stderr,
     /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/,
