@@ -39,6 +39,11 @@ export interface Case {
   inPlace?: boolean;
   /** Student edition: each known mistake's saved output on this case, in the order of spec.mistakes. */
   mistakeOutputs?: unknown[];
+  /**
+   * Its arguments hold course code that answers another exercise (a backprop handed to a gradient check): never
+   * saved into the student edition's fixtures; checked at grading only.
+   */
+  gradingOnly?: boolean;
 }
 
 /** A known wrong answer: when the student's result equals this function's result, `hint` is printed. */

@@ -18,7 +18,16 @@ export {
   seedOf,
   resetResults,
 } from "./check";
-export type { AnyFunction, Case, CaseResult, CaseStatus, CheckResult, ExerciseSpec, Mistake } from "./check";
+export type {
+  AnyFunction,
+  Case,
+  CaseResult,
+  CaseStatus,
+  CheckOptions,
+  CheckResult,
+  ExerciseSpec,
+  Mistake,
+} from "./check";
 export { diagnose } from "./diagnose";
 export { compareValues, describe, deepCopy, asTensor } from "./values";
 export type { Tensor } from "./values";

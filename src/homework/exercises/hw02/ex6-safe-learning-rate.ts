@@ -4,8 +4,9 @@
  *   hw02-ex6  safeRate(gradC, p)   a learning rate for a quadratic cost known only through its gradient:
  *                                  bar 0.5/L ≤ η < 2/L, L the largest curvature (eigenvalue of the Hessian)
  *
- * No reference answer: the check measures L itself (power iteration on u ↦ ∇C(u) − ∇C(0), exact for a
- * quadratic) and judges the student's rate against it, naming the usual misjudgements.
+ * The reference answers η = 1/L, with L measured by power iteration on u ↦ ∇C(u) − ∇C(0) (exact for a
+ * quadratic); the check judges the student's rate against the band 0.5/L ≤ η < 2/L read from that answer
+ * (so the student edition's check holds L for its cases, not a way to find it), naming the usual misjudgements.
  */
 import { Rng } from "../../../core/random";
 import { exercise } from "../../check";
@@ -71,11 +72,11 @@ function largestDiagonal(gradC: Grad, p: number): number {
   return m;
 }
 
-function judge(got: unknown, args: unknown[]): string | null {
+function judge(got: unknown, expected: number, args: unknown[]): string | null {
   const [gradC, p] = args as [Grad, number];
   if (typeof got !== "number" || !Number.isFinite(got) || got <= 0)
     return `return a positive learning rate, got ${String(got)}`;
-  const L = largestCurvature(gradC, p);
+  const L = 1 / expected; // the reference's rate is 1/L (so the student edition's check holds L, not a way to find it)
   const eta = got;
   if (eta >= 2 / L) {
     const diag = largestDiagonal(gradC, p);
@@ -107,6 +108,7 @@ function judge(got: unknown, args: unknown[]): string | null {
 exercise({
   id: "hw02-ex6",
   title: "A safe learning rate from the curvature",
+  reference: (gradC: Grad, p: number) => 1 / largestCurvature(gradC, p), // η = 1/L, the middle of the safe band
   cases: (rng) => [
     {
       name: "hand case: H = 0.5·I + 2·11ᵀ (4 variables), strong cross terms",
@@ -137,7 +139,7 @@ exercise({
       points: 1,
     },
   ],
-  compare: (got, _expected, args) => judge(got, args),
+  compare: (got, expected, args) => judge(got, expected as number, args),
   mistakes: [
     {
       hint:

@@ -32,6 +32,7 @@ const labels = (rng: Rng, n: number, K: number) => Array.from({ length: n }, () 
 
 exercise({
   id: "hw03-ex7",
+  writes: ["softmaxMinusOneHot"],
   title: "Derive it yourself: the gradient with smoothed labels",
   reference: smoothedGradientRef,
   cases: (rng) => [

@@ -8,7 +8,9 @@
  * The check does not compare numbers with a formula: it runs both SGDs on small synthetic images and
  * compares their logits after every step.
  */
+import { fromArrays } from "../../../core/matrix";
 import { Rng } from "../../../core/random";
+import { softmax } from "../../../models/softmax";
 import { exercise } from "../../check";
 import { fmt } from "../../values";
 
@@ -31,10 +33,8 @@ function sgdLogits(X: number[][], y: number[], K: number, etaW: number, etaB: nu
   const out: number[][] = [];
   for (let i = 0; i < X.length; i++) {
     const z = logits(X[i]);
-    const m = Math.max(...z);
-    const e = z.map((v) => Math.exp(v - m));
-    const s = e.reduce((a, v) => a + v, 0);
-    const g = e.map((v, j) => v / s - (j === y[i] ? 1 : 0));
+    const p = softmax(fromArrays([z])).data; // the course's softmax (src/models/softmax.ts)
+    const g = z.map((_, j) => p[j] - (j === y[i] ? 1 : 0));
     for (let j = 0; j < K; j++) {
       for (let k = 0; k < X[i].length; k++) W[j][k] -= etaW * g[j] * X[i][k];
       b[j] -= etaB * g[j];
@@ -71,11 +71,11 @@ export function rawVsScaledGap(eta: number, rates: { etaW: number; etaB: number 
     rates.etaB,
     W0.map((w) => w.map((v) => v / 255)),
   );
-  let worst = 0;
+  let largestGap = 0;
   for (let t = 0; t < scaled.length; t++)
     for (let j = 0; j < K; j++)
-      worst = Math.max(worst, Math.abs(raw[t][j] - scaled[t][j]) / (1 + Math.abs(scaled[t][j])));
-  return worst;
+      largestGap = Math.max(largestGap, Math.abs(raw[t][j] - scaled[t][j]) / (1 + Math.abs(scaled[t][j])));
+  return largestGap;
 }
 
 export function rawPixelRatesRef(eta: number): { etaW: number; etaB: number } {

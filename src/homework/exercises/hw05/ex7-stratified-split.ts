@@ -47,7 +47,7 @@ function judge(got: unknown, args: unknown[]): string | null {
     if (seen.has(i)) return `index ${i} appears twice: each example is in the validation set at most once`;
     seen.add(i);
   }
-  const K = Math.max(...y) + 1;
+  const K = 1 + y.reduce((a, c) => Math.max(a, c), 0); // classes 0 … K − 1
   const total = new Array<number>(K).fill(0),
     mine = new Array<number>(K).fill(0);
   for (const c of y) total[c]++;
@@ -74,6 +74,7 @@ function judge(got: unknown, args: unknown[]): string | null {
 
 exercise({
   id: "hw05-ex7",
+  writes: ["splitValidation"],
   title: "A validation split that keeps every class",
   cases: (rng) => [
     {

@@ -19,12 +19,19 @@ import {
 } from "./common";
 
 // The backprops a case hands to the student's gradient check cross to the student's kernel at
-// grading as source with what they call (src/homework/wire.ts); all of it is the course's MLP.
-portable(mlpOf);
-portable(mlpBackward, { mlpOf });
-portable(backpropRef, { mlpBackward });
-portable(forwardRef, { mlpOf });
-portable(weightGradientsRef);
+// grading as source with what they call (src/homework/wire.ts); all of it is the course's MLP. The cases
+// mark them when they make their arguments (once), so the student edition, which has no cases, keeps
+// none of these references.
+let crossing = false;
+function markCrossing(): void {
+  if (crossing) return;
+  crossing = true;
+  portable(mlpOf);
+  portable(mlpBackward, { mlpOf });
+  portable(backpropRef, { mlpBackward });
+  portable(forwardRef, { mlpOf });
+  portable(weightGradientsRef);
+}
 
 // ex6 · a gradient check of a backprop
 
@@ -89,6 +96,7 @@ export const HW06_EX6 = exercise({
   reference: gradientCheckRef,
   compare: compareGradientCheck,
   cases: (rng: d.Rng) => {
+    markCrossing();
     const a = data(rng, S(5, 4, 3, 3));
     const b = data(rng, S(6, 3, 4, 3));
     const c = data(rng, S(4, 3, 3, 4));
@@ -97,20 +105,24 @@ export const HW06_EX6 = exercise({
         name: "the course's backprop (correct), tanh: error below 1e-6",
         args: [a.net, a.X, a.y, "tanh", backpropRef],
         points: 1,
+        gradingOnly: true, // the backprop it hands over is the answer to ex2 and ex3
       },
       {
         name: "a backprop without f'(Z1), tanh: the check must report it",
         args: [b.net, b.X, b.y, "tanh", brokenBackprops.noFprime],
         points: 1,
+        gradingOnly: true, // the backprop it hands over is the answer to ex2 and ex3
       },
       {
         name: "a backprop with ∂L/∂W2 twice too large, sigmoid",
         args: [c.net, c.X, c.y, "sigmoid", brokenBackprops.doubleW2],
         points: 1,
+        gradingOnly: true, // the backprop it hands over is the answer to ex2 and ex3
       },
     ];
   },
   hidden: (rng: d.Rng) => {
+    markCrossing();
     const a = data(rng, S(6, 3, 4, 3));
     const b = data(rng, S(1, 3, 1, 2));
     return [
