@@ -168,6 +168,16 @@ test("hw02-ex1 central differences: reference full marks; forward differences an
   );
   wrongAnswer(
     "hw02-ex1",
+    (C: (v: number[]) => number, v: number[], h: number) =>
+      v.map((_, k) => {
+        const down = [...v];
+        down[k] -= h;
+        return (C(v) - C(down)) / h;
+      }),
+    { hint: /one-sided \(backward\) differences/, failing: ["cubic", "random smooth"] },
+  );
+  wrongAnswer(
+    "hw02-ex1",
     (C: (v: number[]) => number, v: number[], h: number) => {
       const g: number[] = [];
       for (let k = 0; k < v.length; k++) {
@@ -575,6 +585,20 @@ test("hw04-ex4 numerical gradient: reference full marks; forward differences, an
       });
     },
     { hint: /forward differences/, failing: ["hand case", "softmax regression", "exp"] },
+  );
+  wrongAnswer(
+    "hw04-ex4",
+    (loss: (M: d.Matrix) => number, M: d.Matrix, entries: number[], h: number) => {
+      const L0 = loss(M);
+      return entries.map((t) => {
+        const old = M.data[t];
+        M.data[t] = old - h;
+        const g = (L0 - loss(M)) / h;
+        M.data[t] = old;
+        return g;
+      });
+    },
+    { hint: /one-sided \(backward\) differences/, failing: ["hand case", "softmax regression", "exp"] },
   );
   wrongAnswer(
     "hw04-ex4",

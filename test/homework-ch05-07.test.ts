@@ -268,20 +268,20 @@ test("hw06-ex4 loss: a student version gets full marks; a sum instead of the mea
   fullMarks("hw06-ex4", ch06.meanLossRef);
   fullMarks("hw06-ex4", studentLoss("none"));
   wrongAnswer("hw06-ex4", studentLoss("sum"), { hint: /MEAN|1\/n|factor/ });
-  wrongAnswer("hw06-ex4", studentLoss("naive"), { hint: /overflow|LSE/, failing: ["huge logits"], hidden: true });
+  wrongAnswer("hw06-ex4", studentLoss("naive"), { hint: /underflows to 0 .*\(−ln 0 = ∞\)/, failing: ["huge logits"], hidden: true });
 });
 
-function studentNumerical(slip: "none" | "forward" | "divideByH" | "noRestore") {
+function studentNumerical(slip: "none" | "forward" | "backward" | "divideByH" | "noRestore") {
   return (fn: (M: d.Matrix) => number, M: d.Matrix, h: number): d.Matrix => {
     const G = d.zerosLike(M);
     for (let t = 0; t < M.data.length; t++) {
       const keep = M.data[t];
-      M.data[t] = keep + h;
+      M.data[t] = slip === "backward" ? keep : keep + h;
       const up = fn(M);
       M.data[t] = slip === "forward" ? keep : keep - h;
       const down = fn(M);
       if (slip !== "noRestore") M.data[t] = keep;
-      G.data[t] = (up - down) / (slip === "forward" || slip === "divideByH" ? h : 2 * h);
+      G.data[t] = (up - down) / (slip === "forward" || slip === "backward" || slip === "divideByH" ? h : 2 * h);
     }
     return G;
   };
@@ -290,6 +290,7 @@ function studentNumerical(slip: "none" | "forward" | "divideByH" | "noRestore") 
 test("hw06-ex5 central differences: a student version gets full marks; forward differences, /h instead of /2h, no restore fail", () => {
   fullMarks("hw06-ex5", studentNumerical("none"));
   wrongAnswer("hw06-ex5", studentNumerical("forward"), { hint: /forward difference/ });
+  wrongAnswer("hw06-ex5", studentNumerical("backward"), { hint: /one-sided \(backward\) difference/ });
   wrongAnswer("hw06-ex5", studentNumerical("divideByH"), { hint: /Divided by h instead of 2h/ });
   wrongAnswer("hw06-ex5", studentNumerical("noRestore"), { hint: /not put back/ });
 });
@@ -398,10 +399,11 @@ test("the element-wise step equals the course's d.rmsprop over three steps from 
 });
 
 /** A student's notes loop: MLP without l2, own penalty and gradient, own step per group, own resets. */
-function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty") {
+function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty" | "zeroStart") {
   return (data: d.Dataset, run: ch07.NotesRun): number[] => {
     const net = ch07.notesNetwork(run, 0);
-    const G = net.params.map(() => 1);
+    const g0 = slip === "zeroStart" ? 0 : 1;
+    const G = net.params.map(() => g0);
     const L: number[] = [];
     for (let k = 0; k < run.iterations; k++) {
       let loss = net.lossAndGradient(data.X, data.y);
@@ -417,7 +419,7 @@ function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty"
         G[j] = step.G;
       });
       const reset = slip === "noReset" ? false : slip === "asPrinted" ? k % run.resetEvery === 0 : (k + 1) % run.resetEvery === 0;
-      if (reset) G.fill(1);
+      if (reset) G.fill(g0);
     }
     return L;
   };
@@ -429,6 +431,7 @@ test("hw07-ex5 the notes' loop: a student loop gets full marks; resets as printe
   wrongAnswer("hw07-ex5", studentNotesLoop("asPrinted"), { hint: /after steps 0, K, 2K/ });
   wrongAnswer("hw07-ex5", studentNotesLoop("noReset"), { hint: /never reset/ });
   wrongAnswer("hw07-ex5", studentNotesLoop("biasPenalty"), { hint: /biases are penalised/ });
+  wrongAnswer("hw07-ex5", studentNotesLoop("zeroStart"), { hint: /accumulators start at 0/ });
 });
 
 test("an unfinished exercise of chapters 05-07 says 'not done yet' and scores 0", () => {
