@@ -103,14 +103,14 @@ test("hw05-ex3 batchSizeExperiment: reference passes the bars; equal steps, one 
   );
 });
 
-test("hw05-ex4 sortedVsShuffled: reference passes; shuffling the sorted data, swapped results fail", () => {
+test("hw05-ex4 sortedVsShuffled: the reference's models pass; shuffling the sorted data, swapped models, self-reported numbers fail", () => {
   fullMarks("hw05-ex4", ch05.sortedVsShuffledRef);
   const run = { batchSize: 10, eta: 0.1, epochs: 1 };
   wrongAnswer(
     "hw05-ex4",
-    (train: d.Dataset, test: d.Dataset) => ({
-      sorted: acc(ch05.trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: 1 }), test),
-      shuffled: acc(ch05.trainSoftmaxSgdRef(train, { ...run, seed: 1 }), test),
+    (train: d.Dataset) => ({
+      sorted: ch05.trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: 1 }),
+      shuffled: ch05.trainSoftmaxSgdRef(train, { ...run, seed: 1 }),
     }),
     { hint: /IN ORDER \(seed null\)/ },
   );
@@ -122,28 +122,38 @@ test("hw05-ex4 sortedVsShuffled: reference passes; shuffling the sorted data, sw
     },
     { hint: /Is it really shuffled/ },
   );
+  // the issue's forgery: two plausible numbers, visible and hidden
+  const forged = () => ({ sorted: 0.1, shuffled: 0.85 });
+  wrongAnswer("hw05-ex4", forged, { hint: /A number alone is not evidence: return the trained model/ });
+  wrongAnswer("hw05-ex4", forged, { hint: /A number alone is not evidence/, hidden: true });
 });
 
-test("hw05-ex5 onePerClass: reference within the bar for many seeds; training accuracy, training on everything fail", () => {
+test("hw05-ex5 onePerClass: the reference's model passes for many seeds; a self-reported number, training on everything fail", () => {
   fullMarks("hw05-ex5", ch05.onePerClassRef);
-  // the bar holds for the reference over many draws, so it is robust across the hidden seeds
+  // the bar holds for the reference over many draws (measured on the held-out images), so it is robust across the hidden seeds
   const { train, test } = ch05.experimentData(0);
   for (let seed = 1; seed <= 12; seed++) {
-    const a = ch05.onePerClassRef(train, test, seed * 37);
-    assert.ok(a >= 0.25 && a <= 0.65, `seed ${seed * 37}: ${a}`);
+    const a = ch05.heldOutAccuracy(ch05.onePerClassRef(train, test, seed * 37), "reference");
+    assert.ok(typeof a === "number" && a >= 0.25 && a <= 0.65, `seed ${seed * 37}: ${a}`);
   }
+  // the issue's forgery: a constant in the bar, visible and hidden
+  wrongAnswer("hw05-ex5", () => 0.4, { hint: /A number alone is not evidence: return the trained model/ });
+  wrongAnswer("hw05-ex5", () => 0.4, { hint: /A number alone is not evidence/, hidden: true });
+  // the test accuracy of the right run, self-reported, is still only a number
   wrongAnswer(
     "hw05-ex5",
-    (tr: d.Dataset, _te: d.Dataset, seed: number) => {
-      const ten = d.perClass(tr, 1, seed);
-      return acc(ch05.trainSoftmaxSgdRef(ten, { batchSize: 10, eta: 0.1, epochs: 300, seed: null }), ten);
-    },
-    { hint: /TRAINING accuracy/ },
+    (tr: d.Dataset, te: d.Dataset, seed: number) => acc(ch05.onePerClassRef(tr, te, seed), te),
+    { hint: /A number alone is not evidence/ },
   );
   wrongAnswer(
     "hw05-ex5",
-    (tr: d.Dataset, te: d.Dataset) => acc(ch05.trainSoftmaxSgdRef(tr, { batchSize: 10, eta: 0.1, epochs: 1, seed: 1 }), te),
+    (tr: d.Dataset) => ch05.trainSoftmaxSgdRef(tr, { batchSize: 10, eta: 0.1, epochs: 1, seed: 1 }),
     { hint: /only the ten images/ },
+  );
+  wrongAnswer(
+    "hw05-ex5",
+    (tr: d.Dataset, _te: d.Dataset, seed: number) => ch05.trainSoftmaxSgdRef(d.perClass(tr, 1, seed + 1), { batchSize: 10, eta: 0.1, epochs: 300, seed: null }),
+    { hint: /the run the task describes scores/ },
   );
 });
 
@@ -402,7 +412,7 @@ test("the element-wise step equals the course's d.rmsprop over three steps from 
 function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty" | "zeroStart") {
   return (data: d.Dataset, run: ch07.NotesRun): number[] => {
     const net = ch07.notesNetwork(run, 0);
-    const g0 = slip === "zeroStart" ? 0 : 1;
+    const g0: number = slip === "zeroStart" ? 0 : 1;
     const G = net.params.map(() => g0);
     const L: number[] = [];
     for (let k = 0; k < run.iterations; k++) {
