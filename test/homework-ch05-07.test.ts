@@ -92,15 +92,14 @@ test("hw05-ex3 batchSizeExperiment: reference passes the bars; equal steps, one 
   wrongAnswer(
     "hw05-ex3",
     (train: d.Dataset, test: d.Dataset) =>
-      ch05.BATCH_RUNS.map(([B, eta]) => ({ batchSize: B, eta, steps: Math.ceil(train.y.length / B), accuracy: acc(ch05.trainSoftmaxSgdRef(train, { batchSize: B, eta: 0.1, epochs: 1, seed: 1 }), test) })),
-    { hint: /B = 1, η = 0.01: test accuracy .* below the bar/ },
+      ch05.BATCH_RUNS.map(([B, eta]) => ({ batchSize: B, eta, steps: Math.ceil(train.y.length / B), model: ch05.trainSoftmaxSgdRef(train, { batchSize: B, eta: 0.1, epochs: 1, seed: 1 }) })),
+    { hint: /B = 1, η = 0.01: (held-out accuracy .* below the bar|your model scores)/ },
   );
-  // accuracies in percent instead of fractions
-  wrongAnswer(
-    "hw05-ex3",
-    (train: d.Dataset, test: d.Dataset) => ch05.batchSizeExperimentRef(train, test).map((r) => ({ ...r, accuracy: 100 * r.accuracy })),
-    { hint: /a fraction in \[0, 1\]/ },
-  );
+  // the issue's forgery: four hard-coded rows of accuracies (no models), visible and hidden
+  const forged = (train: d.Dataset) =>
+    ch05.BATCH_RUNS.map(([B, eta], r) => ({ batchSize: B, eta, steps: Math.ceil(train.y.length / B), accuracy: [0.86, 0.86, 0.78, 0.76][r] }));
+  wrongAnswer("hw05-ex3", forged, { hint: /A number alone is not evidence: return the trained model/ });
+  wrongAnswer("hw05-ex3", forged, { hint: /A number alone is not evidence/, hidden: true });
 });
 
 test("hw05-ex4 sortedVsShuffled: the reference's models pass; shuffling the sorted data, swapped models, self-reported numbers fail", () => {
