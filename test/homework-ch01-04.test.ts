@@ -653,6 +653,10 @@ test("hw04-ex5 training run: a correct student loop passes the bar (visible and 
   wrongAnswer("hw04-ex5", loop(-1, true), { hint: /no better than guessing|below the bar|NaN/ });
   wrongAnswer("hw04-ex5", loop(1, false), { hint: /no better than guessing/ });
   wrongAnswer("hw04-ex5", () => ({ W: d.zeros(784, 10), b: d.zeros(1, 10) }), { hint: /10×784/ });
+  // over the bar by another run (two more epochs than asked): the check recomputes the run, so it does not count
+  wrongAnswer("hw04-ex5", (train: d.Dataset, epochs: number, eta: number, B: number) => loop(1, true)(train, epochs + 2, eta, B), {
+    hint: /it is not the W of the run the task describes \(the check recomputes it\)/,
+  });
 });
 
 /** A student's centring, written out with loops, with switchable slips. */
