@@ -32,8 +32,10 @@ interface Session {
 }
 
 function python(): string | null {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as {
+    findPython: () => string | null;
+  };
   return findPython();
 }
 
@@ -56,7 +58,8 @@ function session(py: string, cached: boolean): Session {
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
   if (!line) throw new Error(`kernel_first_import: no report from driver.py session (exit ${r.status}):\n${r.stderr}`);
   const s = JSON.parse(line) as Session;
-  for (const c of s.cells) if (c.status !== "ok") throw new Error(`kernel_first_import: a cell failed (${c.status}): ${c.stderr}`);
+  for (const c of s.cells)
+    if (c.status !== "ok") throw new Error(`kernel_first_import: a cell failed (${c.status}): ${c.stderr}`);
   try {
     s.kernel_cpu_ms = (JSON.parse(fs.readFileSync(timing, "utf8").split("\n")[0]) as { cpu_ms: number }).cpu_ms;
   } catch {

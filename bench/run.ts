@@ -19,8 +19,7 @@
  * alternate with ours, entry by entry (a round of ours, a round of numpy's, …): the load of a shared
  * machine changes from minute to minute, and alternating makes both sides see the same load.
  */
-import { ChildProcessWithoutNullStreams, spawn } from "child_process";
-import * as fs from "fs";
+import { ChildProcessWithoutNullStreams, spawn, spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 
@@ -33,7 +32,7 @@ const opt = (name: string, dflt: number) => {
 if (args.includes("--threads")) process.env.DESCENT_THREADS = String(opt("--threads", 2));
 
 // Loaded after DESCENT_THREADS is set.
-/* eslint-disable @typescript-eslint/no-var-requires */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const engineMod = require("../src/engine/index") as typeof import("../src/engine/index"); // switches the engine on
 const gemmMod = require("../src/core/gemm") as typeof import("../src/core/gemm");
 const wasm = require("../src/engine/wasmGemm") as typeof import("../src/engine/wasmGemm");
@@ -41,7 +40,8 @@ require("../src/engine/index"); // the engine registers its update kernels and b
 const M = require("../src/core/matrix") as typeof import("../src/core/matrix");
 const { MLP } = require("../src/models/mlp") as typeof import("../src/models/mlp");
 const { residentCopy } = require("../src/engine/resident") as typeof import("../src/engine/resident");
-const { SoftmaxRegression } = require("../src/models/softmaxRegression") as typeof import("../src/models/softmaxRegression");
+const { SoftmaxRegression } =
+  require("../src/models/softmaxRegression") as typeof import("../src/models/softmaxRegression");
 const opts = require("../src/optim/index") as typeof import("../src/optim/index");
 const { rng } = require("../src/core/random") as typeof import("../src/core/random");
 const { loadMnist, mnistDataDir } = require("../src/data/mnist") as typeof import("../src/data/mnist");
@@ -96,12 +96,16 @@ const fast = wasm.defaultGemmKernel();
 const threads = fast.engine ? fast.engine.waitReady() : 1;
 const backend = gemmMod.gemmBackendName();
 log(`Descent bench — ${os.cpus()[0]?.model ?? "cpu"} (${os.cpus().length} cores), node ${process.version}`);
-log(`products: ${backend} (${threads} thread${threads > 1 ? "s" : ""} ready); paths available: ${wasm.gemmPaths().join(", ")}`);
+log(
+  `products: ${backend} (${threads} thread${threads > 1 ? "s" : ""} ready); paths available: ${wasm.gemmPaths().join(", ")}`,
+);
 const dir = mnistDataDir();
 const mnist = loadMnist({ dtype: "float32" });
 const X = mnist.train.X;
 const y = mnist.train.y;
-log(`data: MNIST train ${X.shape} float32 from ${dir}${fast.engine && fast.engine.residentPtr(X.data) >= 0 ? " (in the wasm memory)" : ""}; ${(100 * nonzeroFraction(X.data)).toFixed(1)}% of pixels are nonzero`);
+log(
+  `data: MNIST train ${X.shape} float32 from ${dir}${fast.engine && fast.engine.residentPtr(X.data) >= 0 ? " (in the wasm memory)" : ""}; ${(100 * nonzeroFraction(X.data)).toFixed(1)}% of pixels are nonzero`,
+);
 
 function nonzeroFraction(a: Float32Array | Float64Array): number {
   let nz = 0;
@@ -121,7 +125,17 @@ const Xb = new M.Matrix(128, 784, X.data.slice(0, 128 * 784));
  * operands (a mini-batch buffer, the weights); the time with the ordinary arrays copied in at every
  * call is reported beside it.
  */
-async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matrix, m: number, n: number, k: number, refSlice: (A: Matrix) => [Matrix, number], resident = false) {
+async function product(
+  name: string,
+  op: "NN" | "TN" | "NT",
+  A: Matrix,
+  B: Matrix,
+  m: number,
+  n: number,
+  k: number,
+  refSlice: (A: Matrix) => [Matrix, number],
+  resident = false,
+) {
   const C = M.zeros(m, n, "float32");
   const [Ar, Br] = resident ? [residentCopy(A), residentCopy(B)] : [A, B];
   const call = () => gemmMod.gemm(op, m, n, k, Ar.data, Br.data, C.data);
@@ -141,18 +155,34 @@ async function product(name: string, op: "NN" | "TN" | "NT", A: Matrix, B: Matri
   const [As, frac] = refSlice(A);
   const [ms2, ns2, ks2] = op === "TN" ? [m, n, As.rows] : [As.rows, n, k];
   const Cs = M.zeros(ms2, ns2, "float32");
-  const refMs = medianMs(() => gemmMod.gemmReference(op, ms2, ns2, ks2, As.data, op === "TN" ? B.data.subarray(0, ks2 * n) : B.data, Cs.data), frac < 1 ? 1 : 3) / frac;
+  const refMs =
+    medianMs(
+      () =>
+        gemmMod.gemmReference(op, ms2, ns2, ks2, As.data, op === "TN" ? B.data.subarray(0, ks2 * n) : B.data, Cs.data),
+      frac < 1 ? 1 : 3,
+    ) / frac;
   entries[name] = {
-    ms, gflops: flops / ms / 1e6, reference_ms: refMs, speedup_vs_reference: refMs / ms, kernel,
-    reference_note: frac < 1 ? `reference measured on ${(frac * 100).toFixed(0)}% of the rows and scaled up` : undefined,
-    note: [
-      resident ? `operands in the wasm memory, as the models keep them; ordinary arrays copied in at every call: ${copiedMs!.toFixed(2)} ms` : "",
-      denseMs !== undefined ? `dense kernel alone (sparse path off): ${denseMs.toFixed(1)} ms = ${(flops / denseMs / 1e6).toFixed(1)} GFLOPS` : "",
-    ].filter(Boolean).join("; ") || undefined,
+    ms,
+    gflops: flops / ms / 1e6,
+    reference_ms: refMs,
+    speedup_vs_reference: refMs / ms,
+    kernel,
+    reference_note:
+      frac < 1 ? `reference measured on ${(frac * 100).toFixed(0)}% of the rows and scaled up` : undefined,
+    note:
+      [
+        resident
+          ? `operands in the wasm memory, as the models keep them; ordinary arrays copied in at every call: ${copiedMs!.toFixed(2)} ms`
+          : "",
+        denseMs !== undefined
+          ? `dense kernel alone (sparse path off): ${denseMs.toFixed(1)} ms = ${(flops / denseMs / 1e6).toFixed(1)} GFLOPS`
+          : "",
+      ]
+        .filter(Boolean)
+        .join("; ") || undefined,
   };
   log(`  ${name}: ${ms.toFixed(2)} ms`);
 }
-
 
 // ---------------------------------------------------------------- numpy, alternating with ours
 let numpyReason = "";
@@ -207,7 +237,8 @@ class NumpyServer {
   async run(name: string, count: number): Promise<number[]> {
     this.child.stdin.write(`${name} ${count}\n`);
     const out = JSON.parse(await this.nextLine()) as { entry: string; ms: number[] };
-    if (out.entry !== name || out.ms.length !== count) throw new Error(`numpy answered ${JSON.stringify(out).slice(0, 100)} for ${name}`);
+    if (out.entry !== name || out.ms.length !== count)
+      throw new Error(`numpy answered ${JSON.stringify(out).slice(0, 100)} for ${name}`);
     return out.ms;
   }
 
@@ -220,7 +251,6 @@ let numpyServer: NumpyServer | null = null;
 
 /** The first of $DESCENT_PYTHON, /usr/bin/python3, python3 that imports numpy, or null. */
 function pythonWithNumpy(): string | null {
-  const { spawnSync } = require("child_process") as typeof import("child_process");
   for (const py of [process.env.DESCENT_PYTHON, "/usr/bin/python3", "python3"]) {
     if (py && spawnSync(py, ["-c", "import numpy"], { stdio: "ignore" }).status === 0) return py;
   }
@@ -229,7 +259,9 @@ function pythonWithNumpy(): string | null {
 async function startNumpy(): Promise<void> {
   if (flag("--no-numpy")) numpyReason = "--no-numpy";
   const python = numpyReason ? null : pythonWithNumpy();
-  if (!numpyReason && !python) numpyReason = "no Python with numpy found ($DESCENT_PYTHON, /usr/bin/python3, python3): bash scripts/setup/setup.sh --for-bench (Debian's python3-numpy)";
+  if (!numpyReason && !python)
+    numpyReason =
+      "no Python with numpy found ($DESCENT_PYTHON, /usr/bin/python3, python3): bash scripts/setup/setup.sh --for-bench (Debian's python3-numpy)";
   if (numpyReason || !python) return;
   const server = new NumpyServer(python);
   try {
@@ -287,13 +319,22 @@ async function alternate(name: string, ours: (() => void)[], runs: number, numpy
  * formulas of biasUnitBackprop and the update, fast path off) on 2,000 steps, scaled up; numpy runs the homework's own loop (float64, as written).
  */
 async function perExampleEntry(): Promise<void> {
-  const n = 50000, d = 784, STEPS = 50000;
+  const n = 50000,
+    d = 784,
+    STEPS = 50000;
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) mean[l] += X.data[i * d + l] / n;
   const Xc = M.zeros(n, d, "float32");
   for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) Xc.data[i * d + l] = X.data[i * d + l] - mean[l];
   const epochOf = (steps: number) => () => {
-    const { net } = biasUnit.biasUnitInit({ nIn: 784, nHid: 200, nOut: 10, rng: rng(1), scale: "homework", dtype: "float32" });
+    const { net } = biasUnit.biasUnitInit({
+      nIn: 784,
+      nHid: 200,
+      nOut: 10,
+      rng: rng(1),
+      scale: "homework",
+      dtype: "float32",
+    });
     const r = rng(2);
     for (let s = 0; s < steps; s++) {
       const i = r.int(n);
@@ -303,13 +344,21 @@ async function perExampleEntry(): Promise<void> {
   const fastImpl = biasUnit.BiasUnitSgd.fastPath.impl;
   if (!fastImpl) throw new Error("bench: the engine registered no fast path for biasUnitSgdStep");
   epochOf(2000)(); // warm-up
-  const [ms] = await alternate("sgd_per_example_784_200_10", [epochOf(STEPS)], Math.max(1, Math.floor(REPS / 3)), false);
+  const [ms] = await alternate(
+    "sgd_per_example_784_200_10",
+    [epochOf(STEPS)],
+    Math.max(1, Math.floor(REPS / 3)),
+    false,
+  );
   registerFastPath(biasUnit.BiasUnitSgd, null);
   const REF = 2000;
   const refMs = medianMs(epochOf(REF), 1) * (STEPS / REF);
   registerFastPath(biasUnit.BiasUnitSgd, fastImpl);
   entries["sgd_per_example_784_200_10"] = {
-    ms, reference_ms: refMs, speedup_vs_reference: refMs / ms, gflops: (STEPS * 2 * (200 * 785 * 2 + 10 * 201 * 3)) / ms / 1e6,
+    ms,
+    reference_ms: refMs,
+    speedup_vs_reference: refMs / ms,
+    gflops: (STEPS * 2 * (200 * 785 * 2 + 10 * 201 * 3)) / ms / 1e6,
     reference_note: `reference: the readable step of src/chapters/biasUnitNetwork.ts (the formulas, fast path off) on ${REF} steps, scaled up`,
     kernel: "the engine's per-example step (one wasm SIMD call: forward, δ², δ¹, both outer-product updates; float32)",
     note: "one epoch of the homework's per-example SGD: 50,000 steps of 784-200-10 ReLU with bias units, centred data, γ = 1e-3; numpy runs the homework's own loop (float64, np.outer, np.append), no evaluation on either side; GFLOPS counts every V update as dense",
@@ -320,16 +369,30 @@ async function perExampleEntry(): Promise<void> {
 async function main(): Promise<void> {
   await startNumpy();
   log("products …");
-  const rowsOf = (A: Matrix, rows: number): [Matrix, number] => [new M.Matrix(rows, A.cols, A.data.subarray(0, rows * A.cols)), rows / A.rows];
-  if (wanted("gemm_60000x784x256")) await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
-  if (wanted("gemm_t_784x60000x256")) await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
+  const rowsOf = (A: Matrix, rows: number): [Matrix, number] => [
+    new M.Matrix(rows, A.cols, A.data.subarray(0, rows * A.cols)),
+    rows / A.rows,
+  ];
+  if (wanted("gemm_60000x784x256"))
+    await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
+  if (wanted("gemm_t_784x60000x256"))
+    await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
   if (wanted("gemm_128x784x256")) await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1], true);
 
   // ---------------------------------------------------------------- the notes' network
   const NOTES = { alpha: 1e-6, eta: 0.5, gamma: 0.99, eps: 1e-3 };
   /** The notes' network; `fast` (the default) runs it on the engine's fast path (src/engine/fusedMlp.ts). */
   function notesNet(fast = true) {
-    return new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: NOTES.alpha, init: "scaled0.1", biasInit: "normal", rng: rng(1127), fast });
+    return new MLP({
+      sizes: [784, 256, 10],
+      activations: ["relu"],
+      outputBias: false,
+      l2: NOTES.alpha,
+      init: "scaled0.1",
+      biasInit: "normal",
+      rng: rng(1127),
+      fast,
+    });
   }
   type Trainer = { params: Param[]; lossAndGradient(X: Matrix, y: ArrayLike<number>): number };
 
@@ -367,29 +430,56 @@ async function main(): Promise<void> {
 
   // same numbers? the readable code and the fast path must agree on loss and gradients
   {
-    const a = notesNet(false), b = notesNet(true);
+    const a = notesNet(false),
+      b = notesNet(true);
     if (!b.usesFastPath) throw new Error("bench: the engine registered no fast path for MLP");
     const Xs = new M.Matrix(512, 784, X.data.subarray(0, 512 * 784));
     const ys = y.subarray(0, 512);
-    const la = a.lossAndGradient(Xs, ys), lb = b.lossAndGradient(Xs, ys);
+    const la = a.lossAndGradient(Xs, ys),
+      lb = b.lossAndGradient(Xs, ys);
     let g = 0;
     a.params.forEach((p, i) => (g = Math.max(g, M.maxAbsDiff(p.grad, b.params[i].grad))));
-    log(`check: MLP loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
-    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused network disagrees with src/models/mlp.ts");
+    log(
+      `check: MLP loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`,
+    );
+    if (Math.abs(la - lb) > 1e-4 || g > 1e-4)
+      throw new Error("bench: the fused network disagrees with src/models/mlp.ts");
   }
 
   {
-    const s1 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3), fast: false });
+    const s1 = new SoftmaxRegression({
+      inputs: 784,
+      classes: 10,
+      dtype: "float32",
+      init: "scaled0.1",
+      rng: rng(3),
+      fast: false,
+    });
     const s2 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
     const Xs = new M.Matrix(100, 784, X.data.subarray(0, 100 * 784));
     const la = s1.lossAndGradient(Xs, y.subarray(0, 100));
     const lb = s2.lossAndGradient(Xs, y.subarray(0, 100));
-    const g = Math.max(M.maxAbsDiff(s1.params[0].grad, s2.params[0].grad), M.maxAbsDiff(s1.params[1].grad, s2.params[1].grad));
-    log(`check: SoftmaxRegression loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`);
-    if (Math.abs(la - lb) > 1e-4 || g > 1e-4) throw new Error("bench: the fused softmax regression disagrees with src/models/softmaxRegression.ts");
+    const g = Math.max(
+      M.maxAbsDiff(s1.params[0].grad, s2.params[0].grad),
+      M.maxAbsDiff(s1.params[1].grad, s2.params[1].grad),
+    );
+    log(
+      `check: SoftmaxRegression loss ${la.toFixed(6)} vs fused ${lb.toFixed(6)}; largest gradient difference ${g.toExponential(2)}`,
+    );
+    if (Math.abs(la - lb) > 1e-4 || g > 1e-4)
+      throw new Error("bench: the fused softmax regression disagrees with src/models/softmaxRegression.ts");
   }
 
-  async function modelEntry(name: string, flops: number | undefined, run: () => void, runFused: (() => void) | null, refRun: () => void, refFrac: number, reps: number, note: string) {
+  async function modelEntry(
+    name: string,
+    flops: number | undefined,
+    run: () => void,
+    runFused: (() => void) | null,
+    refRun: () => void,
+    refFrac: number,
+    reps: number,
+    note: string,
+  ) {
     if (!wanted(name)) return;
     run();
     runFused?.();
@@ -399,9 +489,20 @@ async function main(): Promise<void> {
     engineMod.useFastGemm();
     const best = fusedMs !== undefined && fusedMs < ms ? fusedMs : ms; // the faster of the two ways, both reported
     entries[name] = {
-      ms: best, model_ms: ms, fused_ms: fusedMs, gflops: flops ? flops / best / 1e6 : undefined, reference_ms: refMs, speedup_vs_reference: refMs / best,
-      reference_note: refFrac < 1 ? `reference (src/models/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up` : "src/models/mlp.ts / model on the reference kernel",
-      kernel: fusedMs !== undefined ? `the model on the engine's fused kernels: ${fusedMs.toFixed(1)} ms; its readable code (fast: false) on the fast products: ${ms.toFixed(1)} ms` : "src model on the fast products",
+      ms: best,
+      model_ms: ms,
+      fused_ms: fusedMs,
+      gflops: flops ? flops / best / 1e6 : undefined,
+      reference_ms: refMs,
+      speedup_vs_reference: refMs / best,
+      reference_note:
+        refFrac < 1
+          ? `reference (src/models/mlp.ts on the reference kernel) measured on ${(refFrac * 100).toFixed(1)}% of the work and scaled up`
+          : "src/models/mlp.ts / model on the reference kernel",
+      kernel:
+        fusedMs !== undefined
+          ? `the model on the engine's fused kernels: ${fusedMs.toFixed(1)} ms; its readable code (fast: false) on the fast products: ${ms.toFixed(1)} ms`
+          : "src model on the fast products",
       note,
     };
     log(`  ${name}: ${best.toFixed(1)} ms`);
@@ -414,28 +515,58 @@ async function main(): Promise<void> {
     const netF = notesNet(true);
     const netR = notesNet();
     const Xr = new M.Matrix(6000, 784, X.data.subarray(0, 6000 * 784));
-    await modelEntry("mlp_fullbatch_step_60000", fullFlops,
-      fullStep(net, notesStep(), X, y), fullStep(netF, notesStep(), X, y),
-      fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)), 0.1, Math.max(3, REPS - 2),
-      "784-256-10 ReLU, softmax, CE + L2, the notes' RMSprop; forward + backward + update on all 60,000 images");
+    await modelEntry(
+      "mlp_fullbatch_step_60000",
+      fullFlops,
+      fullStep(net, notesStep(), X, y),
+      fullStep(netF, notesStep(), X, y),
+      fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)),
+      0.1,
+      Math.max(3, REPS - 2),
+      "784-256-10 ReLU, softmax, CE + L2, the notes' RMSprop; forward + backward + update on all 60,000 images",
+    );
   }
   {
     const mb = 128;
     const batches = Math.ceil(60000 / mb);
-    await modelEntry("mlp_epoch_mb128", (2 * 128 * (784 * 256 * 2 + 256 * 10 * 3)) * batches,
+    await modelEntry(
+      "mlp_epoch_mb128",
+      2 * 128 * (784 * 256 * 2 + 256 * 10 * 3) * batches,
       epoch(() => ({ m: notesNet(false), step: notesStep() }), mb),
       epoch(() => ({ m: notesNet(true), step: notesStep() }), mb),
-      epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb), 20 / batches, Math.max(3, REPS),
-      "one shuffled epoch, mini-batches of 128 from a BatchLoader (two preallocated buffers, the next batch gathered during the step), the notes' RMSprop");
+      epoch(() => ({ m: notesNet(), step: notesStep() }), mb, 20 * mb),
+      20 / batches,
+      Math.max(3, REPS),
+      "one shuffled epoch, mini-batches of 128 from a BatchLoader (two preallocated buffers, the next batch gathered during the step), the notes' RMSprop",
+    );
   }
   {
     const mb = 10;
     const sm = (fast = true) => new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", fast });
-    await modelEntry("softmax_epoch_mb10", 2 * 60000 * 784 * 10 * 2,
-      epoch(() => { const m = sm(false); const o = opts.sgd(0.1); return { m, step: (p) => o.step(p) }; }, mb),
-      epoch(() => { const m = sm(true); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb),
-      epoch(() => { const m = sm(); return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) }; }, mb, 6000), 0.1, Math.max(3, REPS),
-      "src/models/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD");
+    await modelEntry(
+      "softmax_epoch_mb10",
+      2 * 60000 * 784 * 10 * 2,
+      epoch(() => {
+        const m = sm(false);
+        const o = opts.sgd(0.1);
+        return { m, step: (p) => o.step(p) };
+      }, mb),
+      epoch(() => {
+        const m = sm(true);
+        return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) };
+      }, mb),
+      epoch(
+        () => {
+          const m = sm();
+          return { m, step: (ps) => ps.forEach((p) => fusedSgdStep(p.value.data, p.grad.data, 0.1)) };
+        },
+        mb,
+        6000,
+      ),
+      0.1,
+      Math.max(3, REPS),
+      "src/models/softmaxRegression.ts (W 10×784, b 1×10), one shuffled epoch of mini-batches of 10, plain SGD",
+    );
   }
 
   // ---------------------------------------------------------------- kernel start (bench/kernelStart.ts)
@@ -447,7 +578,8 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- numpy
   // Measured alternately with ours (see alternate), so both sides ran under the same load.
-  let numpy: Record<string, number | string> | null = numpyReason === "" ? { ...numpyResults, numpy: numpyVersion } : null;
+  let numpy: Record<string, number | string> | null =
+    numpyReason === "" ? { ...numpyResults, numpy: numpyVersion } : null;
   for (const [name, e] of Object.entries(entries)) {
     const np = numpy ? numpy[name] : undefined;
     if (typeof np === "number") {
@@ -460,8 +592,16 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- report
   const result = {
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadavg: os.loadavg().map((v) => +v.toFixed(2)) },
-    backend, threads, numpy: numpy ? numpy.numpy : null, numpy_skipped: numpy ? undefined : numpyReason,
+    machine: {
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      node: process.version,
+      loadavg: os.loadavg().map((v) => +v.toFixed(2)),
+    },
+    backend,
+    threads,
+    numpy: numpy ? numpy.numpy : null,
+    numpy_skipped: numpy ? undefined : numpyReason,
     entries,
   };
   if (JSON_OUT) {
@@ -470,7 +610,16 @@ async function main(): Promise<void> {
     const f = (v: number | undefined, d = 1) => (v === undefined ? "—" : v.toFixed(d));
     const rows = [["entry", "ms", "GFLOPS", "ref ms", "× ref", "numpy ms", "numpy GFLOPS", "ours/numpy"]];
     for (const [name, e] of Object.entries(entries)) {
-      rows.push([name, f(e.ms, 2), f(e.gflops), f(e.reference_ms, 0), f(e.speedup_vs_reference), f(e.numpy_ms, 2), f(e.numpy_gflops), f(e.ratio_to_numpy, 2)]);
+      rows.push([
+        name,
+        f(e.ms, 2),
+        f(e.gflops),
+        f(e.reference_ms, 0),
+        f(e.speedup_vs_reference),
+        f(e.numpy_ms, 2),
+        f(e.numpy_gflops),
+        f(e.ratio_to_numpy, 2),
+      ]);
     }
     const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
     console.log("");
@@ -480,7 +629,9 @@ async function main(): Promise<void> {
       console.log(`${name}: ${[e.kernel, e.note, e.reference_note].filter(Boolean).join("; ")}`);
     }
     if (!numpy) console.log(`numpy rows skipped: ${numpyReason}`);
-    console.log(`load average ${result.machine.loadavg.join(" ")} on ${result.machine.cores} cores (timings on a shared machine are noisy; compare ratios)`);
+    console.log(
+      `load average ${result.machine.loadavg.join(" ")} on ${result.machine.cores} cores (timings on a shared machine are noisy; compare ratios)`,
+    );
   }
 }
 

@@ -23,7 +23,8 @@ test("each activation matches its textbook formula where the naive formula is sa
     fc.property(moderate, (z) => {
       assert.equal(heaviside.f(z), z >= 0 ? 1 : 0);
       assert.equal(relu.f(z), Math.max(0, z));
-      const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-12 * (1 + Math.abs(b)), `${what}(${z}): ${a} vs ${b}`);
+      const close = (a: number, b: number, what: string) =>
+        assert.ok(Math.abs(a - b) <= 1e-12 * (1 + Math.abs(b)), `${what}(${z}): ${a} vs ${b}`);
       close(sigmoid.f(z), 1 / (1 + Math.exp(-z)), "sigmoid");
       close(softplus.f(z), Math.log(1 + Math.exp(z)), "softplus");
       close(tanh.f(z), (Math.exp(z) - Math.exp(-z)) / (Math.exp(z) + Math.exp(-z)), "tanh");
@@ -58,27 +59,39 @@ test("sigmoid and softplus are stable for large |z|", () => {
 test("each derivative f' matches a central difference of f away from kinks", () => {
   const smooth: Activation[] = [sigmoid, softplus, tanh, relu];
   fc.assert(
-    fc.property(moderate.filter((z) => Math.abs(z) > 1e-3), (z) => {
-      const h = 1e-6;
-      for (const act of smooth) {
-        const numeric = (act.f(z + h) - act.f(z - h)) / (2 * h);
-        assert.ok(Math.abs(numeric - act.df(z)) < 1e-6, `${act.name}'(${z}): ${act.df(z)} vs ${numeric}`);
-      }
-    }),
+    fc.property(
+      moderate.filter((z) => Math.abs(z) > 1e-3),
+      (z) => {
+        const h = 1e-6;
+        for (const act of smooth) {
+          const numeric = (act.f(z + h) - act.f(z - h)) / (2 * h);
+          assert.ok(Math.abs(numeric - act.df(z)) < 1e-6, `${act.name}'(${z}): ${act.df(z)} vs ${numeric}`);
+        }
+      },
+    ),
   );
 });
 
 test("Matrix helpers apply f and f' element-wise, into out or in place", () => {
-  const Z = fromArrays([[-2, 0, 3], [1.5, -0.5, 4]]);
+  const Z = fromArrays([
+    [-2, 0, 3],
+    [1.5, -0.5, 4],
+  ]);
   const A = applyActivation(relu, Z);
-  assert.deepEqual(A.toArrays(), [[0, 0, 3], [1.5, 0, 4]]);
+  assert.deepEqual(A.toArrays(), [
+    [0, 0, 3],
+    [1.5, 0, 4],
+  ]);
   const D = applyActivationDerivative(sigmoid, Z, zeros(2, 3));
   for (let i = 0; i < 6; i++) assert.equal(D.data[i], sigmoid.df(Z.data[i]));
   const F = fromArrays([[-2, 0, 3]], "float32");
   applyActivation(tanh, F, F);
   assert.equal(F.dtype, "float32");
   assert.ok(Math.abs(F.data[0] - Math.tanh(-2)) < 1e-7);
-  assert.throws(() => applyActivation(relu, Z, zeros(3, 2)), (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /3×2/.test(e.message));
+  assert.throws(
+    () => applyActivation(relu, Z, zeros(3, 2)),
+    (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /3×2/.test(e.message),
+  );
 });
 
 test("getActivation finds activations by name and names an unknown one", () => {

@@ -42,8 +42,11 @@ const READABLE = ["core", "models", "optim", "training", "data", "calculus", "ch
 /** The words, or the same inside a camel-case name (usesFusedKernels); \b keeps "refused" and "confused" out. */
 const SPEED_WORDS = /\b(resident|fused|wasm|webassembly)/i;
 const SPEED_IN_NAMES = /[a-z](Resident|Fused|Wasm|WebAssembly)/;
-/** A model file holds one model's math: mlp.ts above this many lines fails (issue 13 aims at ~250). */
-const MLP_MAX_LINES = 260;
+/**
+ * A model file holds one model's math: mlp.ts above this many lines fails (issue 13 aimed at ~250). Lines as
+ * Prettier lays them out at 120 columns (npm run format), which made mlp.ts's 243 lines 281.
+ */
+const MLP_MAX_LINES = 300;
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -86,15 +89,27 @@ const edges: Edge[] = files.flatMap((f) => {
 /** The file a relative import names: spec.ts, spec/index.ts or spec itself (a .ts path), or null. */
 function resolveImport(from: string, spec: string): string | null {
   const base = path.resolve(path.dirname(from), spec);
-  for (const f of [base + ".ts", path.join(base, "index.ts"), base]) if (f.endsWith(".ts") && fs.existsSync(f)) return f;
+  for (const f of [base + ".ts", path.join(base, "index.ts"), base])
+    if (f.endsWith(".ts") && fs.existsSync(f)) return f;
   return null;
 }
 
 /** File → the files it imports (every kind of import, type-only ones too), relative to the root. */
 const fileGraph = new Map<string, string[]>(
   files.map((f) => {
-    const specs = ts.preProcessFile(fs.readFileSync(f, "utf8"), true, true).importedFiles.map((r) => r.fileName).filter((s) => s.startsWith("."));
-    return [rel(f), unique(specs.map((s) => resolveImport(f, s)).filter((t): t is string => t !== null).map(rel))];
+    const specs = ts
+      .preProcessFile(fs.readFileSync(f, "utf8"), true, true)
+      .importedFiles.map((r) => r.fileName)
+      .filter((s) => s.startsWith("."));
+    return [
+      rel(f),
+      unique(
+        specs
+          .map((s) => resolveImport(f, s))
+          .filter((t): t is string => t !== null)
+          .map(rel),
+      ),
+    ];
   }),
 );
 
@@ -102,7 +117,10 @@ const fileGraph = new Map<string, string[]>(
 function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   // Tarjan's strongly connected components; a component of two or more files (or a file importing
   // itself) holds a cycle, reported as one closed path through it.
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>();
   const cycles: string[][] = [];
   let next = 0;
   const visit = (v: string): void => {
@@ -153,12 +171,39 @@ function closedPath(graph: ReadonlyMap<string, readonly string[]>, within: Set<s
 
 test("no import cycles between the files of src/ (type-only imports included)", () => {
   // the finder finds them: a cycle of three, one of two beside a file outside them, a file importing itself
-  const sample = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a", "d"]], ["d", []], ["e", ["f"]], ["f", ["e"]], ["g", ["g"]]]);
-  assert.deepEqual(importCycles(sample), [["a", "b", "c", "a"], ["e", "f", "e"], ["g", "g"]]);
-  assert.deepEqual(importCycles(new Map([["a", ["b"]], ["b", []]])), []);
-  assert.ok([...fileGraph.values()].flat().length > 100, "too few imports resolved: the resolver is not finding the files");
+  const sample = new Map([
+    ["a", ["b"]],
+    ["b", ["c"]],
+    ["c", ["a", "d"]],
+    ["d", []],
+    ["e", ["f"]],
+    ["f", ["e"]],
+    ["g", ["g"]],
+  ]);
+  assert.deepEqual(importCycles(sample), [
+    ["a", "b", "c", "a"],
+    ["e", "f", "e"],
+    ["g", "g"],
+  ]);
+  assert.deepEqual(
+    importCycles(
+      new Map([
+        ["a", ["b"]],
+        ["b", []],
+      ]),
+    ),
+    [],
+  );
+  assert.ok(
+    [...fileGraph.values()].flat().length > 100,
+    "too few imports resolved: the resolver is not finding the files",
+  );
   const cycles = importCycles(fileGraph);
-  assert.deepEqual(cycles.map((c) => c.join(" → ")), [], "a file imports (maybe only a type from) a file that imports it back: move what both need into a third file");
+  assert.deepEqual(
+    cycles.map((c) => c.join(" → ")),
+    [],
+    "a file imports (maybe only a type from) a file that imports it back: move what both need into a third file",
+  );
 });
 
 test("every file of src/ sits in a known layer folder (or is src/index.ts)", () => {
@@ -166,7 +211,11 @@ test("every file of src/ sits in a known layer folder (or is src/index.ts)", () 
     const layer = layerOf(path.join(root, f));
     return layer !== "index.ts" && !(layer in ALLOWED);
   });
-  assert.deepEqual(unknown, [], `files outside the layers of the table (add the folder to ALLOWED and to README's layout): ${unknown.join(", ")}`);
+  assert.deepEqual(
+    unknown,
+    [],
+    `files outside the layers of the table (add the folder to ALLOWED and to README's layout): ${unknown.join(", ")}`,
+  );
   assert.ok(edges.length > 50, `only ${edges.length} imports found: the parser is not reading the files`);
 });
 
@@ -180,7 +229,10 @@ test("the dependency table is acyclic (the layers have an order)", () => {
     state.set(layer, "done");
   };
   for (const layer of Object.keys(ALLOWED)) visit(layer, []);
-  assert.ok(!Object.entries(ALLOWED).some(([l, deps]) => l !== "homework" && deps.includes("index.ts")), "only homework may import src/index.ts");
+  assert.ok(
+    !Object.entries(ALLOWED).some(([l, deps]) => l !== "homework" && deps.includes("index.ts")),
+    "only homework may import src/index.ts",
+  );
 });
 
 test("(a) nothing outside src/engine/ imports the engine, except src/index.ts (which switches it on)", () => {
@@ -195,7 +247,12 @@ test("(b) layers import only the layers below them (the table above), and nothin
     return !(ALLOWED[e.from] ?? []).includes(e.to);
   });
   assert.deepEqual(
-    unique(bad.map((e) => `${e.file} (${e.from}) imports ${e.spec} (${e.to || "outside src/"}); ${e.from} may import: ${(ALLOWED[e.from] ?? []).join(", ") || "nothing"}`)),
+    unique(
+      bad.map(
+        (e) =>
+          `${e.file} (${e.from}) imports ${e.spec} (${e.to || "outside src/"}); ${e.from} may import: ${(ALLOWED[e.from] ?? []).join(", ") || "nothing"}`,
+      ),
+    ),
     [],
   );
 });
@@ -204,31 +261,50 @@ test("(c) the readable layers never mention the speed machinery (resident, fused
   const hits: string[] = [];
   for (const f of files) {
     if (!READABLE.includes(layerOf(f))) continue;
-    fs.readFileSync(f, "utf8").split("\n").forEach((line, i) => {
-      const m = SPEED_WORDS.exec(line) ?? SPEED_IN_NAMES.exec(line);
-      if (m) hits.push(`${rel(f)}:${i + 1}: "${m[0]}" in ${line.trim().slice(0, 100)}`);
-    });
+    fs.readFileSync(f, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        const m = SPEED_WORDS.exec(line) ?? SPEED_IN_NAMES.exec(line);
+        if (m) hits.push(`${rel(f)}:${i + 1}: "${m[0]}" in ${line.trim().slice(0, 100)}`);
+      });
   }
   const byFile = new Map<string, number>();
   for (const h of hits) byFile.set(h.split(":")[0], (byFile.get(h.split(":")[0]) ?? 0) + 1);
-  assert.equal(hits.length, 0, `${hits.length} mentions in ${byFile.size} files (${[...byFile].map(([f, n]) => `${f}: ${n}`).join(", ")}):\n${hits.join("\n")}`);
+  assert.equal(
+    hits.length,
+    0,
+    `${hits.length} mentions in ${byFile.size} files (${[...byFile].map(([f, n]) => `${f}: ${n}`).join(", ")}):\n${hits.join("\n")}`,
+  );
 });
 
 test(`model files: sizes reported, src/models/mlp.ts at most ${MLP_MAX_LINES} lines`, (t) => {
   const models = files.filter((f) => layerOf(f) === "models");
-  assert.ok(models.some((f) => rel(f) === "src/models/mlp.ts"), "src/models/mlp.ts is missing");
+  assert.ok(
+    models.some((f) => rel(f) === "src/models/mlp.ts"),
+    "src/models/mlp.ts is missing",
+  );
   const lines = (f: string) => fs.readFileSync(f, "utf8").split("\n").length - 1;
   for (const f of models) t.diagnostic(`${rel(f)}: ${lines(f)} lines`);
   const mlp = lines(path.join(srcDir, "models", "mlp.ts"));
-  assert.ok(mlp <= MLP_MAX_LINES, `src/models/mlp.ts has ${mlp} lines (at most ${MLP_MAX_LINES}: one model's math, the speed paths in src/engine/)`);
+  assert.ok(
+    mlp <= MLP_MAX_LINES,
+    `src/models/mlp.ts has ${mlp} lines (at most ${MLP_MAX_LINES}: one model's math, the speed paths in src/engine/)`,
+  );
 });
 
 test("every src/ file a notebook's prose names exists (the notebooks point at the code)", () => {
   const nbDir = path.join(root, "notebooks");
   const missing: string[] = [];
   let named = 0;
-  for (const nb of fs.readdirSync(nbDir).filter((f) => CHAPTER.test(f)).sort()) {
-    const cells = (JSON.parse(fs.readFileSync(path.join(nbDir, nb), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] }).cells;
+  for (const nb of fs
+    .readdirSync(nbDir)
+    .filter((f) => CHAPTER.test(f))
+    .sort()) {
+    const cells = (
+      JSON.parse(fs.readFileSync(path.join(nbDir, nb), "utf8")) as {
+        cells: { cell_type: string; source: string | string[] }[];
+      }
+    ).cells;
     for (const c of cells) {
       if (c.cell_type !== "markdown") continue;
       const text = Array.isArray(c.source) ? c.source.join("") : c.source;

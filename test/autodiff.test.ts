@@ -35,13 +35,24 @@ test("∂L/∂Z of the mean cross-entropy is (softmax(Z) − Y)/n, as tfjs finds
   const y = [0, 3, 1, 2, 2, 0];
   const [g] = tf.grads((z: tf.Tensor) => tfCrossEntropy(z as tf.Tensor2D, y))([toTensor(Z)]);
   const ours = softmaxMinusOneHot(softmax(Z), y);
-  assertNear(Array.from(ours.data, (v) => v / 6), g.dataSync(), "dL/dZ");
+  assertNear(
+    Array.from(ours.data, (v) => v / 6),
+    g.dataSync(),
+    "dL/dZ",
+  );
   assert.ok(Math.abs(crossEntropy(Z, y) - tfCrossEntropy(toTensor(Z), y).dataSync()[0]) < 1e-5);
 });
 
 test("softmax regression: ∂L/∂W and ∂L/∂b equal tfjs autodiff", () => {
   const r = rng(2);
-  const model = new SoftmaxRegression({ inputs: 5, classes: 3, rng: r, init: "normal", biasInit: "normal", dtype: "float64" });
+  const model = new SoftmaxRegression({
+    inputs: 5,
+    classes: 3,
+    rng: r,
+    init: "normal",
+    biasInit: "normal",
+    dtype: "float64",
+  });
   const X = randn(7, 5, r);
   const y = [0, 1, 2, 2, 1, 0, 1];
   const L = model.lossAndGradient(X, y);
@@ -59,7 +70,16 @@ for (const act of ["sigmoid", "relu"] as const) {
       test(`MLP (${act}, output bias ${outputBias}, α = ${l2}): every gradient equals tfjs autodiff`, () => {
         const r = rng(10 + l2 * 10 + (outputBias ? 1 : 0));
         const sizes = [4, 5, 3, 3];
-        const model = new MLP({ sizes, activations: [act], outputBias, l2, init: "normal", biasInit: "normal", rng: r, dtype: "float64" });
+        const model = new MLP({
+          sizes,
+          activations: [act],
+          outputBias,
+          l2,
+          init: "normal",
+          biasInit: "normal",
+          rng: r,
+          dtype: "float64",
+        });
         const X = randn(6, 4, r);
         const y = [2, 0, 1, 1, 2, 0];
         const L = model.lossAndGradient(X, y);
@@ -90,7 +110,14 @@ for (const act of ["sigmoid", "relu"] as const) {
 
 test("the cross-check can fail: a gradient with the ReLU derivative left out differs from tfjs", () => {
   const r = rng(5);
-  const model = new MLP({ sizes: [3, 6, 2], activations: ["relu"], init: "normal", biasInit: "normal", rng: r, dtype: "float64" });
+  const model = new MLP({
+    sizes: [3, 6, 2],
+    activations: ["relu"],
+    init: "normal",
+    biasInit: "normal",
+    rng: r,
+    dtype: "float64",
+  });
   const X = randn(8, 3, r);
   const y = [0, 1, 1, 0, 1, 0, 0, 1];
   model.lossAndGradient(X, y);
@@ -99,14 +126,21 @@ test("the cross-check can fail: a gradient with the ReLU derivative left out dif
   const D2 = softmaxMinusOneHot(c.A[2], y);
   const W2 = model.layers[1].W;
   const wrong = new Float64Array(6 * 3);
-  for (let i = 0; i < 8; i++) for (let j = 0; j < 6; j++) {
-    let d = 0;
-    for (let k = 0; k < 2; k++) d += D2.get(i, k) * W2.get(k, j);
-    for (let m = 0; m < 3; m++) wrong[j * 3 + m] += (d * X.get(i, m)) / 8;
-  }
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 6; j++) {
+      let d = 0;
+      for (let k = 0; k < 2; k++) d += D2.get(i, k) * W2.get(k, j);
+      for (let m = 0; m < 3; m++) wrong[j * 3 + m] += (d * X.get(i, m)) / 8;
+    }
   const Xt = toTensor(X);
   const f = (W1: tf.Tensor, b1: tf.Tensor, W2t: tf.Tensor, b2: tf.Tensor) =>
-    tfCrossEntropy(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(Xt, W1, false, true), b1)) as tf.Tensor2D, W2t as tf.Tensor2D, false, true), b2) as tf.Tensor2D, y);
+    tfCrossEntropy(
+      tf.add(
+        tf.matMul(tf.relu(tf.add(tf.matMul(Xt, W1, false, true), b1)) as tf.Tensor2D, W2t as tf.Tensor2D, false, true),
+        b2,
+      ) as tf.Tensor2D,
+      y,
+    );
   const [gW1] = tf.grads(f as (...a: tf.Tensor[]) => tf.Tensor)(model.params.map((p) => toTensor(p.value)));
   assertNear(model.params[0].grad.data, gW1.dataSync(), "W1 (correct)");
   assert.throws(() => assertNear(wrong, gW1.dataSync(), "W1 (wrong)"), /W1 \(wrong\)/);

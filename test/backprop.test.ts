@@ -30,7 +30,14 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** A small slides-shaped network (n_in ≥ n_h ≥ n_out) in float64 with moderate weights. */
 function smallSlides(seed: number) {
   const r = rng(seed);
-  const model = new MLP({ sizes: [12, 6, 4], activations: ["sigmoid"], init: "normal", biasInit: "normal", rng: r, dtype: "float64" });
+  const model = new MLP({
+    sizes: [12, 6, 4],
+    activations: ["sigmoid"],
+    init: "normal",
+    biasInit: "normal",
+    rng: r,
+    dtype: "float64",
+  });
   const x = Array.from({ length: 12 }, () => r.uniformIn(-1, 1));
   return { model, p: slidesParamsOf(model), x };
 }
@@ -95,7 +102,10 @@ test("slidesBackpropAsPrinted names the shapes when w_ik does not exist", () => 
 
 test("bad inputs to the slides' functions throw clear errors", () => {
   const { p } = smallSlides(1);
-  assert.throws(() => slidesBackprop(p, [1, 2, 3], 0), (e: Error) => e instanceof ShapeError && /x has 3 entries but the network takes 12/.test(e.message));
+  assert.throws(
+    () => slidesBackprop(p, [1, 2, 3], 0),
+    (e: Error) => e instanceof ShapeError && /x has 3 entries but the network takes 12/.test(e.message),
+  );
   assert.throws(() => slidesBackprop(p, new Array(12).fill(0), 4), /label 4 is not a class in 0…3/);
   const deep = new MLP({ sizes: [4, 3, 3, 2], activations: ["sigmoid"], rng: rng(1), dtype: "float64" });
   assert.throws(() => slidesParamsOf(deep), /2 weight layers/);
@@ -122,14 +132,22 @@ test("biasUnitBackprop: (1.9), (1.11), (1.13) match central differences (sigmoid
 
 test("appending a 1 is a bias: the bias-unit net equals the MLP with biases", () => {
   const r = rng(5);
-  const model = new MLP({ sizes: [9, 7, 4], activations: ["relu"], init: "he", biasInit: "normal", rng: r, dtype: "float64" });
+  const model = new MLP({
+    sizes: [9, 7, 4],
+    activations: ["relu"],
+    init: "he",
+    biasInit: "normal",
+    rng: r,
+    dtype: "float64",
+  });
   const [l1, l2] = model.layers;
   const net = { V: withBiasColumn(l1.W, l1.b!), W: withBiasColumn(l2.W, l2.b!), g: relu };
   const X = randn(5, 9, r);
   const y = [0, 3, 1, 2, 3];
   assert.ok(maxDiff(biasUnitProbabilities(net, X).data, model.predictProba(X).data) < 1e-12);
   model.lossAndGradient(X, y);
-  const dV = zeros(7, 10), dW = zeros(4, 8);
+  const dV = zeros(7, 10),
+    dW = zeros(4, 8);
   for (let i = 0; i < 5; i++) {
     const G = biasUnitBackprop(net, X.row(i), y[i]);
     for (let t = 0; t < dV.data.length; t++) dV.data[t] += G.dV.data[t] / 5;
@@ -143,11 +161,14 @@ test("biasUnitSgdStep is W − γ δ² ā¹ᵀ and V − γ δ¹ x̄ᵀ of biasU
   for (const g of [relu, sigmoid]) {
     const { net, x } = smallBiasUnit(9, g);
     const G = biasUnitBackprop(net, x, 1);
-    const V0 = copy(net.V), W0 = copy(net.W);
+    const V0 = copy(net.V),
+      W0 = copy(net.W);
     const J = biasUnitSgdStep(net, x, 1, 0.3);
     assert.ok(Math.abs(J - G.J) < 1e-12);
-    for (let t = 0; t < V0.data.length; t++) assert.ok(Math.abs(net.V.data[t] - (V0.data[t] - 0.3 * G.dV.data[t])) < 1e-12);
-    for (let t = 0; t < W0.data.length; t++) assert.ok(Math.abs(net.W.data[t] - (W0.data[t] - 0.3 * G.dW.data[t])) < 1e-12);
+    for (let t = 0; t < V0.data.length; t++)
+      assert.ok(Math.abs(net.V.data[t] - (V0.data[t] - 0.3 * G.dV.data[t])) < 1e-12);
+    for (let t = 0; t < W0.data.length; t++)
+      assert.ok(Math.abs(net.W.data[t] - (W0.data[t] - 0.3 * G.dW.data[t])) < 1e-12);
   }
 });
 
@@ -165,7 +186,8 @@ test("biasUnitEvaluate: the summed cost and accuracy from per-example forward pa
   const X = randn(30, 9, r);
   const y = Uint8Array.from({ length: 30 }, () => r.int(4));
   const ev = biasUnitEvaluate(net, { X, y });
-  let J = 0, right = 0;
+  let J = 0,
+    right = 0;
   for (let i = 0; i < 30; i++) {
     const { o } = biasUnitForward(net, X.row(i));
     J -= Math.log(o[y[i]]);
@@ -182,20 +204,35 @@ test("trainBiasUnitSgd halves γ every epoch and learns a separable toy problem"
   const X = zeros(n, 2, "float32");
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const a = r.uniformIn(-1, 1), b = r.uniformIn(-1, 1);
+    const a = r.uniformIn(-1, 1),
+      b = r.uniformIn(-1, 1);
     X.data[2 * i] = a;
     X.data[2 * i + 1] = b;
     y[i] = a + b > 0 ? 1 : 0;
   }
   const { net } = biasUnitInit({ nIn: 2, nHid: 8, nOut: 2, rng: rng(3), scale: "he" });
-  const res = await trainBiasUnitSgd(net, { X, y }, { eta0: 0.2, epochs: 3, rng: rng(4), evaluateEvery: 100, evaluate: { train: { X, y } } });
+  const res = await trainBiasUnitSgd(
+    net,
+    { X, y },
+    { eta0: 0.2, epochs: 3, rng: rng(4), evaluateEvery: 100, evaluate: { train: { X, y } } },
+  );
   assert.equal(res.steps, 600);
-  assert.deepEqual(res.history.map((e) => e.iteration), [0, 100, 200, 300, 400, 500, 600]);
-  assert.deepEqual(res.history.slice(1).map((e) => e.learningRate), [0.2, 0.2, 0.1, 0.1, 0.05, 0.05]);
-  const first = res.history[0], last = res.history[res.history.length - 1];
+  assert.deepEqual(
+    res.history.map((e) => e.iteration),
+    [0, 100, 200, 300, 400, 500, 600],
+  );
+  assert.deepEqual(
+    res.history.slice(1).map((e) => e.learningRate),
+    [0.2, 0.2, 0.1, 0.1, 0.05, 0.05],
+  );
+  const first = res.history[0],
+    last = res.history[res.history.length - 1];
   assert.ok(last.trainLoss! < first.trainLoss! / 3, `loss ${first.trainLoss} → ${last.trainLoss}`);
   assert.ok(last.trainAccuracy! >= 0.95, `accuracy ${last.trainAccuracy}`);
-  await assert.rejects(trainBiasUnitSgd(net, { X, y }, { eta0: 0, epochs: 1, rng: rng(1) }), /eta0 must be a positive finite number, got 0/);
+  await assert.rejects(
+    trainBiasUnitSgd(net, { X, y }, { eta0: 0, epochs: 1, rng: rng(1) }),
+    /eta0 must be a positive finite number, got 0/,
+  );
 });
 
 test("x̄, [X | 1], [A | b] and outer products have the right shapes and entries", () => {
@@ -207,7 +244,10 @@ test("x̄, [X | 1], [A | b] and outer products have the right shapes and entries
   assert.deepEqual(Array.from(Xb.data), [1, 2, 1, 3, 4, 1]);
   assert.deepEqual(Array.from(withBiasColumn(X, [5, 6]).data), [1, 2, 5, 3, 4, 6]);
   assert.throws(() => withBiasColumn(X, [1]), /weights are 2×2 but the bias has 1 entries/);
-  assert.deepEqual(outerProduct([1, 2], [3, 4, 5]).toArrays(), [[3, 4, 5], [6, 8, 10]]);
+  assert.deepEqual(outerProduct([1, 2], [3, 4, 5]).toArrays(), [
+    [3, 4, 5],
+    [6, 8, 10],
+  ]);
 });
 
 test("biasUnitInit: the homework's √(2/n_hid), √(2/n_out) against He's √(2/n_in)", () => {

@@ -15,10 +15,24 @@ type Impl = typeof fusedBiasUnitSgd | null;
 /** The tuned loop alone, whatever the net. */
 const tuned: Impl = { step: tunedBiasUnitStep };
 
-function run(impl: Impl, steps: number, X: d.Matrix, y: ArrayLike<number>, o: { dtype?: d.DType; g?: "relu" | "sigmoid" } = {}) {
+function run(
+  impl: Impl,
+  steps: number,
+  X: d.Matrix,
+  y: ArrayLike<number>,
+  o: { dtype?: d.DType; g?: "relu" | "sigmoid" } = {},
+) {
   registerFastPath(BiasUnitSgd, impl);
   try {
-    const net = d.biasUnitInit({ nIn: X.cols, nHid: 37, nOut: 10, rng: d.rng(5), scale: "he", dtype: o.dtype ?? "float32", g: o.g }).net;
+    const net = d.biasUnitInit({
+      nIn: X.cols,
+      nHid: 37,
+      nOut: 10,
+      rng: d.rng(5),
+      scale: "he",
+      dtype: o.dtype ?? "float32",
+      g: o.g,
+    }).net;
     const r = d.rng(9);
     const Js: number[] = [];
     for (let s = 0; s < steps; s++) {
@@ -34,21 +48,41 @@ function run(impl: Impl, steps: number, X: d.Matrix, y: ArrayLike<number>, o: { 
 test("the engine registers a fast path for the per-example step: wasm for a resident float32 ReLU net, the tuned loop otherwise", () => {
   assert.equal(BiasUnitSgd.fastPath.impl, fusedBiasUnitSgd);
   const net = d.biasUnitInit({ nIn: 5, nHid: 3, nOut: 2, rng: d.rng(1), scale: "he", dtype: "float32" }).net;
-  assert.notEqual(wasmBiasUnitStep(net, [1, 2, 3, 4, 5], 1, 0.1), null, "the wasm engine did not take a resident float32 net");
+  assert.notEqual(
+    wasmBiasUnitStep(net, [1, 2, 3, 4, 5], 1, 0.1),
+    null,
+    "the wasm engine did not take a resident float32 net",
+  );
   const net64 = d.biasUnitInit({ nIn: 5, nHid: 3, nOut: 2, rng: d.rng(1), scale: "he", dtype: "float64" }).net;
   const before = d.copy(net64.V);
   assert.equal(wasmBiasUnitStep(net64, [1, 2, 3, 4, 5], 1, 0.1), null, "wasm does not take a float64 net");
   assert.equal(d.maxAbsDiff(before, net64.V), 0, "a declined step changes nothing");
-  assert.equal(typeof fusedBiasUnitSgd.step(net64, [1, 2, 3, 4, 5], 1, 0.1), "number", "the tuned loop takes every other net");
+  assert.equal(
+    typeof fusedBiasUnitSgd.step(net64, [1, 2, 3, 4, 5], 1, 0.1),
+    "number",
+    "the tuned loop takes every other net",
+  );
   assert.ok(d.maxAbsDiff(before, net64.V) > 0);
 });
 
 /** J within 1e-3 (relative) at every step, V and W within `tol` at the end; and the weights moved. */
 function assertSameRun(a: ReturnType<typeof run>, b: ReturnType<typeof run>, tol: number, label: string) {
-  for (let s = 0; s < a.Js.length; s++) assert.ok(Math.abs(a.Js[s] - b.Js[s]) <= 1e-3 * (1 + Math.abs(a.Js[s])), `${label}, step ${s}: J ${a.Js[s]} vs ${b.Js[s]}`);
-  const dv = d.maxAbsDiff(a.net.V, b.net.V), dw = d.maxAbsDiff(a.net.W, b.net.W);
+  for (let s = 0; s < a.Js.length; s++)
+    assert.ok(
+      Math.abs(a.Js[s] - b.Js[s]) <= 1e-3 * (1 + Math.abs(a.Js[s])),
+      `${label}, step ${s}: J ${a.Js[s]} vs ${b.Js[s]}`,
+    );
+  const dv = d.maxAbsDiff(a.net.V, b.net.V),
+    dw = d.maxAbsDiff(a.net.W, b.net.W);
   assert.ok(dv < tol && dw < tol, `${label}: weights differ: V by ${dv}, W by ${dw}`);
-  const start = d.biasUnitInit({ nIn: a.net.V.cols - 1, nHid: 37, nOut: 10, rng: d.rng(5), scale: "he", dtype: a.net.V.dtype }).net;
+  const start = d.biasUnitInit({
+    nIn: a.net.V.cols - 1,
+    nHid: 37,
+    nOut: 10,
+    rng: d.rng(5),
+    scale: "he",
+    dtype: a.net.V.dtype,
+  }).net;
   assert.ok(d.maxAbsDiff(start.W, b.net.W) > 1e-3, `${label}: the steps did not move W`);
 }
 
@@ -64,7 +98,12 @@ test("the tuned loop = the formulas: float64 and float32, ReLU and sigmoid, 300 
   for (const dtype of ["float64", "float32"] as const) {
     for (const g of ["relu", "sigmoid"] as const) {
       const label = `${dtype} ${g}`;
-      assertSameRun(run(null, 300, part.X, part.y, { dtype, g }), run(tuned, 300, part.X, part.y, { dtype, g }), dtype === "float64" ? 1e-10 : 1e-4, label);
+      assertSameRun(
+        run(null, 300, part.X, part.y, { dtype, g }),
+        run(tuned, 300, part.X, part.y, { dtype, g }),
+        dtype === "float64" ? 1e-10 : 1e-4,
+        label,
+      );
     }
   }
 });

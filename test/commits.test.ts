@@ -14,7 +14,7 @@ interface Checked {
   subject: string;
   problems: string[];
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const rule = require(path.join(root, "scripts", "test", "commitMessages.js")) as {
   problems: (message: string) => string[];
   checkRange: (cwd: string, since?: string) => Checked[] | null;
@@ -31,7 +31,10 @@ test("a message is a short subject, a blank line and the detail", () => {
 });
 
 function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@descent.invalid", ...args], { cwd, encoding: "utf8" });
+  const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@descent.invalid", ...args], {
+    cwd,
+    encoding: "utf8",
+  });
   assert.equal(r.status, 0, `git ${args.join(" ")}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -48,8 +51,18 @@ test("the range check names the commits that break the rule, and skips merges", 
   git(dir, "checkout", "-q", "-");
   git(dir, "merge", "-q", "--no-ff", "--no-edit", "-m", `Merge ${"a very long merge message ".repeat(4)}`, "side");
   const checked = rule.checkRange(dir, base)!;
-  assert.deepEqual(checked.map((c) => c.subject).sort(), ["Bad: all the detail in the subject line all the detail in the subject line all the detail in the subject line", "Good subject", "Side work"].sort());
-  assert.deepEqual(checked.filter((c) => c.problems.length).map((c) => c.subject.slice(0, 4)), ["Bad:"]);
+  assert.deepEqual(
+    checked.map((c) => c.subject).sort(),
+    [
+      "Bad: all the detail in the subject line all the detail in the subject line all the detail in the subject line",
+      "Good subject",
+      "Side work",
+    ].sort(),
+  );
+  assert.deepEqual(
+    checked.filter((c) => c.problems.length).map((c) => c.subject.slice(0, 4)),
+    ["Bad:"],
+  );
   assert.equal(rule.checkRange(dir, "0".repeat(40)), null, "an unknown base commit: nothing to check");
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -60,7 +73,9 @@ test("every commit since the rule was introduced follows it", (t) => {
     t.skip("this checkout's history does not hold the commit that introduced the rule (a shallow clone or an export)");
     return;
   }
-  const bad = checked.filter((c) => c.problems.length).map((c) => `${c.commit.slice(0, 10)} "${c.subject}": ${c.problems.join("; ")}`);
+  const bad = checked
+    .filter((c) => c.problems.length)
+    .map((c) => `${c.commit.slice(0, 10)} "${c.subject}": ${c.problems.join("; ")}`);
   t.diagnostic(`${checked.length} commits checked`);
   assert.deepEqual(bad, [], "reword them (git rebase -i) before they land");
 });

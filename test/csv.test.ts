@@ -24,7 +24,11 @@ function randomImages(n: number, d: number, seed: number): { X: Matrix; y: Uint8
   const r = new Rng(seed);
   const bytes = new Uint8Array(n * d);
   for (let i = 0; i < bytes.length; i++) bytes[i] = r.uniform() < 0.6 ? 0 : r.int(256);
-  const X = new Matrix(n, d, Float32Array.from(bytes, (b) => b / 255));
+  const X = new Matrix(
+    n,
+    d,
+    Float32Array.from(bytes, (b) => b / 255),
+  );
   const y = Uint8Array.from({ length: n }, () => r.int(10));
   return { X, y, bytes };
 }
@@ -34,7 +38,8 @@ function csv(d: number, rows: string[], label = true): string {
   const head = [...(label ? ["label"] : []), ...Array.from({ length: d }, (_, j) => `pixel${j}`)].join(",");
   return [head, ...rows].join("\n") + "\n";
 }
-const zerosRow = (d: number, label?: number) => [...(label === undefined ? [] : [label]), ...new Array(d).fill(0)].join(",");
+const zerosRow = (d: number, label?: number) =>
+  [...(label === undefined ? [] : [label]), ...new Array(d).fill(0)].join(",");
 
 test("CSV round trip: write then read gives the same images and labels (train and test layouts)", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "csv-"));
@@ -69,7 +74,10 @@ test("the written text is the Kaggle layout: header, then label and integer pixe
   const text = formatKaggleCsv({ X, y: [7, 0] });
   assert.equal(text, "label,pixel0,pixel1,pixel2\n7,0,255,128\n0,1,0,254\n");
   assert.equal(formatKaggleCsv({ X }), "pixel0,pixel1,pixel2\n0,255,128\n1,0,254\n");
-  assert.throws(() => formatKaggleCsv({ X: new Matrix(1, 2, Float64Array.from([0, 1.5])) }), /X\[0, 1\] = 1\.5 is outside \[0, 1\]/);
+  assert.throws(
+    () => formatKaggleCsv({ X: new Matrix(1, 2, Float64Array.from([0, 1.5])) }),
+    /X\[0, 1\] = 1\.5 is outside \[0, 1\]/,
+  );
   assert.throws(() => formatKaggleCsv({ X, y: [1, 10] }), /label 10 at index 1 is outside 0–9/);
   // The reader parses this text (with a small pixel count) back.
   const r = parseKaggleCsv(text, "t.csv", { pixels: 3 });
@@ -107,41 +115,87 @@ test("malformed rows are reported with the file name and line number", () => {
     return a;
   };
   // line numbers: header is line 1, so rows[2] is line 4
-  assert.throws(() => parseKaggleCsv(bad(zerosRow(d - 1, 1)), "train.csv"), /train\.csv: line 4 has 784 columns, expected 785/);
-  assert.throws(() => parseKaggleCsv(bad(zerosRow(d, 1) + ",0"), "train.csv"), /train\.csv: line 4 has 786 columns, expected 785/);
-  assert.throws(() => parseKaggleCsv(bad(["5", ...pixels(17, "abc")].join(","), 0), "train.csv"), /train\.csv: line 2, column 19 \(pixel17\): "abc" is not a number/);
-  assert.throws(() => parseKaggleCsv(bad(["5", ...pixels(0, "256")].join(","), 1), "train.csv"), /train\.csv: line 3, column 2 \(pixel0\): pixel value 256 is outside 0–255/);
-  assert.throws(() => parseKaggleCsv(bad(["5", ...pixels(783, "-1")].join(",")), "train.csv"), /train\.csv: line 4, column 785 \(pixel783\): pixel value -1 is outside 0–255/);
-  assert.throws(() => parseKaggleCsv(bad(["5", ...pixels(3, "2.5")].join(",")), "train.csv"), /line 4, column 5 \(pixel3\): pixel value 2\.5 is not an integer/);
-  assert.throws(() => parseKaggleCsv(bad(["5", ...pixels(3, "")].join(",")), "train.csv"), /line 4, column 5 \(pixel3\) is empty/);
-  assert.throws(() => parseKaggleCsv(bad(zerosRow(d, 10), 1), "train.csv"), /train\.csv: line 3: label 10 is outside 0–9/);
-  assert.throws(() => parseKaggleCsv(bad(["x", ...pixels(0, "0")].join(","), 1), "train.csv"), /line 3, column 1 \(label\): "x" is not a number/);
+  assert.throws(
+    () => parseKaggleCsv(bad(zerosRow(d - 1, 1)), "train.csv"),
+    /train\.csv: line 4 has 784 columns, expected 785/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(zerosRow(d, 1) + ",0"), "train.csv"),
+    /train\.csv: line 4 has 786 columns, expected 785/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(["5", ...pixels(17, "abc")].join(","), 0), "train.csv"),
+    /train\.csv: line 2, column 19 \(pixel17\): "abc" is not a number/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(["5", ...pixels(0, "256")].join(","), 1), "train.csv"),
+    /train\.csv: line 3, column 2 \(pixel0\): pixel value 256 is outside 0–255/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(["5", ...pixels(783, "-1")].join(",")), "train.csv"),
+    /train\.csv: line 4, column 785 \(pixel783\): pixel value -1 is outside 0–255/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(["5", ...pixels(3, "2.5")].join(",")), "train.csv"),
+    /line 4, column 5 \(pixel3\): pixel value 2\.5 is not an integer/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(["5", ...pixels(3, "")].join(",")), "train.csv"),
+    /line 4, column 5 \(pixel3\) is empty/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(zerosRow(d, 10), 1), "train.csv"),
+    /train\.csv: line 3: label 10 is outside 0–9/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(bad(["x", ...pixels(0, "0")].join(","), 1), "train.csv"),
+    /line 3, column 1 \(label\): "x" is not a number/,
+  );
   assert.throws(() => parseKaggleCsv(csv(d, [good, "", good]), "train.csv"), /train\.csv: line 3 is empty/);
-  assert.throws(() => parseKaggleCsv(bad(zerosRow(d, 2.5)), "train.csv"), /train\.csv: line 4: label 2\.5 is not an integer/);
+  assert.throws(
+    () => parseKaggleCsv(bad(zerosRow(d, 2.5)), "train.csv"),
+    /train\.csv: line 4: label 2\.5 is not an integer/,
+  );
 
   // Wrong headers.
   const header = (cols: string[]) => cols.join(",") + "\n" + good + "\n";
   const names = Array.from({ length: d }, (_, j) => `pixel${j}`);
-  assert.throws(() => parseKaggleCsv(header(["lable", ...names]), "h.csv"), /h\.csv: line 1: wrong header: column 1 is "lable", expected "label"/);
+  assert.throws(
+    () => parseKaggleCsv(header(["lable", ...names]), "h.csv"),
+    /h\.csv: line 1: wrong header: column 1 is "lable", expected "label"/,
+  );
   const swapped = [...names];
   swapped[5] = "pixel6";
-  assert.throws(() => parseKaggleCsv(header(["label", ...swapped]), "h.csv"), /h\.csv: line 1: wrong header: column 7 is "pixel6", expected "pixel5"/);
-  assert.throws(() => parseKaggleCsv(header(["label", ...names.slice(0, 700)]), "h.csv"), /h\.csv: line 1: wrong header: 701 columns, expected 785/);
+  assert.throws(
+    () => parseKaggleCsv(header(["label", ...swapped]), "h.csv"),
+    /h\.csv: line 1: wrong header: column 7 is "pixel6", expected "pixel5"/,
+  );
+  assert.throws(
+    () => parseKaggleCsv(header(["label", ...names.slice(0, 700)]), "h.csv"),
+    /h\.csv: line 1: wrong header: 701 columns, expected 785/,
+  );
   assert.throws(() => parseKaggleCsv("", "empty.csv"), /empty\.csv: the file is empty/);
   // A test-layout row with a label-like extra column.
-  assert.throws(() => parseKaggleCsv(csv(d, [zerosRow(d), zerosRow(d, 3)], false), "test.csv"), /test\.csv: line 3 has 785 columns, expected 784/);
+  assert.throws(
+    () => parseKaggleCsv(csv(d, [zerosRow(d), zerosRow(d, 3)], false), "test.csv"),
+    /test\.csv: line 3 has 785 columns, expected 784/,
+  );
 });
 
 test("the sample files in data/ are real MNIST rows (traced back by data/mnist-sample-indices.json)", () => {
   const { train, test: testSet } = loadMnist();
-  const idx = JSON.parse(fs.readFileSync("data/mnist-sample-indices.json", "utf8")) as { train: number[]; test: number[] };
+  const idx = JSON.parse(fs.readFileSync("data/mnist-sample-indices.json", "utf8")) as {
+    train: number[];
+    test: number[];
+  };
   const tr = readKaggleTrain("data/mnist-sample-train.csv");
   assert.equal(tr.X.shape, "400×784");
   assert.deepEqual(Array.from(classCounts(tr)), new Array(10).fill(40));
   const src = subset(train, idx.train);
   assert.deepEqual(Array.from(tr.y), Array.from(src.y));
   assert.deepEqual(Array.from(tr.X.data), Array.from(src.X.data));
-  for (let i = 1; i < idx.train.length; i++) assert.ok(idx.train[i] > idx.train[i - 1], "kept in MNIST order, not sorted by class");
+  for (let i = 1; i < idx.train.length; i++)
+    assert.ok(idx.train[i] > idx.train[i - 1], "kept in MNIST order, not sorted by class");
 
   const te = readKaggleCsv("data/mnist-sample-test.csv");
   assert.equal(te.layout, "test");
@@ -150,7 +204,8 @@ test("the sample files in data/ are real MNIST rows (traced back by data/mnist-s
   const key = readSubmission("data/mnist-sample-test-labels.csv");
   assert.deepEqual(Array.from(key), Array.from(subset(testSet, idx.test).y));
   assert.deepEqual(Array.from(classCounts(key)), new Array(10).fill(10));
-  for (const f of ["data/mnist-sample-train.csv", "data/mnist-sample-test.csv"]) assert.ok(fs.statSync(f).size < 1024 * 1024, `${f} under 1 MiB`);
+  for (const f of ["data/mnist-sample-train.csv", "data/mnist-sample-test.csv"])
+    assert.ok(fs.statSync(f).size < 1024 * 1024, `${f} under 1 MiB`);
 });
 
 test("submission: ImageId from 1, Label the prediction; round trip and errors", () => {

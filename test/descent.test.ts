@@ -2,8 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rng } from "../src/core/random";
 import {
-  finiteDifferenceGradient, linearisationTable, directionalSlopes, gradientDescent, pathsForRates,
-  leastSquaresCost, miniBatchGradient, miniBatchNoise, miniBatchDescent,
+  finiteDifferenceGradient,
+  linearisationTable,
+  directionalSlopes,
+  gradientDescent,
+  pathsForRates,
+  leastSquaresCost,
+  miniBatchGradient,
+  miniBatchNoise,
+  miniBatchDescent,
 } from "../src/calculus/descent";
 import { linearRegressionData } from "../src/data/toyData";
 
@@ -12,7 +19,11 @@ const C = (v: ArrayLike<number>) => v[0] ** 2 + 4 * v[1] ** 2;
 const gradC = (v: ArrayLike<number>) => [2 * v[0], 8 * v[1]];
 
 test("finite differences match the analytic gradient", () => {
-  for (const v of [[1, 2], [-0.3, 0.7], [0, 0]]) {
+  for (const v of [
+    [1, 2],
+    [-0.3, 0.7],
+    [0, 0],
+  ]) {
     const g = finiteDifferenceGradient(C, v);
     const a = gradC(v);
     assert.ok(Math.abs(g[0] - a[0]) < 1e-6 && Math.abs(g[1] - a[1]) < 1e-6);
@@ -68,7 +79,11 @@ test("pathsForRates flattens one run per rate and clips diverging points", () =>
 test("least squares: the analytic gradient agrees with finite differences, and the mean of per-example gradients is ∇C", () => {
   const data = linearRegressionData({ n: 50, rng: 4 });
   const p = leastSquaresCost(data);
-  for (const v of [[0, 0], [1.5, -2], [3, 1]]) {
+  for (const v of [
+    [0, 0],
+    [1.5, -2],
+    [3, 1],
+  ]) {
     const g = p.gradC(v);
     const fd = finiteDifferenceGradient(p.C, v);
     assert.ok(Math.abs(g[0] - fd[0]) < 1e-6 && Math.abs(g[1] - fd[1]) < 1e-6);
@@ -86,7 +101,8 @@ test("mini-batch noise shrinks like 1/√m (with the without-replacement factor)
   const G = p.perExample([0, 0]);
   const res = miniBatchNoise(G, [1, 4, 16, 64, 2000, 1000], 400, rng(1));
   // m = 1000 of 2000: sampling without replacement halves the variance, so the factor matters there
-  for (const r of [...res.slice(0, 4), res[5]]) assert.ok(Math.abs(r.rms / r.predicted - 1) < 0.15, `m=${r.m}: ${r.rms} vs ${r.predicted}`);
+  for (const r of [...res.slice(0, 4), res[5]])
+    assert.ok(Math.abs(r.rms / r.predicted - 1) < 0.15, `m=${r.m}: ${r.rms} vs ${r.predicted}`);
   const ratio = res[0].rms / res[3].rms; // ≈ √64 = 8
   assert.ok(ratio > 6.5 && ratio < 9.5, `ratio ${ratio}`);
   assert.ok(res[4].rms < 1e-12); // the whole set is the full gradient
@@ -103,5 +119,8 @@ test("mini-batch descent with m = n is full-batch gradient descent; smaller m st
   }
   const noisy = miniBatchDescent(p, [3, 3], { rate: 0.1, batchSize: 5, steps: 200, rng: rng(2) });
   assert.ok(noisy.costs[200] < 0.2 * noisy.costs[0]);
-  assert.throws(() => miniBatchDescent(p, [3, 3], { rate: 0.1, batchSize: 41, steps: 1, rng: rng(1) }), /batchSize m=41/);
+  assert.throws(
+    () => miniBatchDescent(p, [3, 3], { rate: 0.1, batchSize: 41, steps: 1, rng: rng(1) }),
+    /batchSize m=41/,
+  );
 });

@@ -26,7 +26,10 @@ test("784-256-10 with sgd(1e3): the loss explodes without turning NaN, and train
   assert.ok(Number.isFinite(err.loss) && err.loss > 10 * Math.log(10), `a finite loss far above ln 10: ${err.loss}`);
   assert.equal(err.learningRate, 1000);
   assert.equal(err.iteration, 51, "50 iterations in a row above the bound, after the first");
-  assert.match(err.message, /iteration 51 \(epoch 2\).*above 10 · max\(first loss, ln K\) = 2\d\.\d\d for 50 iterations in a row.*η = 1000\. Try a smaller learning rate/);
+  assert.match(
+    err.message,
+    /iteration 51 \(epoch 2\).*above 10 · max\(first loss, ln K\) = 2\d\.\d\d for 50 iterations in a row.*η = 1000\. Try a smaller learning rate/,
+  );
 });
 
 test('divergence: "warn" warns once and trains on; "off" says nothing', async () => {
@@ -34,18 +37,35 @@ test('divergence: "warn" warns once and trains on; "off" says nothing', async ()
   const warn = console.warn;
   console.warn = (m: string) => void warned.push(m);
   try {
-    const res = await train(net(), small, { optimizer: sgd(1e3), epochs: 3, batchSize: 64, shuffle: true, rng: rng(2), divergence: "warn" });
+    const res = await train(net(), small, {
+      optimizer: sgd(1e3),
+      epochs: 3,
+      batchSize: 64,
+      shuffle: true,
+      rng: rng(2),
+      divergence: "warn",
+    });
     assert.equal(res.iterations, 3 * 32, "trained to the end");
     assert.equal(warned.length, 1);
     assert.deepEqual(res.warnings, warned);
     assert.match(warned[0], /diverged at iteration 51 .*η = 1000.*divergence: "warn"/);
-    const off = await train(net(), small, { optimizer: sgd(1e3), epochs: 2, batchSize: 64, shuffle: true, rng: rng(2), divergence: "off" });
+    const off = await train(net(), small, {
+      optimizer: sgd(1e3),
+      epochs: 2,
+      batchSize: 64,
+      shuffle: true,
+      rng: rng(2),
+      divergence: "off",
+    });
     assert.deepEqual(off.warnings, []);
     assert.equal(warned.length, 1);
   } finally {
     console.warn = warn;
   }
-  await assert.rejects(train(net(), small, { optimizer: sgd(0.1), batchSize: 64, shuffle: false, divergence: "loud" as never }), /divergence must be "throw", "warn" or "off", got "loud"/);
+  await assert.rejects(
+    train(net(), small, { optimizer: sgd(0.1), batchSize: 64, shuffle: false, divergence: "loud" as never }),
+    /divergence must be "throw", "warn" or "off", got "loud"/,
+  );
 });
 
 test("no false alarm: sgd(0.1) on the network, noisy batch-1 softmax regression, spikes that come back", async () => {
@@ -53,7 +73,13 @@ test("no false alarm: sgd(0.1) on the network, noisy batch-1 softmax regression,
   assert.deepEqual(ok.warnings, []);
   assert.ok(ok.history[ok.history.length - 1].loss < 0.7);
   // batch size 1: single-example losses jump up to ≈ 60, but never for long
-  const noisy = await train(new SoftmaxRegression({ inputs: 784, classes: 10 }), takeFirst(mnist.train, 20000), { optimizer: sgd(1), batchSize: 1, shuffle: true, rng: rng(1), epochs: 1 });
+  const noisy = await train(new SoftmaxRegression({ inputs: 784, classes: 10 }), takeFirst(mnist.train, 20000), {
+    optimizer: sgd(1),
+    batchSize: 1,
+    shuffle: true,
+    rng: rng(1),
+    epochs: 1,
+  });
   assert.equal(noisy.iterations, 20000);
   // η = 10 on the network: the loss jumps to thousands, then comes back within the window
   await train(net(), small, { optimizer: sgd(10), epochs: 3, batchSize: 64, shuffle: true, rng: rng(1) });

@@ -10,7 +10,15 @@ import { parseCsv } from "../scripts/homework/grading/written";
 import { Row } from "../scripts/homework/grading/results";
 import { formatResult } from "../src/homework/check";
 
-const row = (student: string, notebook: string, exercise: string, points: number, max: number, status: Row["status"] = points === max ? "passed" : "partial", message = ""): Row => ({ student, notebook, exercise, points, max, status, message, notes: "", output: "" });
+const row = (
+  student: string,
+  notebook: string,
+  exercise: string,
+  points: number,
+  max: number,
+  status: Row["status"] = points === max ? "passed" : "partial",
+  message = "",
+): Row => ({ student, notebook, exercise, points, max, status, message, notes: "", output: "" });
 const rows: Row[] = [
   row("ada", "01-perceptron", "hw01-ex1", 5, 5),
   row("ada", "01-perceptron", "hw01-q1", 1, 2, "partial", "half the derivation"),
@@ -23,7 +31,15 @@ const rows: Row[] = [
 
 test("canvas.csv: Student, ID, SIS User ID, SIS Login ID, Section, one column per notebook, a Points Possible row", () => {
   const csv = parseCsv(canvasCsv(rows));
-  assert.deepEqual(csv[0], ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "01-perceptron", "02-gradient-descent"]);
+  assert.deepEqual(csv[0], [
+    "Student",
+    "ID",
+    "SIS User ID",
+    "SIS Login ID",
+    "Section",
+    "01-perceptron",
+    "02-gradient-descent",
+  ]);
   assert.deepEqual(csv[1], ["    Points Possible", "", "", "", "", "7", "6"]);
   assert.deepEqual(csv.slice(2), [
     ["ada", "", "", "", "", "6", "6"],
@@ -33,7 +49,15 @@ test("canvas.csv: Student, ID, SIS User ID, SIS Login ID, Section, one column pe
 
 test("moodle.csv: Username, ID number, Email address, then a grade and a feedback column per notebook", () => {
   const csv = parseCsv(moodleCsv(rows));
-  assert.deepEqual(csv[0], ["Username", "ID number", "Email address", "01-perceptron", "Feedback: 01-perceptron", "02-gradient-descent", "Feedback: 02-gradient-descent"]);
+  assert.deepEqual(csv[0], [
+    "Username",
+    "ID number",
+    "Email address",
+    "01-perceptron",
+    "Feedback: 01-perceptron",
+    "02-gradient-descent",
+    "Feedback: 02-gradient-descent",
+  ]);
   assert.deepEqual(csv[1], ["ada", "", "", "6", "hw01-q1: 1/2 partial (half the derivation)", "6", ""]);
   assert.equal(csv[2][3], "2");
   assert.match(csv[2][4], /hw01-ex1: 0\/5 timeout \(your code ran longer than 10 s\)/);
@@ -43,11 +67,17 @@ test("a roster fills the platforms' identifiers; a roster student without submis
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-roster-"));
   try {
     const roster = path.join(dir, "roster.csv");
-    fs.writeFileSync(roster, 'student,name,canvas_id,sis_user_id,sis_login_id,section,email,idnumber,username\nada,"Lovelace, Ada",1001,S1,ada.l,Tue,ada@uni.example,123,alovelace\ncat,"Cat, Kit",1003,S3,cat.k,Tue,cat@uni.example,125,ckit\n');
+    fs.writeFileSync(
+      roster,
+      'student,name,canvas_id,sis_user_id,sis_login_id,section,email,idnumber,username\nada,"Lovelace, Ada",1001,S1,ada.l,Tue,ada@uni.example,123,alovelace\ncat,"Cat, Kit",1003,S3,cat.k,Tue,cat@uni.example,125,ckit\n',
+    );
     const [canvas, moodle] = writeExports(rows, dir, roster);
     const c = parseCsv(fs.readFileSync(canvas, "utf8"));
     assert.deepEqual(c[2], ["Lovelace, Ada", "1001", "S1", "ada.l", "Tue", "6", "6"]);
-    assert.deepEqual(c.find((r) => r[0] === "Cat, Kit"), ["Cat, Kit", "1003", "S3", "cat.k", "Tue", "0", "0"]);
+    assert.deepEqual(
+      c.find((r) => r[0] === "Cat, Kit"),
+      ["Cat, Kit", "1003", "S3", "cat.k", "Tue", "0", "0"],
+    );
     const m = parseCsv(fs.readFileSync(moodle, "utf8"));
     assert.deepEqual(m[1].slice(0, 4), ["alovelace", "123", "ada@uni.example", "6"]);
     fs.writeFileSync(roster, "student,mail\nada,x\n");
@@ -60,14 +90,70 @@ test("a roster fills the platforms' identifiers; a roster student without submis
 });
 
 test("--hide-hidden-inputs: hidden cases by number and result, hints kept, names, expected and got left out", () => {
-  const visible = formatResult({ id: "hw02-ex4", title: "A learning-rate experiment", kind: "visible", seed: 1, points: 2, max: 4, status: "failed", firstFailure: null, cases: [
-    { name: "fast: from (3, 1)", points: 2, max: 2, status: "passed", message: null, expected: null, got: null, hints: [] },
-    { name: "diverging: from (3, 1)", points: 0, max: 2, status: "failed", message: "does not diverge", expected: null, got: "0.1", hints: [] },
-  ] });
-  const hidden = formatResult({ id: "hw02-ex4", title: "A learning-rate experiment", kind: "hidden", seed: 90210, points: 1, max: 2, status: "failed", firstFailure: null, cases: [
-    { name: "fast rate, started at (−2, 4) instead", points: 1, max: 1, status: "passed", message: null, expected: null, got: null, hints: [] },
-    { name: "diverging rate, started at (−2, 4) instead", points: 0, max: 1, status: "failed", message: "after 30 steps C = 0.25 ≤ C(v⁽⁰⁾) = 45", expected: "a cost above 45", got: "0.25", hints: ["Look for the rate at which |1 − 10η| exceeds 1."] },
-  ] });
+  const visible = formatResult({
+    id: "hw02-ex4",
+    title: "A learning-rate experiment",
+    kind: "visible",
+    seed: 1,
+    points: 2,
+    max: 4,
+    status: "failed",
+    firstFailure: null,
+    cases: [
+      {
+        name: "fast: from (3, 1)",
+        points: 2,
+        max: 2,
+        status: "passed",
+        message: null,
+        expected: null,
+        got: null,
+        hints: [],
+      },
+      {
+        name: "diverging: from (3, 1)",
+        points: 0,
+        max: 2,
+        status: "failed",
+        message: "does not diverge",
+        expected: null,
+        got: "0.1",
+        hints: [],
+      },
+    ],
+  });
+  const hidden = formatResult({
+    id: "hw02-ex4",
+    title: "A learning-rate experiment",
+    kind: "hidden",
+    seed: 90210,
+    points: 1,
+    max: 2,
+    status: "failed",
+    firstFailure: null,
+    cases: [
+      {
+        name: "fast rate, started at (−2, 4) instead",
+        points: 1,
+        max: 1,
+        status: "passed",
+        message: null,
+        expected: null,
+        got: null,
+        hints: [],
+      },
+      {
+        name: "diverging rate, started at (−2, 4) instead",
+        points: 0,
+        max: 1,
+        status: "failed",
+        message: "after 30 steps C = 0.25 ≤ C(v⁽⁰⁾) = 45",
+        expected: "a cost above 45",
+        got: "0.25",
+        hints: ["Look for the rate at which |1 − 10η| exceeds 1."],
+      },
+    ],
+  });
   const shown = hideHiddenInputs(`${visible}\n${hidden}\n`);
   assert.ok(shown.includes(visible), "the visible cases are reported as they were");
   assert.ok(!/−2, 4|45|0\.25/.test(shown.slice(visible.length)), `the hidden inputs or values are shown:\n${shown}`);

@@ -13,7 +13,11 @@ import { train } from "../src/training/train";
 /** n rows of d numbers in [0, 1) (float32, as MNIST), labels 0…2. */
 function data(n: number, d: number): { X: Matrix; y: Uint8Array } {
   const r = rng(3);
-  const X = new Matrix(n, d, Float32Array.from({ length: n * d }, () => r.uniform()));
+  const X = new Matrix(
+    n,
+    d,
+    Float32Array.from({ length: n * d }, () => r.uniform()),
+  );
   return { X, y: Uint8Array.from({ length: n }, (_, i) => i % 3) };
 }
 
@@ -21,9 +25,16 @@ const named = (where: string, entry: string, value: string) => (e: unknown) =>
   e instanceof NonFiniteError && e.message.startsWith(`${where}: ${entry} is ${value}`) && /finite/.test(e.message);
 
 test("assertFiniteMatrix names the first NaN or ±∞ by row and column, and lets finite matrices pass", () => {
-  const M = fromArrays([[1, 2, 3], [4, NaN, Infinity]]);
+  const M = fromArrays([
+    [1, 2, 3],
+    [4, NaN, Infinity],
+  ]);
   assert.equal(firstNonFinite(M.data), 4);
-  assert.throws(() => assertFiniteMatrix(M, "X", "here"), (e: unknown) => named("here", "X[1, 1]", "NaN")(e) && (e as NonFiniteError).row === 1 && (e as NonFiniteError).col === 1);
+  assert.throws(
+    () => assertFiniteMatrix(M, "X", "here"),
+    (e: unknown) =>
+      named("here", "X[1, 1]", "NaN")(e) && (e as NonFiniteError).row === 1 && (e as NonFiniteError).col === 1,
+  );
   assert.throws(() => assertFiniteMatrix(fromArrays([[0, -Infinity]]), "X", "f"), named("f", "X[0, 1]", "-Infinity"));
   assertFiniteMatrix(fromArrays([[0, -1e308, 3.4e38]]), "X", "ok");
   assert.equal(firstNonFinite(new Float32Array(0)), -1);
@@ -54,7 +65,10 @@ test("train names NaN in the training data before any step", async () => {
   const { X, y } = data(30, 5);
   X.data[17 * 5 + 4] = NaN;
   const before = Array.from(net.params[0].value.data);
-  await assert.rejects(train(net, { X, y }, { optimizer: sgd(0.1), batchSize: 4, shuffle: true, rng: rng(2) }), named("train", "data.X[17, 4]", "NaN"));
+  await assert.rejects(
+    train(net, { X, y }, { optimizer: sgd(0.1), batchSize: 4, shuffle: true, rng: rng(2) }),
+    named("train", "data.X[17, 4]", "NaN"),
+  );
   assert.deepEqual(Array.from(net.params[0].value.data), before, "nothing trained");
 });
 
@@ -67,7 +81,10 @@ test("train names ∞ in an evaluation set (its own row, even when a subset is e
     train(net, { X, y }, { optimizer: sgd(0.1), batchSize: 4, shuffle: false, evaluate: { test }, evaluateSubset: 10 }),
     named("train", "evaluate.test.X[41, 2]", "Infinity"),
   );
-  await assert.rejects(train(net, { X, y }, { optimizer: sgd(0.1), batchSize: 4, shuffle: false, evaluate: { validation: test } }), named("train", "evaluate.validation.X[41, 2]", "Infinity"));
+  await assert.rejects(
+    train(net, { X, y }, { optimizer: sgd(0.1), batchSize: 4, shuffle: false, evaluate: { validation: test } }),
+    named("train", "evaluate.validation.X[41, 2]", "Infinity"),
+  );
 });
 
 test("firstNonFinite finds the first bad entry in every position of a block, and none in a finite array", () => {

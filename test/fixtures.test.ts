@@ -4,14 +4,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as hw from "../src/homework/index";
-import { exercise, ExerciseSpec, formatResult, getExercise, runCheck } from "../src/homework/check";
+import { exercise, formatResult, getExercise, runCheck } from "../src/homework/check";
 import { decode, encode, fixtureSpec, makeFixture } from "../src/homework/fixtures";
 import { Matrix } from "../src/core/matrix";
 import { gunzipSync } from "node:zlib";
 
-
 test("encode/decode keep dtypes, non-finite numbers, −0, undefined and nesting", () => {
-  const v = { m: new Matrix(2, 2, new Float32Array([1.5, -0, Infinity, NaN])), i: new Int32Array([3, -4]), a: [1, -Infinity, undefined, null, "x"], $k: -0 };
+  const v = {
+    m: new Matrix(2, 2, new Float32Array([1.5, -0, Infinity, NaN])),
+    i: new Int32Array([3, -4]),
+    a: [1, -Infinity, undefined, null, "x"],
+    $k: -0,
+  };
   const back = decode(JSON.parse(JSON.stringify(encode(v)))) as typeof v;
   assert.ok(back.m instanceof Matrix && back.m.data instanceof Float32Array);
   assert.deepEqual(Array.from(back.m.data), [1.5, -0, Infinity, NaN]);
@@ -46,18 +50,28 @@ test("every exercise's check from its fixture prints what the lecturer's check p
       continue;
     }
     const { reference, cases, hidden, mistakes, seed, ...judging } = spec;
-    void reference, cases, hidden, mistakes, seed;
+    void [reference, cases, hidden, mistakes, seed];
     const copyId = `fx-${id}`;
-    const copy: ExerciseSpec = getExercise(copyId) ?? exercise({ ...judging, id: copyId, ...fixtureSpec(fixture, ctx) });
+    if (!getExercise(copyId)) exercise({ ...judging, id: copyId, ...fixtureSpec(fixture, ctx) });
     const keep = new Set(fixture.cases.map((c: { name: string }) => c.name));
-    const students: hw.AnyFunction[] = [...(spec.reference ? [spec.reference] : []), ...(spec.mistakes ?? []).map((m) => m.answer), () => { throw new hw.NotDoneYet(); }];
+    const students: hw.AnyFunction[] = [
+      ...(spec.reference ? [spec.reference] : []),
+      ...(spec.mistakes ?? []).map((m) => m.answer),
+      () => {
+        throw new hw.NotDoneYet();
+      },
+    ];
     for (const fn of students) {
       const want = runCheck(id, fn);
       const got = runCheck(copyId, fn);
       want.cases = want.cases.filter((c) => keep.has(c.name));
       want.points = want.cases.reduce((s, c) => s + c.points, 0);
       want.max = want.cases.reduce((s, c) => s + c.max, 0);
-      const norm = (r: hw.CheckResult) => formatResult(r).replace(copyId, id).replace(/^ {2}→.*$/m, "").replace(/\(as above\)/g, "");
+      const norm = (r: hw.CheckResult) =>
+        formatResult(r)
+          .replace(copyId, id)
+          .replace(/^ {2}→.*$/m, "")
+          .replace(/\(as above\)/g, "");
       assert.equal(norm(got), norm(want), `${id}: the fixture's check differs`);
       assert.equal(got.points, want.points, `${id}: points differ`);
       compared++;

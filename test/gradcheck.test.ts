@@ -1,7 +1,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compare, formatCompare, fromArrays, gradientCheck, gradientCheckModel, MLP, Param, randn, relativeError, rng, verdictFor, zeros } from "../src/index";
+import {
+  compare,
+  formatCompare,
+  fromArrays,
+  gradientCheck,
+  gradientCheckModel,
+  MLP,
+  Param,
+  randn,
+  relativeError,
+  rng,
+  verdictFor,
+  zeros,
+} from "../src/index";
 
 /** A parameter θ (rows×cols) with the cubic loss L(θ) = Σ θ³ and a gradient filled by `grad(θ)`. */
 function cubic(rows: number, cols: number, seed: number, grad: (t: number) => number) {
@@ -18,13 +31,18 @@ function cubic(rows: number, cols: number, seed: number, grad: (t: number) => nu
 
 test("relative error is symmetric, scale-free, in [0, 1], and 0 only for equal values", () => {
   fc.assert(
-    fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (a, n, c) => {
-      const r = relativeError(a, n);
-      assert.equal(r, relativeError(n, a));
-      assert.ok(r >= 0 && r <= 1 + 1e-15);
-      if (Math.abs(a) + Math.abs(n) > 1e-9) assert.ok(Math.abs(relativeError(c * a, c * n) - r) < 1e-9);
-      assert.equal(r === 0, a === n);
-    }),
+    fc.property(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+      (a, n, c) => {
+        const r = relativeError(a, n);
+        assert.equal(r, relativeError(n, a));
+        assert.ok(r >= 0 && r <= 1 + 1e-15);
+        if (Math.abs(a) + Math.abs(n) > 1e-9) assert.ok(Math.abs(relativeError(c * a, c * n) - r) < 1e-9);
+        assert.equal(r === 0, a === n);
+      },
+    ),
   );
   assert.equal(relativeError(0, 0), 0);
   assert.equal(relativeError(1, -1), 1);
@@ -65,12 +83,25 @@ test("the check restores every parameter bit for bit and samples entries reprodu
   assert.equal(a.rows[0].total, 1200);
   const b = gradientCheck(loss, [p], { samples: 7, seed: 5 });
   const c = gradientCheck(loss, [p], { samples: 7, seed: 6 });
-  assert.deepEqual(a.entries.map((e) => [e.row, e.col]), b.entries.map((e) => [e.row, e.col]));
-  assert.notDeepEqual(a.entries.map((e) => [e.row, e.col]), c.entries.map((e) => [e.row, e.col]));
+  assert.deepEqual(
+    a.entries.map((e) => [e.row, e.col]),
+    b.entries.map((e) => [e.row, e.col]),
+  );
+  assert.notDeepEqual(
+    a.entries.map((e) => [e.row, e.col]),
+    c.entries.map((e) => [e.row, e.col]),
+  );
 });
 
 test("a ReLU input within ±h of 0 is flagged as a kink and explained as a false alarm", () => {
-  const model = new MLP({ sizes: [2, 3, 2], activations: ["relu"], init: "normal", biasInit: "zeros", rng: rng(3), dtype: "float64" });
+  const model = new MLP({
+    sizes: [2, 3, 2],
+    activations: ["relu"],
+    init: "normal",
+    biasInit: "zeros",
+    rng: rng(3),
+    dtype: "float64",
+  });
   const X = fromArrays([[0.5, -1]]);
   const y = [1];
   // put hidden unit 0 right at its kink: z = w·x + b = 3e-6 < h = 1e-5
@@ -105,13 +136,25 @@ test("gradientCheck refuses a gradient buffer of the wrong shape", () => {
 });
 
 test("compare tells exact, close and different quantities apart, and names shape mismatches", () => {
-  const M = fromArrays([[1, 2], [3, 4]]);
+  const M = fromArrays([
+    [1, 2],
+    [3, 4],
+  ]);
   const rows = compare(
     {
       scalar: [0.1 + 0.2, 0.3],
-      same: [M, fromArrays([[1, 2], [3, 4]])],
+      same: [
+        M,
+        fromArrays([
+          [1, 2],
+          [3, 4],
+        ]),
+      ],
       array: [[1, 2, 3, 4], M],
-      off: [[1, 2], [1, 2.5]],
+      off: [
+        [1, 2],
+        [1, 2.5],
+      ],
       shapes: [M, fromArrays([[1, 2, 3, 4]])],
     },
     { tol: 1e-12, print: false },

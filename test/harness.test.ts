@@ -13,7 +13,14 @@ function notebook(cells: string[]): string {
   return JSON.stringify({
     cells: [
       { cell_type: "markdown", id: "m0", metadata: {}, source: "# harness test" },
-      ...cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+      ...cells.map((source, i) => ({
+        cell_type: "code",
+        id: `c${i}`,
+        metadata: {},
+        source,
+        outputs: [],
+        execution_count: null,
+      })),
     ],
     metadata: { kernelspec: { name: "descent", display_name: "TypeScript (Descent)", language: "typescript" } },
     nbformat: 4,
@@ -24,7 +31,10 @@ function notebook(cells: string[]): string {
 test("the harness fails on compile errors, throws and stderr, naming notebook and cell", { timeout: 180_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-harness-"));
   const files: Record<string, string[]> = {
-    "good.ipynb": ['import * as d from "./src/index";\nconst r = new d.Rng(3);', "d.check('uniform in [0,1)', r.uniform() < 1);"],
+    "good.ipynb": [
+      'import * as d from "./src/index";\nconst r = new d.Rng(3);',
+      "d.check('uniform in [0,1)', r.uniform() < 1);",
+    ],
     "type-error.ipynb": ["const a = 1;", 'const x: number = "not a number";', "console.log('never reached');"],
     "throws.ipynb": ["const a = 1;", "const b = 2;", 'throw new Error("boom in cell three");'],
     "stderr.ipynb": ['console.error("something went wrong quietly");'],
@@ -51,16 +61,23 @@ test("the harness fails on compile errors, throws and stderr, naming notebook an
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("a kernel that dies in a cell (process.exit) is reported with the notebook and the cell", { timeout: 180_000 }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-harness-dies-"));
-  const file = path.join(dir, "dies.ipynb");
-  fs.writeFileSync(file, notebook(["const a = 1;", "// leave the kernel\nprocess.exit(3);", "console.log('never reached');"]));
-  const [dies] = runNotebooks([file], { timeout: 120 });
-  assert.equal(dies.ok, false);
-  assert.match(dies.failure!, /dies\.ipynb: cell 3 \(code cell 2, "\/\/ leave the kernel"\)/);
-  assert.match(dies.failure!, /kernel died/);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+test(
+  "a kernel that dies in a cell (process.exit) is reported with the notebook and the cell",
+  { timeout: 180_000 },
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-harness-dies-"));
+    const file = path.join(dir, "dies.ipynb");
+    fs.writeFileSync(
+      file,
+      notebook(["const a = 1;", "// leave the kernel\nprocess.exit(3);", "console.log('never reached');"]),
+    );
+    const [dies] = runNotebooks([file], { timeout: 120 });
+    assert.equal(dies.ok, false);
+    assert.match(dies.failure!, /dies\.ipynb: cell 3 \(code cell 2, "\/\/ leave the kernel"\)/);
+    assert.match(dies.failure!, /kernel died/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+);
 
 test("the kernel driver starts a kernel once more after a failed start, then reports it with the notebook", () => {
   // scripts/kernel/driver.py with nbclient's client replaced by one whose starts fail as asked.
@@ -105,12 +122,24 @@ print(json.dumps(out))
   const r = spawnSync(py, ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
-    starts: number; running: boolean; startup_timeout: number; hooks: string[]; error: string | null;
-    notebook: { ok: boolean; failure: string; cells: number }; notebook_starts: number;
+    starts: number;
+    running: boolean;
+    startup_timeout: number;
+    hooks: string[];
+    error: string | null;
+    notebook: { ok: boolean; failure: string; cells: number };
+    notebook_starts: number;
   };
   assert.deepEqual([out.starts, out.running, out.startup_timeout], [2, true, 120], "the second start is used");
-  assert.deepEqual(out.hooks, ["before", "after", "before", "after"], "before_start before each attempt, after_stop after each stop");
-  assert.match(r.stderr, /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/);
+  assert.deepEqual(
+    out.hooks,
+    ["before", "after", "before", "after"],
+    "before_start before each attempt, after_stop after each stop",
+  );
+  assert.match(
+    r.stderr,
+    /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/,
+  );
   assert.equal(out.error, "RuntimeError: Kernel didn't respond in 120 seconds (after 1 start attempt)");
   assert.equal(out.notebook.ok, false);
   assert.equal(out.notebook_starts, 2);

@@ -15,7 +15,6 @@ import * as ch02 from "../src/homework/exercises/hw02";
 import * as ch03 from "../src/homework/exercises/hw03";
 import * as ch04 from "../src/homework/exercises/hw04";
 import "../src/homework/exercises/index";
-import * as hw from "../src/homework/index";
 import { assertMasterStructure, fullMarks, printed, wrongAnswer } from "./support/homeworkChecks";
 
 const dot = (w: ArrayLike<number>, x: ArrayLike<number>) => Array.from(w).reduce((s, wj, j) => s + wj * x[j], 0);
@@ -207,9 +206,16 @@ test("hw02-ex1 central differences: reference full marks; forward differences an
 
 test("hw02-ex2 one step: reference full marks; no learning rate and returning Δv fail with their hints", () => {
   fullMarks("hw02-ex2", ch02.gradientStepRef);
-  wrongAnswer("hw02-ex2", (v: number[], g: number[], _eta: number) => v.map((vk, k) => vk - g[k]), { hint: /Forgot the learning rate/, failing: ["hand case", "random"] });
-  wrongAnswer("hw02-ex2", (v: number[], g: number[], eta: number) => g.map((gk) => -eta * gk), { hint: /Δv = −η∇C itself/ });
-  wrongAnswer("hw02-ex2", (v: number[], g: number[], eta: number) => v.map((vk, k) => vk + eta * g[k]), { hint: /walks uphill/ });
+  wrongAnswer("hw02-ex2", (v: number[], g: number[], _eta: number) => v.map((vk, k) => vk - g[k]), {
+    hint: /Forgot the learning rate/,
+    failing: ["hand case", "random"],
+  });
+  wrongAnswer("hw02-ex2", (v: number[], g: number[], eta: number) => g.map((gk) => -eta * gk), {
+    hint: /Δv = −η∇C itself/,
+  });
+  wrongAnswer("hw02-ex2", (v: number[], g: number[], eta: number) => v.map((vk, k) => vk + eta * g[k]), {
+    hint: /walks uphill/,
+  });
 });
 
 test("hw02-ex3 the loop: reference full marks; costs without C(v⁽⁰⁾), uphill steps, a frozen gradient fail with their hints", () => {
@@ -260,11 +266,21 @@ test("hw02-ex3 the loop: reference full marks; costs without C(v⁽⁰⁾), uphi
 
 test("hw02-ex4 learning-rate experiment: rates in the window pass; a slow rate, a too-large 'fast' rate and a non-diverging or huge diverging rate fail with the bar", () => {
   // The window for `fast` is about (0.128, 0.174), for `diverging` (0.2, 0.25]: check the bars against the theory.
-  for (const eta of [0.14, 1 / 6, 0.17]) assert.ok(ch02.bowlCostAfter(eta, [3, 1]) < 1e-6 && ch02.bowlCostAfter(eta, [-2, 4]) < 1e-6, `η = ${eta} should be fast`);
+  for (const eta of [0.14, 1 / 6, 0.17])
+    assert.ok(
+      ch02.bowlCostAfter(eta, [3, 1]) < 1e-6 && ch02.bowlCostAfter(eta, [-2, 4]) < 1e-6,
+      `η = ${eta} should be fast`,
+    );
   for (const eta of [0.1, 0.19]) assert.ok(ch02.bowlCostAfter(eta, [3, 1]) >= 1e-6, `η = ${eta} should not be fast`);
   fullMarks("hw02-ex4", () => ({ fast: 0.15, diverging: 0.21 }));
-  wrongAnswer("hw02-ex4", () => ({ fast: 0.05, diverging: 0.21 }), { hint: /not below .*\|1 − 2η\|/, failing: ["fast"] });
-  wrongAnswer("hw02-ex4", () => ({ fast: 0.15, diverging: 0.19 }), { hint: /does not diverge/, failing: ["diverging"] });
+  wrongAnswer("hw02-ex4", () => ({ fast: 0.05, diverging: 0.21 }), {
+    hint: /not below .*\|1 − 2η\|/,
+    failing: ["fast"],
+  });
+  wrongAnswer("hw02-ex4", () => ({ fast: 0.15, diverging: 0.19 }), {
+    hint: /does not diverge/,
+    failing: ["diverging"],
+  });
   wrongAnswer("hw02-ex4", () => ({ fast: 0.15, diverging: 10 }), { hint: /above the bar/, failing: ["diverging"] });
   wrongAnswer("hw02-ex4", () => ({ fast: 0.22, diverging: 0.22 }), { hint: /the cost grew/, failing: ["fast"] });
   wrongAnswer("hw02-ex4", () => [0.15, 0.21], { hint: /no field "fast"/ });
@@ -277,9 +293,23 @@ test("hw02-ex5 mini-batch gradient: reference full marks; dividing by n, averagi
     for (const i of idx) for (let j = 0; j < G.cols; j++) g[j] += G.get(i, j);
     return g.map((s) => s / divide);
   };
-  wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch, G.rows), { hint: /Divide by the batch size m/ });
-  wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, [...Array(G.rows).keys()], G.rows), { hint: /averaged ALL the rows/, failing: ["line fit", "random"] });
-  wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch.map((_, r) => r), batch.length), { hint: /rows 0…m−1/, failing: ["hand case", "line fit"] });
+  wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch, G.rows), {
+    hint: /Divide by the batch size m/,
+  });
+  wrongAnswer("hw02-ex5", (G: d.Matrix, _batch: number[]) => mean(G, [...Array(G.rows).keys()], G.rows), {
+    hint: /averaged ALL the rows/,
+    failing: ["line fit", "random"],
+  });
+  wrongAnswer(
+    "hw02-ex5",
+    (G: d.Matrix, batch: number[]) =>
+      mean(
+        G,
+        batch.map((_, r) => r),
+        batch.length,
+      ),
+    { hint: /rows 0…m−1/, failing: ["hand case", "line fit"] },
+  );
   wrongAnswer("hw02-ex5", (G: d.Matrix, batch: number[]) => mean(G, batch, 1), { hint: /Missing 1\/n/ });
 });
 
@@ -334,8 +364,14 @@ test("hw03-ex2 stable softmax: reference full marks; no max, the global max, the
     return S;
   };
   wrongAnswer("hw03-ex2", (Z: d.Matrix) => byRow(Z, () => 0), { hint: /No max subtraction/, failing: ["±1000"] });
-  wrongAnswer("hw03-ex2", (Z: d.Matrix) => byRow(Z, () => Math.max(...Array.from(Z.data))), { hint: /largest logit of the WHOLE matrix/, failing: ["±1000"] });
-  wrongAnswer("hw03-ex2", (Z: d.Matrix) => byRow(Z, (z) => Math.min(...z)), { hint: /row MINIMUM/, failing: ["±1000"] });
+  wrongAnswer("hw03-ex2", (Z: d.Matrix) => byRow(Z, () => Math.max(...Array.from(Z.data))), {
+    hint: /largest logit of the WHOLE matrix/,
+    failing: ["±1000"],
+  });
+  wrongAnswer("hw03-ex2", (Z: d.Matrix) => byRow(Z, (z) => Math.min(...z)), {
+    hint: /row MINIMUM/,
+    failing: ["±1000"],
+  });
   wrongAnswer(
     "hw03-ex2",
     (Z: d.Matrix) => {
@@ -348,7 +384,10 @@ test("hw03-ex2 stable softmax: reference full marks; no max, the global max, the
 
 test("hw03-ex3 log-sum-exp: reference full marks; the naive formula and a forgotten + m fail with their hints", () => {
   fullMarks("hw03-ex3", ch03.logSumExpRef);
-  wrongAnswer("hw03-ex3", (z: number[]) => Math.log(z.map(Math.exp).reduce((a, b) => a + b, 0)), { hint: /overflows/, failing: ["(1000, 1000)", "−1000"] });
+  wrongAnswer("hw03-ex3", (z: number[]) => Math.log(z.map(Math.exp).reduce((a, b) => a + b, 0)), {
+    hint: /overflows/,
+    failing: ["(1000, 1000)", "−1000"],
+  });
   wrongAnswer(
     "hw03-ex3",
     (z: number[]) => {
@@ -413,9 +452,18 @@ test("hw03-ex5 softmax Jacobian: reference full marks; diagonal only, a flipped 
     for (let i = 0; i < s.length; i++) for (let j = 0; j < s.length; j++) J.set(i, j, f(i, j));
     return J;
   };
-  wrongAnswer("hw03-ex5", (s: number[]) => K(s, (i, j) => (i === j ? s[i] * (1 - s[i]) : 0)), { hint: /Only the diagonal/, failing: ["hand case", "random"] });
-  wrongAnswer("hw03-ex5", (s: number[]) => K(s, (i, j) => (i === j ? s[i] * (1 - s[j]) : s[i] * s[j])), { hint: /Off the diagonal the sign is wrong/, failing: ["hand case", "random"] });
-  wrongAnswer("hw03-ex5", (s: number[]) => K(s, (i, j) => (i === j ? 1 : 0) - s[i] * s[j]), { hint: /lost its factor s_i/, failing: ["hand case", "random"] });
+  wrongAnswer("hw03-ex5", (s: number[]) => K(s, (i, j) => (i === j ? s[i] * (1 - s[i]) : 0)), {
+    hint: /Only the diagonal/,
+    failing: ["hand case", "random"],
+  });
+  wrongAnswer("hw03-ex5", (s: number[]) => K(s, (i, j) => (i === j ? s[i] * (1 - s[j]) : s[i] * s[j])), {
+    hint: /Off the diagonal the sign is wrong/,
+    failing: ["hand case", "random"],
+  });
+  wrongAnswer("hw03-ex5", (s: number[]) => K(s, (i, j) => (i === j ? 1 : 0) - s[i] * s[j]), {
+    hint: /lost its factor s_i/,
+    failing: ["hand case", "random"],
+  });
 });
 
 test("hw03-ex6 ∂L/∂Z: reference full marks; missing 1/n, Y − P, an off-by-one label, only the label column fail with their hints", () => {
@@ -423,12 +471,18 @@ test("hw03-ex6 ∂L/∂Z: reference full marks; missing 1/n, Y − P, an off-by-
   const PminusY = (Z: d.Matrix, y: number[], label: (c: number) => number, scale: number) => {
     const P = d.softmax(Z);
     const G = d.zeros(Z.rows, Z.cols);
-    for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) G.set(i, k, (P.get(i, k) - (k === label(y[i]) ? 1 : 0)) * scale);
+    for (let i = 0; i < Z.rows; i++)
+      for (let k = 0; k < Z.cols; k++) G.set(i, k, (P.get(i, k) - (k === label(y[i]) ? 1 : 0)) * scale);
     return G;
   };
-  wrongAnswer("hw03-ex6", (Z: d.Matrix, y: number[]) => PminusY(Z, y, (c) => c, 1), { hint: /1\/n|factor/, failing: ["hand case", "random", "±1000"] });
+  wrongAnswer("hw03-ex6", (Z: d.Matrix, y: number[]) => PminusY(Z, y, (c) => c, 1), {
+    hint: /1\/n|factor/,
+    failing: ["hand case", "random", "±1000"],
+  });
   wrongAnswer("hw03-ex6", (Z: d.Matrix, y: number[]) => PminusY(Z, y, (c) => c, -1 / Z.rows), { hint: /sign/i });
-  wrongAnswer("hw03-ex6", (Z: d.Matrix, y: number[]) => PminusY(Z, y, (c) => (c + 1) % Z.cols, 1 / Z.rows), { hint: /Off by one class/ });
+  wrongAnswer("hw03-ex6", (Z: d.Matrix, y: number[]) => PminusY(Z, y, (c) => (c + 1) % Z.cols, 1 / Z.rows), {
+    hint: /Off by one class/,
+  });
   wrongAnswer(
     "hw03-ex6",
     (Z: d.Matrix, y: number[]) => {
@@ -638,7 +692,12 @@ test("hw04-ex5 training run: a correct student loop passes the bar (visible and 
     for (let e = 0; e < epochs; e++) {
       for (let s = 0; s < train.X.rows; s += B) {
         const idx = Array.from({ length: Math.min(B, train.X.rows - s) }, (_, i) => s + i);
-        const g = grad(W, b, d.gatherRows(train.X, idx), idx.map((i) => train.y[i]));
+        const g = grad(
+          W,
+          b,
+          d.gatherRows(train.X, idx),
+          idx.map((i) => train.y[i]),
+        );
         const W2 = d.sub(W, d.scale(g.dW, sign * eta));
         const b2 = d.sub(b, d.scale(g.db, sign * eta));
         if (writeBack) {
@@ -654,9 +713,13 @@ test("hw04-ex5 training run: a correct student loop passes the bar (visible and 
   wrongAnswer("hw04-ex5", loop(1, false), { hint: /no better than guessing/ });
   wrongAnswer("hw04-ex5", () => ({ W: d.zeros(784, 10), b: d.zeros(1, 10) }), { hint: /10×784/ });
   // over the bar by another run (two more epochs than asked): the check recomputes the run, so it does not count
-  wrongAnswer("hw04-ex5", (train: d.Dataset, epochs: number, eta: number, B: number) => loop(1, true)(train, epochs + 2, eta, B), {
-    hint: /it is not the W of the run the task describes \(the check recomputes it\)/,
-  });
+  wrongAnswer(
+    "hw04-ex5",
+    (train: d.Dataset, epochs: number, eta: number, B: number) => loop(1, true)(train, epochs + 2, eta, B),
+    {
+      hint: /it is not the W of the run the task describes \(the check recomputes it\)/,
+    },
+  );
 });
 
 /** A student's centring, written out with loops, with switchable slips. */
@@ -684,7 +747,8 @@ function studentCentre(slip: "none" | "testOwnMean" | "pooled" | "inPlaceThenMea
         minus(train, columnMean(train), true); // train is centred in place…
         return { train, test: minus(test, columnMean(train)) }; // …so this mean is 0
       case "perRow": {
-        const centreRows = (X: d.Matrix) => d.fromArrays(rows(X).map((r) => r.map((v) => v - r.reduce((a, u) => a + u, 0) / r.length)));
+        const centreRows = (X: d.Matrix) =>
+          d.fromArrays(rows(X).map((r) => r.map((v) => v - r.reduce((a, u) => a + u, 0) / r.length)));
         return { train: centreRows(train), test: centreRows(test) };
       }
       default: {
@@ -700,7 +764,11 @@ test("hw04-ex6 centring: a student version gets full marks; the test set's own m
   fullMarks("hw04-ex6", studentCentre("none"));
   const visible = ["hand case", "shifted distribution", "MNIST"];
   wrongAnswer("hw04-ex6", studentCentre("testOwnMean"), { hint: /Mean taken over the test set/, failing: visible });
-  wrongAnswer("hw04-ex6", studentCentre("testOwnMean"), { hint: /Mean taken over the test set[^]*single new image would become all zeros/, failing: ["one test image"], hidden: true });
+  wrongAnswer("hw04-ex6", studentCentre("testOwnMean"), {
+    hint: /Mean taken over the test set[^]*single new image would become all zeros/,
+    failing: ["one test image"],
+    hidden: true,
+  });
   wrongAnswer("hw04-ex6", studentCentre("pooled"), { hint: /training and test images together/, failing: visible });
   wrongAnswer("hw04-ex6", studentCentre("inPlaceThenMean"), { hint: /test set is not shifted/, failing: visible });
   wrongAnswer("hw04-ex6", studentCentre("perRow"), { hint: /each ROW/, failing: visible });
@@ -709,7 +777,29 @@ test("hw04-ex6 centring: a student version gets full marks; the test set's own m
 // ---------------------------------------------------------------------------------------------
 
 test("chapters 01-04: every exercise is registered, and a stub that throws NotDoneYet scores 0 with 'not done yet'", () => {
-  const ids = ["hw01-ex1", "hw01-ex2", "hw01-ex3", "hw01-ex4", "hw02-ex1", "hw02-ex2", "hw02-ex3", "hw02-ex4", "hw02-ex5", "hw03-ex1", "hw03-ex2", "hw03-ex3", "hw03-ex4", "hw03-ex5", "hw03-ex6", "hw04-ex1", "hw04-ex2", "hw04-ex3", "hw04-ex4", "hw04-ex5", "hw04-ex6"];
+  const ids = [
+    "hw01-ex1",
+    "hw01-ex2",
+    "hw01-ex3",
+    "hw01-ex4",
+    "hw02-ex1",
+    "hw02-ex2",
+    "hw02-ex3",
+    "hw02-ex4",
+    "hw02-ex5",
+    "hw03-ex1",
+    "hw03-ex2",
+    "hw03-ex3",
+    "hw03-ex4",
+    "hw03-ex5",
+    "hw03-ex6",
+    "hw04-ex1",
+    "hw04-ex2",
+    "hw04-ex3",
+    "hw04-ex4",
+    "hw04-ex5",
+    "hw04-ex6",
+  ];
   for (const id of ids) {
     const stub = () => {
       throw new NotDoneYet();

@@ -62,7 +62,8 @@ function studentSgd(slip: "none" | "sum" | "sameSeed" | "plus") {
         model.lossAndGradient(Xb, yb);
         for (const p of model.params) {
           const step = slip === "sum" ? run.eta * idx.length : run.eta;
-          for (let i = 0; i < p.value.data.length; i++) p.value.data[i] += (slip === "plus" ? 1 : -1) * step * p.grad.data[i];
+          for (let i = 0; i < p.value.data.length; i++)
+            p.value.data[i] += (slip === "plus" ? 1 : -1) * step * p.grad.data[i];
         }
       }
     }
@@ -91,13 +92,23 @@ test("hw05-ex3 batchSizeExperiment: reference passes the bars; equal steps, one 
   // every run with η = 0.1 (the table's η only copied into the rows)
   wrongAnswer(
     "hw05-ex3",
-    (train: d.Dataset, test: d.Dataset) =>
-      ch05.BATCH_RUNS.map(([B, eta]) => ({ batchSize: B, eta, steps: Math.ceil(train.y.length / B), model: ch05.trainSoftmaxSgdRef(train, { batchSize: B, eta: 0.1, epochs: 1, seed: 1 }) })),
+    (train: d.Dataset) =>
+      ch05.BATCH_RUNS.map(([B, eta]) => ({
+        batchSize: B,
+        eta,
+        steps: Math.ceil(train.y.length / B),
+        model: ch05.trainSoftmaxSgdRef(train, { batchSize: B, eta: 0.1, epochs: 1, seed: 1 }),
+      })),
     { hint: /B = 1, η = 0.01: (held-out accuracy .* below the bar|your model scores)/ },
   );
   // the issue's forgery: four hard-coded rows of accuracies (no models), visible and hidden
   const forged = (train: d.Dataset) =>
-    ch05.BATCH_RUNS.map(([B, eta], r) => ({ batchSize: B, eta, steps: Math.ceil(train.y.length / B), accuracy: [0.86, 0.86, 0.78, 0.76][r] }));
+    ch05.BATCH_RUNS.map(([B, eta], r) => ({
+      batchSize: B,
+      eta,
+      steps: Math.ceil(train.y.length / B),
+      accuracy: [0.86, 0.86, 0.78, 0.76][r],
+    }));
   wrongAnswer("hw05-ex3", forged, { hint: /A number alone is not evidence: return the trained model/ });
   wrongAnswer("hw05-ex3", forged, { hint: /A number alone is not evidence/, hidden: true });
 });
@@ -139,11 +150,9 @@ test("hw05-ex5 onePerClass: the reference's model passes for many seeds; a self-
   wrongAnswer("hw05-ex5", () => 0.4, { hint: /A number alone is not evidence: return the trained model/ });
   wrongAnswer("hw05-ex5", () => 0.4, { hint: /A number alone is not evidence/, hidden: true });
   // the test accuracy of the right run, self-reported, is still only a number
-  wrongAnswer(
-    "hw05-ex5",
-    (tr: d.Dataset, te: d.Dataset, seed: number) => acc(ch05.onePerClassRef(tr, te, seed), te),
-    { hint: /A number alone is not evidence/ },
-  );
+  wrongAnswer("hw05-ex5", (tr: d.Dataset, te: d.Dataset, seed: number) => acc(ch05.onePerClassRef(tr, te, seed), te), {
+    hint: /A number alone is not evidence/,
+  });
   wrongAnswer(
     "hw05-ex5",
     (tr: d.Dataset) => ch05.trainSoftmaxSgdRef(tr, { batchSize: 10, eta: 0.1, epochs: 1, seed: 1 }),
@@ -151,7 +160,8 @@ test("hw05-ex5 onePerClass: the reference's model passes for many seeds; a self-
   );
   wrongAnswer(
     "hw05-ex5",
-    (tr: d.Dataset, _te: d.Dataset, seed: number) => ch05.trainSoftmaxSgdRef(d.perClass(tr, 1, seed + 1), { batchSize: 10, eta: 0.1, epochs: 300, seed: null }),
+    (tr: d.Dataset, _te: d.Dataset, seed: number) =>
+      ch05.trainSoftmaxSgdRef(d.perClass(tr, 1, seed + 1), { batchSize: 10, eta: 0.1, epochs: 300, seed: null }),
     { hint: /the run the task describes scores/ },
   );
 });
@@ -162,7 +172,12 @@ function studentMistakes(slip: "none" | "ascending" | "byPredicted" | "withCorre
     const pred = d.argmaxRows(P);
     for (let i = 0; i < P.rows; i++) {
       if (pred[i] === y[i] && slip !== "withCorrect") continue;
-      lists[slip === "byPredicted" ? pred[i] : y[i]].push({ index: i, label: y[i], predicted: pred[i], score: P.get(i, pred[i]) });
+      lists[slip === "byPredicted" ? pred[i] : y[i]].push({
+        index: i,
+        label: y[i],
+        predicted: pred[i],
+        score: P.get(i, pred[i]),
+      });
     }
     for (const l of lists) {
       l.sort((a, b) => (slip === "ascending" ? a.score - b.score : b.score - a.score) || a.index - b.index);
@@ -175,7 +190,10 @@ function studentMistakes(slip: "none" | "ascending" | "byPredicted" | "withCorre
 test("hw05-ex6 confidentMistakes: a student version gets full marks; ascending order, grouped by prediction, correct ones kept fail", () => {
   fullMarks("hw05-ex6", ch05.confidentMistakesRef);
   fullMarks("hw05-ex6", studentMistakes("none"));
-  wrongAnswer("hw05-ex6", studentMistakes("ascending"), { hint: /least to most confident/, failing: ["hand case", "k = 2"] });
+  wrongAnswer("hw05-ex6", studentMistakes("ascending"), {
+    hint: /least to most confident/,
+    failing: ["hand case", "k = 2"],
+  });
   wrongAnswer("hw05-ex6", studentMistakes("byPredicted"), { hint: /grouped by the PREDICTED class/ });
   wrongAnswer("hw05-ex6", studentMistakes("withCorrect"), { hint: /Correctly classified examples are in the lists/ });
 });
@@ -189,7 +207,10 @@ const f = (a: d.ActivationName) => d.getActivation(a);
 /** A student's forward pass with switchable slips. */
 function studentForward(slip: "none" | "noBias" | "naiveSoftmax" | "noTranspose") {
   return (net: Net, X: d.Matrix, a: d.ActivationName): ch06.Forward => {
-    const lin = (A: d.Matrix, W: d.Matrix, b: d.Matrix) => (slip === "noBias" ? d.matmulNT(A, W) : d.addRowVector(slip === "noTranspose" ? d.matmul(A, W) : d.matmulNT(A, W), b));
+    const lin = (A: d.Matrix, W: d.Matrix, b: d.Matrix) =>
+      slip === "noBias"
+        ? d.matmulNT(A, W)
+        : d.addRowVector(slip === "noTranspose" ? d.matmul(A, W) : d.matmulNT(A, W), b);
     const Z1 = lin(X, net.W1, net.b1);
     const A1 = d.map(Z1, f(a).f);
     const Z2 = lin(A1, net.W2, net.b2);
@@ -207,7 +228,11 @@ test("hw06-ex1 forward: a student version gets full marks; no biases, naive soft
   fullMarks("hw06-ex1", ch06.forwardRef);
   fullMarks("hw06-ex1", studentForward("none"));
   wrongAnswer("hw06-ex1", studentForward("noBias"), { hint: /biases are missing/ });
-  wrongAnswer("hw06-ex1", studentForward("naiveSoftmax"), { hint: /overflow|max/i, failing: ["huge weights"], hidden: true });
+  wrongAnswer("hw06-ex1", studentForward("naiveSoftmax"), {
+    hint: /overflow|max/i,
+    failing: ["huge weights"],
+    hidden: true,
+  });
   wrongAnswer("hw06-ex1", studentForward("noTranspose"), { hint: /ShapeError/, failing: ["n = 4"] });
 });
 
@@ -277,7 +302,11 @@ test("hw06-ex4 loss: a student version gets full marks; a sum instead of the mea
   fullMarks("hw06-ex4", ch06.meanLossRef);
   fullMarks("hw06-ex4", studentLoss("none"));
   wrongAnswer("hw06-ex4", studentLoss("sum"), { hint: /MEAN|1\/n|factor/ });
-  wrongAnswer("hw06-ex4", studentLoss("naive"), { hint: /underflows to 0 .*\(−ln 0 = ∞\)/, failing: ["huge logits"], hidden: true });
+  wrongAnswer("hw06-ex4", studentLoss("naive"), {
+    hint: /underflows to 0 .*\(−ln 0 = ∞\)/,
+    failing: ["huge logits"],
+    hidden: true,
+  });
 });
 
 function studentNumerical(slip: "none" | "forward" | "backward" | "divideByH" | "noRestore") {
@@ -313,7 +342,10 @@ function studentGradCheck(slip: "none" | "onlyW1" | "absolute" | "zero") {
       const num = studentNumerical("none")((M) => studentLoss("none")({ ...net, [k]: M }, X, y, a), net[k], 1e-5);
       for (let i = 0; i < num.data.length; i++) {
         const diff = Math.abs(g[k].data[i] - num.data[i]);
-        worst = Math.max(worst, slip === "absolute" ? diff : diff / Math.max(Math.abs(g[k].data[i]) + Math.abs(num.data[i]), 1e-12));
+        worst = Math.max(
+          worst,
+          slip === "absolute" ? diff : diff / Math.max(Math.abs(g[k].data[i]) + Math.abs(num.data[i]), 1e-12),
+        );
       }
     }
     return worst;
@@ -325,7 +357,10 @@ test("hw06-ex6 gradient check: a student version gets full marks; only W1, absol
   fullMarks("hw06-ex6", studentGradCheck("none"));
   wrongAnswer("hw06-ex6", studentGradCheck("onlyW1"), { hint: /Only W1 is compared/, failing: ["twice too large"] });
   wrongAnswer("hw06-ex6", studentGradCheck("absolute"), { hint: /absolute difference/, failing: ["without f'"] });
-  wrongAnswer("hw06-ex6", studentGradCheck("zero"), { hint: /must expose[^]*reports no error at all/, failing: ["without f'", "twice too large"] });
+  wrongAnswer("hw06-ex6", studentGradCheck("zero"), {
+    hint: /must expose[^]*reports no error at all/,
+    failing: ["without f'", "twice too large"],
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -335,20 +370,33 @@ const isW = (name: string) => name.startsWith("W");
 
 test("hw07-ex1 L2 penalty: reference full marks; biases penalised, no 1/2 fail", () => {
   fullMarks("hw07-ex1", ch07.l2PenaltyRef);
-  wrongAnswer("hw07-ex1", (ps: ch07.Group[], alpha: number) => (alpha / 2) * ps.reduce((s, p) => s + d.sumOfSquares(p.value), 0), {
-    hint: /biases are penalised/,
-    failing: ["W1, b1, W2, b2"],
-  });
-  wrongAnswer("hw07-ex1", (ps: ch07.Group[], alpha: number) => alpha * ps.filter((p) => isW(p.name)).reduce((s, p) => s + d.sumOfSquares(p.value), 0), {
-    hint: /The 1\/2 is missing/,
-    failing: ["hand case", "W1, b1, W2, b2"],
-  });
+  wrongAnswer(
+    "hw07-ex1",
+    (ps: ch07.Group[], alpha: number) => (alpha / 2) * ps.reduce((s, p) => s + d.sumOfSquares(p.value), 0),
+    {
+      hint: /biases are penalised/,
+      failing: ["W1, b1, W2, b2"],
+    },
+  );
+  wrongAnswer(
+    "hw07-ex1",
+    (ps: ch07.Group[], alpha: number) =>
+      alpha * ps.filter((p) => isW(p.name)).reduce((s, p) => s + d.sumOfSquares(p.value), 0),
+    {
+      hint: /The 1\/2 is missing/,
+      failing: ["hand case", "W1, b1, W2, b2"],
+    },
+  );
 });
 
 test("hw07-ex2 L2 gradient: reference full marks; αb on biases, 2αW, −αW fail", () => {
   fullMarks("hw07-ex2", ch07.l2GradientRef);
-  const grad = (c: number, biasesToo = false) => (ps: ch07.GroupWithGrad[], alpha: number) =>
-    ps.map((p) => (isW(p.name) || biasesToo ? d.zipWith(p.grad, p.value, (g, w) => g + c * alpha * w) : d.copy(p.grad)));
+  const grad =
+    (c: number, biasesToo = false) =>
+    (ps: ch07.GroupWithGrad[], alpha: number) =>
+      ps.map((p) =>
+        isW(p.name) || biasesToo ? d.zipWith(p.grad, p.value, (g, w) => g + c * alpha * w) : d.copy(p.grad),
+      );
   wrongAnswer("hw07-ex2", grad(1, true), { hint: /αb was added to the bias/, failing: ["W1, b1, W2, b2"] });
   wrongAnswer("hw07-ex2", grad(2), { hint: /no 2αW/ });
   wrongAnswer("hw07-ex2", grad(-1), { hint: /Wrong sign/ });
@@ -367,7 +415,10 @@ function studentNotesStep(slip: "none" | "epsOutside" | "oldG" | "overwrite") {
 test("hw07-ex3 notes' RMSprop step: a student version gets full marks; ε outside, old G, θ = s·g fail", () => {
   fullMarks("hw07-ex3", ch07.notesRmspropStepRef);
   fullMarks("hw07-ex3", studentNotesStep("none"));
-  wrongAnswer("hw07-ex3", studentNotesStep("epsOutside"), { hint: /ε is outside the square root/, failing: ["small accumulator"] });
+  wrongAnswer("hw07-ex3", studentNotesStep("epsOutside"), {
+    hint: /ε is outside the square root/,
+    failing: ["small accumulator"],
+  });
   wrongAnswer("hw07-ex3", studentNotesStep("oldG"), { hint: /from BEFORE this step/ });
   wrongAnswer("hw07-ex3", studentNotesStep("overwrite"), { hint: /W\[0\] = etaW0/ });
 });
@@ -379,7 +430,7 @@ function studentRmsprop(slip: "none" | "scalar" | "epsInside" | "plus") {
     const t = d.copy(theta);
     for (let i = 0; i < t.data.length; i++) {
       const den = slip === "epsInside" ? Math.sqrt(rr.data[i] + hp.eps) : Math.sqrt(rr.data[i]) + hp.eps;
-      t.data[i] += (slip === "plus" ? 1 : -1) * (hp.eta * grad.data[i]) / den;
+      t.data[i] += ((slip === "plus" ? 1 : -1) * (hp.eta * grad.data[i])) / den;
     }
     return { theta: t, r: rr };
   };
@@ -389,7 +440,11 @@ test("hw07-ex4 element-wise RMSprop: a student version gets full marks; one r pe
   fullMarks("hw07-ex4", ch07.rmspropStepRef);
   fullMarks("hw07-ex4", studentRmsprop("none"));
   wrongAnswer("hw07-ex4", studentRmsprop("scalar"), { hint: /One accumulator for the whole group/ });
-  wrongAnswer("hw07-ex4", studentRmsprop("epsInside"), { hint: /ε is under the square root/, failing: ["ε = 0.1"], hidden: true });
+  wrongAnswer("hw07-ex4", studentRmsprop("epsInside"), {
+    hint: /ε is under the square root/,
+    failing: ["ε = 0.1"],
+    hidden: true,
+  });
   wrongAnswer("hw07-ex4", studentRmsprop("plus"), { hint: /Wrong sign/ });
 });
 
@@ -427,7 +482,8 @@ function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty"
         p.value.data.set(step.theta.data);
         G[j] = step.G;
       });
-      const reset = slip === "noReset" ? false : slip === "asPrinted" ? k % run.resetEvery === 0 : (k + 1) % run.resetEvery === 0;
+      const reset =
+        slip === "noReset" ? false : slip === "asPrinted" ? k % run.resetEvery === 0 : (k + 1) % run.resetEvery === 0;
       if (reset) G.fill(g0);
     }
     return L;

@@ -7,10 +7,25 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { spawnSync } from "node:child_process";
-import { fromArrays, Matrix, matmulNT, randn, Rng, softmax, transpose } from "../src/index";
+import { fromArrays, Matrix, matmulNT, randn, softmax, transpose } from "../src/index";
 import * as hw from "../src/homework/index";
 import { CheckResult, exercise } from "../src/homework/check";
-import { Cell, leakCandidates, listMasters, Notebook, readNotebook, releaseAll, releaseNotebook, releaseText, secretLines, sourceOf, stemOf, writeNotebook, gradeIdOf, nbgraderOf, linesForSource } from "../scripts/homework/notebook";
+import {
+  Cell,
+  leakCandidates,
+  listMasters,
+  Notebook,
+  readNotebook,
+  releaseAll,
+  releaseNotebook,
+  releaseText,
+  sourceOf,
+  stemOf,
+  writeNotebook,
+  gradeIdOf,
+  nbgraderOf,
+  linesForSource,
+} from "../scripts/homework/notebook";
 import { cellErrors, findIssues, grade, loadMaster, Master, Row } from "../scripts/homework/grade";
 import { python, root } from "./support/notebooks";
 
@@ -33,8 +48,19 @@ exercise({
   id: "t-grad",
   title: "least-squares gradient",
   reference: (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y),
-  cases: (rng) => [{ name: "random 8×3", args: [randn(8, 3, rng), rng.fillNormal(new Float64Array(3)), rng.fillNormal(new Float64Array(8))], points: 2 }],
-  hidden: (rng) => [{ name: "random 5×4", args: [randn(5, 4, rng), rng.fillNormal(new Float64Array(4)), rng.fillNormal(new Float64Array(5))] }],
+  cases: (rng) => [
+    {
+      name: "random 8×3",
+      args: [randn(8, 3, rng), rng.fillNormal(new Float64Array(3)), rng.fillNormal(new Float64Array(8))],
+      points: 2,
+    },
+  ],
+  hidden: (rng) => [
+    {
+      name: "random 5×4",
+      args: [randn(5, 4, rng), rng.fillNormal(new Float64Array(4)), rng.fillNormal(new Float64Array(5))],
+    },
+  ],
 });
 
 exercise({
@@ -62,7 +88,17 @@ exercise({
   id: "t-softmax",
   title: "softmax",
   reference: (Z: Matrix) => softmax(Z),
-  cases: () => [{ name: "logits ±1000", args: [fromArrays([[1000, 999, -1000], [-1000, -1001, -1002]])] }],
+  cases: () => [
+    {
+      name: "logits ±1000",
+      args: [
+        fromArrays([
+          [1000, 999, -1000],
+          [-1000, -1001, -1002],
+        ]),
+      ],
+    },
+  ],
 });
 
 exercise({
@@ -85,7 +121,6 @@ exercise({
   cases: () => [{ name: "three numbers", args: [new Float64Array([1, 2, 3]), new Float64Array([1, -1, 0.5]), 0.1] }],
 });
 
-const X83 = () => randn(8, 3, new Rng(1));
 const argmax = (P: Matrix, shift: number) => {
   const out = new Int32Array(P.rows);
   for (let i = 0; i < P.rows; i++) {
@@ -121,7 +156,11 @@ test("right answers get full points and no hint", () => {
   const right: [string, hw.AnyFunction][] = [
     ["t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y)],
     ["t-linear", (X: Matrix, W: Matrix) => matmulNT(X, W)],
-    ["t-colmean", (X: Matrix) => Float64Array.from({ length: X.cols }, (_, j) => X.toArrays().reduce((s, row) => s + row[j], 0) / X.rows)],
+    [
+      "t-colmean",
+      (X: Matrix) =>
+        Float64Array.from({ length: X.cols }, (_, j) => X.toArrays().reduce((s, row) => s + row[j], 0) / X.rows),
+    ],
     ["t-softmax", (Z: Matrix) => softmax(Z)],
     ["t-predict", (P: Matrix) => argmax(P, 0)],
     ["t-inplace", (t: Float64Array, g: Float64Array, eta: number) => t.forEach((v, i) => (t[i] = v - eta * g[i]))],
@@ -132,7 +171,10 @@ test("right answers get full points and no hint", () => {
     assert.equal(r.points, r.max);
     assert.equal(hints(r), "");
   }
-  const hidden = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y), { hidden: true, seed: 7 });
+  const hidden = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y), {
+    hidden: true,
+    seed: 7,
+  });
   assert.equal(hidden.kind, "hidden");
   assert.equal(hidden.points, 1);
 });
@@ -143,13 +185,18 @@ test("a gradient off by a constant factor says which factor", () => {
   assert.match(hints(sign), /^Wrong sign/);
   const noMean = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y, X.rows));
   failed(noMean);
-  assert.match(hints(noMean), /Missing 1\/n: your result is 8 × the expected one, and 8 is the number of rows of argument 1/);
+  assert.match(
+    hints(noMean),
+    /Missing 1\/n: your result is 8 × the expected one, and 8 is the number of rows of argument 1/,
+  );
   const half = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y, 0.5));
   assert.match(hints(half), /Factor ½/);
   const odd = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y, 0.3));
   assert.match(hints(odd), /constant factor: your result is 0\.3 ×/);
   // A wrong answer that is not a multiple gets no factor hint.
-  const other = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) => lsqGradient(X, w, y).map((v, j) => v + j));
+  const other = hw.runCheck("t-grad", (X: Matrix, w: Float64Array, y: Float64Array) =>
+    lsqGradient(X, w, y).map((v, j) => v + j),
+  );
   failed(other);
   assert.doesNotMatch(hints(other), /factor|sign|1\/n/i);
 });
@@ -160,9 +207,14 @@ test("transposed results and sums over the wrong axis are named", () => {
   assert.match(t.cases[0].hints.join(), /^Transposed: your entries are right but your result is 2×6/);
   assert.match(t.cases[1].hints.join(), /transpose of the expected one \(a square matrix/);
   assert.match(t.cases[0].message ?? "", /expected shape 6×2, got shape 2×6/);
-  const rows = hw.runCheck("t-colmean", (X: Matrix) => Float64Array.from(X.toArrays(), (row) => row.reduce((a, b) => a + b) / row.length));
+  const rows = hw.runCheck("t-colmean", (X: Matrix) =>
+    Float64Array.from(X.toArrays(), (row) => row.reduce((a, b) => a + b) / row.length),
+  );
   failed(rows);
-  assert.match(hints(rows), /Wrong axis: your result has 7 entries, one per row of argument 1 \(7×4\), but one per column \(4\)/);
+  assert.match(
+    hints(rows),
+    /Wrong axis: your result has 7 entries, one per row of argument 1 \(7×4\), but one per column \(4\)/,
+  );
 });
 
 test("NaN from exp overflow is diagnosed; class indices off by one are named", () => {
@@ -178,8 +230,13 @@ test("NaN from exp overflow is diagnosed; class indices off by one are named", (
 test("in-place exercises compare the updated arguments; an input the student changes does not change the reference's", () => {
   const noop = hw.runCheck("t-inplace", () => undefined);
   failed(noop);
-  assert.match(noop.cases[0].message ?? "", /\[0\]\[0\]: expected 0\.9, got 1|\[0\]: entry \[0\]: expected 0\.9, got 1/);
-  const plus = hw.runCheck("t-inplace", (t: Float64Array, g: Float64Array, eta: number) => t.forEach((v, i) => (t[i] = v + eta * g[i])));
+  assert.match(
+    noop.cases[0].message ?? "",
+    /\[0\]\[0\]: expected 0\.9, got 1|\[0\]: entry \[0\]: expected 0\.9, got 1/,
+  );
+  const plus = hw.runCheck("t-inplace", (t: Float64Array, g: Float64Array, eta: number) =>
+    t.forEach((v, i) => (t[i] = v + eta * g[i])),
+  );
   failed(plus);
   // The student scribbles over X before computing: the reference still sees the original.
   const scribble = hw.runCheck("t-colmean", (X: Matrix) => {
@@ -194,8 +251,13 @@ test("an exercise's own mistakes print their hint instead of the generic ones", 
   const spec = hw.getExercise("hw00-ex2")!;
   const r = hw.runCheck("hw00-ex2", spec.mistakes![0].answer);
   failed(r);
-  assert.ok(r.cases.every((c) => c.hints.length === 1 && /Each column sums to 1/.test(c.hints[0])), hw.formatResult(r));
-  const sum = hw.runCheck("hw00-ex1", (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0));
+  assert.ok(
+    r.cases.every((c) => c.hints.length === 1 && /Each column sums to 1/.test(c.hints[0])),
+    hw.formatResult(r),
+  );
+  const sum = hw.runCheck("hw00-ex1", (a: Float64Array, b: Float64Array) =>
+    a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0),
+  );
   assert.match(hints(sum), /Missing 1\/n/);
 });
 
@@ -215,7 +277,15 @@ test("NotDoneYet says 'not done yet' once, with 0 points", () => {
 test("a student's exception is reported with the student's message and line, never with frames from src/", () => {
   // Defined the way tslab runs a cell: a vm script named evalmachine.<anonymous>.
   const student = vm.runInThisContext(
-    ["(function (d) {", "function studentLinear(X, W) {", "  const Z = d.matmulNT(X, W);", "  const o = undefined;", "  return o.rows + Z.rows;", "}", "return studentLinear; })"].join("\n"),
+    [
+      "(function (d) {",
+      "function studentLinear(X, W) {",
+      "  const Z = d.matmulNT(X, W);",
+      "  const o = undefined;",
+      "  return o.rows + Z.rows;",
+      "}",
+      "return studentLinear; })",
+    ].join("\n"),
   )({ matmulNT }) as hw.AnyFunction;
   const r = hw.runCheck("t-linear", student);
   assert.equal(r.status, "failed");
@@ -224,7 +294,16 @@ test("a student's exception is reported with the student's message and line, nev
   assert.match(msg, /^your code threw TypeError: Cannot read properties of undefined \(reading 'rows'\)/);
   assert.match(msg, /at studentLinear, line 4 of the function: return o\.rows \+ Z\.rows;/);
   // An error raised inside the course code names the course function and the student's line.
-  const shapes = vm.runInThisContext(["(function (d) {", "return function wrongShapes(X, W) {", "  return d.matmulNT(X, X.rows > 0 ? transposeOf(W) : W);", "};", "function transposeOf(W) { return d.transpose(W); }", "})"].join("\n"))({
+  const shapes = vm.runInThisContext(
+    [
+      "(function (d) {",
+      "return function wrongShapes(X, W) {",
+      "  return d.matmulNT(X, X.rows > 0 ? transposeOf(W) : W);",
+      "};",
+      "function transposeOf(W) { return d.transpose(W); }",
+      "})",
+    ].join("\n"),
+  )({
     matmulNT,
     transpose,
   }) as hw.AnyFunction;
@@ -239,10 +318,42 @@ test("a student's exception is reported with the student's message and line, nev
 });
 
 test("checks never throw: stubs, odd values, unknown ids, broken specs", () => {
-  exercise({ id: "t-broken-ref", title: "broken reference", reference: () => { throw new Error("bug in the spec"); }, cases: () => [{ name: "c", args: [] }] });
-  exercise({ id: "t-broken-cases", title: "broken cases", reference: () => 1, cases: () => { throw new Error("no data"); } });
-  exercise({ id: "t-broken-compare", title: "broken compare", reference: () => 1, compare: () => { throw new Error("compare bug"); }, cases: () => [{ name: "c", args: [] }] });
-  const evil = new Proxy({}, { get() { throw new Error("gotcha"); }, ownKeys() { throw new Error("gotcha"); } });
+  exercise({
+    id: "t-broken-ref",
+    title: "broken reference",
+    reference: () => {
+      throw new Error("bug in the spec");
+    },
+    cases: () => [{ name: "c", args: [] }],
+  });
+  exercise({
+    id: "t-broken-cases",
+    title: "broken cases",
+    reference: () => 1,
+    cases: () => {
+      throw new Error("no data");
+    },
+  });
+  exercise({
+    id: "t-broken-compare",
+    title: "broken compare",
+    reference: () => 1,
+    compare: () => {
+      throw new Error("compare bug");
+    },
+    cases: () => [{ name: "c", args: [] }],
+  });
+  const evil = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error("gotcha");
+      },
+      ownKeys() {
+        throw new Error("gotcha");
+      },
+    },
+  );
   const cyclic: { self?: unknown } = {};
   cyclic.self = cyclic;
   const logged: string[] = [];
@@ -250,7 +361,20 @@ test("checks never throw: stubs, odd values, unknown ids, broken specs", () => {
   console.log = (...a: unknown[]) => logged.push(a.join(" "));
   try {
     for (const id of ["t-linear", "t-grad", "t-broken-ref", "t-broken-cases", "t-broken-compare", "no-such-exercise"]) {
-      for (const fn of [() => evil, () => cyclic, () => NaN, () => "text", () => Promise.resolve(1), () => { throw "a string"; }, () => { throw null; }, 42 as unknown as hw.AnyFunction]) {
+      for (const fn of [
+        () => evil,
+        () => cyclic,
+        () => NaN,
+        () => "text",
+        () => Promise.resolve(1),
+        () => {
+          throw "a string";
+        },
+        () => {
+          throw null;
+        },
+        42 as unknown as hw.AnyFunction,
+      ]) {
         assert.doesNotThrow(() => hw.check(id, fn));
         assert.doesNotThrow(() => hw.checkHidden(id, fn, { seed: 1 }));
       }
@@ -284,12 +408,18 @@ test("check prints one line per case with points, and expected vs got on a failu
   const log = console.log;
   console.log = (...a: unknown[]) => logged.push(a.join(" "));
   try {
-    assert.equal(hw.check("t-linear", (X: Matrix, W: Matrix) => (X.rows === 3 ? transpose(matmulNT(X, W)) : matmulNT(X, W))), undefined);
+    assert.equal(
+      hw.check("t-linear", (X: Matrix, W: Matrix) => (X.rows === 3 ? transpose(matmulNT(X, W)) : matmulNT(X, W))),
+      undefined,
+    );
   } finally {
     console.log = log;
   }
   const out = logged.join("\n");
-  assert.match(out, /^t-linear · Z = X·Wᵀ\n  ✓ random 6×3 by 2×3 \(1\/1\)\n  ✗ square 3×3 by 3×3 \(0\/1\): entry \[0, 1\]/);
+  assert.match(
+    out,
+    /^t-linear · Z = X·Wᵀ\n {2}✓ random 6×3 by 2×3 \(1\/1\)\n {2}✗ square 3×3 by 3×3 \(0\/1\): entry \[0, 1\]/,
+  );
   assert.match(out, /expected: Matrix 3×3 \[\[/);
   assert.match(out, /got: {6}Matrix 3×3 \[\[/);
   assert.match(out, /Hint: Transposed/);
@@ -308,36 +438,60 @@ test("release writes student versions: stubs, no solution or hidden-test line, n
   const bytes = first.map((f) => fs.readFileSync(f, "utf8"));
   const second = releaseAll(allMasters, out);
   assert.deepEqual(second, first);
-  assert.deepEqual(second.map((f) => fs.readFileSync(f, "utf8")), bytes);
+  assert.deepEqual(
+    second.map((f) => fs.readFileSync(f, "utf8")),
+    bytes,
+  );
   assert.deepEqual(fs.readdirSync(out).sort(), allMasters.map((m) => `${stemOf(m)}.ipynb`).sort());
   for (const m of allMasters) {
     const master = readNotebook(m);
     const released = readNotebook(path.join(out, `${stemOf(m)}.ipynb`));
     const text = released.cells.map(sourceOf).join("\n");
-    for (const line of leakCandidates(master)) assert.ok(!text.includes(line), `${stemOf(m)}: the released notebook contains the secret line ${JSON.stringify(line)}`);
+    for (const line of leakCandidates(master))
+      assert.ok(
+        !text.includes(line),
+        `${stemOf(m)}: the released notebook contains the secret line ${JSON.stringify(line)}`,
+      );
     assert.doesNotMatch(text, /^\s*\/\/\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$|checkHidden/m);
     assert.equal(released.cells.length, master.cells.length);
     assert.equal(released.metadata.descent?.homework, stemOf(m));
     master.cells.forEach((mc, i) => {
       const rc = released.cells[i];
       const { checksum, cell_type, ...kept } = rc.metadata.nbgrader ?? {};
-      void checksum, cell_type; // added as nbgrader's ComputeChecksums adds them (test/nbgrader.test.ts)
-      assert.deepEqual(rc.metadata.nbgrader ? kept : undefined, mc.metadata.nbgrader, `${stemOf(m)} cell ${i + 1}: nbgrader metadata`);
+      void [checksum, cell_type]; // added as nbgrader's ComputeChecksums adds them (test/nbgrader.test.ts)
+      assert.deepEqual(
+        rc.metadata.nbgrader ? kept : undefined,
+        mc.metadata.nbgrader,
+        `${stemOf(m)} cell ${i + 1}: nbgrader metadata`,
+      );
       if (rc.cell_type === "code") {
         assert.deepEqual(rc.outputs, []);
         assert.equal(rc.execution_count, null);
       }
-      if (nbgraderOf(mc)?.solution && mc.cell_type === "code") assert.match(sourceOf(rc), /\/\/ YOUR CODE HERE\n\s*throw new hw\.NotDoneYet\(\);/);
+      if (nbgraderOf(mc)?.solution && mc.cell_type === "code")
+        assert.match(sourceOf(rc), /\/\/ YOUR CODE HERE\n\s*throw new hw\.NotDoneYet\(\);/);
     });
   }
   fs.rmSync(out, { recursive: true, force: true });
 });
 
 test("release refuses unbalanced markers and names the cell", () => {
-  assert.throws(() => releaseText("a\n// BEGIN SOLUTION\nb", "code", "nb: cell 3"), /nb: cell 3: the solution region opened on line 2 is never closed/);
-  assert.throws(() => releaseText("// END SOLUTION", "code", "nb: cell 4"), /nb: cell 4, line 1: "\/\/ END SOLUTION" without a matching BEGIN/);
-  assert.throws(() => releaseText("// BEGIN SOLUTION\n// BEGIN HIDDEN TESTS\n", "code", "c"), /inside the solution region/);
-  assert.equal(releaseText("f() {\n    // BEGIN SOLUTION\n    return 1;\n    // END SOLUTION\n}", "code", "c"), "f() {\n    // YOUR CODE HERE\n    throw new hw.NotDoneYet();\n}");
+  assert.throws(
+    () => releaseText("a\n// BEGIN SOLUTION\nb", "code", "nb: cell 3"),
+    /nb: cell 3: the solution region opened on line 2 is never closed/,
+  );
+  assert.throws(
+    () => releaseText("// END SOLUTION", "code", "nb: cell 4"),
+    /nb: cell 4, line 1: "\/\/ END SOLUTION" without a matching BEGIN/,
+  );
+  assert.throws(
+    () => releaseText("// BEGIN SOLUTION\n// BEGIN HIDDEN TESTS\n", "code", "c"),
+    /inside the solution region/,
+  );
+  assert.equal(
+    releaseText("f() {\n    // BEGIN SOLUTION\n    return 1;\n    // END SOLUTION\n}", "code", "c"),
+    "f() {\n    // YOUR CODE HERE\n    throw new hw.NotDoneYet();\n}",
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +517,6 @@ function submission(master: Master, solved: string[], ...edits: Edit[]): Noteboo
   return nb;
 }
 
-
 function rowsOf(rows: Row[], student: string): Record<string, Row> {
   return Object.fromEntries(rows.filter((r) => r.student === student).map((r) => [r.exercise, r]));
 }
@@ -376,60 +529,185 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   put("perfect", submission(master, ["hw00-ex1", "hw00-ex2"]));
   put("empty", submission(master, []));
   put("half", submission(master, ["hw00-ex1"]));
-  put("throwing", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  const o: any = undefined;\n  return o.total / y.length;\n}")));
-  put("y-looping", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  while (true) s++;\n}")));
-  put("z-exiting", submission(master, ["hw00-ex1"], (nb) => setSource(cellById(nb, "hw00-ex2-solution"), "function softmaxRows(Z: d.Matrix): d.Matrix {\n  process.exit(3);\n}")));
-  put("uncompiled", submission(master, ["hw00-ex2"], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return \"zero\";\n}")));
-  put("forger", submission(master, [], (nb) =>
-    setSource(cellById(nb, "hw00-ex1-solution"), 'function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  const j = JSON.stringify({ id: "hw00-ex1", kind: "visible", points: 2, max: 2, status: "passed", firstFailure: null });\n  require("tslab").display.raw("application/vnd.descent.homework+json", { json: j, sig: "0".repeat(64) } as any);\n  console.log("✓ all good (2/2)");\n  return 0;\n}')));
+  put(
+    "throwing",
+    submission(master, ["hw00-ex2"], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  const o: any = undefined;\n  return o.total / y.length;\n}",
+      ),
+    ),
+  );
+  put(
+    "y-looping",
+    submission(master, ["hw00-ex2"], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  while (true) s++;\n}",
+      ),
+    ),
+  );
+  put(
+    "z-exiting",
+    submission(master, ["hw00-ex1"], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex2-solution"),
+        "function softmaxRows(Z: d.Matrix): d.Matrix {\n  process.exit(3);\n}",
+      ),
+    ),
+  );
+  put(
+    "uncompiled",
+    submission(master, ["hw00-ex2"], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        'function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return "zero";\n}',
+      ),
+    ),
+  );
+  put(
+    "forger",
+    submission(master, [], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        'function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  const j = JSON.stringify({ id: "hw00-ex1", kind: "visible", points: 2, max: 2, status: "passed", firstFailure: null });\n  require("tslab").display.raw("application/vnd.descent.homework+json", { json: j, sig: "0".repeat(64) } as any);\n  console.log("✓ all good (2/2)");\n  return 0;\n}',
+      ),
+    ),
+  );
   // Tampering, two kinds per notebook (one per exercise).
-  put("tamper-a", submission(master, ["hw00-ex1", "hw00-ex2"], (nb) => (nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== "hw00-ex1-check")), (nb) => (cellById(nb, "hw00-ex2-check").metadata.nbgrader!.points = 50)));
-  put("tamper-b", submission(master, ["hw00-ex1", "hw00-ex2"], (nb) => {
-    const i = nb.cells.findIndex((c) => gradeIdOf(c) === "hw00-ex1-solution");
-    nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i])) as Cell);
-  }, (nb) => setSource(cellById(nb, "hw00-ex2-check"), 'console.log("✓ everything passed");')));
-  put("tamper-c", submission(master, ["hw00-ex1"], (nb) => setSource(cellById(nb, "hw00-ex1-task"), "## Exercise 1\nI rewrote the task."), (nb) => {
-    const c = cellById(nb, "hw00-ex2-solution");
-    c.cell_type = "markdown";
-    delete c.outputs;
-    delete c.execution_count;
-  }));
+  put(
+    "tamper-a",
+    submission(
+      master,
+      ["hw00-ex1", "hw00-ex2"],
+      (nb) => (nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== "hw00-ex1-check")),
+      (nb) => (cellById(nb, "hw00-ex2-check").metadata.nbgrader!.points = 50),
+    ),
+  );
+  put(
+    "tamper-b",
+    submission(
+      master,
+      ["hw00-ex1", "hw00-ex2"],
+      (nb) => {
+        const i = nb.cells.findIndex((c) => gradeIdOf(c) === "hw00-ex1-solution");
+        nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i])) as Cell);
+      },
+      (nb) => setSource(cellById(nb, "hw00-ex2-check"), 'console.log("✓ everything passed");'),
+    ),
+  );
+  put(
+    "tamper-c",
+    submission(
+      master,
+      ["hw00-ex1"],
+      (nb) => setSource(cellById(nb, "hw00-ex1-task"), "## Exercise 1\nI rewrote the task."),
+      (nb) => {
+        const c = cellById(nb, "hw00-ex2-solution");
+        c.cell_type = "markdown";
+        delete c.outputs;
+        delete c.execution_count;
+      },
+    ),
+  );
   // Attacks from a solution cell (issue 22, item 2): none may change a grade. Each submits a WRONG
   // ex1 (returns 0) or a correct one that proves it could not read the answers.
   const wrongMse = "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return 0;\n}";
-  put("x-mathabs", submission(master, [], (nb) => setSource(cellById(nb, "hw00-ex1-solution"), `Math.abs = () => 0;\nMath.max = () => 0;\nNumber.isFinite = () => true;\n${wrongMse}`)));
-  put("x-protos", submission(master, [], (nb) =>
-    setSource(cellById(nb, "hw00-ex1-solution"), `Object.defineProperty(Object.prototype, "status", { get: () => "passed", configurable: true });\n(Array.prototype as any).some = () => false;\n(Array.prototype as any).find = () => undefined;\nJSON.stringify = () => '{"id":"hw00-ex1","kind":"visible","outcomes":[]}';\n${wrongMse}`)));
-  put("x-emit", submission(master, [], (nb) =>
-    setSource(cellById(nb, "hw00-ex1-solution"), `import * as report from "./src/homework/report";\nimport * as check from "./src/homework/check";\nconst link = report.takeGraderLink();\nif (link) { link.send({ id: "hw00-ex1", kind: "visible", outcomes: [] }); }\n(check as any).check = () => {};\n(hw as any).check = () => {};\nprocess.stdout.write = (() => true) as any;\n${wrongMse}`)));
-  put("x-reader", submission(master, ["hw00-ex2"], (nb) =>
-    setSource(cellById(nb, "hw00-ex1-solution"), `import * as fs from "fs";\nconst leak = ["src/homework/exercises/example.ts", "notebooks/homework-masters", "test/notebooks/homework-example.ipynb"].filter((f) => fs.existsSync(f));\nconst env = Object.keys(process.env).filter((k) => /DESCENT_HW/.test(k));\nfunction meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  if (leak.length || env.length) throw new Error("LEAK " + leak.join(",") + env.join(","));\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (yhat[i] - y[i]) ** 2;\n  return s / y.length;\n}`)));
-  put("x-timer", submission(master, [], (nb) =>
-    setSource(cellById(nb, "hw00-ex1-solution"), `setTimeout(() => { (Math as any).abs = () => 0; }, 0);\nsetInterval(() => console.log("✓ passed (2/2)"), 50);\n${wrongMse}`)));
+  put(
+    "x-mathabs",
+    submission(master, [], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        `Math.abs = () => 0;\nMath.max = () => 0;\nNumber.isFinite = () => true;\n${wrongMse}`,
+      ),
+    ),
+  );
+  put(
+    "x-protos",
+    submission(master, [], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        `Object.defineProperty(Object.prototype, "status", { get: () => "passed", configurable: true });\n(Array.prototype as any).some = () => false;\n(Array.prototype as any).find = () => undefined;\nJSON.stringify = () => '{"id":"hw00-ex1","kind":"visible","outcomes":[]}';\n${wrongMse}`,
+      ),
+    ),
+  );
+  put(
+    "x-emit",
+    submission(master, [], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        `import * as report from "./src/homework/report";\nimport * as check from "./src/homework/check";\nconst link = report.takeGraderLink();\nif (link) { link.send({ id: "hw00-ex1", kind: "visible", outcomes: [] }); }\n(check as any).check = () => {};\n(hw as any).check = () => {};\nprocess.stdout.write = (() => true) as any;\n${wrongMse}`,
+      ),
+    ),
+  );
+  put(
+    "x-reader",
+    submission(master, ["hw00-ex2"], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        `import * as fs from "fs";\nconst leak = ["src/homework/exercises/example.ts", "notebooks/homework-masters", "test/notebooks/homework-example.ipynb"].filter((f) => fs.existsSync(f));\nconst env = Object.keys(process.env).filter((k) => /DESCENT_HW/.test(k));\nfunction meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  if (leak.length || env.length) throw new Error("LEAK " + leak.join(",") + env.join(","));\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (yhat[i] - y[i]) ** 2;\n  return s / y.length;\n}`,
+      ),
+    ),
+  );
+  put(
+    "x-timer",
+    submission(master, [], (nb) =>
+      setSource(
+        cellById(nb, "hw00-ex1-solution"),
+        `setTimeout(() => { (Math as any).abs = () => 0; }, 0);\nsetInterval(() => console.log("✓ passed (2/2)"), 50);\n${wrongMse}`,
+      ),
+    ),
+  );
   fs.writeFileSync(path.join(dir, "broken.ipynb"), "{ not json");
 
   // A fresh kernel per submission (the default), so no submission's patches reach another.
-  const report = await grade(dir, [master], { out, timeout: 300, cellTimeout: 20, callTimeout: 2, jobs: 1, sharedKernel: false });
+  const report = await grade(dir, [master], {
+    out,
+    timeout: 300,
+    cellTimeout: 20,
+    callTimeout: 2,
+    jobs: 1,
+    sharedKernel: false,
+  });
   const rows = report.rows;
   const csv = fs.readFileSync(report.gradebook, "utf8");
   assert.match(csv.split("\n")[0], /^student,notebook,exercise,points,max_points,status,first_failing_message,notes$/);
-  const show = JSON.stringify(rows.map(({ output: _o, ...r }) => r), null, 1);
+  const show = JSON.stringify(
+    rows.map(({ output: _o, ...r }) => r),
+    null,
+    1,
+  );
 
   const perfect = rowsOf(rows, "perfect");
-  assert.deepEqual([perfect["hw00-ex1"].points, perfect["hw00-ex1"].status, perfect["hw00-ex2"].points, perfect["hw00-ex2"].status], [4, "passed", 5, "passed"], show);
+  assert.deepEqual(
+    [perfect["hw00-ex1"].points, perfect["hw00-ex1"].status, perfect["hw00-ex2"].points, perfect["hw00-ex2"].status],
+    [4, "passed", 5, "passed"],
+    show,
+  );
   assert.equal(perfect["hw00-ex1"].notes, "");
 
   const empty = rowsOf(rows, "empty");
-  for (const e of ["hw00-ex1", "hw00-ex2"]) assert.deepEqual([empty[e].points, empty[e].status, empty[e].message], [0, "not done", "not done yet"], show);
+  for (const e of ["hw00-ex1", "hw00-ex2"])
+    assert.deepEqual([empty[e].points, empty[e].status, empty[e].message], [0, "not done", "not done yet"], show);
 
   const half = rowsOf(rows, "half");
-  assert.deepEqual([half["hw00-ex1"].points, half["hw00-ex1"].status, half["hw00-ex2"].status], [4, "passed", "not done"], show);
+  assert.deepEqual(
+    [half["hw00-ex1"].points, half["hw00-ex1"].status, half["hw00-ex2"].status],
+    [4, "passed", "not done"],
+    show,
+  );
 
   const throwing = rowsOf(rows, "throwing");
   assert.equal(throwing["hw00-ex1"].points, 0, show);
   assert.equal(throwing["hw00-ex1"].status, "failed");
-  assert.match(throwing["hw00-ex1"].message, /your code threw TypeError: Cannot read properties of undefined \(reading 'total'\)/);
-  assert.match(throwing["hw00-ex1"].output, /at meanSquaredError, line 3 of the function: return o\.total \/ y\.length;/);
+  assert.match(
+    throwing["hw00-ex1"].message,
+    /your code threw TypeError: Cannot read properties of undefined \(reading 'total'\)/,
+  );
+  assert.match(
+    throwing["hw00-ex1"].output,
+    /at meanSquaredError, line 3 of the function: return o\.total \/ y\.length;/,
+  );
   assert.doesNotMatch(throwing["hw00-ex1"].output, /src\/|node:internal/);
   assert.equal(throwing["hw00-ex2"].status, "passed");
 
@@ -441,7 +719,11 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
 
   // process.exit inside a checked function is refused: the kernel lives on, the exercise fails.
   const exiting = rowsOf(rows, "z-exiting");
-  assert.deepEqual([exiting["hw00-ex1"].status, exiting["hw00-ex2"].points, exiting["hw00-ex2"].status], ["passed", 0, "failed"], show);
+  assert.deepEqual(
+    [exiting["hw00-ex1"].status, exiting["hw00-ex2"].points, exiting["hw00-ex2"].status],
+    ["passed", 0, "failed"],
+    show,
+  );
   assert.match(exiting["hw00-ex2"].message, /process\.(exit|reallyExit) is not available/);
 
   // Attacks: wrong answers stay wrong whatever the solution cell patched; answers are not readable.
@@ -455,12 +737,18 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
 
   const uncompiled = rowsOf(rows, "uncompiled");
   assert.equal(uncompiled["hw00-ex1"].status, "error", show);
-  assert.match(uncompiled["hw00-ex1"].message, /your solution cell does not run: .*Type 'string' is not assignable to type 'number'/);
+  assert.match(
+    uncompiled["hw00-ex1"].message,
+    /your solution cell does not run: .*Type 'string' is not assignable to type 'number'/,
+  );
   assert.equal(uncompiled["hw00-ex2"].status, "passed");
 
   const forger = rowsOf(rows, "forger");
   assert.deepEqual([forger["hw00-ex1"].points, forger["hw00-ex1"].status], [0, "failed"], show);
-  assert.match(forger["hw00-ex1"].notes, /solution cell hw00-ex1-solution uses require\(\), the grader's result format \(review it\)/);
+  assert.match(
+    forger["hw00-ex1"].notes,
+    /solution cell hw00-ex1-solution uses require\(\), the grader's result format \(review it\)/,
+  );
   assert.match(exiting["hw00-ex2"].notes, /solution cell hw00-ex2-solution uses process \(review it\)/);
 
   const a = rowsOf(rows, "tamper-a");
@@ -483,7 +771,10 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
   assert.equal(broken.status, "unreadable");
   // Nobody else's rows carry tampering notes.
   for (const s of ["perfect", "empty", "half", "throwing", "y-looping", "uncompiled"]) {
-    assert.ok(rows.filter((r) => r.student === s).every((r) => r.status !== "tampered" && r.notes === ""), `${s}: ${show}`);
+    assert.ok(
+      rows.filter((r) => r.student === s).every((r) => r.status !== "tampered" && r.notes === ""),
+      `${s}: ${show}`,
+    );
   }
   // Feedback: one file per student with what the checks printed, hidden cases included.
   const fb = fs.readFileSync(path.join(report.feedbackDir, "half.md"), "utf8");
@@ -504,21 +795,27 @@ test("findIssues: a submission as released has no issue; each kind of tampering 
   const issues = findIssues(master, nb).map((i) => i.text);
   assert.deepEqual(issues, ["locked cell hw00-ex2-task changed from markdown to code"]);
   const sneaky = JSON.parse(JSON.stringify(master.released)) as Notebook;
-  setSource(cellById(sneaky, "hw00-ex1-solution"), "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return (hw.getExercise(\"hw00-ex1\")!.reference as any)(yhat, y);\n}");
-  assert.deepEqual(findIssues(master, sneaky).map((i) => [i.text, i.tamper]), [["solution cell hw00-ex1-solution uses the homework module (hw.…) (review it)", false]]);
+  setSource(
+    cellById(sneaky, "hw00-ex1-solution"),
+    'function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  return (hw.getExercise("hw00-ex1")!.reference as any)(yhat, y);\n}',
+  );
+  assert.deepEqual(
+    findIssues(master, sneaky).map((i) => [i.text, i.tamper]),
+    [["solution cell hw00-ex1-solution uses the homework module (hw.…) (review it)", false]],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 // Every master and every student version, graded
 
 test("grading: a kernel that does not start is started once more before the notebook is reported 'start failed'", () => {
-  // grade_notebooks.py's Session with nbclient's client replaced by one whose first start fails.
+  // The kernel driver's grading session (scripts/kernel/driver.py) with nbclient's client replaced by one whose first start fails.
   const py = python();
   assert.ok(py, "no Python with nbclient");
   const script = `
 import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "homework"))})
-import grade_notebooks as g
+sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "kernel"))})
+import driver as g
 starts = []
 class Ctx:
     def __enter__(self):
@@ -533,56 +830,87 @@ class Client:
     def setup_kernel(self):
         return Ctx()
 g.NotebookClient = Client
-s = g.Session({"kernel": "descent"}, "token")
-s.start(None)
-out = {"starts": len(starts), "running": s.client is not None}
-s.stop()
+s = g.GradeSession({"kernel": "descent"}, "token")
+s.kernel.start(None)
+out = {"starts": len(starts), "running": s.kernel.running, "token_files": len(s.files)}
+s.kernel.stop()
+out["token_files_left"] = len(s.files)
 starts.clear()
 try:
-    g.Session({"kernel": "descent", "start_attempts": 1}, "token").start(None)
+    g.GradeSession({"kernel": "descent", "start_attempts": 1}, "token").kernel.start(None)
     out["error"] = None
-except RuntimeError as e:
+except g.KernelStartError as e:
     out["error"] = str(e)
 print(json.dumps(out))
 `;
   const r = spawnSync(py, ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } });
   assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { starts: number; running: boolean; error: string | null };
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+    starts: number;
+    running: boolean;
+    token_files: number;
+    token_files_left: number;
+    error: string | null;
+  };
   assert.deepEqual([out.starts, out.running], [2, true], "the second start is used");
-  assert.match(r.stderr, /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/);
-  assert.equal(out.error, "Kernel didn't respond in 120 seconds (after 1 start attempt)");
+  assert.deepEqual(
+    [out.token_files, out.token_files_left],
+    [1, 0],
+    "one token file for the running kernel, none after stop",
+  );
+  assert.match(
+    r.stderr,
+    /the kernel did not start \(RuntimeError: Kernel didn't respond in 120 seconds\); trying again/,
+  );
+  assert.equal(out.error, "RuntimeError: Kernel didn't respond in 120 seconds (after 1 start attempt)");
 });
 
-test("every master scores full marks; every student version runs and scores 0 with 'not done yet'", { timeout: 900_000 }, async () => {
-  const masters = allMasters.map(loadMaster);
-  const dirM = fs.mkdtempSync(path.join(os.tmpdir(), "descent-masters-"));
-  const dirS = fs.mkdtempSync(path.join(os.tmpdir(), "descent-students-"));
-  for (const m of masters) {
-    writeNotebook(path.join(dirM, "master", `${m.name}.ipynb`), m.nb);
-    writeNotebook(path.join(dirS, "student", `${m.name}.ipynb`), releaseNotebook(m.nb, m.name));
-  }
-  const options = { timeout: 300, cellTimeout: 240, jobs: 1, sharedKernel: true };
-  const [gm, gs] = await Promise.all([
-    grade(dirM, masters, { ...options, out: fs.mkdtempSync(path.join(os.tmpdir(), "descent-gm-")) }),
-    grade(dirS, masters, { ...options, out: fs.mkdtempSync(path.join(os.tmpdir(), "descent-gs-")) }),
-  ]);
-  for (const m of masters) {
-    const mine = gm.rows.filter((r) => r.notebook === m.name);
-    assert.equal(mine.length, m.exercises.length, m.name);
-    for (const r of mine) assert.deepEqual([r.points, r.status, r.notes], [r.max, "passed", ""], `${m.name} ${r.exercise}: ${r.message}\n${r.output}`);
-    for (const r of gs.rows.filter((x) => x.notebook === m.name)) {
-      assert.deepEqual([r.points, r.status, r.message], [0, "not done", "not done yet"], `${m.name} ${r.exercise} (student version): ${r.message}\n${r.output}`);
+test(
+  "every master scores full marks; every student version runs and scores 0 with 'not done yet'",
+  { timeout: 900_000 },
+  async () => {
+    const masters = allMasters.map(loadMaster);
+    const dirM = fs.mkdtempSync(path.join(os.tmpdir(), "descent-masters-"));
+    const dirS = fs.mkdtempSync(path.join(os.tmpdir(), "descent-students-"));
+    for (const m of masters) {
+      writeNotebook(path.join(dirM, "master", `${m.name}.ipynb`), m.nb);
+      writeNotebook(path.join(dirS, "student", `${m.name}.ipynb`), releaseNotebook(m.nb, m.name));
     }
-    assert.ok(m.exercises.every((e) => e.points > 0), `${m.name}: every check cell has points`);
-  }
-  // Top to bottom without a crash: no cell of any executed notebook has an error.
-  for (const g of [gm, gs]) {
-    const executed = path.join(path.dirname(g.gradebook), "executed");
-    for (const who of fs.readdirSync(executed)) {
-      for (const f of fs.readdirSync(path.join(executed, who))) {
-        const nb = readNotebook(path.join(executed, who, f));
-        nb.cells.forEach((c, i) => assert.equal(cellErrors(c), "", `${who}/${f} cell ${i + 1}`));
+    const options = { timeout: 300, cellTimeout: 240, jobs: 1, sharedKernel: true };
+    const [gm, gs] = await Promise.all([
+      grade(dirM, masters, { ...options, out: fs.mkdtempSync(path.join(os.tmpdir(), "descent-gm-")) }),
+      grade(dirS, masters, { ...options, out: fs.mkdtempSync(path.join(os.tmpdir(), "descent-gs-")) }),
+    ]);
+    for (const m of masters) {
+      const mine = gm.rows.filter((r) => r.notebook === m.name);
+      assert.equal(mine.length, m.exercises.length, m.name);
+      for (const r of mine)
+        assert.deepEqual(
+          [r.points, r.status, r.notes],
+          [r.max, "passed", ""],
+          `${m.name} ${r.exercise}: ${r.message}\n${r.output}`,
+        );
+      for (const r of gs.rows.filter((x) => x.notebook === m.name)) {
+        assert.deepEqual(
+          [r.points, r.status, r.message],
+          [0, "not done", "not done yet"],
+          `${m.name} ${r.exercise} (student version): ${r.message}\n${r.output}`,
+        );
+      }
+      assert.ok(
+        m.exercises.every((e) => e.points > 0),
+        `${m.name}: every check cell has points`,
+      );
+    }
+    // Top to bottom without a crash: no cell of any executed notebook has an error.
+    for (const g of [gm, gs]) {
+      const executed = path.join(path.dirname(g.gradebook), "executed");
+      for (const who of fs.readdirSync(executed)) {
+        for (const f of fs.readdirSync(path.join(executed, who))) {
+          const nb = readNotebook(path.join(executed, who, f));
+          nb.cells.forEach((c, i) => assert.equal(cellErrors(c), "", `${who}/${f} cell ${i + 1}`));
+        }
       }
     }
-  }
-});
+  },
+);

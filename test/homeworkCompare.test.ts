@@ -8,7 +8,11 @@ import { compareValues } from "../src/homework/values";
 import { diagnose } from "../src/homework/diagnose";
 import { Matrix } from "../src/core/matrix";
 import { getExercise, runCheck } from "../src/homework/check";
-import { centralDifferenceCompare, exactGradient, testFunctions } from "../src/homework/exercises/hw06/ex5-central-differences";
+import {
+  centralDifferenceCompare,
+  exactGradient,
+  testFunctions,
+} from "../src/homework/exercises/hw06/ex5-central-differences";
 import "../src/homework/exercises/index";
 
 test("Infinity is not close to a finite number, nor −Infinity to Infinity", () => {
@@ -51,7 +55,8 @@ test("hw06-ex5: a correct central difference of Σ m³ passes for every seed, sm
   const M = new Matrix(1, 1, new Float64Array([0.05]));
   assert.equal(centralDifferenceCompare(central(cubes, M, 1e-4), exactGradient("cubes", M), [cubes, M, 1e-4]), null);
   let failed = 0;
-  for (let seed = 1; seed <= 100; seed++) if (runCheck("hw06-ex5", central, { hidden: true, seed }).status !== "passed") failed++;
+  for (let seed = 1; seed <= 100; seed++)
+    if (runCheck("hw06-ex5", central, { hidden: true, seed }).status !== "passed") failed++;
   assert.equal(failed, 0);
   // A forward difference still fails the Σ m³ case.
   const forward = (f: (M: Matrix) => number, M: Matrix, h: number): Matrix => {
@@ -75,18 +80,39 @@ test("hw02-ex4 discloses its hidden start (−2, 4) in the visible cases' names"
 
 test("the off-by-one hint speaks of class indices only for lists of class indices", () => {
   const classes = diagnose([1, 2, 3, 1], [0, 1, 2, 0], []);
-  assert.ok(classes.some((h) => /class indices are 1 too high/.test(h)), classes.join(" | "));
+  assert.ok(
+    classes.some((h) => /class indices are 1 too high/.test(h)),
+    classes.join(" | "),
+  );
   // A bias never updated (0 instead of 1), integer weights with negatives: no talk of classes.
-  for (const [got, expected] of [[{ w: [2, -1], b: 0 }, { w: [2, -1], b: 1 }], [[-1, 0, 2], [0, 1, 3]]] as const) {
+  for (const [got, expected] of [
+    [
+      { w: [2, -1], b: 0 },
+      { w: [2, -1], b: 1 },
+    ],
+    [
+      [-1, 0, 2],
+      [0, 1, 3],
+    ],
+  ] as const) {
     const hints = diagnose(got, expected, []);
-    assert.ok(hints.every((h) => !/class indices/.test(h)), hints.join(" | "));
+    assert.ok(
+      hints.every((h) => !/class indices/.test(h)),
+      hints.join(" | "),
+    );
   }
 });
 
 test("a result halved with an input of length 2 is a factor ½, not an 'extra 1/n'", () => {
   const hints = diagnose([0.5, 1.5, 2.5], [1, 3, 5], [[7, 8]]);
-  assert.ok(hints.some((h) => /Factor ½/.test(h)), hints.join(" | "));
-  assert.ok(hints.every((h) => !/Extra 1\/n/.test(h)), hints.join(" | "));
+  assert.ok(
+    hints.some((h) => /Factor ½/.test(h)),
+    hints.join(" | "),
+  );
+  assert.ok(
+    hints.every((h) => !/Extra 1\/n/.test(h)),
+    hints.join(" | "),
+  );
 });
 
 test("the added hints: −Σ over all classes, η applied twice, ascent, αW missing, W instead of αW", () => {
@@ -103,6 +129,9 @@ test("the added hints: −Σ over all classes, η applied twice, ascent, αW mis
     const r = runCheck(id, mistake.answer);
     assert.notEqual(r.status, "passed", id);
     const hints = r.cases.flatMap((c) => c.hints);
-    assert.ok(hints.some((h) => re.test(h)), `${id}: ${hints.join(" | ")}`);
+    assert.ok(
+      hints.some((h) => re.test(h)),
+      `${id}: ${hints.join(" | ")}`,
+    );
   }
 });

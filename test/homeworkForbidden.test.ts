@@ -13,14 +13,32 @@ import { exerciseIds, getExercise, runCheck } from "../src/homework/check";
 import "../src/homework/exercises/index";
 
 /** Exercises that no single course function answers (a step, an experiment, a loss of our own…). */
-const NOTHING_TO_HIDE = ["hw00-ex1", "hw01-ex3", "hw02-ex2", "hw02-ex4", "hw04-ex5", "hw05-ex1", "hw05-ex2", "hw05-ex3", "hw05-ex4", "hw05-ex5", "hw06-ex1", "hw06-ex2", "hw06-ex3", "hw06-ex4", "hw07-ex1", "hw07-ex2"];
+const NOTHING_TO_HIDE = [
+  "hw00-ex1",
+  "hw01-ex3",
+  "hw02-ex2",
+  "hw02-ex4",
+  "hw04-ex5",
+  "hw05-ex1",
+  "hw05-ex2",
+  "hw05-ex3",
+  "hw05-ex4",
+  "hw05-ex5",
+  "hw06-ex1",
+  "hw06-ex2",
+  "hw06-ex3",
+  "hw06-ex4",
+  "hw07-ex1",
+  "hw07-ex2",
+];
 
 test("every exercise names the course functions it asks for (or is listed as having none)", () => {
   for (const id of exerciseIds()) {
     const writes = getExercise(id)!.writes ?? [];
     if (NOTHING_TO_HIDE.includes(id)) assert.deepEqual(writes, [], id);
     else assert.ok(writes.length > 0, `${id} names no course function`);
-    for (const n of writes) assert.equal(typeof (d as Record<string, unknown>)[n], "function", `${id}: d.${n} is not a course function`);
+    for (const n of writes)
+      assert.equal(typeof (d as Record<string, unknown>)[n], "function", `${id}: d.${n} is not a course function`);
   }
 });
 
@@ -28,14 +46,30 @@ test("inside each exercise's check (in the kernel's module form), the functions 
   // The kernel compiles src/ with TypeScript to CommonJS; this test's own loader (tsx) makes
   // read-only exports, so the probe runs in a child that compiles as the kernel does.
   const support = path.join(__dirname, "support");
-  const r = spawnSync(process.execPath, ["-r", path.join(support, "tscRequire.js"), path.join(support, "forbiddenProbe.js")], { encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(
+    process.execPath,
+    ["-r", path.join(support, "tscRequire.js"), path.join(support, "forbiddenProbe.js")],
+    { encoding: "utf8", timeout: 600_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
-  const rows = JSON.parse(r.stdout.trim().split("\n").pop()!) as { id: string; name: string; points: number; firstFailure: string; restored: boolean }[];
+  const rows = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+    id: string;
+    name: string;
+    points: number;
+    firstFailure: string;
+    restored: boolean;
+  }[];
   const expected = exerciseIds().flatMap((id) => (getExercise(id)!.writes ?? []).map((name) => `${id}/${name}`));
-  assert.deepEqual(rows.map((x) => `${x.id}/${x.name}`), expected);
+  assert.deepEqual(
+    rows.map((x) => `${x.id}/${x.name}`),
+    expected,
+  );
   for (const x of rows) {
     assert.equal(x.points, 0, `${x.id} / ${x.name}: ${x.firstFailure}`);
-    assert.ok(x.firstFailure.includes(`${x.id} asks you to write ${x.name}: d.${x.name} is not available here`), `${x.id} / ${x.name}: ${x.firstFailure}`);
+    assert.ok(
+      x.firstFailure.includes(`${x.id} asks you to write ${x.name}: d.${x.name} is not available here`),
+      `${x.id} / ${x.name}: ${x.firstFailure}`,
+    );
     assert.ok(x.restored, `${x.id}: d.${x.name} is back after the check`);
   }
 });

@@ -25,9 +25,13 @@ function printed(f: () => void): string {
 
 test("an endless loop is cut off by the check's own time limit; later cases are not run; the next check works", () => {
   const t = Date.now();
-  const r = runCheck("hw03-ex3", () => {
-    for (;;);
-  }, { callMs: 200 });
+  const r = runCheck(
+    "hw03-ex3",
+    () => {
+      for (;;);
+    },
+    { callMs: 200 },
+  );
   assert.ok(Date.now() - t < 5000);
   assert.equal(r.points, 0);
   assert.match(r.cases[0].message ?? "", /ran out of time/);
@@ -49,7 +53,8 @@ test("hw03: a logSumExp that loops only on one logit loses only that case, and a
     for (let i = 0; i < Z.rows; i++) s += lse(Array.from(Z.row(i))) - Z.get(i, y[i]);
     return s / Z.rows;
   };
-  for (const hidden of [false, true]) assert.equal(runCheck("hw03-ex4", ce, { hidden, seed: 7, callMs: 2000 }).status, "passed");
+  for (const hidden of [false, true])
+    assert.equal(runCheck("hw03-ex4", ce, { hidden, seed: 7, callMs: 2000 }).status, "passed");
 });
 
 test("process.exit inside a checked function fails that case only, and the process lives on", () => {
@@ -63,7 +68,8 @@ test("process.exit inside a checked function fails that case only, and the proce
   // ex6 calls the same softmax on bigger batches: full marks.
   const grad = (Z: Matrix, y: number[]) => {
     const S = softmax(Z);
-    for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) S.data[i * Z.cols + k] = (S.get(i, k) - (y[i] === k ? 1 : 0)) / Z.rows;
+    for (let i = 0; i < Z.rows; i++)
+      for (let k = 0; k < Z.cols; k++) S.data[i * Z.cols + k] = (S.get(i, k) - (y[i] === k ? 1 : 0)) / Z.rows;
     return S;
   };
   assert.equal(runCheck("hw03-ex6", grad).status, "passed");

@@ -15,7 +15,7 @@ import { MLP } from "../src/models/mlp";
 import { SoftmaxRegression } from "../src/models/softmaxRegression";
 import { defaultGemmKernel } from "../src/engine/wasmGemm";
 import { fusedMlp } from "../src/engine/fusedMlp";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.resolve(__dirname, "..");
@@ -33,7 +33,11 @@ test("the course code without the engine: reference products, plain arrays, no f
     console.log(JSON.stringify({ backend: gemmBackendName(), alloc: float32AllocatorName(), paths: registeredFastPaths(), fused: net.usesFastPath,
       sr: new SoftmaxRegression({ inputs: 3, classes: 2 }).usesFastPath, engine }));
   `;
-  const res = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", "-e", script], { cwd: root, encoding: "utf8", timeout: 60000 });
+  const res = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60000,
+  });
   assert.equal(res.status, 0, `child failed: ${res.stderr}`);
   const out = JSON.parse(res.stdout.trim());
   assert.deepEqual(out, { backend: "reference", alloc: "plain", paths: [], fused: false, sr: false, engine: [] });
@@ -45,7 +49,11 @@ test("with the engine on, every hook is taken: fast products, its allocator, the
   assert.deepEqual(registeredFastPaths().sort(), ["BiasUnitSgd", "MLP", "SoftmaxRegression"]);
   assert.equal(float32AllocatorName(), "wasm-resident");
   const e = defaultGemmKernel().engine;
-  if (e) assert.ok(e.residentPtr(allocFloat32(100, "parameters")) > 0, "a float32 array from the hook lives where the engine's kernels read it");
+  if (e)
+    assert.ok(
+      e.residentPtr(allocFloat32(100, "parameters")) > 0,
+      "a float32 array from the hook lives where the engine's kernels read it",
+    );
   assert.equal(allocMatrix(2, 3, "float64", "parameters").data instanceof Float64Array, true);
 });
 
@@ -54,7 +62,8 @@ test("switching hooks off gives the readable code and ordinary arrays; a registe
   const r = rng(21);
   const X = randn(9, 6, r, 1, "float32");
   const y = [0, 1, 2, 1, 0, 2, 2, 1, 0];
-  const make = () => new MLP({ sizes: [6, 5, 3], activations: ["relu"], l2: 0.01, init: "he", biasInit: "normal", rng: rng(4) });
+  const make = () =>
+    new MLP({ sizes: [6, 5, 3], activations: ["relu"], l2: 0.01, init: "he", biasInit: "normal", rng: rng(4) });
   const fast = make();
   assert.ok(fast.usesFastPath);
   const Lf = fast.lossAndGradient(X, y);
@@ -63,7 +72,12 @@ test("switching hooks off gives the readable code and ordinary arrays; a registe
   try {
     const slow = make();
     assert.equal(slow.usesFastPath, false, "no fast path registered: the readable code runs");
-    if (defaultGemmKernel().engine) assert.equal(defaultGemmKernel().engine!.residentPtr(slow.params[0].value.data), -1, "no allocator: ordinary arrays");
+    if (defaultGemmKernel().engine)
+      assert.equal(
+        defaultGemmKernel().engine!.residentPtr(slow.params[0].value.data),
+        -1,
+        "no allocator: ordinary arrays",
+      );
     const Ls = slow.lossAndGradient(X, y);
     assert.ok(Math.abs(Lf - Ls) <= 1e-5 * Math.abs(Ls), `loss ${Lf} vs ${Ls}`);
     fast.params.forEach((p, i) => assert.ok(maxAbsDiff(p.grad, slow.params[i].grad) < 1e-5, p.name));

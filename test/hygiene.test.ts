@@ -12,7 +12,8 @@ test("the course has notebooks, named NN-topic.ipynb", () => {
   assert.ok(notebooks.length > 0, "no notebooks in notebooks/");
   for (const nb of notebooks) assert.match(path.basename(nb), /^\d\d-[a-z0-9-]+\.ipynb$/, nb);
   // every notebook committed at the top of notebooks/ is a chapter (what a reader saves there is not)
-  for (const nb of trackedNotebooks() ?? []) assert.match(path.basename(nb), CHAPTER, `${nb} is committed but not named NN-topic.ipynb`);
+  for (const nb of trackedNotebooks() ?? [])
+    assert.match(path.basename(nb), CHAPTER, `${nb} is committed but not named NN-topic.ipynb`);
 });
 
 for (const nb of notebooks) {
@@ -24,13 +25,22 @@ for (const nb of notebooks) {
       assert.equal((c.outputs ?? []).length, 0, `${nb}: cell ${i + 1} is committed with outputs`);
       assert.ok(c.execution_count == null, `${nb}: cell ${i + 1} is committed with an execution count`);
       // tslab cannot resolve a directory import at run time: it must name ./src/index.
-      assert.doesNotMatch(sourceOf(c), /from\s+["']\.\/src["']/, `${nb}: cell ${i + 1} imports "./src"; use "./src/index"`);
+      assert.doesNotMatch(
+        sourceOf(c),
+        /from\s+["']\.\/src["']/,
+        `${nb}: cell ${i + 1} imports "./src"; use "./src/index"`,
+      );
     });
     j.cells.forEach((c, i) => {
       if (c.cell_type !== "markdown") return;
-      const body = sourceOf(c).split("\n").filter((l) => l.trim() !== "");
+      const body = sourceOf(c)
+        .split("\n")
+        .filter((l) => l.trim() !== "");
       // Percent-format sources write Markdown behind "// "; in the notebook it must be plain Markdown.
-      assert.ok(body.length === 0 || !body.every((l) => l.startsWith("//")), `${nb}: markdown cell ${i + 1} is still commented out with "//"`);
+      assert.ok(
+        body.length === 0 || !body.every((l) => l.startsWith("//")),
+        `${nb}: markdown cell ${i + 1} is still commented out with "//"`,
+      );
     });
     const last = j.cells[j.cells.length - 1];
     assert.equal(last.cell_type, "code", `${nb}: the last cell must be the checks code cell`);

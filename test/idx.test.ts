@@ -45,7 +45,10 @@ test("the real MNIST label and image files have the documented headers", () => {
   // 10000 = 0x2710, 28 = 0x1c
   assert.deepEqual(Array.from(images.header), [0, 0, 8, 3, 0, 0, 0x27, 0x10, 0, 0, 0, 0x1c, 0, 0, 0, 0x1c]);
   const rows = describeIdxHeader(images);
-  assert.deepEqual(rows.map((r) => r.offset), [0, 2, 3, 4, 8, 12]);
+  assert.deepEqual(
+    rows.map((r) => r.offset),
+    [0, 2, 3, 4, 8, 12],
+  );
   assert.equal(rows[1].bytes, "08");
   assert.equal(rows[3].bytes, "00 00 27 10");
   assert.equal(rows[3].value, "10000");
@@ -113,7 +116,10 @@ test("encodeIdx then parseIdx gives back dims and data for every type", () => {
 });
 
 test("gzip round trip: a gzipped file parses to the same data, in memory and on disk", () => {
-  const bytes = encodeIdx([4, 2, 2], Array.from({ length: 16 }, (_, i) => i * 16));
+  const bytes = encodeIdx(
+    [4, 2, 2],
+    Array.from({ length: 16 }, (_, i) => i * 16),
+  );
   const gz = zlib.gzipSync(bytes);
   assert.equal(gz[0], 0x1f);
   assert.equal(gz[1], 0x8b);
@@ -143,27 +149,48 @@ test("corrupt files are rejected with a message naming the file and the problem"
   // Wrong magic: not 00 00 at the start.
   const badMagic = good.slice();
   badMagic[0] = 0x12;
-  assert.throws(() => parseIdx(badMagic, "bad-images"), (e: Error) => e instanceof DataFormatError && /^bad-images: wrong magic number 0x12000803/.test(e.message));
+  assert.throws(
+    () => parseIdx(badMagic, "bad-images"),
+    (e: Error) => e instanceof DataFormatError && /^bad-images: wrong magic number 0x12000803/.test(e.message),
+  );
   // Wrong magic: unknown type code.
   const badType = good.slice();
   badType[2] = 0x07;
   assert.throws(() => parseIdx(badType, "t-images"), /^DataFormatError: t-images: wrong magic number 0x00000703/);
   // A label file where images are expected, and the other way round.
   const labels = encodeIdx([3], [1, 2, 3]);
-  assert.throws(() => parseIdxImages(labels, "swapped"), /^DataFormatError: swapped: wrong magic number 0x00000801 for an image file, expected 0x00000803/);
-  assert.throws(() => parseIdxLabels(good, "swapped2"), /^DataFormatError: swapped2: wrong magic number 0x00000803 for a label file, expected 0x00000801/);
+  assert.throws(
+    () => parseIdxImages(labels, "swapped"),
+    /^DataFormatError: swapped: wrong magic number 0x00000801 for an image file, expected 0x00000803/,
+  );
+  assert.throws(
+    () => parseIdxLabels(good, "swapped2"),
+    /^DataFormatError: swapped2: wrong magic number 0x00000803 for a label file, expected 0x00000801/,
+  );
 
   // Truncated data: the last 5 pixel bytes missing.
-  assert.throws(() => parseIdx(good.subarray(0, good.length - 5), "short-images"), /^DataFormatError: short-images: truncated data: the header's dimensions 3×2×2 need 12 bytes of ubyte data but only 7 follow/);
+  assert.throws(
+    () => parseIdx(good.subarray(0, good.length - 5), "short-images"),
+    /^DataFormatError: short-images: truncated data: the header's dimensions 3×2×2 need 12 bytes of ubyte data but only 7 follow/,
+  );
   // Truncated header.
-  assert.throws(() => parseIdx(good.subarray(0, 9), "stub"), /^DataFormatError: stub: truncated header: 3 dimensions need 16 header bytes but the file has 9/);
+  assert.throws(
+    () => parseIdx(good.subarray(0, 9), "stub"),
+    /^DataFormatError: stub: truncated header: 3 dimensions need 16 header bytes but the file has 9/,
+  );
   assert.throws(() => parseIdx(good.subarray(0, 2), "tiny"), /^DataFormatError: tiny: truncated: 2 bytes/);
   // Header dims not matching the byte count (extra bytes).
   const extra = Uint8Array.from([...good, 0, 0, 0]);
-  assert.throws(() => parseIdx(extra, "long-images"), /^DataFormatError: long-images: .*need 12 bytes .* but 15 follow the header \(3 extra\): dimensions do not match the byte count/);
+  assert.throws(
+    () => parseIdx(extra, "long-images"),
+    /^DataFormatError: long-images: .*need 12 bytes .* but 15 follow the header \(3 extra\): dimensions do not match the byte count/,
+  );
   // Corrupt gzip.
   const gz = zlib.gzipSync(good);
-  assert.throws(() => parseIdx(gz.subarray(0, gz.length - 10), "cut.gz"), /^DataFormatError: cut\.gz: the file is gzipped but could not be unpacked/);
+  assert.throws(
+    () => parseIdx(gz.subarray(0, gz.length - 10), "cut.gz"),
+    /^DataFormatError: cut\.gz: the file is gzipped but could not be unpacked/,
+  );
 
   // Labels outside 0–9.
   const y = new Array(400).fill(3);
@@ -172,7 +199,10 @@ test("corrupt files are rejected with a message naming the file and the problem"
     () => parseIdxLabels(encodeIdx([400], y), "train-labels-idx1-ubyte"),
     (e: Error) => e.message === "train-labels-idx1-ubyte: label 12 at index 345 is outside 0–9",
   );
-  assert.throws(() => parseIdxLabels(encodeIdx([4], [0, 9, 10, 1]), "l"), /^DataFormatError: l: label 10 at index 2 is outside 0–9$/);
+  assert.throws(
+    () => parseIdxLabels(encodeIdx([4], [0, 9, 10, 1]), "l"),
+    /^DataFormatError: l: label 10 at index 2 is outside 0–9$/,
+  );
   // With fewer classes the bound moves.
   assert.throws(() => parseIdxLabels(encodeIdx([2], [0, 2]), "l2", 2), /label 2 at index 1 is outside 0–1/);
 });
@@ -180,7 +210,10 @@ test("corrupt files are rejected with a message naming the file and the problem"
 test("readIdx names the file when it cannot be read or is corrupt on disk", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "idx-"));
   try {
-    assert.throws(() => readIdx(path.join(tmp, "missing-idx1-ubyte")), /^DataFormatError: missing-idx1-ubyte: cannot read .*ENOENT/);
+    assert.throws(
+      () => readIdx(path.join(tmp, "missing-idx1-ubyte")),
+      /^DataFormatError: missing-idx1-ubyte: cannot read .*ENOENT/,
+    );
     const file = path.join(tmp, "broken-labels-idx1-ubyte");
     fs.writeFileSync(file, encodeIdx([5], [1, 2, 3, 4, 5]).subarray(0, 10));
     assert.throws(() => readIdx(file), /^DataFormatError: broken-labels-idx1-ubyte: truncated data/);
@@ -228,7 +261,9 @@ test("a gzip bomb (a header claiming 10 images, then 512 MB of zeros) is refused
     () => parseIdx(bomb, "bomb-images-idx3-ubyte.gz"),
     (e: Error) =>
       e instanceof DataFormatError &&
-      /^bomb-images-idx3-ubyte\.gz: the header's dimensions 10×28×28 need 7856 bytes \(16 header \+ 7840 ubyte data\), but the gzipped file \(\d+ bytes\) unpacks to more than 73392; stopped unpacking there/.test(e.message),
+      /^bomb-images-idx3-ubyte\.gz: the header's dimensions 10×28×28 need 7856 bytes \(16 header \+ 7840 ubyte data\), but the gzipped file \(\d+ bytes\) unpacks to more than 73392; stopped unpacking there/.test(
+        e.message,
+      ),
   );
   const ms = Date.now() - t0;
   const after = process.memoryUsage();
@@ -246,7 +281,10 @@ test("gzipped files: the header's size is enforced with a little slack, wrong he
   assert.equal(ok.data[7839], 3);
   // A few bytes too many are still reported as extra bytes.
   const long = zlib.gzipSync(Buffer.concat([Buffer.from(header), Buffer.alloc(7840 + 100)]));
-  assert.throws(() => parseIdx(long, "long.gz"), /^DataFormatError: long\.gz: .* but 7940 follow the header \(100 extra\)/);
+  assert.throws(
+    () => parseIdx(long, "long.gz"),
+    /^DataFormatError: long\.gz: .* but 7940 follow the header \(100 extra\)/,
+  );
   // A wrong magic number is named, however much the file would unpack to.
   const wrong = gzipBomb(Uint8Array.from([0x12, 0, 8, 3]), 64);
   assert.throws(() => parseIdx(wrong, "wrong.gz"), /^DataFormatError: wrong\.gz: wrong magic number 0x12000803/);
@@ -264,7 +302,11 @@ test("an uncompressed file far longer than its header says is refused before it 
     const t0 = Date.now();
     assert.throws(
       () => readIdx(file),
-      (e: Error) => e instanceof DataFormatError && /^long-images-idx3-ubyte: the header's dimensions 10×28×28 need 7856 bytes .* but the file has 268435456 bytes \(268427600 extra\); not read/.test(e.message),
+      (e: Error) =>
+        e instanceof DataFormatError &&
+        /^long-images-idx3-ubyte: the header's dimensions 10×28×28 need 7856 bytes .* but the file has 268435456 bytes \(268427600 extra\); not read/.test(
+          e.message,
+        ),
     );
     assert.ok(Date.now() - t0 < 200, "refused without reading the file");
     // A little extra is still parsed and reported as before.

@@ -20,9 +20,11 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
   engines?: { node?: string };
   allowScripts?: Record<string, boolean>;
 };
-const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as { packages: Record<string, LockPackage> };
+const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as {
+  packages: Record<string, LockPackage>;
+};
 // semver, as npm reads ranges; a dependency of tslab (so resolved through it)
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const semver = require(require.resolve("semver", { paths: [path.join(root, "node_modules", "tslab")] })) as {
   minVersion: (range: string) => { version: string } | null;
   satisfies: (version: string, range: string) => boolean;
@@ -36,7 +38,10 @@ test("package.json declares the Node it needs, and every installed package runs 
   const wanted = pkg.engines?.node;
   assert.ok(wanted && semver.validRange(wanted), `package.json has no valid engines.node: ${wanted}`);
   const min = semver.minVersion(wanted)!.version;
-  assert.ok(semver.satisfies(process.versions.node, wanted), `this Node ${process.versions.node} is outside package.json's engines.node ${wanted}`);
+  assert.ok(
+    semver.satisfies(process.versions.node, wanted),
+    `this Node ${process.versions.node} is outside package.json's engines.node ${wanted}`,
+  );
   const excluded: string[] = [];
   let ranged = 0;
   for (const [key, p] of Object.entries(lock.packages)) {
@@ -46,14 +51,34 @@ test("package.json declares the Node it needs, and every installed package runs 
     if (!semver.satisfies(min, range)) excluded.push(`${nameOf(key)}@${p.version} wants Node ${range}`);
   }
   assert.ok(ranged > 10, `only ${ranged} packages state engines.node: is this the lockfile?`);
-  assert.deepEqual(excluded, [], `packages that refuse Node ${min} (pin a version that supports it, or an override in package.json)`);
+  assert.deepEqual(
+    excluded,
+    [],
+    `packages that refuse Node ${min} (pin a version that supports it, or an override in package.json)`,
+  );
 });
 
 test("allowScripts names exactly the packages with install scripts", () => {
-  const withScripts = [...new Set(Object.entries(lock.packages).filter(([k, p]) => k && p.hasInstallScript).map(([k]) => nameOf(k)))].sort();
-  assert.ok(withScripts.length > 0, "the lockfile lists no install script at all (zeromq, the kernel's transport, has one)");
-  const allowed = Object.keys(pkg.allowScripts ?? {}).map((k) => k.replace(/(?<=.)@.*$/, "")).sort();
-  assert.deepEqual(allowed, withScripts, "package.json's allowScripts vs the lockfile's packages with install scripts (npm install-scripts ls)");
+  const withScripts = [
+    ...new Set(
+      Object.entries(lock.packages)
+        .filter(([k, p]) => k && p.hasInstallScript)
+        .map(([k]) => nameOf(k)),
+    ),
+  ].sort();
+  assert.ok(
+    withScripts.length > 0,
+    "the lockfile lists no install script at all (zeromq, the kernel's transport, has one)",
+  );
+  const allowed = Object.keys(pkg.allowScripts ?? {})
+    .map((k) => k.replace(/(?<=.)@.*$/, ""))
+    .sort();
+  assert.deepEqual(
+    allowed,
+    withScripts,
+    "package.json's allowScripts vs the lockfile's packages with install scripts (npm install-scripts ls)",
+  );
   // true: the script runs (zeromq's loads or builds the kernel's native addon, esbuild's checks its binary); false: a reviewed denial
-  for (const [k, v] of Object.entries(pkg.allowScripts ?? {})) assert.equal(typeof v, "boolean", `allowScripts.${k} must be true or false`);
+  for (const [k, v] of Object.entries(pkg.allowScripts ?? {}))
+    assert.equal(typeof v, "boolean", `allowScripts.${k} must be true or false`);
 });

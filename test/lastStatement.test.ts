@@ -17,7 +17,12 @@ function sources(dir: string): string[] {
 }
 
 function holdsFunction(node: ts.Node): boolean {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isClassExpression(node) || ts.forEachChild(node, holdsFunction) === true;
+  return (
+    ts.isArrowFunction(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isClassExpression(node) ||
+    ts.forEachChild(node, holdsFunction) === true
+  );
 }
 
 test("no file in src/ ends in an expression statement that holds a function", () => {
@@ -31,6 +36,11 @@ test("no file in src/ ends in an expression statement that holds a function", ()
     assert.ok(!bad, `${path.relative(root, file)} ends in ${last?.getText(sf).slice(0, 80)}`);
   }
   // the rule catches what crashed tslab
-  const crashed = ts.createSourceFile("x.ts", "registerBatchSource((X, y, B) => make(X, y, B));", ts.ScriptTarget.ES2022, true);
+  const crashed = ts.createSourceFile(
+    "x.ts",
+    "registerBatchSource((X, y, B) => make(X, y, B));",
+    ts.ScriptTarget.ES2022,
+    true,
+  );
   assert.ok(holdsFunction(crashed.statements[0]));
 });

@@ -11,12 +11,21 @@ import { ERRATUM_CLASSES, classAgrees, errataLedger, type LedgerEntry } from "..
 import { CheckError } from "../src/core/checks";
 
 const entry = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({
-  source: "seed 000 §3", claim: "a formula", class: "error", asPrinted: "FAIL", corrected: "pass", evidence: "misses by 3.2", ...over,
+  source: "seed 000 §3",
+  claim: "a formula",
+  class: "error",
+  asPrinted: "FAIL",
+  corrected: "pass",
+  evidence: "misses by 3.2",
+  ...over,
 });
 
 test("ledger: a malformed entry is refused with the field and value named", () => {
   const l = errataLedger("99");
-  assert.throws(() => l.record(entry({ class: "slip" as never })), /ledger 99, entry 0 \("a formula"\): class "slip" is not one of holds, error, notation, convention, teaching point/);
+  assert.throws(
+    () => l.record(entry({ class: "slip" as never })),
+    /ledger 99, entry 0 \("a formula"\): class "slip" is not one of holds, error, notation, convention, teaching point/,
+  );
   assert.throws(() => l.record(entry({ asPrinted: "ok" as never })), /asPrinted "ok" is not one of pass, FAIL, —/);
   assert.throws(() => l.record(entry({ evidence: " " })), /an erratum needs its evidence/);
   assert.throws(() => l.record(entry({ claim: "" })), /claim is empty/);
@@ -30,7 +39,10 @@ test("ledger: a malformed entry is refused with the field and value named", () =
 test("ledger: each class must agree with its outcomes, and verify() fails when one does not", () => {
   assert.ok(classAgrees(entry()));
   assert.ok(!classAgrees(entry({ asPrinted: "pass" })), "an error whose printed form passes");
-  assert.ok(!classAgrees(entry({ class: "notation", corrected: "FAIL" })), "a notation slip whose corrected form fails");
+  assert.ok(
+    !classAgrees(entry({ class: "notation", corrected: "FAIL" })),
+    "a notation slip whose corrected form fails",
+  );
   assert.ok(classAgrees(entry({ class: "holds", asPrinted: "pass", corrected: "—" })));
   assert.ok(!classAgrees(entry({ class: "holds", asPrinted: "—", corrected: "—" })), "holds with nothing compared");
   assert.ok(classAgrees(entry({ class: "convention", asPrinted: "—", corrected: "pass" })));
@@ -39,13 +51,22 @@ test("ledger: each class must agree with its outcomes, and verify() fails when o
   l.record(entry());
   l.verify();
   l.record(entry({ claim: "wrongly classed", asPrinted: "pass" }));
-  assert.throws(() => l.verify(), (e: unknown) => e instanceof CheckError && /wrongly classed/.test(e.message));
+  assert.throws(
+    () => l.verify(),
+    (e: unknown) => e instanceof CheckError && /wrongly classed/.test(e.message),
+  );
 });
 
 /** Code cells of a chapter notebook, joined. */
 function chapterCode(nb: string): string {
-  const cells = JSON.parse(fs.readFileSync(path.join(root, "notebooks", nb), "utf8")).cells as { cell_type: string; source: string | string[] }[];
-  return cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)).join("\n");
+  const cells = JSON.parse(fs.readFileSync(path.join(root, "notebooks", nb), "utf8")).cells as {
+    cell_type: string;
+    source: string | string[];
+  }[];
+  return cells
+    .filter((c) => c.cell_type === "code")
+    .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source))
+    .join("\n");
 }
 
 interface Parsed {
@@ -85,8 +106,16 @@ function recordCalls(code: string): { fields: string[]; parsed: Parsed; text: st
   return out;
 }
 
-const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
-const withLedger = ["02-gradient-descent.ipynb", "04-softmax-regression.ipynb", "06-backpropagation.ipynb", "07-rmsprop.ipynb"];
+const chapters = fs
+  .readdirSync(path.join(root, "notebooks"))
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .sort();
+const withLedger = [
+  "02-gradient-descent.ipynb",
+  "04-softmax-regression.ipynb",
+  "06-backpropagation.ipynb",
+  "07-rmsprop.ipynb",
+];
 
 test("every chapter's ledger has one shape: d.errataLedger, the same six fields in order, a class from the list, verified in the checks cell", () => {
   const allowed = new Set<string>(["holds", ...ERRATUM_CLASSES]);
@@ -94,7 +123,13 @@ test("every chapter's ledger has one shape: d.errataLedger, the same six fields 
   for (const nb of chapters) {
     const code = chapterCode(nb);
     // no chapter keeps a ledger of its own making
-    for (const local of [/type Verdict\b/, /type Erratum\b/, /\berrata\.push\(/, /\bledger\.push\(/, /const ledger: /]) {
+    for (const local of [
+      /type Verdict\b/,
+      /type Erratum\b/,
+      /\berrata\.push\(/,
+      /\bledger\.push\(/,
+      /const ledger: /,
+    ]) {
       assert.doesNotMatch(code, local, `${nb}: declares its own ledger (${local}); use d.errataLedger`);
     }
     const calls = recordCalls(code);
@@ -102,13 +137,25 @@ test("every chapter's ledger has one shape: d.errataLedger, the same six fields 
       assert.equal(calls.length, 0, `${nb}: records ledger entries but is not in the list of chapters with a ledger`);
       continue;
     }
-    assert.match(code, new RegExp(`d\\.errataLedger\\("${nb.slice(0, 2)}"\\)`), `${nb}: no d.errataLedger("${nb.slice(0, 2)}")`);
+    assert.match(
+      code,
+      new RegExp(`d\\.errataLedger\\("${nb.slice(0, 2)}"\\)`),
+      `${nb}: no d.errataLedger("${nb.slice(0, 2)}")`,
+    );
     assert.match(code, /\/\/ Checks[\s\S]*ledger\.verify\(\)/, `${nb}: the checks cell does not call ledger.verify()`);
     assert.ok(calls.length >= 4, `${nb}: only ${calls.length} ledger entries`);
     for (const c of calls) {
-      assert.deepEqual(c.fields, ["source", "claim", "class", "asPrinted", "corrected", "evidence"], `${nb}: ${c.text.slice(0, 120)}`);
+      assert.deepEqual(
+        c.fields,
+        ["source", "claim", "class", "asPrinted", "corrected", "evidence"],
+        `${nb}: ${c.text.slice(0, 120)}`,
+      );
       assert.ok(allowed.has(c.parsed.cls), `${nb}: class "${c.parsed.cls}" in ${c.text.slice(0, 120)}`);
-      assert.match(c.text, /source: "seed 00[0-4]|source: "this notebook"/, `${nb}: every entry names its seed: ${c.text.slice(0, 120)}`);
+      assert.match(
+        c.text,
+        /source: "seed 00[0-4]|source: "this notebook"/,
+        `${nb}: every entry names its seed: ${c.text.slice(0, 120)}`,
+      );
     }
   }
 });

@@ -66,7 +66,12 @@ function assertClose(actual: Matrix, expected: number[][], tol: number, what: st
   }
 }
 
-const dims = fc.record({ m: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 9 }), seed: fc.nat() });
+const dims = fc.record({
+  m: fc.integer({ min: 1, max: 9 }),
+  k: fc.integer({ min: 1, max: 9 }),
+  n: fc.integer({ min: 1, max: 9 }),
+  seed: fc.nat(),
+});
 
 for (const dtype of ["float64", "float32"] as DType[]) {
   const tol = dtype === "float64" ? 1e-12 : 1e-5;
@@ -113,8 +118,14 @@ test("the reference kernel gemmReference equals the naive triple loop for NN, TN
 });
 
 test("products overwrite a reused out buffer completely", () => {
-  const A = fromArrays([[1, 2], [3, 4]]);
-  const out = fromArrays([[99, 99], [99, 99]]);
+  const A = fromArrays([
+    [1, 2],
+    [3, 4],
+  ]);
+  const out = fromArrays([
+    [99, 99],
+    [99, 99],
+  ]);
   matmul(A, A, out);
   assert.deepEqual(out.toArrays(), naive(A.toArrays(), A.toArrays()));
   matmulTN(A, A, out);
@@ -124,9 +135,18 @@ test("products overwrite a reused out buffer completely", () => {
 test("products refuse mismatched shapes with a ShapeError naming both shapes", () => {
   const A = zeros(2, 3);
   const B = zeros(4, 5);
-  assert.throws(() => matmul(A, B), (e: Error) => e instanceof ShapeError && /matmul/.test(e.message) && /2×3/.test(e.message) && /4×5/.test(e.message));
-  assert.throws(() => matmulTN(A, B), (e: Error) => e instanceof ShapeError && /matmulTN/.test(e.message) && /2×3/.test(e.message));
-  assert.throws(() => matmulNT(A, B), (e: Error) => e instanceof ShapeError && /matmulNT/.test(e.message) && /4×5/.test(e.message));
+  assert.throws(
+    () => matmul(A, B),
+    (e: Error) => e instanceof ShapeError && /matmul/.test(e.message) && /2×3/.test(e.message) && /4×5/.test(e.message),
+  );
+  assert.throws(
+    () => matmulTN(A, B),
+    (e: Error) => e instanceof ShapeError && /matmulTN/.test(e.message) && /2×3/.test(e.message),
+  );
+  assert.throws(
+    () => matmulNT(A, B),
+    (e: Error) => e instanceof ShapeError && /matmulNT/.test(e.message) && /4×5/.test(e.message),
+  );
   assert.throws(() => matmul(zeros(2, 2), zeros(2, 2), zeros(3, 2)), ShapeError);
   assert.throws(() => matmul(zeros(2, 2, "float32"), zeros(2, 2, "float64")), /float32/);
 });
@@ -150,9 +170,19 @@ test("addRowVector, sumRows, sumCols and argmaxRows agree with plain loops", () 
       const A = nested(m, n, seed);
       const v = nested(1, n, seed + 3)[0];
       const M = fromArrays(A);
-      assertClose(addRowVector(M, v), A.map((row) => row.map((x, j) => x + v[j])), 1e-12, "addRowVector");
+      assertClose(
+        addRowVector(M, v),
+        A.map((row) => row.map((x, j) => x + v[j])),
+        1e-12,
+        "addRowVector",
+      );
       assertClose(sumRows(M), [A[0].map((_, j) => A.reduce((s, row) => s + row[j], 0))], 1e-12, "sumRows");
-      assertClose(sumCols(M), A.map((row) => [row.reduce((s, x) => s + x, 0)]), 1e-12, "sumCols");
+      assertClose(
+        sumCols(M),
+        A.map((row) => [row.reduce((s, x) => s + x, 0)]),
+        1e-12,
+        "sumCols",
+      );
       const k = argmaxRows(M);
       A.forEach((row, i) => assert.equal(k[i], row.indexOf(Math.max(...row)), `argmax of row ${i}`));
     }),
@@ -162,8 +192,16 @@ test("addRowVector, sumRows, sumCols and argmaxRows agree with plain loops", () 
 });
 
 test("gatherRows copies the listed rows and names a bad index", () => {
-  const A = fromArrays([[1, 2], [3, 4], [5, 6]]);
-  assert.deepEqual(gatherRows(A, [2, 0, 2]).toArrays(), [[5, 6], [1, 2], [5, 6]]);
+  const A = fromArrays([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  assert.deepEqual(gatherRows(A, [2, 0, 2]).toArrays(), [
+    [5, 6],
+    [1, 2],
+    [5, 6],
+  ]);
   assert.throws(() => gatherRows(A, [0, 3]), /index 3 at position 1/);
 });
 
@@ -204,9 +242,15 @@ test("shuffle and permutation are permutations; sample draws distinct indices in
   fc.assert(
     fc.property(fc.array(fc.integer(), { maxLength: 60 }), fc.nat(), (arr, seed) => {
       const shuffled = rng(seed).shuffle(arr.slice());
-      assert.deepEqual(shuffled.slice().sort((a, b) => a - b), arr.slice().sort((a, b) => a - b));
+      assert.deepEqual(
+        shuffled.slice().sort((a, b) => a - b),
+        arr.slice().sort((a, b) => a - b),
+      );
       const p = Array.from(rng(seed).permutation(arr.length));
-      assert.deepEqual(p.slice().sort((a, b) => a - b), Array.from({ length: arr.length }, (_, i) => i));
+      assert.deepEqual(
+        p.slice().sort((a, b) => a - b),
+        Array.from({ length: arr.length }, (_, i) => i),
+      );
     }),
     { numRuns: 100 },
   );
@@ -232,7 +276,8 @@ test("a permutation of 4 visits all 24 arrangements with roughly equal frequency
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   assert.equal(counts.size, 24);
-  for (const [key, c] of counts) assert.ok(Math.abs(c - trials / 24) < 0.2 * (trials / 24), `${key} appeared ${c} times`);
+  for (const [key, c] of counts)
+    assert.ok(Math.abs(c - trials / 24) < 0.2 * (trials / 24), `${key} appeared ${c} times`);
 });
 
 // The reference kernel adds every term, zeros included, so all three products agree on non-finite inputs.

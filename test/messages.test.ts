@@ -47,15 +47,23 @@ test("options given as strings are shown as strings, not as the numbers they loo
   const data = blobs(30, 4);
   const model = new SoftmaxRegression({ inputs: 4, classes: 3 });
   const bad = (o: object) => train(model, data, { optimizer: sgd(0.1), batchSize: 10, ...o } as never);
-  await assert.rejects(bad({ epochs: "2" }), (e: Error) => /^train: epochs must be a whole number ≥ 1, got "2" \(a string\)$/.test(e.message));
+  await assert.rejects(bad({ epochs: "2" }), (e: Error) =>
+    /^train: epochs must be a whole number ≥ 1, got "2" \(a string\)$/.test(e.message),
+  );
   await assert.rejects(bad({ batchSize: "10" }), /batchSize must be .* got "10" \(a string\)/);
   await assert.rejects(bad({ maxIterations: "5" }), /maxIterations must be a whole number ≥ 1, got "5" \(a string\)/);
   // The optimisers' shared checks.
   assert.throws(() => sgd("0.1" as never), /sgd.*got "0\.1" \(a string\)/);
   assert.throws(() => momentum(0.1, { beta: "0.9" } as never), /got "0\.9" \(a string\)/);
   // The same in the data, model and chapter helpers.
-  assert.throws(() => xorData({ perCorner: "5" as never }), /perCorner must be a positive integer, got "5" \(a string\)/);
-  assert.throws(() => takeFirst({ X: zeros(3, 2), y: new Uint8Array(3) }, "2" as never), /takeFirst: n = "2" \(a string\) must be/);
+  assert.throws(
+    () => xorData({ perCorner: "5" as never }),
+    /perCorner must be a positive integer, got "5" \(a string\)/,
+  );
+  assert.throws(
+    () => takeFirst({ X: zeros(3, 2), y: new Uint8Array(3) }, "2" as never),
+    /takeFirst: n = "2" \(a string\) must be/,
+  );
   assert.throws(() => oneHot([0, 1], "2" as never), /got "2" \(a string\)/);
   // A number is still shown as a number.
   await assert.rejects(bad({ epochs: 2.5 }), /got 2\.5$/);
@@ -64,10 +72,16 @@ test("options given as strings are shown as strings, not as the numbers they loo
 test("a bad label is named by its row in the data set, not its position in a mini-batch", async () => {
   const data = blobs(64, 4);
   data.y[37] = 10;
-  for (const model of [new SoftmaxRegression({ inputs: 4, classes: 3 }), new MLP({ sizes: [4, 5, 3], activations: ["relu"], rng: new Rng(1), dtype: "float32" } as never)]) {
+  for (const model of [
+    new SoftmaxRegression({ inputs: 4, classes: 3 }),
+    new MLP({ sizes: [4, 5, 3], activations: ["relu"], rng: new Rng(1), dtype: "float32" } as never),
+  ]) {
     await assert.rejects(
       train(model, data, { optimizer: sgd(0.1), epochs: 1, batchSize: 16, shuffle: true, rng: new Rng(5) }),
-      (e: Error) => /^train: label data\.y\[37\] = 10 is not a class in 0…2 \(found by \w+\.(lossAndGradient|loss) in row \d+ of the mini-batch\)$/.test(e.message),
+      (e: Error) =>
+        /^train: label data\.y\[37\] = 10 is not a class in 0…2 \(found by \w+\.(lossAndGradient|loss) in row \d+ of the mini-batch\)$/.test(
+          e.message,
+        ),
     );
   }
   // In an evaluation set too (before any subset is drawn from it).
@@ -75,20 +89,45 @@ test("a bad label is named by its row in the data set, not its position in a min
   const test = blobs(40, 4);
   test.y[33] = 7;
   await assert.rejects(
-    train(new SoftmaxRegression({ inputs: 4, classes: 3 }), good, { optimizer: sgd(0.1), epochs: 1, batchSize: 16, shuffle: false, evaluate: { test }, evaluateSubset: 10 }),
+    train(new SoftmaxRegression({ inputs: 4, classes: 3 }), good, {
+      optimizer: sgd(0.1),
+      epochs: 1,
+      batchSize: 16,
+      shuffle: false,
+      evaluate: { test },
+      evaluateSubset: 10,
+    }),
     (e: Error) => e.message === "train: label evaluate.test.y[33] = 7 is not a class in 0…2",
   );
 });
 
 test("show(null) and a series without y are named before anything is drawn", () => {
-  assert.throws(() => show(null as unknown as VegaLiteSpec), (e: Error) => e.name === "SpecError" && /^show: expected a Vega-Lite spec .*got null$/.test(e.message));
-  assert.throws(() => chartBundle(undefined as unknown as VegaLiteSpec), /^SpecError: show: expected a Vega-Lite spec .*got undefined$/);
+  assert.throws(
+    () => show(null as unknown as VegaLiteSpec),
+    (e: Error) => e.name === "SpecError" && /^show: expected a Vega-Lite spec .*got null$/.test(e.message),
+  );
+  assert.throws(
+    () => chartBundle(undefined as unknown as VegaLiteSpec),
+    /^SpecError: show: expected a Vega-Lite spec .*got undefined$/,
+  );
   assert.throws(() => show([1, 2] as unknown as VegaLiteSpec), /got an array of 2$/);
   const noY = { name: "loss", x: [0, 1, 2] } as unknown as LineSeries;
-  assert.throws(() => lineChart({ series: [noY] }), (e: Error) => e.message === 'lineChart: series[0] ("loss") has no y; each series needs x and y arrays of numbers');
-  assert.throws(() => lineChart({ series: [{ name: "a", x: [0, 1], y: "12" as never }] }), /series\[0\] \("a"\)\.y must be an array of numbers, got "12" \(a string\)/);
-  assert.throws(() => lineChart({ series: [{ name: "a", x: [0, 1], y: ["1", "2"] as never }] }), /series "a" y\[0\] is "1" \(a string\)/);
-  assert.throws(() => lineChart({ series: [null as never] }), /series\[0\] must be an object \{ name, x, y \}, got null/);
+  assert.throws(
+    () => lineChart({ series: [noY] }),
+    (e: Error) => e.message === 'lineChart: series[0] ("loss") has no y; each series needs x and y arrays of numbers',
+  );
+  assert.throws(
+    () => lineChart({ series: [{ name: "a", x: [0, 1], y: "12" as never }] }),
+    /series\[0\] \("a"\)\.y must be an array of numbers, got "12" \(a string\)/,
+  );
+  assert.throws(
+    () => lineChart({ series: [{ name: "a", x: [0, 1], y: ["1", "2"] as never }] }),
+    /series "a" y\[0\] is "1" \(a string\)/,
+  );
+  assert.throws(
+    () => lineChart({ series: [null as never] }),
+    /series\[0\] must be an object \{ name, x, y \}, got null/,
+  );
 });
 
 test("loadMnist({ dir }) naming a file says it is a file, not a directory", () => {
@@ -96,7 +135,12 @@ test("loadMnist({ dir }) naming a file says it is a file, not a directory", () =
   try {
     const file = path.join(tmp, "train-images-idx3-ubyte");
     fs.writeFileSync(file, "x");
-    assert.throws(() => loadMnist({ dir: file }), (e: Error) => /^loadMnist: .*train-images-idx3-ubyte is a file, not a directory/.test(e.message) && !/does not exist/.test(e.message));
+    assert.throws(
+      () => loadMnist({ dir: file }),
+      (e: Error) =>
+        /^loadMnist: .*train-images-idx3-ubyte is a file, not a directory/.test(e.message) &&
+        !/does not exist/.test(e.message),
+    );
     assert.throws(() => loadMnist({ dir: path.join(tmp, "nowhere") }), /directory .*nowhere does not exist/);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

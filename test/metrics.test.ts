@@ -50,13 +50,22 @@ test("most confident mistakes: per true class, highest score first, at most k", 
   assert.deepEqual(m[1], [{ index: 5, label: 1, predicted: 2, score: 0.7 }]);
   assert.deepEqual(m[2], [{ index: 7, label: 2, predicted: 1, score: 0.35 }]);
   const all = mostConfidentMistakes(P, labels, 10);
-  assert.deepEqual(all[0].map((e) => e.index), [0, 2]);
-  assert.deepEqual(all[1].map((e) => e.index), [5, 1]);
+  assert.deepEqual(
+    all[0].map((e) => e.index),
+    [0, 2],
+  );
+  assert.deepEqual(
+    all[1].map((e) => e.index),
+    [5, 1],
+  );
   assert.deepEqual(mostConfidentMistakes(P, labels, 0), [[], [], []]);
 });
 
 test("lengths, labels and classes are checked with clear messages", () => {
-  assert.throws(() => accuracy([1, 2], [1]), (e: Error) => e instanceof ShapeError && /2 predictions but 1 labels/.test(e.message));
+  assert.throws(
+    () => accuracy([1, 2], [1]),
+    (e: Error) => e instanceof ShapeError && /2 predictions but 1 labels/.test(e.message),
+  );
   assert.throws(() => accuracy([], []), /no examples/);
   assert.throws(() => confusionMatrix([0, 5], [0, 1], 3), /prediction 5 at position 1.*0…2/);
   assert.throws(() => perClassAccuracy([0, 1], [0, 1.5], 3), /label 1.5 at position 1/);

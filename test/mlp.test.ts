@@ -1,15 +1,30 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ActivationName, copy, getActivation, gradientCheckModel, Matrix, MLP, randn, rng, ShapeError, zeros } from "../src/index";
+import {
+  ActivationName,
+  copy,
+  getActivation,
+  gradientCheckModel,
+  Matrix,
+  MLP,
+  randn,
+  rng,
+  ShapeError,
+  zeros,
+} from "../src/index";
 import { defaultGemmKernel } from "../src/engine/wasmGemm";
 
 type Case = { sizes: number[]; act: ActivationName; outputBias: boolean; l2: number; n: number; seed: number };
 
 const cases = fc.record({
-  sizes: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }).chain((hidden) =>
-    fc.record({ d: fc.integer({ min: 1, max: 6 }), K: fc.integer({ min: 2, max: 4 }) }).map(({ d, K }) => [d, ...hidden, K]),
-  ),
+  sizes: fc
+    .array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 })
+    .chain((hidden) =>
+      fc
+        .record({ d: fc.integer({ min: 1, max: 6 }), K: fc.integer({ min: 2, max: 4 }) })
+        .map(({ d, K }) => [d, ...hidden, K]),
+    ),
   act: fc.constantFrom<ActivationName>("sigmoid", "relu"),
   outputBias: fc.boolean(),
   l2: fc.constantFrom(0, 0.05),
@@ -19,7 +34,16 @@ const cases = fc.record({
 
 function build(c: Case) {
   const r = rng(c.seed);
-  const model = new MLP({ sizes: c.sizes, activations: [c.act], outputBias: c.outputBias, l2: c.l2, init: "normal", biasInit: "normal", rng: r, dtype: "float64" });
+  const model = new MLP({
+    sizes: c.sizes,
+    activations: [c.act],
+    outputBias: c.outputBias,
+    l2: c.l2,
+    init: "normal",
+    biasInit: "normal",
+    rng: r,
+    dtype: "float64",
+  });
   const X = randn(c.n, c.sizes[0], r);
   const y = Array.from({ length: c.n }, () => r.int(c.sizes[c.sizes.length - 1]));
   return { model, X, y };
@@ -37,7 +61,10 @@ for (const act of ["sigmoid", "relu"] as const) {
             // tiny gradients where |analytic − numeric| is within the round-off of the difference quotient.
             assert.ok(report.maxJudgedRelativeError < 1e-6, report.text);
             const judged = report.entries.filter((e) => !e.kink && !e.roundoff).length;
-            assert.ok(judged >= 0.75 * report.entries.length, `only ${judged} of ${report.entries.length} entries judged\n${report.text}`);
+            assert.ok(
+              judged >= 0.75 * report.entries.length,
+              `only ${judged} of ${report.entries.length} entries judged\n${report.text}`,
+            );
             if (act === "sigmoid") assert.equal(report.entries.filter((e) => e.kink).length, 0);
             const names = report.rows.map((r) => r.param);
             assert.equal(names.includes(`b${c.sizes.length - 1}`), outputBias);
@@ -59,7 +86,10 @@ function perExampleGradients(model: MLP, X: Matrix, y: number[]) {
     const z: number[][] = [[]];
     for (let l = 1; l <= L; l++) {
       const { W, b, activation } = model.layers[l - 1];
-      const zl = Array.from({ length: W.rows }, (_, j) => (b ? b.data[j] : 0) + a[l - 1].reduce((s, v, k) => s + W.get(j, k) * v, 0));
+      const zl = Array.from(
+        { length: W.rows },
+        (_, j) => (b ? b.data[j] : 0) + a[l - 1].reduce((s, v, k) => s + W.get(j, k) * v, 0),
+      );
       z.push(zl);
       if (activation === "softmax") {
         const m = Math.max(...zl);
@@ -87,7 +117,15 @@ function perExampleGradients(model: MLP, X: Matrix, y: number[]) {
 
 test("the vectorised backward pass equals per-example backprop averaged over the batch (mixed activations)", () => {
   const r = rng(8);
-  const model = new MLP({ sizes: [5, 4, 6, 3, 3], activations: ["sigmoid", "relu", "tanh"], l2: 0, init: "normal", biasInit: "normal", rng: r, dtype: "float64" });
+  const model = new MLP({
+    sizes: [5, 4, 6, 3, 3],
+    activations: ["sigmoid", "relu", "tanh"],
+    l2: 0,
+    init: "normal",
+    biasInit: "normal",
+    rng: r,
+    dtype: "float64",
+  });
   const X = randn(7, 5, r);
   const y = [0, 1, 2, 2, 1, 0, 1];
   model.lossAndGradient(X, y);
@@ -95,14 +133,21 @@ test("the vectorised backward pass equals per-example backprop averaged over the
   model.params.forEach((p) => {
     const l = Number(p.name.slice(1));
     const expected = p.name[0] === "W" ? gW[l - 1] : gb[l - 1];
-    for (let k = 0; k < expected.length; k++) assert.ok(Math.abs(p.grad.data[k] - expected[k]) < 1e-12, `${p.name}[${k}]`);
+    for (let k = 0; k < expected.length; k++)
+      assert.ok(Math.abs(p.grad.data[k] - expected[k]) < 1e-12, `${p.name}[${k}]`);
   });
   assert.equal(getActivation("tanh"), model.layers[2].activation);
 });
 
 test("the loss is the mean cross-entropy plus (α/2) Σ‖W‖² on weights only; its gradient adds αW", () => {
   const r = rng(21);
-  const opts = { sizes: [3, 4, 3], activations: ["relu" as const], init: "normal" as const, biasInit: "normal" as const, dtype: "float64" as const };
+  const opts = {
+    sizes: [3, 4, 3],
+    activations: ["relu" as const],
+    init: "normal" as const,
+    biasInit: "normal" as const,
+    dtype: "float64" as const,
+  };
   const plain = new MLP({ ...opts, rng: rng(21) });
   const reg = new MLP({ ...opts, rng: rng(21), l2: 0.3 });
   const X = randn(5, 3, r);
@@ -125,8 +170,19 @@ test("parameter counts: 784-15-10 has 11,935; its first layer 784·15 + 15 = 11,
   const net = new MLP({ sizes: [784, 15, 10], activations: ["sigmoid"], init: "zeros" });
   assert.equal(net.parameterCount(), 11935);
   assert.equal(net.params[0].value.data.length + net.params[1].value.data.length, 11775);
-  const seed001 = new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: 1e-6, init: "scaled0.1", biasInit: "normal", rng: rng(1127) });
-  assert.deepEqual(seed001.params.map((p) => `${p.name} ${p.value.shape}`), ["W1 256×784", "b1 1×256", "W2 10×256"]);
+  const seed001 = new MLP({
+    sizes: [784, 256, 10],
+    activations: ["relu"],
+    outputBias: false,
+    l2: 1e-6,
+    init: "scaled0.1",
+    biasInit: "normal",
+    rng: rng(1127),
+  });
+  assert.deepEqual(
+    seed001.params.map((p) => `${p.name} ${p.value.shape}`),
+    ["W1 256×784", "b1 1×256", "W2 10×256"],
+  );
   assert.equal(seed001.parameterCount(), 784 * 256 + 256 + 256 * 10);
 });
 
@@ -143,12 +199,23 @@ test("the forward pass keeps Z and A per layer, and reuses its buffers for the s
   assert.notEqual(model.forward(randn(2, 3, r)), c1);
   const grads = model.params.map((p) => p.grad);
   model.lossAndGradient(X, [0, 1, 0, 1, 1]);
-  assert.deepEqual(model.params.map((p) => p.grad), grads, "gradient buffers are reused");
+  assert.deepEqual(
+    model.params.map((p) => p.grad),
+    grads,
+    "gradient buffers are reused",
+  );
 });
 
 test("loss and predictProba agree on large inputs (walked in chunks) and on one batch", () => {
   const r = rng(4);
-  const model = new MLP({ sizes: [3, 5, 4], activations: ["sigmoid"], l2: 0.01, init: "normal", rng: r, dtype: "float64" });
+  const model = new MLP({
+    sizes: [3, 5, 4],
+    activations: ["sigmoid"],
+    l2: 0.01,
+    init: "normal",
+    rng: r,
+    dtype: "float64",
+  });
   const X = randn(4500, 3, r);
   const y = Array.from({ length: 4500 }, () => r.int(4));
   const chunked = model.loss(X, y);
@@ -167,8 +234,22 @@ test("loss and predictProba agree on large inputs (walked in chunks) and on one 
 
 test("float32 and float64 networks with the same weights give nearly the same outputs", () => {
   const r = rng(6);
-  const m64 = new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "he", biasInit: "normal", rng: rng(6), dtype: "float64" });
-  const m32 = new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "he", biasInit: "normal", rng: rng(6), dtype: "float32" });
+  const m64 = new MLP({
+    sizes: [6, 5, 3],
+    activations: ["relu"],
+    init: "he",
+    biasInit: "normal",
+    rng: rng(6),
+    dtype: "float64",
+  });
+  const m32 = new MLP({
+    sizes: [6, 5, 3],
+    activations: ["relu"],
+    init: "he",
+    biasInit: "normal",
+    rng: rng(6),
+    dtype: "float32",
+  });
   m64.params.forEach((p, i) => p.value.data.set(m32.params[i].value.data)); // identical (float32-representable) weights
   const X = randn(8, 6, r);
   const y = [0, 1, 2, 0, 1, 2, 0, 1];
@@ -179,17 +260,25 @@ test("float32 and float64 networks with the same weights give nearly the same ou
   for (let k = 0; k < P64.data.length; k++) assert.ok(Math.abs(P64.data[k] - P32.data[k]) < 1e-5);
   assert.ok(Math.abs(m32.lossAndGradient(X32, y) - m64.lossAndGradient(copy(X32, "float64"), y)) < 1e-5);
   m64.params.forEach((p, i) => {
-    for (let k = 0; k < p.grad.data.length; k++) assert.ok(Math.abs(p.grad.data[k] - m32.params[i].grad.data[k]) < 1e-4, p.name);
+    for (let k = 0; k < p.grad.data.length; k++)
+      assert.ok(Math.abs(p.grad.data[k] - m32.params[i].grad.data[k]) < 1e-4, p.name);
   });
 });
 
 test("bad configurations and inputs throw errors naming the problem", () => {
-  assert.throws(() => new MLP({ sizes: [4, 3, 3, 2], activations: ["relu", "relu", "relu"], init: "zeros" }), /2 hidden layer\(s\) but 3 activations/);
+  assert.throws(
+    () => new MLP({ sizes: [4, 3, 3, 2], activations: ["relu", "relu", "relu"], init: "zeros" }),
+    /2 hidden layer\(s\) but 3 activations/,
+  );
   assert.throws(() => new MLP({ sizes: [4], activations: [] }), /at least two/);
   assert.throws(() => new MLP({ sizes: [4, 3, 2], activations: ["relu"] }), /needs an Rng/);
   assert.throws(() => new MLP({ sizes: [4, 3, 2], activations: ["relu"], init: "zeros", l2: -1 }), /l2 must be/);
   const model = new MLP({ sizes: [4, 3, 2], activations: ["relu"], init: "zeros", dtype: "float64" });
-  assert.throws(() => model.forward(zeros(2, 5)), (e: Error) => e instanceof ShapeError && /2×5/.test(e.message) && /4 inputs/.test(e.message) && /3×4/.test(e.message));
+  assert.throws(
+    () => model.forward(zeros(2, 5)),
+    (e: Error) =>
+      e instanceof ShapeError && /2×5/.test(e.message) && /4 inputs/.test(e.message) && /3×4/.test(e.message),
+  );
   assert.throws(() => model.lossAndGradient(zeros(2, 4), [0, 2]), /y\[1\] = 2/);
   assert.throws(() => model.loss(zeros(2, 4), [0]), /2 rows but y has 1/);
   assert.throws(() => model.predict(zeros(1, 4, "float32")), /float32 but the network is float64/);
@@ -225,13 +314,29 @@ function assertNearArray(a: ArrayLike<number>, b: ArrayLike<number>, tol: number
   let scale = 0;
   for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
   for (let i = 0; i < b.length; i++) {
-    if (!(Math.abs(a[i] - b[i]) <= tol * (1 + scale))) assert.fail(`${what}[${i}]: fast ${a[i]} vs readable ${b[i]} (scale ${scale})`);
+    if (!(Math.abs(a[i] - b[i]) <= tol * (1 + scale)))
+      assert.fail(`${what}[${i}]: fast ${a[i]} vs readable ${b[i]} (scale ${scale})`);
   }
 }
 
-function twins(opts: { sizes: number[]; act: ActivationName | ActivationName[]; outputBias: boolean; l2: number; seed: number }) {
+function twins(opts: {
+  sizes: number[];
+  act: ActivationName | ActivationName[];
+  outputBias: boolean;
+  l2: number;
+  seed: number;
+}) {
   const make = (fast: boolean) =>
-    new MLP({ sizes: opts.sizes, activations: Array.isArray(opts.act) ? opts.act : [opts.act], outputBias: opts.outputBias, l2: opts.l2, init: "he", biasInit: "normal", rng: rng(opts.seed), fast });
+    new MLP({
+      sizes: opts.sizes,
+      activations: Array.isArray(opts.act) ? opts.act : [opts.act],
+      outputBias: opts.outputBias,
+      l2: opts.l2,
+      init: "he",
+      biasInit: "normal",
+      rng: rng(opts.seed),
+      fast,
+    });
   return { fast: make(true), slow: make(false) };
 }
 
@@ -250,9 +355,15 @@ for (const act of ["relu", "sigmoid"] as const) {
           let Lf = NaN;
           const calls = wasmCalls(() => (Lf = fast.lossAndGradient(X, y)));
           const Ls = slow.lossAndGradient(X, y);
-          if (defaultGemmKernel().engine) assert.ok(calls >= 6, `the fast path fused its products with their epilogues on the wasm engine (${calls} calls)`);
+          if (defaultGemmKernel().engine)
+            assert.ok(
+              calls >= 6,
+              `the fast path fused its products with their epilogues on the wasm engine (${calls} calls)`,
+            );
           assert.ok(Math.abs(Lf - Ls) <= 1e-5 * Math.abs(Ls), `n = ${n}: loss fast ${Lf} vs readable ${Ls}`);
-          fast.params.forEach((p, i) => assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, `n = ${n}: ${p.name} gradient`));
+          fast.params.forEach((p, i) =>
+            assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, `n = ${n}: ${p.name} gradient`),
+          );
           // the public forward / backward: every cached Z, A and Δ
           const cf = fast.forward(X);
           const cs = slow.forward(X);
@@ -263,7 +374,9 @@ for (const act of ["relu", "sigmoid"] as const) {
             assertNearArray(cf.A[l].data, cs.A[l].data, 1e-5, `n = ${n}: A${l}`);
             assertNearArray(cf.Delta[l].data, cs.Delta[l].data, 1e-5, `n = ${n}: Δ${l}`);
           }
-          fast.params.forEach((p, i) => assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, `n = ${n}: ${p.name} gradient after backward`));
+          fast.params.forEach((p, i) =>
+            assertNearArray(p.grad.data, slow.params[i].grad.data, 2e-5, `n = ${n}: ${p.name} gradient after backward`),
+          );
           assert.ok(Math.abs(fast.loss(X, y) - Ls) <= 1e-5 * Math.abs(Ls), `n = ${n}: loss()`);
           assertNearArray(fast.predictProba(X).data, slow.predictProba(X).data, 1e-5, `n = ${n}: predictProba`);
         }
@@ -273,7 +386,13 @@ for (const act of ["relu", "sigmoid"] as const) {
 }
 
 test("fast and readable paths agree for tanh and for activations the fused kernels do not inline (softplus, heaviside)", () => {
-  const { fast, slow } = twins({ sizes: [9, 8, 7, 6, 4], act: ["tanh", "softplus", "heaviside"], outputBias: true, l2: 0.02, seed: 3 });
+  const { fast, slow } = twins({
+    sizes: [9, 8, 7, 6, 4],
+    act: ["tanh", "softplus", "heaviside"],
+    outputBias: true,
+    l2: 0.02,
+    seed: 3,
+  });
   const r = rng(9);
   const X = randn(13, 9, r, 1, "float32");
   const y = Array.from({ length: 13 }, () => r.int(4));
@@ -291,10 +410,17 @@ test("switching `fast` off runs the readable code on the same model; float64 net
   const g1 = model.params.map((p) => Float64Array.from(p.grad.data));
   model.fast = false;
   assert.equal(model.usesFastPath, false);
-  assert.equal(wasmCalls(() => model.lossAndGradient(X, y)), 0, "the readable path calls no fused kernel");
+  assert.equal(
+    wasmCalls(() => model.lossAndGradient(X, y)),
+    0,
+    "the readable path calls no fused kernel",
+  );
   assert.ok(Math.abs(model.lossAndGradient(X, y) - L1) < 1e-6);
   model.params.forEach((p, i) => assertNearArray(p.grad.data, g1[i], 1e-6, p.name));
-  assert.equal(new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "zeros", dtype: "float64" }).usesFastPath, false);
+  assert.equal(
+    new MLP({ sizes: [6, 5, 3], activations: ["relu"], init: "zeros", dtype: "float64" }).usesFastPath,
+    false,
+  );
 });
 
 test("after a fast lossAndGradient (which skips storing the ReLU inputs) kinkInputs says so; after loss() it gives Z", () => {

@@ -23,9 +23,18 @@ test("softmax regression: ≥ 92% test accuracy after one epoch of mini-batch SG
   const B = 10;
   const steps = data.X.rows / B;
   // a constant step leaves the last iterate noisy (≈ 91.5–91.9%); decaying η linearly over the epoch fixes that
-  const res = await train(model, data, { optimizer: sgd(linearDecay(0.5, steps)), epochs: 1, batchSize: B, shuffle: true, rng: rng(1), evaluate: { test: testSet } });
+  const res = await train(model, data, {
+    optimizer: sgd(linearDecay(0.5, steps)),
+    epochs: 1,
+    batchSize: B,
+    shuffle: true,
+    rng: rng(1),
+    evaluate: { test: testSet },
+  });
   const last = res.history[res.history.length - 1];
-  t.diagnostic(`softmax regression: test accuracy ${last.testAccuracy} after ${res.iterations} steps, ${res.seconds.toFixed(1)} s`);
+  t.diagnostic(
+    `softmax regression: test accuracy ${last.testAccuracy} after ${res.iterations} steps, ${res.seconds.toFixed(1)} s`,
+  );
   assert.equal(res.iterations, steps);
   assert.equal(res.epochs, 1);
   const measured = accuracy(model.predict(testSet.X), testSet.y);
@@ -58,16 +67,36 @@ test("784-256-10 ReLU network: ≥ 97% test accuracy within five epochs (stops a
 
 test("the notes' RMSprop (η 0.5, γ 0.99, ε 1e-3) trains the seed-001 network, full batch, on 1000 examples", async (t) => {
   const small = takeFirst(mnist.train, 1000);
-  const model = new MLP({ sizes: [784, 256, 10], activations: ["relu"], outputBias: false, l2: 1e-6, init: "scaled0.1", biasInit: "normal", rng: rng(1127) });
+  const model = new MLP({
+    sizes: [784, 256, 10],
+    activations: ["relu"],
+    outputBias: false,
+    l2: 1e-6,
+    init: "scaled0.1",
+    biasInit: "normal",
+    rng: rng(1127),
+  });
   const opt = rmspropNotes();
-  const res = await train(model, small, { optimizer: opt, maxIterations: 50, batchSize: "full", shuffle: false, evaluateEvery: 10, evaluate: { train: small } });
+  const res = await train(model, small, {
+    optimizer: opt,
+    maxIterations: 50,
+    batchSize: "full",
+    shuffle: false,
+    evaluateEvery: 10,
+    evaluate: { train: small },
+  });
   const last = res.history[res.history.length - 1];
-  t.diagnostic(`notes' RMSprop: ${res.history.map((h) => `${h.iteration}: ${h.loss.toFixed(3)}/${h.trainAccuracy}`).join(", ")}`);
+  t.diagnostic(
+    `notes' RMSprop: ${res.history.map((h) => `${h.iteration}: ${h.loss.toFixed(3)}/${h.trainAccuracy}`).join(", ")}`,
+  );
   assert.equal(res.iterations, 50);
   assert.ok(last.trainAccuracy! >= 0.9, `training accuracy ${last.trainAccuracy}`);
   assert.ok(last.loss < res.history[0].loss / 4, "the loss fell");
   const groups = opt.groups();
-  assert.deepEqual(groups.map((g) => g.name), ["W1", "b1", "W2"]);
+  assert.deepEqual(
+    groups.map((g) => g.name),
+    ["W1", "b1", "W2"],
+  );
   // one step size per group, η/√(G + ε), as the notebook prints them
   for (const g of groups) assert.ok(Math.abs(g.stepSize - 0.5 / Math.sqrt(g.G + 1e-3)) < 1e-12);
 });

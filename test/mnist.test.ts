@@ -43,8 +43,14 @@ test("loadMnist: 60,000 / 10,000 images of 784 pixels in [0, 1] with the known f
   assert.equal(testSet.y[0], 7);
 
   const counts = classCounts(train);
-  assert.equal(counts.reduce((a, b) => a + b, 0), 60000);
-  assert.equal(classCounts(testSet).reduce((a, b) => a + b, 0), 10000);
+  assert.equal(
+    counts.reduce((a, b) => a + b, 0),
+    60000,
+  );
+  assert.equal(
+    classCounts(testSet).reduce((a, b) => a + b, 0),
+    10000,
+  );
   for (let c = 0; c < 10; c++) assert.ok(counts[c] > 5000 && counts[c] < 7000, `class ${c}: ${counts[c]}`);
   assert.equal(counts[1], 6742); // the published count of 1s in MNIST's training set
 
@@ -60,7 +66,8 @@ test("loadMnist: 60,000 / 10,000 images of 784 pixels in [0, 1] with the known f
   // Pixels are the IDX bytes divided by 255.
   const raw = idxImages(readIdx(path.join(mnistDataDir(), "train-images-idx3-ubyte")));
   for (const i of [0, 1234, 59999]) {
-    for (let j = 0; j < 784; j += 13) assert.equal(train.X.data[i * 784 + j], Math.fround(raw.pixels[i * 784 + j] / 255));
+    for (let j = 0; j < 784; j += 13)
+      assert.equal(train.X.data[i * 784 + j], Math.fround(raw.pixels[i * 784 + j] / 255));
   }
 });
 
@@ -130,7 +137,10 @@ test("loadMnist reads any directory of IDX files with the standard names, gzippe
     const { train, test: t } = loadMnist({ dir: tmp, dtype: "float64" });
     assert.equal(train.X.shape, "3×4");
     assert.deepEqual(Array.from(train.y), [4, 0, 9]);
-    assert.deepEqual(Array.from(train.X.data), px(3).map((v) => v / 255));
+    assert.deepEqual(
+      Array.from(train.X.data),
+      px(3).map((v) => v / 255),
+    );
     assert.equal(t.X.shape, "2×4");
     assert.deepEqual(Array.from(t.y), [1, 2]);
 
@@ -141,7 +151,10 @@ test("loadMnist reads any directory of IDX files with the standard names, gzippe
     writeIdx(path.join(bad, "train-labels-idx1-ubyte"), [2], [4, 0]);
     writeIdx(path.join(bad, "t10k-images-idx3-ubyte"), [2, 2, 2], px(2));
     writeIdx(path.join(bad, "t10k-labels-idx1-ubyte"), [2], [1, 2]);
-    assert.throws(() => loadMnist({ dir: bad }), /train-images-idx3-ubyte has 3 images but train-labels-idx1-ubyte has 2 labels/);
+    assert.throws(
+      () => loadMnist({ dir: bad }),
+      /train-images-idx3-ubyte has 3 images but train-labels-idx1-ubyte has 2 labels/,
+    );
     // A label out of range inside a directory.
     fs.writeFileSync(path.join(bad, "train-labels-idx1-ubyte"), encodeIdx([3], [4, 10, 0]));
     assert.throws(() => loadMnist({ dir: bad }), /train-labels-idx1-ubyte: label 10 at index 1 is outside 0–9/);
@@ -192,7 +205,11 @@ test("sortByClass: labels non-decreasing, a permutation of the rows, stable with
   const s = sortByClass(ds);
   for (let i = 1; i < s.y.length; i++) assert.ok(s.y[i - 1] <= s.y[i], `sorted at ${i}`);
   const order = ids(s);
-  assert.deepEqual([...order].sort((a, b) => a - b), labels.map((_, i) => i), "a permutation of the rows");
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    labels.map((_, i) => i),
+    "a permutation of the rows",
+  );
   for (let i = 0; i < order.length; i++) {
     assert.equal(s.y[i], labels[order[i]], "each row keeps its label");
     assert.deepEqual(Array.from(s.X.row(i)), Array.from(ds.X.row(order[i])), "each row keeps its pixels");
@@ -218,7 +235,10 @@ test("perClass gives k examples of each class, drawn with a seed", () => {
   const got = ids(small);
   assert.equal(new Set(got).size, 40);
   got.forEach((id, i) => assert.equal(labels[id], small.y[i]));
-  assert.throws(() => perClass(tagged(labels), 6, new Rng(1)), /asked for 6 examples of class 0 but the data set has only 5/);
+  assert.throws(
+    () => perClass(tagged(labels), 6, new Rng(1)),
+    /asked for 6 examples of class 0 but the data set has only 5/,
+  );
 });
 
 test("splitValidation: disjoint, covers everything, deterministic for a seed", () => {
@@ -229,17 +249,34 @@ test("splitValidation: disjoint, covers everything, deterministic for a seed", (
   assert.equal(train.X.rows, 80);
   const v = ids(validation);
   const t = ids(train);
-  assert.deepEqual([...v, ...t].sort((a, b) => a - b), labels.map((_, i) => i));
+  assert.deepEqual(
+    [...v, ...t].sort((a, b) => a - b),
+    labels.map((_, i) => i),
+  );
   for (let i = 1; i < t.length; i++) assert.ok(t[i] > t[i - 1], "original order kept");
   t.forEach((id, i) => assert.equal(train.y[i], labels[id]));
   assert.deepEqual(ids(splitValidation(ds, 20, new Rng(42)).validation), v);
   assert.notDeepEqual(ids(splitValidation(ds, 20, new Rng(43)).validation), v);
-  assert.notDeepEqual(v, Array.from({ length: 20 }, (_, i) => i), "not simply the first 20");
+  assert.notDeepEqual(
+    v,
+    Array.from({ length: 20 }, (_, i) => i),
+    "not simply the first 20",
+  );
   assert.throws(() => splitValidation(ds, 101, 1), /nValidation = 101 must be an integer in 0…100/);
 });
 
 test("meanImage averages the rows (optionally of one class)", () => {
-  const ds: Dataset = { X: fromArrays([[1, 2], [3, 6], [5, 1]], "float32"), y: Uint8Array.from([0, 1, 0]) };
+  const ds: Dataset = {
+    X: fromArrays(
+      [
+        [1, 2],
+        [3, 6],
+        [5, 1],
+      ],
+      "float32",
+    ),
+    y: Uint8Array.from([0, 1, 0]),
+  };
   assert.deepEqual(Array.from(meanImage(ds).data), [3, 3]);
   assert.deepEqual(Array.from(meanImage(ds, 0).data), [3, 1.5]);
   assert.deepEqual(Array.from(meanImage(ds, 1).data), [3, 6]);
@@ -247,17 +284,51 @@ test("meanImage averages the rows (optionally of one class)", () => {
 });
 
 test("centre subtracts the TRAINING mean image from every set", () => {
-  const train: Dataset = { X: fromArrays([[0, 10], [2, 20], [4, 60]], "float64"), y: Uint8Array.from([0, 1, 2]) };
+  const train: Dataset = {
+    X: fromArrays(
+      [
+        [0, 10],
+        [2, 20],
+        [4, 60],
+      ],
+      "float64",
+    ),
+    y: Uint8Array.from([0, 1, 2]),
+  };
   const val: Dataset = { X: fromArrays([[1, 1]], "float64"), y: Uint8Array.from([3]) };
-  const test2: Dataset = { X: fromArrays([[10, 30], [0, 0]], "float64"), y: Uint8Array.from([4, 5]) };
+  const test2: Dataset = {
+    X: fromArrays(
+      [
+        [10, 30],
+        [0, 0],
+      ],
+      "float64",
+    ),
+    y: Uint8Array.from([4, 5]),
+  };
   const c = centre(train, val, test2);
   // training mean by hand: (0+2+4)/3 = 2, (10+20+60)/3 = 30
   assert.deepEqual(Array.from(c.mean.data), [2, 30]);
-  assert.deepEqual(c.train.X.toArrays(), [[-2, -20], [0, -10], [2, 30]]);
+  assert.deepEqual(c.train.X.toArrays(), [
+    [-2, -20],
+    [0, -10],
+    [2, 30],
+  ]);
   assert.deepEqual(c.others[0].X.toArrays(), [[-1, -29]]);
-  assert.deepEqual(c.others[1].X.toArrays(), [[8, 0], [-2, -30]]);
+  assert.deepEqual(c.others[1].X.toArrays(), [
+    [8, 0],
+    [-2, -30],
+  ]);
   assert.deepEqual(Array.from(c.others[1].y), [4, 5]);
-  assert.deepEqual(train.X.toArrays(), [[0, 10], [2, 20], [4, 60]], "inputs untouched");
+  assert.deepEqual(
+    train.X.toArrays(),
+    [
+      [0, 10],
+      [2, 20],
+      [4, 60],
+    ],
+    "inputs untouched",
+  );
 
   // On MNIST: the centred training set has mean ≈ 0, the centred test set is test − training mean (not its own mean).
   const { train: tr, test: te } = loadMnist();
@@ -272,5 +343,8 @@ test("centre subtracts the TRAINING mean image from every set", () => {
   const mt = meanImage(cc.others[0]);
   for (let j = 0; j < 784; j++) far = Math.max(far, Math.abs(mt.data[j]));
   assert.ok(far > 1e-3, "the test set is centred with the training mean, so its own mean is not exactly 0");
-  assert.throws(() => centre(small, { X: new Matrix(1, 3, new Float32Array(3)), y: new Uint8Array(1) }), /training set is 2000×784 but data set 2 is 1×3/);
+  assert.throws(
+    () => centre(small, { X: new Matrix(1, 3, new Float32Array(3)), y: new Uint8Array(1) }),
+    /training set is 2000×784 but data set 2 is 1×3/,
+  );
 });

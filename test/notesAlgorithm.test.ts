@@ -37,7 +37,14 @@ test("probabilities are a softmax: positive, sum to 1, unchanged by a common shi
   const s = Array.from(notesProbabilities(p, X.row(0)));
   assert.ok(s.every((v) => v > 0));
   assert.ok(Math.abs(s.reduce((a, v) => a + v, 0) - 1) < 1e-12);
-  const shifted: NotesParams = { W: p.W, b: new Matrix(1, 4, Float64Array.from(p.b.data, (v) => v + 100)) };
+  const shifted: NotesParams = {
+    W: p.W,
+    b: new Matrix(
+      1,
+      4,
+      Float64Array.from(p.b.data, (v) => v + 100),
+    ),
+  };
   const t = notesProbabilities(shifted, X.row(0));
   s.forEach((v, j) => assert.ok(Math.abs(v - t[j]) < 1e-12));
   // direct formula exp(z_j)/Σexp(z_l) on this small, safe example
@@ -122,7 +129,11 @@ test("one pass over one example is one gradient-descent step on E", () => {
 /** Three well separated blobs in 2-D, with a constant third feature. */
 function blobs(n: number, seed: number) {
   const r = rng(seed);
-  const centres = [[4, 0], [-4, 3], [0, -4]];
+  const centres = [
+    [4, 0],
+    [-4, 3],
+    [0, -4],
+  ];
   const X = zeros(n, 3);
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -155,8 +166,17 @@ test("training counts mistakes per pass, lowers the energy and learns separable 
 
 test("step size halves every pass when asked, and a large epsilon stops early", () => {
   const { X, y } = blobs(30, 8);
-  const res = trainNotesAlgorithm(X, y, { stepSize: 0.2, maxPasses: 4, epsilon: 0, decreaseWhen: "every-pass", init: notesZeroParams(3, 3) });
-  assert.deepEqual(res.passes.map((q) => q.stepSize), [0.2, 0.1, 0.05, 0.025]);
+  const res = trainNotesAlgorithm(X, y, {
+    stepSize: 0.2,
+    maxPasses: 4,
+    epsilon: 0,
+    decreaseWhen: "every-pass",
+    init: notesZeroParams(3, 3),
+  });
+  assert.deepEqual(
+    res.passes.map((q) => q.stepSize),
+    [0.2, 0.1, 0.05, 0.025],
+  );
   const early = trainNotesAlgorithm(X, y, { stepSize: 0.2, maxPasses: 50, epsilon: 1e9, init: notesZeroParams(3, 3) });
   assert.equal(early.stoppedBecause, "small-change");
   assert.equal(early.passes.length, 2);
@@ -166,7 +186,13 @@ test("the as-written loops never train neuron 9 nor the last pixel", () => {
   const r = rng(9);
   const X = randn(20, 784, r);
   const y = new Uint8Array(20).map((_, i) => i % 10);
-  const res = trainNotesAlgorithm(X, y, { stepSize: 0.01, maxPasses: 1, epsilon: 0, variant: "as-written", allowInfiniteCost: true });
+  const res = trainNotesAlgorithm(X, y, {
+    stepSize: 0.01,
+    maxPasses: 1,
+    epsilon: 0,
+    variant: "as-written",
+    allowInfiniteCost: true,
+  });
   const W = res.params.W;
   let row9 = 0;
   for (let k = 0; k < 784; k++) row9 += Math.abs(W.get(9, k));
@@ -180,16 +206,45 @@ test("the as-written loops never train neuron 9 nor the last pixel", () => {
 
 test("bad input is named: labels, shapes, step size", () => {
   const { X, y } = blobs(6, 10);
-  assert.throws(() => trainNotesAlgorithm(X, new Uint8Array([0, 1, 2, 3, 0, 1]), { stepSize: 0.1, maxPasses: 1, epsilon: 0, init: notesZeroParams(3, 3) }), /y\[3\] = 3/);
-  assert.throws(() => trainNotesAlgorithm(X, y.subarray(0, 5), { stepSize: 0.1, maxPasses: 1, epsilon: 0, init: notesZeroParams(3, 3) }), /X is 6×3 but y has 5 labels/);
-  assert.throws(() => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 1, epsilon: 0, init: notesZeroParams(3, 4) }), /W is 3×4 but the examples have 3 features/);
-  assert.throws(() => trainNotesAlgorithm(X, y, { stepSize: -1, maxPasses: 1, epsilon: 0, init: notesZeroParams(3, 3) }), /stepSize/);
+  assert.throws(
+    () =>
+      trainNotesAlgorithm(X, new Uint8Array([0, 1, 2, 3, 0, 1]), {
+        stepSize: 0.1,
+        maxPasses: 1,
+        epsilon: 0,
+        init: notesZeroParams(3, 3),
+      }),
+    /y\[3\] = 3/,
+  );
+  assert.throws(
+    () =>
+      trainNotesAlgorithm(X, y.subarray(0, 5), {
+        stepSize: 0.1,
+        maxPasses: 1,
+        epsilon: 0,
+        init: notesZeroParams(3, 3),
+      }),
+    /X is 6×3 but y has 5 labels/,
+  );
+  assert.throws(
+    () => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 1, epsilon: 0, init: notesZeroParams(3, 4) }),
+    /W is 3×4 but the examples have 3 features/,
+  );
+  assert.throws(
+    () => trainNotesAlgorithm(X, y, { stepSize: -1, maxPasses: 1, epsilon: 0, init: notesZeroParams(3, 3) }),
+    /stepSize/,
+  );
   X.set(4, 1, NaN);
-  assert.throws(() => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 3, epsilon: 0, init: notesZeroParams(3, 3) }), /cost of example 4 is NaN in pass 1/);
+  assert.throws(
+    () => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 3, epsilon: 0, init: notesZeroParams(3, 3) }),
+    /cost of example 4 is NaN in pass 1/,
+  );
 });
 
 test("each slip of the printed loops can be switched on alone", () => {
-  const K = 10, N = 784, n = 40;
+  const K = 10,
+    N = 784,
+    n = 40;
   const r = rng(12);
   const X = randn(n, N, r);
   const y = new Uint8Array(n);
@@ -208,10 +263,20 @@ test("each slip of the printed loops can be switched on alone", () => {
   assert.ok(ok.W.get(0, 783) !== 0 && r783.W.get(0, 782) !== 0);
   // case signs: the first update (all p_j = 0.1) has the wrong sign on the true class's weights
   const first = (slip?: "case signs") =>
-    trainNotesAlgorithm(new Matrix(1, N, X.row(0)), y.subarray(0, 1), { stepSize: 1, maxPasses: 1, epsilon: 0, init: notesZeroParams(K, N), slip }).params;
-  const a = first(), bSig = first("case signs");
+    trainNotesAlgorithm(new Matrix(1, N, X.row(0)), y.subarray(0, 1), {
+      stepSize: 1,
+      maxPasses: 1,
+      epsilon: 0,
+      init: notesZeroParams(K, N),
+      slip,
+    }).params;
+  const a = first(),
+    bSig = first("case signs");
   assert.ok(Math.abs(a.W.get(0, 3) + bSig.W.get(0, 3)) < 1e-12 && a.W.get(0, 3) !== 0);
   assert.ok(Math.abs(a.b.data[1] + bSig.b.data[1]) < 1e-12);
   assert.ok(signs.W.get(1, 5) !== ok.W.get(1, 5));
-  assert.throws(() => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 1, epsilon: 0, slip: "range(8)" as never }), /unknown slip "range\(8\)"/);
+  assert.throws(
+    () => trainNotesAlgorithm(X, y, { stepSize: 0.1, maxPasses: 1, epsilon: 0, slip: "range(8)" as never }),
+    /unknown slip "range\(8\)"/,
+  );
 });

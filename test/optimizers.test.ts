@@ -58,7 +58,10 @@ test("a learning rate that is not a positive finite number throws, naming the va
       () => halveEveryEpoch(bad),
       () => decreaseOnPlateau(bad),
     ]) {
-      assert.throws(make, (e: Error) => e instanceof RangeError && e.message.includes("learning rate") && e.message.includes(String(bad)));
+      assert.throws(
+        make,
+        (e: Error) => e instanceof RangeError && e.message.includes("learning rate") && e.message.includes(String(bad)),
+      );
     }
   }
   assert.throws(() => sgd("0.1" as unknown as number), /learning rate|Schedule/);
@@ -77,7 +80,8 @@ test("a gradient of the wrong shape is reported with both shapes", () => {
   for (const opt of [sgd(0.1), momentum(0.1), rmsprop(0.1), rmspropNotes()]) {
     assert.throws(
       () => opt.step([p]),
-      (e: Error) => e instanceof ShapeError && e.message.includes("W1") && e.message.includes("2×3") && e.message.includes("3×2"),
+      (e: Error) =>
+        e instanceof ShapeError && e.message.includes("W1") && e.message.includes("2×3") && e.message.includes("3×2"),
     );
   }
 });
@@ -117,10 +121,20 @@ test("rmsprop (element-wise): r ← γ r + (1−γ) g², θ ← θ − η g/(√
   const t1 = [1 - 0.02 / (Math.sqrt(0.4) + 1e-8), 1 + 0.005 / (Math.sqrt(0.025) + 1e-8)];
   close(p.value.data, t1, 1e-12, "step 1");
   // on a first step every weight moves by η/√(1−γ) whatever the size of its gradient
-  close([1 - p.value.data[0], p.value.data[1] - 1], [0.01 / Math.sqrt(0.1), 0.01 / Math.sqrt(0.1)], 1e-7, "first-step size");
+  close(
+    [1 - p.value.data[0], p.value.data[1] - 1],
+    [0.01 / Math.sqrt(0.1), 0.01 / Math.sqrt(0.1)],
+    1e-7,
+    "first-step size",
+  );
   opt.step([p]);
   // r = 0.9·0.4 + 0.4 = 0.76 and 0.9·0.025 + 0.025 = 0.0475
-  close(p.value.data, [t1[0] - 0.02 / (Math.sqrt(0.76) + 1e-8), t1[1] + 0.005 / (Math.sqrt(0.0475) + 1e-8)], 1e-12, "step 2");
+  close(
+    p.value.data,
+    [t1[0] - 0.02 / (Math.sqrt(0.76) + 1e-8), t1[1] + 0.005 / (Math.sqrt(0.0475) + 1e-8)],
+    1e-12,
+    "step 2",
+  );
 });
 
 test("rmsprop keeps one accumulator per weight: with a constant g every weight moves by the same amount", () => {
@@ -147,7 +161,10 @@ test("rmspropNotes, first step: one scalar G per group, ε inside the root, star
   close(W.value.data, [1 - 3 * sW, 1 - 4 * sW], 1e-12, "W");
   close(b.value.data, [0, 0, -sb], 1e-12, "b");
   const groups = opt.groups();
-  assert.deepEqual(groups.map((g) => g.name), ["W", "b"]);
+  assert.deepEqual(
+    groups.map((g) => g.name),
+    ["W", "b"],
+  );
   close([groups[0].G, groups[0].stepSize, groups[0].gradNorm], [1.24, sW, 5], 1e-12, "W group");
   close([groups[1].G, groups[1].stepSize, groups[1].gradNorm], [1, sb, 1], 1e-12, "b group");
   // the notebook resets at i % 500 == 0, which includes i = 0: the accumulators are 1 again
@@ -160,7 +177,15 @@ test("rmspropNotes: the accumulator runs between resets and is reset after steps
   const γ = 0.9;
   const η = 0.2;
   const ε = 0.01;
-  const grads = [[1, 2], [2, 0], [0.5, 0.5], [1, 1], [3, 0], [0, 1], [2, 2]];
+  const grads = [
+    [1, 2],
+    [2, 0],
+    [0.5, 0.5],
+    [1, 1],
+    [3, 0],
+    [0, 1],
+    [2, 2],
+  ];
   const p = param("w", [0, 0], grads[0]);
   const opt = rmspropNotes({ eta: η, gamma: γ, eps: ε, resetEvery: K });
   // independent walk through the notes' loop
@@ -241,7 +266,11 @@ test("linearDecay: η_t = η₀ − (η₀ − η_min)·min(t/T, 1), advanced by
   close(p.value.data, [-(1 + 0.8 + 0.6 + 0.4 + 0.2 + 0.2)], 1e-12, "θ");
   s.reset();
   assert.equal(s.eta, 1);
-  for (const make of [() => momentum(linearDecay(1, 2)), () => rmsprop(linearDecay(1, 2)), () => rmspropNotes({ eta: linearDecay(1, 2) })]) {
+  for (const make of [
+    () => momentum(linearDecay(1, 2)),
+    () => rmsprop(linearDecay(1, 2)),
+    () => rmspropNotes({ eta: linearDecay(1, 2) }),
+  ]) {
     const o = make();
     o.step([param("w", [0], [1])]);
     assert.equal(o.learningRate, 1 - 0.99 * 0.5, o.name);
@@ -267,10 +296,23 @@ test("optimisers follow their schedule through endEpoch", () => {
 });
 
 test("an optimiser steps many parameter groups of different shapes", () => {
-  const W: Param = { name: "W", value: fromArrays([[1, 2], [3, 4]]), grad: fromArrays([[1, 1], [1, 1]]) };
+  const W: Param = {
+    name: "W",
+    value: fromArrays([
+      [1, 2],
+      [3, 4],
+    ]),
+    grad: fromArrays([
+      [1, 1],
+      [1, 1],
+    ]),
+  };
   const b: Param = { name: "b", value: rowVector([5, 6]), grad: rowVector([2, -2]) };
   sgd(0.5).step([W, b]);
-  assert.deepEqual(W.value.toArrays(), [[0.5, 1.5], [2.5, 3.5]]);
+  assert.deepEqual(W.value.toArrays(), [
+    [0.5, 1.5],
+    [2.5, 3.5],
+  ]);
   assert.deepEqual(Array.from(b.value.data), [4, 7]);
   assert.ok(W.value instanceof Matrix);
 });
@@ -286,7 +328,15 @@ test("fused updates (the default) equal the readable loops: sgd, rmsprop, rmspro
     for (const [name, make] of makers) {
       let seed = 1;
       const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-      const groups = (): Param[] => lengths.map((n, j) => param(`p${j}`, Array.from({ length: n }, () => 0), Array.from({ length: n }, () => 0), dtype));
+      const groups = (): Param[] =>
+        lengths.map((n, j) =>
+          param(
+            `p${j}`,
+            Array.from({ length: n }, () => 0),
+            Array.from({ length: n }, () => 0),
+            dtype,
+          ),
+        );
       const fastPs = groups();
       const slowPs = groups();
       const fast = make(true);
@@ -303,13 +353,22 @@ test("fused updates (the default) equal the readable loops: sgd, rmsprop, rmspro
           slow.endEpoch(step, 1);
         }
         const tol = dtype === "float32" ? 1e-6 : 1e-12;
-        fastPs.forEach((p, j) => close(p.value.data, Array.from(slowPs[j].value.data), tol, `${name} ${dtype} step ${step} ${p.name}`));
+        fastPs.forEach((p, j) =>
+          close(p.value.data, Array.from(slowPs[j].value.data), tol, `${name} ${dtype} step ${step} ${p.name}`),
+        );
       }
       assert.equal(fast.learningRate, slow.learningRate);
       if (name === "rmspropNotes") {
         const gf = (fast as ReturnType<typeof rmspropNotes>).groups();
         const gs = (slow as ReturnType<typeof rmspropNotes>).groups();
-        gf.forEach((g, j) => close([g.G, g.stepSize, g.gradNorm, g.current], [gs[j].G, gs[j].stepSize, gs[j].gradNorm, gs[j].current], 1e-9, `groups ${j}`));
+        gf.forEach((g, j) =>
+          close(
+            [g.G, g.stepSize, g.gradNorm, g.current],
+            [gs[j].G, gs[j].stepSize, gs[j].gradNorm, gs[j].current],
+            1e-9,
+            `groups ${j}`,
+          ),
+        );
       }
     }
   }
@@ -318,13 +377,19 @@ test("fused updates (the default) equal the readable loops: sgd, rmsprop, rmspro
 test("fused updates check shapes like the readable ones, and a NaN gradient propagates instead of throwing deep inside", () => {
   for (const fast of [true, false]) {
     const bad: Param = { name: "W", value: zeros(2, 3), grad: zeros(3, 2) };
-    assert.throws(() => sgd(0.1, { fast }).step([bad]), (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /3×2/.test(e.message));
+    assert.throws(
+      () => sgd(0.1, { fast }).step([bad]),
+      (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /3×2/.test(e.message),
+    );
     assert.throws(() => rmsprop(0.1, { fast }).step([bad]), ShapeError);
     assert.throws(() => rmspropNotes({ fast }).step([bad]), ShapeError);
     const p = param("w", [1, 2], [NaN, 1]);
     const opt = rmspropNotes({ fast });
     opt.step([p]);
     opt.step([p]);
-    assert.ok(Number.isNaN(p.value.data[1]), `fast ${fast}: the notes' RMSprop spreads a NaN gradient over its group, as in the notebook`);
+    assert.ok(
+      Number.isNaN(p.value.data[1]),
+      `fast ${fast}: the notes' RMSprop spreads a NaN gradient over its group, as in the notebook`,
+    );
   }
 });

@@ -3,13 +3,29 @@ import assert from "node:assert/strict";
 import { fromArrays, ShapeError } from "../src/core/matrix";
 import { rng } from "../src/core/random";
 import {
-  weightedSums, decideWithThreshold, decideWithBias, countMistakes, trainPerceptron, novikoffBound,
-  readGameNight, parseGameNight, boundarySegment,
+  weightedSums,
+  decideWithThreshold,
+  decideWithBias,
+  countMistakes,
+  trainPerceptron,
+  novikoffBound,
+  readGameNight,
+  parseGameNight,
+  boundarySegment,
 } from "../src/models/perceptron";
 import { linearlySeparable, xorData } from "../src/data/toyData";
 
 // The slide's table (002, "How Will I Make my Decision?"), typed from the slide, with w = (1, 6, 3).
-const slideX = [[1, 1, 1], [1, 0, 0], [1, 1, 0], [1, 0, 1], [0, 1, 1], [0, 0, 0], [0, 0, 1], [0, 1, 0]];
+const slideX = [
+  [1, 1, 1],
+  [1, 0, 0],
+  [1, 1, 0],
+  [1, 0, 1],
+  [0, 1, 1],
+  [0, 0, 0],
+  [0, 0, 1],
+  [0, 1, 0],
+];
 const slideWx = [10, 1, 7, 4, 9, 0, 3, 6];
 
 test("game-night CSV encodes the slide's eight inputs in the slide's order", () => {
@@ -39,12 +55,18 @@ test("the bias form H(w·x + b) with b = −t equals the threshold form", () => 
 
 test("shape and value errors name the problem", () => {
   const X = fromArrays([[1, 2]]);
-  assert.throws(() => weightedSums(X, [1, 2, 3]), (e: Error) => e instanceof ShapeError && /1×2/.test(e.message) && /3 weights/.test(e.message));
+  assert.throws(
+    () => weightedSums(X, [1, 2, 3]),
+    (e: Error) => e instanceof ShapeError && /1×2/.test(e.message) && /3 weights/.test(e.message),
+  );
   assert.throws(() => countMistakes(X, [2], [1, 1], 0), /label y\[0\] is 2/);
   assert.throws(() => decideWithThreshold(X, [1, NaN], 0), /w\[1\] is NaN/);
   assert.throws(() => trainPerceptron(X, [1, 0], { maxEpochs: 3 }), /1 rows but y has 2 labels/);
   assert.throws(() => trainPerceptron(X, [1], { maxEpochs: 0 }), /maxEpochs/);
-  assert.throws(() => parseGameNight("tickets,available,interested\ncheap,maybe,yes\n", "g.csv"), /g\.csv: line 2, column "available": "maybe"/);
+  assert.throws(
+    () => parseGameNight("tickets,available,interested\ncheap,maybe,yes\n", "g.csv"),
+    /g\.csv: line 2, column "available": "maybe"/,
+  );
   assert.throws(() => parseGameNight("a,b,c\n", "g.csv"), /g\.csv: line 1: header/);
   assert.throws(() => readGameNight("/nonexistent/x.csv"), /cannot read \/nonexistent\/x\.csv/);
 });
@@ -94,7 +116,13 @@ test("boundarySegment: end points lie on the line and on the box's edges", () =>
     assert.ok(Math.abs(Math.abs(x1) - 1) < 1e-12 || Math.abs(Math.abs(x2) - 1) < 1e-12);
   }
   // x2 = (0.5 − x1)/2: at x1 = −1, x2 = 0.75; at x1 = 1, x2 = −0.25 (both inside [−1, 1])
-  assert.deepEqual(seg!.map((p) => p.map((v) => Math.round(v * 1e9) / 1e9)).sort((a, b) => a[0] - b[0]), [[-1, 0.75], [1, -0.25]]);
+  assert.deepEqual(
+    seg!.map((p) => p.map((v) => Math.round(v * 1e9) / 1e9)).sort((a, b) => a[0] - b[0]),
+    [
+      [-1, 0.75],
+      [1, -0.25],
+    ],
+  );
   assert.equal(boundarySegment([1, 0], -5), null); // x1 = 5 is outside
   assert.equal(boundarySegment([0, 0], 1), null);
   assert.throws(() => boundarySegment([1, 2, 3], 0), /needs 2 weights/);

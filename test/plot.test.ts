@@ -56,7 +56,8 @@ function marksInSvg(svg: string): Map<string, number> {
   for (const m of svg.matchAll(re)) {
     const type = m[1];
     const body = m[2];
-    const element = type === "text" ? /<text\b/g : type === "image" ? /<image\b/g : type === "rule" ? /<line\b/g : /<path\b/g;
+    const element =
+      type === "text" ? /<text\b/g : type === "image" ? /<image\b/g : type === "rule" ? /<line\b/g : /<path\b/g;
     const items = (body.match(element) ?? []).length;
     counts.set(type, (counts.get(type) ?? 0) + items);
   }
@@ -88,22 +89,46 @@ function pointsOf(spec: VegaLiteSpec): Array<{ series: string; x: number; y: num
 
 /** Bytes of a MIME bundle, all parts together (JSON parts as JSON text). */
 function bundleBytes(b: { [mime: string]: unknown }): number {
-  return Object.values(b).reduce((n: number, v) => n + Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v)), 0);
+  return Object.values(b).reduce(
+    (n: number, v) => n + Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v)),
+    0,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 test("lineChart: one line per series, log scale, errors name the series and index", () => {
   const x = [1, 2, 3, 4];
-  const spec = lineChart({ series: [{ name: "train", x, y: [4, 3, 2, 1] }, { name: "validation", x, y: [4, 3.5, 3, 2.8] }, { name: "test", x: [1, 2], y: [4, 3.9] }], title: "Loss", logY: true });
+  const spec = lineChart({
+    series: [
+      { name: "train", x, y: [4, 3, 2, 1] },
+      { name: "validation", x, y: [4, 3.5, 3, 2.8] },
+      { name: "test", x: [1, 2], y: [4, 3.9] },
+    ],
+    title: "Loss",
+    logY: true,
+  });
   expectMarks(spec, { line: 3 });
-  assert.throws(() => lineChart({ series: [{ name: "a", x: [1, 2], y: [1] }] }), /series "a" has 2 x values but 1 y values/);
+  assert.throws(
+    () => lineChart({ series: [{ name: "a", x: [1, 2], y: [1] }] }),
+    /series "a" has 2 x values but 1 y values/,
+  );
   assert.throws(() => lineChart({ series: [{ name: "a", x: [1, 2], y: [1, NaN] }] }), /series "a" y\[1\] is NaN/);
-  assert.throws(() => lineChart({ series: [{ name: "a", x: [1, 2], y: [1, 0] }], logY: true }), /y\[1\] = 0, but a log scale needs y > 0/);
+  assert.throws(
+    () => lineChart({ series: [{ name: "a", x: [1, 2], y: [1, 0] }], logY: true }),
+    /y\[1\] = 0, but a log scale needs y > 0/,
+  );
 });
 
 test("functionPlot samples each function on the domain", () => {
   const sigma = (z: number) => 1 / (1 + Math.exp(-z));
-  const spec = functionPlot({ fns: [{ name: "σ", f: sigma }, { name: "σ′", f: (z) => sigma(z) * (1 - sigma(z)) }], domain: [-6, 6], samples: 61 });
+  const spec = functionPlot({
+    fns: [
+      { name: "σ", f: sigma },
+      { name: "σ′", f: (z) => sigma(z) * (1 - sigma(z)) },
+    ],
+    domain: [-6, 6],
+    samples: 61,
+  });
   expectMarks(spec, { line: 2 });
   const values = pointsOf(spec);
   assert.equal(values.length, 122);
@@ -113,21 +138,44 @@ test("functionPlot samples each function on the domain", () => {
 });
 
 test("barChart: one bar per category", () => {
-  expectMarks(barChart({ categories: ["0", "1", "2", "3", "4"], values: [5, 3, 4, 1, 2], title: "per class" }), { rect: 5 });
+  expectMarks(barChart({ categories: ["0", "1", "2", "3", "4"], values: [5, 3, 4, 1, 2], title: "per class" }), {
+    rect: 5,
+  });
   assert.throws(() => barChart({ categories: ["a"], values: [1, 2] }), /1 categories but 2 values/);
 });
 
 test("truthTable: a cell and a text per entry", () => {
-  const rows = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]];
+  const rows = [
+    [0, 0, 0],
+    [0, 1, 1],
+    [1, 0, 1],
+    [1, 1, 0],
+  ];
   expectMarks(truthTable({ columns: ["x₁", "x₂", "XOR"], rows, title: "XOR" }), { rect: 12, text: 12 });
   assert.throws(() => truthTable({ columns: ["a", "b"], rows: [[0]] }), /row 0 has 1 cells but there are 2 columns/);
 });
 
 test("scatterBoundary: a symbol per point, a line per boundary; the bias slider moves the line", () => {
-  const points = [{ x: 0, y: 0, label: 0 }, { x: 0, y: 1, label: 0 }, { x: 1, y: 0, label: 0 }, { x: 1, y: 1, label: 1 }];
-  const spec = scatterBoundary({ points, boundaries: [{ name: "AND", w: [1, 1], b: -1.5 }, { name: "x₁ = ½", w: [1, 0], b: -0.5 }], biasSlider: { min: -1, max: 1, step: 0.05 }, title: "AND" });
+  const points = [
+    { x: 0, y: 0, label: 0 },
+    { x: 0, y: 1, label: 0 },
+    { x: 1, y: 0, label: 0 },
+    { x: 1, y: 1, label: 1 },
+  ];
+  const spec = scatterBoundary({
+    points,
+    boundaries: [
+      { name: "AND", w: [1, 1], b: -1.5 },
+      { name: "x₁ = ½", w: [1, 0], b: -0.5 },
+    ],
+    biasSlider: { min: -1, max: 1, step: 0.05 },
+    title: "AND",
+  });
   expectMarks(spec, { symbol: 4, line: 2 });
-  assert.deepEqual((spec.params as unknown[])[0], slider("shift", { min: -1, max: 1, step: 0.05, value: 0, label: "shift of b" }));
+  assert.deepEqual(
+    (spec.params as unknown[])[0],
+    slider("shift", { min: -1, max: 1, step: 0.05, value: 0, label: "shift of b" }),
+  );
   const view = viewOf(spec);
   try {
     const line = (svg: string) => /<g class="mark-line role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1];
@@ -139,7 +187,10 @@ test("scatterBoundary: a symbol per point, a line per boundary; the bias slider 
   } finally {
     view.finalize();
   }
-  assert.throws(() => scatterBoundary({ points, boundaries: [{ name: "none", w: [0, 0], b: 1 }] }), /"none" has w = \[0, 0\]/);
+  assert.throws(
+    () => scatterBoundary({ points, boundaries: [{ name: "none", w: [0, 0], b: 1 }] }),
+    /"none" has w = \[0, 0\]/,
+  );
 });
 
 test("imageGrid: one image mark per digit (gray PNG, ink dark) and a caption each", () => {
@@ -177,11 +228,14 @@ test("weightImage: 784 cells on a symmetric diverging scale", () => {
   expectMarks(spec, { rect: 784 });
   let m = 0;
   for (const v of w) m = Math.max(m, Math.abs(v));
-  const scale = ((spec.encoding as { color: { scale: { domain: number[]; domainMid: number } } }).color).scale;
+  const scale = (spec.encoding as { color: { scale: { domain: number[]; domainMid: number } } }).color.scale;
   assert.deepEqual(scale.domain, [-m, m]);
   assert.equal(scale.domainMid, 0);
   assert.throws(() => weightImage({ values: [1, 2, NaN, 4] }), /value 2 \(row 1, column 0\) is NaN/);
-  assert.throws(() => weightImage({ values: new Matrix(10, 784, new Float32Array(7840)) }), /7840 values is not a square image \(a 10×784 matrix: pass one row/);
+  assert.throws(
+    () => weightImage({ values: new Matrix(10, 784, new Float32Array(7840)) }),
+    /7840 values is not a square image \(a 10×784 matrix: pass one row/,
+  );
 });
 
 test("confusionMatrixChart: a cell and a count per entry", () => {
@@ -190,7 +244,10 @@ test("confusionMatrixChart: a cell and a count per entry", () => {
   const svg = expectMarks(confusionMatrixChart({ matrix: rows, title: "confusion" }), { rect: K * K, text: K * K });
   assert.match(svg, />10<\/text>/);
   expectMarks(confusionMatrixChart({ matrix: new Matrix(2, 2, new Float64Array([3, 1, 0, 5])) }), { rect: 4, text: 4 });
-  assert.throws(() => confusionMatrixChart({ matrix: new Matrix(2, 3, new Float64Array(6)) }), /must be square \(K×K\), got 2×3/);
+  assert.throws(
+    () => confusionMatrixChart({ matrix: new Matrix(2, 3, new Float64Array(6)) }),
+    /must be square \(K×K\), got 2×3/,
+  );
 });
 
 test("contourPath: the surface as one image, the descent paths over it; the slider picks a path", () => {
@@ -204,10 +261,19 @@ test("contourPath: the surface as one image, the descent paths over it; the slid
     }
     return pts;
   };
-  const plain = contourPath({ f: J, xDomain: [-3, 3], yDomain: [-2, 3], resolution: 20, paths: [{ name: "η = 0.05", points: descend(0.05) }, { name: "η = 0.2", points: descend(0.2) }] });
+  const plain = contourPath({
+    f: J,
+    xDomain: [-3, 3],
+    yDomain: [-2, 3],
+    resolution: 20,
+    paths: [
+      { name: "η = 0.05", points: descend(0.05) },
+      { name: "η = 0.2", points: descend(0.2) },
+    ],
+  });
   expectMarks(plain, { image: 1, rule: 2, line: 2, symbol: 22 });
   // the surface is one 20×20 PNG: darkest (viridis 0) at the minimum (1, −0.5), brightest at the worst corner
-  const url = ((plain.layer as Array<{ data: { values: Array<{ url: string }> } }>)[0]).data.values[0].url;
+  const url = (plain.layer as Array<{ data: { values: Array<{ url: string }> } }>)[0].data.values[0].url;
   const png = Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
   assert.equal(png.readUInt32BE(16), 20);
   assert.equal(png[25], 2, "colour type RGB");
@@ -220,7 +286,15 @@ test("contourPath: the surface as one image, the descent paths over it; the slid
   };
   assert.deepEqual(rgbAt(1, -0.5), [0x44, 0x01, 0x54]);
   assert.deepEqual(rgbAt(-3, 3), [0xfd, 0xe7, 0x25]);
-  const withSlider = contourPath({ f: J, xDomain: [-3, 3], yDomain: [-2, 3], resolution: 10, logColor: true, slider: { label: "η" }, paths: [0.05, 0.1, 0.2].map((lr) => ({ name: `η = ${lr}`, points: descend(lr), value: lr })) });
+  const withSlider = contourPath({
+    f: J,
+    xDomain: [-3, 3],
+    yDomain: [-2, 3],
+    resolution: 10,
+    logColor: true,
+    slider: { label: "η" },
+    paths: [0.05, 0.1, 0.2].map((lr) => ({ name: `η = ${lr}`, points: descend(lr), value: lr })),
+  });
   expectMarks(withSlider, { image: 1, rule: 2, line: 1, symbol: 11 });
   const view = viewOf(withSlider);
   try {
@@ -232,19 +306,39 @@ test("contourPath: the surface as one image, the descent paths over it; the slid
   } finally {
     view.finalize();
   }
-  assert.throws(() => contourPath({ f: () => 0, xDomain: [0, 1], yDomain: [0, 1], logColor: true }), /logColor needs f > 0/);
+  assert.throws(
+    () => contourPath({ f: () => 0, xDomain: [0, 1], yDomain: [0, 1], logColor: true }),
+    /logColor needs f > 0/,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 test("compileSpec names the problem: missing field, bad type, bad mark, vega-lite warnings", () => {
   const data = { values: [{ a: 1, b: 2 }] };
-  const base = { data, mark: "point", encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } } };
+  const base = {
+    data,
+    mark: "point",
+    encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } },
+  };
   compileSpec(base);
-  assert.throws(() => compileSpec({ ...base, encoding: { x: { field: "c", type: "quantitative" } } }), /encoding\.x\.field "c" is not a column of the data \(columns: a, b\)/);
-  assert.throws(() => compileSpec({ ...base, encoding: { x: { field: "a", type: "numeric" } } }), /encoding\.x\.type "numeric" is not a field type/);
+  assert.throws(
+    () => compileSpec({ ...base, encoding: { x: { field: "c", type: "quantitative" } } }),
+    /encoding\.x\.field "c" is not a column of the data \(columns: a, b\)/,
+  );
+  assert.throws(
+    () => compileSpec({ ...base, encoding: { x: { field: "a", type: "numeric" } } }),
+    /encoding\.x\.type "numeric" is not a field type/,
+  );
   assert.throws(() => compileSpec({ ...base, mark: "dot" }), /mark "dot" is not a mark type/);
   // a warning of vega-lite itself (it drops `zero` from a log scale) is an error too
-  assert.throws(() => compileSpec({ ...base, encoding: { x: { field: "a", type: "quantitative", scale: { type: "log", zero: true } } } }), /x-scale's "zero" is dropped/);
+  assert.throws(
+    () =>
+      compileSpec({
+        ...base,
+        encoding: { x: { field: "a", type: "quantitative", scale: { type: "log", zero: true } } },
+      }),
+    /x-scale's "zero" is dropped/,
+  );
   assert.throws(() => compileSpec([] as unknown as VegaLiteSpec), /expected a Vega-Lite spec object/);
 });
 
@@ -280,11 +374,17 @@ test("show sends ONE display with all four MIME types; without a shared copy the
       assert.doesNotMatch(html, /https?:\/\/(cdn|unpkg|cdnjs)/);
     }
     const [first, second] = rec.messages.map((m) => m.msg.data["text/html"] as string);
-    assert.ok(first.includes("/* vega-embed vega-embed.min.js */") && first.length > 500_000, "first chart inlines the libraries");
+    assert.ok(
+      first.includes("/* vega-embed vega-embed.min.js */") && first.length > 500_000,
+      "first chart inlines the libraries",
+    );
     assert.ok(!second.includes("/* vega-embed vega-embed.min.js */") && second.length < 100_000, "later charts do not");
     assert.ok(librariesSent());
     // an invalid spec throws before anything is displayed
-    assert.throws(() => show({ data: { values: [{ a: 1 }] }, mark: "bar", encoding: { x: { field: "nope", type: "nominal" } } }), /"nope"/);
+    assert.throws(
+      () => show({ data: { values: [{ a: 1 }] }, mark: "bar", encoding: { x: { field: "nope", type: "nominal" } } }),
+      /"nope"/,
+    );
     assert.equal(rec.messages.length, 2);
   } finally {
     rec.restore();
@@ -314,7 +414,10 @@ test("with a Jupyter data directory, the libraries are written there once and no
     for (const { msg } of rec.messages) {
       const html = msg.data["text/html"] as string;
       assert.ok(!html.includes("/* vega-embed vega-embed.min.js */"), "no chart inlines the libraries");
-      assert.ok(html.includes(`"nbextensions/descent/vega-libs.js"+"?v=${shared.version}"`), "the chart loads the shared copy");
+      assert.ok(
+        html.includes(`"nbextensions/descent/vega-libs.js"+"?v=${shared.version}"`),
+        "the chart loads the shared copy",
+      );
       assert.match(html, /getAttribute\("data-base-url"\)/);
       assert.ok(bundleBytes(msg.data) < 20_000, `a small bar chart is small: ${bundleBytes(msg.data)} bytes`);
     }
@@ -334,13 +437,25 @@ test("with a Jupyter data directory, the libraries are written there once and no
 });
 
 test("a chart of 3,000 points is one display under 200 KB; 100,000 points are thinned to 2,000 with a note", () => {
-  const wave = (n: number, k: number) => Array.from({ length: n }, (_, i) => 2.3 * Math.exp(-i / (n / 5)) + 0.05 * Math.sin(i * (0.37 + k)) + 0.1 + 1e-9 * i);
+  const wave = (n: number, k: number) =>
+    Array.from(
+      { length: n },
+      (_, i) => 2.3 * Math.exp(-i / (n / 5)) + 0.05 * Math.sin(i * (0.37 + k)) + 0.1 + 1e-9 * i,
+    );
   const x = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const two = lineChart({ series: [{ name: "train", x: x(1500), y: wave(1500, 0) }, { name: "validation", x: x(1500), y: wave(1500, 1) }], title: "loss" });
+  const two = lineChart({
+    series: [
+      { name: "train", x: x(1500), y: wave(1500, 0) },
+      { name: "validation", x: x(1500), y: wave(1500, 1) },
+    ],
+    title: "loss",
+  });
   assert.equal(pointsOf(two).length, 3000, "3,000 points are not thinned");
   const b3 = chartBundle(two, { sharedVersion: "abc" });
   assert.ok(bundleBytes(b3) < 200_000, `3,000 points: ${bundleBytes(b3)} bytes in all four parts`);
-  const one = chartBundle(lineChart({ series: [{ name: "loss", x: x(3000), y: wave(3000, 0) }], title: "loss" }), { sharedVersion: "abc" });
+  const one = chartBundle(lineChart({ series: [{ name: "loss", x: x(3000), y: wave(3000, 0) }], title: "loss" }), {
+    sharedVersion: "abc",
+  });
   assert.ok(bundleBytes(one) < 200_000, `one series of 3,000: ${bundleBytes(one)} bytes`);
 
   const n = 100_000;
@@ -349,17 +464,35 @@ test("a chart of 3,000 points is one display under 200 KB; 100,000 points are th
   const big = lineChart({ series: [{ name: "loss", x: x(n), y }], title: "mini-batch loss" });
   const pts = pointsOf(big);
   assert.ok(pts.length <= 2000 && pts.length > 1900, `${pts.length} points`);
-  assert.ok(pts.some((p) => p.x === 54321 && p.y === 40), "the spike is kept");
+  assert.ok(
+    pts.some((p) => p.x === 54321 && p.y === 40),
+    "the spike is kept",
+  );
   assert.deepEqual([pts[0].x, pts[pts.length - 1].x], [0, n - 1], "first and last point kept");
-  assert.deepEqual(big.title, { text: "mini-batch loss", subtitle: `thinned from 100,000 to ${pts.length.toLocaleString("en-US")} points` });
-  assert.equal(big.description, `thinned from 100,000 to ${pts.length.toLocaleString("en-US")} points: the smallest and largest y of each of 999 buckets`);
+  assert.deepEqual(big.title, {
+    text: "mini-batch loss",
+    subtitle: `thinned from 100,000 to ${pts.length.toLocaleString("en-US")} points`,
+  });
+  assert.equal(
+    big.description,
+    `thinned from 100,000 to ${pts.length.toLocaleString("en-US")} points: the smallest and largest y of each of 999 buckets`,
+  );
   const bb = chartBundle(big, { sharedVersion: "abc" });
   assert.ok(bundleBytes(bb) < 200_000, `100,000 points thinned: ${bundleBytes(bb)} bytes`);
-  assert.match(bb["text/plain"] as string, /^Chart "mini-batch loss": line marks, \d+ data points — thinned from 100,000 to /);
+  assert.match(
+    bb["text/plain"] as string,
+    /^Chart "mini-batch loss": line marks, \d+ data points — thinned from 100,000 to /,
+  );
   assert.match(renderSvg(big), /thinned from 100,000/, "the note is drawn on the chart");
   // maxPoints: Infinity keeps every point.
-  assert.equal(pointsOf(lineChart({ series: [{ name: "loss", x: x(5000), y: wave(5000, 0) }], maxPoints: Infinity })).length, 5000);
-  assert.throws(() => lineChart({ series: [{ name: "loss", x: [1], y: [1] }], maxPoints: 2 }), /maxPoints must be a whole number ≥ 4 or Infinity, got 2/);
+  assert.equal(
+    pointsOf(lineChart({ series: [{ name: "loss", x: x(5000), y: wave(5000, 0) }], maxPoints: Infinity })).length,
+    5000,
+  );
+  assert.throws(
+    () => lineChart({ series: [{ name: "loss", x: [1], y: [1] }], maxPoints: 2 }),
+    /maxPoints must be a whole number ≥ 4 or Infinity, got 2/,
+  );
 });
 
 test("thinMinMax keeps each bucket's extremes in order; values are rounded far below a pixel", () => {
@@ -367,7 +500,10 @@ test("thinMinMax keeps each bucket's extremes in order; values are rounded far b
   const y = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 10) + (i === 500 ? 5 : 0) + (i === 700 ? -5 : 0));
   const keep = thinMinMax(y, 100);
   assert.ok(keep.length <= 100);
-  assert.ok(keep.every((k, i) => i === 0 || k > keep[i - 1]), "indices increase");
+  assert.ok(
+    keep.every((k, i) => i === 0 || k > keep[i - 1]),
+    "indices increase",
+  );
   assert.ok(keep.includes(500) && keep.includes(700) && keep[0] === 0 && keep[keep.length - 1] === 999);
   // every bucket's min and max are among the kept points
   const buckets = 49;
@@ -379,10 +515,22 @@ test("thinMinMax keeps each bucket's extremes in order; values are rounded far b
     assert.ok(kept.includes(Math.min(...ys)) && kept.includes(Math.max(...ys)), `bucket ${b}`);
   }
   // Rounding: whole numbers stay, others to 1/100,000 of the range; tiny differences on a flat curve survive.
-  const flat = pointsOf(lineChart({ series: [{ name: "a", x: [0, 1, 2], y: [2.302585093, 2.302585193, 2.302585393] }] }));
-  assert.deepEqual(flat.map((p) => p.y), [2.302585093, 2.302585193, 2.302585393]);
+  const flat = pointsOf(
+    lineChart({ series: [{ name: "a", x: [0, 1, 2], y: [2.302585093, 2.302585193, 2.302585393] }] }),
+  );
+  assert.deepEqual(
+    flat.map((p) => p.y),
+    [2.302585093, 2.302585193, 2.302585393],
+  );
   const noisy = pointsOf(lineChart({ series: [{ name: "a", x: [0, 0.5, 1], y: [0.123456789, 1.987654321, 2] }] }));
-  assert.deepEqual(noisy.map((p) => [p.x, p.y]), [[0, 0.12346], [0.5, 1.98765], [1, 2]]);
+  assert.deepEqual(
+    noisy.map((p) => [p.x, p.y]),
+    [
+      [0, 0.12346],
+      [0.5, 1.98765],
+      [1, 2],
+    ],
+  );
 });
 
 test("compactPath writes the same polyline, to 0.1 px, in relative steps", () => {
@@ -403,7 +551,9 @@ test("compactPath writes the same polyline, to 0.1 px, in relative steps", () =>
   }
   const orig = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
   assert.equal(abs.length, orig.length);
-  abs.forEach(([x, y], i) => assert.ok(Math.abs(x - orig[i][0]) <= 0.05 + 1e-9 && Math.abs(y - orig[i][1]) <= 0.05 + 1e-9, `vertex ${i}`));
+  abs.forEach(([x, y], i) =>
+    assert.ok(Math.abs(x - orig[i][0]) <= 0.05 + 1e-9 && Math.abs(y - orig[i][1]) <= 0.05 + 1e-9, `vertex ${i}`),
+  );
   // Paths with curves or arcs are left alone; a chart's SVG still has its marks.
   assert.equal(compactPath("M0,0C1,1,2,2,3,3"), "M0,0C1,1,2,2,3,3");
   assert.equal(compactPath("M1,1A2,2,0,0,1,3,3Z"), "M1,1A2,2,0,0,1,3,3Z");
@@ -422,7 +572,7 @@ test("compactPath writes the same polyline, to 0.1 px, in relative steps", () =>
 });
 
 test("a page (re)load, seen as kernel_info_request by tslab, makes the next chart carry the libraries again", () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jupyter = require("tslab/dist/jupyter") as { JupyterHandlerImpl: { prototype: { handleKernel(): unknown } } };
   const rec = recorder();
   try {
@@ -442,7 +592,13 @@ test("displayBundle: display_id and update flag reach the writer; no kernel → 
   try {
     displayBundle({ "text/plain": "a" }, { displayId: "abc" });
     displayBundle({ "text/plain": "b" }, { displayId: "abc", update: true });
-    assert.deepEqual(rec.messages.map((m) => [m.update, m.msg.transient.display_id, m.msg.data["text/plain"]]), [[false, "abc", "a"], [true, "abc", "b"]]);
+    assert.deepEqual(
+      rec.messages.map((m) => [m.update, m.msg.transient.display_id, m.msg.data["text/plain"]]),
+      [
+        [false, "abc", "a"],
+        [true, "abc", "b"],
+      ],
+    );
     assert.throws(() => displayBundle({ "text/plain": "c" }, { update: true }), /update needs the displayId/);
   } finally {
     rec.restore();
@@ -452,9 +608,12 @@ test("displayBundle: display_id and update flag reach the writer; no kernel → 
 test("the inlined libraries define vega, vegaLite and vegaEmbed as globals even where RequireJS is loaded", () => {
   let ready = 0;
   const sandbox: { [k: string]: unknown } = {
-    define: Object.assign(() => {
-      throw new Error("the UMD builds must not register with RequireJS");
-    }, { amd: true }),
+    define: Object.assign(
+      () => {
+        throw new Error("the UMD builds must not register with RequireJS");
+      },
+      { amd: true },
+    ),
     Event: class {
       constructor(public type: string) {}
     },
@@ -491,7 +650,10 @@ test("saveSvg writes an SVG file", () => {
     const text = fs.readFileSync(file, "utf8");
     assert.match(text, /^<\?xml[^>]*>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.equal(marksInSvg(text).get("line"), 1);
-    assert.throws(() => saveSvg(barChart({ categories: ["a"], values: [1] }), path.join(dir, "x.png")), /should end in \.svg/);
+    assert.throws(
+      () => saveSvg(barChart({ categories: ["a"], values: [1] }), path.join(dir, "x.png")),
+      /should end in \.svg/,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -512,12 +674,18 @@ test("liveView: one display, updated in place, throttled; final state has all fo
     const ids = new Set(msgs.map((m) => m.msg.transient.display_id));
     assert.equal(ids.size, 1, "every message targets the same display");
     assert.equal(msgs[0].update, false);
-    assert.ok(msgs.slice(1).every((m) => m.update), "later messages are update_display_data");
+    assert.ok(
+      msgs.slice(1).every((m) => m.update),
+      "later messages are update_display_data",
+    );
     // 2 s of training at ≥ 250 ms between redraws: at most 2000/250 + the first and the final one
     assert.ok(msgs.length >= 4 && msgs.length <= 2000 / 250 + 2, `${msgs.length} messages`);
     assert.equal(live.redraws, msgs.length);
     const middle = msgs[2].msg.data["text/plain"] as string;
-    assert.match(middle, /iteration \d+ of 200 · epoch \d · loss [\d.]+ · train [\d.]+% · elapsed [\d.]+ s · about [\d.]+ s left/);
+    assert.match(
+      middle,
+      /iteration \d+ of 200 · epoch \d · loss [\d.]+ · train [\d.]+% · elapsed [\d.]+ s · about [\d.]+ s left/,
+    );
     const last = msgs[msgs.length - 1].msg.data;
     assert.deepEqual(Object.keys(last).sort(), [...MIMES].sort());
     assert.match(last["text/plain"] as string, /iteration 200 of 200 .* done/);
@@ -558,14 +726,29 @@ test("liveView plugs into train: onEvaluate receives every evaluation and the di
     const model = new SoftmaxRegression({ inputs: 2, classes: 2, rng: rng(1), dtype: "float64" });
     const live = liveView({ title: "blobs", total: 100, minIntervalMs: 0 });
     const onEvaluate: (ev: Evaluation) => void | Promise<void> = live.onEvaluate; // the types fit train's option
-    const result = await train(model, { X, y }, { optimizer: sgd(0.1), maxIterations: 100, batchSize: 20, shuffle: true, rng: rng(3), evaluateEvery: 10, evaluate: { train: { X, y } }, onEvaluate });
+    const result = await train(
+      model,
+      { X, y },
+      {
+        optimizer: sgd(0.1),
+        maxIterations: 100,
+        batchSize: 20,
+        shuffle: true,
+        rng: rng(3),
+        evaluateEvery: 10,
+        evaluate: { train: { X, y } },
+        onEvaluate,
+      },
+    );
     live.done();
     assert.equal(live.history.length, result.history.length);
     assert.ok(rec.messages.length >= 3);
     const last = rec.messages[rec.messages.length - 1].msg.data["text/plain"] as string;
     assert.match(last, /iteration 100 of 100 · epoch [\d.]+ · loss [\d.]+ · train \d+\.\d% .* done/);
     const spec = rec.messages[rec.messages.length - 1].msg.data["application/vnd.vegalite.v5+json"] as VegaLiteSpec;
-    const names = new Set(((spec.hconcat as VegaLiteSpec[])[0].data as { values: Array<{ series: string }> }).values.map((v) => v.series));
+    const names = new Set(
+      ((spec.hconcat as VegaLiteSpec[])[0].data as { values: Array<{ series: string }> }).values.map((v) => v.series),
+    );
     assert.deepEqual([...names].sort(), ["loss", "train loss"]);
   } finally {
     rec.restore();

@@ -7,8 +7,14 @@ import { progressBundle } from "../src/plot/progressDisplay";
 import { DisplayMessage, setDisplayWriter } from "../src/plot/display";
 
 test("progressText: step k of N, epoch, loss, elapsed and time left = elapsed·(N−k)/k", () => {
-  assert.equal(progressText("training", 1000, 4000, 0.31234, 10, 1.5), "training · step 1,000 of 4,000 (25%) · epoch 1.50 · loss 0.3123 · 10.0 s · about 30.0 s left");
-  assert.equal(progressText("training", 4000, 4000, 0.2, 130, 3, "done"), "training · step 4,000 of 4,000 (100%) · epoch 3 · loss 0.2000 · 2 min 10 s · done");
+  assert.equal(
+    progressText("training", 1000, 4000, 0.31234, 10, 1.5),
+    "training · step 1,000 of 4,000 (25%) · epoch 1.50 · loss 0.3123 · 10.0 s · about 30.0 s left",
+  );
+  assert.equal(
+    progressText("training", 4000, 4000, 0.2, 130, 3, "done"),
+    "training · step 4,000 of 4,000 (100%) · epoch 3 · loss 0.2000 · 2 min 10 s · done",
+  );
 });
 
 test("a progress draws after a second, at most every 250 ms, into one display updated in place", () => {
@@ -31,7 +37,10 @@ test("a progress draws after a second, at most every 250 ms, into one display up
   assert.ok(sent.slice(1).every((s) => s.update && s.m.transient.display_id === sent[0].m.transient.display_id));
   assert.match(String(sent[0].m.data["text/plain"]), new RegExp(`step ${SHOW_AFTER_MS / 50} of 100`));
   assert.match(String(sent[sent.length - 1].m.data["text/plain"]), /step 100 of 100 \(100%\) .* · done$/);
-  assert.match(String(sent[sent.length - 1].m.data["text/html"]), /<progress max="1" value="1.0000"><\/progress>|value="1.0000"/);
+  assert.match(
+    String(sent[sent.length - 1].m.data["text/html"]),
+    /<progress max="1" value="1.0000"><\/progress>|value="1.0000"/,
+  );
 });
 
 test("a short run shows nothing, and without a sink a progress does nothing", () => {

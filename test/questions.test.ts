@@ -12,8 +12,12 @@ import { buildBook } from "../scripts/book/book";
 import { deckHtml, slideType } from "../scripts/book/slides";
 import { Cell, readNotebook, text } from "../scripts/book/notebookHtml";
 
-const chapters = fs.readdirSync(path.join(root, "notebooks")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
-const tagged = (c: Cell, tag: string) => Array.isArray(c.metadata?.tags) && (c.metadata!.tags as unknown[]).includes(tag);
+const chapters = fs
+  .readdirSync(path.join(root, "notebooks"))
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .sort();
+const tagged = (c: Cell, tag: string) =>
+  Array.isArray(c.metadata?.tags) && (c.metadata!.tags as unknown[]).includes(tag);
 const cellsOf = (nb: string) => readNotebook(path.join(root, "notebooks", nb)).cells as Cell[];
 
 test("every chapter puts 2–4 questions to the room, each a markdown cell tagged question followed by its answer", () => {
@@ -26,14 +30,25 @@ test("every chapter puts 2–4 questions to the room, each a markdown cell tagge
       assert.equal(q.cell_type, "markdown", `${nb} cell ${i}`);
       assert.match(text(q.source), /^\*\*Question for the room/, `${nb} cell ${i}`);
       const a = cells[i + 1];
-      assert.ok(a && a.cell_type === "markdown" && tagged(a, "answer"), `${nb} cell ${i}: the question is not followed by an answer cell`);
+      assert.ok(
+        a && a.cell_type === "markdown" && tagged(a, "answer"),
+        `${nb} cell ${i}: the question is not followed by an answer cell`,
+      );
       assert.match(text(a.source), /^\*\*Answer\.\*\*/, `${nb} cell ${i + 1}`);
       // collapsed in Jupyter, so a student sees the question first and opens the answer on purpose
-      assert.deepEqual(a.metadata?.jupyter, { source_hidden: true }, `${nb} cell ${i + 1}: the answer is not collapsed`);
+      assert.deepEqual(
+        a.metadata?.jupyter,
+        { source_hidden: true },
+        `${nb} cell ${i + 1}: the answer is not collapsed`,
+      );
       // the question comes before the cells that answer it: something follows the answer
       assert.ok(cells[i + 2], `${nb} cell ${i}: nothing follows the question`);
     }
-    assert.equal(cells.filter((c) => tagged(c, "answer")).length, qs.length, `${nb}: an answer cell without its question`);
+    assert.equal(
+      cells.filter((c) => tagged(c, "answer")).length,
+      qs.length,
+      `${nb}: an answer cell without its question`,
+    );
   }
 });
 
@@ -53,19 +68,37 @@ test("the student book has no answer cells; the lecturer book has every one, and
   assert.equal(count(lecturer, /<aside class="cell md lecturer-notes answer"><p><strong>Answer\.<\/strong>/g), answers);
   assert.equal(count(student, /<strong>Answer\.<\/strong>/g), 0);
   assert.equal(count(student, /Answer\./g), 0);
-  for (const html of [student, lecturer]) assert.equal(count(html, /<section class="cell md question"><p><strong>Question for the room/g), answers);
+  for (const html of [student, lecturer])
+    assert.equal(count(html, /<section class="cell md question"><p><strong>Question for the room/g), answers);
   assert.ok(answers >= 18, `${answers} answers`);
 });
 
 test("slides: a question is its own fragment whatever its slide type, its answer goes to the speaker notes", () => {
-  const md = (source: string, t?: string, tags?: string[]) => ({ cell_type: "markdown" as const, metadata: { ...(t ? { slideshow: { slide_type: t } } : {}), ...(tags ? { tags } : {}) }, source });
+  const md = (source: string, t?: string, tags?: string[]) => ({
+    cell_type: "markdown" as const,
+    metadata: { ...(t ? { slideshow: { slide_type: t } } : {}), ...(tags ? { tags } : {}) },
+    source,
+  });
   assert.equal(slideType(md("Q?", "-", ["question"]), "x"), "fragment");
   assert.equal(slideType(md("Q?", undefined, ["question"]), "x"), "fragment");
   assert.equal(slideType(md("A.", "-", ["answer"]), "x"), "notes");
   assert.equal(slideType(md("plain", "-", ["other"]), "x"), "-");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-questions-slides-"));
   const f = path.join(tmp, "deck.ipynb");
-  fs.writeFileSync(f, JSON.stringify({ metadata: {}, nbformat: 4, nbformat_minor: 5, cells: [md("# T", "slide"), md("Which is it?", undefined, ["question"]), md("This one.", undefined, ["answer"]), md("Next")] }));
+  fs.writeFileSync(
+    f,
+    JSON.stringify({
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+      cells: [
+        md("# T", "slide"),
+        md("Which is it?", undefined, ["question"]),
+        md("This one.", undefined, ["answer"]),
+        md("Next"),
+      ],
+    }),
+  );
   const { html } = deckHtml(f);
   assert.match(html, /<div class="cell fragment question" data-cell="1"><p>Which is it\?<\/p>/);
   assert.match(html, /<aside class="notes"><p>This one\.<\/p>/);
@@ -75,8 +108,10 @@ test("slides: a question is its own fragment whatever its slide type, its answer
     const cells = cellsOf(nb);
     const deck = deckHtml(path.join(root, "notebooks", nb)).html;
     cells.forEach((c, i) => {
-      if (tagged(c, "question")) assert.match(deck, new RegExp(`<div class="cell fragment question" data-cell="${i}">`), `${nb} cell ${i}`);
-      if (tagged(c, "answer")) assert.doesNotMatch(deck, new RegExp(`data-cell="${i}"`), `${nb} cell ${i}: the answer is on a slide`);
+      if (tagged(c, "question"))
+        assert.match(deck, new RegExp(`<div class="cell fragment question" data-cell="${i}">`), `${nb} cell ${i}`);
+      if (tagged(c, "answer"))
+        assert.doesNotMatch(deck, new RegExp(`data-cell="${i}"`), `${nb} cell ${i}: the answer is on a slide`);
     });
   }
 });

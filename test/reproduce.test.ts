@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { nodeFlags } = require("../scripts/setup/nodeFlags") as { nodeFlags: () => string[] };
 
 const root = path.join(__dirname, "..");
@@ -17,8 +17,20 @@ const VERDICT = /\*\*(reproduced|differs|nothing to compare)\*\*: \S/;
 
 function reproduce(...extra: string[]) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-"));
-  const r = spawnSync(process.execPath, [...nodeFlags(), "--import", "tsx", path.join(root, "scripts", "notebooks", "reproduce.ts"), "--quick", "--out", out, ...extra],
-    { cwd: root, encoding: "utf8", timeout: 300_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...nodeFlags(),
+      "--import",
+      "tsx",
+      path.join(root, "scripts", "notebooks", "reproduce.ts"),
+      "--quick",
+      "--out",
+      out,
+      ...extra,
+    ],
+    { cwd: root, encoding: "utf8", timeout: 300_000 },
+  );
   return { ...r, out };
 }
 
@@ -46,7 +58,10 @@ test("reproduce --quick: a table row with a verdict for every seed's experiments
 test("reproduce --quick --json --only 004: one JSON object, rows of seed 004 only, numbers and verdicts", () => {
   const r = reproduce("--json", "--only", "004");
   assert.equal(r.status, 0, r.stderr);
-  const rep = JSON.parse(r.stdout) as { mode: string; rows: { seed: string; verdict: string; why: string; seconds: number; numbers: Record<string, number> }[] };
+  const rep = JSON.parse(r.stdout) as {
+    mode: string;
+    rows: { seed: string; verdict: string; why: string; seconds: number; numbers: Record<string, number> }[];
+  };
   assert.equal(rep.mode, "quick");
   assert.ok(rep.rows.length >= 4);
   for (const row of rep.rows) {
@@ -56,8 +71,14 @@ test("reproduce --quick --json --only 004: one JSON object, rows of seed 004 onl
     for (const v of Object.values(row.numbers)) assert.ok(Number.isFinite(v));
   }
   const sorted = rep.rows.find((x) => "sorted" in x.numbers)!;
-  assert.ok(sorted.numbers.sorted < sorted.numbers.shuffled, "sorted data trains worse than shuffled, even in quick mode");
-  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(r.out, "quick-report.json"), "utf8")).rows.length, rep.rows.length);
+  assert.ok(
+    sorted.numbers.sorted < sorted.numbers.shuffled,
+    "sorted data trains worse than shuffled, even in quick mode",
+  );
+  assert.deepEqual(
+    JSON.parse(fs.readFileSync(path.join(r.out, "quick-report.json"), "utf8")).rows.length,
+    rep.rows.length,
+  );
 });
 
 test("reproduce --only with no match: a clear error", () => {

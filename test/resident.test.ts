@@ -31,8 +31,18 @@ function blocky(x: Float32Array): Float32Array {
 }
 
 /** The product and epilogue in float64 from their formulas: C = op(A)Â·op(B), then the epilogue. */
-function expected(op: GemmOp, m: number, n: number, k: number, a: Float32Array, b: Float32Array, ep: string, extra: Float32Array): { C: Float64Array; bound: Float64Array } {
-  const C = new Float64Array(m * n), bound = new Float64Array(m * n);
+function expected(
+  op: GemmOp,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  b: Float32Array,
+  ep: string,
+  extra: Float32Array,
+): { C: Float64Array; bound: Float64Array } {
+  const C = new Float64Array(m * n),
+    bound = new Float64Array(m * n);
   gemmReference(op, m, n, k, Float64Array.from(a), Float64Array.from(b), C);
   gemmReference(op, m, n, k, Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), bound);
   for (let i = 0; i < m; i++) {
@@ -53,7 +63,8 @@ function expected(op: GemmOp, m: number, n: number, k: number, a: Float32Array, 
 function assertNear(got: Float32Array, want: { C: Float64Array; bound: Float64Array }, what: string): void {
   for (let i = 0; i < got.length; i++) {
     const err = Math.abs(got[i] - want.C[i]);
-    if (!(err <= 3e-6 * want.bound[i] + 1e-30)) assert.fail(`${what}: C[${i}] = ${got[i]}, want ${want.C[i]} (error ${err})`);
+    if (!(err <= 3e-6 * want.bound[i] + 1e-30))
+      assert.fail(`${what}: C[${i}] = ${got[i]}, want ${want.C[i]} (error ${err})`);
   }
 }
 
@@ -68,20 +79,42 @@ test("the small kernel and resident operands give the reference's products and e
     // enough for the packed, threaded kernels
     // mostly-zero factors (85 %) send the bigger shapes to the sparse kernels, which apply the
     // weight-gradient finish (scale+L2) as they write C
-    for (const [m, n, k, zeros] of [[1, 1, 1, 0.3], [7, 13, 5, 0.3], [10, 10, 784, 0.3], [10, 784, 10, 0.3], [3, 9, 1, 0.3], [129, 31, 257, 0.3], [129, 300, 40, 0.3], [129, 300, 40, 0.85], [37, 70, 300, 0.85], [300, 37, 70, 0.85], [129, 10, 257, 0.3], [10, 130, 300, 0.3], [131, 260, 9, 0.3]] as const) {
+    for (const [m, n, k, zeros] of [
+      [1, 1, 1, 0.3],
+      [7, 13, 5, 0.3],
+      [10, 10, 784, 0.3],
+      [10, 784, 10, 0.3],
+      [3, 9, 1, 0.3],
+      [129, 31, 257, 0.3],
+      [129, 300, 40, 0.3],
+      [129, 300, 40, 0.85],
+      [37, 70, 300, 0.85],
+      [300, 37, 70, 0.85],
+      [129, 10, 257, 0.3],
+      [10, 130, 300, 0.3],
+      [131, 260, 9, 0.3],
+    ] as const) {
       for (const op of ["NN", "TN", "NT"] as GemmOp[]) {
         for (const ep of ["none", "bias+relu", "mask", "scale+L2"]) {
           for (const where of ["copied", "resident", "C overlaps A"]) {
             const res = where !== "copied";
             const mk = (len: number) => (res ? (e.alloc(len) as Float32Array) : new Float32Array(len));
             // zeros in runs (whole 4-float groups, as in MNIST rows) so the small kernel's skipping is exercised
-            const a = blocky(fill(r, mk(m * k), zeros)), b = blocky(fill(r, mk(k * n), zeros));
+            const a = blocky(fill(r, mk(m * k), zeros)),
+              b = blocky(fill(r, mk(k * n), zeros));
             let c = mk(m * n).fill(NaN);
             if (where === "C overlaps A") c = new Float32Array(a.buffer, a.byteOffset, Math.min(a.length, m * n)); // must not be written in place
             if (c.length !== m * n) continue;
             const extra = fill(r, mk(ep === "bias+relu" ? n : m * n));
             const want = expected(op, m, n, k, a, b, ep, extra);
-            const epilogue = ep === "bias+relu" ? { bias: extra, relu: true } : ep === "mask" ? { mask: extra } : ep === "scale+L2" ? { scale: 0.25, alpha: 0.5, W: extra } : undefined;
+            const epilogue =
+              ep === "bias+relu"
+                ? { bias: extra, relu: true }
+                : ep === "mask"
+                  ? { mask: extra }
+                  : ep === "scale+L2"
+                    ? { scale: 0.25, alpha: 0.5, W: extra }
+                    : undefined;
             assert.ok(e.gemm(op, m, n, k, a, b, c, epilogue));
             kinds.add(e.lastKernel);
             if (res && where === "resident") assert.ok(e.residentPtr(c) > 0);
@@ -90,7 +123,10 @@ test("the small kernel and resident operands give the reference's products and e
         }
       }
     }
-    assert.ok(kinds.has("small") && kinds.has("narrow") && kinds.has("sparseA") && kinds.has("sparseB"), `kernels used: ${[...kinds]}`);
+    assert.ok(
+      kinds.has("small") && kinds.has("narrow") && kinds.has("sparseA") && kinds.has("sparseB"),
+      `kernels used: ${[...kinds]}`,
+    );
   } finally {
     e.close();
   }
@@ -104,7 +140,11 @@ test("resident arrays: zero-filled, recognised only when inside the resident are
   assert.ok(e.residentPtr(v) > 0);
   assert.equal(e.residentPtr(new Float32Array(10)), -1);
   assert.equal(e.residentPtr(new Float64Array(10)), -1);
-  assert.equal(e.residentPtr(defaultGemmKernel().engine?.alloc(4) ?? new Float32Array(4)), -1, "another engine's memory is not this one's");
+  assert.equal(
+    e.residentPtr(defaultGemmKernel().engine?.alloc(4) ?? new Float32Array(4)),
+    -1,
+    "another engine's memory is not this one's",
+  );
   // freed memory is reused by the next array of the same size, zero-filled again
   const f = e.alloc(100)!;
   f.fill(7);
@@ -119,7 +159,9 @@ test("resident arrays: zero-filled, recognised only when inside the resident are
   assert.equal(e.alloc(1000), null);
   assert.throws(() => e.alloc(-1), /length must be a whole number/);
   // a product still works after the resident area moved the scratch up
-  const a = e.alloc(6)!, b = new Float32Array([1, 2, 3, 4, 5, 6]), c = new Float32Array(4);
+  const a = e.alloc(6)!,
+    b = new Float32Array([1, 2, 3, 4, 5, 6]),
+    c = new Float32Array(4);
   a.set([1, 0, 0, 0, 1, 0]);
   e.gemm("NT", 2, 2, 3, a, b, c);
   assert.deepEqual(Array.from(c), [1, 4, 2, 5]);
@@ -130,7 +172,8 @@ test("wasm updates on resident arrays: SGD bit-for-bit as the JavaScript loop, â
   if (!engine) return;
   const r = rng(9);
   for (const len of [64, 67, 1001, 7840]) {
-    const theta: Float32Array = engine.alloc(len)!, g: Float32Array = engine.alloc(len)!;
+    const theta: Float32Array = engine.alloc(len)!,
+      g: Float32Array = engine.alloc(len)!;
     fill(r, theta);
     fill(r, g);
     const plain = theta.slice();
@@ -153,7 +196,10 @@ function train(make: () => Model, opt: () => Optimizer, batch: number, steps: nu
   const o = opt();
   const r = rng(77);
   const d = model.params[0].value.cols;
-  const K = model.params[model.params.length - 1].value.rows === 1 ? model.params[model.params.length - 1].value.cols : model.params[model.params.length - 1].value.rows;
+  const K =
+    model.params[model.params.length - 1].value.rows === 1
+      ? model.params[model.params.length - 1].value.cols
+      : model.params[model.params.length - 1].value.rows;
   const X = new Matrix(batch, d, fill(r, new Float32Array(batch * d), 0.6));
   for (let s = 0; s < steps; s++) {
     const y = Array.from({ length: batch }, () => r.int(K));
@@ -165,7 +211,8 @@ function train(make: () => Model, opt: () => Optimizer, batch: number, steps: nu
 
 function assertParamsClose(a: Float32Array[], b: Float32Array[], what: string): void {
   a.forEach((p, i) => {
-    let scale = 0, err = 0;
+    let scale = 0,
+      err = 0;
     for (let j = 0; j < p.length; j++) {
       scale = Math.max(scale, Math.abs(b[i][j]));
       err = Math.max(err, Math.abs(p[j] - b[i][j]));
@@ -178,7 +225,10 @@ test("models on resident parameters train like the readable code on the referenc
   const engine = defaultGemmKernel().engine;
   if (engine) {
     const m = new MLP({ sizes: [5, 4, 3], activations: ["relu"], rng: rng(1) });
-    assert.ok(m.params.every((p) => engine.residentPtr(p.value.data) > 0 && engine.residentPtr(p.grad.data) > 0), "float32 parameters and gradients are resident");
+    assert.ok(
+      m.params.every((p) => engine.residentPtr(p.value.data) > 0 && engine.residentPtr(p.grad.data) > 0),
+      "float32 parameters and gradients are resident",
+    );
     const m64 = new MLP({ sizes: [5, 4, 3], activations: ["relu"], rng: rng(1), dtype: "float64" });
     assert.ok(m64.params.every((p) => engine.residentPtr(p.value.data) < 0));
     assert.ok(residentCopy(m.params[0].value) !== m.params[0].value);
@@ -187,19 +237,39 @@ test("models on resident parameters train like the readable code on the referenc
   for (const act of ["relu", "sigmoid"] as const) {
     for (const outputBias of [true, false]) {
       for (const l2 of [0, 1e-3]) {
-        cases.push([`MLP ${act} outputBias=${outputBias} l2=${l2}`, (fast) => new MLP({ sizes: [37, 19, 5], activations: [act], outputBias, l2, biasInit: "normal", rng: rng(3), fast })]);
+        cases.push([
+          `MLP ${act} outputBias=${outputBias} l2=${l2}`,
+          (fast) =>
+            new MLP({ sizes: [37, 19, 5], activations: [act], outputBias, l2, biasInit: "normal", rng: rng(3), fast }),
+        ]);
       }
     }
   }
-  cases.push(["SoftmaxRegression", (fast) => new SoftmaxRegression({ inputs: 37, classes: 5, init: "scaled0.1", rng: rng(4), fast })]);
+  cases.push([
+    "SoftmaxRegression",
+    (fast) => new SoftmaxRegression({ inputs: 37, classes: 5, init: "scaled0.1", rng: rng(4), fast }),
+  ]);
   for (const [name, make] of cases) {
     for (const batch of [1, 7, 129]) {
-      for (const [oname, opt] of [["sgd", (fast: boolean) => sgd(0.3, { fast })], ["rmspropNotes", (fast: boolean) => rmspropNotes({ fast })]] as const) {
-        const fastParams = train(() => make(true), () => opt(true), batch, 4);
+      for (const [oname, opt] of [
+        ["sgd", (fast: boolean) => sgd(0.3, { fast })],
+        ["rmspropNotes", (fast: boolean) => rmspropNotes({ fast })],
+      ] as const) {
+        const fastParams = train(
+          () => make(true),
+          () => opt(true),
+          batch,
+          4,
+        );
         setGemmBackend(null);
         let slowParams: Float32Array[];
         try {
-          slowParams = train(() => make(false), () => opt(false), batch, 4);
+          slowParams = train(
+            () => make(false),
+            () => opt(false),
+            batch,
+            4,
+          );
         } finally {
           useFastGemm();
         }
@@ -214,7 +284,11 @@ test("batch buffers: resident when float32 and small, ordinary otherwise; train(
   if (engine) {
     assert.ok(engine.residentPtr(batchBuffer(128, 784, "float32").data) > 0);
     assert.equal(engine.residentPtr(batchBuffer(128, 784, "float64").data), -1);
-    assert.equal(engine.residentPtr(batchBuffer(2000, 784, "float32").data), -1, "more than 4 MiB stays an ordinary array");
+    assert.equal(
+      engine.residentPtr(batchBuffer(2000, 784, "float32").data),
+      -1,
+      "more than 4 MiB stays an ordinary array",
+    );
   }
   const B = batchBuffer(3, 2, "float32");
   assert.deepEqual([B.rows, B.cols, B.dtype, Array.from(B.data)], [3, 2, "float32", [0, 0, 0, 0, 0, 0]]);
@@ -223,7 +297,11 @@ test("batch buffers: resident when float32 and small, ordinary otherwise; train(
   const y = Uint8Array.from({ length: 200 }, () => r.int(4));
   const run = async (fast: boolean) => {
     const model = new MLP({ sizes: [30, 8, 4], activations: ["relu"], l2: 1e-4, rng: rng(2), fast });
-    await trainLoop(model, { X, y }, { optimizer: rmspropNotes({ fast }), epochs: 2, batchSize: 7, shuffle: true, rng: rng(3) });
+    await trainLoop(
+      model,
+      { X, y },
+      { optimizer: rmspropNotes({ fast }), epochs: 2, batchSize: 7, shuffle: true, rng: rng(3) },
+    );
     return model.params.map((p) => Float32Array.from(p.value.data));
   };
   const fastParams = await run(true);
@@ -245,5 +323,7 @@ test("a cache from MLP.forward keeps its numbers after other batch sizes evicted
   const kept = cache.A.map((A) => Float32Array.from(A.data));
   for (const n of [5, 6, 7]) net.forward(X(n)); // evicts the 4-row buffers (three sizes are kept)
   net.forward(X(4)); // new 4-row buffers, filled with other numbers
-  cache.A.forEach((A, l) => assert.deepEqual(Array.from(A.data), Array.from(kept[l]), `A[${l}] of the earlier cache changed`));
+  cache.A.forEach((A, l) =>
+    assert.deepEqual(Array.from(A.data), Array.from(kept[l]), `A[${l}] of the earlier cache changed`),
+  );
 });

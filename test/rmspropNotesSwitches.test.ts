@@ -18,7 +18,15 @@ function close(actual: ArrayLike<number>, expected: number[], tol = 1e-12, what 
   }
 }
 
-const gradsW = [[1, 2], [2, 0], [0.5, 0.5], [1, 1], [3, 0], [0, 1], [2, 2]];
+const gradsW = [
+  [1, 2],
+  [2, 0],
+  [0.5, 0.5],
+  [1, 1],
+  [3, 0],
+  [0, 1],
+  [2, 2],
+];
 const gradsB = [[0.1], [0.3], [0], [1], [0.2], [0.5], [0]];
 
 test("the default switches are the code as printed: the same steps as the plain loops, through resets", () => {
@@ -26,7 +34,14 @@ test("the default switches are the code as printed: the same steps as the plain 
   const a = [param("W", [0, 0], gradsW[0]), param("b", [1], gradsB[0])];
   const b = [param("W", [0, 0], gradsW[0]), param("b", [1], gradsB[0])];
   const ref = rmspropNotes(opts);
-  const mine = rmspropNotes({ ...opts, fast: false, accumulator: "per-group", epsilon: "inside", resetAfter: "k % K == 0", overwrite: [] });
+  const mine = rmspropNotes({
+    ...opts,
+    fast: false,
+    accumulator: "per-group",
+    epsilon: "inside",
+    resetAfter: "k % K == 0",
+    overwrite: [],
+  });
   for (let k = 0; k < gradsW.length; k++) {
     for (const ps of [a, b]) {
       ps[0].grad.data.set(gradsW[k]);
@@ -38,7 +53,12 @@ test("the default switches are the code as printed: the same steps as the plain 
     close(b[1].value.data, Array.from(a[1].value.data), 1e-12, `b after step ${k}`);
     const [gm, gr] = [mine.groups(), ref.groups()];
     for (let j = 0; j < gr.length; j++) {
-      close([gm[j].G, gm[j].stepSize, gm[j].gradNorm, gm[j].current], [gr[j].G, gr[j].stepSize, gr[j].gradNorm, gr[j].current], 1e-12, `group ${j} after step ${k}`);
+      close(
+        [gm[j].G, gm[j].stepSize, gm[j].gradNorm, gm[j].current],
+        [gr[j].G, gr[j].stepSize, gr[j].gradNorm, gr[j].current],
+        1e-12,
+        `group ${j} after step ${k}`,
+      );
     }
   }
   assert.equal(mine.iteration, gradsW.length);
@@ -54,9 +74,24 @@ test("whole-vector accumulator (the prose): one G from the sum of all groups' �
   close(W.value.data, [1 - 3 * s, 1 - 4 * s], 1e-12, "W");
   close(b.value.data, [0, 0, -s], 1e-12, "b");
   const g = opt.groups();
-  close(g.map((q) => q.G), [1.25, 1.25], 1e-12, "G");
-  close(g.map((q) => q.stepSize), [s, s], 1e-12, "step");
-  close(g.map((q) => q.gradNorm), [5, 1], 1e-12, "‖g‖");
+  close(
+    g.map((q) => q.G),
+    [1.25, 1.25],
+    1e-12,
+    "G",
+  );
+  close(
+    g.map((q) => q.stepSize),
+    [s, s],
+    1e-12,
+    "step",
+  );
+  close(
+    g.map((q) => q.gradNorm),
+    [5, 1],
+    1e-12,
+    "‖g‖",
+  );
   // the per-group code gives the two groups different step sizes from the same gradients
   const W2 = param("W", [1, 1], [3, 4]);
   const b2 = param("b", [0, 0, 0], [0, 0, 1]);
@@ -70,10 +105,21 @@ test("whole-vector accumulator keeps running across steps and resets", () => {
   const γ = 0.5;
   const W = param("W", [0], [2]);
   const b = param("b", [0], [1]);
-  const opt = rmspropNotes({ accumulator: "whole-vector", gamma: γ, eps: 0.01, eta: 1, resetEvery: 2, resetAfter: "(k + 1) % K == 0" });
+  const opt = rmspropNotes({
+    accumulator: "whole-vector",
+    gamma: γ,
+    eps: 0.01,
+    eta: 1,
+    resetEvery: 2,
+    resetAfter: "(k + 1) % K == 0",
+  });
   let G = 1;
   const θ = [0, 0];
-  const seq = [[2, 1], [1, 1], [0, 3]];
+  const seq = [
+    [2, 1],
+    [1, 1],
+    [0, 3],
+  ];
   for (let k = 0; k < seq.length; k++) {
     W.grad.data[0] = seq[k][0];
     b.grad.data[0] = seq[k][1];

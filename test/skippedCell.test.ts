@@ -52,39 +52,64 @@ finally:
 print(json.dumps(out))
 `;
 
-interface Cell { status: string; count: number | null; stdout: string; stderr: string; error: string }
+interface Cell {
+  status: string;
+  count: number | null;
+  stdout: string;
+  stderr: string;
+  error: string;
+}
 
-test("a cell sent within 0.2 s of a failing cell says it did not run and names the failing cell", { timeout: 300_000 }, () => {
-  const py = python();
-  assert.ok(py, "no Python with jupyter_client: run `npm run setup`");
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
-  const groups = [
-    ["const answer: number = 41;"],
-    // the solution cell does not compile; the check cell and one more are sent right behind it (Shift+Enter ×3)
-    ['function solution(x: number): number { return x + ; }', 'console.log("check", answer + 1);', 'console.log("later");'],
-    // half a second later (the driver waits between groups), the same check cell runs normally
-    ['console.log("check", answer + 1);'],
-  ];
-  const r = spawnSync(py, ["-c", DRIVER], {
-    cwd: root,
-    input: JSON.stringify(groups),
-    encoding: "utf8",
-    env: { ...process.env, JUPYTER_PATH: path.join(root, ".jupyter", "share", "jupyter"), PYTHONWARNINGS: "ignore" },
-    timeout: 240_000,
-  });
-  const line = r.stdout.split("\n").find((l) => l.startsWith("["));
-  assert.ok(line, `no report from the kernel driver (exit ${r.status}):\n${r.stderr}`);
-  const [[first], [solution, check, later], [again]] = JSON.parse(line) as Cell[][];
-  console.log(`# solution: ${solution.status} [${solution.count}]; check: ${check.status}: ${JSON.stringify(check.stderr)}`);
-  assert.equal(first.status, "ok");
-  assert.equal(solution.status, "error");
-  assert.match(solution.stderr + solution.error, /1:\d+ - /, "the solution cell shows its compile error");
-  for (const [name, cell] of [["check", check], ["later", later]] as const) {
-    assert.equal(cell.status, "abort", `${name}: ${JSON.stringify(cell)}`);
-    assert.equal(cell.stdout, "", `${name} ran although it was dropped`);
-    assert.match(cell.stderr, new RegExp(`^This cell did not run: cell \\[${solution.count}\\], run just before it, ended with an error .*Fix that cell and run it, then run this one again\\.`), `${name} says nothing about why it did not run`);
-  }
-  assert.equal(again.status, "ok", again.stderr);
-  assert.equal(again.stdout.trim(), "check 42");
-  assert.equal(again.stderr, "");
-});
+test(
+  "a cell sent within 0.2 s of a failing cell says it did not run and names the failing cell",
+  { timeout: 300_000 },
+  () => {
+    const py = python();
+    assert.ok(py, "no Python with jupyter_client: run `npm run setup`");
+    spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
+    const groups = [
+      ["const answer: number = 41;"],
+      // the solution cell does not compile; the check cell and one more are sent right behind it (Shift+Enter ×3)
+      [
+        "function solution(x: number): number { return x + ; }",
+        'console.log("check", answer + 1);',
+        'console.log("later");',
+      ],
+      // half a second later (the driver waits between groups), the same check cell runs normally
+      ['console.log("check", answer + 1);'],
+    ];
+    const r = spawnSync(py, ["-c", DRIVER], {
+      cwd: root,
+      input: JSON.stringify(groups),
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_PATH: path.join(root, ".jupyter", "share", "jupyter"), PYTHONWARNINGS: "ignore" },
+      timeout: 240_000,
+    });
+    const line = r.stdout.split("\n").find((l) => l.startsWith("["));
+    assert.ok(line, `no report from the kernel driver (exit ${r.status}):\n${r.stderr}`);
+    const [[first], [solution, check, later], [again]] = JSON.parse(line) as Cell[][];
+    console.log(
+      `# solution: ${solution.status} [${solution.count}]; check: ${check.status}: ${JSON.stringify(check.stderr)}`,
+    );
+    assert.equal(first.status, "ok");
+    assert.equal(solution.status, "error");
+    assert.match(solution.stderr + solution.error, /1:\d+ - /, "the solution cell shows its compile error");
+    for (const [name, cell] of [
+      ["check", check],
+      ["later", later],
+    ] as const) {
+      assert.equal(cell.status, "abort", `${name}: ${JSON.stringify(cell)}`);
+      assert.equal(cell.stdout, "", `${name} ran although it was dropped`);
+      assert.match(
+        cell.stderr,
+        new RegExp(
+          `^This cell did not run: cell \\[${solution.count}\\], run just before it, ended with an error .*Fix that cell and run it, then run this one again\\.`,
+        ),
+        `${name} says nothing about why it did not run`,
+      );
+    }
+    assert.equal(again.status, "ok", again.stderr);
+    assert.equal(again.stdout.trim(), "check 42");
+    assert.equal(again.stderr, "");
+  },
+);

@@ -18,16 +18,28 @@ import { withOutputsOf } from "../scripts/notebooks/notebookFile";
 
 function executedCopies(): string {
   const dir = runDir("notebooks");
-  const stale = courseNotebooks().filter((f) => "stale" in withOutputsOf(path.join(root, f), path.join(dir, path.basename(f))));
-  if (stale.length) for (const r of runNotebooks(stale, { outDir: dir })) assert.ok(r.ok, `${r.notebook}: ${r.failure}`);
+  const stale = courseNotebooks().filter(
+    (f) => "stale" in withOutputsOf(path.join(root, f), path.join(dir, path.basename(f))),
+  );
+  if (stale.length)
+    for (const r of runNotebooks(stale, { outDir: dir })) assert.ok(r.ok, `${r.notebook}: ${r.failure}`);
   return dir;
 }
 
 interface RoomMeasure {
-  h: number; v: number; text: string; scale: number; ratio: number;
-  chartPx: number | null; codePx: number | null; mdCodePx: number | null; mdCodeCut: boolean;
-  scrolls: boolean; mark: { px: number; color: string; overlap: number } | null;
-  colonOnly: boolean; onlyCode: boolean;
+  h: number;
+  v: number;
+  text: string;
+  scale: number;
+  ratio: number;
+  chartPx: number | null;
+  codePx: number | null;
+  mdCodePx: number | null;
+  mdCodeCut: boolean;
+  scrolls: boolean;
+  mark: { px: number; color: string; overlap: number } | null;
+  colonOnly: boolean;
+  onlyCode: boolean;
 }
 /** Measures the slide shown now (a string: the page has none of the test compiler's helpers). */
 const MEASURE = `(() => {
@@ -55,52 +67,73 @@ const MEASURE = `(() => {
   };
 })()`;
 
-test("slides serve the room at 1280×720: 16:9 layout, 16 px chart text, a clear scroll mark, no ':'-only slide, no set-up code as slide 2, Markdown code readable", { skip: chromiumMissing, timeout: 1_200_000 }, async () => {
-  const executed = executedCopies();
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-room-"));
-  const sources = courseNotebooks();
-  const htmls = decksFromExecutedCopies(sources.map((f) => path.join(root, f)), out, executed);
-  const server = await serve(out);
-  const browser = await launch();
-  const problems: string[] = [];
-  const todo: string[] = [];
-  try {
-    for (const [i, html] of htmls.entries()) {
-      const name = path.basename(sources[i], ".ipynb");
-      const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 720 });
-      await g.page.goto(`${server.base}/${html}`);
-      await g.page.waitForFunction(() => (window as unknown as { Reveal?: { isReady(): boolean } }).Reveal?.isReady());
-      const order = (await g.page.evaluate(`Reveal.getSlides().map((s) => { const i = Reveal.getIndices(s); return [i.h, i.v || 0]; })`)) as [number, number][];
-      let shot = false;
-      for (const [k, [h, v]] of order.entries()) {
-        await showSlide(g.page, h, v);
-        await g.page.waitForFunction(`Array.from(Reveal.getCurrentSlide().querySelectorAll(".descent-chart")).every((c) => ["interactive", "static-error"].includes(c.dataset.state || ""))`, undefined, { timeout: 20_000 }).catch(() => undefined);
-        await g.page.waitForTimeout(50);
-        const m = (await g.page.evaluate(MEASURE)) as RoomMeasure;
-        const at = `${name} slide ${k + 1} (${h + 1}.${v + 1} "${m.text.replace(/\s+/g, " ").slice(0, 40)}")`;
-        if (k === 0) {
-          if (Math.abs(m.ratio - 16 / 9) > 0.01) problems.push(`${name}: the deck is laid out at ratio ${m.ratio.toFixed(3)}, not 16:9`);
-          if (m.scale < 0.95) problems.push(`${name}: shrunk to ${m.scale.toFixed(2)} at 1280×720`);
+test(
+  "slides serve the room at 1280×720: 16:9 layout, 16 px chart text, a clear scroll mark, no ':'-only slide, no set-up code as slide 2, Markdown code readable",
+  { skip: chromiumMissing, timeout: 1_200_000 },
+  async () => {
+    const executed = executedCopies();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-room-"));
+    const sources = courseNotebooks();
+    const htmls = decksFromExecutedCopies(
+      sources.map((f) => path.join(root, f)),
+      out,
+      executed,
+    );
+    const server = await serve(out);
+    const browser = await launch();
+    const problems: string[] = [];
+    const todo: string[] = [];
+    try {
+      for (const [i, html] of htmls.entries()) {
+        const name = path.basename(sources[i], ".ipynb");
+        const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 720 });
+        await g.page.goto(`${server.base}/${html}`);
+        await g.page.waitForFunction(() =>
+          (window as unknown as { Reveal?: { isReady(): boolean } }).Reveal?.isReady(),
+        );
+        const order = (await g.page.evaluate(
+          `Reveal.getSlides().map((s) => { const i = Reveal.getIndices(s); return [i.h, i.v || 0]; })`,
+        )) as [number, number][];
+        let shot = false;
+        for (const [k, [h, v]] of order.entries()) {
+          await showSlide(g.page, h, v);
+          await g.page
+            .waitForFunction(
+              `Array.from(Reveal.getCurrentSlide().querySelectorAll(".descent-chart")).every((c) => ["interactive", "static-error"].includes(c.dataset.state || ""))`,
+              undefined,
+              { timeout: 20_000 },
+            )
+            .catch(() => undefined);
+          await g.page.waitForTimeout(50);
+          const m = (await g.page.evaluate(MEASURE)) as RoomMeasure;
+          const at = `${name} slide ${k + 1} (${h + 1}.${v + 1} "${m.text.replace(/\s+/g, " ").slice(0, 40)}")`;
+          if (k === 0) {
+            if (Math.abs(m.ratio - 16 / 9) > 0.01)
+              problems.push(`${name}: the deck is laid out at ratio ${m.ratio.toFixed(3)}, not 16:9`);
+            if (m.scale < 0.95) problems.push(`${name}: shrunk to ${m.scale.toFixed(2)} at 1280×720`);
+          }
+          if (m.chartPx !== null && m.chartPx < 16) todo.push(`${at}: chart text at ${m.chartPx.toFixed(1)}px`);
+          if (m.mdCodePx !== null && m.mdCodePx < 19)
+            problems.push(`${at}: Markdown code at ${m.mdCodePx.toFixed(1)}px`);
+          if (m.mdCodeCut) problems.push(`${at}: Markdown code cut off at the right`);
+          if (m.scrolls && (!m.mark || m.mark.px < 20 || m.mark.overlap > 0))
+            problems.push(`${at}: scroll mark ${JSON.stringify(m.mark)} (want ≥ 20 px, not over the slide)`);
+          if (m.colonOnly) todo.push(`${at}: only a sentence ending in ":"`);
+          if (k === 1 && m.onlyCode) problems.push(`${at}: slide 2 is code alone (set-up), no prose`);
+          if (m.scrolls && !shot) {
+            await g.page.screenshot({ path: testOutput("slides-room", `${name}-scrolls.png`) });
+            shot = true;
+          }
+          if (k === 1) await g.page.screenshot({ path: testOutput("slides-room", `${name}-slide2.png`) });
         }
-        if (m.chartPx !== null && m.chartPx < 16) todo.push(`${at}: chart text at ${m.chartPx.toFixed(1)}px`);
-        if (m.mdCodePx !== null && m.mdCodePx < 19) problems.push(`${at}: Markdown code at ${m.mdCodePx.toFixed(1)}px`);
-        if (m.mdCodeCut) problems.push(`${at}: Markdown code cut off at the right`);
-        if (m.scrolls && (!m.mark || m.mark.px < 20 || m.mark.overlap > 0)) problems.push(`${at}: scroll mark ${JSON.stringify(m.mark)} (want ≥ 20 px, not over the slide)`);
-        if (m.colonOnly) todo.push(`${at}: only a sentence ending in ":"`);
-        if (k === 1 && m.onlyCode) problems.push(`${at}: slide 2 is code alone (set-up), no prose`);
-        if (m.scrolls && !shot) {
-          await g.page.screenshot({ path: testOutput("slides-room", `${name}-scrolls.png`) });
-          shot = true;
-        }
-        if (k === 1) await g.page.screenshot({ path: testOutput("slides-room", `${name}-slide2.png`) });
+        console.log(`# ${name}: ${order.length} slides measured`);
+        await g.page.context().close();
       }
-      console.log(`# ${name}: ${order.length} slides measured`);
-      await g.page.context().close();
+    } finally {
+      await browser.close();
+      await server.close();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  for (const t of todo) console.log(`# to do: ${t}`);
-  assert.deepEqual(problems, []);
-});
+    for (const t of todo) console.log(`# to do: ${t}`);
+    assert.deepEqual(problems, []);
+  },
+);

@@ -17,14 +17,15 @@ import {
 } from "../src/index";
 
 /** A batch of logits: n rows of K numbers in a moderate range, plus labels. */
-const batch = fc
-  .record({ n: fc.integer({ min: 1, max: 6 }), K: fc.integer({ min: 2, max: 8 }) })
-  .chain(({ n, K }) =>
-    fc.record({
-      Z: fc.array(fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: K, maxLength: K }), { minLength: n, maxLength: n }),
-      y: fc.array(fc.integer({ min: 0, max: K - 1 }), { minLength: n, maxLength: n }),
+const batch = fc.record({ n: fc.integer({ min: 1, max: 6 }), K: fc.integer({ min: 2, max: 8 }) }).chain(({ n, K }) =>
+  fc.record({
+    Z: fc.array(fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: K, maxLength: K }), {
+      minLength: n,
+      maxLength: n,
     }),
-  );
+    y: fc.array(fc.integer({ min: 0, max: K - 1 }), { minLength: n, maxLength: n }),
+  }),
+);
 
 test("softmax rows are probabilities: positive entries summing to 1", () => {
   fc.assert(
@@ -33,7 +34,10 @@ test("softmax rows are probabilities: positive entries summing to 1", () => {
       for (let i = 0; i < S.rows; i++) {
         const row = Array.from(S.row(i));
         row.forEach((s) => assert.ok(s >= 0 && s <= 1));
-        assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-12, `row ${i} sums to ${row.reduce((a, b) => a + b, 0)}`);
+        assert.ok(
+          Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-12,
+          `row ${i} sums to ${row.reduce((a, b) => a + b, 0)}`,
+        );
       }
     }),
   );
@@ -44,7 +48,8 @@ test("softmax is unchanged by adding a constant to a row", () => {
     fc.property(batch, fc.double({ min: -500, max: 500, noNaN: true }), ({ Z }, c) => {
       const S = softmax(fromArrays(Z));
       const T = softmax(fromArrays(Z.map((row, i) => row.map((z) => z + (i % 2 === 0 ? c : -c)))));
-      for (let i = 0; i < S.data.length; i++) assert.ok(Math.abs(S.data[i] - T.data[i]) < 1e-9, `entry ${i}: ${S.data[i]} vs ${T.data[i]}`);
+      for (let i = 0; i < S.data.length; i++)
+        assert.ok(Math.abs(S.data[i] - T.data[i]) < 1e-9, `entry ${i}: ${S.data[i]} vs ${T.data[i]}`);
     }),
   );
 });
@@ -55,7 +60,12 @@ test("softmax agrees with the naive formula e^z / Σ e^z for small logits and su
   const total = e.reduce((a, b) => a + b, 0);
   const S = softmax(fromArrays([z]));
   e.forEach((v, k) => assert.ok(Math.abs(S.data[k] - v / total) < 1e-15));
-  const big = softmax(fromArrays([[1000, 1000, -1000], [-1e308, 0, 1e308]]));
+  const big = softmax(
+    fromArrays([
+      [1000, 1000, -1000],
+      [-1e308, 0, 1e308],
+    ]),
+  );
   assert.deepEqual(Array.from(big.row(0)), [0.5, 0.5, 0]);
   assert.deepEqual(Array.from(big.row(1)), [0, 0, 1]);
   const f32 = softmax(fromArrays([[100, 0]], "float32"));
@@ -151,19 +161,34 @@ test("∂L/∂Z = (S − Y)/n matches central differences of the mean cross-entr
 });
 
 test("one-hot encoding, and labels outside 0…K−1 throw naming the row and value", () => {
-  assert.deepEqual(oneHot([2, 0], 3).toArrays(), [[0, 0, 1], [1, 0, 0]]);
+  assert.deepEqual(oneHot([2, 0], 3).toArrays(), [
+    [0, 0, 1],
+    [1, 0, 0],
+  ]);
   assert.equal(oneHot(new Uint8Array([1]), 2, "float32").dtype, "float32");
-  assert.throws(() => oneHot([0, 1, 10], 10), (e: Error) => /y\[2\] = 10/.test(e.message) && /0…9/.test(e.message));
+  assert.throws(
+    () => oneHot([0, 1, 10], 10),
+    (e: Error) => /y\[2\] = 10/.test(e.message) && /0…9/.test(e.message),
+  );
   assert.throws(() => oneHot([0, -1], 10), /y\[1\] = -1/);
   assert.throws(() => oneHot([1.5], 10), /y\[0\] = 1.5/);
   assert.throws(() => crossEntropy(zeros(2, 3), [0, 3]), /y\[1\] = 3/);
-  assert.throws(() => crossEntropy(zeros(2, 3), [0]), (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /1 labels/.test(e.message));
+  assert.throws(
+    () => crossEntropy(zeros(2, 3), [0]),
+    (e: Error) => e instanceof ShapeError && /2×3/.test(e.message) && /1 labels/.test(e.message),
+  );
   assert.throws(() => crossEntropy(zeros(0, 3), []), /no rows/);
-  assert.throws(() => softmax(zeros(2, 3), zeros(3, 2)), (e: Error) => e instanceof ShapeError && /3×2/.test(e.message));
+  assert.throws(
+    () => softmax(zeros(2, 3), zeros(3, 2)),
+    (e: Error) => e instanceof ShapeError && /3×2/.test(e.message),
+  );
 });
 
 test("softmax can work in place (out = Z)", () => {
-  const Z: Matrix = fromArrays([[1, 2], [3, 3]]);
+  const Z: Matrix = fromArrays([
+    [1, 2],
+    [3, 3],
+  ]);
   const expected = softmax(Z).data.slice();
   softmax(Z, Z);
   assert.deepEqual(Array.from(Z.data), Array.from(expected));

@@ -6,13 +6,25 @@ import { copy, gradientCheckModel, Matrix, randn, rng, ShapeError, SoftmaxRegres
 /** Random small problem: n examples of d inputs, K classes. */
 function problem(n: number, d: number, K: number, seed: number) {
   const r = rng(seed);
-  const model = new SoftmaxRegression({ inputs: d, classes: K, rng: r, init: "normal", biasInit: "normal", dtype: "float64" });
+  const model = new SoftmaxRegression({
+    inputs: d,
+    classes: K,
+    rng: r,
+    init: "normal",
+    biasInit: "normal",
+    dtype: "float64",
+  });
   const X = randn(n, d, r);
   const y = Array.from({ length: n }, () => r.int(K));
   return { model, X, y };
 }
 
-const shapes = fc.record({ n: fc.integer({ min: 1, max: 7 }), d: fc.integer({ min: 1, max: 6 }), K: fc.integer({ min: 2, max: 5 }), seed: fc.nat() });
+const shapes = fc.record({
+  n: fc.integer({ min: 1, max: 7 }),
+  d: fc.integer({ min: 1, max: 6 }),
+  K: fc.integer({ min: 2, max: 5 }),
+  seed: fc.nat(),
+});
 
 test("the vectorised gradient matches gradient checking (float64, relative error < 1e-6)", () => {
   fc.assert(
@@ -50,7 +62,8 @@ test("the per-example gradient (p − e_y) xᵀ, averaged over the batch, equals
           }
         }
       }
-      for (let k = 0; k < sumW.data.length; k++) assert.ok(Math.abs(sumW.data[k] / n - model.params[0].grad.data[k]) < 1e-12);
+      for (let k = 0; k < sumW.data.length; k++)
+        assert.ok(Math.abs(sumW.data[k] / n - model.params[0].grad.data[k]) < 1e-12);
       for (let k = 0; k < K; k++) assert.ok(Math.abs(sumB.data[k] / n - model.params[1].grad.data[k]) < 1e-12);
       assert.ok(Math.abs(sumLoss / n - L) < 1e-12);
     }),
@@ -109,7 +122,10 @@ test("gradient descent on a separable toy problem drives the loss down and fits 
 
 test("bad inputs throw errors naming shapes, dtypes and labels", () => {
   const model = new SoftmaxRegression({ inputs: 4, classes: 3, dtype: "float64" });
-  assert.throws(() => model.loss(zeros(2, 5), [0, 1]), (e: Error) => e instanceof ShapeError && /2×5/.test(e.message) && /4 inputs/.test(e.message));
+  assert.throws(
+    () => model.loss(zeros(2, 5), [0, 1]),
+    (e: Error) => e instanceof ShapeError && /2×5/.test(e.message) && /4 inputs/.test(e.message),
+  );
   assert.throws(() => model.lossAndGradient(zeros(2, 4), [0]), /2 rows but y has 1 labels/);
   assert.throws(() => model.lossAndGradient(zeros(2, 4), [0, 3]), /y\[1\] = 3/);
   assert.throws(() => model.predict(zeros(2, 4, "float32")), /float32 but the model is float64/);
@@ -121,7 +137,8 @@ test("bad inputs throw errors naming shapes, dtypes and labels", () => {
 });
 
 test("fast (fused) and readable paths agree on float32 models: loss, ∂L/∂W, ∂L/∂b, logits, for batches of 1, 7, 129", () => {
-  const make = (fast: boolean) => new SoftmaxRegression({ inputs: 50, classes: 10, rng: rng(4), init: "scaled0.1", biasInit: "normal", fast });
+  const make = (fast: boolean) =>
+    new SoftmaxRegression({ inputs: 50, classes: 10, rng: rng(4), init: "scaled0.1", biasInit: "normal", fast });
   const fast = make(true);
   const slow = make(false);
   assert.ok(fast.usesFastPath && !slow.usesFastPath);
@@ -130,7 +147,8 @@ test("fast (fused) and readable paths agree on float32 models: loss, ∂L/∂W, 
     assert.equal(a.length, b.length);
     let scale = 0;
     for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
-    for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + scale), `${what}[${i}]: fast ${a[i]} vs readable ${b[i]}`);
+    for (let i = 0; i < b.length; i++)
+      assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + scale), `${what}[${i}]: fast ${a[i]} vs readable ${b[i]}`);
   };
   for (const n of [1, 7, 129]) {
     const X = zeros(n, 50, "float32");

@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  symbolicDerivative, symbolicGradient, freeVariables, compileExpression, simplifiesToZero, maxDifference, evenlySpaced, expressionTex, simplified,
+  symbolicDerivative,
+  symbolicGradient,
+  freeVariables,
+  compileExpression,
+  simplifiesToZero,
+  maxDifference,
+  evenlySpaced,
+  expressionTex,
+  simplified,
 } from "../src/calculus/symbolic";
 
 const xs = evenlySpaced(-6, 6, 121);
@@ -36,7 +44,12 @@ test("simplifiesToZero is false for different functions", () => {
 test("symbolicGradient of v1²·v2 + sin(v2)", () => {
   const g = symbolicGradient("v1^2*v2 + sin(v2)");
   assert.deepEqual(g.variables, ["v1", "v2"]);
-  for (const v of [[0, 0], [1, 2], [-1.5, 0.3], [2, -3]]) {
+  for (const v of [
+    [0, 0],
+    [1, 2],
+    [-1.5, 0.3],
+    [2, -3],
+  ]) {
     const [a, b] = g.grad(v);
     assert.ok(Math.abs(a - 2 * v[0] * v[1]) < 1e-12);
     assert.ok(Math.abs(b - (v[0] ** 2 + Math.cos(v[1]))) < 1e-12);
@@ -65,7 +78,15 @@ test("errors name the expression and the problem", () => {
 });
 
 test("maxDifference reports NaN and expressionTex/simplified return strings", () => {
-  assert.ok(Number.isNaN(maxDifference(() => NaN, () => 0, [1])));
+  assert.ok(
+    Number.isNaN(
+      maxDifference(
+        () => NaN,
+        () => 0,
+        [1],
+      ),
+    ),
+  );
   assert.match(expressionTex("x^2"), /x/);
   assert.equal(simplified("x + x"), "2 * x");
 });

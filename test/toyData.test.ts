@@ -34,7 +34,12 @@ test("the same seed gives the same data, another seed different data", () => {
 
 test("xorData: the truth table, and jittered copies keep their corner's label", () => {
   const t = xorData();
-  assert.deepEqual(t.X.toArrays(), [[0, 0], [0, 1], [1, 0], [1, 1]]);
+  assert.deepEqual(t.X.toArrays(), [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
   assert.deepEqual(Array.from(t.y), [0, 1, 1, 0]);
   const j = xorData({ perCorner: 10, jitter: 0.2, rng: 3 });
   for (let i = 0; i < 40; i++) {
@@ -48,15 +53,20 @@ test("xorData: the truth table, and jittered copies keep their corner's label", 
 test("no line classifies XOR (jittered) without a mistake", () => {
   const j = xorData({ perCorner: 5, jitter: 0.2, rng: 11 });
   fc.assert(
-    fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: -10, max: 10, noNaN: true }),
-      (w1, w2, b) => countMistakes(j.X, j.y, [w1, w2], b) >= 1),
+    fc.property(
+      fc.double({ min: -10, max: 10, noNaN: true }),
+      fc.double({ min: -10, max: 10, noNaN: true }),
+      fc.double({ min: -10, max: 10, noNaN: true }),
+      (w1, w2, b) => countMistakes(j.X, j.y, [w1, w2], b) >= 1,
+    ),
     { numRuns: 2000, seed: 42 },
   );
 });
 
 test("linearRegressionData: residuals t − (a x + c) have mean ≈ 0 and spread ≈ noise", () => {
   const d = linearRegressionData({ n: 4000, rng: 9, a: -1.5, c: 0.25, noise: 0.3 });
-  let s = 0, s2 = 0;
+  let s = 0,
+    s2 = 0;
   for (let i = 0; i < 4000; i++) {
     const e = d.t[i] - (-1.5 * d.X.data[i] + 0.25);
     s += e;

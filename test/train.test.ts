@@ -95,12 +95,26 @@ function epochsOf(model: LeastSquares, n: number): number[][] {
   return out;
 }
 
-for (const [B, shuffle] of [[1, false], [3, false], [3, true], [7, true], [10, true], [10, false]] as [number, boolean][]) {
+for (const [B, shuffle] of [
+  [1, false],
+  [3, false],
+  [3, true],
+  [7, true],
+  [10, true],
+  [10, false],
+] as [number, boolean][]) {
   test(`batch size ${B}, ${shuffle ? "shuffled" : "in order"}: every example exactly once per epoch, labels travel with rows`, async () => {
     const n = 10;
     const data = indexed(n);
     const model = new LeastSquares(3);
-    const res = await train(model, data, { optimizer: sgd(1e-4), epochs: 3, batchSize: B, shuffle, rng: new Rng(1), evaluateAtStart: false });
+    const res = await train(model, data, {
+      optimizer: sgd(1e-4),
+      epochs: 3,
+      batchSize: B,
+      shuffle,
+      rng: new Rng(1),
+      evaluateAtStart: false,
+    });
     assert.equal(res.iterations, 3 * Math.ceil(n / B));
     assert.equal(res.epochs, 3);
     assert.equal(res.stoppedBecause, "epochs");
@@ -111,8 +125,17 @@ for (const [B, shuffle] of [[1, false], [3, false], [3, true], [7, true], [10, t
     for (const b of model.batches) b.ids.forEach((id, r) => assert.equal(b.y[r], 100 + id, "label of the row"));
     const epochs = epochsOf(model, n);
     assert.equal(epochs.length, 3);
-    for (const ids of epochs) assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
-    if (!shuffle) for (const ids of epochs) assert.deepEqual(ids, Array.from({ length: n }, (_, i) => i));
+    for (const ids of epochs)
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
+    if (!shuffle)
+      for (const ids of epochs)
+        assert.deepEqual(
+          ids,
+          Array.from({ length: n }, (_, i) => i),
+        );
     else if (B < n) assert.notDeepEqual(epochs[0], epochs[1], "a new order every epoch");
   });
 }
@@ -131,12 +154,28 @@ for (const kind of ["Uint8Array", "Int32Array", "Float64Array", "number[]"] as c
     const n = 23;
     const base = indexed(n);
     const labels = Array.from({ length: n }, (_, i) => (7 * i) % 200); // distinct, fit in a byte
-    const y = kind === "Uint8Array" ? Uint8Array.from(labels) : kind === "Int32Array" ? Int32Array.from(labels) : kind === "Float64Array" ? Float64Array.from(labels) : labels;
+    const y =
+      kind === "Uint8Array"
+        ? Uint8Array.from(labels)
+        : kind === "Int32Array"
+          ? Int32Array.from(labels)
+          : kind === "Float64Array"
+            ? Float64Array.from(labels)
+            : labels;
     const model = new LeastSquares(3);
-    await train(model, { X: base.X, y }, { optimizer: sgd(1e-5), epochs: 2, batchSize: 5, shuffle: true, rng: new Rng(4), evaluateAtStart: false });
+    await train(
+      model,
+      { X: base.X, y },
+      { optimizer: sgd(1e-5), epochs: 2, batchSize: 5, shuffle: true, rng: new Rng(4), evaluateAtStart: false },
+    );
     assert.equal(model.batches.length, 2 * 5);
-    for (const b of model.batches) b.ids.forEach((id, r) => assert.equal(b.y[r], labels[id], `row ${id} came with label ${b.y[r]}`));
-    for (const ids of epochsOf(model, n)) assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+    for (const b of model.batches)
+      b.ids.forEach((id, r) => assert.equal(b.y[r], labels[id], `row ${id} came with label ${b.y[r]}`));
+    for (const ids of epochsOf(model, n))
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
     const full = model.batches.filter((b) => b.X.rows === 5).map((b) => b.X);
     const short = model.batches.filter((b) => b.X.rows === 3).map((b) => b.X);
     // Uint8Array / Int32Array labels: two buffers in turn (the next batch is gathered during the step); others: one
@@ -145,7 +184,10 @@ for (const kind of ["Uint8Array", "Int32Array", "Float64Array", "number[]"] as c
     assert.ok(new Set(short).size <= buffers, "the same short matrices every time");
     for (const s of short) {
       assert.equal(s.data.buffer, full[0].data.buffer, "the short batch shares the full batches' memory");
-      assert.ok(full.some((X) => X.data.byteOffset === s.data.byteOffset), "and starts where a full batch does");
+      assert.ok(
+        full.some((X) => X.data.byteOffset === s.data.byteOffset),
+        "and starts where a full batch does",
+      );
     }
   });
 }
@@ -153,8 +195,18 @@ for (const kind of ["Uint8Array", "Int32Array", "Float64Array", "number[]"] as c
 test("shuffling is deterministic for a seed and differs between seeds", async () => {
   const orders = async (seed: number) => {
     const model = new LeastSquares(3);
-    const res = await train(model, indexed(12), { optimizer: sgd(1e-3), epochs: 2, batchSize: 4, shuffle: true, rng: new Rng(seed) });
-    return { ids: model.batches.flatMap((b) => b.ids), w: Array.from(model.w.data), losses: res.history.map((h) => h.loss) };
+    const res = await train(model, indexed(12), {
+      optimizer: sgd(1e-3),
+      epochs: 2,
+      batchSize: 4,
+      shuffle: true,
+      rng: new Rng(seed),
+    });
+    return {
+      ids: model.batches.flatMap((b) => b.ids),
+      w: Array.from(model.w.data),
+      losses: res.history.map((h) => h.loss),
+    };
   };
   const a = await orders(7);
   const b = await orders(7);
@@ -166,10 +218,22 @@ test("shuffling is deterministic for a seed and differs between seeds", async ()
 test("evaluations: at the start, every n iterations and at the end; loss is the mean of the mini-batch losses", async () => {
   const model = new LeastSquares(3);
   const data = regression(10, 3);
-  const res = await train(model, data, { optimizer: sgd(0.1), epochs: 2, batchSize: 3, shuffle: false, evaluateEvery: 3 });
+  const res = await train(model, data, {
+    optimizer: sgd(0.1),
+    epochs: 2,
+    batchSize: 3,
+    shuffle: false,
+    evaluateEvery: 3,
+  });
   // 4 batches per epoch (3, 3, 3, 1), 8 iterations: evaluations at 0, 3, 6 and the end (8)
-  assert.deepEqual(res.history.map((h) => h.iteration), [0, 3, 6, 8]);
-  assert.deepEqual(res.history.map((h) => h.epoch), [0, 0.9, 1.6, 2]);
+  assert.deepEqual(
+    res.history.map((h) => h.iteration),
+    [0, 3, 6, 8],
+  );
+  assert.deepEqual(
+    res.history.map((h) => h.epoch),
+    [0, 0.9, 1.6, 2],
+  );
   assert.equal(res.history[0].learningRate, 0.1);
   assert.ok(res.history.every((h, i) => i === 0 || h.seconds >= res.history[i - 1].seconds));
   // recompute the window means from the batches the model saw (losses before each step, weighted by size)
@@ -195,7 +259,9 @@ test("evaluations: at the start, every n iterations and at the end; loss is the 
       }
     }
   }
-  res.history.slice(1).forEach((h, i) => assert.ok(Math.abs(h.loss - means[i]) < 1e-12, `evaluation ${i + 1}: ${h.loss} vs ${means[i]}`));
+  res.history
+    .slice(1)
+    .forEach((h, i) => assert.ok(Math.abs(h.loss - means[i]) < 1e-12, `evaluation ${i + 1}: ${h.loss} vs ${means[i]}`));
   assert.deepEqual(Array.from(model.w.data), Array.from(replay.w.data), "same parameters as the replay");
 });
 
@@ -203,24 +269,46 @@ test("stops when the loss changes by less than the tolerance", async () => {
   const model = new LeastSquares(3);
   const data = regression(40, 4);
   const tol = 1e-4;
-  const res = await train(model, data, { optimizer: sgd(0.3), epochs: 1000, batchSize: "full", shuffle: false, tolerance: tol, evaluateEvery: 5 });
+  const res = await train(model, data, {
+    optimizer: sgd(0.3),
+    epochs: 1000,
+    batchSize: "full",
+    shuffle: false,
+    tolerance: tol,
+    evaluateEvery: 5,
+  });
   assert.equal(res.stoppedBecause, "tolerance");
   assert.ok(res.iterations < 5000, `stopped early (${res.iterations} iterations)`);
   const h = res.history;
   const diffs = h.slice(1).map((e, i) => Math.abs(e.loss - h[i].loss));
   assert.ok(diffs[diffs.length - 1] < tol, "the last change is below the tolerance");
-  assert.ok(diffs.slice(0, -1).every((d) => d >= tol), "no earlier change was");
+  assert.ok(
+    diffs.slice(0, -1).every((d) => d >= tol),
+    "no earlier change was",
+  );
 });
 
 test("stops at maxIterations, inside an epoch", async () => {
   const model = new LeastSquares(3);
-  const res = await train(model, indexed(10), { optimizer: sgd(1e-4), epochs: 5, maxIterations: 7, batchSize: 3, shuffle: true, rng: new Rng(3) });
+  const res = await train(model, indexed(10), {
+    optimizer: sgd(1e-4),
+    epochs: 5,
+    maxIterations: 7,
+    batchSize: 3,
+    shuffle: true,
+    rng: new Rng(3),
+  });
   assert.equal(res.stoppedBecause, "maxIterations");
   assert.equal(res.iterations, 7);
   assert.equal(model.calls, 7);
   assert.equal(res.epochs, 1.9); // epoch 1: 3+3+3+1, then 3+3+3
   assert.equal(res.history[res.history.length - 1].iteration, 7, "a final evaluation");
-  const only = await train(new LeastSquares(3), indexed(10), { optimizer: sgd(1e-4), maxIterations: 25, batchSize: 2, shuffle: false });
+  const only = await train(new LeastSquares(3), indexed(10), {
+    optimizer: sgd(1e-4),
+    maxIterations: 25,
+    batchSize: 2,
+    shuffle: false,
+  });
   assert.equal(only.iterations, 25, "maxIterations alone runs as many epochs as needed");
   assert.equal(only.epochs, 5);
 });
@@ -247,7 +335,12 @@ test("a NaN loss throws a DivergenceError naming the iteration, the loss and the
   model.nanAt = 5;
   await assert.rejects(
     train(model, indexed(10), { optimizer: sgd(0.125), epochs: 3, batchSize: 4, shuffle: false }),
-    (e: Error) => e instanceof DivergenceError && /iteration 5\b/.test(e.message) && /NaN/.test(e.message) && /η = 0\.125/.test(e.message) && /epoch 2/.test(e.message),
+    (e: Error) =>
+      e instanceof DivergenceError &&
+      /iteration 5\b/.test(e.message) &&
+      /NaN/.test(e.message) &&
+      /η = 0\.125/.test(e.message) &&
+      /epoch 2/.test(e.message),
   );
 });
 
@@ -255,7 +348,13 @@ test("a learning rate that is far too large diverges to an infinite loss and is 
   const model = new LeastSquares(3);
   let err: unknown;
   try {
-    await train(model, regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false, divergence: "off" });
+    await train(model, regression(20, 1), {
+      optimizer: sgd(50),
+      maxIterations: 5000,
+      batchSize: "full",
+      shuffle: false,
+      divergence: "off",
+    });
   } catch (e) {
     err = e;
   }
@@ -270,14 +369,30 @@ test("with the explosion check on (the default), the same run stops earlier, at 
   const model = new LeastSquares(3);
   const data = regression(20, 1);
   const first = model.loss(data.X, data.y); // w = 0: the loss of the first (full) batch
-  const err = await train(model, data, { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false }).catch((e: unknown) => e);
+  const err = await train(model, data, {
+    optimizer: sgd(50),
+    maxIterations: 5000,
+    batchSize: "full",
+    shuffle: false,
+  }).catch((e: unknown) => e);
   assert.ok(err instanceof DivergenceError, `expected a DivergenceError, got ${String(err)}`);
   assert.ok(Number.isFinite(err.loss) && err.loss > 10 * first, `finite and above 10 × ${first}: ${err.loss}`);
   assert.equal(err.learningRate, 50);
   assert.equal(model.calls, err.iteration);
-  assert.match(err.message, new RegExp(`iteration ${err.iteration}\\b.*above 10 · max\\(first loss, ln K\\) = .* for 50 iterations in a row.*η = 50\\.`));
+  assert.match(
+    err.message,
+    new RegExp(
+      `iteration ${err.iteration}\\b.*above 10 · max\\(first loss, ln K\\) = .* for 50 iterations in a row.*η = 50\\.`,
+    ),
+  );
   // a smaller factor or window stops it sooner
-  const sooner = await train(new LeastSquares(3), regression(20, 1), { optimizer: sgd(50), maxIterations: 5000, batchSize: "full", shuffle: false, divergenceWindow: 5 }).catch((e: unknown) => e);
+  const sooner = await train(new LeastSquares(3), regression(20, 1), {
+    optimizer: sgd(50),
+    maxIterations: 5000,
+    batchSize: "full",
+    shuffle: false,
+    divergenceWindow: 5,
+  }).catch((e: unknown) => e);
   assert.ok(sooner instanceof DivergenceError);
   assert.equal(sooner.iteration, err.iteration - 45);
 });
@@ -286,15 +401,28 @@ test("a NaN loss before any step is not blamed on the learning rate", async () =
   const model = new LeastSquares(3);
   model.nanAt = 1;
   await assert.rejects(
-    train(model, indexed(10), { optimizer: sgd(0.125), epochs: 1, batchSize: 4, shuffle: false, evaluateAtStart: false }),
-    (e: Error) => e instanceof DivergenceError && /iteration 1 \(epoch 1\).*NaN before any step.*not used yet/.test(e.message),
+    train(model, indexed(10), {
+      optimizer: sgd(0.125),
+      epochs: 1,
+      batchSize: 4,
+      shuffle: false,
+      evaluateAtStart: false,
+    }),
+    (e: Error) =>
+      e instanceof DivergenceError && /iteration 1 \(epoch 1\).*NaN before any step.*not used yet/.test(e.message),
   );
 });
 
 test("the η named is the one of the last step taken, with a schedule that changes it every step", async () => {
   const model = new LeastSquares(3);
   model.nanAt = 4;
-  const err = await train(model, indexed(10), { optimizer: sgd(linearDecay(0.4, 4, 0.1)), epochs: 1, batchSize: 2, shuffle: false, evaluateAtStart: false }).catch((e: unknown) => e);
+  const err = await train(model, indexed(10), {
+    optimizer: sgd(linearDecay(0.4, 4, 0.1)),
+    epochs: 1,
+    batchSize: 2,
+    shuffle: false,
+    evaluateAtStart: false,
+  }).catch((e: unknown) => e);
   // steps 1, 2, 3 used η = 0.4, 0.325, 0.25; the NaN came at iteration 4
   assert.ok(err instanceof DivergenceError);
   assert.equal(err.learningRate, 0.25);
@@ -320,7 +448,19 @@ test("onEvaluate's promise is awaited before training goes on", async () => {
       log.push(`eval ${ev.iteration} end`);
     },
   });
-  assert.deepEqual(log, ["eval 0 start", "eval 0 end", "step", "eval 1 start", "eval 1 end", "step", "eval 2 start", "eval 2 end", "step", "eval 3 start", "eval 3 end"]);
+  assert.deepEqual(log, [
+    "eval 0 start",
+    "eval 0 end",
+    "step",
+    "eval 1 start",
+    "eval 1 end",
+    "step",
+    "eval 2 start",
+    "eval 2 end",
+    "step",
+    "eval 3 start",
+    "eval 3 end",
+  ]);
 });
 
 test("the schedule's epoch hook gets each epoch's mean mini-batch loss", async () => {
@@ -346,7 +486,10 @@ test("the schedule's epoch hook gets each epoch's mean mini-batch loss", async (
     return l;
   };
   await train(model, regression(10, 2), { optimizer: spy, epochs: 3, batchSize: 4, shuffle: true, rng: new Rng(4) });
-  assert.deepEqual(calls.map((c) => c[0]), [1, 2, 3]);
+  assert.deepEqual(
+    calls.map((c) => c[0]),
+    [1, 2, 3],
+  );
   for (let e = 0; e < 3; e++) {
     const mean = (losses[3 * e] + losses[3 * e + 1] + losses[3 * e + 2]) / 10;
     assert.ok(Math.abs(calls[e][1] - mean) < 1e-12, `epoch ${e + 1}`);
@@ -396,9 +539,19 @@ test("evaluation sets: accuracy and loss of the final model, on a fixed subset w
   assert.equal(rowsSeen, n);
   // a subset of 20 examples: predictProba never sees more than 20 rows
   rowsSeen = 0;
-  const sub = await train(model, data, { optimizer: sgd(0.1), epochs: 1, batchSize: 6, shuffle: false, evaluate: { test: data }, evaluateSubset: 20 });
+  const sub = await train(model, data, {
+    optimizer: sgd(0.1),
+    epochs: 1,
+    batchSize: 6,
+    shuffle: false,
+    evaluate: { test: data },
+    evaluateSubset: 20,
+  });
   assert.equal(rowsSeen, 20);
-  assert.ok(sub.history.every((h) => Number.isInteger(h.testAccuracy! * 20)), "accuracy over 20 examples");
+  assert.ok(
+    sub.history.every((h) => Number.isInteger(h.testAccuracy! * 20)),
+    "accuracy over 20 examples",
+  );
 });
 
 test("bad options and data are reported clearly", async () => {
@@ -409,8 +562,14 @@ test("bad options and data are reported clearly", async () => {
   await assert.rejects(train(model, data, { ...base, batchSize: 11 }), /batchSize.*11/);
   await assert.rejects(train(model, data, { ...base, batchSize: 2.5 }), /batchSize/);
   await assert.rejects(train(model, data, { optimizer: sgd(0.1), batchSize: 2, shuffle: true }), /shuffle.*rng/);
-  await assert.rejects(train(model, { X: data.X, y: new Float64Array(9) }, { ...base, batchSize: 2 }), /10×3.*9 labels/);
+  await assert.rejects(
+    train(model, { X: data.X, y: new Float64Array(9) }, { ...base, batchSize: 2 }),
+    /10×3.*9 labels/,
+  );
   await assert.rejects(train(model, data, { ...base, batchSize: 2, epochs: 0 }), /epochs/);
-  await assert.rejects(train(model, data, { ...base, batchSize: 2, evaluate: { test: { X: zeros(4, 2), y: [0, 0, 0, 0] } } }), /evaluate\.test.*4×2.*10×3/);
+  await assert.rejects(
+    train(model, data, { ...base, batchSize: 2, evaluate: { test: { X: zeros(4, 2), y: [0, 0, 0, 0] } } }),
+    /evaluate\.test.*4×2.*10×3/,
+  );
   assert.equal(model.calls, 0, "nothing trained");
 });

@@ -7,7 +7,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../src/core/random";
 import { Matrix } from "../src/core/matrix";
-import { casesOf, exerciseIds, getExercise, replayCaller, runCheckWith, seedOf, SentOutcome } from "../src/homework/check";
+import {
+  casesOf,
+  exerciseIds,
+  getExercise,
+  replayCaller,
+  runCheckWith,
+  seedOf,
+  SentOutcome,
+} from "../src/homework/check";
 import { compareValues, deepCopy } from "../src/homework/values";
 import { decode, encode, portable } from "../src/homework/wire";
 import "../src/homework/exercises/index";
@@ -18,7 +26,14 @@ const NOT_PORTABLE: string[] = [];
 const roundTrip = (v: unknown) => decode(JSON.parse(JSON.stringify(encode(v))));
 
 test("numbers keep NaN, ±Infinity and −0; typed arrays their type; matrices their class", () => {
-  const v = roundTrip([NaN, Infinity, -Infinity, -0, 1.5, { a: new Float32Array([1.25, 2]), m: new Matrix(1, 2, new Float64Array([3, 4])), $x: undefined }]) as unknown[];
+  const v = roundTrip([
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    1.5,
+    { a: new Float32Array([1.25, 2]), m: new Matrix(1, 2, new Float64Array([3, 4])), $x: undefined },
+  ]) as unknown[];
   assert.ok(Number.isNaN(v[0]));
   assert.equal(v[1], Infinity);
   assert.equal(v[2], -Infinity);

@@ -14,8 +14,15 @@ const root = path.resolve(__dirname, "..", "..");
 /** Writes the API reference into `out` (TypeDoc's further options in `extra`); throws with TypeDoc's report on any warning or error. */
 export function buildApi(out: string, extra: string[] = []): void {
   const typedoc = path.join(root, "node_modules", "typedoc", "bin", "typedoc");
-  const r = spawnSync(process.execPath, [typedoc, "--options", path.join(root, "typedoc.json"), "--out", out, ...extra], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`the API reference (TypeDoc) failed${r.error ? `: ${r.error.message}` : ""}:\n${r.stdout}${r.stderr}`);
+  const r = spawnSync(
+    process.execPath,
+    [typedoc, "--options", path.join(root, "typedoc.json"), "--out", out, ...extra],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (r.status !== 0)
+    throw new Error(
+      `the API reference (TypeDoc) failed${r.error ? `: ${r.error.message}` : ""}:\n${r.stdout}${r.stderr}`,
+    );
 }
 
 if (require.main === module) {

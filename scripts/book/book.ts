@@ -13,8 +13,31 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildApi } from "./api";
-import { SearchEntry, chapterList, downloadLink, notebookSummary, numberedTitle, readerHeader, searchEntries, writeReaderAssets } from "./bookReader";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, hasTag, isChartHtml, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
+import {
+  SearchEntry,
+  chapterList,
+  downloadLink,
+  notebookSummary,
+  numberedTitle,
+  readerHeader,
+  searchEntries,
+  writeReaderAssets,
+} from "./bookReader";
+import {
+  Cell,
+  PageRenderer,
+  codeHtml,
+  copyAsset,
+  copySharedAssets,
+  escapeHtml,
+  hasTag,
+  isChartHtml,
+  outputHtml,
+  readNotebook,
+  root,
+  text,
+  vegaScripts,
+} from "./notebookHtml";
 
 export type Edition = "student" | "lecturer";
 
@@ -56,7 +79,9 @@ export function readmeSummaries(readme: string): Map<string, string> {
 export function shorten(s: string, max: number): string {
   if (s.length <= max) return s;
   // The last ";" or ", " outside parentheses and `code` (a comma inside "11,935" or "(1, 6, 3)" is no place to cut).
-  let depth = 0, code = false, cut = -1;
+  let depth = 0,
+    code = false,
+    cut = -1;
   for (let i = 0; i < max; i++) {
     const c = s[i];
     if (c === "`") code = !code;
@@ -75,7 +100,9 @@ function readmePurpose(readme: string): string {
 
 /** The homework folder of an edition in the project `base`: the student versions or the masters. */
 export function homeworkDir(edition: Edition, base = root): string {
-  return edition === "lecturer" ? path.join(base, "notebooks", "homework-masters") : path.join(base, "build", "homework");
+  return edition === "lecturer"
+    ? path.join(base, "notebooks", "homework-masters")
+    : path.join(base, "build", "homework");
 }
 
 /** The homework notebooks in `dir` (by default the edition's folder), or [] (with the reason) when it is absent. */
@@ -85,7 +112,11 @@ export function homeworkFor(edition: Edition, log: (s: string) => void, dir = ho
     log(`[book] no homework in the ${edition} edition: ${path.relative(root, dir) || dir}/ does not exist${made}`);
     return [];
   }
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 function pageTitle(cells: Cell[], fallback: string): string {
@@ -99,12 +130,23 @@ function pageTitle(cells: Cell[], fallback: string): string {
 
 /** Strips markdown to plain text for titles and summaries (`code`, **bold**, links). */
 function plain(md: string): string {
-  return md.replace(/`([^`]*)`/g, "$1").replace(/\*\*?([^*]+)\*\*?/g, "$1").replace(/\[([^\]]+)\]\([^)]*\)/g, "$1");
+  return md
+    .replace(/`([^`]*)`/g, "$1")
+    .replace(/\*\*?([^*]+)\*\*?/g, "$1")
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1");
 }
 
 const CSS_FILE = path.join(__dirname, "book.css");
 
-function layout(o: { title: string; body: string; toc: string; nav: string; charts: boolean; home: boolean; chapters?: string }): string {
+function layout(o: {
+  title: string;
+  body: string;
+  toc: string;
+  nav: string;
+  charts: boolean;
+  home: boolean;
+  chapters?: string;
+}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -133,8 +175,12 @@ ${o.nav}
 }
 
 function navHtml(prev: Page | null, next: Page | null): string {
-  const p = prev ? `<a class="prev" rel="prev" href="${prev.file}">← ${escapeHtml(prev.title)}</a>` : `<a class="prev" href="index.html">← Contents</a>`;
-  const n = next ? `<a class="next" rel="next" href="${next.file}">${escapeHtml(next.title)} →</a>` : `<a class="next" href="index.html">Contents →</a>`;
+  const p = prev
+    ? `<a class="prev" rel="prev" href="${prev.file}">← ${escapeHtml(prev.title)}</a>`
+    : `<a class="prev" href="index.html">← Contents</a>`;
+  const n = next
+    ? `<a class="next" rel="next" href="${next.file}">${escapeHtml(next.title)} →</a>`
+    : `<a class="next" href="index.html">Contents →</a>`;
   return `<nav class="prevnext">${p}${n}</nav>`;
 }
 
@@ -181,15 +227,25 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
       // lecturer: shown in the lecturer edition only.
       const answer = hasTag(cell, "answer");
       if (cell.cell_type === "markdown" && (cell.metadata?.slideshow?.slide_type === "notes" || answer)) {
-        if (edition === "lecturer") parts.push(`<aside class="cell md lecturer-notes${answer ? " answer" : ""}">${r.markdown(src)}</aside>`);
+        if (edition === "lecturer")
+          parts.push(`<aside class="cell md lecturer-notes${answer ? " answer" : ""}">${r.markdown(src)}</aside>`);
         continue;
       }
-      if (cell.cell_type === "markdown") parts.push(`<section class="cell md${hasTag(cell, "question") ? " question" : ""}">${r.markdown(src)}</section>`);
+      if (cell.cell_type === "markdown")
+        parts.push(
+          `<section class="cell md${hasTag(cell, "question") ? " question" : ""}">${r.markdown(src)}</section>`,
+        );
       else if (cell.cell_type === "code") {
         if (!src.trim() && !(cell.outputs ?? []).length) continue;
         const outs = (cell.outputs ?? []).map((o) => outputHtml(o, r)).join("\n");
-        if (/descent-chart|vegaEmbed/.test(outs) || (cell.outputs ?? []).some((o) => isChartHtml(text(o.data?.["text/html"] as string | string[] | undefined)))) charts = true;
-        parts.push(`<section class="cell code">${src.trim() ? codeHtml(src, foldLines) : ""}${outs ? `<div class="outputs">${outs}</div>` : ""}</section>`);
+        if (
+          /descent-chart|vegaEmbed/.test(outs) ||
+          (cell.outputs ?? []).some((o) => isChartHtml(text(o.data?.["text/html"] as string | string[] | undefined)))
+        )
+          charts = true;
+        parts.push(
+          `<section class="cell code">${src.trim() ? codeHtml(src, foldLines) : ""}${outs ? `<div class="outputs">${outs}</div>` : ""}</section>`,
+        );
       } else parts.push(`<pre class="cell raw">${escapeHtml(src)}</pre>`);
     }
     const toc = r.headings
@@ -199,7 +255,17 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     const nav = navHtml(pages[i - 1] ?? null, pages[i + 1] ?? null);
     const body = downloadLink(page.source, out) + parts.join("\n");
     search.push(...searchEntries(page.file, numberedTitle(page), r.finish(body)));
-    const html = r.finish(layout({ title: `${page.title} · Descent`, body, toc: toc ? `<ol>${toc}</ol>` : "", nav, charts, home: false, chapters: chapterList(pages, page) }));
+    const html = r.finish(
+      layout({
+        title: `${page.title} · Descent`,
+        body,
+        toc: toc ? `<ol>${toc}</ol>` : "",
+        nav,
+        charts,
+        home: false,
+        chapters: chapterList(pages, page),
+      }),
+    );
     fs.writeFileSync(path.join(out, page.file), html);
     mathErrors.push(...r.mathErrors);
   });
@@ -216,10 +282,17 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
     `<p class="edition">${edition === "lecturer" ? "Lecturer edition (homework with solutions)." : "Student edition."} Built from the executed notebooks; every chart keeps a static picture and becomes interactive where scripts run.</p>\n` +
     `<h2>Chapters</h2>\n<ol class="chapters">${chapters.map(item).join("\n")}</ol>\n` +
     (hw.length ? `<h2>Homework</h2>\n<ul class="chapters">${hw.map(item).join("\n")}</ul>\n` : "") +
-    (options.api ? `<h2>Reference</h2>\n<p><a href="api/index.html">The API</a>: every function and class a notebook calls, with its doc comment.</p>\n` : "");
+    (options.api
+      ? `<h2>Reference</h2>\n<p><a href="api/index.html">The API</a>: every function and class a notebook calls, with its doc comment.</p>\n`
+      : "");
   const first = pages[0];
-  const indexNav = first ? `<nav class="prevnext"><span></span><a class="next" rel="next" href="${first.file}">${escapeHtml(first.title)} →</a></nav>` : "";
-  fs.writeFileSync(path.join(out, "index.html"), idx.finish(layout({ title: COURSE, body: body + indexNav, toc: "", nav: "", charts: false, home: true })));
+  const indexNav = first
+    ? `<nav class="prevnext"><span></span><a class="next" rel="next" href="${first.file}">${escapeHtml(first.title)} →</a></nav>`
+    : "";
+  fs.writeFileSync(
+    path.join(out, "index.html"),
+    idx.finish(layout({ title: COURSE, body: body + indexNav, toc: "", nav: "", charts: false, home: true })),
+  );
   writeReaderAssets(out, search);
   mathErrors.push(...idx.mathErrors);
   for (const e of mathErrors) log(`[book] math error: ${e}`);
@@ -236,17 +309,30 @@ function main(argv: string[]): void {
     const a = argv[i];
     if (a === "--edition") {
       const v = argv[++i];
-      if (v !== "student" && v !== "lecturer") throw new Error(`--edition must be "student" or "lecturer", not ${JSON.stringify(v)}`);
+      if (v !== "student" && v !== "lecturer")
+        throw new Error(`--edition must be "student" or "lecturer", not ${JSON.stringify(v)}`);
       edition = v;
     } else if (a === "--in") input = path.resolve(argv[++i]);
     else if (a === "--out") out = path.resolve(argv[++i]);
     else if (a === "--homework") homeworkIn = path.resolve(argv[++i]);
-    else if (a.startsWith("--")) throw new Error(`unknown option ${a} (options: --edition student|lecturer, --in DIR, --homework DIR, --out DIR, notebooks...)`);
+    else if (a.startsWith("--"))
+      throw new Error(
+        `unknown option ${a} (options: --edition student|lecturer, --in DIR, --homework DIR, --out DIR, notebooks...)`,
+      );
     else files.push(path.resolve(a));
   }
   if (!files.length) {
-    if (!fs.existsSync(input)) throw new Error(`${path.relative(root, input) || input}: no executed notebooks (npm run book executes them first)`);
-    files.push(...fs.readdirSync(input).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(input, f)));
+    if (!fs.existsSync(input))
+      throw new Error(
+        `${path.relative(root, input) || input}: no executed notebooks (npm run book executes them first)`,
+      );
+    files.push(
+      ...fs
+        .readdirSync(input)
+        .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+        .sort()
+        .map((f) => path.join(input, f)),
+    );
   }
   const dest = out ?? path.join(root, "build", edition === "lecturer" ? "book-lecturer" : "book");
   const homework = homeworkFor(edition, (s) => console.log(s), homeworkIn);

@@ -22,9 +22,11 @@ export interface SearchEntry {
 
 /** The site header: the course's name, a search box with its result list, the dark-mode switch. */
 export function readerHeader(course: string): string {
-  return `<header class="site"><a class="brand" href="index.html">${escapeHtml(course)}</a>` +
+  return (
+    `<header class="site"><a class="brand" href="index.html">${escapeHtml(course)}</a>` +
     `<div class="search" role="search"><input type="search" placeholder="Search the book" aria-label="Search the book"><ol></ol></div>` +
-    `<button type="button" class="theme-toggle" aria-label="switch between light and dark">◐ dark / light</button></header>`;
+    `<button type="button" class="theme-toggle" aria-label="switch between light and dark">◐ dark / light</button></header>`
+  );
 }
 
 /** "NN · Title": the chapter number from the file name (NN-topic.ipynb), the title without a number of its own. */
@@ -36,14 +38,17 @@ export function numberedTitle(p: { title: string; source: string; kind: string }
 
 /** Every page of the book, the current one marked (beside the page's own contents). */
 export function chapterList(pages: ReaderPage[], current: ReaderPage): string {
-  const li = (p: ReaderPage) => `<li><a href="${p.file}"${p === current ? ' aria-current="page"' : ""}>${escapeHtml(numberedTitle(p))}</a></li>`;
+  const li = (p: ReaderPage) =>
+    `<li><a href="${p.file}"${p === current ? ' aria-current="page"' : ""}>${escapeHtml(numberedTitle(p))}</a></li>`;
   return `<ol class="chapter-list">${pages.map(li).join("")}</ol>`;
 }
 
 /** A link to the page's notebook (outputs removed: the notebook to run), copied to notebooks/ in the site. */
 export function downloadLink(source: string, out: string): string {
   const name = path.basename(source);
-  const nb = JSON.parse(fs.readFileSync(source, "utf8")) as { cells: Array<{ cell_type: string; outputs?: unknown[]; execution_count?: unknown }> };
+  const nb = JSON.parse(fs.readFileSync(source, "utf8")) as {
+    cells: Array<{ cell_type: string; outputs?: unknown[]; execution_count?: unknown }>;
+  };
   for (const c of nb.cells) if (c.cell_type === "code") Object.assign(c, { outputs: [], execution_count: null });
   fs.mkdirSync(path.join(out, "notebooks"), { recursive: true });
   fs.writeFileSync(path.join(out, "notebooks", name), JSON.stringify(nb, null, 1) + "\n");
@@ -54,7 +59,11 @@ export function downloadLink(source: string, out: string): string {
 export function notebookSummary(cells: Cell[]): string {
   for (const c of cells) {
     if (c.cell_type !== "markdown") continue;
-    const para = text(c.source).replace(/^#.*$/gm, "").split(/\n\s*\n/).map((p) => p.trim()).find((p) => p && !/^[-*|>]/.test(p));
+    const para = text(c.source)
+      .replace(/^#.*$/gm, "")
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .find((p) => p && !/^[-*|>]/.test(p));
     if (para) {
       const flat = para.replace(/\s+/g, " ");
       return flat.length <= 200 ? flat : flat.slice(0, flat.lastIndexOf(" ", 200)) + " …";
@@ -69,7 +78,14 @@ export function searchEntries(page: string, title: string, html: string): Search
   const parts = html.split(/(<h[1-3][^>]*id="[^"]+"[^>]*>[\s\S]*?<\/h[1-3]>)/);
   let heading = "";
   let id = "";
-  const plain = (h: string) => h.replace(/<annotation[\s\S]*?<\/annotation>/g, "").replace(/<span class="katex-html"[\s\S]*?<\/span><\/span><\/span>/g, "").replace(/<[^>]+>/g, " ").replace(/&[a-z#0-9]+;/g, " ").replace(/\s+/g, " ").trim();
+  const plain = (h: string) =>
+    h
+      .replace(/<annotation[\s\S]*?<\/annotation>/g, "")
+      .replace(/<span class="katex-html"[\s\S]*?<\/span><\/span><\/span>/g, "")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&[a-z#0-9]+;/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
   for (const part of parts) {
     const h = /^<h[1-3][^>]*id="([^"]+)"[^>]*>([\s\S]*?)<\/h[1-3]>$/.exec(part);
     if (h) {
@@ -86,5 +102,8 @@ export function searchEntries(page: string, title: string, html: string): Search
 /** Writes assets/bookReader.js and assets/searchIndex.js (a script, so that search works for pages opened from disk too). */
 export function writeReaderAssets(out: string, entries: SearchEntry[]): void {
   copyAsset(path.join(__dirname, "readerScript.js"), path.join(out, "assets", "bookReader.js"));
-  fs.writeFileSync(path.join(out, "assets", "searchIndex.js"), `window.DESCENT_SEARCH = ${JSON.stringify(entries).replace(/</g, "\\u003c")};\n`);
+  fs.writeFileSync(
+    path.join(out, "assets", "searchIndex.js"),
+    `window.DESCENT_SEARCH = ${JSON.stringify(entries).replace(/</g, "\\u003c")};\n`,
+  );
 }

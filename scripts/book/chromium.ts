@@ -7,7 +7,9 @@ import * as path from "path";
 import type { Browser, Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
-export const chromiumMissing: false | string = fs.existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}`;
+export const chromiumMissing: false | string = fs.existsSync(CHROMIUM)
+  ? false
+  : `Chromium is not installed at ${CHROMIUM}`;
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -37,12 +39,20 @@ export async function serve(dir: string): Promise<{ base: string; close: () => P
 }
 
 export async function launch(): Promise<Browser> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require("playwright-core") as typeof import("playwright-core");
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--allow-file-access-from-files"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--allow-file-access-from-files",
+    ],
     timeout: 60_000,
   });
 }
@@ -54,7 +64,11 @@ export interface GuardedPage {
 }
 
 /** A page whose requests outside `allowed` (URL prefix; data: and blob: allowed) are aborted and recorded. */
-export async function guardedPage(browser: Browser, allowed: string, viewport = { width: 1280, height: 900 }): Promise<GuardedPage> {
+export async function guardedPage(
+  browser: Browser,
+  allowed: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<GuardedPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const consoleErrors: string[] = [];

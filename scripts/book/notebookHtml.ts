@@ -46,6 +46,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+// eslint-disable-next-line no-control-regex -- an ANSI escape sequence starts with ESC (\x1b)
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 
 /** Slug for a heading id: lower case, letters/digits joined by "-". */
@@ -99,9 +100,18 @@ export class PageRenderer {
   private typeset(tex: string, display: boolean): string {
     const n = this.math.length;
     try {
-      this.math.push(katex.renderToString(tex, { displayMode: display, throwOnError: true, output: "htmlAndMathml", strict: "ignore" }));
+      this.math.push(
+        katex.renderToString(tex, {
+          displayMode: display,
+          throwOnError: true,
+          output: "htmlAndMathml",
+          strict: "ignore",
+        }),
+      );
     } catch (e) {
-      this.mathErrors.push(`${this.label}: ${(e as Error).message} in ${display ? "$$" : "$"}${tex}${display ? "$$" : "$"}`);
+      this.mathErrors.push(
+        `${this.label}: ${(e as Error).message} in ${display ? "$$" : "$"}${tex}${display ? "$$" : "$"}`,
+      );
       this.math.push(`<code class="math-error" title="${escapeHtml((e as Error).message)}">${escapeHtml(tex)}</code>`);
     }
     return `MATHxx${n}xxMATH`;
@@ -117,7 +127,10 @@ export class PageRenderer {
         return part
           .replace(/\$\$([\s\S]+?)\$\$/g, (_, tex: string) => `\n\n${this.typeset(tex.trim(), true)}\n\n`)
           .replace(/\\\[([\s\S]+?)\\\]/g, (_, tex: string) => `\n\n${this.typeset(tex.trim(), true)}\n\n`)
-          .replace(/(^|[^\\$])\$(?!\s)((?:\\\$|[^$\n])+?)\$(?!\d)/g, (_, pre: string, tex: string) => pre + this.typeset(tex, false))
+          .replace(
+            /(^|[^\\$])\$(?!\s)((?:\\\$|[^$\n])+?)\$(?!\d)/g,
+            (_, pre: string, tex: string) => pre + this.typeset(tex, false),
+          )
           .replace(/\\\(([\s\S]+?)\\\)/g, (_, tex: string) => this.typeset(tex, false));
       })
       .join("");
@@ -186,8 +199,10 @@ export function outputHtml(o: Output, page: PageRenderer): string {
     const svg = str("image/svg+xml");
     return `<div class="out image"><img alt="chart" src="data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}"></div>`;
   }
-  if (d["image/png"] !== undefined) return `<div class="out image"><img alt="image" src="data:image/png;base64,${str("image/png").replace(/\s/g, "")}"></div>`;
-  if (d["image/jpeg"] !== undefined) return `<div class="out image"><img alt="image" src="data:image/jpeg;base64,${str("image/jpeg").replace(/\s/g, "")}"></div>`;
+  if (d["image/png"] !== undefined)
+    return `<div class="out image"><img alt="image" src="data:image/png;base64,${str("image/png").replace(/\s/g, "")}"></div>`;
+  if (d["image/jpeg"] !== undefined)
+    return `<div class="out image"><img alt="image" src="data:image/jpeg;base64,${str("image/jpeg").replace(/\s/g, "")}"></div>`;
   if (d["text/markdown"] !== undefined) return `<div class="out markdown">${page.markdown(str("text/markdown"))}</div>`;
   if (d["text/latex"] !== undefined) return `<div class="out markdown">${page.markdown(str("text/latex"))}</div>`;
   if (d["text/plain"] !== undefined) return `<pre class="out text">${escapeHtml(stripAnsi(str("text/plain")))}</pre>`;

@@ -42,56 +42,80 @@ export interface SlideMeasure {
 
 /** Shows slide (h, v) of the deck loaded in `page`. */
 export async function showSlide(page: Page, h: number, v: number): Promise<void> {
-  await page.evaluate(([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v), [h, v]);
+  await page.evaluate(
+    ([h, v]) => (window as unknown as { Reveal: { slide(h: number, v: number): void } }).Reveal.slide(h, v),
+    [h, v],
+  );
 }
 
 /** Opens every slide of the deck loaded in `page` in turn and measures it, as shown (`shrink`) or at full size. */
 export async function measureDeck(page: Page, shrink = true): Promise<SlideMeasure[]> {
   await page.waitForFunction(() => (window as unknown as { Reveal?: { isReady(): boolean } }).Reveal?.isReady());
-  const count = await page.evaluate(() => (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides().length);
+  const count = await page.evaluate(
+    () => (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides().length,
+  );
   const out: SlideMeasure[] = [];
   for (let k = 0; k < count; k++) {
     const at = await page.evaluate((k) => {
-      const R = (window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number } } }).Reveal;
+      const R = (
+        window as unknown as {
+          Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v?: number } };
+        }
+      ).Reveal;
       return R.getIndices(R.getSlides()[k]);
     }, k);
     await showSlide(page, at.h, at.v ?? 0);
     // Charts draw asynchronously: wait until this slide's charts are done (or failed) before measuring.
-    await page.waitForFunction(
-      (k) => {
-        const s = (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides()[k];
-        return Array.from(s.querySelectorAll(".descent-chart"))
-          .filter((c) => c.querySelector("script"))
-          .every((c) => ["interactive", "static-error"].includes((c as HTMLElement).dataset.state ?? ""));
-      },
-      k,
-      { timeout: 20_000 },
-    ).catch(() => undefined);
+    await page
+      .waitForFunction(
+        (k) => {
+          const s = (window as unknown as { Reveal: { getSlides(): HTMLElement[] } }).Reveal.getSlides()[k];
+          return Array.from(s.querySelectorAll(".descent-chart"))
+            .filter((c) => c.querySelector("script"))
+            .every((c) => ["interactive", "static-error"].includes((c as HTMLElement).dataset.state ?? ""));
+        },
+        k,
+        { timeout: 20_000 },
+      )
+      .catch(() => undefined);
     out.push(
-      await page.evaluate(([k, shrink]) => {
-        const w = window as unknown as { Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v: number } }; descentFitSlide(s: HTMLElement, shrink: boolean): void };
-        const s = w.Reveal.getSlides()[k];
-        const { h, v } = w.Reveal.getIndices(s);
-        w.descentFitSlide(s, shrink);
-        const zoom = Number(s.dataset.zoom ?? 1);
-        const cells = Array.from(s.querySelectorAll(":scope > .cell")).map((c) => ({ cell: Number((c as HTMLElement).dataset.cell), bottom: (c as HTMLElement).offsetTop + (c as HTMLElement).offsetHeight }));
-        const code = Array.from(s.querySelectorAll("pre.code")).map((c) => parseFloat(getComputedStyle(c).fontSize) * zoom);
-        return {
-          h,
-          v: v ?? 0,
-          over: s.scrollHeight - s.clientHeight,
-          wide: s.scrollWidth - s.clientWidth,
-          cells,
-          zoom,
-          scrolls: s.classList.contains("scrolls"),
-          codePx: code.length ? Math.min(...code) : null,
-          charts: s.querySelectorAll('.descent-chart[data-state="interactive"] svg').length,
-          // A chart made interactive: false is a static picture by design (it has no script).
-          chartsNotDrawn: Array.from(s.querySelectorAll('.descent-chart:not([data-state="interactive"])')).filter((c) => c.querySelector("script")).length,
-          math: s.querySelectorAll(".katex").length,
-          text: (s.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 70),
-        };
-      }, [k, shrink] as const),
+      await page.evaluate(
+        ([k, shrink]) => {
+          const w = window as unknown as {
+            Reveal: { getSlides(): HTMLElement[]; getIndices(s: HTMLElement): { h: number; v: number } };
+            descentFitSlide(s: HTMLElement, shrink: boolean): void;
+          };
+          const s = w.Reveal.getSlides()[k];
+          const { h, v } = w.Reveal.getIndices(s);
+          w.descentFitSlide(s, shrink);
+          const zoom = Number(s.dataset.zoom ?? 1);
+          const cells = Array.from(s.querySelectorAll(":scope > .cell")).map((c) => ({
+            cell: Number((c as HTMLElement).dataset.cell),
+            bottom: (c as HTMLElement).offsetTop + (c as HTMLElement).offsetHeight,
+          }));
+          const code = Array.from(s.querySelectorAll("pre.code")).map(
+            (c) => parseFloat(getComputedStyle(c).fontSize) * zoom,
+          );
+          return {
+            h,
+            v: v ?? 0,
+            over: s.scrollHeight - s.clientHeight,
+            wide: s.scrollWidth - s.clientWidth,
+            cells,
+            zoom,
+            scrolls: s.classList.contains("scrolls"),
+            codePx: code.length ? Math.min(...code) : null,
+            charts: s.querySelectorAll('.descent-chart[data-state="interactive"] svg').length,
+            // A chart made interactive: false is a static picture by design (it has no script).
+            chartsNotDrawn: Array.from(s.querySelectorAll('.descent-chart:not([data-state="interactive"])')).filter(
+              (c) => c.querySelector("script"),
+            ).length,
+            math: s.querySelectorAll(".katex").length,
+            text: (s.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 70),
+          };
+        },
+        [k, shrink] as const,
+      ),
     );
   }
   return out;
@@ -101,12 +125,17 @@ export async function measureDeck(page: Page, shrink = true): Promise<SlideMeasu
  * The notebooks' decks built from their executed copies in build/notebooks/ (each with the source's
  * own metadata), in one build into `out`; returns the deck file names, in order.
  */
-export function decksFromExecutedCopies(sources: string[], out: string, executedDir = path.join(root, "build", "notebooks")): string[] {
+export function decksFromExecutedCopies(
+  sources: string[],
+  out: string,
+  executedDir = path.join(root, "build", "notebooks"),
+): string[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-fit-"));
   try {
     const files = sources.map((source) => {
       const merged = withOutputsOf<Notebook>(source, path.join(executedDir, path.basename(source)));
-      if ("stale" in merged) throw new Error(`${merged.stale}: run \`npm run nb -- ${path.relative(root, source)}\` first`);
+      if ("stale" in merged)
+        throw new Error(`${merged.stale}: run \`npm run nb -- ${path.relative(root, source)}\` first`);
       const file = path.join(tmp, path.basename(source));
       fs.writeFileSync(file, JSON.stringify(merged.notebook));
       return file;
@@ -137,7 +166,9 @@ export function breakBefore(slide: SlideMeasure, height: number, isProse: (cell:
  * and a short conclusion in words after a code cell joins it as a fragment (it appears on the next
  * key press, after the audience has seen the output). Returns cell index → the slide type to try.
  */
-export function joinCandidates(cells: { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } }[]): Map<number, "-" | "fragment"> {
+export function joinCandidates(
+  cells: { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } }[],
+): Map<number, "-" | "fragment"> {
   const out = new Map<number, "-" | "fragment">();
   const type = (i: number) => cells[i].metadata?.slideshow?.slide_type ?? "-";
   const src = (i: number) => text(cells[i].source);
@@ -148,7 +179,8 @@ export function joinCandidates(cells: { cell_type: string; source: string | stri
     if (type(p) === "skip" || type(p) === "notes") continue;
     const [prev, cur] = [cells[p].cell_type, cells[i].cell_type];
     if (cur === "code" && prev === "markdown") out.set(i, "-");
-    else if (cur === "markdown" && prev === "code" && src(i).length <= 700 && !/^#/m.test(src(i))) out.set(i, "fragment");
+    else if (cur === "markdown" && prev === "code" && src(i).length <= 700 && !/^#/m.test(src(i)))
+      out.set(i, "fragment");
   }
   return out;
 }
@@ -173,7 +205,9 @@ async function fit(files: string[]): Promise<void> {
     const g = await guardedPage(browser, server.base + "/", { width: 1280, height: 720 });
     await g.page.goto(`${server.base}/${name}`);
     const slides = await measureDeck(g.page, false);
-    const height = await g.page.evaluate(() => (window as unknown as { Reveal: { getConfig(): { height: number } } }).Reveal.getConfig().height);
+    const height = await g.page.evaluate(
+      () => (window as unknown as { Reveal: { getConfig(): { height: number } } }).Reveal.getConfig().height,
+    );
     await g.page.context().close();
     return { slides, height };
   };
@@ -187,11 +221,15 @@ async function fit(files: string[]): Promise<void> {
       for (let pass = 1; pass <= 12; pass++) {
         const { slides, height } = await measure(f);
         const nb = read(f);
-        const breaks = slides.map((s) => breakBefore(s, height, (c) => nb.cells[c].cell_type === "markdown")).filter((c): c is number => c !== null);
+        const breaks = slides
+          .map((s) => breakBefore(s, height, (c) => nb.cells[c].cell_type === "markdown"))
+          .filter((c): c is number => c !== null);
         if (!breaks.length) break;
         for (const c of breaks) setType(nb, c, "subslide");
         write(f, nb);
-        console.log(`[slide-fit] ${rel} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`);
+        console.log(
+          `[slide-fit] ${rel} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`,
+        );
       }
       // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion.
       const nb = read(f);
@@ -212,7 +250,9 @@ async function fit(files: string[]): Promise<void> {
         write(f, cur);
       }
       const tall = slides.filter((s) => s.over > 2);
-      console.log(`[slide-fit] ${rel}: ${slides.length} slides fit (${joined.size} of ${tried.size} breaks joined)${tall.length ? `; ${tall.length} single-cell slides scroll: ${tall.map((s) => `${s.h + 1}.${s.v + 1} (+${s.over}px "${s.text.slice(0, 40)}")`).join(", ")}` : ""}`);
+      console.log(
+        `[slide-fit] ${rel}: ${slides.length} slides fit (${joined.size} of ${tried.size} breaks joined)${tall.length ? `; ${tall.length} single-cell slides scroll: ${tall.map((s) => `${s.h + 1}.${s.v + 1} (+${s.over}px "${s.text.slice(0, 40)}")`).join(", ")}` : ""}`,
+      );
     }
   } finally {
     await browser.close();

@@ -10,7 +10,20 @@
 // on the slide, their outputs visible; a click unfolds them.
 import * as fs from "fs";
 import * as path from "path";
-import { Cell, PageRenderer, codeHtml, copyAsset, copySharedAssets, escapeHtml, hasTag, outputHtml, readNotebook, root, text, vegaScripts } from "./notebookHtml";
+import {
+  Cell,
+  PageRenderer,
+  codeHtml,
+  copyAsset,
+  copySharedAssets,
+  escapeHtml,
+  hasTag,
+  outputHtml,
+  readNotebook,
+  root,
+  text,
+  vegaScripts,
+} from "./notebookHtml";
 
 const FOLD_LINES = 18;
 const FOLD_LINES_VISUAL = 10;
@@ -19,7 +32,8 @@ const TYPES: SlideType[] = ["slide", "subslide", "fragment", "-", "skip", "notes
 
 export function slideType(cell: Cell, where: string): SlideType {
   const t = cell.metadata?.slideshow?.slide_type ?? "-";
-  if (!TYPES.includes(t as SlideType)) throw new Error(`${where}: slideshow.slide_type "${t}" is not one of ${TYPES.join(", ")}`);
+  if (!TYPES.includes(t as SlideType))
+    throw new Error(`${where}: slideshow.slide_type "${t}" is not one of ${TYPES.join(", ")}`);
   // A question for the room (tag "question") appears as its own fragment; its answer (tag "answer") is for the speaker only.
   if (hasTag(cell, "answer")) return "notes";
   if (hasTag(cell, "question")) return "fragment";
@@ -80,10 +94,15 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
       if (m && title === path.basename(file, ".ipynb")) title = m[1].replace(/[`*]/g, "");
     } else if (cell.cell_type === "code") {
       // a training run's progress line (src/plot/progressDisplay.ts) is for the notebook, not the room
-      const outs = (cell.outputs ?? []).filter((o) => o.metadata?.descent !== "progress").map((o) => outputHtml(o, r)).join("\n");
+      const outs = (cell.outputs ?? [])
+        .filter((o) => o.metadata?.descent !== "progress")
+        .map((o) => outputHtml(o, r))
+        .join("\n");
       if (/descent-chart/.test(outs)) charts = true;
       const visual = /descent-chart|descent-digit|<img|<svg/.test(outs);
-      html = (src.trim() ? codeHtml(src, visual ? FOLD_LINES_VISUAL : FOLD_LINES) : "") + (outs ? `<div class="outputs">${outs}</div>` : "");
+      html =
+        (src.trim() ? codeHtml(src, visual ? FOLD_LINES_VISUAL : FOLD_LINES) : "") +
+        (outs ? `<div class="outputs">${outs}</div>` : "");
     } else html = `<pre>${escapeHtml(src)}</pre>`;
     if (type === "notes") {
       if (!current) columns.push([(current = { parts: [], notes: [] })]);
@@ -92,10 +111,15 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
     }
     if (type === "slide" || !current) columns.push([(current = { parts: [], notes: [] })]);
     else if (type === "subslide") columns[columns.length - 1].push((current = { parts: [], notes: [] }));
-    current.parts.push(`<div class="cell${type === "fragment" ? " fragment" : ""}${hasTag(cell, "question") ? " question" : ""}" data-cell="${i}">${html}</div>`);
+    current.parts.push(
+      `<div class="cell${type === "fragment" ? " fragment" : ""}${hasTag(cell, "question") ? " question" : ""}" data-cell="${i}">${html}</div>`,
+    );
   });
-  const section = (s: Slide) => `<section>${s.parts.join("\n")}${s.notes.length ? `<aside class="notes">${s.notes.join("\n")}</aside>` : ""}</section>`;
-  const body = columns.map((col) => (col.length === 1 ? section(col[0]) : `<section>${col.map(section).join("\n")}</section>`)).join("\n");
+  const section = (s: Slide) =>
+    `<section>${s.parts.join("\n")}${s.notes.length ? `<aside class="notes">${s.notes.join("\n")}</aside>` : ""}</section>`;
+  const body = columns
+    .map((col) => (col.length === 1 ? section(col[0]) : `<section>${col.map(section).join("\n")}</section>`))
+    .join("\n");
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -132,7 +156,8 @@ export function buildSlides(files: string[], out: string, log: (s: string) => vo
   const assets = path.join(out, "assets");
   copySharedAssets(assets);
   const reveal = path.join(root, "node_modules", "reveal.js", "dist");
-  for (const f of ["reveal.css", "reveal.js", "theme/white.css", "plugin/notes.js"]) copyAsset(path.join(reveal, f), path.join(assets, "reveal", f));
+  for (const f of ["reveal.css", "reveal.js", "theme/white.css", "plugin/notes.js"])
+    copyAsset(path.join(reveal, f), path.join(assets, "reveal", f));
   copyAsset(path.join(__dirname, "slides.css"), path.join(assets, "slides.css"));
   const written: string[] = [];
   for (const f of files) {
@@ -166,7 +191,12 @@ export function annotate(nb: { cells: Cell[] }): number {
     if (i === 0 || (cell.cell_type === "markdown" && /^#{1,2}\s/.test(src))) type = "slide";
     else if (cell.cell_type === "markdown" && /^###\s/.test(src)) type = "subslide";
     else if (cell.cell_type === "code" && /^\/\/ Checks/.test(src)) type = "slide";
-    else if (cell.cell_type === "code" && lines > 20 && !/console\.log|\bd\.(show|check|print|compare)|display|drawDigit/.test(src)) type = "skip"; // a long helper: definitions only
+    else if (
+      cell.cell_type === "code" &&
+      lines > 20 &&
+      !/console\.log|\bd\.(show|check|print|compare)|display|drawDigit/.test(src)
+    )
+      type = "skip"; // a long helper: definitions only
     else if (weight + w > MAX_WEIGHT) type = "subslide";
     else type = "-";
     const md = (cell.metadata ??= {});
@@ -199,7 +229,8 @@ function main(argv: string[]): void {
     else if (argv[i].startsWith("--")) throw new Error(`unknown option ${argv[i]} (options: --out DIR, --annotate)`);
     else files.push(path.resolve(argv[i]));
   }
-  if (!files.length) throw new Error("name the executed notebooks to make decks of (npm run slides executes them first)");
+  if (!files.length)
+    throw new Error("name the executed notebooks to make decks of (npm run slides executes them first)");
   if (annotateOnly) {
     for (const f of files) {
       const nb = readNotebook(f);
@@ -210,7 +241,9 @@ function main(argv: string[]): void {
     return;
   }
   buildSlides(files, out);
-  console.log(`[slides] decks in ${path.relative(root, out)}/ (open NAME.html; S for speaker notes, F for full screen)`);
+  console.log(
+    `[slides] decks in ${path.relative(root, out)}/ (open NAME.html; S for speaker notes, F for full screen)`,
+  );
 }
 
 if (require.main === module) {

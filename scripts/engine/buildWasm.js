@@ -20,8 +20,21 @@ const asc = path.join(root, "node_modules", "assemblyscript", "bin", "asc.js");
 
 /** Flags shared by both variants: shared imported memory (threads), no GC runtime, SIMD. */
 const COMMON = [
-  "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--sharedMemory", "--maximumMemory", "65536",
-  "--initialMemory", "1", "--noExportMemory", "--enable", "threads", "--enable", "simd",
+  "-O3",
+  "--noAssert",
+  "--runtime",
+  "stub",
+  "--importMemory",
+  "--sharedMemory",
+  "--maximumMemory",
+  "65536",
+  "--initialMemory",
+  "1",
+  "--noExportMemory",
+  "--enable",
+  "threads",
+  "--enable",
+  "simd",
 ];
 const VARIANTS = { simd: [], relaxed: ["--enable", "relaxed-simd"] };
 
@@ -35,7 +48,10 @@ function build() {
     const out = {};
     for (const [name, flags] of Object.entries(VARIANTS)) {
       const wasm = path.join(dir, `${name}.wasm`);
-      execFileSync(process.execPath, [asc, entry, "-o", wasm, ...COMMON, ...flags], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+      execFileSync(process.execPath, [asc, entry, "-o", wasm, ...COMMON, ...flags], {
+        cwd: dir,
+        stdio: ["ignore", "inherit", "inherit"],
+      });
       out[name] = fs.readFileSync(wasm);
     }
     return out;
@@ -63,7 +79,9 @@ if (require.main === module) {
   if (process.argv.includes("--check")) {
     const old = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
     if (old !== text) {
-      console.error(`build-wasm --check: ${path.relative(root, target)} does not match a fresh build of ${path.relative(root, source)}`);
+      console.error(
+        `build-wasm --check: ${path.relative(root, target)} does not match a fresh build of ${path.relative(root, source)}`,
+      );
       process.exit(1);
     }
     console.log("build-wasm --check: committed binaries match the source");

@@ -52,12 +52,20 @@ function parse(file: string, text: string): ts.SourceFile {
 function exerciseCalls(sf: ts.SourceFile): { obj: ts.ObjectLiteralExpression; id: string }[] {
   const out: { obj: ts.ObjectLiteralExpression; id: string }[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "exercise" && n.arguments.length === 1) {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === "exercise" &&
+      n.arguments.length === 1
+    ) {
       const obj = n.arguments[0];
-      if (!ts.isObjectLiteralExpression(obj)) throw new Error(`${sf.fileName}: exercise(...) must be given an object literal`);
+      if (!ts.isObjectLiteralExpression(obj))
+        throw new Error(`${sf.fileName}: exercise(...) must be given an object literal`);
       const idProp = obj.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === "id");
       if (!idProp || !ts.isPropertyAssignment(idProp) || !ts.isStringLiteral(idProp.initializer)) {
-        throw new Error(`${sf.fileName}, line ${sf.getLineAndCharacterOfPosition(obj.getStart()).line + 1}: exercise({...}) needs id: "hwNN-exK" as a string literal`);
+        throw new Error(
+          `${sf.fileName}, line ${sf.getLineAndCharacterOfPosition(obj.getStart()).line + 1}: exercise({...}) needs id: "hwNN-exK" as a string literal`,
+        );
       }
       out.push({ obj, id: idProp.initializer.text });
     }
@@ -81,7 +89,13 @@ function registers(s: ts.Node): boolean {
 
 /** Names a top-level statement declares (imports: per specifier, handled apart). */
 function declaredNames(s: ts.Statement): string[] {
-  if (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) {
+  if (
+    ts.isFunctionDeclaration(s) ||
+    ts.isClassDeclaration(s) ||
+    ts.isInterfaceDeclaration(s) ||
+    ts.isTypeAliasDeclaration(s) ||
+    ts.isEnumDeclaration(s)
+  ) {
     return s.name ? [s.name.text] : [];
   }
   if (ts.isVariableStatement(s)) {
@@ -105,7 +119,11 @@ function references(sf: ts.SourceFile): { name: string; pos: number }[] {
       const isName =
         (ts.isPropertyAccessExpression(p) && p.name === n) ||
         (ts.isPropertyAssignment(p) && p.name === n) ||
-        ((ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === n) ||
+        ((ts.isPropertySignature(p) ||
+          ts.isPropertyDeclaration(p) ||
+          ts.isMethodDeclaration(p) ||
+          ts.isMethodSignature(p)) &&
+          p.name === n) ||
         ts.isImportSpecifier(p) ||
         ts.isNamespaceImport(p) ||
         ts.isImportClause(p);
@@ -121,7 +139,8 @@ function references(sf: ts.SourceFile): { name: string; pos: number }[] {
 function shakeOnce(file: string, text: string, keep: Set<string> = new Set()): string {
   const sf = parse(file, text);
   const refs = references(sf);
-  const usedOutside = (name: string, node: ts.Node): boolean => refs.some((r) => r.name === name && (r.pos < node.getStart() || r.pos >= node.end));
+  const usedOutside = (name: string, node: ts.Node): boolean =>
+    refs.some((r) => r.name === name && (r.pos < node.getStart() || r.pos >= node.end));
   const edits: Edit[] = [];
   for (const s of sf.statements) {
     if (ts.isImportDeclaration(s)) {
@@ -143,11 +162,20 @@ function shakeOnce(file: string, text: string, keep: Set<string> = new Set()): s
       if (clause.name && keptOthers.includes(clause.name.text)) parts.push(clause.name.text);
       if (nb && ts.isNamespaceImport(nb) && keptOthers.includes(nb.name.text)) parts.push(`* as ${nb.name.text}`);
       if (keptSpecs.length) parts.push(`{ ${keptSpecs.map((e) => e.getText()).join(", ")} }`);
-      edits.push({ start: s.getStart(), end: s.end, text: `import ${clause.isTypeOnly ? "type " : ""}${parts.join(", ")} from ${s.moduleSpecifier.getText()};` });
+      edits.push({
+        start: s.getStart(),
+        end: s.end,
+        text: `import ${clause.isTypeOnly ? "type " : ""}${parts.join(", ")} from ${s.moduleSpecifier.getText()};`,
+      });
       continue;
     }
     const names = declaredNames(s);
-    if (names.length && names.every((n) => !usedOutside(n, s) && !keep.has(n) && n !== "FROM_FIXTURES") && !registers(s)) edits.push({ start: s.getFullStart(), end: s.end, text: "" });
+    if (
+      names.length &&
+      names.every((n) => !usedOutside(n, s) && !keep.has(n) && n !== "FROM_FIXTURES") &&
+      !registers(s)
+    )
+      edits.push({ start: s.getFullStart(), end: s.end, text: "" });
   }
   return applyEdits(text, edits);
 }
@@ -168,15 +196,24 @@ function stripCalls(file: string, text: string, srcDir: string): { text: string;
         const comma = /^\s*,/.exec(text.slice(p.end));
         edits.push({ start: p.getFullStart(), end: p.end + (comma ? comma[0].length : 0), text: "" });
       }
-      if (ts.isSpreadAssignment(p)) throw new Error(`${file}: exercise "${id}" spreads another object into its spec; name each key so the edition can drop the secret ones`);
+      if (ts.isSpreadAssignment(p))
+        throw new Error(
+          `${file}: exercise "${id}" spreads another object into its spec; name each key so the edition can drop the secret ones`,
+        );
     }
-    edits.push({ start: obj.getStart() + 1, end: obj.getStart() + 1, text: `\n  ...fromFixture(${JSON.stringify(id)}),` });
+    edits.push({
+      start: obj.getStart() + 1,
+      end: obj.getStart() + 1,
+      text: `\n  ...fromFixture(${JSON.stringify(id)}),`,
+    });
   }
   let out = applyEdits(text, edits);
   const fixtures = relImport(file, path.join(srcDir, "homework", "fixtures"));
   out = `import { fromFixture } from "${fixtures}";\n` + out;
   // tslab rewrites a file's last expression statement: end with a declaration.
-  out = out.replace(/\s*$/, "\n") + `\n/** Student edition: this file's checks come from fixtures (src/homework/fixtures/). */\nconst FROM_FIXTURES: readonly string[] = ${JSON.stringify(calls.map((c) => c.id))};\n`;
+  out =
+    out.replace(/\s*$/, "\n") +
+    `\n/** Student edition: this file's checks come from fixtures (src/homework/fixtures/). */\nconst FROM_FIXTURES: readonly string[] = ${JSON.stringify(calls.map((c) => c.id))};\n`;
   return { text: out, ids: calls.map((c) => c.id) };
 }
 
@@ -205,7 +242,10 @@ function importedFrom(files: Map<string, string>): Map<string, Set<string>> {
  * of its secret keys and given its fixture, then whatever no file uses any more removed (a name
  * another exercise file imports is kept). Returns the new texts and the ids registered.
  */
-export function stripExerciseFiles(files: Map<string, string>, srcDir: string): { files: Map<string, string>; ids: string[] } {
+export function stripExerciseFiles(
+  files: Map<string, string>,
+  srcDir: string,
+): { files: Map<string, string>; ids: string[] } {
   const out = new Map<string, string>();
   const ids: string[] = [];
   for (const [file, text] of files) {
@@ -230,17 +270,26 @@ export function stripExerciseFiles(files: Map<string, string>, srcDir: string): 
   for (const [file, text] of out) {
     out.set(
       file,
-      text.replace(/((?:^|\n)\s*(?:import|export)\b[^;]*?["'])(\.{1,2}\/[^"']+)(["'])/g, (m, pre: string, spec: string, post: string) =>
-        [...out.keys()].includes(path.join(path.resolve(path.dirname(file), spec), "index.ts")) ? `${pre}${spec}/index${post}` : m,
+      text.replace(
+        /((?:^|\n)\s*(?:import|export)\b[^;]*?["'])(\.{1,2}\/[^"']+)(["'])/g,
+        (m, pre: string, spec: string, post: string) =>
+          [...out.keys()].includes(path.join(path.resolve(path.dirname(file), spec), "index.ts"))
+            ? `${pre}${spec}/index${post}`
+            : m,
       ),
     );
   }
   // A file left with nothing (a helpers file only the references used) stays a module for `export * from`.
   for (const [file, text] of out) {
     const sf = parse(file, text);
-    const exported = (st: ts.Statement): boolean => ts.canHaveModifiers(st) && !!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const exported = (st: ts.Statement): boolean =>
+      ts.canHaveModifiers(st) && !!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     if (!sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || exported(st))) {
-      out.set(file, text.replace(/\s*$/, "\n") + "// Student edition: what this file held is used by the references only (on the lecturer's side).\nexport {};\n");
+      out.set(
+        file,
+        text.replace(/\s*$/, "\n") +
+          "// Student edition: what this file held is used by the references only (on the lecturer's side).\nexport {};\n",
+      );
     }
   }
   return { files: out, ids };
@@ -248,14 +297,20 @@ export function stripExerciseFiles(files: Map<string, string>, srcDir: string): 
 
 /** Files of the lecturer's course that go into the edition (tracked or new, not ignored). */
 function courseFiles(from: string): string[] {
-  const r = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: from, encoding: "utf8" });
+  const r = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+    cwd: from,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`edition: cannot list the course's files with git in ${from}: ${r.stderr}`);
   const keep = (f: string): boolean => {
     if (!fs.existsSync(path.join(from, f))) return false; // deleted, not yet committed
     if (f.startsWith("src/")) return f.endsWith(".ts") || f.endsWith(".js") || f.endsWith(".json");
     if (f.startsWith("data/")) return true;
     // the scripts npm start needs; not the grader (homework/), the book and slides, the tests, the class server
-    if (f.startsWith("scripts/")) return !/(^|\/)homework\//.test(f) && !/^(book|slides|reproduce|hub|test)(\/|[.-])/i.test(f.slice("scripts/".length));
+    if (f.startsWith("scripts/"))
+      return (
+        !/(^|\/)homework\//.test(f) && !/^(book|slides|reproduce|hub|test)(\/|[.-])/i.test(f.slice("scripts/".length))
+      );
     if (/^notebooks\/[^/]+\.ipynb$/.test(f)) return true;
     return ["package.json", "package-lock.json", "tsconfig.json", ".gitignore"].includes(f);
   };
@@ -285,7 +340,9 @@ graded, hidden cases are added. Written questions are answered in the markdown c
 function studentPackage(text: string): string {
   const pkg = JSON.parse(text) as { scripts?: Record<string, string>; description?: string; name?: string };
   const scripts = pkg.scripts ?? {};
-  pkg.scripts = Object.fromEntries(Object.entries(scripts).filter(([k]) => ["start", "setup", "typecheck", "nb", "kernel:install"].includes(k)));
+  pkg.scripts = Object.fromEntries(
+    Object.entries(scripts).filter(([k]) => ["start", "setup", "typecheck", "nb", "kernel:install"].includes(k)),
+  );
   pkg.name = `${pkg.name ?? "descent"}-student`;
   return JSON.stringify(pkg, null, 2) + "\n";
 }
@@ -309,7 +366,12 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
   const srcDir = path.join(outDir, "src");
   const report: EditionReport = { dir: outDir, files: 0, exercises: [], leftOut: {} };
   const isExerciseFile = (f: string): boolean => f.startsWith(EXERCISES + "/") && f.endsWith(".ts");
-  const stripped = stripExerciseFiles(new Map(files.filter(isExerciseFile).map((f) => [path.join(outDir, f), fs.readFileSync(path.join(from, f), "utf8")])), srcDir);
+  const stripped = stripExerciseFiles(
+    new Map(
+      files.filter(isExerciseFile).map((f) => [path.join(outDir, f), fs.readFileSync(path.join(from, f), "utf8")]),
+    ),
+    srcDir,
+  );
   report.exercises.push(...stripped.ids);
   for (const f of files) {
     const target = path.join(outDir, f);
@@ -318,7 +380,11 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
     if (isExerciseFile(f)) text = stripped.files.get(target)!;
     else if (f === "package.json") text = studentPackage(text.toString("utf8"));
     // the students' repository keeps their homework; node_modules may be a link (a class server's shared install)
-    else if (f === ".gitignore") text = text.toString("utf8").replace(/^notebooks\/homework\/\n?/m, "").replace(/^node_modules\/$/m, "node_modules");
+    else if (f === ".gitignore")
+      text = text
+        .toString("utf8")
+        .replace(/^notebooks\/homework\/\n?/m, "")
+        .replace(/^node_modules\/$/m, "node_modules");
     fs.writeFileSync(target, text);
     report.files++;
   }
@@ -368,9 +434,12 @@ export function exerciseSecrets(file: string, text: string): { id: string; what:
   const decls = new Map<string, ts.Node>();
   for (const s of sf.statements) {
     if (ts.isFunctionDeclaration(s) && s.name && s.body) decls.set(s.name.text, s.body);
-    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) decls.set(d.name.text, d.initializer);
+    if (ts.isVariableStatement(s))
+      for (const d of s.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.initializer) decls.set(d.name.text, d.initializer);
   }
-  const codeOf = (e: ts.Expression): string => (ts.isIdentifier(e) && decls.has(e.text) ? decls.get(e.text)!.getText() : e.getText());
+  const codeOf = (e: ts.Expression): string =>
+    ts.isIdentifier(e) && decls.has(e.text) ? decls.get(e.text)!.getText() : e.getText();
   const out: { id: string; what: string; code: string }[] = [];
   for (const { obj, id } of exerciseCalls(sf)) {
     for (const p of obj.properties) {
@@ -380,7 +449,9 @@ export function exerciseSecrets(file: string, text: string): { id: string; what:
       if (key === "mistakes" && ts.isArrayLiteralExpression(p.initializer)) {
         p.initializer.elements.forEach((m, i) => {
           if (!ts.isObjectLiteralExpression(m)) return;
-          for (const q of m.properties) if (ts.isPropertyAssignment(q) && ts.isIdentifier(q.name) && q.name.text === "answer") out.push({ id, what: `mistake ${i + 1}`, code: codeOf(q.initializer) });
+          for (const q of m.properties)
+            if (ts.isPropertyAssignment(q) && ts.isIdentifier(q.name) && q.name.text === "answer")
+              out.push({ id, what: `mistake ${i + 1}`, code: codeOf(q.initializer) });
         });
       }
     }

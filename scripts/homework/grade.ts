@@ -27,8 +27,11 @@
 //   submissions.ts (read submissions) → tampering.ts (detect tampering) → gradedNotebook.ts (build the
 //   graded notebook) → runNotebooks.ts (run) → results.ts (read results) → gradeSubmissions.ts (grade)
 //   → outputs.ts (write the gradebook and feedback); masters.ts reads the masters.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "./notebook";
+import { collectInbox, SubmissionRecord, writeLateness } from "../hub/inbox";
 import { grade } from "./grading/gradeSubmissions";
 import { Master, loadMasters } from "./grading/masters";
 import { GradeOptions } from "./grading/options";
@@ -45,10 +48,17 @@ export * from "./grading/outputs";
 export * from "./grading/written";
 export * from "./grading/exports";
 
-function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions } | string {
-  const options: GradeOptions = { out: path.join(root, "build", "grades"), timeout: 300, cellTimeout: 120, jobs: 1, sharedKernel: false };
+function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions; inbox?: string } | string {
+  const options: GradeOptions = {
+    out: path.join(root, "build", "grades"),
+    timeout: 300,
+    cellTimeout: 120,
+    jobs: 1,
+    sharedKernel: false,
+  };
   const masters: string[] = [];
   let dir = "";
+  let inbox: string | undefined; // --inbox DIR: the hub's course inbox (scripts/hub/inbox.ts)
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (name: string) => {
@@ -64,6 +74,7 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--check-timeout") options.checkTimeout = num(a);
     else if (a === "--jobs") options.jobs = Math.floor(num(a));
     else if (a === "--shared-kernel") options.sharedKernel = true;
+    else if (a === "--inbox") inbox = path.resolve(argv[++i] ?? "");
     else if (a === "--marks") options.marks = path.resolve(argv[++i] ?? "");
     else if (a === "--roster") options.roster = path.resolve(argv[++i] ?? "");
     else if (a === "--hide-hidden-inputs") options.hideHiddenInputs = true;
@@ -72,10 +83,10 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (dir) throw new Error(`grade: one folder of submissions, got ${dir} and ${a}`);
     else dir = path.resolve(a);
   }
+  if (inbox && !dir) dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-inbox-latest-")); // not in --out: grading empties it
   if (!dir) return "help";
-  return { dir, masters, options };
+  return { dir, masters, options, inbox };
 }
-
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -86,10 +97,21 @@ async function main(): Promise<number> {
     return 2;
   }
   if (typeof parsed === "string") {
-    console.log("usage: npm run grade -- <folder of submissions> [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]");
+    console.log(
+      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]",
+    );
     return 0;
   }
   const { dir, options } = parsed;
+  let submissions: SubmissionRecord[] | null = null;
+  if (parsed.inbox) {
+    try {
+      submissions = collectInbox(parsed.inbox, dir);
+    } catch (e) {
+      console.error((e as Error).message);
+      return 1;
+    }
+  }
   let masters: Master[];
   try {
     masters = loadMasters(parsed.masters);
@@ -101,10 +123,16 @@ async function main(): Promise<number> {
     console.error("grade: no master notebooks (notebooks/homework-masters/ is empty; use --masters)");
     return 1;
   }
-  options.progress = (r) => console.error(`[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`);
+  options.progress = (r) =>
+    console.error(
+      `[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`,
+    );
   const report = await grade(dir, masters, options);
   console.log(summaryTable(report.rows));
-  console.log(`\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/\nCanvas:    ${path.relative(process.cwd(), path.join(options.out, "canvas.csv"))}\nMoodle:    ${path.relative(process.cwd(), path.join(options.out, "moodle.csv"))}`);
+  if (submissions) console.log(`lateness:  ${path.relative(process.cwd(), writeLateness(submissions, options.out))}`);
+  console.log(
+    `\ngradebook: ${path.relative(process.cwd(), report.gradebook)}\nfeedback:  ${path.relative(process.cwd(), report.feedbackDir)}/\nCanvas:    ${path.relative(process.cwd(), path.join(options.out, "canvas.csv"))}\nMoodle:    ${path.relative(process.cwd(), path.join(options.out, "moodle.csv"))}`,
+  );
   return 0;
 }
 

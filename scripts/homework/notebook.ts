@@ -61,14 +61,16 @@ export function writeNotebook(file: string, nb: Notebook): void {
 }
 
 export function sourceOf(cell: Cell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source ?? "";
+  return Array.isArray(cell.source) ? cell.source.join("") : (cell.source ?? "");
 }
 
 /** Source as a list of lines, each but the last ending in "\n" (the form Jupyter writes). */
 export function linesForSource(text: string): string[] {
   if (text === "") return [];
   const lines = text.split("\n");
-  return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l)).filter((l, i) => !(i === lines.length - 1 && l === ""));
+  return lines
+    .map((l, i) => (i < lines.length - 1 ? l + "\n" : l))
+    .filter((l, i) => !(i === lines.length - 1 && l === ""));
 }
 
 export function nbgraderOf(cell: Cell): NbgraderMeta | null {
@@ -109,7 +111,8 @@ export function secretLines(text: string): string[] {
  */
 export function leakCandidates(master: Notebook): string[] {
   const secret = new Set(secretLines(master.cells.map(sourceOf).join("\n")).map((l) => l.trim()));
-  for (const c of master.cells) for (const l of releaseText(sourceOf(c), c.cell_type, "x").split("\n")) secret.delete(l.trim());
+  for (const c of master.cells)
+    for (const l of releaseText(sourceOf(c), c.cell_type, "x").split("\n")) secret.delete(l.trim());
   return [...secret].filter((l) => l !== "" && !/^[{}()[\];,\s]*$/.test(l));
 }
 
@@ -125,7 +128,10 @@ export function releaseText(text: string, cellType: string, where: string): stri
   lines.forEach((line, i) => {
     const n = i + 1;
     if (BEGIN_SOLUTION.test(line) || BEGIN_HIDDEN.test(line)) {
-      if (region) throw new Error(`${where}, line ${n}: "${line.trim()}" inside the ${region} region opened on line ${startLine}`);
+      if (region)
+        throw new Error(
+          `${where}, line ${n}: "${line.trim()}" inside the ${region} region opened on line ${startLine}`,
+        );
       region = BEGIN_SOLUTION.test(line) ? "solution" : "hidden";
       startLine = n;
       if (region === "solution") {

@@ -26,7 +26,9 @@ function main(argv: string[]): number {
     else if (a === "--edition") edition = path.resolve(argv[++i] ?? "");
     else if (a === "--no-edition") edition = null;
     else if (a === "-h" || a === "--help") {
-      console.log("usage: npm run release -- [--out DIR] [--masters DIR] [--edition DIR | --no-edition] [MASTER.ipynb ...]");
+      console.log(
+        "usage: npm run release -- [--out DIR] [--masters DIR] [--edition DIR | --no-edition] [MASTER.ipynb ...]",
+      );
       return 0;
     } else if (a.startsWith("--")) {
       console.error(`release: unknown option ${a} (try --help)`);
@@ -41,11 +43,18 @@ function main(argv: string[]): number {
   try {
     const written = releaseAll(masters, out);
     for (const w of written) console.log(`released ${path.relative(root, w)}`);
-    console.log(`${written.length} student notebook${written.length === 1 ? "" : "s"} in ${path.relative(root, out) || out}/`);
+    console.log(
+      `${written.length} student notebook${written.length === 1 ? "" : "s"} in ${path.relative(root, out) || out}/`,
+    );
     if (edition) {
       const r = buildEdition(edition, masters);
-      console.log(`student edition: ${r.files} files, ${r.exercises.length} exercises checked from fixtures, in ${path.relative(root, edition) || edition}/`);
-      for (const [id, names] of Object.entries(r.leftOut)) console.log(`  ${id}: ${names.length} visible case(s) checked at grading only (arguments that cannot be saved): ${names.join("; ")}`);
+      console.log(
+        `student edition: ${r.files} files, ${r.exercises.length} exercises checked from fixtures, in ${path.relative(root, edition) || edition}/`,
+      );
+      for (const [id, names] of Object.entries(r.leftOut))
+        console.log(
+          `  ${id}: ${names.length} visible case(s) checked at grading only (arguments that cannot be saved): ${names.join("; ")}`,
+        );
     }
     return 0;
   } catch (e) {

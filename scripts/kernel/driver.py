@@ -30,6 +30,18 @@ CLI:
         interrupt_after  seconds after sending the cell at which the interrupt is sent (optional)
         settle           seconds to keep listening after the cell ended, for output that should not come
       prints {"ready_seconds", "total_seconds", "cells": [run_code's report, ...]}
+  driver.py grade JOBS.json
+      (npm run grade: scripts/homework/grading/runNotebooks.ts) graded notebooks: every cell runs, errors
+      and all, with a limit per cell and per notebook; a cell that runs out of time or kills the kernel
+      ends that notebook and the kernel is replaced, so one submission never stops the batch.
+      JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
+                  "start_attempts", "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited"}]}]}
+      Each session gets its own kernel (its notebooks share it; the names one defined are deleted
+      before the next runs); before every start the session's token (and the grader's arguments,
+      "calls") are written to private files named by token_env / calls_env, which the kernel reads and
+      deletes. The per-cell limit applies to the "limited" cells (solutions and checks). One JSON line
+      per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
+      "died" | "start failed" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
 """
 import argparse
@@ -37,6 +49,7 @@ import json
 import os
 import queue
 import sys
+import tempfile
 import time
 from collections import namedtuple
 
@@ -268,6 +281,111 @@ def run_notebook(nb_path, timeout, out_dir=None, kernel="descent"):
             "start_seconds": round(start - t0, 2), "cells": code_index + 1, "failure": failure}
 
 
+# ── Grading (every cell runs; a kernel per session, replaced after a death or a timeout) ──────────────
+
+def private_file(text, env_name, suffix):
+    """Writes `text` to a file only this user can read and names it in the environment the kernel inherits."""
+    fd, file = tempfile.mkstemp(prefix="descent-hw-", suffix=suffix)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(file, 0o600)
+    os.environ[env_name] = file
+    return file
+
+
+class GradeSession:
+    """One session's kernel, with its token (and the grader's arguments) handed over at every start."""
+
+    def __init__(self, jobs, token, calls=None):
+        self.token_env = jobs.get("token_env", "DESCENT_HW_TOKEN_FILE")
+        self.calls_env = jobs.get("calls_env", "DESCENT_HW_CALLS_FILE")
+        self.token, self.calls, self.files = token, calls, []
+        self.kernel = Kernel(jobs.get("kernel", "descent"), startup_timeout=int(jobs.get("startup_timeout", 120)),
+                             start_attempts=int(jobs.get("start_attempts", 2)),
+                             before_start=self._hand_over, after_stop=self._clean_up)
+        self.used = False
+
+    def _hand_over(self):
+        self.files.append(private_file(self.token, self.token_env, ".token"))
+        if self.calls:
+            with open(self.calls) as f:
+                self.files.append(private_file(f.read(), self.calls_env, ".calls.json"))
+
+    def _clean_up(self):
+        for f in self.files:
+            if os.path.exists(f):
+                os.unlink(f)
+        self.files = []
+        os.environ.pop(self.token_env, None)
+        os.environ.pop(self.calls_env, None)
+
+
+# Forget the previous notebook's top-level names (tslab keeps them on __tslab__.exports).
+RESET = "for (const k of Object.keys((globalThis as any).__tslab__.exports)) delete (globalThis as any).__tslab__.exports[k];"
+
+
+def grade_notebook(session, job, timeout, cell_timeout):
+    nb = nbformat.read(job["in"], as_version=4)
+    limited = set(job.get("limited", range(len(nb.cells))))
+    k = session.kernel
+    start = time.monotonic()
+    stopped_at, reason, detail = None, None, None
+    try:
+        if not k.running:
+            k.start(nb)
+            session.used = False
+            start = time.monotonic()  # the kernel's start-up does not count against the notebook's time
+        elif session.used:
+            k.run_cell(nbformat.v4.new_code_cell(source=RESET), 0, 60)
+            time.sleep(AFTER_FAILURE_SECONDS)  # the previous notebook may have ended with a failed cell
+        session.used = True
+        k.use(nb)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached"
+                break
+            per_cell = index in limited
+            limit = max(1, int(min(cell_timeout, left) if per_cell else left))
+            outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
+            if outcome.status == "timeout":
+                if per_cell and limit >= cell_timeout:
+                    stopped_at, reason, detail = index, "timeout", f"the cell ran longer than {limit}s (an endless loop?)"
+                else:
+                    stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached in this cell"
+                break
+            if outcome.status == "died":
+                stopped_at, reason, detail = index, "died", outcome.detail
+                break
+    except KernelStartError as e:
+        reason, detail = "start failed", str(e)
+    except DeadKernelError as e:
+        reason, detail = "died", f"the kernel died: {e}"
+    if reason is not None:
+        k.stop()  # a dead or busy kernel is replaced for the next notebook
+    os.makedirs(os.path.dirname(job["out"]) or ".", exist_ok=True)
+    nbformat.write(nb, job["out"])
+    return {"in": job["in"], "out": job["out"], "seconds": round(time.monotonic() - start, 2),
+            "stopped_at": stopped_at, "reason": reason, "detail": detail}
+
+
+def main_grade(args):
+    with open(args.jobs) as f:
+        jobs = json.load(f)
+    timeout = float(jobs.get("timeout", 300))
+    cell_timeout = float(jobs.get("cell_timeout", 120))
+    for spec in jobs["sessions"]:
+        session = GradeSession(jobs, spec["token"], spec.get("calls"))
+        try:
+            for job in spec["notebooks"]:
+                print(json.dumps(grade_notebook(session, job, timeout, cell_timeout)), flush=True)
+        finally:
+            session.kernel.stop()
+    return 0
+
+
 # ── CLI ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 def main_run(args):
@@ -307,8 +425,10 @@ def main(argv=None):
     run.add_argument("notebooks", nargs="+")
     session = sub.add_parser("session", help="run cells from a JSON session on stdin, with interrupts")
     session.add_argument("--kernel", default="descent")
+    grade = sub.add_parser("grade", help="run graded notebooks (npm run grade), every cell, with limits")
+    grade.add_argument("jobs")
     args = ap.parse_args(argv)
-    return main_run(args) if args.command == "run" else main_session(args)
+    return {"run": main_run, "session": main_session, "grade": main_grade}[args.command](args)
 
 
 if __name__ == "__main__":

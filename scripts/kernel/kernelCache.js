@@ -63,7 +63,9 @@ function readIfExists(file) {
 function cacheKey(root, files, tsVersion) {
   const h = crypto.createHash("sha256");
   const tslabVersion = JSON.parse(fs.readFileSync(path.join(tslabDir(root), "package.json"), "utf8")).version;
-  h.update(`descent-kernel-cache ${FORMAT}\0tslab ${tslabVersion}\0typescript ${tsVersion}\0node ${process.versions.node.split(".")[0]}\0`);
+  h.update(
+    `descent-kernel-cache ${FORMAT}\0tslab ${tslabVersion}\0typescript ${tsVersion}\0node ${process.versions.node.split(".")[0]}\0`,
+  );
   h.update(readIfExists(path.join(root, "package-lock.json")));
   for (const rel of files) {
     h.update(`\0${rel}\0`);
@@ -84,7 +86,11 @@ function cacheFile(root, key) {
 function tslabOptions(ts, root) {
   const major = Number(process.versions.node.split(".")[0]);
   const [target, lib] =
-    major >= 18 ? [ts.ScriptTarget.ES2022, "es2022"] : major >= 16 ? [ts.ScriptTarget.ES2021, "es2021"] : [ts.ScriptTarget.ES2020, "es2020"];
+    major >= 18
+      ? [ts.ScriptTarget.ES2022, "es2022"]
+      : major >= 16
+        ? [ts.ScriptTarget.ES2021, "es2021"]
+        : [ts.ScriptTarget.ES2020, "es2020"];
   return {
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Node10,
@@ -123,13 +129,19 @@ function build(root, files, key) {
   for (const rel of files) {
     const sf = program.getSourceFile(path.join(root, rel));
     if (!sf) return { key, ok: false, errors: [`${rel}: not in the program`] };
-    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf), ...program.getDeclarationDiagnostics(sf)]) {
+    for (const d of [
+      ...program.getSyntacticDiagnostics(sf),
+      ...program.getSemanticDiagnostics(sf),
+      ...program.getDeclarationDiagnostics(sf),
+    ]) {
       if (d.category === ts.DiagnosticCategory.Error) diagnostics.push(d);
     }
   }
   if (diagnostics.length > 0) {
     const errors = diagnostics.slice(0, 20).map((d) => {
-      const where = d.file ? `${path.relative(root, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
+      const where = d.file
+        ? `${path.relative(root, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: `
+        : "";
       return where + ts.flattenDiagnosticMessageText(d.messageText, "\n");
     });
     return { key, ok: false, errors };
@@ -242,12 +254,18 @@ function useInKernel(root) {
 function useCodeCache(root) {
   let file;
   try {
-    file = fs.realpathSync(require.resolve("@tslab/typescript-for-tslab", { paths: [path.join(tslabDir(root), "dist")] }));
+    file = fs.realpathSync(
+      require.resolve("@tslab/typescript-for-tslab", { paths: [path.join(tslabDir(root), "dist")] }),
+    );
   } catch {
     return () => {};
   }
   const stat = fs.statSync(file);
-  const tag = crypto.createHash("sha256").update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.execArgv.join(" ")}`).digest("hex").slice(0, 16);
+  const tag = crypto
+    .createHash("sha256")
+    .update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.execArgv.join(" ")}`)
+    .digest("hex")
+    .slice(0, 16);
   const cachePath = path.join(cacheDir(root), `typescript-${tag}.v8cache`);
   let script = null;
   let fresh = false;
@@ -275,7 +293,8 @@ function useCodeCache(root) {
       fs.writeFileSync(tmp, script.createCachedData());
       fs.renameSync(tmp, cachePath);
       for (const f of fs.readdirSync(cacheDir(root))) {
-        if (f.startsWith("typescript-") && f.endsWith(".v8cache") && path.join(cacheDir(root), f) !== cachePath) fs.rmSync(path.join(cacheDir(root), f), { force: true });
+        if (f.startsWith("typescript-") && f.endsWith(".v8cache") && path.join(cacheDir(root), f) !== cachePath)
+          fs.rmSync(path.join(cacheDir(root), f), { force: true });
       }
     } catch {
       /* read-only project: no cache */
@@ -295,7 +314,13 @@ function shallowNodeModulesWatch(root) {
   const watchDirectory = ts.sys.watchDirectory;
   if (!watchDirectory) return;
   ts.sys.watchDirectory = (dir, callback, recursive, options) =>
-    watchDirectory.call(ts.sys, dir, callback, recursive && !(dir === nodeModules || dir.startsWith(nodeModules + path.sep)), options);
+    watchDirectory.call(
+      ts.sys,
+      dir,
+      callback,
+      recursive && !(dir === nodeModules || dir.startsWith(nodeModules + path.sep)),
+      options,
+    );
 }
 
 if (require.main === module) {
@@ -306,7 +331,11 @@ if (require.main === module) {
   const key = cacheKey(root, files, ts.version);
   const cached = load(root, key);
   if (process.argv.includes("--status")) {
-    console.log(cached ? `kernel cache of src/ is up to date (${cached.ok ? "compiled" : "src/ does not compile"})` : "kernel cache of src/ is out of date");
+    console.log(
+      cached
+        ? `kernel cache of src/ is up to date (${cached.ok ? "compiled" : "src/ does not compile"})`
+        : "kernel cache of src/ is out of date",
+    );
     process.exit(0);
   }
   if (cached) {
@@ -317,7 +346,20 @@ if (require.main === module) {
   const cache = build(root, files, key);
   save(root, cache);
   if (cache.ok) console.log(`[descent] compiled src/ for the kernel in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  else console.log(`[descent] src/ does not compile with tslab's TypeScript; the kernel will compile it per session:\n  ${cache.errors.join("\n  ")}`);
+  else
+    console.log(
+      `[descent] src/ does not compile with tslab's TypeScript; the kernel will compile it per session:\n  ${cache.errors.join("\n  ")}`,
+    );
 }
 
-module.exports = { useInKernel, useCodeCache, shallowNodeModulesWatch, sourceFiles, cacheKey, cacheFile, build, current, tslabTypeScript };
+module.exports = {
+  useInKernel,
+  useCodeCache,
+  shallowNodeModulesWatch,
+  sourceFiles,
+  cacheKey,
+  cacheFile,
+  build,
+  current,
+  tslabTypeScript,
+};

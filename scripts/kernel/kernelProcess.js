@@ -21,9 +21,8 @@ if (!configPath) {
 process.chdir(root);
 
 // ── Interrupts ────────────────────────────────────────────────────────────────────────────────────────
-// Slots as in src/core/interrupt.ts (INTERRUPT_SLOTS).
+// Slots as in src/core/interrupt.ts (INTERRUPT_SLOTS); STOPPED (1) is read only by the fallback worker below.
 const REQUESTED = 0;
-const STOPPED = 1;
 const CELL = 2;
 const RUNNING = 3;
 /** How long a pending interrupt waits for a checkpoint before tslab's own interrupt takes over. */
@@ -99,7 +98,9 @@ try {
   executorModule = require(path.join(tslabDir, "executor.js"));
   jupyter = require(path.join(tslabDir, "jupyter.js"));
 } catch (e) {
-  console.error(`Descent kernel: tslab is not installed in ${root}/node_modules. Run 'npm install' (or 'npm start') first.`);
+  console.error(
+    `Descent kernel: tslab is not installed in ${root}/node_modules. Run 'npm install' (or 'npm start') first.`,
+  );
   process.exit(1);
 }
 
@@ -117,13 +118,14 @@ const convs = {
     this._browser?.close();
   },
 };
-convs.node; // warm the converter for Node.js, as tslab does
+void convs.node; // warm the converter for Node.js, as tslab does
 const executor = executorModule.createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
 
 // Each cell starts with no interrupt pending; the worker's fallback needs to know which cell runs.
 const execute = executor.execute;
 const ensureSrcCache = () => {
-  if (srcCache === null) srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
+  if (srcCache === null)
+    srcCache = cachesOn ? kernelCache.useInKernel(root) : { used: false, why: "DESCENT_KERNEL_CACHE=0" };
 };
 for (const name of ["inspect", "complete"]) {
   const original = executor[name];
@@ -132,8 +134,16 @@ for (const name of ["inspect", "complete"]) {
     return original(...args);
   };
 }
+// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes without)
+let outOfMemoryNote = null;
+try {
+  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
 executor.execute = async (src) => {
   ensureSrcCache();
+  if (outOfMemoryNote && Atomics.load(flag, CELL) === 0) console.error(outOfMemoryNote);
   Atomics.store(flag, REQUESTED, 0);
   Atomics.add(flag, CELL, 1);
   Atomics.store(flag, RUNNING, 1);
@@ -143,7 +153,11 @@ executor.execute = async (src) => {
     Atomics.store(flag, RUNNING, 0);
     if (timingFile && Atomics.load(flag, CELL) === 1) {
       const cpu = process.cpuUsage();
-      const line = { cpu_ms: Math.round((cpu.user + cpu.system) / 1000), wall_ms: Math.round(performance.now()), cache: srcCache };
+      const line = {
+        cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+        wall_ms: Math.round(performance.now()),
+        cache: srcCache,
+      };
       try {
         fs.appendFileSync(timingFile, JSON.stringify(line) + "\n");
       } catch {
@@ -182,13 +196,13 @@ jupyter.ZmqServer.prototype.handleExecute = async function handleExecute(sock, m
     send(update ? "update_display_data" : "display_data", data);
   };
   const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
-  if (value !== null && content.status === "ok") send("execute_result", { execution_count: content.execution_count, data: { "text/plain": value }, metadata: {} });
+  if (value !== null && content.status === "ok")
+    send("execute_result", { execution_count: content.execution_count, data: { "text/plain": value }, metadata: {} });
   const reply = msg.createReply();
   reply.header.msg_type = "execute_reply";
   reply.content = content;
   reply.signAndSend(this.connInfo.key, sock);
 };
-
 
 // ── A cell never skipped in silence ───────────────────────────────────────────────────────────────────
 // After a cell fails, tslab drops every execute request that arrives within 200 ms (its handler resets its

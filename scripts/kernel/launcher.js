@@ -19,10 +19,22 @@ if (!configPath) {
   console.error("usage: node scripts/kernel/launcher.js <jupyter-connection-file>");
   process.exit(2);
 }
-const kernel = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "kernelProcess.js"), configPath], {
-  stdio: ["inherit", "inherit", "inherit", "pipe"],
-  detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
-});
+// On a class's hub (scripts/hub/): Node's heap limit for the kernel, and a note when memory stopped it.
+// (optional: a kernel run from a copy of scripts/kernel/ alone, e.g. by the grader, goes without)
+let memory = { heapFlags: () => [], memoryFailures: () => null, noteIfOutOfMemory: () => {} };
+try {
+  memory = require("../hub/kernelMemoryNote");
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
+const kernel = spawn(
+  process.execPath,
+  [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernelProcess.js"), configPath],
+  {
+    stdio: ["inherit", "inherit", "inherit", "pipe"],
+    detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
+  },
+);
 const control = kernel.stdio[3];
 control.on("error", () => {}); // the kernel is gone; its exit event ends us
 process.on("SIGINT", () => control.write("i"));
@@ -35,7 +47,11 @@ for (const signal of ["SIGTERM", "SIGHUP"]) {
     }
   });
 }
-kernel.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)));
+const failsBefore = memory.memoryFailures();
+kernel.on("exit", (code, signal) => memory.noteIfOutOfMemory(signal, failsBefore));
+kernel.on("exit", (code, signal) =>
+  process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)),
+);
 kernel.on("error", (e) => {
   console.error(`Descent kernel: cannot start ${process.execPath}: ${e.message}`);
   process.exit(1);

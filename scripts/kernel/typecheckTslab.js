@@ -23,7 +23,9 @@ const options = {
 const program = ts.createProgram([path.join(root, "src", "index.ts")], options);
 const diagnostics = ts.getPreEmitDiagnostics(program);
 for (const d of diagnostics) {
-  const where = d.file ? `${path.relative(root, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} ` : "";
+  const where = d.file
+    ? `${path.relative(root, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} `
+    : "";
   console.error(`${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
 }
 console.log(`tslab TypeScript ${ts.version}: ${diagnostics.length} problem(s) in src/`);

@@ -16,7 +16,9 @@ function findPython() {
 if (require.main === module) {
   const py = findPython();
   if (!py) {
-    console.error("No Python with nbclient found. Debian/Ubuntu: apt-get install python3-nbclient; elsewhere: pip install nbclient nbformat");
+    console.error(
+      "No Python with nbclient found. Debian/Ubuntu: apt-get install python3-nbclient; elsewhere: pip install nbclient nbformat",
+    );
     process.exit(1);
   }
   console.log(py);

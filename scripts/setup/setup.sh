@@ -5,7 +5,9 @@
 #        Debian/Ubuntu as root: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
 #        elsewhere: stops and prints the pip command to run
 #   3. the project kernelspec `descent` in <project>/.jupyter (never in your global Jupyter set-up)
-# Usage: bash scripts/setup/setup.sh [--for-tests] [--for-bench] [--quiet]
+#   4. with --for-hub: JupyterHub for serving a class (Debian: jupyterhub, node-configurable-http-proxy,
+#      python3-nbgitpuller, git), see README "Serving a class"
+# Usage: bash scripts/setup/setup.sh [--for-tests] [--for-bench] [--for-hub] [--quiet]
 #   --for-tests  also installs Chromium (Debian package `chromium`) for the browser test, when root
 #   --for-bench  also installs numpy with OpenBLAS (Debian packages `python3-numpy`, `libopenblas0-pthread`) for
 #                `npm run bench`'s numpy rows, when root
@@ -14,11 +16,13 @@ cd "$(dirname "$0")/../.."
 
 FOR_TESTS=0
 FOR_BENCH=0
+FOR_HUB=0
 QUIET=0
 for a in "$@"; do
   case "$a" in
     --for-tests) FOR_TESTS=1 ;;
     --for-bench) FOR_BENCH=1 ;;
+    --for-hub) FOR_HUB=1 ;;
     --quiet) QUIET=1 ;;
     *) echo "setup: unknown option $a" >&2; exit 2 ;;
   esac
@@ -100,6 +104,30 @@ if [ "$FOR_BENCH" = 1 ] && ! have_bench_numpy; then
   else
     say "numpy is missing for /usr/bin/python3 and we are not root: the bench's numpy rows will be skipped (or set DESCENT_PYTHON to a Python with numpy)"
   fi
+fi
+
+# --- 2d. JupyterHub for serving a class (npm run hub, and the hub tests) ----------------------------
+# Debian's jupyterhub 3.0 (with node-configurable-http-proxy) and python3-nbgitpuller, installed the way
+# Jupyter is above: apt-get as root, a printed command elsewhere.
+have_hub() {
+  command -v jupyterhub >/dev/null 2>&1 &&
+    NODE_PATH=/usr/share/nodejs:/usr/lib/nodejs configurable-http-proxy --version >/dev/null 2>&1 &&
+    /usr/bin/python3 -c "import nbgitpuller" >/dev/null 2>&1 && command -v git >/dev/null 2>&1
+}
+if [ "$FOR_HUB" = 1 ] && ! have_hub; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing JupyterHub from Debian packages (jupyterhub node-configurable-http-proxy python3-nbgitpuller git)…"
+    apt_install jupyterhub node-configurable-http-proxy python3-nbgitpuller git
+  else
+    cat >&2 <<'MSG'
+[descent setup] JupyterHub is missing (need: jupyterhub 3.0, configurable-http-proxy, nbgitpuller, git).
+  Debian/Ubuntu:  sudo apt-get install jupyterhub node-configurable-http-proxy python3-nbgitpuller git
+  Anywhere else:  python3 -m pip install 'jupyterhub==3.*' nbgitpuller && npm install -g configurable-http-proxy
+Then run the command again.
+MSG
+    exit 1
+  fi
+  have_hub || { echo "[descent setup] JupyterHub is still not usable after installing it" >&2; exit 1; }
 fi
 
 # --- 3. the project kernel ---------------------------------------------------------------------

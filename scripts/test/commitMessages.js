@@ -15,13 +15,20 @@ const RULE_SINCE = "4accb875d34698cf8fb1f2b11df4503863da06a8";
 
 /** What is wrong with a commit message (its text as written, comments stripped), or []. */
 function problems(message) {
-  const lines = message.replace(/\r\n/g, "\n").split("\n").filter((l) => !l.startsWith("#"));
+  const lines = message
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .filter((l) => !l.startsWith("#"));
   while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
   const out = [];
   const subject = lines[0] ?? "";
   if (subject.trim() === "") out.push("the subject line is empty");
-  if ([...subject].length > MAX_SUBJECT) out.push(`the subject line has ${[...subject].length} characters (at most ${MAX_SUBJECT}; put the detail in the body)`);
-  if (lines.length > 1 && lines[1].trim() !== "") out.push("the second line must be blank (subject, blank line, then the body)");
+  if ([...subject].length > MAX_SUBJECT)
+    out.push(
+      `the subject line has ${[...subject].length} characters (at most ${MAX_SUBJECT}; put the detail in the body)`,
+    );
+  if (lines.length > 1 && lines[1].trim() !== "")
+    out.push("the second line must be blank (subject, blank line, then the body)");
   return out;
 }
 

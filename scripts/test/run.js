@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: type-check (with the dev compiler, and src/ with tslab's own), then every test file under test/ with node's test runner (unit, property,
+// npm test: type-check (with the dev compiler, and src/ with tslab's own), lint, then every test file under test/ with node's test runner (unit, property,
 // data, model, notebook and browser tests), then one closing line "N passed, N failed".
 //   npm test                       everything
 //   npm test -- test/mlp.test.ts   only the files named (after the type-check)
@@ -28,7 +28,9 @@ if (tsc.status === 0) {
 
 // 1b. Type-check src/ as the notebook kernel compiles it (tslab's TypeScript 5.0, no DOM library).
 const tslabStart = Date.now();
-const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "typecheckTslab.js")], { stdio: "inherit" });
+const tslabCheck = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "typecheckTslab.js")], {
+  stdio: "inherit",
+});
 if (tslabCheck.status === 0) {
   passed++;
   console.log(`✔ type-check of src/ with tslab's TypeScript ${((Date.now() - tslabStart) / 1000).toFixed(1)}s`);
@@ -37,16 +39,34 @@ if (tslabCheck.status === 0) {
   console.log("✖ type-check of src/ with tslab's TypeScript failed");
 }
 
+// 1c. Lint: ESLint and Prettier's check (scripts/lint/lint.js, as `npm run lint`).
+const lintStart = Date.now();
+const lint = spawnSync(process.execPath, [path.join(root, "scripts", "lint", "lint.js")], { stdio: "inherit" });
+if (lint.status === 0) {
+  passed++;
+  console.log(`✔ lint (eslint, prettier --check) ${((Date.now() - lintStart) / 1000).toFixed(1)}s`);
+} else {
+  failed++;
+  console.log("✖ lint (eslint, prettier --check) failed: npm run format fixes the layout, the rest is fixed by hand");
+}
+
 // 2. The test files, one after another (notebook and browser tests need the whole machine).
 const named = process.argv.slice(2);
 const files = named.length
   ? named
-  : fs.readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("test", f));
+  : fs
+      .readdirSync("test")
+      .filter((f) => f.endsWith(".test.ts"))
+      .sort()
+      .map((f) => path.join("test", f));
 
 const args = [
   ...require("../setup/nodeFlags").nodeFlags(),
-  "--import", "tsx",
-  "--test", "--test-concurrency=1", "--test-reporter=spec",
+  "--import",
+  "tsx",
+  "--test",
+  "--test-concurrency=1",
+  "--test-reporter=spec",
   ...files,
 ];
 // This run's own folder (executed notebooks the notebook tests write and the slide test reads): tests never

@@ -69,10 +69,17 @@ export interface LinearisationRow {
  * ΔC ≈ ∇C·Δv, tested for Δv = s·u (u = direction/‖direction‖) for each step length s.
  * v, direction: length p.
  */
-export function linearisationTable(C: ScalarCost, gradC: CostGradient, v: ArrayLike<number>, direction: ArrayLike<number>, stepLengths: number[]): LinearisationRow[] {
+export function linearisationTable(
+  C: ScalarCost,
+  gradC: CostGradient,
+  v: ArrayLike<number>,
+  direction: ArrayLike<number>,
+  stepLengths: number[],
+): LinearisationRow[] {
   const where = "linearisationTable";
   finiteVector(where, v, "v");
-  if (direction.length !== v.length) throw new Error(`${where}: v has ${v.length} entries but direction has ${direction.length}`);
+  if (direction.length !== v.length)
+    throw new Error(`${where}: v has ${v.length} entries but direction has ${direction.length}`);
   const len = norm(direction);
   if (!(len > 0)) throw new Error(`${where}: direction must be non-zero`);
   const g = gradC(v);
@@ -136,12 +143,15 @@ export function gradientDescent(
 ): DescentPath {
   const where = "gradientDescent";
   const { rate: eta, steps, tolerance = 0 } = options;
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${where}: learning rate η must be a positive finite number, got ${describeValue(eta)}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`${where}: steps must be a non-negative integer, got ${describeValue(steps)}`);
+  if (!(eta > 0) || !Number.isFinite(eta))
+    throw new Error(`${where}: learning rate η must be a positive finite number, got ${describeValue(eta)}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new Error(`${where}: steps must be a non-negative integer, got ${describeValue(steps)}`);
   finiteVector(where, v0, "v0");
   let v = Array.from(v0);
   const c0 = C(v);
-  if (!Number.isFinite(c0)) throw new Error(`${where}: C(v0) = ${c0} at v0 = [${v.join(", ")}]; start where the cost is finite`);
+  if (!Number.isFinite(c0))
+    throw new Error(`${where}: C(v0) = ${c0} at v0 = [${v.join(", ")}]; start where the cost is finite`);
   const limit = options.divergeAbove ?? 1e6 * (Math.abs(c0) + 1);
   const path = [v.slice()];
   const costs = [c0];
@@ -180,12 +190,20 @@ export interface DescentPathRow {
  * { rate, iteration, v1, v2, cost } so a chart can filter them by a learning-rate slider.
  * Points with |v1| or |v2| above `clip` are dropped (a diverging path leaves the picture).
  */
-export function pathsForRates(C: ScalarCost, gradC: CostGradient, v0: [number, number], rates: number[], steps: number, clip = Infinity): DescentPathRow[] {
+export function pathsForRates(
+  C: ScalarCost,
+  gradC: CostGradient,
+  v0: [number, number],
+  rates: number[],
+  steps: number,
+  clip = Infinity,
+): DescentPathRow[] {
   const rows: DescentPathRow[] = [];
   for (const rate of rates) {
     const run = gradientDescent(C, gradC, v0, { rate, steps });
     run.path.forEach((p, iteration) => {
-      if (Math.abs(p[0]) <= clip && Math.abs(p[1]) <= clip) rows.push({ rate, iteration, v1: p[0], v2: p[1], cost: run.costs[iteration] });
+      if (Math.abs(p[0]) <= clip && Math.abs(p[1]) <= clip)
+        rows.push({ rate, iteration, v1: p[0], v2: p[1], cost: run.costs[iteration] });
     });
   }
   return rows;
@@ -197,13 +215,19 @@ export function pathsForRates(C: ScalarCost, gradC: CostGradient, v0: [number, n
  *   ∇C_x(v) = (r·x, r) with the residual r = v₁x + v₂ − t.
  * `perExample(v)` returns the n×2 matrix whose row i is ∇C_xᵢ(v).
  */
-export function leastSquaresCost(data: RegressionSet): { C: ScalarCost; gradC: CostGradient; perExample: (v: ArrayLike<number>) => Matrix; n: number } {
+export function leastSquaresCost(data: RegressionSet): {
+  C: ScalarCost;
+  gradC: CostGradient;
+  perExample: (v: ArrayLike<number>) => Matrix;
+  n: number;
+} {
   const { X, t } = data;
   if (X.cols !== 1) throw new Error(`leastSquaresCost: X must be n×1 (one input), got ${X.shape}`);
   if (t.length !== X.rows) throw new Error(`leastSquaresCost: X has ${X.rows} rows but t has ${t.length} targets`);
   const n = X.rows;
   const check = (v: ArrayLike<number>) => {
-    if (v.length !== 2) throw new Error(`leastSquaresCost: v must be (v1, v2) = (slope, intercept), got ${v.length} values`);
+    if (v.length !== 2)
+      throw new Error(`leastSquaresCost: v must be (v1, v2) = (slope, intercept), got ${v.length} values`);
   };
   const C: ScalarCost = (v) => {
     check(v);
@@ -234,13 +258,16 @@ function meanOfRows(G: Matrix): number[] {
   return g.map((s) => s / G.rows);
 }
 
-/** The mini-batch gradient (1/m) Σ_{i ∈ batch} ∇C_xᵢ: the mean of the rows of G listed in `batch`.  G: n×p → length p. */
+/**
+ * The mini-batch gradient (1/m) Σ_{i ∈ batch} ∇C_xᵢ: the mean of the rows of G listed in `batch`.  G: n×p → length p.
+ */
 export function miniBatchGradient(G: Matrix, batch: ArrayLike<number>): number[] {
   if (batch.length === 0) throw new Error("miniBatchGradient: the batch is empty");
   const g = new Array<number>(G.cols).fill(0);
   for (let r = 0; r < batch.length; r++) {
     const i = batch[r];
-    if (!(Number.isInteger(i) && i >= 0 && i < G.rows)) throw new RangeError(`miniBatchGradient: index ${i} at position ${r} is outside 0…${G.rows - 1}`);
+    if (!(Number.isInteger(i) && i >= 0 && i < G.rows))
+      throw new RangeError(`miniBatchGradient: index ${i} at position ${r} is outside 0…${G.rows - 1}`);
     for (let j = 0; j < G.cols; j++) g[j] += G.data[i * G.cols + j];
   }
   return g.map((s) => s / batch.length);
@@ -251,7 +278,9 @@ export interface BatchNoise {
   m: number;
   /** Root-mean-square of ‖ĝ_m − ∇C‖ over the trials (ĝ_m a mini-batch gradient). */
   rms: number;
-  /** The theory for sampling m of n without replacement: √(tr Σ / m · (n − m)/(n − 1)), Σ the per-example covariance. */
+  /**
+   * The theory for sampling m of n without replacement: √(tr Σ / m · (n − m)/(n − 1)), Σ the per-example covariance.
+   */
   predicted: number;
   /** The noise of every trial (for a scatter or box plot). */
   samples: number[];
@@ -265,13 +294,15 @@ export interface BatchNoise {
 export function miniBatchNoise(G: Matrix, sizes: number[], trials: number, rng: Rng): BatchNoise[] {
   const where = "miniBatchNoise";
   const n = G.rows;
-  if (!Number.isInteger(trials) || trials < 1) throw new Error(`${where}: trials must be a positive integer, got ${describeValue(trials)}`);
+  if (!Number.isInteger(trials) || trials < 1)
+    throw new Error(`${where}: trials must be a positive integer, got ${describeValue(trials)}`);
   const full = meanOfRows(G);
   let traceSigma = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < G.cols; j++) traceSigma += (G.data[i * G.cols + j] - full[j]) ** 2;
   traceSigma /= n;
   return sizes.map((m) => {
-    if (!Number.isInteger(m) || m < 1 || m > n) throw new Error(`${where}: batch size m=${m} must be an integer in 1…${n}`);
+    if (!Number.isInteger(m) || m < 1 || m > n)
+      throw new Error(`${where}: batch size m=${m} must be an integer in 1…${n}`);
     const samples: number[] = [];
     let sq = 0;
     for (let k = 0; k < trials; k++) {
@@ -298,9 +329,12 @@ export function miniBatchDescent(
 ): DescentPath {
   const where = "miniBatchDescent";
   const { rate: eta, batchSize: m, steps, rng } = options;
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${where}: learning rate η must be a positive finite number, got ${describeValue(eta)}`);
-  if (!Number.isInteger(m) || m < 1 || m > problem.n) throw new Error(`${where}: batchSize m=${m} must be an integer in 1…${problem.n}`);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`${where}: steps must be a non-negative integer, got ${describeValue(steps)}`);
+  if (!(eta > 0) || !Number.isFinite(eta))
+    throw new Error(`${where}: learning rate η must be a positive finite number, got ${describeValue(eta)}`);
+  if (!Number.isInteger(m) || m < 1 || m > problem.n)
+    throw new Error(`${where}: batchSize m=${m} must be an integer in 1…${problem.n}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new Error(`${where}: steps must be a non-negative integer, got ${describeValue(steps)}`);
   finiteVector(where, v0, "v0");
   let v = Array.from(v0);
   const path = [v.slice()];

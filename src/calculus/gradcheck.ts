@@ -126,9 +126,12 @@ export function centralDifferences(loss: () => number, M: Matrix, entries?: Arra
   const idx = entries ?? Array.from({ length: M.data.length }, (_, t) => t);
   const out = new Float64Array(idx.length);
   for (let q = 0; q < idx.length; q++) {
-    checkpoint(() => `after ${q} of ${idx.length} central differences of the ${M.shape} matrix; its entries are restored`);
+    checkpoint(
+      () => `after ${q} of ${idx.length} central differences of the ${M.shape} matrix; its entries are restored`,
+    );
     const t = idx[q];
-    if (!(Number.isInteger(t) && t >= 0 && t < M.data.length)) throw new RangeError(`centralDifferences: entry ${t} is outside the ${M.shape} matrix`);
+    if (!(Number.isInteger(t) && t >= 0 && t < M.data.length))
+      throw new RangeError(`centralDifferences: entry ${t} is outside the ${M.shape} matrix`);
     const keep = M.data[t];
     M.data[t] = keep + h;
     const up = loss();
@@ -145,7 +148,11 @@ export function centralDifferences(loss: () => number, M: Matrix, entries?: Arra
  * central differences of `loss()`, a function of the current parameter values. Parameters are
  * restored exactly afterwards.
  */
-export function gradientCheck(loss: () => number, params: Param[], options: GradientCheckOptions = {}): GradientCheckReport {
+export function gradientCheck(
+  loss: () => number,
+  params: Param[],
+  options: GradientCheckOptions = {},
+): GradientCheckReport {
   const float32 = params.some((p) => p.value.dtype === "float32");
   const h = options.h ?? (float32 ? 1e-3 : 1e-5);
   if (!(h > 0)) throw new Error(`gradientCheck: h must be positive, got ${describeValue(h)}`);
@@ -161,10 +168,17 @@ export function gradientCheck(loss: () => number, params: Param[], options: Grad
   const rows: GradientCheckRow[] = [];
   params.forEach((p, pi) => {
     const total = p.value.data.length;
-    const idx = total <= samples ? Array.from({ length: total }, (_, i) => i) : Array.from(rng.sample(total, samples)).sort((a, b) => a - b);
+    const idx =
+      total <= samples
+        ? Array.from({ length: total }, (_, i) => i)
+        : Array.from(rng.sample(total, samples)).sort((a, b) => a - b);
     const mine: GradientCheckEntry[] = [];
     for (const k of idx) {
-      checkpoint(() => `in the gradient check of ${p.name} after ${mine.length} of ${idx.length} entries; the parameters are restored`);
+      checkpoint(
+        () =>
+          `in the gradient check of ${p.name} after ${mine.length} of ${idx.length} entries; the parameters are ` +
+          `restored`,
+      );
       const theta = p.value.data[k];
       p.value.data[k] = theta + h;
       const up = p.value.data[k]; // the stored value (rounded in float32)
@@ -181,7 +195,16 @@ export function gradientCheck(loss: () => number, params: Param[], options: Grad
       const noise = (eps * (Math.abs(Lplus) + Math.abs(Lminus))) / (up - down);
       const rel = relativeError(a, numeric);
       const roundoff = rel > 1e-7 && Math.abs(a - numeric) <= 10 * noise; // a large error explained by round-off alone
-      const e: GradientCheckEntry = { param: p.name, row: Math.floor(k / p.value.cols), col: k % p.value.cols, analytic: a, numeric, relativeError: rel, kink, roundoff };
+      const e: GradientCheckEntry = {
+        param: p.name,
+        row: Math.floor(k / p.value.cols),
+        col: k % p.value.cols,
+        analytic: a,
+        numeric,
+        relativeError: rel,
+        kink,
+        roundoff,
+      };
       mine.push(e);
       entries.push(e);
     }
@@ -218,19 +241,48 @@ function summarise(p: Param, mine: GradientCheckEntry[], total: number, float32:
   const notes: string[] = [];
   if (kinks > 0) {
     notes.push(
-      `${kinks} entr${kinks === 1 ? "y" : "ies"} moved a ReLU input across 0 within ±h: the difference quotient straddles the kink there, so a large error at ${kinks === 1 ? "that entry" : "those entries"} is a false alarm (not judged)`,
+      `${kinks} entr${kinks === 1 ? "y" : "ies"} moved a ReLU input across 0 within ±h: the difference quotient ` +
+        `straddles the kink there, so a large error at ${kinks === 1 ? "that entry" : "those entries"} is a false ` +
+        `alarm (not judged)`,
     );
   }
   if (roundoff > 0) {
-    notes.push(`${roundoff} entr${roundoff === 1 ? "y differs" : "ies differ"} only by the round-off noise of the difference quotient (tiny gradients; not judged)`);
+    notes.push(
+      `${roundoff} entr${roundoff === 1 ? "y differs" : "ies differ"} only by the round-off noise of the difference ` +
+        `quotient (tiny gradients; not judged)`,
+    );
   }
-  if (float32 && verdict !== "good") notes.push("float32 parameters: round-off limits the check to about 1e-3; use float64 for a sharp check");
-  return { param: p.name, shape: p.value.shape, checked: mine.length, total, maxRelativeError: maxRel, maxJudgedRelativeError: maxJudged, worst, kinks, roundoff, verdict, note: notes.join("; ") };
+  if (float32 && verdict !== "good")
+    notes.push("float32 parameters: round-off limits the check to about 1e-3; use float64 for a sharp check");
+  return {
+    param: p.name,
+    shape: p.value.shape,
+    checked: mine.length,
+    total,
+    maxRelativeError: maxRel,
+    maxJudgedRelativeError: maxJudged,
+    worst,
+    kinks,
+    roundoff,
+    verdict,
+    note: notes.join("; "),
+  };
 }
 
 /** The report as a text table, one line per parameter group, plus the overall verdict. */
 export function formatGradientCheck(report: GradientCheckReport): string {
-  const head = ["param", "shape", "checked", "max rel. error", "worst entry", "analytic", "numeric", "not judged", "judged max", "verdict"];
+  const head = [
+    "param",
+    "shape",
+    "checked",
+    "max rel. error",
+    "worst entry",
+    "analytic",
+    "numeric",
+    "not judged",
+    "judged max",
+    "verdict",
+  ];
   const body = report.rows.map((r) => [
     r.param,
     r.shape,
@@ -245,7 +297,10 @@ export function formatGradientCheck(report: GradientCheckReport): string {
   ]);
   const out = [tableText({ columns: head, rows: body })];
   for (const r of report.rows) if (r.note) out.push(`note on ${r.param}: ${r.note}`);
-  out.push(`overall: max relative error ${sci(report.maxRelativeError)}, judged ${sci(report.maxJudgedRelativeError)} (h = ${report.h}) → ${report.verdict}`);
+  out.push(
+    `overall: max relative error ${sci(report.maxRelativeError)}, judged ${sci(report.maxJudgedRelativeError)} (h = ` +
+      `${report.h}) → ${report.verdict}`,
+  );
   out.push("scale: > 1e-2 wrong, > 1e-4 suspicious, > 1e-7 acceptable, ≤ 1e-7 good (float64, smooth loss)");
   return out.join("\n");
 }

@@ -5,22 +5,42 @@
  * simplifies it, and compiles the result into a plain JavaScript function to compare with code and
  * with finite differences.
  */
-import type { MathNode } from "mathjs";
+import type { MathNode, SymbolNode } from "mathjs";
 import { describeValue } from "../core/describe";
 
 type MathJs = typeof import("mathjs");
 let mathjsModule: MathJs | null = null;
 /** mathjs takes about two seconds to load: it is loaded at the first symbolic call, not with the course code. */
 function mathjs(): MathJs {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (mathjsModule ??= require("mathjs") as MathJs);
 }
 
 /** Names mathjs treats as constants, not variables. */
-const CONSTANTS = new Set(["pi", "e", "E", "PI", "Infinity", "NaN", "i", "true", "false", "null", "phi", "tau", "LN2", "LN10", "LOG2E", "LOG10E", "SQRT1_2", "SQRT2"]);
+const CONSTANTS = new Set([
+  "pi",
+  "e",
+  "E",
+  "PI",
+  "Infinity",
+  "NaN",
+  "i",
+  "true",
+  "false",
+  "null",
+  "phi",
+  "tau",
+  "LN2",
+  "LN10",
+  "LOG2E",
+  "LOG10E",
+  "SQRT1_2",
+  "SQRT2",
+]);
 
 function parseOrThrow(expr: string, where: string): MathNode {
-  if (typeof expr !== "string" || expr.trim() === "") throw new Error(`${where}: expected an expression string, got ${JSON.stringify(expr)}`);
+  if (typeof expr !== "string" || expr.trim() === "")
+    throw new Error(`${where}: expected an expression string, got ${JSON.stringify(expr)}`);
   try {
     return mathjs().parse(expr);
   } catch (e) {
@@ -33,8 +53,8 @@ export function freeVariables(expr: string): string[] {
   const node = parseOrThrow(expr, "freeVariables");
   const seen: string[] = [];
   node.traverse((n: MathNode, path: string, parent: MathNode | null) => {
-    if ((n as any).isSymbolNode && !(parent && (parent as any).isFunctionNode && path === "fn")) {
-      const name = (n as any).name as string;
+    if (n.type === "SymbolNode" && !(parent && parent.type === "FunctionNode" && path === "fn")) {
+      const name = (n as SymbolNode).name;
       if (!CONSTANTS.has(name) && !seen.includes(name)) seen.push(name);
     }
   });
@@ -49,7 +69,10 @@ export function compileExpression(expr: string, variables: string[]): (v: ArrayL
   const node = parseOrThrow(expr, "compileExpression");
   const unknown = freeVariables(expr).filter((name) => !variables.includes(name));
   if (unknown.length) {
-    throw new Error(`compileExpression: "${expr}" uses ${unknown.map((u) => `"${u}"`).join(", ")}, which is not among the variables [${variables.join(", ")}]`);
+    throw new Error(
+      `compileExpression: "${expr}" uses ${unknown.map((u) => `"${u}"`).join(", ")}, which is not among the ` +
+        `variables [${variables.join(", ")}]`,
+    );
   }
   const code = node.compile();
   return (v: ArrayLike<number>) => {
@@ -59,7 +82,8 @@ export function compileExpression(expr: string, variables: string[]): (v: ArrayL
     const scope: Record<string, number> = {};
     for (let k = 0; k < variables.length; k++) scope[variables[k]] = v[k];
     const out = code.evaluate(scope);
-    if (typeof out !== "number") throw new Error(`"${expr}" at [${Array.from(v)}] gave ${String(out)}, not a real number`);
+    if (typeof out !== "number")
+      throw new Error(`"${expr}" at [${Array.from(v)}] gave ${String(out)}, not a real number`);
     return out;
   };
 }
@@ -86,12 +110,18 @@ export function symbolicDerivative(expr: string, variable = "x"): SymbolicDeriva
   const node = parseOrThrow(expr, where);
   const vars = freeVariables(expr);
   const others = vars.filter((v) => v !== variable);
-  if (others.length) throw new Error(`${where}: "${expr}" has variables ${others.join(", ")} besides ${variable}; use symbolicGradient for several variables`);
+  if (others.length)
+    throw new Error(
+      `${where}: "${expr}" has variables ${others.join(", ")} besides ${variable}; use symbolicGradient for several ` +
+        `variables`,
+    );
   let d: MathNode;
   try {
     d = mathjs().simplify(mathjs().derivative(node, variable));
   } catch (e) {
-    throw new Error(`${where}: mathjs cannot differentiate "${expr}" with respect to ${variable}: ${(e as Error).message}`);
+    throw new Error(
+      `${where}: mathjs cannot differentiate "${expr}" with respect to ${variable}: ${(e as Error).message}`,
+    );
   }
   const g = compileExpression(d.toString(), [variable]);
   return { of: expr, variable, expr: d.toString(), tex: d.toTex(), f: (x: number) => g([x]) };

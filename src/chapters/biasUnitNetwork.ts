@@ -22,7 +22,9 @@ import { sgdUpdate } from "../optim/sgd";
 import type { Evaluation } from "../training/train";
 import { checkLabel, checkVector, softmaxInto } from "./oneExample";
 
-/** The homework's two-layer network with bias units: V (n_hid × (n_in+1)), W (n_out × (n_hid+1)), hidden activation g. */
+/**
+ * The homework's two-layer network with bias units: V (n_hid × (n_in+1)), W (n_out × (n_hid+1)), hidden activation g.
+ */
 export interface BiasUnitNet {
   V: Matrix;
   W: Matrix;
@@ -30,7 +32,11 @@ export interface BiasUnitNet {
 }
 
 function checkNet(op: string, net: BiasUnitNet): void {
-  if (net.W.cols !== net.V.rows + 1) throw new ShapeError(`${op}: V is ${net.V.shape} so ā¹ has ${net.V.rows + 1} entries, but W is ${net.W.shape} (needs ${net.V.rows + 1} columns)`);
+  if (net.W.cols !== net.V.rows + 1)
+    throw new ShapeError(
+      `${op}: V is ${net.V.shape} so ā¹ has ${net.V.rows + 1} entries, but W is ${net.W.shape} (needs ` +
+        `${net.V.rows + 1} columns)`,
+    );
   if (net.V.dtype !== net.W.dtype) throw new ShapeError(`${op}: V is ${net.V.dtype} but W is ${net.W.dtype}`);
 }
 
@@ -56,7 +62,10 @@ export function appendOnesColumn(X: Matrix): Matrix {
 /** `[A | bᵀ]`: a layer's weights A (m × n) with its bias b (m entries) as an extra last column, m × (n+1). */
 export function withBiasColumn(A: Matrix, b: Matrix | ArrayLike<number>): Matrix {
   const bias = b instanceof Matrix ? b.data : b;
-  if (bias.length !== A.rows) throw new ShapeError(`withBiasColumn: the weights are ${A.shape} but the bias has ${bias.length} entries (needs ${A.rows})`);
+  if (bias.length !== A.rows)
+    throw new ShapeError(
+      `withBiasColumn: the weights are ${A.shape} but the bias has ${bias.length} entries (needs ${A.rows})`,
+    );
   const out = zeros(A.rows, A.cols + 1, A.dtype);
   for (let i = 0; i < A.rows; i++) {
     out.data.set(A.data.subarray(i * A.cols, (i + 1) * A.cols), i * (A.cols + 1));
@@ -82,13 +91,16 @@ export function biasUnitInit(o: {
 }): { net: BiasUnitNet; stdV: number; stdW: number } {
   const { nIn, nHid, nOut, rng } = o;
   for (const [k, v] of Object.entries({ nIn, nHid, nOut })) {
-    if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`biasUnitInit: ${k} must be a positive integer, got ${v}`);
+    if (!(Number.isInteger(v) && v > 0))
+      throw new RangeError(`biasUnitInit: ${k} must be a positive integer, got ${v}`);
   }
-  if (o.scale !== "homework" && o.scale !== "he") throw new Error(`biasUnitInit: scale must be "homework" or "he", got "${String(o.scale)}"`);
+  if (o.scale !== "homework" && o.scale !== "he")
+    throw new Error(`biasUnitInit: scale must be "homework" or "he", got "${String(o.scale)}"`);
   const dtype = o.dtype ?? "float32";
   const stdV = o.scale === "homework" ? Math.sqrt(2 / nHid) : Math.sqrt(2 / (nIn + 1));
   const stdW = o.scale === "homework" ? Math.sqrt(2 / nOut) : Math.sqrt(2 / (nHid + 1));
-  const V = allocMatrix(nHid, nIn + 1, dtype, "parameters"); // zeros, from the core's allocator (like the models' parameters)
+  // zeros, from the core's allocator (like the models' parameters)
+  const V = allocMatrix(nHid, nIn + 1, dtype, "parameters");
   const W = allocMatrix(nOut, nHid + 1, dtype, "parameters");
   for (let t = 0; t < V.data.length; t++) V.data[t] = rng.normal(0, stdV);
   for (let t = 0; t < W.data.length; t++) W.data[t] = rng.normal(0, stdW);
@@ -112,7 +124,9 @@ export function biasUnitForward(net: BiasUnitNet, x: ArrayLike<number>): BiasUni
   const { V, W, g } = net;
   checkVector("biasUnitForward", x, V.cols - 1, "x");
   const xBar = appendOne(x);
-  const nHid = V.rows, c = V.cols, nOut = W.rows;
+  const nHid = V.rows,
+    c = V.cols,
+    nOut = W.rows;
   const z1 = new Float64Array(nHid);
   const a1Bar = new Float64Array(nHid + 1);
   for (let i = 0; i < nHid; i++) {
@@ -154,7 +168,8 @@ export function biasUnitBackprop(net: BiasUnitNet, x: ArrayLike<number>, y: numb
   const fw = biasUnitForward(net, x);
   const { xBar, z1, a1Bar, z2, o } = fw;
   const { W, g } = net;
-  const nHid = net.V.rows, nOut = W.rows;
+  const nHid = net.V.rows,
+    nOut = W.rows;
   checkLabel("biasUnitBackprop", y, nOut);
   const delta2 = new Float64Array(nOut);
   for (let k = 0; k < nOut; k++) delta2[k] = o[k] - (k === y ? 1 : 0); // (1.9) δ² = o − y
@@ -199,10 +214,14 @@ export const BiasUnitSgd = { fastPath: new FastPathHook<BiasUnitSgdFastPath>("Bi
  */
 export function biasUnitSgdStep(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number {
   const { V, W } = net;
-  if (x.length !== V.cols - 1) throw new ShapeError(`biasUnitSgdStep: x has ${x.length} entries but V is ${V.shape} (takes ${V.cols - 1} inputs plus the bias unit)`);
+  if (x.length !== V.cols - 1)
+    throw new ShapeError(
+      `biasUnitSgdStep: x has ${x.length} entries but V is ${V.shape} (takes ${V.cols - 1} inputs plus the bias unit)`,
+    );
   checkNet("biasUnitSgdStep", net);
   checkLabel("biasUnitSgdStep", y, W.rows);
-  if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`biasUnitSgdStep: the learning rate γ must be a positive finite number, got ${gamma}`);
+  if (!(gamma > 0 && Number.isFinite(gamma)))
+    throw new RangeError(`biasUnitSgdStep: the learning rate γ must be a positive finite number, got ${gamma}`);
   const fast = BiasUnitSgd.fastPath.impl?.step(net, x, y, gamma);
   if (fast !== undefined && fast !== null) return fast;
   const { J, dW, dV } = biasUnitBackprop(net, x, y); // (1.9), (1.11), (1.13)
@@ -211,11 +230,17 @@ export function biasUnitSgdStep(net: BiasUnitNet, x: ArrayLike<number>, y: numbe
   return J;
 }
 
-/** O: n × n_out, the softmax outputs for every row of X (n × n_in), computed in chunks as Ā¹ = [g(X̄Vᵀ) | 1], O = softmax(Ā¹Wᵀ). */
+/**
+ * O: n × n_out, the softmax outputs for every row of X (n × n_in), computed in chunks as Ā¹ = [g(X̄Vᵀ) | 1], O =
+ * softmax(Ā¹Wᵀ).
+ */
 export function biasUnitProbabilities(net: BiasUnitNet, X: Matrix): Matrix {
   checkNet("biasUnitProbabilities", net);
   const { V, W, g } = net;
-  if (X.cols !== V.cols - 1) throw new ShapeError(`biasUnitProbabilities: X is ${X.shape} but V is ${V.shape} (takes ${V.cols - 1} inputs plus the bias unit)`);
+  if (X.cols !== V.cols - 1)
+    throw new ShapeError(
+      `biasUnitProbabilities: X is ${X.shape} but V is ${V.shape} (takes ${V.cols - 1} inputs plus the bias unit)`,
+    );
   const nOut = W.rows;
   const O = zeros(X.rows, nOut, "float64");
   const CH = 2048;
@@ -245,9 +270,16 @@ function convert(X: Matrix, dtype: DType): Matrix {
   return out;
 }
 
-/** The homework's cost and accuracy on a data set: J = −Σ_i ln o_{y_i}(x_i) (a sum), its mean J/n, and the share of argmax o = y. */
-export function biasUnitEvaluate(net: BiasUnitNet, data: { X: Matrix; y: ArrayLike<number> }): { cost: number; meanCost: number; accuracy: number } {
-  if (data.y.length !== data.X.rows) throw new ShapeError(`biasUnitEvaluate: X is ${data.X.shape} but y has ${data.y.length} labels`);
+/**
+ * The homework's cost and accuracy on a data set: J = −Σ_i ln o_{y_i}(x_i) (a sum), its mean J/n, and the share of
+ * argmax o = y.
+ */
+export function biasUnitEvaluate(
+  net: BiasUnitNet,
+  data: { X: Matrix; y: ArrayLike<number> },
+): { cost: number; meanCost: number; accuracy: number } {
+  if (data.y.length !== data.X.rows)
+    throw new ShapeError(`biasUnitEvaluate: X is ${data.X.shape} but y has ${data.y.length} labels`);
   if (data.X.rows === 0) throw new RangeError("biasUnitEvaluate: the data set has no examples");
   const O = biasUnitProbabilities(net, data.X);
   const K = O.cols;
@@ -271,7 +303,10 @@ export interface BiasUnitTrainOptions {
   epochs: number;
   /** Steps per epoch (default n, the size of the training set). */
   stepsPerEpoch?: number;
-  /** "random": each step draws an example uniformly at random, as the homework does (default); "shuffle": one pass over a fresh permutation per epoch. */
+  /**
+   * "random": each step draws an example uniformly at random, as the homework does (default); "shuffle": one pass over
+   * a fresh permutation per epoch.
+   */
   sampling?: "random" | "shuffle";
   rng: Rng;
   /** Evaluate every this many steps (default: once per epoch), and at the start and the end. */
@@ -294,14 +329,22 @@ export async function trainBiasUnitSgd(
 ): Promise<{ history: Evaluation[]; steps: number; seconds: number }> {
   checkNet("trainBiasUnitSgd", net);
   const n = data.X.rows;
-  if (data.y.length !== n) throw new ShapeError(`trainBiasUnitSgd: X is ${data.X.shape} but y has ${data.y.length} labels`);
+  if (data.y.length !== n)
+    throw new ShapeError(`trainBiasUnitSgd: X is ${data.X.shape} but y has ${data.y.length} labels`);
   if (n === 0) throw new RangeError("trainBiasUnitSgd: no training examples");
-  if (!(o.eta0 > 0 && Number.isFinite(o.eta0))) throw new RangeError(`trainBiasUnitSgd: eta0 must be a positive finite number, got ${o.eta0}`);
-  if (!(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new RangeError(`trainBiasUnitSgd: epochs must be a whole number ≥ 1, got ${o.epochs}`);
+  if (!(o.eta0 > 0 && Number.isFinite(o.eta0)))
+    throw new RangeError(`trainBiasUnitSgd: eta0 must be a positive finite number, got ${o.eta0}`);
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 1))
+    throw new RangeError(`trainBiasUnitSgd: epochs must be a whole number ≥ 1, got ${o.epochs}`);
   const perEpoch = o.stepsPerEpoch ?? n;
-  if (!(Number.isInteger(perEpoch) && perEpoch >= 1)) throw new RangeError(`trainBiasUnitSgd: stepsPerEpoch must be a whole number ≥ 1, got ${perEpoch}`);
+  if (!(Number.isInteger(perEpoch) && perEpoch >= 1))
+    throw new RangeError(`trainBiasUnitSgd: stepsPerEpoch must be a whole number ≥ 1, got ${perEpoch}`);
   const sampling = o.sampling ?? "random";
-  if (sampling === "shuffle" && perEpoch !== n) throw new RangeError(`trainBiasUnitSgd: sampling "shuffle" makes one pass per epoch, so stepsPerEpoch must be n = ${n}, got ${perEpoch}`);
+  if (sampling === "shuffle" && perEpoch !== n)
+    throw new RangeError(
+      `trainBiasUnitSgd: sampling "shuffle" makes one pass per epoch, so stepsPerEpoch must be n = ${n}, got ` +
+        `${perEpoch}`,
+    );
   const every = o.evaluateEvery ?? perEpoch;
   const total = perEpoch * o.epochs;
   const t0 = Date.now();
@@ -310,7 +353,13 @@ export async function trainBiasUnitSgd(
   let countJ = 0;
   let gamma = o.eta0;
   const record = async (step: number): Promise<void> => {
-    const ev: Evaluation = { iteration: step, epoch: step / perEpoch, loss: countJ > 0 ? sumJ / countJ : NaN, learningRate: gamma, seconds: 0 };
+    const ev: Evaluation = {
+      iteration: step,
+      epoch: step / perEpoch,
+      loss: countJ > 0 ? sumJ / countJ : NaN,
+      learningRate: gamma,
+      seconds: 0,
+    };
     if (o.evaluate?.train) {
       const r = biasUnitEvaluate(net, o.evaluate.train);
       ev.trainLoss = r.meanCost;
@@ -335,14 +384,21 @@ export async function trainBiasUnitSgd(
   const d = data.X.cols;
   let order: Int32Array | null = null;
   for (let step = 0; step < total; step++) {
-    checkpoint(() => `after step ${step} of ${total} (epoch ${Math.floor(step / perEpoch) + 1}); the network keeps its last completed step`);
+    checkpoint(
+      () =>
+        `after step ${step} of ${total} (epoch ${Math.floor(step / perEpoch) + 1}); the network keeps its last ` +
+        `completed step`,
+    );
     const e = Math.floor(step / perEpoch);
     gamma = o.eta0 / 2 ** e; // halved every epoch
     const inEpoch = step - e * perEpoch;
     if (sampling === "shuffle" && inEpoch === 0) order = o.rng.permutation(n);
     const idx = sampling === "shuffle" ? order![inEpoch] : o.rng.int(n);
     const J = biasUnitSgdStep(net, data.X.data.subarray(idx * d, (idx + 1) * d), data.y[idx], gamma);
-    if (!Number.isFinite(J)) throw new Error(`trainBiasUnitSgd: diverged at step ${step} (epoch ${e}): J = ${J} with γ = ${gamma}. Try a smaller eta0.`);
+    if (!Number.isFinite(J))
+      throw new Error(
+        `trainBiasUnitSgd: diverged at step ${step} (epoch ${e}): J = ${J} with γ = ${gamma}. Try a smaller eta0.`,
+      );
     sumJ += J;
     countJ++;
     if ((step + 1) % every === 0 || step + 1 === total) await record(step + 1);

@@ -62,12 +62,15 @@ export class ErrataLedger {
   /** Adds one entry; a malformed one is refused with an error naming the field and value. */
   record(e: LedgerEntry): void {
     const where = `ledger ${this.chapter}, entry ${this.entries.length} ("${e.claim}")`;
-    if (!CLASSES.includes(e.class)) throw new RangeError(`${where}: class "${e.class}" is not one of ${CLASSES.join(", ")}`);
+    if (!CLASSES.includes(e.class))
+      throw new RangeError(`${where}: class "${e.class}" is not one of ${CLASSES.join(", ")}`);
     for (const f of ["asPrinted", "corrected"] as const) {
-      if (!OUTCOMES.includes(e[f])) throw new RangeError(`${where}: ${f} "${e[f]}" is not one of ${OUTCOMES.join(", ")}`);
+      if (!OUTCOMES.includes(e[f]))
+        throw new RangeError(`${where}: ${f} "${e[f]}" is not one of ${OUTCOMES.join(", ")}`);
     }
     for (const f of ["source", "claim"] as const) if (!e[f]?.trim()) throw new RangeError(`${where}: ${f} is empty`);
-    if (e.class !== "holds" && !e.evidence?.trim()) throw new RangeError(`${where}: an erratum needs its evidence (a number)`);
+    if (e.class !== "holds" && !e.evidence?.trim())
+      throw new RangeError(`${where}: an erratum needs its evidence (a number)`);
     this.entries.push({ ...e });
   }
 
@@ -85,13 +88,24 @@ export class ErrataLedger {
 
   /** The ledger as rows for console.table. */
   table(): Record<string, string>[] {
-    return this.entries.map((e) => ({ class: e.class, source: e.source, claim: e.claim, "as printed": e.asPrinted, corrected: e.corrected, evidence: e.evidence }));
+    return this.entries.map((e) => ({
+      class: e.class,
+      source: e.source,
+      claim: e.claim,
+      "as printed": e.asPrinted,
+      corrected: e.corrected,
+      evidence: e.evidence,
+    }));
   }
 
   /** Checks-cell assertions: every entry's class agrees with its outcomes. */
   verify(): void {
     for (const e of this.entries) {
-      check(`[${e.class}] ${e.source}: ${e.claim}`, classAgrees(e), `as printed ${e.asPrinted}, corrected ${e.corrected}${e.evidence ? `; ${e.evidence}` : ""}`);
+      check(
+        `[${e.class}] ${e.source}: ${e.claim}`,
+        classAgrees(e),
+        `as printed ${e.asPrinted}, corrected ${e.corrected}${e.evidence ? `; ${e.evidence}` : ""}`,
+      );
     }
   }
 }

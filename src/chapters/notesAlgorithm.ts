@@ -101,7 +101,8 @@ export function notesProbabilityMatrix(p: NotesParams, X: Matrix): Matrix {
   const K = p.W.rows;
   const P = zeros(X.rows, K, "float64");
   const z = new Float64Array(K);
-  for (let i = 0; i < X.rows; i++) notesProbabilities(p, X.row(i), z, P.data.subarray(i * K, (i + 1) * K) as Float64Array);
+  for (let i = 0; i < X.rows; i++)
+    notesProbabilities(p, X.row(i), z, P.data.subarray(i * K, (i + 1) * K) as Float64Array);
   return P;
 }
 
@@ -300,7 +301,11 @@ export interface NotesTrainingResult {
  *     iter += 1;  decrease η if needed;  stop if the cost changed by less than ε.
  * X: n×N (float32 or float64), y: n labels in 0…K−1 (K = 10 unless `init` says otherwise).
  */
-export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: NotesTrainingOptions): NotesTrainingResult {
+export function trainNotesAlgorithm(
+  X: Matrix,
+  y: ArrayLike<number>,
+  options: NotesTrainingOptions,
+): NotesTrainingResult {
   const K = options.init ? options.init.W.rows : 10;
   const params = options.init ?? notesZeroParams(K, X.cols);
   checkData("trainNotesAlgorithm", params, X, y);
@@ -309,8 +314,10 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
   const decay = options.decay ?? 0.5;
   const when = options.decreaseWhen ?? "cost-increased";
   const asWritten = (options.variant ?? "corrected") === "as-written";
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new RangeError(`trainNotesAlgorithm: stepSize must be a positive number, got ${eta}`);
-  if (!Number.isInteger(maxPasses) || maxPasses < 1) throw new RangeError(`trainNotesAlgorithm: maxPasses must be a positive integer, got ${maxPasses}`);
+  if (!(eta > 0) || !Number.isFinite(eta))
+    throw new RangeError(`trainNotesAlgorithm: stepSize must be a positive number, got ${eta}`);
+  if (!Number.isInteger(maxPasses) || maxPasses < 1)
+    throw new RangeError(`trainNotesAlgorithm: maxPasses must be a positive integer, got ${maxPasses}`);
   if (!(epsilon >= 0)) throw new RangeError(`trainNotesAlgorithm: epsilon must be ≥ 0, got ${epsilon}`);
   if (!(decay > 0 && decay <= 1)) throw new RangeError(`trainNotesAlgorithm: decay must be in (0, 1], got ${decay}`);
 
@@ -318,7 +325,8 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
   const n = X.rows;
   const N = X.cols;
   const slip = options.slip;
-  if (slip !== undefined && !["range(9)", "0:783", "case signs"].includes(slip)) throw new RangeError(`trainNotesAlgorithm: unknown slip "${slip}"`);
+  if (slip !== undefined && !["range(9)", "0:783", "case signs"].includes(slip))
+    throw new RangeError(`trainNotesAlgorithm: unknown slip "${slip}"`);
   const jEnd = asWritten || slip === "range(9)" ? Math.min(9, K) : K; // range(9) in the notes
   const kEnd = asWritten || slip === "0:783" ? Math.min(783, N) : N; // 0:783 in the notes
   const printedSigns = asWritten || slip === "case signs";
@@ -331,12 +339,14 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
   let previous = NaN;
   let stoppedBecause: NotesTrainingResult["stoppedBecause"] = "max-passes";
 
-  for (let iter = 0; iter < maxPasses; ) {
+  for (let iter = 0; iter < maxPasses;) {
     if (options.shuffle) options.shuffle.shuffle(order);
     let mistakes = 0;
     let total = 0;
     for (let t = 0; t < n; t++) {
-      checkpoint(() => `in pass ${iter + 1} of ${maxPasses} after example ${t} of ${n}; W and b keep the last completed update`);
+      checkpoint(
+        () => `in pass ${iter + 1} of ${maxPasses} after example ${t} of ${n}; W and b keep the last completed update`,
+      );
       const i = order[t];
       const x = X.row(i);
       const yi = y[i];
@@ -348,7 +358,10 @@ export function trainNotesAlgorithm(X: Matrix, y: ArrayLike<number>, options: No
       cost[i] = -Math.log(probs[yi]);
       total += cost[i];
       if (Number.isNaN(cost[i]) || (cost[i] === Infinity && !options.allowInfiniteCost)) {
-        throw new Error(`trainNotesAlgorithm: cost of example ${i} is ${cost[i]} in pass ${iter + 1} (step size ${eta}); lower the step size`);
+        throw new Error(
+          `trainNotesAlgorithm: cost of example ${i} is ${cost[i]} in pass ${iter + 1} (step size ${eta}); lower the ` +
+            `step size`,
+        );
       }
       // backward pass
       for (let j = 0; j < jEnd; j++) {

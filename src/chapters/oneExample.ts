@@ -19,6 +19,6 @@ export function softmaxInto(f: ArrayLike<number>, out: Float64Array): void {
   let m = -Infinity;
   for (let i = 0; i < f.length; i++) if (f[i] > m) m = f[i];
   let s = 0;
-  for (let i = 0; i < f.length; i++) s += (out[i] = Math.exp(f[i] - m));
+  for (let i = 0; i < f.length; i++) s += out[i] = Math.exp(f[i] - m);
   for (let i = 0; i < f.length; i++) out[i] /= s;
 }

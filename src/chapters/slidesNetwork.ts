@@ -27,17 +27,27 @@ export interface SlidesParams {
 
 /** The slides' W, b, Ŵ, b̂ as views of a two-layer MLP with both biases (its values, not copies). */
 export function slidesParamsOf(model: MLP): SlidesParams {
-  if (model.layers.length !== 2) throw new ShapeError(`slidesParamsOf: the slides' network has 2 weight layers, this MLP has ${model.layers.length} (sizes [${model.sizes}])`);
+  if (model.layers.length !== 2)
+    throw new ShapeError(
+      `slidesParamsOf: the slides' network has 2 weight layers, this MLP has ${model.layers.length} (sizes ` +
+        `[${model.sizes}])`,
+    );
   const [hidden, output] = model.layers;
-  if (!hidden.b || !output.b) throw new Error("slidesParamsOf: the slides' network has biases in both layers; create the MLP with outputBias: true");
+  if (!hidden.b || !output.b)
+    throw new Error(
+      "slidesParamsOf: the slides' network has biases in both layers; create the MLP with outputBias: true",
+    );
   return { W: hidden.W, b: hidden.b, What: output.W, bhat: output.b };
 }
 
 function checkSlides(op: string, p: SlidesParams, x: ArrayLike<number>): void {
   const { W, b, What, bhat } = p;
-  if (b.data.length !== W.rows) throw new ShapeError(`${op}: W is ${W.shape} but b has ${b.data.length} entries (needs ${W.rows})`);
-  if (What.cols !== W.rows) throw new ShapeError(`${op}: Ŵ is ${What.shape} but h has ${W.rows} entries (W is ${W.shape})`);
-  if (bhat.data.length !== What.rows) throw new ShapeError(`${op}: Ŵ is ${What.shape} but b̂ has ${bhat.data.length} entries (needs ${What.rows})`);
+  if (b.data.length !== W.rows)
+    throw new ShapeError(`${op}: W is ${W.shape} but b has ${b.data.length} entries (needs ${W.rows})`);
+  if (What.cols !== W.rows)
+    throw new ShapeError(`${op}: Ŵ is ${What.shape} but h has ${W.rows} entries (W is ${W.shape})`);
+  if (bhat.data.length !== What.rows)
+    throw new ShapeError(`${op}: Ŵ is ${What.shape} but b̂ has ${bhat.data.length} entries (needs ${What.rows})`);
   checkVector(op, x, W.cols, "x");
 }
 
@@ -53,8 +63,13 @@ export interface SlidesForward {
 export function slidesForward(p: SlidesParams, x: ArrayLike<number>, act: Activation = sigmoid): SlidesForward {
   checkSlides("slidesForward", p, x);
   const { W, b, What, bhat } = p;
-  const nh = W.rows, nIn = W.cols, nOut = What.rows;
-  const g = new Float64Array(nh), h = new Float64Array(nh), f = new Float64Array(nOut), o = new Float64Array(nOut);
+  const nh = W.rows,
+    nIn = W.cols,
+    nOut = What.rows;
+  const g = new Float64Array(nh),
+    h = new Float64Array(nh),
+    f = new Float64Array(nOut),
+    o = new Float64Array(nOut);
   for (let k = 0; k < nh; k++) {
     let s = b.data[k];
     for (let l = 0; l < nIn; l++) s += W.data[k * nIn + l] * x[l]; // g_k = Σ_ℓ w_kℓ x_ℓ + b_k
@@ -97,11 +112,18 @@ export interface SlidesGradients extends SlidesForward {
 }
 
 /** Backprop parts I–IV and the finale of the slides, corrected (ŵ_ik, b̂_k), for one example x with label j. */
-export function slidesBackprop(p: SlidesParams, x: ArrayLike<number>, j: number, act: Activation = sigmoid): SlidesGradients {
+export function slidesBackprop(
+  p: SlidesParams,
+  x: ArrayLike<number>,
+  j: number,
+  act: Activation = sigmoid,
+): SlidesGradients {
   const fw = slidesForward(p, x, act);
   const { g, h, f, o } = fw;
   const { W, What } = p;
-  const nh = W.rows, nIn = W.cols, nOut = What.rows;
+  const nh = W.rows,
+    nIn = W.cols,
+    nOut = What.rows;
   checkLabel("slidesBackprop", j, nOut);
   // I, II: ∂L/∂f_i = o_i − 1{i = j}
   const dLdf = new Float64Array(nOut);
@@ -154,10 +176,15 @@ export interface SlidesAsPrinted {
 export function slidesBackpropAsPrinted(p: SlidesParams, x: ArrayLike<number>, j: number): SlidesAsPrinted {
   const { g, h, o } = slidesForward(p, x, sigmoid);
   const { W, b, What } = p;
-  const nh = W.rows, nIn = W.cols, nOut = What.rows;
+  const nh = W.rows,
+    nIn = W.cols,
+    nOut = What.rows;
   checkLabel("slidesBackpropAsPrinted", j, nOut);
   if (nOut > nh || nh > nIn) {
-    throw new ShapeError(`slidesBackpropAsPrinted: the printed w_ik (i ≤ ${nOut}, k ≤ ${nh}) needs W to have at least ${nOut} rows and ${nh} columns, W is ${W.shape}`);
+    throw new ShapeError(
+      `slidesBackpropAsPrinted: the printed w_ik (i ≤ ${nOut}, k ≤ ${nh}) needs W to have at least ${nOut} rows and ` +
+        `${nh} columns, W is ${W.shape}`,
+    );
   }
   const f = new Float64Array(nOut);
   for (let k = 0; k < nOut; k++) {

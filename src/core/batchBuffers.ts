@@ -6,7 +6,11 @@
 export class BatchBuffers<T> {
   private readonly bySize = new Map<number, T>();
 
-  constructor(private readonly make: (n: number) => T, private readonly keep: number, private readonly drop?: (t: T) => void) {}
+  constructor(
+    private readonly make: (n: number) => T,
+    private readonly keep: number,
+    private readonly drop?: (t: T) => void,
+  ) {}
 
   /** The buffers for batches of n rows (made on first use). */
   get(n: number): T {

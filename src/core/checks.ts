@@ -23,7 +23,11 @@ export function check(name: string, condition: boolean, detail = ""): void {
 /** Assert |actual − expected| ≤ tol. */
 export function checkClose(name: string, actual: number, expected: number, tol: number): void {
   const diff = Math.abs(actual - expected);
-  check(name, Number.isFinite(actual) && diff <= tol, `${fmt(actual)} vs ${fmt(expected)}, |diff| = ${fmt(diff)} ≤ ${tol}`);
+  check(
+    name,
+    Number.isFinite(actual) && diff <= tol,
+    `${fmt(actual)} vs ${fmt(expected)}, |diff| = ${fmt(diff)} ≤ ${tol}`,
+  );
 }
 
 /** Assert actual ≥ bound (for accuracies reached). */
@@ -46,7 +50,13 @@ export function checkEqual(name: string, actual: ArrayLike<unknown>, expected: A
       where = i;
     }
   }
-  check(name, same, same ? `${actual.length} entries` : `first difference at index ${where}: ${String(actual[where])} vs ${String(expected[where])}`);
+  check(
+    name,
+    same,
+    same
+      ? `${actual.length} entries`
+      : `first difference at index ${where}: ${String(actual[where])} vs ${String(expected[where])}`,
+  );
 }
 
 function fmt(x: number): string {

@@ -3,7 +3,10 @@
  * not what was asked for, so `epochs: "2"` reads `got "2" (a string)` and not `got 2`.
  */
 
-/** The value as it would be written in code, plus its kind unless it is a number: 2, "2" (a string), null, an array of 3. */
+/**
+ * The value as it would be written in code, plus its kind unless it is a number: 2, "2" (a string), null, an array of
+ * 3.
+ */
 export function describeValue(v: unknown): string {
   if (typeof v === "number") return String(v);
   if (typeof v === "string") return `${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)} (a string)`;

@@ -37,7 +37,10 @@ export function firstNonFinite(a: ArrayLike<number>): number {
   const n = a.length;
   let i = 0;
   for (; i + BLOCK <= n; i += BLOCK) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let j = i; j < i + BLOCK; j += 4) {
       s0 += a[j] * 0;
       s1 += a[j + 1] * 0;

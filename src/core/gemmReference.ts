@@ -15,13 +15,29 @@ export type GemmOp = "NN" | "TN" | "NT";
  * C (m×n) = op(A)·op(B), overwriting C.
  * a, b, c are row-major; m, n, k are the dimensions of the product as above.
  */
-export type GemmKernel = (op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray) => void;
+export type GemmKernel = (
+  op: GemmOp,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+) => void;
 
 /**
  * Plain reference kernel. Loop order i-p-j keeps the inner loop on contiguous rows of B and C.
  * Every term is added, zeros included, so NaN and ∞ propagate as IEEE arithmetic says (0·NaN = NaN).
  */
-export function gemmReference(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
+export function gemmReference(
+  op: GemmOp,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+): void {
   c.fill(0, 0, m * n);
   if (op === "NN") {
     // C[i,j] = Σ_p A[i,p]·B[p,j]
@@ -59,13 +75,29 @@ export function gemmReference(op: GemmOp, m: number, n: number, k: number, a: Fl
 }
 
 /** Throws if the arrays are too short for an m×n×k product (a clear message instead of reading past the end). */
-export function checkGemmArgs(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
-  if (op !== "NN" && op !== "TN" && op !== "NT") throw new Error(`gemm: op must be "NN", "TN" or "NT", got ${String(op)}`);
-  for (const [name, v] of [["m", m], ["n", n], ["k", k]] as const) {
+export function checkGemmArgs(
+  op: GemmOp,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+): void {
+  if (op !== "NN" && op !== "TN" && op !== "NT")
+    throw new Error(`gemm: op must be "NN", "TN" or "NT", got ${String(op)}`);
+  for (const [name, v] of [
+    ["m", m],
+    ["n", n],
+    ["k", k],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`gemm ${op}: ${name} must be a non-negative integer, got ${v}`);
   }
   const [an, bn] = op === "NN" ? ["m×k", "k×n"] : op === "TN" ? ["k×m", "k×n"] : ["m×k", "n×k"];
-  if (a.length < m * k) throw new Error(`gemm ${op}: A must hold ${an} = ${m * k} numbers (m=${m}, n=${n}, k=${k}), got ${a.length}`);
-  if (b.length < k * n) throw new Error(`gemm ${op}: B must hold ${bn} = ${k * n} numbers (m=${m}, n=${n}, k=${k}), got ${b.length}`);
-  if (c.length < m * n) throw new Error(`gemm ${op}: C must hold m×n = ${m * n} numbers (m=${m}, n=${n}, k=${k}), got ${c.length}`);
+  if (a.length < m * k)
+    throw new Error(`gemm ${op}: A must hold ${an} = ${m * k} numbers (m=${m}, n=${n}, k=${k}), got ${a.length}`);
+  if (b.length < k * n)
+    throw new Error(`gemm ${op}: B must hold ${bn} = ${k * n} numbers (m=${m}, n=${n}, k=${k}), got ${b.length}`);
+  if (c.length < m * n)
+    throw new Error(`gemm ${op}: C must hold m×n = ${m * n} numbers (m=${m}, n=${n}, k=${k}), got ${c.length}`);
 }

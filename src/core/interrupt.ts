@@ -27,7 +27,9 @@ let flag: Int32Array | null = lookupFlag();
 
 function lookupFlag(): Int32Array | null {
   const f = (globalThis as Record<symbol, unknown>)[FLAG_KEY];
-  return f instanceof Int32Array && f.buffer instanceof SharedArrayBuffer && f.length >= INTERRUPT_SLOTS.COUNT ? f : null;
+  return f instanceof Int32Array && f.buffer instanceof SharedArrayBuffer && f.length >= INTERRUPT_SLOTS.COUNT
+    ? f
+    : null;
 }
 
 /** A run stopped by the interrupt; `where` says where ("after iteration 1234 of 4690 (epoch 3) …"). */
@@ -72,7 +74,10 @@ export function interruptRequested(): boolean {
  */
 export function useInterruptFlag(f: Int32Array | null): Int32Array | null {
   if (f !== null && !(f.buffer instanceof SharedArrayBuffer && f.length >= INTERRUPT_SLOTS.COUNT)) {
-    throw new TypeError(`useInterruptFlag: the flag must be an Int32Array of at least ${INTERRUPT_SLOTS.COUNT} slots over a SharedArrayBuffer`);
+    throw new TypeError(
+      `useInterruptFlag: the flag must be an Int32Array of at least ${INTERRUPT_SLOTS.COUNT} slots over a ` +
+        `SharedArrayBuffer`,
+    );
   }
   const before = flag;
   flag = f;

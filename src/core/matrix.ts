@@ -138,7 +138,8 @@ function product(op: GemmOp, name: string, A: Matrix, B: Matrix, out?: Matrix): 
   const [m, kA] = op === "TN" ? [A.cols, A.rows] : [A.rows, A.cols];
   const [kB, n] = op === "NT" ? [B.cols, B.rows] : [B.rows, B.cols];
   if (kA !== kB) {
-    const what = op === "NN" ? "A.cols must equal B.rows" : op === "TN" ? "A.rows must equal B.rows" : "A.cols must equal B.cols";
+    const what =
+      op === "NN" ? "A.cols must equal B.rows" : op === "TN" ? "A.rows must equal B.rows" : "A.cols must equal B.cols";
     throw new ShapeError(`${name}: A is ${A.shape} and B is ${B.shape} (${what})`);
   }
   const C = outFor(name, m, n, A.dtype, out);
@@ -297,7 +298,8 @@ export function gatherRows(A: Matrix, idx: ArrayLike<number>, out?: Matrix): Mat
   const n = A.cols;
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r];
-    if (!(i >= 0 && i < A.rows)) throw new RangeError(`gatherRows: index ${i} at position ${r} is outside 0…${A.rows - 1}`);
+    if (!(i >= 0 && i < A.rows))
+      throw new RangeError(`gatherRows: index ${i} at position ${r} is outside 0…${A.rows - 1}`);
     C.data.set(A.data.subarray(i * n, (i + 1) * n), r * n);
   }
   return C;

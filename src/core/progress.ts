@@ -32,7 +32,10 @@ export const SHOW_AFTER_MS = 1000;
 export const REDRAW_MS = 250;
 
 export interface Progress {
-  /** Step `step` of the total is done; `loss` the latest (smoothed) loss. True when the line was redrawn (let the event loop send it). */
+  /**
+   * Step `step` of the total is done; `loss` the latest (smoothed) loss. True when the line was redrawn (let the event
+   * loop send it).
+   */
   tick(step: number, loss: number, epoch?: number): boolean;
   /** The run stopped: the last line gets `note` ("done", "interrupted …"); shown only if the line was. */
   end(note: string): void;
@@ -46,12 +49,24 @@ function seconds(s: number): string {
 }
 
 /** The line: title · step k of N (p%) · epoch · loss · elapsed · time left. */
-export function progressText(title: string, step: number, total: number, loss: number, elapsedS: number, epoch?: number, note?: string): string {
-  const parts = [title, `step ${step.toLocaleString("en")} of ${total.toLocaleString("en")} (${Math.floor((100 * step) / total)}%)`];
+export function progressText(
+  title: string,
+  step: number,
+  total: number,
+  loss: number,
+  elapsedS: number,
+  epoch?: number,
+  note?: string,
+): string {
+  const parts = [
+    title,
+    `step ${step.toLocaleString("en")} of ${total.toLocaleString("en")} (${Math.floor((100 * step) / total)}%)`,
+  ];
   if (epoch !== undefined) parts.push(`epoch ${Number.isInteger(epoch) ? epoch : epoch.toFixed(2)}`);
   if (Number.isFinite(loss)) parts.push(`loss ${loss.toPrecision(4)}`);
   parts.push(seconds(elapsedS));
-  if (note === undefined) parts.push(step > 0 ? `about ${seconds((elapsedS * Math.max(0, total - step)) / step)} left` : "time left ?");
+  if (note === undefined)
+    parts.push(step > 0 ? `about ${seconds((elapsedS * Math.max(0, total - step)) / step)} left` : "time left ?");
   else parts.push(note);
   return parts.join(" · ");
 }
@@ -76,7 +91,11 @@ export function progress(title: string, total: number, now: () => number = () =>
     },
     end(note) {
       if (!line) return;
-      line.show(progressText(title, state.step, total, state.loss, (now() - t0) / 1000, state.epoch, note), state.step / total, true);
+      line.show(
+        progressText(title, state.step, total, state.loss, (now() - t0) / 1000, state.epoch, note),
+        state.step / total,
+        true,
+      );
     },
   };
 }

@@ -63,7 +63,7 @@ export class Rng {
   }
 
   /** Fisher–Yates shuffle in place: for i = n−1 … 1, swap a[i] with a[j], j ~ U{0, …, i}. */
-  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];

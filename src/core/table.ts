@@ -27,11 +27,17 @@ export function setTableSink(sink: TableSink | null): TableSink | null {
 /** The text form: columns padded to their widest cell, two spaces apart, a rule under the header. */
 export function tableText(t: TextTable): string {
   const widths = t.columns.map((h, c) => Math.max([...h].length, ...t.rows.map((r) => [...(r[c] ?? "")].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + " ".repeat(Math.max(0, widths[i] - [...c].length))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + " ".repeat(Math.max(0, widths[i] - [...c].length)))
+      .join("  ")
+      .trimEnd();
   return [line(t.columns), line(widths.map((w) => "-".repeat(w))), ...t.rows.map(line)].join("\n");
 }
 
-/** A number as the tables print it: four significant digits in exponent form (1.235e-7); NaN and ±Infinity as they are. */
+/**
+ * A number as the tables print it: four significant digits in exponent form (1.235e-7); NaN and ±Infinity as they are.
+ */
 export function sci(x: number): string {
   return Number.isFinite(x) ? x.toExponential(3) : String(x);
 }
@@ -44,9 +50,17 @@ export function printTable(t: TextTable): void {
 
 /** console.table's input (an array of objects, one per row) as a TextTable: the columns are the keys met, in order. */
 export function tableOfRecords(records: ReadonlyArray<Record<string, unknown>>): TextTable {
-  if (!Array.isArray(records)) throw new TypeError(`table: expected an array of objects (one per row), got ${typeof records}`);
+  if (!Array.isArray(records))
+    throw new TypeError(`table: expected an array of objects (one per row), got ${typeof records}`);
   const columns: string[] = [];
   for (const r of records) for (const k of Object.keys(r ?? {})) if (!columns.includes(k)) columns.push(k);
-  const cell = (v: unknown): string => (v === undefined ? "" : typeof v === "string" ? v : typeof v === "number" ? String(v) : JSON.stringify(v) ?? String(v));
+  const cell = (v: unknown): string =>
+    v === undefined
+      ? ""
+      : typeof v === "string"
+        ? v
+        : typeof v === "number"
+          ? String(v)
+          : (JSON.stringify(v) ?? String(v));
   return { columns, rows: records.map((r) => columns.map((c) => cell((r ?? {})[c]))) };
 }

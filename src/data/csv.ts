@@ -11,7 +11,6 @@
  * line number (the header is line 1).
  */
 import * as fs from "fs";
-import * as path from "path";
 import { DType, Matrix, zeros } from "../core/matrix";
 import { DataFormatError, readDataFile } from "./idx";
 import type { Dataset } from "./mnist";
@@ -54,20 +53,30 @@ function lineEnd(b: Uint8Array, from: number): number {
 /** Parse the header, deciding the layout and checking every column name. */
 function parseHeader(text: string, name: string, pixels: number, expect?: "train" | "test"): "train" | "test" {
   const cols = text.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
-  const layout: "train" | "test" = cols[0] === "label" || (cols.length === pixels + 1 && cols[0] !== "pixel0") ? "train" : "test";
+  const layout: "train" | "test" =
+    cols[0] === "label" || (cols.length === pixels + 1 && cols[0] !== "pixel0") ? "train" : "test";
   const wanted: string[] = layout === "train" ? ["label"] : [];
   for (let j = 0; j < pixels; j++) wanted.push(`pixel${j}`);
-  const show = (l: "train" | "test") => (l === "train" ? `label,pixel0,…,pixel${pixels - 1}` : `pixel0,…,pixel${pixels - 1}`);
+  const show = (l: "train" | "test") =>
+    l === "train" ? `label,pixel0,…,pixel${pixels - 1}` : `pixel0,…,pixel${pixels - 1}`;
   if (expect && expect !== layout) {
-    throw new DataFormatError(`${name}: line 1: wrong header for the ${expect} layout: expected ${show(expect)}, got "${text.slice(0, 40)}${text.length > 40 ? "…" : ""}"`);
+    throw new DataFormatError(
+      `${name}: line 1: wrong header for the ${expect} layout: expected ${show(expect)}, got ` +
+        `"${text.slice(0, 40)}${text.length > 40 ? "…" : ""}"`,
+    );
   }
   for (let j = 0; j < Math.min(cols.length, wanted.length); j++) {
     if (cols[j] !== wanted[j]) {
-      throw new DataFormatError(`${name}: line 1: wrong header: column ${j + 1} is "${cols[j]}", expected "${wanted[j]}" (the ${layout} layout is ${show(layout)})`);
+      throw new DataFormatError(
+        `${name}: line 1: wrong header: column ${j + 1} is "${cols[j]}", expected "${wanted[j]}" (the ${layout} ` +
+          `layout is ${show(layout)})`,
+      );
     }
   }
   if (cols.length !== wanted.length) {
-    throw new DataFormatError(`${name}: line 1: wrong header: ${cols.length} columns, expected ${wanted.length} (${show(layout)})`);
+    throw new DataFormatError(
+      `${name}: line 1: wrong header: ${cols.length} columns, expected ${wanted.length} (${show(layout)})`,
+    );
   }
   return layout;
 }
@@ -77,12 +86,13 @@ function parseHeader(text: string, name: string, pixels: number, expect?: "train
  * Train layout → X (n×784) and labels y; test layout → X and y undefined.
  */
 export function parseKaggleCsv(input: Uint8Array | string, name: string, options: KaggleReadOptions = {}): KaggleData {
-  const b: Buffer = typeof input === "string" ? Buffer.from(input, "utf8") : Buffer.from(input.buffer, input.byteOffset, input.length);
+  const b: Buffer =
+    typeof input === "string" ? Buffer.from(input, "utf8") : Buffer.from(input.buffer, input.byteOffset, input.length);
   const pixels = options.pixels ?? 784;
   const dtype = options.dtype ?? "float32";
   let pos = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; // skip a UTF-8 BOM
   if (pos >= b.length) throw new DataFormatError(`${name}: the file is empty (expected a header line)`);
-  let end = lineEnd(b, pos);
+  const end = lineEnd(b, pos);
   const headerText = decoder(b, pos, end > pos && b[end - 1] === CR ? end - 1 : end);
   const layout = parseHeader(headerText, name, pixels, options.expect);
   const hasLabel = layout === "train";
@@ -94,7 +104,8 @@ export function parseKaggleCsv(input: Uint8Array | string, name: string, options
   for (let i = b.indexOf(LF, pos); i !== -1; i = b.indexOf(LF, i + 1)) bound++;
   if (pos < b.length && b[b.length - 1] !== LF) bound++;
   if (options.limit !== undefined) {
-    if (!(Number.isInteger(options.limit) && options.limit >= 0)) throw new RangeError(`readKaggleCsv: limit = ${options.limit} must be a non-negative integer`);
+    if (!(Number.isInteger(options.limit) && options.limit >= 0))
+      throw new RangeError(`readKaggleCsv: limit = ${options.limit} must be a non-negative integer`);
     bound = Math.min(bound, options.limit);
   }
   const X = zeros(bound, pixels, dtype);
@@ -107,7 +118,9 @@ export function parseKaggleCsv(input: Uint8Array | string, name: string, options
   const columnsIn = (line: number, from: number) => {
     let k = 1;
     for (let i = from; i < len && b[i] !== LF; i++) if (b[i] === COMMA) k++;
-    return new DataFormatError(`${name}: line ${line} has ${k} columns, expected ${ncols} (${hasLabel ? "label and " : ""}${pixels} pixels)`);
+    return new DataFormatError(
+      `${name}: line ${line} has ${k} columns, expected ${ncols} (${hasLabel ? "label and " : ""}${pixels} pixels)`,
+    );
   };
 
   let n = 0;
@@ -144,14 +157,16 @@ export function parseKaggleCsv(input: Uint8Array | string, name: string, options
         }
         const num = Number(field);
         if (!Number.isFinite(num)) {
-          throw new DataFormatError(`${name}: line ${line}, column ${c + 1} (${columnName(c)}): "${field}" is not a number`);
+          throw new DataFormatError(
+            `${name}: line ${line}, column ${c + 1} (${columnName(c)}): "${field}" is not a number`,
+          );
         }
         v = num;
         p = q;
         ch = p < len ? b[p] : LF;
       }
       // The delimiter must match the column: a comma after every column but the last.
-      if ((ch === COMMA) !== (c < ncols - 1)) throw columnsIn(line, rowStart);
+      if ((ch === COMMA) !== c < ncols - 1) throw columnsIn(line, rowStart);
       if (c < first) {
         if (!Number.isInteger(v)) throw new DataFormatError(`${name}: line ${line}: label ${v} is not an integer`);
         if (!(v >= 0 && v <= 9)) throw new DataFormatError(`${name}: line ${line}: label ${v} is outside 0–9`);
@@ -159,7 +174,9 @@ export function parseKaggleCsv(input: Uint8Array | string, name: string, options
       } else {
         if (!(Number.isInteger(v) && v >= 0 && v <= 255)) {
           const why = Number.isInteger(v) ? "is outside 0–255" : "is not an integer";
-          throw new DataFormatError(`${name}: line ${line}, column ${c + 1} (${columnName(c)}): pixel value ${v} ${why}`);
+          throw new DataFormatError(
+            `${name}: line ${line}, column ${c + 1} (${columnName(c)}): pixel value ${v} ${why}`,
+          );
         }
         x[rowOff + c] = v / 255;
       }
@@ -211,14 +228,18 @@ export function formatKaggleCsv(data: { X: Matrix; y?: ArrayLike<number> }): str
     let k = 0;
     if (y) {
       const label = y[i];
-      if (!(Number.isInteger(label) && label >= 0 && label <= 9)) throw new RangeError(`formatKaggleCsv: label ${label} at index ${i} is outside 0–9`);
+      if (!(Number.isInteger(label) && label >= 0 && label <= 9))
+        throw new RangeError(`formatKaggleCsv: label ${label} at index ${i} is outside 0–9`);
       row[k++] = PIXEL_TEXT[label];
     }
     for (let j = 0; j < d; j++) {
       const v = X.data[i * d + j];
       const p = Math.round(v * 255);
       if (!(p >= 0 && p <= 255)) {
-        throw new RangeError(`formatKaggleCsv: X[${i}, ${j}] = ${v} is outside [0, 1] (the Kaggle layout stores pixels 0–255 as round(255·x))`);
+        throw new RangeError(
+          `formatKaggleCsv: X[${i}, ${j}] = ${v} is outside [0, 1] (the Kaggle layout stores pixels 0–255 as ` +
+            `round(255·x))`,
+        );
       }
       row[k++] = PIXEL_TEXT[p];
     }
@@ -237,7 +258,8 @@ export function formatSubmission(predictions: ArrayLike<number>): string {
   const lines: string[] = ["ImageId,Label"];
   for (let i = 0; i < predictions.length; i++) {
     const p = predictions[i];
-    if (!(Number.isInteger(p) && p >= 0 && p <= 9)) throw new RangeError(`formatSubmission: prediction ${p} at index ${i} is not a digit 0–9`);
+    if (!(Number.isInteger(p) && p >= 0 && p <= 9))
+      throw new RangeError(`formatSubmission: prediction ${p} at index ${i} is not a digit 0–9`);
     lines.push(`${i + 1},${p}`);
   }
   return lines.join("\n") + "\n";
@@ -252,14 +274,17 @@ export function writeSubmission(file: string, predictions: ArrayLike<number>): v
 export function parseSubmission(text: string, name: string): Uint8Array {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   while (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-  if (lines[0].trim() !== "ImageId,Label") throw new DataFormatError(`${name}: line 1: wrong header "${lines[0]}", expected "ImageId,Label"`);
+  if (lines[0].trim() !== "ImageId,Label")
+    throw new DataFormatError(`${name}: line 1: wrong header "${lines[0]}", expected "ImageId,Label"`);
   const out = new Uint8Array(lines.length - 1);
   for (let i = 1; i < lines.length; i++) {
     const f = lines[i].split(",");
-    if (f.length !== 2) throw new DataFormatError(`${name}: line ${i + 1} has ${f.length} columns, expected 2 (ImageId,Label)`);
+    if (f.length !== 2)
+      throw new DataFormatError(`${name}: line ${i + 1} has ${f.length} columns, expected 2 (ImageId,Label)`);
     const id = Number(f[0]);
     const label = Number(f[1]);
-    if (f[0].trim() === "" || id !== i) throw new DataFormatError(`${name}: line ${i + 1}: ImageId "${f[0]}", expected ${i}`);
+    if (f[0].trim() === "" || id !== i)
+      throw new DataFormatError(`${name}: line ${i + 1}: ImageId "${f[0]}", expected ${i}`);
     if (f[1].trim() === "" || !(Number.isInteger(label) && label >= 0 && label <= 9)) {
       throw new DataFormatError(`${name}: line ${i + 1}: label "${f[1]}" is not a digit 0–9`);
     }

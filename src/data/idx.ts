@@ -28,13 +28,18 @@ export class DataFormatError extends Error {
   }
 }
 
-/** The bytes of a data file and its base name (for messages); a missing or unreadable file is a DataFormatError naming it. */
+/**
+ * The bytes of a data file and its base name (for messages); a missing or unreadable file is a DataFormatError naming
+ * it.
+ */
 export function readDataFile(file: string): { bytes: Uint8Array; name: string } {
   const name = path.basename(file);
   try {
     return { bytes: fs.readFileSync(file), name };
   } catch (e) {
-    throw new DataFormatError(`${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new DataFormatError(
+      `${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -87,16 +92,23 @@ export function gunzipIfNeeded(bytes: Uint8Array, name: string, maxBytes?: numbe
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" && maxBytes !== undefined) {
       throw new DataFormatError(
-        `${name}: the gzipped file (${bytes.length} bytes) unpacks to more than ${maxBytes} bytes; stopped unpacking there`,
+        `${name}: the gzipped file (${bytes.length} bytes) unpacks to more than ${maxBytes} bytes; stopped unpacking ` +
+          `there`,
       );
     }
-    throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
+    throw new DataFormatError(
+      `${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or ` +
+        `corrupt`,
+    );
   }
 }
 
 /** Largest IDX header: 4 bytes, then 4 per dimension, at most 255 dimensions. */
 const MAX_IDX_HEADER = 4 + 4 * 255;
-/** Bytes beyond the header-implied size that a gzipped IDX file may unpack to before unpacking stops (they are then reported as extra). */
+/**
+ * Bytes beyond the header-implied size that a gzipped IDX file may unpack to before unpacking stops (they are then
+ * reported as extra).
+ */
 const GZIP_SLACK = 64 * 1024;
 
 /**
@@ -138,14 +150,22 @@ function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
       throw new DataFormatError(
-        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ${expected - headerLength} ${type} data), ` +
-          `but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the file is corrupt or not what its header says)`,
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ` +
+          `${expected - headerLength} ${type} data), ` +
+          `but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the ` +
+          `file is corrupt or not what its header says)`,
       );
     }
     if (e instanceof RangeError) {
-      throw new DataFormatError(`${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold in memory (${e.message})`);
+      throw new DataFormatError(
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold ` +
+          `in memory (${e.message})`,
+      );
     }
-    throw new DataFormatError(`${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`);
+    throw new DataFormatError(
+      `${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or ` +
+        `corrupt`,
+    );
   }
 }
 
@@ -154,7 +174,9 @@ function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
  * length and the whole (unpacked) file's size = header + d₁·…·d_D·element size; "bad magic" when
  * the first 4 bytes are not an IDX magic number, "short" when `head` ends inside the header.
  */
-function headerPromise(head: Uint8Array): { dims: number[]; type: IdxType; headerLength: number; expected: number } | "bad magic" | "short" {
+function headerPromise(
+  head: Uint8Array,
+): { dims: number[]; type: IdxType; headerLength: number; expected: number } | "bad magic" | "short" {
   if (head.length < 4) return "short";
   const info = TYPES[head[2]];
   const D = head[3];
@@ -194,20 +216,25 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   const gzipped = isGzip(bytesIn);
   const bytes = gzipped ? gunzipIdx(bytesIn, name) : bytesIn;
   if (bytes.length < 4) {
-    throw new DataFormatError(`${name}: truncated: ${bytes.length} bytes is too short for an IDX header (at least 4 bytes)`);
+    throw new DataFormatError(
+      `${name}: truncated: ${bytes.length} bytes is too short for an IDX header (at least 4 bytes)`,
+    );
   }
   const magic = readU32BE(bytes, 0);
   const info = TYPES[bytes[2]];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !info) {
     throw new DataFormatError(
-      `${name}: wrong magic number ${hex(magic, 8)}: an IDX file starts with 00 00, a type code (08 ubyte, 09 sbyte, 0b int16, 0c int32, 0d float32, 0e float64) and the number of dimensions, e.g. 0x00000803 for images`,
+      `${name}: wrong magic number ${hex(magic, 8)}: an IDX file starts with 00 00, a type code (08 ubyte, 09 sbyte, ` +
+        `0b int16, 0c int32, 0d float32, 0e float64) and the number of dimensions, e.g. 0x00000803 for images`,
     );
   }
   const D = bytes[3];
   if (D === 0) throw new DataFormatError(`${name}: magic number ${hex(magic, 8)} declares 0 dimensions`);
   const headerLength = 4 + 4 * D;
   if (bytes.length < headerLength) {
-    throw new DataFormatError(`${name}: truncated header: ${D} dimensions need ${headerLength} header bytes but the file has ${bytes.length}`);
+    throw new DataFormatError(
+      `${name}: truncated header: ${D} dimensions need ${headerLength} header bytes but the file has ${bytes.length}`,
+    );
   }
   const dims: number[] = [];
   for (let i = 0; i < D; i++) dims.push(readU32BE(bytes, 4 + 4 * i));
@@ -217,12 +244,14 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   const actual = bytes.length - headerLength;
   if (actual < expected) {
     throw new DataFormatError(
-      `${name}: truncated data: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} data but only ${actual} follow the header`,
+      `${name}: truncated data: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} ` +
+        `data but only ${actual} follow the header`,
     );
   }
   if (actual > expected) {
     throw new DataFormatError(
-      `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} data but ${actual} follow the header (${actual - expected} extra): dimensions do not match the byte count`,
+      `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} data but ${actual} ` +
+        `follow the header (${actual - expected} extra): dimensions do not match the byte count`,
     );
   }
   const header = bytes.slice(0, headerLength);
@@ -270,8 +299,10 @@ export function readIdx(file: string): Idx {
   const promise = isGzip(head) ? null : headerPromise(head);
   if (promise && typeof promise === "object" && size > promise.expected + GZIP_SLACK) {
     throw new DataFormatError(
-      `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes (${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), ` +
-        `but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not what its header says)`,
+      `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes ` +
+        `(${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), ` +
+        `but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not ` +
+        `what its header says)`,
     );
   }
   const { bytes } = readDataFile(file);
@@ -294,11 +325,14 @@ function source(file: string | Idx): Idx {
 export function idxLabels(file: string | Idx, classes = 10): Uint8Array {
   const idx = source(file);
   if (idx.magic !== IDX_LABELS_MAGIC) {
-    throw new DataFormatError(`${idx.name}: wrong magic number ${hex(idx.magic, 8)} for a label file, expected 0x00000801 (ubyte, 1 dimension)`);
+    throw new DataFormatError(
+      `${idx.name}: wrong magic number ${hex(idx.magic, 8)} for a label file, expected 0x00000801 (ubyte, 1 dimension)`,
+    );
   }
   const y = idx.data as Uint8Array;
   for (let i = 0; i < y.length; i++) {
-    if (y[i] >= classes) throw new DataFormatError(`${idx.name}: label ${y[i]} at index ${i} is outside 0–${classes - 1}`);
+    if (y[i] >= classes)
+      throw new DataFormatError(`${idx.name}: label ${y[i]} at index ${i} is outside 0–${classes - 1}`);
   }
   return y.slice(); // an independent copy, not a view into the file's buffer
 }
@@ -307,7 +341,10 @@ export function idxLabels(file: string | Idx, classes = 10): Uint8Array {
 export function idxImages(file: string | Idx): { n: number; rows: number; cols: number; pixels: Uint8Array } {
   const idx = source(file);
   if (idx.magic !== IDX_IMAGES_MAGIC) {
-    throw new DataFormatError(`${idx.name}: wrong magic number ${hex(idx.magic, 8)} for an image file, expected 0x00000803 (ubyte, 3 dimensions)`);
+    throw new DataFormatError(
+      `${idx.name}: wrong magic number ${hex(idx.magic, 8)} for an image file, expected 0x00000803 (ubyte, 3 ` +
+        `dimensions)`,
+    );
   }
   const [n, rows, cols] = idx.dims;
   return { n, rows, cols, pixels: idx.data as Uint8Array };
@@ -319,7 +356,10 @@ export function parseIdxLabels(bytes: Uint8Array, name: string, classes = 10): U
 }
 
 /** Parse image bytes (see idxImages). */
-export function parseIdxImages(bytes: Uint8Array, name: string): { n: number; rows: number; cols: number; pixels: Uint8Array } {
+export function parseIdxImages(
+  bytes: Uint8Array,
+  name: string,
+): { n: number; rows: number; cols: number; pixels: Uint8Array } {
   return idxImages(parseIdx(bytes, name));
 }
 
@@ -351,7 +391,12 @@ export function describeIdxHeader(idx: Idx): IdxHeaderField[] {
     { offset: 3, bytes: hexBytes(h, 3, 4), field: "number of dimensions", value: String(D) },
   ];
   for (let i = 0; i < D; i++) {
-    rows.push({ offset: 4 + 4 * i, bytes: hexBytes(h, 4 + 4 * i, 8 + 4 * i), field: `size of dimension ${i + 1}`, value: String(idx.dims[i]) });
+    rows.push({
+      offset: 4 + 4 * i,
+      bytes: hexBytes(h, 4 + 4 * i, 8 + 4 * i),
+      field: `size of dimension ${i + 1}`,
+      value: String(idx.dims[i]),
+    });
   }
   return rows;
 }
@@ -362,11 +407,14 @@ export function encodeIdx(dims: number[], data: ArrayLike<number>, type: IdxType
   const size = TYPES[code].size;
   let count = 1;
   for (const d of dims) {
-    if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) throw new RangeError(`encodeIdx: dimension ${d} is not a 32-bit unsigned integer`);
+    if (!Number.isInteger(d) || d < 0 || d > 0xffffffff)
+      throw new RangeError(`encodeIdx: dimension ${d} is not a 32-bit unsigned integer`);
     count *= d;
   }
-  if (dims.length === 0 || dims.length > 255) throw new RangeError(`encodeIdx: needs 1–255 dimensions, got ${dims.length}`);
-  if (data.length !== count) throw new RangeError(`encodeIdx: dimensions ${dims.join("×")} need ${count} numbers, got ${data.length}`);
+  if (dims.length === 0 || dims.length > 255)
+    throw new RangeError(`encodeIdx: needs 1–255 dimensions, got ${dims.length}`);
+  if (data.length !== count)
+    throw new RangeError(`encodeIdx: dimensions ${dims.join("×")} need ${count} numbers, got ${data.length}`);
   const headerLength = 4 + 4 * dims.length;
   const out = new Uint8Array(headerLength + count * size);
   const view = new DataView(out.buffer);
@@ -376,7 +424,8 @@ export function encodeIdx(dims: number[], data: ArrayLike<number>, type: IdxType
     const at = headerLength + i * size;
     const v = data[i];
     if (type === "ubyte") {
-      if (!(Number.isInteger(v) && v >= 0 && v <= 255)) throw new RangeError(`encodeIdx: value ${v} at index ${i} is not a ubyte 0–255`);
+      if (!(Number.isInteger(v) && v >= 0 && v <= 255))
+        throw new RangeError(`encodeIdx: value ${v} at index ${i} is not a ubyte 0–255`);
       out[at] = v;
     } else if (type === "sbyte") view.setInt8(at, v);
     else if (type === "int16") view.setInt16(at, v, false);
@@ -388,7 +437,12 @@ export function encodeIdx(dims: number[], data: ArrayLike<number>, type: IdxType
 }
 
 /** Write an IDX file (gzipped when `gzip` is true, as the .gz distributions are). */
-export function writeIdx(file: string, dims: number[], data: ArrayLike<number>, options: { type?: IdxType; gzip?: boolean } = {}): void {
+export function writeIdx(
+  file: string,
+  dims: number[],
+  data: ArrayLike<number>,
+  options: { type?: IdxType; gzip?: boolean } = {},
+): void {
   const bytes = encodeIdx(dims, data, options.type ?? "ubyte");
   fs.writeFileSync(file, options.gzip ? zlib.gzipSync(bytes, { level: 9 }) : bytes);
 }

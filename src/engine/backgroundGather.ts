@@ -20,17 +20,30 @@ export class BackgroundGather {
   private seq = 0;
   private pending = false;
 
-  constructor(private readonly x: KernelExports, private readonly heap: WasmHeap, private readonly pool: WorkerPool) {}
+  constructor(
+    private readonly x: KernelExports,
+    private readonly heap: WasmHeap,
+    private readonly pool: WorkerPool,
+  ) {}
 
   /**
    * Starts the gather (see the file's comment) in the background. src and dst must be resident and the
    * indices valid rows of src (the caller checks them). Returns false, starting nothing, when src or
    * dst is not resident or no worker runs.
    */
-  start(src: Float32Array, d: number, order: ArrayLike<number>, start: number, count: number, dst: Float32Array): boolean {
+  start(
+    src: Float32Array,
+    d: number,
+    order: ArrayLike<number>,
+    start: number,
+    count: number,
+    dst: Float32Array,
+  ): boolean {
     this.wait(); // one background gather at a time
-    const ps = this.heap.residentPtr(src), pd = this.heap.residentPtr(dst);
-    if (ps < 0 || pd < 0 || this.pool.threads < 2 || count <= 0 || count > 0xffff * BG.chunk || dst.length < count * d) return false;
+    const ps = this.heap.residentPtr(src),
+      pd = this.heap.residentPtr(dst);
+    if (ps < 0 || pd < 0 || this.pool.threads < 2 || count <= 0 || count > 0xffff * BG.chunk || dst.length < count * d)
+      return false;
     if (!this.index || this.index.length < count) {
       const buf = this.heap.alloc(Math.max(count, 256));
       if (!buf) return false;
@@ -38,7 +51,8 @@ export class BackgroundGather {
     }
     const idx = this.index;
     for (let r = 0; r < count; r++) idx[r] = order[start + r];
-    const q = this.pool.q, o = BG.slot;
+    const q = this.pool.q,
+      o = BG.slot;
     this.seq = (this.seq % 0x7fff) + 1;
     this.pending = true;
     // the claim counter first (a chunk claimed for an older gather is then dropped), the rest, and
@@ -59,7 +73,8 @@ export class BackgroundGather {
   wait(): void {
     if (!this.pending) return;
     this.pending = false;
-    const q = this.pool.q, rows = q[BG.slot + 3];
+    const q = this.pool.q,
+      rows = q[BG.slot + 3];
     gatherChunks(this.x, q, this.seq, false, BG);
     const t0 = performance.now();
     for (let spins = 1; (Atomics.load(q, BG.rows) & 0xfffff) < rows; spins++) {

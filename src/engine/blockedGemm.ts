@@ -7,7 +7,15 @@
  */
 import { FloatArray, GemmOp } from "../core/gemmReference";
 
-export function gemmBlocked(op: GemmOp, m: number, n: number, k: number, a: FloatArray, b: FloatArray, c: FloatArray): void {
+export function gemmBlocked(
+  op: GemmOp,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+): void {
   c.fill(0, 0, m * n);
   if (m === 0 || n === 0 || k === 0) return;
   // Bk[p, j] = op(B)[p, j], row-major k×n
@@ -21,9 +29,15 @@ export function gemmBlocked(op: GemmOp, m: number, n: number, k: number, a: Floa
   const sP = op === "TN" ? m : 1;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    const c0 = i * n,
+      c1 = c0 + n,
+      c2 = c1 + n,
+      c3 = c2 + n;
     for (let p = 0; p < k; p++) {
-      const a0 = a[i * sI + p * sP], a1 = a[(i + 1) * sI + p * sP], a2 = a[(i + 2) * sI + p * sP], a3 = a[(i + 3) * sI + p * sP];
+      const a0 = a[i * sI + p * sP],
+        a1 = a[(i + 1) * sI + p * sP],
+        a2 = a[(i + 2) * sI + p * sP],
+        a3 = a[(i + 3) * sI + p * sP];
       if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
       const bp = p * n;
       for (let j = 0; j < n; j++) {

@@ -39,7 +39,14 @@ export interface Epilogue {
 }
 
 /** The epilogue on C (m×n at cPtr) inside the wasm memory; its extra operand is copied to ePtr unless resident. */
-export function applyEpilogue({ x, heap }: EngineParts, epilogue: Epilogue, m: number, n: number, cPtr: number, ePtr: number): void {
+export function applyEpilogue(
+  { x, heap }: EngineParts,
+  epilogue: Epilogue,
+  m: number,
+  n: number,
+  cPtr: number,
+  ePtr: number,
+): void {
   if (epilogue.scale !== undefined) {
     const W = epilogue.W;
     const alpha = epilogue.alpha ?? 0;
@@ -55,13 +62,15 @@ export function applyEpilogue({ x, heap }: EngineParts, epilogue: Epilogue, m: n
     }
     if (epilogue.scale !== 1 || alpha !== 0) x.scaleAdd(cPtr, m * n, epilogue.scale, alpha, wPtr); // α = 0 reads no W
   } else if (epilogue.mask) {
-    if (epilogue.mask.length < m * n) throw new RangeError(`gemm epilogue: the mask has ${epilogue.mask.length} numbers, C has ${m * n}`);
+    if (epilogue.mask.length < m * n)
+      throw new RangeError(`gemm epilogue: the mask has ${epilogue.mask.length} numbers, C has ${m * n}`);
     heap.ensure(ePtr + m * n * 4);
     heap.f32().set(epilogue.mask.subarray(0, m * n), ePtr / 4);
     x.reluMask(cPtr, m * n, ePtr);
   } else {
     const bias = epilogue.bias ?? null;
-    if (bias && bias.length !== n) throw new RangeError(`gemm epilogue: the bias has ${bias.length} numbers, C has ${n} columns`);
+    if (bias && bias.length !== n)
+      throw new RangeError(`gemm epilogue: the bias has ${bias.length} numbers, C has ${n} columns`);
     let bPtr = 0;
     if (bias) {
       const rb = heap.residentPtr(bias);
@@ -90,16 +99,30 @@ function elementwise(pool: WorkerPool, len: number, job: (start: number, count: 
 }
 
 /** θ ← θ − η·g in place, in wasm, when θ and g are both resident (returns false, doing nothing, otherwise). */
-export function sgdStepResident({ heap, pool }: EngineParts, theta: ArrayLike<number>, g: ArrayLike<number>, eta: number): boolean {
-  const pt = heap.residentPtr(theta), pg = heap.residentPtr(g);
+export function sgdStepResident(
+  { heap, pool }: EngineParts,
+  theta: ArrayLike<number>,
+  g: ArrayLike<number>,
+  eta: number,
+): boolean {
+  const pt = heap.residentPtr(theta),
+    pg = heap.residentPtr(g);
   if (pt < 0 || pg < 0 || theta.length !== g.length) return false;
   elementwise(pool, theta.length, (s, count) => ({ kernel: 2, args: [pt + 4 * s, pg + 4 * s, count], f: [eta] }));
   return true;
 }
 
 /** out[j] = s·Σ_i D[i,j] (D: m×n) in wasm when D and out are resident (returns false, doing nothing, otherwise). */
-export function columnSumsResident({ x, heap }: EngineParts, D: Float32Array, m: number, n: number, s: number, out: Float32Array): boolean {
-  const pd = heap.residentPtr(D), po = heap.residentPtr(out);
+export function columnSumsResident(
+  { x, heap }: EngineParts,
+  D: Float32Array,
+  m: number,
+  n: number,
+  s: number,
+  out: Float32Array,
+): boolean {
+  const pd = heap.residentPtr(D),
+    po = heap.residentPtr(out);
   if (pd < 0 || po < 0 || D.length < m * n || out.length < n) return false;
   x.columnSums(pd, m, n, s, po);
   return true;
@@ -110,13 +133,24 @@ export function columnSumsResident({ x, heap }: EngineParts, D: Float32Array, m:
  * given, in wasm when Z, P and Δ are resident; NaN (doing nothing) otherwise. The labels must be
  * classes 0 … K−1 (the caller checks them).
  */
-export function softmaxCrossEntropyResident({ x, heap }: EngineParts, Z: Float32Array, m: number, K: number, y: ArrayLike<number>,
-                                            P: Float32Array | null, D: Float32Array | null, s: number): number {
-  const pz = heap.residentPtr(Z), pp = P ? heap.residentPtr(P) : 0, pd = D ? heap.residentPtr(D) : 0;
+export function softmaxCrossEntropyResident(
+  { x, heap }: EngineParts,
+  Z: Float32Array,
+  m: number,
+  K: number,
+  y: ArrayLike<number>,
+  P: Float32Array | null,
+  D: Float32Array | null,
+  s: number,
+): number {
+  const pz = heap.residentPtr(Z),
+    pp = P ? heap.residentPtr(P) : 0,
+    pd = D ? heap.residentPtr(D) : 0;
   if (pz < 0 || pp < 0 || pd < 0) return NaN;
   const labels = heap.base; // the labels as i32, then the row's exponentials, in the products' scratch
   heap.ensure(labels + m * 4 + K * 8 + 64);
-  const L = heap.i32(), l0 = labels / 4;
+  const L = heap.i32(),
+    l0 = labels / 4;
   for (let i = 0; i < m; i++) L[l0 + i] = y[i];
   return x.softmaxCrossEntropy(pz, m, K, labels, pp, pd, s, labels + m * 4);
 }

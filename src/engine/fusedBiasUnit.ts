@@ -32,11 +32,14 @@ export const fusedBiasUnitSgd: BiasUnitSgdFastPath = {
 export function wasmBiasUnitStep(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number | null {
   const e = defaultGemmKernel().engine;
   if (!e || net.g !== relu) return null;
-  const pv = e.heap.residentPtr(net.V.data), pw = e.heap.residentPtr(net.W.data);
+  const pv = e.heap.residentPtr(net.V.data),
+    pw = e.heap.residentPtr(net.W.data);
   if (pv < 0 || pw < 0) return null;
-  const nIn = net.V.cols - 1, nHid = net.V.rows, nOut = net.W.rows;
+  const nIn = net.V.cols - 1,
+    nHid = net.V.rows,
+    nOut = net.W.rows;
   const px = (e.heap.base + 15) & ~15;
-  const scratch = px + ((nIn + 4) * 4 + 15 & ~15);
+  const scratch = px + (((nIn + 4) * 4 + 15) & ~15);
   e.heap.ensure(scratch + 4 * (nHid + 8) * 4 + 2 * nOut * 8 + 128);
   e.heap.f32().set(x, px / 4);
   return e.x.biasUnitSgdStep(pv, pw, px, nIn, nHid, nOut, y, gamma, scratch);
@@ -54,19 +57,33 @@ const scratchOf = new WeakMap<BiasUnitNet, Scratch>();
 /** The step as a tuned loop, for any net (float32 or float64, any activation); returns J before the step. */
 export function tunedBiasUnitStep(net: BiasUnitNet, x: ArrayLike<number>, y: number, gamma: number): number {
   const { V, W, g } = net;
-  const nHid = V.rows, c = V.cols, nIn = c - 1, nOut = W.rows, cw = nHid + 1;
+  const nHid = V.rows,
+    c = V.cols,
+    nIn = c - 1,
+    nOut = W.rows,
+    cw = nHid + 1;
   let s = scratchOf.get(net);
   if (!s || s.z1.length !== nHid || s.z2.length !== nOut) {
-    s = { z1: new Float64Array(nHid), a1: new Float64Array(cw), z2: new Float64Array(nOut), o: new Float64Array(nOut), delta1: new Float64Array(nHid) };
+    s = {
+      z1: new Float64Array(nHid),
+      a1: new Float64Array(cw),
+      z2: new Float64Array(nOut),
+      o: new Float64Array(nOut),
+      delta1: new Float64Array(nHid),
+    };
     scratchOf.set(net, s);
   }
   const { z1, a1, z2, o, delta1 } = s;
-  const v = V.data, w = W.data;
+  const v = V.data,
+    w = W.data;
   // z¹ = V x̄ (x̄ = [x; 1]),  ā¹ = [g(z¹); 1]
   for (let i = 0; i < nHid; i++) {
     const base = i * c;
     // four partial sums (independent additions run in parallel), then the bias unit's weight · 1
-    let a0 = 0, a1s = 0, a2 = 0, a3 = 0;
+    let a0 = 0,
+      a1s = 0,
+      a2 = 0,
+      a3 = 0;
     let l = 0;
     for (; l + 3 < nIn; l += 4) {
       a0 += v[base + l] * x[l];

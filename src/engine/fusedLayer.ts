@@ -12,13 +12,15 @@ import { defaultGemmKernel } from "./wasmGemm";
 export type FusedActivation = "identity" | "relu" | "sigmoid" | "tanh";
 
 function checkSame(op: string, A: Matrix, B: Matrix, an: string, bn: string): void {
-  if (A.rows !== B.rows || A.cols !== B.cols) throw new ShapeError(`${op}: ${an} is ${A.shape} but ${bn} is ${B.shape}`);
+  if (A.rows !== B.rows || A.cols !== B.cols)
+    throw new ShapeError(`${op}: ${an} is ${A.shape} but ${bn} is ${B.shape}`);
 }
 
 function checkBias(op: string, Z: Matrix, b: Matrix | ArrayLike<number>): ArrayLike<number> {
   const bd: ArrayLike<number> = b instanceof Matrix ? b.data : b;
   if (b instanceof Matrix && b.rows !== 1) throw new ShapeError(`${op}: b must be 1×${Z.cols}, got ${b.shape}`);
-  if (bd.length !== Z.cols) throw new ShapeError(`${op}: Z is ${Z.shape} but b has ${bd.length} entries (needs ${Z.cols})`);
+  if (bd.length !== Z.cols)
+    throw new ShapeError(`${op}: Z is ${Z.shape} but b has ${bd.length} entries (needs ${Z.cols})`);
   return bd;
 }
 
@@ -32,11 +34,19 @@ function checkActivation(op: string, f: string): void {
  * Z ← Z + b (broadcast over rows) and A = f(Z), in one pass.   Z: n×m (updated in place), b: 1×m, A: n×m.
  * Keeps Z + b in Z because backprop needs f'(Z). A may be Z itself when Z is not needed later.
  */
-export function fusedBiasActivation(Z: Matrix, b: Matrix | ArrayLike<number> | null, f: FusedActivation, A: Matrix): Matrix {
+export function fusedBiasActivation(
+  Z: Matrix,
+  b: Matrix | ArrayLike<number> | null,
+  f: FusedActivation,
+  A: Matrix,
+): Matrix {
   checkActivation("fusedBiasActivation", f);
   checkSame("fusedBiasActivation", Z, A, "Z", "A");
   const bd = b === null ? null : checkBias("fusedBiasActivation", Z, b);
-  const z = Z.data, a = A.data, m = Z.cols, n = Z.rows;
+  const z = Z.data,
+    a = A.data,
+    m = Z.cols,
+    n = Z.rows;
   for (let i = 0; i < n; i++) {
     const o = i * m;
     if (f === "relu") {
@@ -69,10 +79,16 @@ export function fusedBiasActivation(Z: Matrix, b: Matrix | ArrayLike<number> | n
 }
 
 /** Reference: Z ← Z + b, then A = f(Z), as two separate loops. */
-export function fusedBiasActivationReference(Z: Matrix, b: Matrix | ArrayLike<number> | null, f: FusedActivation, A: Matrix): Matrix {
+export function fusedBiasActivationReference(
+  Z: Matrix,
+  b: Matrix | ArrayLike<number> | null,
+  f: FusedActivation,
+  A: Matrix,
+): Matrix {
   const bd: ArrayLike<number> | null = b === null ? null : b instanceof Matrix ? b.data : b;
   for (let i = 0; i < Z.rows; i++) for (let j = 0; j < Z.cols; j++) if (bd) Z.set(i, j, Z.get(i, j) + bd[j]);
-  const fn = (z: number) => (f === "relu" ? Math.max(z, 0) : f === "sigmoid" ? 1 / (1 + Math.exp(-z)) : f === "tanh" ? Math.tanh(z) : z);
+  const fn = (z: number) =>
+    f === "relu" ? Math.max(z, 0) : f === "sigmoid" ? 1 / (1 + Math.exp(-z)) : f === "tanh" ? Math.tanh(z) : z;
   for (let i = 0; i < Z.rows; i++) for (let j = 0; j < Z.cols; j++) A.set(i, j, fn(Z.get(i, j)));
   return A;
 }
@@ -85,7 +101,10 @@ export function fusedActivationBackward(D: Matrix, Z: Matrix, A: Matrix, f: Fuse
   checkActivation("fusedActivationBackward", f);
   checkSame("fusedActivationBackward", D, Z, "Δ", "Z");
   checkSame("fusedActivationBackward", D, A, "Δ", "A");
-  const d = D.data, z = Z.data, a = A.data, len = d.length;
+  const d = D.data,
+    z = Z.data,
+    a = A.data,
+    len = d.length;
   if (f === "relu") for (let i = 0; i < len; i++) d[i] = z[i] > 0 ? d[i] : 0;
   else if (f === "sigmoid") for (let i = 0; i < len; i++) d[i] *= a[i] * (1 - a[i]);
   else if (f === "tanh") for (let i = 0; i < len; i++) d[i] *= 1 - a[i] * a[i];
@@ -113,8 +132,10 @@ export function fusedActivationBackwardReference(D: Matrix, Z: Matrix, A: Matrix
  * Accumulates in float64 for accuracy, then stores.
  */
 export function fusedBiasGradient(D: Matrix, s: number, gb: Matrix): Matrix {
-  if (gb.rows !== 1 || gb.cols !== D.cols) throw new ShapeError(`fusedBiasGradient: Δ is ${D.shape} so g_b must be 1×${D.cols}, got ${gb.shape}`);
-  const m = D.cols, d = D.data;
+  if (gb.rows !== 1 || gb.cols !== D.cols)
+    throw new ShapeError(`fusedBiasGradient: Δ is ${D.shape} so g_b must be 1×${D.cols}, got ${gb.shape}`);
+  const m = D.cols,
+    d = D.data;
   if (d instanceof Float32Array && gb.data instanceof Float32Array) {
     const e = defaultGemmKernel().engine; // resident: the same f64 sums in wasm SIMD
     if (e && e.columnSumsResident(d, D.rows, m, s, gb.data)) return gb;
@@ -124,7 +145,10 @@ export function fusedBiasGradient(D: Matrix, s: number, gb: Matrix): Matrix {
   const acc = new Float64Array(m);
   let i = 0;
   for (; i + 4 <= D.rows; i += 4) {
-    const o0 = i * m, o1 = o0 + m, o2 = o1 + m, o3 = o2 + m;
+    const o0 = i * m,
+      o1 = o0 + m,
+      o2 = o1 + m,
+      o3 = o2 + m;
     for (let j = 0; j < m; j++) acc[j] += d[o0 + j] + d[o1 + j] + (d[o2 + j] + d[o3 + j]);
   }
   for (; i < D.rows; i++) {

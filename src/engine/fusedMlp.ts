@@ -8,7 +8,8 @@
  *              A^L = softmax(Z^L)
  *   backward:  ∂L/∂W^l = (1/n)(Δ^l)ᵀ A^{l−1} + αW^l     weightGradient: product, 1/n and αW in one call
  *              ∂L/∂b^l = (1/n) Σ_i Δ^l[i,:]             fusedBiasGradient
- *              Δ^{l−1} = (Δ^l W^l) ⊙ f'(Z^{l−1})        ReLU: reluBackwardProduct (product and mask [A > 0] in one call);
+ *              Δ^{l−1} = (Δ^l W^l) ⊙ f'(Z^{l−1})        ReLU: reluBackwardProduct (product and mask [A > 0] in one
+ *              call);
  *                                                      sigmoid, tanh: matmul, then fusedActivationBackward (f' from A)
  *   lossAndGradient: the forward pass up to Z^L, where a ReLU layer goes straight to
  *              A^l = max(0, A^{l−1}(W^l)ᵀ + b^l) in one call without storing Z^l (backprop only needs
@@ -47,7 +48,8 @@ function forwardFused(net: MLP, c: MLPCache, forTraining: boolean): void {
       if (!forTraining) softmax(c.Z[l], c.A[l]); // A^L = P
     } else {
       const f = fusedName(activation);
-      if (f !== null) fusedBiasActivation(c.Z[l], null, f, c.A[l]); // A^l = f(Z^l)
+      if (f !== null)
+        fusedBiasActivation(c.Z[l], null, f, c.A[l]); // A^l = f(Z^l)
       else {
         const z = c.Z[l].data;
         const a = c.A[l].data;
@@ -69,10 +71,12 @@ function backwardFused(net: MLP, c: MLPCache): void {
       const act = net.layers[l - 2].activation as Activation;
       const f = fusedName(act);
       const Dprev = c.Delta[l - 1];
-      if (f === "relu") reluBackwardProduct(D, W, c.A[l - 1], Dprev); // (Δ^l W^l) ⊙ [A^{l−1} > 0]
+      if (f === "relu")
+        reluBackwardProduct(D, W, c.A[l - 1], Dprev); // (Δ^l W^l) ⊙ [A^{l−1} > 0]
       else {
         matmul(D, W, Dprev); // Δ^l W^l
-        if (f !== null) fusedActivationBackward(Dprev, c.Z[l - 1], c.A[l - 1], f); // ⊙ f'(Z^{l−1})
+        if (f !== null)
+          fusedActivationBackward(Dprev, c.Z[l - 1], c.A[l - 1], f); // ⊙ f'(Z^{l−1})
         else {
           const z = c.Z[l - 1].data;
           const d = Dprev.data;

@@ -16,7 +16,8 @@ import { defaultGemmKernel, WasmGemm } from "./wasmGemm";
 
 /** The wasm engine when the fast backend is installed and all four operands are float32 (d may be null), else null. */
 function fastEngine(a: Matrix, b: Matrix, c: Matrix, d: Matrix | null): WasmGemm | null {
-  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) return null;
+  if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array))
+    return null;
   if (d && !(d.data instanceof Float32Array)) return null;
   const k = defaultGemmKernel();
   return k.engine && gemmKernel() === k.kernel ? k.engine : null;
@@ -24,7 +25,8 @@ function fastEngine(a: Matrix, b: Matrix, c: Matrix, d: Matrix | null): WasmGemm
 
 function outFor(op: string, rows: number, cols: number, like: Matrix, out?: Matrix): Matrix {
   if (!out) return zeros(rows, cols, like.dtype);
-  if (out.rows !== rows || out.cols !== cols) throw new ShapeError(`${op}: out is ${out.shape} but the result is ${rows}×${cols}`);
+  if (out.rows !== rows || out.cols !== cols)
+    throw new ShapeError(`${op}: out is ${out.shape} but the result is ${rows}×${cols}`);
   if (out.dtype !== like.dtype) throw new ShapeError(`${op}: out is ${out.dtype} but the operands are ${like.dtype}`);
   return out;
 }
@@ -33,23 +35,45 @@ function outFor(op: string, rows: number, cols: number, like: Matrix, out?: Matr
  * Forward pass of a dense layer:  out = f(A·Wᵀ + b).
  * A: n×d (one example per row), W: m×d (out×in), b: 1×m or null, out: n×m.
  */
-export function linearForward(A: Matrix, W: Matrix, b: Matrix | null, activation: "relu" | "identity", out?: Matrix): Matrix {
+export function linearForward(
+  A: Matrix,
+  W: Matrix,
+  b: Matrix | null,
+  activation: "relu" | "identity",
+  out?: Matrix,
+): Matrix {
   const op = "linearForward";
   if (A.cols !== W.cols) throw new ShapeError(`${op}: A is ${A.shape} and W is ${W.shape} (A.cols must equal W.cols)`);
   if (A.dtype !== W.dtype) throw new ShapeError(`${op}: A is ${A.dtype} but W is ${W.dtype}`);
-  if (b && (b.rows !== 1 || b.cols !== W.rows)) throw new ShapeError(`${op}: W is ${W.shape} so b must be 1×${W.rows}, got ${b.shape}`);
-  if (activation !== "relu" && activation !== "identity") throw new Error(`${op}: activation must be "relu" or "identity", got "${String(activation)}"`);
+  if (b && (b.rows !== 1 || b.cols !== W.rows))
+    throw new ShapeError(`${op}: W is ${W.shape} so b must be 1×${W.rows}, got ${b.shape}`);
+  if (activation !== "relu" && activation !== "identity")
+    throw new Error(`${op}: activation must be "relu" or "identity", got "${String(activation)}"`);
   const C = outFor(op, A.rows, W.rows, A, out);
   if (C === A || C === W) throw new ShapeError(`${op}: out must not be one of the operands`);
   const e = fastEngine(A, W, C, b);
-  if (e && A.rows > 0 && W.rows > 0 && e.gemm("NT", A.rows, W.rows, A.cols, A.data as Float32Array, W.data as Float32Array, C.data as Float32Array, { bias: b ? (b.data as Float32Array) : null, relu: activation === "relu" })) {
+  if (
+    e &&
+    A.rows > 0 &&
+    W.rows > 0 &&
+    e.gemm("NT", A.rows, W.rows, A.cols, A.data as Float32Array, W.data as Float32Array, C.data as Float32Array, {
+      bias: b ? (b.data as Float32Array) : null,
+      relu: activation === "relu",
+    })
+  ) {
     return C;
   }
   return linearForwardReference(A, W, b, activation, C);
 }
 
 /** Reference: Z = A·Wᵀ (matmulNT), Z += b row by row, then f element by element. */
-export function linearForwardReference(A: Matrix, W: Matrix, b: Matrix | null, activation: "relu" | "identity", out?: Matrix): Matrix {
+export function linearForwardReference(
+  A: Matrix,
+  W: Matrix,
+  b: Matrix | null,
+  activation: "relu" | "identity",
+  out?: Matrix,
+): Matrix {
   const Z = matmulNT(A, W, out);
   for (let i = 0; i < Z.rows; i++) {
     for (let j = 0; j < Z.cols; j++) {
@@ -67,12 +91,21 @@ export function linearForwardReference(A: Matrix, W: Matrix, b: Matrix | null, a
 export function reluBackwardProduct(D: Matrix, W: Matrix, A: Matrix, out?: Matrix): Matrix {
   const op = "reluBackwardProduct";
   if (D.cols !== W.rows) throw new ShapeError(`${op}: Δ is ${D.shape} and W is ${W.shape} (Δ.cols must equal W.rows)`);
-  if (A.rows !== D.rows || A.cols !== W.cols) throw new ShapeError(`${op}: Δ·W is ${D.rows}×${W.cols} but A is ${A.shape}`);
-  if (D.dtype !== W.dtype || D.dtype !== A.dtype) throw new ShapeError(`${op}: Δ, W and A must share a dtype, got ${D.dtype}, ${W.dtype}, ${A.dtype}`);
+  if (A.rows !== D.rows || A.cols !== W.cols)
+    throw new ShapeError(`${op}: Δ·W is ${D.rows}×${W.cols} but A is ${A.shape}`);
+  if (D.dtype !== W.dtype || D.dtype !== A.dtype)
+    throw new ShapeError(`${op}: Δ, W and A must share a dtype, got ${D.dtype}, ${W.dtype}, ${A.dtype}`);
   const C = outFor(op, D.rows, W.cols, D, out);
   if (C === D || C === W || C === A) throw new ShapeError(`${op}: out must not be Δ, W or A`);
   const e = fastEngine(D, W, A, C);
-  if (e && D.rows > 0 && W.cols > 0 && e.gemm("NN", D.rows, W.cols, D.cols, D.data as Float32Array, W.data as Float32Array, C.data as Float32Array, { mask: A.data as Float32Array })) {
+  if (
+    e &&
+    D.rows > 0 &&
+    W.cols > 0 &&
+    e.gemm("NN", D.rows, W.cols, D.cols, D.data as Float32Array, W.data as Float32Array, C.data as Float32Array, {
+      mask: A.data as Float32Array,
+    })
+  ) {
     return C;
   }
   return reluBackwardProductReference(D, W, A, C);
@@ -91,21 +124,41 @@ export function reluBackwardProductReference(D: Matrix, W: Matrix, A: Matrix, ou
  */
 export function weightGradient(D: Matrix, A: Matrix, s: number, alpha: number, W: Matrix, out?: Matrix): Matrix {
   const op = "weightGradient";
-  if (D.rows !== A.rows) throw new ShapeError(`${op}: Δ is ${D.shape} and A is ${A.shape} (one row per example in both)`);
-  if (W.rows !== D.cols || W.cols !== A.cols) throw new ShapeError(`${op}: Δᵀ·A is ${D.cols}×${A.cols} but W is ${W.shape}`);
-  if (!Number.isFinite(s) || !Number.isFinite(alpha)) throw new RangeError(`${op}: s and α must be finite, got ${s} and ${alpha}`);
-  if (D.dtype !== A.dtype || D.dtype !== W.dtype) throw new ShapeError(`${op}: Δ, A and W must share a dtype, got ${D.dtype}, ${A.dtype}, ${W.dtype}`);
+  if (D.rows !== A.rows)
+    throw new ShapeError(`${op}: Δ is ${D.shape} and A is ${A.shape} (one row per example in both)`);
+  if (W.rows !== D.cols || W.cols !== A.cols)
+    throw new ShapeError(`${op}: Δᵀ·A is ${D.cols}×${A.cols} but W is ${W.shape}`);
+  if (!Number.isFinite(s) || !Number.isFinite(alpha))
+    throw new RangeError(`${op}: s and α must be finite, got ${s} and ${alpha}`);
+  if (D.dtype !== A.dtype || D.dtype !== W.dtype)
+    throw new ShapeError(`${op}: Δ, A and W must share a dtype, got ${D.dtype}, ${A.dtype}, ${W.dtype}`);
   const G = outFor(op, D.cols, A.cols, D, out);
   if (G === D || G === A || G === W) throw new ShapeError(`${op}: out must not be Δ, A or W`);
   const e = fastEngine(D, A, W, G);
-  if (e && G.rows > 0 && G.cols > 0 && e.gemm("TN", D.cols, A.cols, D.rows, D.data as Float32Array, A.data as Float32Array, G.data as Float32Array, { scale: s, alpha, W: W.data as Float32Array })) {
+  if (
+    e &&
+    G.rows > 0 &&
+    G.cols > 0 &&
+    e.gemm("TN", D.cols, A.cols, D.rows, D.data as Float32Array, A.data as Float32Array, G.data as Float32Array, {
+      scale: s,
+      alpha,
+      W: W.data as Float32Array,
+    })
+  ) {
     return G;
   }
   return weightGradientReference(D, A, s, alpha, W, G);
 }
 
 /** Reference: Δᵀ·A (matmulTN), then G[i] = s·G[i] + α·W[i]. */
-export function weightGradientReference(D: Matrix, A: Matrix, s: number, alpha: number, W: Matrix, out?: Matrix): Matrix {
+export function weightGradientReference(
+  D: Matrix,
+  A: Matrix,
+  s: number,
+  alpha: number,
+  W: Matrix,
+  out?: Matrix,
+): Matrix {
   const G = matmulTN(D, A, out);
   for (let i = 0; i < G.data.length; i++) G.data[i] = s * G.data[i] + alpha * W.data[i];
   return G;

@@ -23,7 +23,11 @@ const deltas = new WeakMap<SoftmaxRegression, BatchBuffers<Matrix>>();
 
 function deltaBuffer(model: SoftmaxRegression, n: number): Matrix {
   let b = deltas.get(model);
-  if (!b) deltas.set(model, (b = new BatchBuffers((rows) => allocMatrix(rows, model.classes, model.dtype, "batch"), 1, releaseMatrix)));
+  if (!b)
+    deltas.set(
+      model,
+      (b = new BatchBuffers((rows) => allocMatrix(rows, model.classes, model.dtype, "batch"), 1, releaseMatrix)),
+    );
   return b.get(n);
 }
 

@@ -12,9 +12,15 @@ import { defaultGemmKernel, WasmGemm } from "./wasmGemm";
 function residentEngine(): WasmGemm | null {
   return defaultGemmKernel().engine;
 }
-function checkLengths(op: string, theta: ArrayLike<number>, g: ArrayLike<number>, extra?: [string, ArrayLike<number>]): void {
+function checkLengths(
+  op: string,
+  theta: ArrayLike<number>,
+  g: ArrayLike<number>,
+  extra?: [string, ArrayLike<number>],
+): void {
   if (theta.length !== g.length) throw new RangeError(`${op}: θ has ${theta.length} entries but g has ${g.length}`);
-  if (extra && extra[1].length !== theta.length) throw new RangeError(`${op}: θ has ${theta.length} entries but ${extra[0]} has ${extra[1].length}`);
+  if (extra && extra[1].length !== theta.length)
+    throw new RangeError(`${op}: θ has ${theta.length} entries but ${extra[0]} has ${extra[1].length}`);
 }
 
 function checkFinite(op: string, name: string, v: number): void {
@@ -33,11 +39,17 @@ export function fusedSumOfSquares(v: ArrayLike<number>): number {
     const s = e ? e.sumOfSquaresResident(v) : NaN;
     if (!Number.isNaN(s)) return s; // resident: f64 sums in wasm (NaN means "not resident", or a NaN entry: redo below)
   }
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   const n = v.length;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const a = v[i], b = v[i + 1], c = v[i + 2], d = v[i + 3];
+    const a = v[i],
+      b = v[i + 1],
+      c = v[i + 2],
+      d = v[i + 3];
     s0 += a * a;
     s1 += b * b;
     s2 += c * c;
@@ -66,9 +78,21 @@ export function fusedSgdStepReference(theta: Vec, g: ArrayLike<number>, eta: num
  * RMSprop with one accumulator per weight:
  *   r ← γ·r + (1−γ)·g²,   θ ← θ − η·g / (√r + ε)
  */
-export function fusedRmspropStep(theta: Vec, g: ArrayLike<number>, r: Vec, eta: number, gamma: number, eps: number): void {
+export function fusedRmspropStep(
+  theta: Vec,
+  g: ArrayLike<number>,
+  r: Vec,
+  eta: number,
+  gamma: number,
+  eps: number,
+): void {
   checkLengths("fusedRmspropStep", theta, g, ["r", r]);
-  for (const [n, v] of [["η", eta], ["γ", gamma], ["ε", eps]] as const) checkFinite("fusedRmspropStep", n, v);
+  for (const [n, v] of [
+    ["η", eta],
+    ["γ", gamma],
+    ["ε", eps],
+  ] as const)
+    checkFinite("fusedRmspropStep", n, v);
   const c = 1 - gamma;
   for (let i = 0; i < theta.length; i++) {
     const gi = g[i];
@@ -78,7 +102,14 @@ export function fusedRmspropStep(theta: Vec, g: ArrayLike<number>, r: Vec, eta: 
   }
 }
 
-export function fusedRmspropStepReference(theta: Vec, g: ArrayLike<number>, r: Vec, eta: number, gamma: number, eps: number): void {
+export function fusedRmspropStepReference(
+  theta: Vec,
+  g: ArrayLike<number>,
+  r: Vec,
+  eta: number,
+  gamma: number,
+  eps: number,
+): void {
   for (let i = 0; i < theta.length; i++) r[i] = gamma * r[i] + (1 - gamma) * g[i] ** 2;
   for (let i = 0; i < theta.length; i++) theta[i] = theta[i] - (eta * g[i]) / (Math.sqrt(r[i]) + eps);
 }

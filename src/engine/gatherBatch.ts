@@ -19,10 +19,18 @@ import { defaultGemmKernel } from "./wasmGemm";
 /** Rows whose lines are read ahead at a time (128 MNIST rows: 400 KB, which the caches hold). */
 const AHEAD_ROWS = 128;
 /** Where the lines read ahead are summed, so the reads are not optimised away. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- written, never read: a sink for the reads
 let touched = 0;
 
 /** Reads X[order[t], p] for every line p of the rows order[t0 … t1), a line of each row in turn. */
-function touchLines(src: ArrayLike<number>, order: ArrayLike<number>, t0: number, t1: number, d: number, line: number): void {
+function touchLines(
+  src: ArrayLike<number>,
+  order: ArrayLike<number>,
+  t0: number,
+  t1: number,
+  d: number,
+  line: number,
+): void {
   let sum = 0;
   for (let p = 0; p < d; p += line) for (let t = t0; t < t1; t++) sum += src[order[t] * d + p];
   touched += sum;
@@ -30,25 +38,43 @@ function touchLines(src: ArrayLike<number>, order: ArrayLike<number>, t0: number
 
 /** The checks of a gather (shapes, the range of `order`, every index), and yb[r] = y[order[start + r]]. */
 function gatherLabels(
-  op: string, X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
+  op: string,
+  X: Matrix,
+  y: ArrayLike<number>,
+  order: ArrayLike<number>,
+  start: number,
+  count: number,
+  Xb: Matrix,
+  yb: Uint8Array | Int32Array,
 ): void {
   if (y.length !== X.rows) throw new ShapeError(`${op}: X is ${X.shape} but y has ${y.length} labels`);
-  if (Xb.cols !== X.cols) throw new ShapeError(`${op}: X is ${X.shape} but the buffer Xb is ${Xb.shape} (columns differ)`);
+  if (Xb.cols !== X.cols)
+    throw new ShapeError(`${op}: X is ${X.shape} but the buffer Xb is ${Xb.shape} (columns differ)`);
   if (X.dtype !== Xb.dtype) throw new ShapeError(`${op}: X is ${X.dtype} but Xb is ${Xb.dtype}`);
-  if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && start + count <= order.length)) {
+  if (!(
+    Number.isInteger(start) &&
+    Number.isInteger(count) &&
+    start >= 0 &&
+    count >= 0 &&
+    start + count <= order.length
+  )) {
     throw new RangeError(`${op}: rows ${start}…${start + count - 1} are outside the order of length ${order.length}`);
   }
-  if (count > Xb.rows || count > yb.length) throw new ShapeError(`${op}: a batch of ${count} does not fit Xb (${Xb.shape}) / yb (${yb.length})`);
+  if (count > Xb.rows || count > yb.length)
+    throw new ShapeError(`${op}: a batch of ${count} does not fit Xb (${Xb.shape}) / yb (${yb.length})`);
   for (let r = 0; r < count; r++) {
     const i = order[start + r];
-    if (!(i >= 0 && i < X.rows && Number.isInteger(i))) throw new RangeError(`${op}: order[${start + r}] = ${i} is not a row of X (0…${X.rows - 1})`);
+    if (!(i >= 0 && i < X.rows && Number.isInteger(i)))
+      throw new RangeError(`${op}: order[${start + r}] = ${i} is not a row of X (0…${X.rows - 1})`);
     yb[r] = y[i];
   }
 }
 
 /** Xb[r, :] = X[order[start + r], :] for r < count (indices checked), reading the lines of each group of rows ahead. */
 function copyRows(X: Matrix, order: ArrayLike<number>, start: number, count: number, Xb: Matrix): void {
-  const d = X.cols, src = X.data, dst = Xb.data;
+  const d = X.cols,
+    src = X.data,
+    dst = Xb.data;
   const line = src instanceof Float32Array ? 16 : 8; // numbers per 64-byte line
   for (let r0 = 0; r0 < count; r0 += AHEAD_ROWS) {
     const r1 = Math.min(count, r0 + AHEAD_ROWS);
@@ -62,7 +88,13 @@ function copyRows(X: Matrix, order: ArrayLike<number>, start: number, count: num
 
 /** The gather of the file's comment, element by element: the reference the loader is tested against. */
 export function gatherBatchReference(
-  X: Matrix, y: ArrayLike<number>, order: ArrayLike<number>, start: number, count: number, Xb: Matrix, yb: Uint8Array | Int32Array,
+  X: Matrix,
+  y: ArrayLike<number>,
+  order: ArrayLike<number>,
+  start: number,
+  count: number,
+  Xb: Matrix,
+  yb: Uint8Array | Int32Array,
 ): { X: Matrix; y: Uint8Array | Int32Array } {
   for (let r = 0; r < count; r++) {
     const i = order[start + r];
@@ -99,8 +131,13 @@ export class BatchLoader {
   /** The batch in the other buffer (or being gathered into it), if any. */
   private ahead: { order: ArrayLike<number>; start: number; count: number; async: boolean } | null = null;
 
-  constructor(readonly X: Matrix, readonly y: ArrayLike<number>, readonly batchSize: number) {
-    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`BatchLoader: the batch size must be a whole number ≥ 1, got ${batchSize}`);
+  constructor(
+    readonly X: Matrix,
+    readonly y: ArrayLike<number>,
+    readonly batchSize: number,
+  ) {
+    if (!(Number.isInteger(batchSize) && batchSize >= 1))
+      throw new RangeError(`BatchLoader: the batch size must be a whole number ≥ 1, got ${batchSize}`);
     if (y.length !== X.rows) throw new ShapeError(`BatchLoader: X is ${X.shape} but y has ${y.length} labels`);
     const labels = () => (y instanceof Uint8Array ? new Uint8Array(batchSize) : new Int32Array(batchSize));
     this.Xb = [batchBuffer(batchSize, X.cols, X.dtype), batchBuffer(batchSize, X.cols, X.dtype)];
@@ -127,7 +164,10 @@ export class BatchLoader {
   private view(b: number, count: number): { X: Matrix; y: Uint8Array | Int32Array } {
     let v = this.views[b].get(count);
     if (!v) {
-      v = { X: new Matrix(count, this.X.cols, this.Xb[b].data.subarray(0, count * this.X.cols)), y: this.yb[b].subarray(0, count) };
+      v = {
+        X: new Matrix(count, this.X.cols, this.Xb[b].data.subarray(0, count * this.X.cols)),
+        y: this.yb[b].subarray(0, count),
+      };
       this.views[b].set(count, v);
     }
     return v;
@@ -139,10 +179,15 @@ export class BatchLoader {
     this.ahead = null;
     if (count <= 0) return;
     const next = 1 - this.current;
-    const Xb = this.Xb[next], yb = this.yb[next];
+    const Xb = this.Xb[next],
+      yb = this.yb[next];
     gatherLabels("BatchLoader.prefetch", this.X, this.y, order, start, count, Xb, yb);
     const e = defaultGemmKernel().engine;
-    const async = !!e && this.X.data instanceof Float32Array && Xb.data instanceof Float32Array && e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data);
+    const async =
+      !!e &&
+      this.X.data instanceof Float32Array &&
+      Xb.data instanceof Float32Array &&
+      e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data);
     if (!async) copyRows(this.X, order, start, count, Xb); // here and now
     this.ahead = { order, start, count, async };
   }

@@ -30,12 +30,22 @@ import "./fastTraining"; // the optimisers' update kernels and train()'s batch s
 export function useFastGemm(): string {
   const d = defaultGemmKernel();
   const threads = d.engine ? ` ×${d.engine.requestedThreads} thread${d.engine.requestedThreads > 1 ? "s" : ""}` : "";
-  const label = d.path === "relaxed" ? "wasm-relaxed-simd" : d.path === "simd" ? "wasm-simd" : d.path === "blocked" ? "typescript-blocked" : "reference";
+  const label =
+    d.path === "relaxed"
+      ? "wasm-relaxed-simd"
+      : d.path === "simd"
+        ? "wasm-simd"
+        : d.path === "blocked"
+          ? "typescript-blocked"
+          : "reference";
   setGemmBackend(d.kernel, label + threads);
   return gemmBackendName();
 }
 
-/** Switches the engine on: the fast products, the resident allocator and the models' fast paths. Returns the products' backend name. */
+/**
+ * Switches the engine on: the fast products, the resident allocator and the models' fast paths. Returns the products'
+ * backend name.
+ */
 export function installEngine(): string {
   setFloat32Allocator(residentAllocator);
   registerFastPath(MLP, fusedMlp);

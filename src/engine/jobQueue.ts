@@ -17,9 +17,25 @@
  */
 import { KernelExports } from "./kernelExports";
 
-export const Q_SEQ = 0, Q_NEXT = 1, Q_COUNT = 2, Q_DONE = 3, Q_ERR = 4, Q_READY = 5, Q_BG = 6, Q_JOBS = 8, JOB_INTS = 20, MAX_JOBS = 64;
+export const Q_SEQ = 0,
+  Q_NEXT = 1,
+  Q_COUNT = 2,
+  Q_DONE = 3,
+  Q_ERR = 4,
+  Q_READY = 5,
+  Q_BG = 6,
+  Q_JOBS = 8,
+  JOB_INTS = 20,
+  MAX_JOBS = 64;
 /** Where the background gather sits in the queue (see above); passed to gatherChunks, which the workers run too. */
-export const BG = { next: Q_NEXT, count: Q_COUNT, slot: Q_JOBS + MAX_JOBS * JOB_INTS, claim: Q_JOBS + MAX_JOBS * JOB_INTS + 5, rows: Q_JOBS + MAX_JOBS * JOB_INTS + 6, chunk: 16 };
+export const BG = {
+  next: Q_NEXT,
+  count: Q_COUNT,
+  slot: Q_JOBS + MAX_JOBS * JOB_INTS,
+  claim: Q_JOBS + MAX_JOBS * JOB_INTS + 5,
+  rows: Q_JOBS + MAX_JOBS * JOB_INTS + 6,
+  chunk: 16,
+};
 export type BgLayout = typeof BG;
 /** Ints in the queue: the job slots and the background gather's slot. */
 export const QUEUE_INTS = BG.slot + JOB_INTS;
@@ -42,8 +58,43 @@ export type Job = { kernel: 0 | 1 | 2 | 3; args: number[]; f?: number[] };
  */
 export function runJob(x: KernelExports, q: Int32Array, f: Float64Array, j: number, o: number): void {
   const kind = q[o];
-  if (kind === 0) x.gemmDense(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], q[o + 14]);
-  else if (kind === 1) x.gemmSparse(q[o + 1], q[o + 2], q[o + 3], q[o + 4], q[o + 5], q[o + 6], q[o + 7], q[o + 8], q[o + 9], q[o + 10], q[o + 11], q[o + 12], q[o + 13], f[4 * j], f[4 * j + 1], q[o + 14], q[o + 15]);
+  if (kind === 0)
+    x.gemmDense(
+      q[o + 1],
+      q[o + 2],
+      q[o + 3],
+      q[o + 4],
+      q[o + 5],
+      q[o + 6],
+      q[o + 7],
+      q[o + 8],
+      q[o + 9],
+      q[o + 10],
+      q[o + 11],
+      q[o + 12],
+      q[o + 13],
+      q[o + 14],
+    );
+  else if (kind === 1)
+    x.gemmSparse(
+      q[o + 1],
+      q[o + 2],
+      q[o + 3],
+      q[o + 4],
+      q[o + 5],
+      q[o + 6],
+      q[o + 7],
+      q[o + 8],
+      q[o + 9],
+      q[o + 10],
+      q[o + 11],
+      q[o + 12],
+      q[o + 13],
+      f[4 * j],
+      f[4 * j + 1],
+      q[o + 14],
+      q[o + 15],
+    );
   else if (kind === 2) x.sgdStep(q[o + 1], q[o + 2], q[o + 3], f[4 * j]);
   else f[4 * j + 3] = x.sumOfSquares(q[o + 1], q[o + 2]);
 }
@@ -66,7 +117,13 @@ export function writeJob(q: Int32Array, qf: Float64Array, job: Job, j: number, s
  * may be left. Shared by the caller (src/engine/backgroundGather.ts) and the workers like runJob (the worker source
  * embeds its text, so it must stay plain JavaScript with no reference outside its parameters).
  */
-export function gatherChunks(x: KernelExports, q: Int32Array, seq: number, yieldToJobs: boolean, bg: BgLayout): boolean {
+export function gatherChunks(
+  x: KernelExports,
+  q: Int32Array,
+  seq: number,
+  yieldToJobs: boolean,
+  bg: BgLayout,
+): boolean {
   for (;;) {
     if (yieldToJobs && Atomics.load(q, bg.next) < Atomics.load(q, bg.count)) return true;
     const cur = Atomics.load(q, bg.claim);
@@ -76,7 +133,10 @@ export function gatherChunks(x: KernelExports, q: Int32Array, seq: number, yield
     if (r0 >= rows) return false;
     if (Atomics.compareExchange(q, bg.claim, cur, cur + 1) !== cur) continue;
     const r1 = Math.min(rows, r0 + bg.chunk);
-    const src = Atomics.load(q, bg.slot), d = Atomics.load(q, bg.slot + 1), idx = Atomics.load(q, bg.slot + 2), dst = Atomics.load(q, bg.slot + 4);
+    const src = Atomics.load(q, bg.slot),
+      d = Atomics.load(q, bg.slot + 1),
+      idx = Atomics.load(q, bg.slot + 2),
+      dst = Atomics.load(q, bg.slot + 4);
     if (Atomics.load(q, bg.claim) >>> 16 !== seq) return false; // a new gather was posted meanwhile (after a timeout)
     x.gatherRows(src, d, idx, r0, r1, dst);
     // rows done, tagged with the gather's number: a late chunk of an older gather must not count

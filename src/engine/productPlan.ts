@@ -20,7 +20,8 @@ import { align64 } from "./wasmHeap";
 /** A factor is treated as sparse when at most this fraction of its entries is nonzero. */
 const SPARSE_DENSITY = 0.35;
 /** Floats counted to find a factor's density (see density): all of a smaller factor, else this many in blocks. */
-const DENSITY_SAMPLE = 1 << 15, DENSITY_BLOCKS = 32;
+const DENSITY_SAMPLE = 1 << 15,
+  DENSITY_BLOCKS = 32;
 /** A factor this sparse is taken for the sparse kernel without counting the other one. */
 const CLEARLY_SPARSE = 0.25;
 /** The same for the panel-skipping kernel (cheap when it finds little to skip). */
@@ -42,7 +43,10 @@ export const NARROW_MACS = 1 << 22;
 /** Scratch memory above which a product is cut into fewer pieces. */
 export const SCRATCH_BUDGET = 256 << 20;
 
-/** The kernel a product used: dense, dense skipping zero panels of A or of B, the row-sparse kernels, or the small (unpacked) kernel. */
+/**
+ * The kernel a product used: dense, dense skipping zero panels of A or of B, the row-sparse kernels, or the small
+ * (unpacked) kernel.
+ */
 export type Kind = "dense" | "skipA" | "skipB" | "sparseA" | "sparseB" | "small" | "narrow";
 
 /** The weight-gradient finish C = s·C + α·W a sparse job applies as it writes C (w: W's address, 0 when α = 0). */
@@ -66,8 +70,16 @@ export function density(x: KernelExports, ptr: number, len: number): number {
  * The kernel for a product big enough for the packed kernels: one that skips zeros when a factor is
  * mostly zeros and the product is big enough to care (sparse = false or mode "off": always dense).
  */
-export function chooseKind(x: KernelExports, sparse: boolean, sparseMode: "skip" | "strips" | "off",
-                           m: number, n: number, k: number, aPtr: number, bPtr: number): Kind {
+export function chooseKind(
+  x: KernelExports,
+  sparse: boolean,
+  sparseMode: "skip" | "strips" | "off",
+  m: number,
+  n: number,
+  k: number,
+  aPtr: number,
+  bPtr: number,
+): Kind {
   let kind: Kind = "dense";
   if (sparse && sparseMode !== "off" && k > 0 && m * n * k >= 1 << 16) {
     const limit = sparseMode === "skip" ? SKIP_DENSITY : SPARSE_DENSITY;
@@ -76,7 +88,8 @@ export function chooseKind(x: KernelExports, sparse: boolean, sparseMode: "skip"
     // the smaller factor first, and when it is clearly sparse the other is not counted
     const countA = () => (n >= 8 ? density(x, aPtr, m * k) : 1);
     const countB = () => (m >= 8 ? density(x, bPtr, k * n) : 1);
-    let dA = 1, dB = 1;
+    let dA = 1,
+      dB = 1;
     if (m <= n) {
       dA = countA();
       if (dA > CLEARLY_SPARSE) dB = countB();
@@ -94,8 +107,21 @@ export function chooseKind(x: KernelExports, sparse: boolean, sparseMode: "skip"
  * Cut a product into jobs on `threads` threads, about `pieces` of them: ranges of rows (or columns) of
  * C, each a kernel call (sparse jobs with the finish, if any). scratchBytes: each job's scratch.
  */
-export function planJobs(x: KernelExports, threads: number, kind: Kind, pieces: number, tA: number, tB: number, m: number, n: number, k: number,
-                         aPtr: number, bPtr: number, cPtr: number, finish: Finish | null): { jobs: Job[]; scratchBytes: number } {
+export function planJobs(
+  x: KernelExports,
+  threads: number,
+  kind: Kind,
+  pieces: number,
+  tA: number,
+  tB: number,
+  m: number,
+  n: number,
+  k: number,
+  aPtr: number,
+  bPtr: number,
+  cPtr: number,
+  finish: Finish | null,
+): { jobs: Job[]; scratchBytes: number } {
   const jobs: Job[] = [];
   let scratchBytes = 0;
   if (kind === "dense" || kind === "skipA" || kind === "skipB") {
@@ -118,18 +144,42 @@ export function planJobs(x: KernelExports, threads: number, kind: Kind, pieces: 
     }
   } else {
     // sparseA: rows of C = op(A)·op(B).   sparseB: rows of Cᵀ = op(B)ᵀ·op(A)ᵀ, written transposed.
-    const [sA, sB, mm, nn, pa, pb, tC] = kind === "sparseA" ? [tA, tB, m, n, aPtr, bPtr, 0] : [1 - tB, 1 - tA, n, m, bPtr, aPtr, 1];
+    const [sA, sB, mm, nn, pa, pb, tC] =
+      kind === "sparseA" ? [tA, tB, m, n, aPtr, bPtr, 0] : [1 - tB, 1 - tA, n, m, bPtr, aPtr, 1];
     // Every job packs the part of op(B) it multiplies. With sA = 0 the jobs split the columns (strips
     // of 32) first, so the threads pack disjoint parts, and the rows only when there are many;
     // with sA = 1 a job packs all of op(B), so there is one row range per thread.
     const cols = sA === 0 ? Math.max(1, Math.min(threads, Math.floor(nn / 32))) : 1;
-    const rowParts = sA === 0 ? Math.max(1, Math.min(Math.floor(pieces / cols), Math.floor(mm / 512))) : Math.max(1, Math.min(threads, Math.floor(mm / 4)));
+    const rowParts =
+      sA === 0
+        ? Math.max(1, Math.min(Math.floor(pieces / cols), Math.floor(mm / 512)))
+        : Math.max(1, Math.min(threads, Math.floor(mm / 4)));
     const rstep = Math.ceil(mm / rowParts / 4) * 4;
     const cstep = Math.ceil(nn / cols / 32) * 32;
     scratchBytes = align64(x.sparseScratchBytes(sA, mm, Math.min(cstep, nn), k, rstep));
     for (let s = 0; s < mm; s += rstep) {
       for (let j = 0; j < nn; j += cstep) {
-        jobs.push({ kernel: 1, args: [sA, sB, mm, nn, k, pa, pb, cPtr, s, Math.min(mm, s + rstep), j, Math.min(nn, j + cstep), tC, finish?.w ?? 0, 0], f: [finish?.s ?? 1, finish?.alpha ?? 0] });
+        jobs.push({
+          kernel: 1,
+          args: [
+            sA,
+            sB,
+            mm,
+            nn,
+            k,
+            pa,
+            pb,
+            cPtr,
+            s,
+            Math.min(mm, s + rstep),
+            j,
+            Math.min(nn, j + cstep),
+            tC,
+            finish?.w ?? 0,
+            0,
+          ],
+          f: [finish?.s ?? 1, finish?.alpha ?? 0],
+        });
       }
     }
   }

@@ -16,7 +16,10 @@ import { defaultGemmKernel } from "./wasmGemm";
 /** Largest batch buffer (bytes) made resident: batch buffers are made per training run. */
 const BATCH_BUFFER_MAX = 4 << 20;
 
-/** The core's float32 allocator on the wasm memory: null (an ordinary array) without a wasm engine, past the budget, or for a batch buffer over 4 MiB. */
+/**
+ * The core's float32 allocator on the wasm memory: null (an ordinary array) without a wasm engine, past the budget, or
+ * for a batch buffer over 4 MiB.
+ */
 export const residentAllocator: Float32Allocator = {
   name: "wasm-resident",
   alloc(n, use) {
@@ -38,7 +41,10 @@ export function residentCopy(M: Matrix): Matrix {
   return new Matrix(M.rows, M.cols, data);
 }
 
-/** A zero rows×cols buffer for gathered mini-batches: resident when it is float32 and at most 4 MiB, an ordinary matrix otherwise. */
+/**
+ * A zero rows×cols buffer for gathered mini-batches: resident when it is float32 and at most 4 MiB, an ordinary matrix
+ * otherwise.
+ */
 export function batchBuffer(rows: number, cols: number, dtype: DType): Matrix {
   const data = dtype === "float32" ? residentAllocator.alloc(rows * cols, "batch") : null;
   return data ? new Matrix(rows, cols, data) : zeros(rows, cols, dtype);

@@ -37,7 +37,8 @@ export function detectWasmFeatures(): { simd: boolean; relaxedSimd: boolean; sha
   };
   let sharedMemory = false;
   try {
-    sharedMemory = new (requireWasm()).Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    sharedMemory =
+      new (requireWasm().Memory)({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
   } catch {
     sharedMemory = false;
   }

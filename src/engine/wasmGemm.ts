@@ -46,7 +46,17 @@ import { defaultThreads, WorkerPool } from "./workerPool";
 import { BackgroundGather } from "./backgroundGather";
 import * as ew from "./elementwise";
 import { Epilogue } from "./elementwise";
-import { chooseKind, Finish, Kind, NARROW_MACS, NARROW_SIDE, PARALLEL_MIN_MACS, planJobs, SCRATCH_BUDGET, SMALL_MACS } from "./productPlan";
+import {
+  chooseKind,
+  Finish,
+  Kind,
+  NARROW_MACS,
+  NARROW_SIDE,
+  PARALLEL_MIN_MACS,
+  planJobs,
+  SCRATCH_BUDGET,
+  SMALL_MACS,
+} from "./productPlan";
 
 export { detectWasmFeatures, gemmPaths } from "./wasmFeatures";
 export type { GemmPath } from "./wasmFeatures";
@@ -81,9 +91,10 @@ export class WasmGemm {
 
   constructor(path: "relaxed" | "simd", threads = 1) {
     this.path = path;
-    this.module = new (requireWasm()).Module(wasmBinary(path));
+    this.module = new (requireWasm().Module)(wasmBinary(path));
     this.heap = new WasmHeap();
-    this.x = new (requireWasm()).Instance(this.module, { env: { memory: this.heap.memory } }).exports as unknown as KernelExports;
+    this.x = new (requireWasm().Instance)(this.module, { env: { memory: this.heap.memory } })
+      .exports as unknown as KernelExports;
     this.pool = new WorkerPool(this.x, this.module, this.heap.memory, threads);
     this.gather = new BackgroundGather(this.x, this.heap, this.pool);
   }
@@ -135,7 +146,9 @@ export class WasmGemm {
     this.pool.close();
   }
 
-  /** A resident Float32Array of `len` zeros inside the wasm memory, or null past residentBudget (see WasmHeap.alloc). */
+  /**
+   * A resident Float32Array of `len` zeros inside the wasm memory, or null past residentBudget (see WasmHeap.alloc).
+   */
   alloc(len: number): Float32Array | null {
     return this.heap.alloc(len);
   }
@@ -165,7 +178,15 @@ export class WasmGemm {
    * given, in wasm when Z, P and Δ are resident; NaN (doing nothing) otherwise. The labels must be
    * classes 0 … K−1 (the caller checks them).
    */
-  softmaxCrossEntropyResident(Z: Float32Array, m: number, K: number, y: ArrayLike<number>, P: Float32Array | null, D: Float32Array | null, s: number): number {
+  softmaxCrossEntropyResident(
+    Z: Float32Array,
+    m: number,
+    K: number,
+    y: ArrayLike<number>,
+    P: Float32Array | null,
+    D: Float32Array | null,
+    s: number,
+  ): number {
     return ew.softmaxCrossEntropyResident(this, Z, m, K, y, P, D, s);
   }
 
@@ -180,7 +201,14 @@ export class WasmGemm {
    * indices valid rows of src (the caller checks them). Returns false, starting nothing, when src or
    * dst is not resident or no worker runs.
    */
-  gatherRowsAsync(src: Float32Array, d: number, order: ArrayLike<number>, start: number, count: number, dst: Float32Array): boolean {
+  gatherRowsAsync(
+    src: Float32Array,
+    d: number,
+    order: ArrayLike<number>,
+    start: number,
+    count: number,
+    dst: Float32Array,
+  ): boolean {
     return this.gather.start(src, d, order, start, count, dst);
   }
 
@@ -194,21 +222,33 @@ export class WasmGemm {
    * memory: C ← relu?(C + bias) (bias: n numbers), C ← C ⊙ [mask > 0] (mask: m×n), or C ← s·C + α·W.
    * Returns false (doing nothing) if the operands don't fit in wasm32.
    */
-  gemm(op: GemmOp, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, epilogue?: Epilogue): boolean {
+  gemm(
+    op: GemmOp,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    epilogue?: Epilogue,
+  ): boolean {
     const tA = op === "TN" ? 1 : 0;
     const tB = op === "NT" ? 1 : 0;
     const al = align64;
     const mem = this.heap;
     // Resident operands (see alloc) are used where they are; the others are copied into the scratch.
     // C is written in place only when it overlaps neither factor.
-    const ra = mem.residentPtr(a), rb = mem.residentPtr(b);
+    const ra = mem.residentPtr(a),
+      rb = mem.residentPtr(b);
     let rc = mem.residentPtr(c);
     if (rc >= 0 && (overlaps(rc, m * n, ra, m * k) || overlaps(rc, m * n, rb, k * n))) rc = -1;
     const sa = mem.base;
     const sb = sa + (ra >= 0 ? 0 : al(m * k * 4));
     const sc = sb + (rb >= 0 ? 0 : al(k * n * 4));
     const tPtr = sc + (rc >= 0 ? 0 : al(m * n * 4)); // Cᵀ, when the right factor is the sparse one
-    const aPtr = ra >= 0 ? ra : sa, bPtr = rb >= 0 ? rb : sb, cPtr = rc >= 0 ? rc : sc;
+    const aPtr = ra >= 0 ? ra : sa,
+      bPtr = rb >= 0 ? rb : sb,
+      cPtr = rc >= 0 ? rc : sc;
     const x = this.x;
     if (tPtr + al(m * n * 4) > MAX_BYTES) return false;
     const macs = m * n * k;
@@ -218,12 +258,16 @@ export class WasmGemm {
       // A·B and Aᵀ·B with a narrow side go to the narrow kernel: gemmSmall would add scaled rows into C
       // (a load and a store of C per multiply-add) where 4×8 register tiles keep C in registers.
       const narrow = tB === 0 && narrowSide;
-      mem.ensure(tPtr + (narrow ? al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4) : al((Math.max(m * n, k + n) + k) * 4) + 128));
+      mem.ensure(
+        tPtr +
+          (narrow ? al(x.narrowScratchBytes(m, n, k)) + al(m * n * 4) : al((Math.max(m * n, k + n) + k) * 4) + 128),
+      );
       const heap = mem.f32();
       if (ra < 0) heap.set(a.length === m * k ? a : a.subarray(0, m * k), aPtr / 4);
       if (rb < 0) heap.set(b.length === k * n ? b : b.subarray(0, k * n), bPtr / 4);
       if (narrow) x.gemmNarrow(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);
-      else x.gemmSmall(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr); // its scratch (lists of nonzero groups, a zero row) at tPtr
+      // its scratch (lists of nonzero groups, a zero row) at tPtr
+      else x.gemmSmall(tA, tB, m, n, k, aPtr, bPtr, cPtr, tPtr);
       return this.doneOnThisThread(narrow ? "narrow" : "small", epilogue, m, n, cPtr, tPtr, c, rc);
     }
     mem.ensure(tPtr);
@@ -253,7 +297,8 @@ export class WasmGemm {
       const w = alpha !== 0 && epilogue.W && epilogue.W.length >= m * n ? mem.residentPtr(epilogue.W) : 0;
       if (alpha === 0 || (w > 0 && !overlaps(w, m * n, cPtr, m * n))) finish = { s: epilogue.scale, alpha, w };
     }
-    const plan = (p: number) => planJobs(x, this.threads, kind, p, tA, tB, m, n, k, aPtr, bPtr, kind === "skipB" ? tPtr : cPtr, finish);
+    const plan = (p: number) =>
+      planJobs(x, this.threads, kind, p, tA, tB, m, n, k, aPtr, bPtr, kind === "skipB" ? tPtr : cPtr, finish);
     let { jobs, scratchBytes } = plan(pieces);
     if (jobs.length > T && scratchBytes * jobs.length > SCRATCH_BUDGET) ({ jobs, scratchBytes } = plan(T));
     const areas = T > 1 && jobs.length > 1 ? jobs.length : 1; // one scratch area per job when shared
@@ -263,18 +308,32 @@ export class WasmGemm {
     this.lastJobs = jobs.length;
     this.pool.lastJobsByWorkers = 0;
     if (areas <= 1) {
-      for (let start = 0; start < jobs.length; start += MAX_JOBS) this.pool.runHere(jobs.slice(start, start + MAX_JOBS), sPtr);
+      for (let start = 0; start < jobs.length; start += MAX_JOBS)
+        this.pool.runHere(jobs.slice(start, start + MAX_JOBS), sPtr);
     } else {
       this.pool.runShared(jobs, sPtr, scratchBytes);
     }
     if (kind === "skipB") x.transpose(tPtr, n, m, cPtr); // C = (Cᵀ)ᵀ
-    if (epilogue && !finish) ew.applyEpilogue(this, epilogue, m, n, cPtr, sPtr); // the extra operand goes where the scratch was (jobs are done with it)
+    // the extra operand goes where the scratch was (jobs are done with it)
+    if (epilogue && !finish) ew.applyEpilogue(this, epilogue, m, n, cPtr, sPtr);
     if (rc < 0) c.set(mem.f32().subarray(cPtr / 4, cPtr / 4 + m * n));
     return true;
   }
 
-  /** After a product done in one call on this thread: record it, apply the epilogue (its operand at ePtr), copy C out unless resident. */
-  private doneOnThisThread(kind: Kind, epilogue: Epilogue | undefined, m: number, n: number, cPtr: number, ePtr: number, c: Float32Array, rc: number): true {
+  /**
+   * After a product done in one call on this thread: record it, apply the epilogue (its operand at ePtr), copy C out
+   * unless resident.
+   */
+  private doneOnThisThread(
+    kind: Kind,
+    epilogue: Epilogue | undefined,
+    m: number,
+    n: number,
+    cPtr: number,
+    ePtr: number,
+    c: Float32Array,
+    rc: number,
+  ): true {
     this.lastKernel = kind;
     this.lastJobs = 1;
     this.pool.lastJobsByWorkers = 0;

@@ -47,7 +47,7 @@ export class WasmHeap {
   private readonly live = new Map<number, number>();
 
   constructor() {
-    this.memory = new (requireWasm()).Memory({ initial: BASE / PAGE + 16, maximum: 65536, shared: true });
+    this.memory = new (requireWasm().Memory)({ initial: BASE / PAGE + 16, maximum: 65536, shared: true });
   }
 
   /** Grow the memory so that it holds at least `bytes` bytes. */
@@ -81,7 +81,8 @@ export class WasmHeap {
    * residentBudget bytes in all this returns null (use an ordinary array then).
    */
   alloc(len: number): Float32Array | null {
-    if (!Number.isInteger(len) || len < 0) throw new RangeError(`WasmGemm.alloc: length must be a whole number ≥ 0, got ${len}`);
+    if (!Number.isInteger(len) || len < 0)
+      throw new RangeError(`WasmGemm.alloc: length must be a whole number ≥ 0, got ${len}`);
     const bytes = align64(len * 4);
     let ptr = this.freeBlocks.get(bytes)?.pop();
     if (ptr === undefined) {

@@ -10,7 +10,26 @@
 import { Worker } from "worker_threads";
 import * as os from "os";
 import { KernelExports } from "./kernelExports";
-import { BG, CLOSED, gatherChunks, Job, JOB_INTS, MAX_JOBS, Q_BG, Q_COUNT, Q_DONE, Q_ERR, Q_JOBS, Q_NEXT, Q_READY, Q_SEQ, QUEUE_INTS, runJob, SPIN_MS, writeJob } from "./jobQueue";
+import {
+  BG,
+  CLOSED,
+  gatherChunks,
+  Job,
+  JOB_INTS,
+  MAX_JOBS,
+  Q_BG,
+  Q_COUNT,
+  Q_DONE,
+  Q_ERR,
+  Q_JOBS,
+  Q_NEXT,
+  Q_READY,
+  Q_SEQ,
+  QUEUE_INTS,
+  runJob,
+  SPIN_MS,
+  writeJob,
+} from "./jobQueue";
 import { WasmMemory, WasmModule } from "./wasmApi";
 
 /**
@@ -99,7 +118,12 @@ export class WorkerPool {
   /** How many jobs of the last posting workers ran (for tests). */
   lastJobsByWorkers = 0;
 
-  constructor(private readonly x: KernelExports, module: WasmModule, memory: WasmMemory, threads: number) {
+  constructor(
+    private readonly x: KernelExports,
+    module: WasmModule,
+    memory: WasmMemory,
+    threads: number,
+  ) {
     Atomics.store(this.q, Q_NEXT, CLOSED);
     for (let t = 1; t < threads; t++) this.spawn(module, memory);
   }
@@ -165,7 +189,8 @@ export class WorkerPool {
    * them: every job its own area, so jobs never share one whoever runs them). Returns the jobs' f64 results.
    */
   runShared(jobs: Job[], sPtr = 0, scratchBytes = 0): Float64Array {
-    const q = this.q, qf = this.qf;
+    const q = this.q,
+      qf = this.qf;
     // Closed first: a worker just leaving the last posting's claim loop must not take a job of this
     // one before it is published (it would be run twice, and an update applied twice).
     Atomics.store(q, Q_NEXT, CLOSED);
@@ -200,12 +225,16 @@ export class WorkerPool {
     this.lastJobsByWorkers = jobs.length - mine;
     if (lost || Atomics.load(q, Q_ERR) !== 0) {
       // redo here the jobs nobody finished (only those: an update must not be applied twice)
-      for (let j = 0; j < jobs.length; j++) if (Atomics.load(q, Q_JOBS + j * JOB_INTS + JOB_INTS - 1) !== 1) this.run(j);
+      for (let j = 0; j < jobs.length; j++)
+        if (Atomics.load(q, Q_JOBS + j * JOB_INTS + JOB_INTS - 1) !== 1) this.run(j);
     }
     return qf;
   }
 
-  /** Run jobs (at most MAX_JOBS) on this thread alone, in order, through the queue's slots; all product jobs share the scratch at sPtr. */
+  /**
+   * Run jobs (at most MAX_JOBS) on this thread alone, in order, through the queue's slots; all product jobs share the
+   * scratch at sPtr.
+   */
   runHere(jobs: Job[], sPtr = 0): Float64Array {
     jobs.forEach((job, j) => {
       writeJob(this.q, this.qf, job, j, sPtr);

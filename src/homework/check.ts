@@ -33,7 +33,9 @@ export interface Case {
   points?: number;
   /** The expected value, when given by hand instead of by the reference. */
   expected?: unknown;
-  /** Student edition (src/homework/fixtures.ts): the saved reference returned nothing, so its arguments are compared. */
+  /**
+   * Student edition (src/homework/fixtures.ts): the saved reference returned nothing, so its arguments are compared.
+   */
   inPlace?: boolean;
   /** Student edition: each known mistake's saved output on this case, in the order of spec.mistakes. */
   mistakeOutputs?: unknown[];
@@ -72,7 +74,10 @@ export interface ExerciseSpec {
    * available to the student's function while it is checked (src/homework/forbidden.ts).
    */
   writes?: readonly string[];
-  /** Time limit of one call of the student's function, in seconds (default CALL_LIMIT_MS; experiments that train need more). */
+  /**
+   * Time limit of one call of the student's function, in seconds (default CALL_LIMIT_MS; experiments that train need
+   * more).
+   */
   timeLimit?: number;
 }
 
@@ -108,8 +113,10 @@ const registry = new Map<string, ExerciseSpec>();
 
 /** Register an exercise (called by the spec files in src/homework/exercises/). */
 export function exercise(spec: ExerciseSpec): ExerciseSpec {
-  if (!/^[A-Za-z0-9_-]+$/.test(spec.id)) throw new Error(`exercise: id "${spec.id}" must be letters, digits, - and _ only`);
-  if (registry.has(spec.id) && registry.get(spec.id) !== spec) throw new Error(`exercise: the id "${spec.id}" is registered twice`);
+  if (!/^[A-Za-z0-9_-]+$/.test(spec.id))
+    throw new Error(`exercise: id "${spec.id}" must be letters, digits, - and _ only`);
+  if (registry.has(spec.id) && registry.get(spec.id) !== spec)
+    throw new Error(`exercise: the id "${spec.id}" is registered twice`);
   registry.set(spec.id, spec);
   return spec;
 }
@@ -160,8 +167,14 @@ export type StudentCaller = (args: unknown[], index: number) => Outcome;
 export const CALL_LIMIT_MS = 30_000;
 export const CHECK_LIMIT_MS = 120_000;
 
-/** The limits of one check of `spec`: its own call limit (timeLimit) or the default, and a check limit that fits four calls. */
-export function limitsOf(spec: ExerciseSpec | undefined, given: { callMs?: number; checkMs?: number } = {}): { callMs: number; checkMs: number } {
+/**
+ * The limits of one check of `spec`: its own call limit (timeLimit) or the default, and a check limit that fits four
+ * calls.
+ */
+export function limitsOf(
+  spec: ExerciseSpec | undefined,
+  given: { callMs?: number; checkMs?: number } = {},
+): { callMs: number; checkMs: number } {
   const callMs = given.callMs ?? (spec?.timeLimit ? spec.timeLimit * 1000 : CALL_LIMIT_MS);
   return { callMs, checkMs: given.checkMs ?? Math.max(CHECK_LIMIT_MS, 4 * callMs) };
 }
@@ -176,8 +189,14 @@ function call(fn: AnyFunction, args: unknown[]): Outcome {
   }
 }
 
-/** The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments. */
-export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkMs?: number } = {}, forbidden: { id: string; names: readonly string[] } | null = null): StudentCaller {
+/**
+ * The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments.
+ */
+export function guardedCaller(
+  fn: AnyFunction,
+  limits: { callMs?: number; checkMs?: number } = {},
+  forbidden: { id: string; names: readonly string[] } | null = null,
+): StudentCaller {
   const started = Date.now();
   return (args) => {
     const copy = deepCopy(args);
@@ -193,7 +212,11 @@ export function guardedCaller(fn: AnyFunction, limits: { callMs?: number; checkM
   };
 }
 
-function outputOf(spec: ExerciseSpec, o: { value: unknown; args: unknown[] }, referenceReturnsNothing: boolean): unknown {
+function outputOf(
+  spec: ExerciseSpec,
+  o: { value: unknown; args: unknown[] },
+  referenceReturnsNothing: boolean,
+): unknown {
   if (spec.output) return spec.output(o.value, o.args);
   return referenceReturnsNothing ? o.args : o.value;
 }
@@ -207,7 +230,14 @@ function compareWith(spec: ExerciseSpec, got: unknown, expected: unknown, args: 
 }
 
 /** Does the student's value equal what a known mistake gives on this case? */
-function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, c: Case, j: number, referenceReturnsNothing: boolean): boolean {
+function matchesMistake(
+  spec: ExerciseSpec,
+  mistake: Mistake,
+  got: unknown,
+  c: Case,
+  j: number,
+  referenceReturnsNothing: boolean,
+): boolean {
   const args = c.args;
   let wrong: unknown;
   if (c.mistakeOutputs) {
@@ -230,15 +260,36 @@ function matchesMistake(spec: ExerciseSpec, mistake: Mistake, got: unknown, c: C
   }
 }
 
-function runCase(spec: ExerciseSpec, c: Case, student: StudentCaller, index: number, fn: AnyFunction | null, previousError: string | null): CaseResult {
+function runCase(
+  spec: ExerciseSpec,
+  c: Case,
+  student: StudentCaller,
+  index: number,
+  fn: AnyFunction | null,
+  previousError: string | null,
+): CaseResult {
   const max = c.points ?? 1;
-  const base: CaseResult = { name: c.name, points: 0, max, status: "failed", message: null, expected: null, got: null, hints: [] };
+  const base: CaseResult = {
+    name: c.name,
+    points: 0,
+    max,
+    status: "failed",
+    message: null,
+    expected: null,
+    got: null,
+    hints: [],
+  };
   // The expected value (or none, for a bar check).
   let expected: unknown = c.expected;
   let referenceReturnsNothing = c.inPlace === true;
   if (c.expected === undefined && spec.reference) {
     const r = call(spec.reference, c.args);
-    if (!r.ok) return { ...base, status: "check error", message: `the check itself failed (${message(r.error)}): this is not your fault, tell your lecturer` };
+    if (!r.ok)
+      return {
+        ...base,
+        status: "check error",
+        message: `the check itself failed (${message(r.error)}): this is not your fault, tell your lecturer`,
+      };
     referenceReturnsNothing = r.value === undefined && !spec.output;
     expected = outputOf(spec, r, referenceReturnsNothing);
   }
@@ -246,10 +297,15 @@ function runCase(spec: ExerciseSpec, c: Case, student: StudentCaller, index: num
   const s = student(c.args, index);
   if (!s.ok) {
     if (s.stopped) return { ...base, status: "error", message: stoppedText(s.stopped) };
-    if (s.errorText === undefined && isNotDoneYet(s.error)) return { ...base, status: "not done", message: "not done yet" };
+    if (s.errorText === undefined && isNotDoneYet(s.error))
+      return { ...base, status: "not done", message: "not done yet" };
     if (s.errorText === NOT_DONE) return { ...base, status: "not done", message: "not done yet" };
     const text = s.errorText ?? describeStudentError(s.error, fn ?? undefined);
-    return { ...base, status: "error", message: text === previousError ? `${text.split("\n")[0]} (as above)` : `your code threw ${text}` };
+    return {
+      ...base,
+      status: "error",
+      message: text === previousError ? `${text.split("\n")[0]} (as above)` : `your code threw ${text}`,
+    };
   }
   let got: unknown;
   try {
@@ -275,7 +331,8 @@ export const NOT_DONE = "\u0000not done yet";
 
 function stoppedText(stopped: "timeout" | "interrupted"): string {
   return stopped === "timeout"
-    ? "your function ran out of time on this case (an endless loop? it is stopped after its time limit); the check stopped here"
+    ? "your function ran out of time on this case (an endless loop? it is stopped after its time limit); the check " +
+        "stopped here"
     : "interrupted (■): the check stopped here";
 }
 
@@ -288,7 +345,13 @@ let running = false;
 export function runCheck(id: string, fn: AnyFunction, options: CheckOptions = {}): CheckResult {
   const writes = registry.get(id)?.writes ?? [];
   const limits = limitsOf(registry.get(id), options);
-  return runCheckWith(id, typeof fn === "function" ? guardedCaller(fn, limits, { id, names: writes }) : null, options, typeof fn === "function" ? fn : null, fn);
+  return runCheckWith(
+    id,
+    typeof fn === "function" ? guardedCaller(fn, limits, { id, names: writes }) : null,
+    options,
+    typeof fn === "function" ? fn : null,
+    fn,
+  );
 }
 
 export interface CheckOptions {
@@ -301,7 +364,7 @@ export interface CheckOptions {
 
 /** The cases of exercise `id` (visible, or hidden from `seed`), as the check builds them. */
 export function casesOf(spec: ExerciseSpec, options: { hidden?: boolean; seed?: number }): Case[] {
-  const seed = options.seed ?? (spec.seed ?? seedOf(spec.id));
+  const seed = options.seed ?? spec.seed ?? seedOf(spec.id);
   return options.hidden ? (spec.hidden ? spec.hidden(new Rng(seed)) : []) : spec.cases(new Rng(seed));
 }
 
@@ -309,11 +372,27 @@ export function casesOf(spec: ExerciseSpec, options: { hidden?: boolean; seed?: 
  * runCheck with the student's outcomes from `student` (a guarded call in the kernel, or outcomes
  * replayed by the grader). `fn` is the student's function when it is at hand (for error lines).
  */
-export function runCheckWith(id: string, student: StudentCaller | null, options: CheckOptions, fn: AnyFunction | null = null, given: unknown = fn): CheckResult {
+export function runCheckWith(
+  id: string,
+  student: StudentCaller | null,
+  options: CheckOptions,
+  fn: AnyFunction | null = null,
+  given: unknown = fn,
+): CheckResult {
   const kind = options.hidden ? "hidden" : "visible";
   const spec = registry.get(id);
-  const seed = options.seed ?? (spec?.seed ?? seedOf(id));
-  const result: CheckResult = { id, title: spec?.title ?? id, kind, seed, points: 0, max: 0, status: "failed", cases: [], firstFailure: null };
+  const seed = options.seed ?? spec?.seed ?? seedOf(id);
+  const result: CheckResult = {
+    id,
+    title: spec?.title ?? id,
+    kind,
+    seed,
+    points: 0,
+    max: 0,
+    status: "failed",
+    cases: [],
+    firstFailure: null,
+  };
   if (!spec) {
     result.status = "unknown exercise";
     result.firstFailure = `no exercise "${id}" is registered (known: ${exerciseIds().join(", ") || "none"})`;
@@ -340,16 +419,45 @@ export function runCheckWith(id: string, student: StudentCaller | null, options:
     } catch (e) {
       // Only a result that breaks when looked at gets here (a Proxy, a getter that throws…).
       const c = cases[i];
-      r = { name: c.name, points: 0, max: c.points ?? 1, status: "error", message: `your result could not be inspected (${message(e)})`, expected: null, got: null, hints: [] };
+      r = {
+        name: c.name,
+        points: 0,
+        max: c.points ?? 1,
+        status: "error",
+        message: `your result could not be inspected (${message(e)})`,
+        expected: null,
+        got: null,
+        hints: [],
+      };
     }
     result.cases.push(r);
     if (r.status === "not done") {
       // The stub throws on every case: say it once.
-      for (const c of cases.slice(i + 1)) result.cases.push({ name: c.name, points: 0, max: c.points ?? 1, status: "not done", message: "not done yet", expected: null, got: null, hints: [] });
+      for (const c of cases.slice(i + 1))
+        result.cases.push({
+          name: c.name,
+          points: 0,
+          max: c.points ?? 1,
+          status: "not done",
+          message: "not done yet",
+          expected: null,
+          got: null,
+          hints: [],
+        });
       break;
     }
     if (r.status === "error" && /the check stopped here$/.test(r.message ?? "")) {
-      for (const c of cases.slice(i + 1)) result.cases.push({ name: c.name, points: 0, max: c.points ?? 1, status: "error", message: "not run: the check stopped at an earlier case", expected: null, got: null, hints: [] });
+      for (const c of cases.slice(i + 1))
+        result.cases.push({
+          name: c.name,
+          points: 0,
+          max: c.points ?? 1,
+          status: "error",
+          message: "not run: the check stopped at an earlier case",
+          expected: null,
+          got: null,
+          hints: [],
+        });
       break;
     }
     if (r.status === "error") previousError = r.message?.replace(/^your code threw /, "") ?? null;
@@ -382,7 +490,10 @@ export function formatResult(r: CheckResult): string {
     return lines.join("\n");
   }
   if (r.status === "not done") {
-    lines.push(`  … not done yet (0/${r.max}): replace \`throw new hw.NotDoneYet();\` in your function with your code, run that cell, then this one.`);
+    lines.push(
+      `  … not done yet (0/${r.max}): replace \`throw new hw.NotDoneYet();\` in your function with your code, run ` +
+        `that cell, then this one.`,
+    );
     return lines.join("\n");
   }
   for (const c of r.cases) {
@@ -401,7 +512,10 @@ export function formatResult(r: CheckResult): string {
     if (c.got !== null) lines.push(`      got:      ${c.got}`);
     for (const h of c.hints) lines.push(`      Hint: ${h}`);
   }
-  const after = r.kind === "visible" && getExercise(r.id)?.hidden ? " (when your work is graded, hidden cases add more points)" : "";
+  const after =
+    r.kind === "visible" && getExercise(r.id)?.hidden
+      ? " (when your work is graded, hidden cases add more points)"
+      : "";
   lines.push(`  → ${r.points}/${r.max} points${after}`);
   return lines.join("\n");
 }
@@ -423,7 +537,13 @@ export interface SentOutcome {
  * Under grading: call the student's function on the grader's arguments (under guard) and send the
  * outcomes; nothing is judged here. Stops at the stub, a time-out or an interrupt.
  */
-function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, argsList: Wire[][], writes: readonly string[]): void {
+function sendOutcomes(
+  id: string,
+  kind: "visible" | "hidden",
+  fn: AnyFunction,
+  argsList: Wire[][],
+  writes: readonly string[],
+): void {
   const limits = grader?.limits(id) ?? {};
   const outcomes: SentOutcome[] = [];
   if (typeof fn !== "function") {
@@ -447,26 +567,43 @@ function sendOutcomes(id: string, kind: "visible" | "hidden", fn: AnyFunction, a
       continue;
     }
     try {
-      outcomes.push({ ok: true, value: encode(o.value, "your result"), args: encode(o.args, "the arguments after your call") });
+      outcomes.push({
+        ok: true,
+        value: encode(o.value, "your result"),
+        args: encode(o.args, "the arguments after your call"),
+      });
     } catch (e) {
       outcomes.push({ ok: false, error: `your result could not be read (${message(e)})` });
     }
   }
   grader?.send({ id, kind, outcomes });
-  console.log(`${id}${kind === "hidden" ? " · hidden tests" : ""}: your function ran on ${outcomes.length} case${outcomes.length === 1 ? "" : "s"}; the grader compares the results.`);
+  console.log(
+    `${id}${kind === "hidden" ? " · hidden tests" : ""}: your function ran on ${outcomes.length} ` +
+      `case${outcomes.length === 1 ? "" : "s"}; the grader compares the results.`,
+  );
 }
 
 /** The grader's replay of the outcomes a kernel sent: the StudentCaller of runCheckWith. */
 export function replayCaller(outcomes: SentOutcome[]): StudentCaller {
   return (args, index) => {
     const o = outcomes[index];
-    if (!o) return { ok: false, value: undefined, args, error: null, errorText: "no result came back for this case (the kernel stopped?)" };
-    if (!o.ok) return { ok: false, value: undefined, args, error: null, errorText: o.error ?? "", stopped: o.stopped ?? null };
+    if (!o)
+      return {
+        ok: false,
+        value: undefined,
+        args,
+        error: null,
+        errorText: "no result came back for this case (the kernel stopped?)",
+      };
+    if (!o.ok)
+      return { ok: false, value: undefined, args, error: null, errorText: o.error ?? "", stopped: o.stopped ?? null };
     return { ok: true, value: decode(o.value ?? null), args: decode(o.args ?? null) as unknown[], error: null };
   };
 }
 
-/** Runs and prints a check; returns the exercise's points in this kernel (null under grading: nothing is judged here). */
+/**
+ * Runs and prints a check; returns the exercise's points in this kernel (null under grading: nothing is judged here).
+ */
 function runAndPrint(id: string, fn: AnyFunction, options: { hidden?: boolean; seed?: number }): number | null {
   try {
     if (running) {
@@ -572,7 +709,10 @@ export function summary(prefix?: string): void {
       max += m;
       lines.push(`  ${id.padEnd(width)}  ${`${p}/${m}`.padStart(7)}  ${state.padEnd(15)}  ${title}`);
     }
-    lines.push(`  Points so far: ${points}/${max}${unchecked ? ` (${unchecked} exercise${unchecked > 1 ? "s" : ""} not checked yet)` : ""}.`);
+    lines.push(
+      `  Points so far: ` +
+        `${points}/${max}${unchecked ? ` (${unchecked} exercise${unchecked > 1 ? "s" : ""} not checked yet)` : ""}.`,
+    );
     console.log(lines.join("\n"));
   } catch (e) {
     console.log(`Homework summary could not be made (${message(e)})`);

@@ -24,7 +24,9 @@ import { decode as wireDecode, encode as wireEncode, Wire } from "./wire";
 
 export type Json = Wire;
 
-/** One visible case as saved: arguments, expected output, and each known mistake's output (null: that mistake threw). */
+/**
+ * One visible case as saved: arguments, expected output, and each known mistake's output (null: that mistake threw).
+ */
 export interface FixtureCase {
   name: string;
   points: number;
@@ -73,7 +75,8 @@ function fromBlobs(w: Wire, readBlob: ((hash: string) => Buffer) | undefined, wh
   if (w === null || typeof w !== "object") return w;
   if (Array.isArray(w)) return w.map((x) => fromBlobs(x, readBlob, where));
   if (typeof w.$t === "string" && typeof w.blob === "string") {
-    if (!readBlob) throw new Error(`fixture ${where}: an array is saved apart (blob ${w.blob}) and no blob folder was given`);
+    if (!readBlob)
+      throw new Error(`fixture ${where}: an array is saved apart (blob ${w.blob}) and no blob folder was given`);
     return { $t: w.$t, b64: readBlob(w.blob).toString("base64") };
   }
   const out: { [k: string]: Wire } = {};
@@ -81,7 +84,10 @@ function fromBlobs(w: Wire, readBlob: ((hash: string) => Buffer) | undefined, wh
   return out;
 }
 
-/** A value as JSON (wire.ts's encoding; with `blobs`, large arrays are put there and named by hash). `where` names it in errors. */
+/**
+ * A value as JSON (wire.ts's encoding; with `blobs`, large arrays are put there and named by hash). `where` names it in
+ * errors.
+ */
 export function encode(v: unknown, where = "value", blobs?: Blobs): Json {
   const w = wireEncode(v, where);
   return blobs ? toBlobs(w, blobs) : w;
@@ -122,9 +128,17 @@ function outputOf(spec: ExerciseSpec, o: Outcome, inPlace: boolean): unknown {
 function roundTrips(spec: ExerciseSpec, saved: FixtureCase, ctx: DecodeContext): boolean {
   try {
     const args = decode(saved.args, "args", ctx) as unknown[];
-    if (!spec.reference) return JSON.stringify(encode(args)) === JSON.stringify(encode(decode(saved.args, "args", ctx)));
+    if (!spec.reference)
+      return JSON.stringify(encode(args)) === JSON.stringify(encode(decode(saved.args, "args", ctx)));
     const o = run(spec.reference, args);
-    return o.ok && compareValues(outputOf(spec, o, saved.inPlace), decode(saved.expected, "expected", ctx), spec.tolerance ?? 1e-6) === null;
+    return (
+      o.ok &&
+      compareValues(
+        outputOf(spec, o, saved.inPlace),
+        decode(saved.expected, "expected", ctx),
+        spec.tolerance ?? 1e-6,
+      ) === null
+    );
   } catch {
     return false;
   }
@@ -138,7 +152,15 @@ function roundTrips(spec: ExerciseSpec, saved: FixtureCase, ctx: DecodeContext):
  */
 export function makeFixture(spec: ExerciseSpec, blobs?: Blobs): Fixture {
   const seed = spec.seed ?? seedOf(spec.id);
-  const fixture: Fixture = { id: spec.id, title: spec.title, seed, hints: (spec.mistakes ?? []).map((m) => m.hint), cases: [], leftOut: [], hasHidden: !!spec.hidden };
+  const fixture: Fixture = {
+    id: spec.id,
+    title: spec.title,
+    seed,
+    hints: (spec.mistakes ?? []).map((m) => m.hint),
+    cases: [],
+    leftOut: [],
+    hasHidden: !!spec.hidden,
+  };
   const mine: Blobs = new Map();
   const read = (hash: string): Buffer => gunzipSync(mine.get(hash) ?? blobs?.get(hash) ?? Buffer.alloc(0));
   for (const c of spec.cases(new Rng(seed))) {
@@ -161,7 +183,14 @@ export function makeFixture(spec: ExerciseSpec, blobs?: Blobs): Fixture {
           return null; // a mistake's output that cannot be saved gives no hint in the edition
         }
       });
-      saved = { name: c.name, points: c.points ?? 1, args: encode(c.args, `${where}, args`, mine), expected: encode(expected, `${where}, expected`, mine), inPlace, mistakeOutputs };
+      saved = {
+        name: c.name,
+        points: c.points ?? 1,
+        args: encode(c.args, `${where}, args`, mine),
+        expected: encode(expected, `${where}, expected`, mine),
+        inPlace,
+        mistakeOutputs,
+      };
     } catch {
       fixture.leftOut.push(c.name);
       continue;
@@ -181,7 +210,10 @@ export const NO_OUTPUT: unique symbol = Symbol("no output");
  * (with their expected outputs and mistake outputs) and the known mistakes' hints. A known mistake's
  * `answer` is never called (each case carries its output); hidden cases are graded on the lecturer's side.
  */
-export function fixtureSpec(fixture: Fixture, ctx: DecodeContext = {}): Pick<ExerciseSpec, "cases" | "mistakes" | "hidden" | "seed"> {
+export function fixtureSpec(
+  fixture: Fixture,
+  ctx: DecodeContext = {},
+): Pick<ExerciseSpec, "cases" | "mistakes" | "hidden" | "seed"> {
   const mistakes: Mistake[] = fixture.hints.map((hint) => ({
     hint,
     answer: () => {
@@ -195,7 +227,9 @@ export function fixtureSpec(fixture: Fixture, ctx: DecodeContext = {}): Pick<Exe
       args: decode(c.args, `${fixture.id} ${c.name} args`, ctx) as unknown[],
       expected: decode(c.expected, `${fixture.id} ${c.name} expected`, ctx),
       inPlace: c.inPlace,
-      mistakeOutputs: c.mistakeOutputs.map((o) => (o === null ? NO_OUTPUT : decode(o, `${fixture.id} ${c.name} mistake`, ctx))),
+      mistakeOutputs: c.mistakeOutputs.map((o) =>
+        o === null ? NO_OUTPUT : decode(o, `${fixture.id} ${c.name} mistake`, ctx),
+      ),
     }));
   const spec: Pick<ExerciseSpec, "cases" | "mistakes" | "hidden" | "seed"> = { cases, mistakes, seed: fixture.seed };
   if (fixture.hasHidden) spec.hidden = () => [];
@@ -208,7 +242,8 @@ export const fixturesDir = path.join(__dirname, "fixtures");
 /** The saved fixture of exercise `id` (student edition); a clear error when it is missing. */
 export function loadFixture(id: string, dir = fixturesDir): Fixture {
   const file = path.join(dir, `${id}.json`);
-  if (!fs.existsSync(file)) throw new Error(`no fixture for ${id} (${file}): run \`npm run release\` on the lecturer's side`);
+  if (!fs.existsSync(file))
+    throw new Error(`no fixture for ${id} (${file}): run \`npm run release\` on the lecturer's side`);
   return JSON.parse(fs.readFileSync(file, "utf8")) as Fixture;
 }
 

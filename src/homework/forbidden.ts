@@ -25,14 +25,18 @@ export class NotAvailable extends Error {
 export function forbid(id: string, names: readonly string[]): () => void {
   if (names.length === 0) return () => {};
   const restore: (() => void)[] = [];
-  const cache = (typeof require !== "undefined" ? require.cache : {}) as Record<string, { exports?: unknown } | undefined>;
+  const cache = (typeof require !== "undefined" ? require.cache : {}) as Record<
+    string,
+    { exports?: unknown } | undefined
+  >;
   for (const [file, mod] of Object.entries(cache)) {
     if (!file.startsWith(srcDir) || file.startsWith(path.join(srcDir, "homework") + path.sep)) continue;
     const exp = mod?.exports as Record<string, unknown> | undefined;
     if (!exp || typeof exp !== "object") continue;
     for (const name of names) {
       const desc = Object.getOwnPropertyDescriptor(exp, name);
-      if (!desc || !("value" in desc) || typeof desc.value !== "function" || !(desc.writable || desc.configurable)) continue;
+      if (!desc || !("value" in desc) || typeof desc.value !== "function" || !(desc.writable || desc.configurable))
+        continue;
       const blocked = function () {
         throw new NotAvailable(id, name);
       };

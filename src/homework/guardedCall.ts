@@ -71,11 +71,20 @@ export function guardedCall(fn: (...args: never[]) => unknown, args: unknown[], 
   const restore = blockExits();
   (context as { target: null | (() => unknown) }).target = () => (fn as (...a: unknown[]) => unknown)(...args);
   try {
-    const value = script.runInContext(context, { timeout: Math.max(1, Math.round(ms)), breakOnSigint: true, displayErrors: false });
+    const value = script.runInContext(context, {
+      timeout: Math.max(1, Math.round(ms)),
+      breakOnSigint: true,
+      displayErrors: false,
+    });
     return { ok: true, value, error: null, stopped: null };
   } catch (error) {
     const code = codeOf(error);
-    const stopped: Stop = code === "ERR_SCRIPT_EXECUTION_TIMEOUT" ? "timeout" : code === "ERR_SCRIPT_EXECUTION_INTERRUPTED" ? "interrupted" : null;
+    const stopped: Stop =
+      code === "ERR_SCRIPT_EXECUTION_TIMEOUT"
+        ? "timeout"
+        : code === "ERR_SCRIPT_EXECUTION_INTERRUPTED"
+          ? "interrupted"
+          : null;
     return { ok: false, value: undefined, error, stopped };
   } finally {
     (context as { target: null | (() => unknown) }).target = null;

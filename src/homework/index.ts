@@ -6,7 +6,18 @@
  * @module homework
  */
 export { NotDoneYet, isNotDoneYet } from "./notDone";
-export { exercise, check, checkHidden, summary, runCheck, formatResult, getExercise, exerciseIds, seedOf, resetResults } from "./check";
+export {
+  exercise,
+  check,
+  checkHidden,
+  summary,
+  runCheck,
+  formatResult,
+  getExercise,
+  exerciseIds,
+  seedOf,
+  resetResults,
+} from "./check";
 export type { AnyFunction, Case, CaseResult, CaseStatus, CheckResult, ExerciseSpec, Mistake } from "./check";
 export { diagnose } from "./diagnose";
 export { compareValues, describe, deepCopy, asTensor } from "./values";
@@ -14,3 +25,5 @@ export type { Tensor } from "./values";
 export { describeStudentError } from "./studentError";
 export { RESULT_MIME } from "./report";
 import "./exercises/index";
+export { submit, findHomeworkNotebook } from "./submit";
+export type { SubmitReceipt } from "./submit";

@@ -22,7 +22,9 @@ export const CALLS_ENV = "DESCENT_HW_CALLS_FILE";
 
 /** What the grader sends: the arguments of each exercise's cases, and the time limits (ms). */
 export interface GradingCalls {
-  exercises: { [id: string]: { visible?: Wire[][]; hidden?: Wire[][]; writes?: string[]; callMs?: number; checkMs?: number } };
+  exercises: {
+    [id: string]: { visible?: Wire[][]; hidden?: Wire[][]; writes?: string[]; callMs?: number; checkMs?: number };
+  };
   callMs: number;
   checkMs: number;
 }
@@ -95,7 +97,10 @@ export function takeGraderLink(): GraderLink | null {
     if (key === null) return;
     try {
       const json = stringify(result);
-      display({ [RESULT_MIME]: { json, sig: signResult(json, key) }, "text/plain": `[sent to the grader: ${result.id} (${result.kind})]` });
+      display({
+        [RESULT_MIME]: { json, sig: signResult(json, key) },
+        "text/plain": `[sent to the grader: ${result.id} (${result.kind})]`,
+      });
     } catch {
       /* a result that cannot be sent counts as missing; the grader reports it */
     }

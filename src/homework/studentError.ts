@@ -39,7 +39,10 @@ function sitesOf(e: Error): Site[] {
   try {
     Error.prepareStackTrace = (err: Error, cs: NodeJS.CallSite[]) => {
       sites = cs.map((c) => {
-        const any = c as NodeJS.CallSite & { getEnclosingLineNumber?: () => number; getEnclosingColumnNumber?: () => number };
+        const any = c as NodeJS.CallSite & {
+          getEnclosingLineNumber?: () => number;
+          getEnclosingColumnNumber?: () => number;
+        };
         return {
           file: c.getFileName() ?? "",
           line: c.getLineNumber() ?? 0,
@@ -62,7 +65,15 @@ function sitesOf(e: Error): Site[] {
   const out: Site[] = [];
   for (const line of String(e.stack ?? "").split("\n")) {
     const m = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/.exec(line);
-    if (m) out.push({ fn: m[1] ?? null, file: m[2], line: Number(m[3]), column: Number(m[4]), startLine: null, startColumn: null });
+    if (m)
+      out.push({
+        fn: m[1] ?? null,
+        file: m[2],
+        line: Number(m[3]),
+        column: Number(m[4]),
+        startLine: null,
+        startColumn: null,
+      });
   }
   return out;
 }
@@ -85,7 +96,10 @@ export function describeStudentError(e: unknown, studentFn?: (...args: never[]) 
     const mineAt = sites.findIndex((s) => !isCourseOrRuntime(s.file));
     if (mineAt < 0) return head;
     const mine = sites[mineAt];
-    const inCourse = mineAt > 0 && sites[mineAt - 1].file && !sites[mineAt - 1].file.startsWith("node:") ? bareName(sites[mineAt - 1].fn) : "";
+    const inCourse =
+      mineAt > 0 && sites[mineAt - 1].file && !sites[mineAt - 1].file.startsWith("node:")
+        ? bareName(sites[mineAt - 1].fn)
+        : "";
     const raisedBy = inCourse ? ` (raised inside the course function ${inCourse}, called from your code)` : "";
     const where = studentLine(mine, sites, mineAt, studentFn);
     return `${head}${raisedBy}${where ? `\n      at ${where}` : ""}`;

@@ -19,14 +19,23 @@ export interface Tensor {
 type MatrixLike = { rows: number; cols: number; data: ArrayLike<number> };
 
 function isTypedNumberArray(v: unknown): v is ArrayLike<number> & { constructor: { name: string } } {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(typeof BigInt64Array !== "undefined" && (v instanceof BigInt64Array || v instanceof BigUint64Array));
+  return (
+    ArrayBuffer.isView(v) &&
+    !(v instanceof DataView) &&
+    !(typeof BigInt64Array !== "undefined" && (v instanceof BigInt64Array || v instanceof BigUint64Array))
+  );
 }
 
 /** Duck-typed Matrix (rows, cols, data of rows·cols numbers), so a second copy of the Matrix class also counts. */
 export function isMatrixLike(v: unknown): v is MatrixLike {
   if (typeof v !== "object" || v === null) return false;
   const m = v as Partial<MatrixLike>;
-  return typeof m.rows === "number" && typeof m.cols === "number" && isTypedNumberArray(m.data) && m.data.length === m.rows * m.cols;
+  return (
+    typeof m.rows === "number" &&
+    typeof m.cols === "number" &&
+    isTypedNumberArray(m.data) &&
+    m.data.length === m.rows * m.cols
+  );
 }
 
 /** The tensor view of a numeric value, or null when the value is not numeric (objects, strings, ragged arrays…). */
@@ -39,8 +48,12 @@ export function asTensor(v: unknown): Tensor | null {
     return { shape: [v.length], data: v, kind: v.constructor.name, float32: v instanceof Float32Array };
   }
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === "number")) return { shape: [v.length], data: v as number[], kind: "array", float32: false };
-    if (v.length > 0 && v.every((x) => (Array.isArray(x) && x.every((y) => typeof y === "number")) || isTypedNumberArray(x))) {
+    if (v.every((x) => typeof x === "number"))
+      return { shape: [v.length], data: v as number[], kind: "array", float32: false };
+    if (
+      v.length > 0 &&
+      v.every((x) => (Array.isArray(x) && x.every((y) => typeof y === "number")) || isTypedNumberArray(x))
+    ) {
       const cols = (v[0] as ArrayLike<number>).length;
       if (!v.every((x) => (x as ArrayLike<number>).length === cols)) return null;
       const data: number[] = [];
@@ -185,9 +198,14 @@ export function effectiveTolerance(tol: number, ...tensors: (Tensor | null)[]): 
 }
 
 /** Entry-wise closeness of two tensors of the same size (see the file header). */
-export function closeEntries(got: ArrayLike<number>, expected: ArrayLike<number>, tol: number): { bad: number; first: number } {
+export function closeEntries(
+  got: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+): { bad: number; first: number } {
   let scale = 0;
-  for (let k = 0; k < expected.length; k++) if (Number.isFinite(expected[k])) scale = Math.max(scale, Math.abs(expected[k]));
+  for (let k = 0; k < expected.length; k++)
+    if (Number.isFinite(expected[k])) scale = Math.max(scale, Math.abs(expected[k]));
   let bad = 0;
   let first = -1;
   for (let k = 0; k < expected.length; k++) {
@@ -195,7 +213,10 @@ export function closeEntries(got: ArrayLike<number>, expected: ArrayLike<number>
     const e = expected[k];
     // A non-finite value equals only itself (∞ is not "close" to 2501, nor −∞ to ∞).
     const finite = Number.isFinite(g) && Number.isFinite(e);
-    const ok = Object.is(g, e) || (Number.isNaN(g) && Number.isNaN(e)) || (finite && Math.abs(g - e) <= tol * Math.max(Math.abs(e), scale) + 1e-300);
+    const ok =
+      Object.is(g, e) ||
+      (Number.isNaN(g) && Number.isNaN(e)) ||
+      (finite && Math.abs(g - e) <= tol * Math.max(Math.abs(e), scale) + 1e-300);
     if (!ok) {
       bad++;
       if (first < 0) first = k;
@@ -213,12 +234,19 @@ export function compareValues(got: unknown, expected: unknown, tol: number, path
   const te = asTensor(expected);
   if (te) {
     const tg = asTensor(got);
-    if (!tg) return `${where}expected ${te.shape.length === 0 ? "a number" : `a ${shapeText(te.shape)} ${te.kind}`}, got ${describe(got)}`;
+    if (!tg)
+      return (
+        `${where}expected ${te.shape.length === 0 ? "a number" : `a ${shapeText(te.shape)} ${te.kind}`}, got ` +
+        `${describe(got)}`
+      );
     if (tg.shape.join("×") !== te.shape.join("×")) {
       return `${where}expected shape ${shapeText(te.shape)}, got shape ${shapeText(tg.shape)}`;
     }
     // An answer computed in float32 (a Float32Array, or numbers through Math.fround) gets float32's tolerance.
-    const tolerance = looksFloat32(tg.data) && !looksFloat32(te.data) ? Math.max(effectiveTolerance(tol, tg, te), 1e-4) : effectiveTolerance(tol, tg, te);
+    const tolerance =
+      looksFloat32(tg.data) && !looksFloat32(te.data)
+        ? Math.max(effectiveTolerance(tol, tg, te), 1e-4)
+        : effectiveTolerance(tol, tg, te);
     const { bad, first } = closeEntries(tg.data, te.data, tolerance);
     if (bad === 0) return null;
     if (te.shape.length === 0) {
@@ -235,7 +263,8 @@ export function compareValues(got: unknown, expected: unknown, tol: number, path
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(got)) return `${where}expected an array of length ${expected.length}, got ${describe(got)}`;
-    if (got.length !== expected.length) return `${where}expected an array of length ${expected.length}, got length ${got.length}`;
+    if (got.length !== expected.length)
+      return `${where}expected an array of length ${expected.length}, got length ${got.length}`;
     for (let i = 0; i < expected.length; i++) {
       const m = compareValues(got[i], expected[i], tol, `${path}[${i}]`);
       if (m) return m;
@@ -245,14 +274,23 @@ export function compareValues(got: unknown, expected: unknown, tol: number, path
   if (typeof got !== "object" || got === null) return `${where}expected ${describe(expected)}, got ${describe(got)}`;
   for (const key of Object.keys(expected as object)) {
     if (!(key in (got as object))) return `${where}the result has no field "${key}"`;
-    const m = compareValues((got as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], tol, path ? `${path}.${key}` : key);
+    const m = compareValues(
+      (got as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      tol,
+      path ? `${path}.${key}` : key,
+    );
     if (m) return m;
   }
   return null;
 }
 
 /** Every numeric leaf of a value with its path ("" for the value itself, "dW", "[1]", …). */
-export function numericLeaves(v: unknown, path = "", out: { path: string; t: Tensor }[] = []): { path: string; t: Tensor }[] {
+export function numericLeaves(
+  v: unknown,
+  path = "",
+  out: { path: string; t: Tensor }[] = [],
+): { path: string; t: Tensor }[] {
   const t = asTensor(v);
   if (t) {
     out.push({ path, t });
@@ -260,7 +298,8 @@ export function numericLeaves(v: unknown, path = "", out: { path: string; t: Ten
   }
   if (Array.isArray(v)) v.forEach((x, i) => numericLeaves(x, `${path}[${i}]`, out));
   else if (typeof v === "object" && v !== null && !(v instanceof Map) && !(v instanceof Set)) {
-    for (const key of Object.keys(v)) numericLeaves((v as Record<string, unknown>)[key], path ? `${path}.${key}` : key, out);
+    for (const key of Object.keys(v))
+      numericLeaves((v as Record<string, unknown>)[key], path ? `${path}.${key}` : key, out);
   }
   return out;
 }

@@ -17,7 +17,16 @@ import { Matrix } from "../core/matrix";
 
 export type Wire = null | boolean | string | number | Wire[] | { [k: string]: Wire };
 
-type Typed = Float64Array | Float32Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray;
+type Typed =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Uint32Array
+  | Uint8ClampedArray;
 const TYPED: Record<string, new (b: ArrayBuffer) => Typed> = {
   Float64Array,
   Float32Array,
@@ -70,7 +79,10 @@ export function encode(v: unknown, path = "value", seen = new Set<unknown>()): W
       const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
       return { $t: name, b64: bytes.toString("base64") };
     }
-    if (v instanceof Matrix || (isMatrixShaped(v) && (v as { constructor?: { name?: string } }).constructor?.name === "Matrix")) {
+    if (
+      v instanceof Matrix ||
+      (isMatrixShaped(v) && (v as { constructor?: { name?: string } }).constructor?.name === "Matrix")
+    ) {
       const m = v as Matrix;
       return { $m: [m.rows, m.cols], data: encode(m.data, `${path}.data`, seen) };
     }
@@ -79,8 +91,19 @@ export function encode(v: unknown, path = "value", seen = new Set<unknown>()): W
     if (proto !== Object.prototype && proto !== null) {
       // An instance of a class (a trained model): its own fields cross, as a plain object named after the class.
       const name = String(proto?.constructor?.name ?? "object");
-      if (v instanceof Map || v instanceof Set || v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise || v instanceof Date || v instanceof RegExp) {
-        throw new Error(`encode: ${path} is a ${name}, which cannot be sent (only numbers, strings, arrays, typed arrays, matrices, plain objects and the fields of class instances)`);
+      if (
+        v instanceof Map ||
+        v instanceof Set ||
+        v instanceof WeakMap ||
+        v instanceof WeakSet ||
+        v instanceof Promise ||
+        v instanceof Date ||
+        v instanceof RegExp
+      ) {
+        throw new Error(
+          `encode: ${path} is a ${name}, which cannot be sent (only numbers, strings, arrays, typed arrays, ` +
+            `matrices, plain objects and the fields of class instances)`,
+        );
       }
       const fields: { [k: string]: Wire } = {};
       for (const k of Object.keys(v)) {
@@ -95,7 +118,8 @@ export function encode(v: unknown, path = "value", seen = new Set<unknown>()): W
       return { $obj: name, fields };
     }
     const out: { [k: string]: Wire } = {};
-    for (const k of Object.keys(v)) out[k.startsWith("$") ? `$$${k}` : k] = encode((v as Record<string, unknown>)[k], `${path}.${k}`, seen);
+    for (const k of Object.keys(v))
+      out[k.startsWith("$") ? `$$${k}` : k] = encode((v as Record<string, unknown>)[k], `${path}.${k}`, seen);
     return out;
   } finally {
     seen.delete(v);
@@ -109,7 +133,8 @@ function isMatrixShaped(v: unknown): boolean {
 
 /** The names a compiled function may use for the course's modules ("d", "import_matrix", "matrix_1"…). */
 function courseScope(): Record<string, unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // Loaded when first needed: the course index imports this module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   return require("../index") as Record<string, unknown>;
 }
 
@@ -119,7 +144,9 @@ function rebuildFunction(src: string, scope: Record<string, unknown>): unknown {
   // A name the function closes over comes from its scope; any other name that is not a global comes from
   // the course's exports, and a compiled module reference (d.softmax, sm.softmax, matrix_1.fromArrays,
   // import_matrix.fromArrays) reads from the course as a whole.
-  const namespace = new Proxy(scope, { get: (t, k) => (typeof k === "string" ? (k in t ? t[k] : course[k]) : undefined) });
+  const namespace = new Proxy(scope, {
+    get: (t, k) => (typeof k === "string" ? (k in t ? t[k] : course[k]) : undefined),
+  });
   const lookup = new Proxy(scope, {
     has: (t, k) => typeof k === "string" && (k in t || !(k in globalThis)),
     get: (t, k) => {
@@ -129,7 +156,6 @@ function rebuildFunction(src: string, scope: Record<string, unknown>): unknown {
       return k in course ? course[k] : namespace;
     },
   });
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function("scope", `with (scope) { return (${src}); }`)(lookup);
 }
 

@@ -73,19 +73,29 @@ export const tanh: Activation = {
 };
 
 /** All activations by name. */
-export const activationsByName: Readonly<Record<ActivationName, Activation>> = { heaviside, relu, softplus, sigmoid, tanh };
+export const activationsByName: Readonly<Record<ActivationName, Activation>> = {
+  heaviside,
+  relu,
+  softplus,
+  sigmoid,
+  tanh,
+};
 
 /** The activation called `name` (or `name` itself if it already is one); unknown names throw. */
 export function getActivation(name: ActivationName | Activation): Activation {
   if (typeof name !== "string") return name;
   const a = (activationsByName as Record<string, Activation | undefined>)[name];
-  if (!a) throw new Error(`getActivation: unknown activation "${name}" (known: ${Object.keys(activationsByName).join(", ")})`);
+  if (!a)
+    throw new Error(
+      `getActivation: unknown activation "${name}" (known: ${Object.keys(activationsByName).join(", ")})`,
+    );
   return a;
 }
 
 function outLike(op: string, Z: Matrix, out?: Matrix): Matrix {
   if (!out) return zeros(Z.rows, Z.cols, Z.dtype);
-  if (out.rows !== Z.rows || out.cols !== Z.cols) throw new ShapeError(`${op}: Z is ${Z.shape} but out is ${out.shape}`);
+  if (out.rows !== Z.rows || out.cols !== Z.cols)
+    throw new ShapeError(`${op}: Z is ${Z.shape} but out is ${out.shape}`);
   return out;
 }
 

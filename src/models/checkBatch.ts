@@ -6,7 +6,10 @@
 import { DType, Matrix, ShapeError } from "../core/matrix";
 import { checkClassLabels } from "./softmax";
 
-/** What the checks compare a batch with, e.g. { model: "MLP", noun: "network", inputs: 784, classes: 10, dtype: "float32", firstWeights: "W1 is 256×784" }. */
+/**
+ * What the checks compare a batch with, e.g. { model: "MLP", noun: "network", inputs: 784, classes: 10, dtype:
+ * "float32", firstWeights: "W1 is 256×784" }.
+ */
 export interface BatchSpec {
   readonly model: string;
   readonly noun: string;
@@ -20,10 +23,15 @@ export interface BatchSpec {
 export function checkBatch(op: string, spec: BatchSpec, X: Matrix, y?: ArrayLike<number>): void {
   const where = `${spec.model}.${op}`;
   if (X.cols !== spec.inputs) {
-    throw new ShapeError(`${where}: X is ${X.shape} but the ${spec.noun} takes ${spec.inputs} inputs per row (${spec.firstWeights})`);
+    throw new ShapeError(
+      `${where}: X is ${X.shape} but the ${spec.noun} takes ${spec.inputs} inputs per row (${spec.firstWeights})`,
+    );
   }
   if (X.dtype !== spec.dtype) {
-    throw new ShapeError(`${where}: X is ${X.dtype} but the ${spec.noun} is ${spec.dtype} (create it with dtype: "${X.dtype}", or convert X with copy(X, "${spec.dtype}"))`);
+    throw new ShapeError(
+      `${where}: X is ${X.dtype} but the ${spec.noun} is ${spec.dtype} (create it with dtype: "${X.dtype}", or ` +
+        `convert X with copy(X, "${spec.dtype}"))`,
+    );
   }
   if (y !== undefined) {
     if (y.length !== X.rows) throw new ShapeError(`${where}: X has ${X.rows} rows but y has ${y.length} labels`);

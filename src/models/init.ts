@@ -37,10 +37,17 @@ export function initStd(scheme: InitScheme, nIn: number): number {
  * A rows×cols matrix (rows = n_out, cols = n_in) filled by `scheme`: W_ij = std · N(0, 1).
  * `rng` is required for every scheme except "zeros".
  */
-export function initWeights(rows: number, cols: number, scheme: InitScheme, rng?: Rng, dtype: DType = "float64"): Matrix {
+export function initWeights(
+  rows: number,
+  cols: number,
+  scheme: InitScheme,
+  rng?: Rng,
+  dtype: DType = "float64",
+): Matrix {
   const std = initStd(scheme, cols);
   if (scheme === "zeros") return zeros(rows, cols, dtype);
   if (!rng) throw new Error(`initWeights: scheme "${scheme}" is random and needs an Rng (e.g. rng(1127))`);
-  if (scheme === "he" && cols <= 0) throw new Error(`initWeights: "he" needs at least one input column, got ${rows}×${cols}`);
+  if (scheme === "he" && cols <= 0)
+    throw new Error(`initWeights: "he" needs at least one input column, got ${rows}×${cols}`);
   return randn(rows, cols, rng, std, dtype);
 }

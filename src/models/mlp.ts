@@ -11,7 +11,8 @@
  *              so ∂L/∂W^l gets an extra α W^l.
  *   backward (row i of Δ^l is δ^l for example i, δ^l = ∂ℓ_i/∂z^l):
  *              Δ^L = P − Y                                       (Y = one-hot labels)
- *              Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l)                (matmul; per example δ^l = (W^{l+1})ᵀ δ^{l+1} ⊙ f'(z^l))
+ *              Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f_l'(Z^l)                (matmul; per example δ^l = (W^{l+1})ᵀ δ^{l+1} ⊙
+ *              f'(z^l))
  *              ∂L/∂W^l = (1/n) (Δ^l)ᵀ A^{l−1} + α W^l            (matmulTN)
  *              ∂L/∂b^l = (1/n) Σ_i Δ^l[i, :]                     (sumRows)
  *
@@ -27,15 +28,29 @@
  * the same formulas in fewer passes over memory; tests hold both equal. `fast: false` (or
  * `model.fast = false`) runs this code; float64 networks (gradient checks) always do.
  */
-import { Activation, ActivationName, applyActivation, applyActivationDerivative, getActivation } from "./activations";
+import { Activation, applyActivation, applyActivationDerivative, getActivation } from "./activations";
 import { allocCopy, allocMatrix } from "../core/alloc";
 import { BatchBuffers } from "../core/batchBuffers";
 import { FastPathHook } from "../core/fastPath";
-import { addRowVector, argmaxRows, DType, hadamard, Matrix, matmul, matmulNT, matmulTN, scale, ShapeError, sumOfSquares, sumRows, zeros, zipWith } from "../core/matrix";
+import {
+  addRowVector,
+  argmaxRows,
+  DType,
+  hadamard,
+  Matrix,
+  matmul,
+  matmulNT,
+  matmulTN,
+  scale,
+  ShapeError,
+  sumOfSquares,
+  sumRows,
+  zeros,
+  zipWith,
+} from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { assertFiniteMatrix } from "../core/finite";
-import { Rng } from "../core/random";
-import { InitScheme, initWeights } from "./init";
+import { initWeights } from "./init";
 import { BatchSpec, checkBatch } from "./checkBatch";
 import { logSumExp, softmax, softmaxMinusOneHot } from "./softmax";
 import { checkMLPOptions, MLPOptions } from "./mlpOptions";
@@ -59,7 +74,10 @@ const CHUNK = 2048;
 /** How many batch sizes keep their buffers at once. */
 const KEEP_BUFFERS = 3;
 
-/** The multi-layer perceptron of the formulas above: `new MLP({ sizes, activations, … })`, trained through `lossAndGradient` and `params`. */
+/**
+ * The multi-layer perceptron of the formulas above: `new MLP({ sizes, activations, … })`, trained through
+ * `lossAndGradient` and `params`.
+ */
 export class MLP implements Model {
   /** Where a faster backend registers its MLPFastPath (registerFastPath(MLP, impl)). */
   static readonly fastPath = new FastPathHook<MLPFastPath>("MLP");
@@ -83,9 +101,14 @@ export class MLP implements Model {
     this.fast = options.fast ?? true;
     const L = sizes.length - 1;
     for (let l = 1; l <= L; l++) {
-      const W = allocCopy(initWeights(sizes[l], sizes[l - 1], options.init ?? "scaled0.1", options.rng, this.dtype), "parameters");
+      const W = allocCopy(
+        initWeights(sizes[l], sizes[l - 1], options.init ?? "scaled0.1", options.rng, this.dtype),
+        "parameters",
+      );
       const hasBias = l < L || (options.outputBias ?? true);
-      const b = hasBias ? allocCopy(initWeights(1, sizes[l], options.biasInit ?? "zeros", options.rng, this.dtype), "parameters") : null;
+      const b = hasBias
+        ? allocCopy(initWeights(1, sizes[l], options.biasInit ?? "zeros", options.rng, this.dtype), "parameters")
+        : null;
       const gradW = allocMatrix(W.rows, W.cols, this.dtype, "parameters");
       const gradB = b ? allocMatrix(1, b.cols, this.dtype, "parameters") : null;
       const activation = l < L ? getActivation(acts.length === 1 ? acts[0] : acts[l - 1]) : "softmax";
@@ -93,7 +116,14 @@ export class MLP implements Model {
       this.params.push({ name: `W${l}`, value: W, grad: gradW });
       if (b && gradB) this.params.push({ name: `b${l}`, value: b, grad: gradB });
     }
-    this.batchSpec = { model: "MLP", noun: "network", inputs: sizes[0], classes: sizes[L], dtype: this.dtype, firstWeights: `W1 is ${this.layers[0].W.shape}` };
+    this.batchSpec = {
+      model: "MLP",
+      noun: "network",
+      inputs: sizes[0],
+      classes: sizes[L],
+      dtype: this.dtype,
+      firstWeights: `W1 is ${this.layers[0].W.shape}`,
+    };
   }
 
   /** L, the number of weight layers. */
@@ -126,36 +156,43 @@ export class MLP implements Model {
     const c = this.startPass(X);
     const fast = this.fastPath();
     if (fast) fast.forward(this, c);
-    else for (let l = 1; l <= this.depth; l++) {
-      const { W, b, activation } = this.layers[l - 1];
-      matmulNT(c.A[l - 1], W, c.Z[l]); // Z^l = A^{l−1} (W^l)ᵀ
-      if (b) addRowVector(c.Z[l], b, c.Z[l]); //      + b^l
-      if (activation === "softmax") softmax(c.Z[l], c.A[l]); // A^L = softmax(Z^L)
-      else applyActivation(activation, c.Z[l], c.A[l]); // A^l = f(Z^l)
-    }
+    else
+      for (let l = 1; l <= this.depth; l++) {
+        const { W, b, activation } = this.layers[l - 1];
+        matmulNT(c.A[l - 1], W, c.Z[l]); // Z^l = A^{l−1} (W^l)ᵀ
+        if (b) addRowVector(c.Z[l], b, c.Z[l]); //      + b^l
+        if (activation === "softmax")
+          softmax(c.Z[l], c.A[l]); // A^L = softmax(Z^L)
+        else applyActivation(activation, c.Z[l], c.A[l]); // A^l = f(Z^l)
+      }
     return c;
   }
 
   /**
    * The backward pass after `forward(X)`: fills cache.Delta and every p.grad, and returns the params.
-   * Δ^L = P − Y;  Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f'(Z^l);  ∂L/∂W^l = (1/n)(Δ^l)ᵀ A^{l−1} + αW^l;  ∂L/∂b^l = (1/n) Σ_i Δ^l[i,:].
+   * Δ^L = P − Y;  Δ^l = (Δ^{l+1} W^{l+1}) ⊙ f'(Z^l);  ∂L/∂W^l = (1/n)(Δ^l)ᵀ A^{l−1} + αW^l;  ∂L/∂b^l = (1/n) Σ_i
+   * Δ^l[i,:].
    */
   backward(cache: MLPCache, y: ArrayLike<number>): Param[] {
     const n = cache.n;
-    if (y.length !== n) throw new ShapeError(`MLP.backward: the cache holds ${n} examples but y has ${y.length} labels`);
+    if (y.length !== n)
+      throw new ShapeError(`MLP.backward: the cache holds ${n} examples but y has ${y.length} labels`);
     const { Z, A, Delta, Fprime } = cache;
     softmaxMinusOneHot(A[this.depth], y, Delta[this.depth]); // Δ^L = P − Y (checks the labels)
     const fast = this.fastPath();
     if (fast) fast.backward(this, cache);
-    else for (let l = this.depth; l >= 1; l--) {
-      const { W, gradW, gradB } = this.layers[l - 1];
-      zipWith(matmulTN(Delta[l], A[l - 1], gradW), W, (g, w) => g / n + this.l2 * w, gradW); // ∂L/∂W^l = (1/n)(Δ^l)ᵀA^{l−1} + αW^l
-      if (gradB) scale(sumRows(Delta[l], gradB), 1 / n, gradB); // ∂L/∂b^l = (1/n) Σ_i Δ^l[i,:]
-      if (l > 1) {
-        applyActivationDerivative(this.layers[l - 2].activation as Activation, Z[l - 1], Fprime[l - 1]); // f'(Z^{l−1})
-        hadamard(matmul(Delta[l], W, Delta[l - 1]), Fprime[l - 1], Delta[l - 1]); // Δ^{l−1} = (Δ^l W^l) ⊙ f'(Z^{l−1})
+    else
+      for (let l = this.depth; l >= 1; l--) {
+        const { W, gradW, gradB } = this.layers[l - 1];
+        // ∂L/∂W^l = (1/n)(Δ^l)ᵀA^{l−1} + αW^l
+        zipWith(matmulTN(Delta[l], A[l - 1], gradW), W, (g, w) => g / n + this.l2 * w, gradW);
+        if (gradB) scale(sumRows(Delta[l], gradB), 1 / n, gradB); // ∂L/∂b^l = (1/n) Σ_i Δ^l[i,:]
+        if (l > 1) {
+          // f'(Z^{l−1})
+          applyActivationDerivative(this.layers[l - 2].activation as Activation, Z[l - 1], Fprime[l - 1]);
+          hadamard(matmul(Delta[l], W, Delta[l - 1]), Fprime[l - 1], Delta[l - 1]); // Δ^{l−1} = (Δ^l W^l) ⊙ f'(Z^{l−1})
+        }
       }
-    }
     return this.params;
   }
 
@@ -205,7 +242,10 @@ export class MLP implements Model {
     const last = this.last;
     if (!last) return [];
     if (!last.keptZ) {
-      throw new Error("MLP.kinkInputs: the last pass was a fast lossAndGradient, which does not keep the ReLU inputs Z; call forward(X) or loss(X, y) first");
+      throw new Error(
+        "MLP.kinkInputs: the last pass was a fast lossAndGradient, which does not keep the ReLU inputs Z; call " +
+          "forward(X) or loss(X, y) first",
+      );
     }
     const kinked = (f: Activation | "softmax") => f !== "softmax" && (f.name === "relu" || f.name === "heaviside");
     return this.layers.flatMap((layer, i) => (kinked(layer.activation) ? [last.Z[i + 1]] : []));

@@ -24,23 +24,34 @@ export interface MLPOptions {
   rng?: Rng;
   /** Number type of all parameters and accepted inputs (default "float32"; use "float64" for gradient checks). */
   dtype?: DType;
-  /** Let a float32 network use the fast path when one is registered (default true; same numbers up to float rounding). */
+  /**
+   * Let a float32 network use the fast path when one is registered (default true; same numbers up to float rounding).
+   */
   fast?: boolean;
 }
 
 /** Checks sizes, activations and l2 (throws naming the bad option and its value). */
-export function checkMLPOptions(options: MLPOptions): { sizes: number[]; acts: (ActivationName | Activation)[]; l2: number } {
+export function checkMLPOptions(options: MLPOptions): {
+  sizes: number[];
+  acts: (ActivationName | Activation)[];
+  l2: number;
+} {
   const sizes = options.sizes;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
     throw new Error(`MLP: sizes must list at least two positive integers (inputs … classes), got [${String(sizes)}]`);
   }
-  if (sizes[sizes.length - 1] < 2) throw new Error(`MLP: the output layer needs at least 2 classes, got sizes [${sizes}]`);
+  if (sizes[sizes.length - 1] < 2)
+    throw new Error(`MLP: the output layer needs at least 2 classes, got sizes [${sizes}]`);
   const hidden = sizes.length - 2;
   const acts = options.activations ?? [];
   if (!(acts.length === hidden || (acts.length === 1 && hidden >= 1) || (hidden === 0 && acts.length === 0))) {
-    throw new Error(`MLP: sizes [${sizes}] have ${hidden} hidden layer(s) but ${acts.length} activations were given (give ${hidden}, or 1 for all)`);
+    throw new Error(
+      `MLP: sizes [${sizes}] have ${hidden} hidden layer(s) but ${acts.length} activations were given (give ` +
+        `${hidden}, or 1 for all)`,
+    );
   }
   const l2 = options.l2 ?? 0;
-  if (!(l2 >= 0 && Number.isFinite(l2))) throw new Error(`MLP: l2 must be a finite number ≥ 0, got ${describeValue(l2)}`);
+  if (!(l2 >= 0 && Number.isFinite(l2)))
+    throw new Error(`MLP: l2 must be a finite number ≥ 0, got ${describeValue(l2)}`);
   return { sizes, acts, l2 };
 }

@@ -13,7 +13,9 @@ export interface Layer {
   readonly gradB: Matrix | null;
 }
 
-/** What the forward pass keeps for backprop. Index l = 1 … L is layer l; A[0] = X; Z[0] and Delta[0] are unused (empty). */
+/**
+ * What the forward pass keeps for backprop. Index l = 1 … L is layer l; A[0] = X; Z[0] and Delta[0] are unused (empty).
+ */
 export interface MLPCache {
   readonly n: number;
   readonly Z: Matrix[];

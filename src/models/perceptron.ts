@@ -54,7 +54,10 @@ export function decideWithThreshold(X: Matrix, w: ArrayLike<number>, t: number):
   return out;
 }
 
-/** Bias rule: output[i] = H(w·x⁽ⁱ⁾ + b).   X: n×d, w: length d → output: length n. With b = −t it equals the threshold rule. */
+/**
+ * Bias rule: output[i] = H(w·x⁽ⁱ⁾ + b).   X: n×d, w: length d → output: length n. With b = −t it equals the threshold
+ * rule.
+ */
 export function decideWithBias(X: Matrix, w: ArrayLike<number>, b: number): Uint8Array {
   if (!Number.isFinite(b)) throw new Error(`decideWithBias: bias b is ${b}; it must be a finite number`);
   const s = weightedSums(X, w);
@@ -113,8 +116,10 @@ export function trainPerceptron(
   const op = "trainPerceptron";
   checkLabels(op, X, y);
   const { maxEpochs, rate: eta = 1, b0 = 0, shuffle = false } = options;
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new Error(`${op}: maxEpochs must be a positive integer, got ${describeValue(maxEpochs)}`);
-  if (!(eta > 0) || !Number.isFinite(eta)) throw new Error(`${op}: rate η must be a positive finite number, got ${describeValue(eta)}`);
+  if (!Number.isInteger(maxEpochs) || maxEpochs < 1)
+    throw new Error(`${op}: maxEpochs must be a positive integer, got ${describeValue(maxEpochs)}`);
+  if (!(eta > 0) || !Number.isFinite(eta))
+    throw new Error(`${op}: rate η must be a positive finite number, got ${describeValue(eta)}`);
   if (shuffle && !options.rng) throw new Error(`${op}: shuffle needs an rng (e.g. rng(1))`);
   for (let k = 0; k < X.data.length; k++) {
     if (!Number.isFinite(X.data[k])) {
@@ -144,7 +149,11 @@ export function trainPerceptron(
     if (shuffle) options.rng!.shuffle(order);
     let mistakes = 0;
     for (let k = 0; k < order.length; k++) {
-      checkpoint(() => `in pass ${epoch} of ${maxEpochs} after example ${k} of ${order.length}; w and b keep the last completed update`);
+      checkpoint(
+        () =>
+          `in pass ${epoch} of ${maxEpochs} after example ${k} of ${order.length}; w and b keep the last completed ` +
+          `update`,
+      );
       const i = order[k];
       let wx = 0;
       for (let j = 0; j < d; j++) wx += w[j] * X.data[i * d + j];
@@ -169,7 +178,12 @@ export function trainPerceptron(
  * γ = min_i ±(w*·x⁽ⁱ⁾ + b*) / ‖(w*, b*)‖ (sign + for y = 1, − for y = 0), updates ≤ (R/γ)².
  * Throws if (w*, b*) does not separate the data (γ ≤ 0). The bound holds for every rate η > 0.
  */
-export function novikoffBound(X: Matrix, y: ArrayLike<number>, wStar: ArrayLike<number>, bStar: number): { R: number; gamma: number; bound: number } {
+export function novikoffBound(
+  X: Matrix,
+  y: ArrayLike<number>,
+  wStar: ArrayLike<number>,
+  bStar: number,
+): { R: number; gamma: number; bound: number } {
   const op = "novikoffBound";
   checkLabels(op, X, y);
   checkWeights(op, X, wStar);
@@ -183,11 +197,13 @@ export function novikoffBound(X: Matrix, y: ArrayLike<number>, wStar: ArrayLike<
     let r2 = 1;
     for (let j = 0; j < X.cols; j++) r2 += X.data[i * X.cols + j] ** 2;
     R = Math.max(R, Math.sqrt(r2));
-    const signed = (y[i] === 1 ? 1 : -1) * (s[i] + bStar) / norm;
+    const signed = ((y[i] === 1 ? 1 : -1) * (s[i] + bStar)) / norm;
     gamma = Math.min(gamma, signed);
   }
   if (!(gamma > 0)) {
-    throw new Error(`${op}: the line w*=(${Array.from(wStar)}), b*=${bStar} does not strictly separate the data (margin ${gamma})`);
+    throw new Error(
+      `${op}: the line w*=(${Array.from(wStar)}), b*=${bStar} does not strictly separate the data (margin ${gamma})`,
+    );
   }
   return { R, gamma, bound: (R / gamma) ** 2 };
 }
@@ -282,15 +298,23 @@ export function parseGameNight(text: string, name = "game-night.csv"): GameNight
   for (let li = 1; li < lines.length; li++) {
     if (lines[li] === "") throw new Error(`${name}: line ${li + 1} is empty`);
     const cells = lines[li].split(",").map((c) => c.trim().toLowerCase());
-    if (cells.length !== 3) throw new Error(`${name}: line ${li + 1} has ${cells.length} fields, expected 3 (${expected.join(",")})`);
+    if (cells.length !== 3)
+      throw new Error(`${name}: line ${li + 1} has ${cells.length} fields, expected 3 (${expected.join(",")})`);
     cells.forEach((v, j) => {
       const code = allowed[expected[j]][v];
       if (code === undefined) {
-        throw new Error(`${name}: line ${li + 1}, column "${expected[j]}": "${v}" is not one of ${Object.keys(allowed[expected[j]]).join("|")}`);
+        throw new Error(
+          `${name}: line ${li + 1}, column "${expected[j]}": "${v}" is not one of ` +
+            `${Object.keys(allowed[expected[j]]).join("|")}`,
+        );
       }
       data.push(code);
     });
-    rows.push({ tickets: cells[0] as GameNightRow["tickets"], available: cells[1] as "yes" | "no", interested: cells[2] as "yes" | "no" });
+    rows.push({
+      tickets: cells[0] as GameNightRow["tickets"],
+      available: cells[1] as "yes" | "no",
+      interested: cells[2] as "yes" | "no",
+    });
   }
   if (rows.length === 0) throw new Error(`${name}: no data rows after the header`);
   const X = zeros(rows.length, 3, "float64");

@@ -41,12 +41,14 @@ export class LabelError extends RangeError {
 }
 
 function sameRows(op: string, Z: Matrix, y: ArrayLike<number>): void {
-  if (y.length !== Z.rows) throw new ShapeError(`${op}: Z is ${Z.shape} (one row per example) but y has ${y.length} labels`);
+  if (y.length !== Z.rows)
+    throw new ShapeError(`${op}: Z is ${Z.shape} (one row per example) but y has ${y.length} labels`);
 }
 
 function outFor(op: string, Z: Matrix, out?: Matrix): Matrix {
   if (!out) return zeros(Z.rows, Z.cols, Z.dtype);
-  if (out.rows !== Z.rows || out.cols !== Z.cols) throw new ShapeError(`${op}: Z is ${Z.shape} but out is ${out.shape}`);
+  if (out.rows !== Z.rows || out.cols !== Z.cols)
+    throw new ShapeError(`${op}: Z is ${Z.shape} but out is ${out.shape}`);
   return out;
 }
 
@@ -102,7 +104,8 @@ export function softmaxJacobian(s: ArrayLike<number>): Matrix {
 
 /** Y = one-hot(y): Y[i,k] = 1{y_i = k}.  y: n labels in 0…K−1 → Y: n×K.  Bad labels throw (row and value). */
 export function oneHot(y: ArrayLike<number>, K: number, dtype: DType = "float64"): Matrix {
-  if (!Number.isInteger(K) || K <= 0) throw new RangeError(`oneHot: the number of classes K must be a positive integer, got ${describeValue(K)}`);
+  if (!Number.isInteger(K) || K <= 0)
+    throw new RangeError(`oneHot: the number of classes K must be a positive integer, got ${describeValue(K)}`);
   checkClassLabels("oneHot", y, K);
   const Y = zeros(y.length, K, dtype);
   for (let i = 0; i < y.length; i++) Y.data[i * K + y[i]] = 1;

@@ -25,7 +25,18 @@
 import { allocCopy, allocMatrix, releaseMatrix } from "../core/alloc";
 import { BatchBuffers } from "../core/batchBuffers";
 import { FastPathHook } from "../core/fastPath";
-import { addRowVector, argmaxRows, DType, Matrix, matmulNT, matmulTN, scale, ShapeError, sumRows, zeros } from "../core/matrix";
+import {
+  addRowVector,
+  argmaxRows,
+  DType,
+  Matrix,
+  matmulNT,
+  matmulTN,
+  scale,
+  ShapeError,
+  sumRows,
+  zeros,
+} from "../core/matrix";
 import { Model, Param } from "../core/model";
 import { assertFiniteMatrix } from "../core/finite";
 import { Rng } from "../core/random";
@@ -84,13 +95,19 @@ export class SoftmaxRegression implements Model {
   /** Use the fast path for a float32 model (see SoftmaxRegressionOptions.fast); may be switched at any time. */
   fast: boolean;
   /** Z (then Δ) for the last batch size, reused so training does not allocate per step. */
-  private readonly buffers = new BatchBuffers((n) => allocMatrix(n, this.classes, this.dtype, "batch"), 1, releaseMatrix);
+  private readonly buffers = new BatchBuffers(
+    (n) => allocMatrix(n, this.classes, this.dtype, "batch"),
+    1,
+    releaseMatrix,
+  );
   private readonly batchSpec: BatchSpec;
 
   constructor(options: SoftmaxRegressionOptions) {
     const { inputs, classes } = options;
-    if (!Number.isInteger(inputs) || inputs <= 0) throw new Error(`SoftmaxRegression: inputs must be a positive integer, got ${inputs}`);
-    if (!Number.isInteger(classes) || classes < 2) throw new Error(`SoftmaxRegression: classes must be an integer ≥ 2, got ${classes}`);
+    if (!Number.isInteger(inputs) || inputs <= 0)
+      throw new Error(`SoftmaxRegression: inputs must be a positive integer, got ${inputs}`);
+    if (!Number.isInteger(classes) || classes < 2)
+      throw new Error(`SoftmaxRegression: classes must be an integer ≥ 2, got ${classes}`);
     this.inputs = inputs;
     this.classes = classes;
     this.dtype = options.dtype ?? "float32";
@@ -101,7 +118,14 @@ export class SoftmaxRegression implements Model {
       { name: "W", value: this.W, grad: allocMatrix(classes, inputs, this.dtype, "parameters") },
       { name: "b", value: this.b, grad: allocMatrix(1, classes, this.dtype, "parameters") },
     ];
-    this.batchSpec = { model: "SoftmaxRegression", noun: "model", inputs, classes, dtype: this.dtype, firstWeights: `W is ${this.W.shape}` };
+    this.batchSpec = {
+      model: "SoftmaxRegression",
+      noun: "model",
+      inputs,
+      classes,
+      dtype: this.dtype,
+      firstWeights: `W is ${this.W.shape}`,
+    };
   }
 
   /** True when `logits` and `lossAndGradient` run on a registered fast path (float32, `fast`, one registered). */
@@ -162,7 +186,8 @@ export class SoftmaxRegression implements Model {
   exampleGradient(x: ArrayLike<number>, y: number): ExampleGradient {
     const d = this.inputs;
     const K = this.classes;
-    if (x.length !== d) throw new ShapeError(`SoftmaxRegression.exampleGradient: x has ${x.length} entries but the model takes ${d}`);
+    if (x.length !== d)
+      throw new ShapeError(`SoftmaxRegression.exampleGradient: x has ${x.length} entries but the model takes ${d}`);
     checkClassLabels("SoftmaxRegression.exampleGradient", [y], K);
     // z = W x + b
     const z = new Float64Array(K);

@@ -15,7 +15,10 @@ export function checkLearningRate(eta: number, who = "optimizer"): number {
 /** A switch that must be one of `allowed` (the first is the default). */
 export function pick<T extends string>(value: T | undefined, allowed: readonly T[], what: string, who: string): T {
   if (value === undefined) return allowed[0];
-  if (!allowed.includes(value)) throw new RangeError(`${who}: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`);
+  if (!allowed.includes(value))
+    throw new RangeError(
+      `${who}: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -30,7 +33,9 @@ export function checkInRange(value: number, lo: number, hi: number, what: string
 /** A hyper-parameter that must be a finite number > 0 (or ≥ 0 when `allowZero`). */
 export function checkPositive(value: number, what: string, who: string, allowZero = false): number {
   if (typeof value !== "number" || !Number.isFinite(value) || !(allowZero ? value >= 0 : value > 0)) {
-    throw new RangeError(`${who}: ${what} must be a finite number ${allowZero ? "≥ 0" : "> 0"}, got ${describeValue(value)}`);
+    throw new RangeError(
+      `${who}: ${what} must be a finite number ${allowZero ? "≥ 0" : "> 0"}, got ${describeValue(value)}`,
+    );
   }
   return value;
 }

@@ -13,7 +13,10 @@ export interface RmspropOptions {
   gamma?: number;
   /** ε > 0 added to √r so the division is safe (default 1e-8). */
   eps?: number;
-  /** Use a faster update kernel if one is registered (default true; the same numbers up to rounding), or false for the plain loop below. */
+  /**
+   * Use a faster update kernel if one is registered (default true; the same numbers up to rounding), or false for the
+   * plain loop below.
+   */
   fast?: boolean;
 }
 

@@ -96,7 +96,8 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
   const γ = checkInRange(options.gamma ?? 0.99, 0, 1, "the decay γ", who);
   const ε = checkPositive(options.eps ?? 1e-3, "ε", who);
   const K = options.resetEvery ?? 500;
-  if (!Number.isInteger(K) || K < 0) throw new RangeError(`${who}: resetEvery must be a whole number ≥ 0 (0 = never), got ${K}`);
+  if (!Number.isInteger(K) || K < 0)
+    throw new RangeError(`${who}: resetEvery must be a whole number ≥ 0 (0 = never), got ${K}`);
   const g0 = checkPositive(options.g0 ?? 1, "the starting accumulator g0", who, true);
   const whole = pick(options.accumulator, ["per-group", "whole-vector"], "accumulator", who) === "whole-vector";
   const inside = pick(options.epsilon, ["inside", "outside"], "epsilon", who) === "inside";
@@ -116,7 +117,9 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
     describe() {
       const parts = [`γ=${γ}`, `ε=${ε}${inside ? "" : " outside the root"}`];
       if (whole) parts.push("one G for all groups");
-      parts.push(K > 0 ? `reset ${resetAfter === "k % K == 0" ? `after k % ${K} == 0` : `every ${K} steps`}` : "never reset");
+      parts.push(
+        K > 0 ? `reset ${resetAfter === "k % K == 0" ? `after k % ${K} == 0` : `every ${K} steps`}` : "never reset",
+      );
       if (overwrite.size > 0) parts.push(`overwrites ${[...overwrite].join(", ")}`);
       return parts;
     },
@@ -127,7 +130,10 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
       }
       for (const name of overwrite) {
         if (!params.some((p) => p.name === name)) {
-          throw new RangeError(`${who}: overwrite names group "${name}", but the parameter groups are ${params.map((p) => p.name).join(", ")}`);
+          throw new RangeError(
+            `${who}: overwrite names group "${name}", but the parameter groups are ` +
+              `${params.map((p) => p.name).join(", ")}`,
+          );
         }
       }
       // ‖g_j‖² over each whole group
@@ -155,8 +161,10 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
         const stepSize = stepSizeFor(η, s.G);
         const θ = params[j].value.data;
         const g = params[j].grad.data;
-        if (overwrite.has(params[j].name)) for (let i = 0; i < θ.length; i++) θ[i] = stepSize * g[i]; // θ = s·g (as printed)
-        else (Number.isFinite(stepSize) ? sgdStep : sgdUpdate)(θ, g, stepSize); // (a NaN gradient propagates, as in the notebook)
+        if (overwrite.has(params[j].name))
+          for (let i = 0; i < θ.length; i++) θ[i] = stepSize * g[i]; // θ = s·g (as printed)
+        // (a NaN gradient propagates, as in the notebook)
+        else (Number.isFinite(stepSize) ? sgdStep : sgdUpdate)(θ, g, stepSize);
         s.lastG = s.G;
         s.lastStep = stepSize;
         s.lastNorm = Math.sqrt(norms2[j]);
@@ -180,7 +188,9 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
     iteration: { get: () => k, enumerable: true },
     groups: {
       value: (): RmspropNotesGroup[] =>
-        order.filter((s) => s !== undefined).map((s) => ({ name: s.name, G: s.lastG, stepSize: s.lastStep, gradNorm: s.lastNorm, current: s.G })),
+        order
+          .filter((s) => s !== undefined)
+          .map((s) => ({ name: s.name, G: s.lastG, stepSize: s.lastStep, gradNorm: s.lastNorm, current: s.G })),
       enumerable: true,
     },
   }) as RmspropNotesOptimizer;

@@ -96,7 +96,8 @@ export function decreaseOnPlateau(eta0: number, options: PlateauOptions = {}): S
   const factor = checkInRange(options.factor ?? 0.5, 0, 1, "factor", who);
   if (factor === 0) throw new RangeError(`${who}: factor must be in (0, 1), got 0`);
   const patience = options.patience ?? 0;
-  if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`${who}: patience must be a whole number ≥ 0, got ${describeValue(patience)}`);
+  if (!Number.isInteger(patience) || patience < 0)
+    throw new RangeError(`${who}: patience must be a whole number ≥ 0, got ${describeValue(patience)}`);
   const threshold = checkPositive(options.threshold ?? 1e-3, "threshold", who, true);
   const minEta = checkPositive(options.minEta ?? 0, "minEta", who, true);
   let eta = eta0;
@@ -135,7 +136,8 @@ export function linearDecay(eta0: number, T: number, etaMin = eta0 / 100): Sched
   const who = "linearDecay";
   checkLearningRate(eta0, who);
   checkLearningRate(etaMin, `${who} (η_min)`);
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`${who}: the number of steps T must be a whole number ≥ 1, got ${describeValue(T)}`);
+  if (!Number.isInteger(T) || T < 1)
+    throw new RangeError(`${who}: the number of steps T must be a whole number ≥ 1, got ${describeValue(T)}`);
   let t = 0;
   return {
     name: `linearDecay(η₀=${eta0}, T=${T}, η_min=${etaMin})`,

@@ -7,7 +7,10 @@ import { Schedule } from "./schedules";
 import { updateKernel, Vec } from "./updateKernels";
 
 export interface SgdOptions {
-  /** Use a faster update kernel if one is registered (default true; the same numbers up to rounding), or false for the plain loop below. */
+  /**
+   * Use a faster update kernel if one is registered (default true; the same numbers up to rounding), or false for the
+   * plain loop below.
+   */
   fast?: boolean;
 }
 

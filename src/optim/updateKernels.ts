@@ -29,7 +29,11 @@ export function registerUpdateKernels(kernels: Partial<UpdateKernels> | null): v
 }
 
 /** The kernel an optimiser uses for `name`: the registered one when `fast` (default true), else `plain`. */
-export function updateKernel<K extends keyof UpdateKernels>(name: K, plain: UpdateKernels[K], fast = true): UpdateKernels[K] {
+export function updateKernel<K extends keyof UpdateKernels>(
+  name: K,
+  plain: UpdateKernels[K],
+  fast = true,
+): UpdateKernels[K] {
   const faster = registered[name] as UpdateKernels[K] | undefined;
   return fast && faster ? faster : plain;
 }

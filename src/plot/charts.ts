@@ -16,33 +16,55 @@ export interface SliderParam {
 }
 
 /** slider("t", { min: 0, max: 1, step: 0.01, value: 0.5, label: "threshold" }) → a param for a spec's `params`. */
-export function slider(name: string, o: { min: number; max: number; step: number; value: number; label?: string }): SliderParam {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`slider: the name must be an identifier (used in expressions), got "${name}"`);
+export function slider(
+  name: string,
+  o: { min: number; max: number; step: number; value: number; label?: string },
+): SliderParam {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`slider: the name must be an identifier (used in expressions), got "${name}"`);
   if (!(o.min < o.max) || !(o.step > 0) || !(o.value >= o.min && o.value <= o.max)) {
-    throw new Error(`slider "${name}": need min < max, step > 0 and min ≤ value ≤ max, got min=${o.min} max=${o.max} step=${o.step} value=${o.value}`);
+    throw new Error(
+      `slider "${name}": need min < max, step > 0 and min ≤ value ≤ max, got min=${o.min} max=${o.max} ` +
+        `step=${o.step} value=${o.value}`,
+    );
   }
-  return { name, value: o.value, bind: { input: "range", min: o.min, max: o.max, step: o.step, name: (o.label ?? name) + " " } };
+  return {
+    name,
+    value: o.value,
+    bind: { input: "range", min: o.min, max: o.max, step: o.step, name: (o.label ?? name) + " " },
+  };
 }
 
 function finite(builder: string, what: string, v: number, i: number): number {
-  if (!Number.isFinite(v)) throw new Error(`${builder}: ${what}[${i}] is ${describeValue(v)} (every value must be a finite number)`);
+  if (!Number.isFinite(v))
+    throw new Error(`${builder}: ${what}[${i}] is ${describeValue(v)} (every value must be a finite number)`);
   return v;
 }
 
 /** Whether v is an array of numbers or a typed array (anything with a length and numeric entries). */
 function isNumberArray(v: unknown): boolean {
-  return (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) && typeof (v as ArrayLike<unknown>).length === "number";
+  return (
+    (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) &&
+    typeof (v as ArrayLike<unknown>).length === "number"
+  );
 }
 
 /** A series must be { name, x, y } with x and y arrays; a missing or wrong field is named with the series. */
 function checkSeries(builder: string, s: unknown, k: number): void {
-  if (s === null || typeof s !== "object") throw new Error(`${builder}: series[${k}] must be an object { name, x, y }, got ${describeValue(s)}`);
+  if (s === null || typeof s !== "object")
+    throw new Error(`${builder}: series[${k}] must be an object { name, x, y }, got ${describeValue(s)}`);
   const { name, x, y } = s as { name?: unknown; x?: unknown; y?: unknown };
   const label = typeof name === "string" ? `series[${k}] ("${name}")` : `series[${k}]`;
-  if (typeof name !== "string") throw new Error(`${builder}: ${label} has no name (a string), got name: ${describeValue(name)}`);
-  for (const [field, v] of [["x", x], ["y", y]] as const) {
-    if (v === undefined) throw new Error(`${builder}: ${label} has no ${field}; each series needs x and y arrays of numbers`);
-    if (!isNumberArray(v)) throw new Error(`${builder}: ${label}.${field} must be an array of numbers, got ${describeValue(v)}`);
+  if (typeof name !== "string")
+    throw new Error(`${builder}: ${label} has no name (a string), got name: ${describeValue(name)}`);
+  for (const [field, v] of [
+    ["x", x],
+    ["y", y],
+  ] as const) {
+    if (v === undefined)
+      throw new Error(`${builder}: ${label} has no ${field}; each series needs x and y arrays of numbers`);
+    if (!isNumberArray(v))
+      throw new Error(`${builder}: ${label}.${field} must be an array of numbers, got ${describeValue(v)}`);
   }
 }
 
@@ -104,7 +126,8 @@ export function lineChart(o: {
   points?: boolean;
   maxPoints?: number;
 }): VegaLiteSpec {
-  if (!Array.isArray(o.series) || o.series.length === 0) throw new Error("lineChart: `series` must be a non-empty array of { name, x, y }");
+  if (!Array.isArray(o.series) || o.series.length === 0)
+    throw new Error("lineChart: `series` must be a non-empty array of { name, x, y }");
   o.series.forEach((s, k) => checkSeries("lineChart", s, k));
   const maxPoints = o.maxPoints ?? MAX_LINE_POINTS;
   if (maxPoints !== Infinity && !(Number.isInteger(maxPoints) && maxPoints >= 4)) {
@@ -113,20 +136,32 @@ export function lineChart(o: {
   const values: Array<{ series: string; x: number[]; y: number[] }> = [];
   const thinned: string[] = [];
   for (const s of o.series) {
-    if (s.x.length !== s.y.length) throw new Error(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values`);
+    if (s.x.length !== s.y.length)
+      throw new Error(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values`);
     for (let i = 0; i < s.x.length; i++) {
       finite("lineChart", `series "${s.name}" x`, s.x[i], i);
       const y = finite("lineChart", `series "${s.name}" y`, s.y[i], i);
-      if (o.logY && y <= 0) throw new Error(`lineChart: series "${s.name}" y[${i}] = ${y}, but a log scale needs y > 0`);
-      if (o.logX && s.x[i] <= 0) throw new Error(`lineChart: series "${s.name}" x[${i}] = ${s.x[i]}, but a log scale needs x > 0`);
+      if (o.logY && y <= 0)
+        throw new Error(`lineChart: series "${s.name}" y[${i}] = ${y}, but a log scale needs y > 0`);
+      if (o.logX && s.x[i] <= 0)
+        throw new Error(`lineChart: series "${s.name}" x[${i}] = ${s.x[i]}, but a log scale needs x > 0`);
     }
     const keep = maxPoints === Infinity ? Array.from({ length: s.y.length }, (_, i) => i) : thinMinMax(s.y, maxPoints);
-    if (keep.length < s.y.length) thinned.push(`${o.series.length > 1 ? `"${s.name}" ` : ""}from ${s.y.length.toLocaleString("en-US")} to ${keep.length.toLocaleString("en-US")} points`);
+    if (keep.length < s.y.length)
+      thinned.push(
+        `${o.series.length > 1 ? `"${s.name}" ` : ""}from ${s.y.length.toLocaleString("en-US")} to ` +
+          `${keep.length.toLocaleString("en-US")} points`,
+      );
     const qx = quantumOf(s.x, keep);
     const qy = quantumOf(s.y, keep);
-    values.push({ series: s.name, x: keep.map((i) => chartNumber(s.x[i], qx, false)), y: keep.map((i) => chartNumber(s.y[i], qy, o.logY === true)) });
+    values.push({
+      series: s.name,
+      x: keep.map((i) => chartNumber(s.x[i], qx, false)),
+      y: keep.map((i) => chartNumber(s.y[i], qy, o.logY === true)),
+    });
   }
-  const percent = o.percent ?? (/accuracy/i.test(o.yTitle ?? "") && values.every((v) => v.y.every((y) => y >= 0 && y <= 1)));
+  const percent =
+    o.percent ?? (/accuracy/i.test(o.yTitle ?? "") && values.every((v) => v.y.every((y) => y >= 0 && y <= 1)));
   const xTitle = o.xTitle ?? "x";
   const yTitle = o.yTitle ?? "y";
   // A tooltip anywhere near a curve: the point nearest the pointer (a Voronoi cell each) is shown and named.
@@ -138,8 +173,19 @@ export function lineChart(o: {
     data: { values },
     transform: [{ flatten: ["x", "y"] }],
     encoding: {
-      x: { field: "x", type: "quantitative", title: xTitle, ...(o.logX ? { scale: { type: "log", nice: false } } : {}) },
-      y: { field: "y", type: "quantitative", title: yTitle, scale: o.logY ? { type: "log" } : { zero: false }, ...(percent ? { axis: { format: "%" } } : {}) },
+      x: {
+        field: "x",
+        type: "quantitative",
+        title: xTitle,
+        ...(o.logX ? { scale: { type: "log", nice: false } } : {}),
+      },
+      y: {
+        field: "y",
+        type: "quantitative",
+        title: yTitle,
+        scale: o.logY ? { type: "log" } : { zero: false },
+        ...(percent ? { axis: { format: "%" } } : {}),
+      },
       color: { field: "series", type: "nominal", title: null, sort: o.series.map((s) => s.name) },
     },
     layer: [
@@ -162,7 +208,9 @@ export function lineChart(o: {
   if (thinned.length > 0) {
     const note = `thinned ${thinned.join(", ")}`;
     spec.title = { text: o.title ?? "", subtitle: note };
-    spec.description = `${note}: the smallest and largest y of each of ${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
+    spec.description =
+      `${note}: the smallest and largest y of each of ` +
+      `${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
   } else if (o.title) spec.title = o.title;
   return spec;
 }
@@ -178,13 +226,16 @@ export function functionPlot(o: {
 }): VegaLiteSpec {
   const [a, b] = o.domain;
   const n = o.samples ?? 201;
-  if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new Error(`functionPlot: domain must be [a, b] with a < b, got [${a}, ${b}]`);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${describeValue(n)}`);
+  if (!(Number.isFinite(a) && Number.isFinite(b) && a < b))
+    throw new Error(`functionPlot: domain must be [a, b] with a < b, got [${a}, ${b}]`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`functionPlot: samples must be an integer ≥ 2, got ${describeValue(n)}`);
   const xs = Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
   const series = o.fns.map(({ name, f }) => {
     const y = xs.map((x, i) => {
       const v = f(x);
-      if (!Number.isFinite(v)) throw new Error(`functionPlot: ${name}(${x}) = ${v} at sample ${i}; choose a domain where it is finite`);
+      if (!Number.isFinite(v))
+        throw new Error(`functionPlot: ${name}(${x}) = ${v} at sample ${i}; choose a domain where it is finite`);
       return v;
     });
     return { name, x: xs, y };
@@ -194,11 +245,20 @@ export function functionPlot(o: {
 
 // ---------------------------------------------------------------------------------------------
 /** A bar per category. */
-export function barChart(o: { categories: Array<string | number>; values: ArrayLike<number>; title?: string; xTitle?: string; yTitle?: string }): VegaLiteSpec {
+export function barChart(o: {
+  categories: Array<string | number>;
+  values: ArrayLike<number>;
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+}): VegaLiteSpec {
   if (o.categories.length !== o.values.length) {
     throw new Error(`barChart: ${o.categories.length} categories but ${o.values.length} values`);
   }
-  const values = Array.from(o.values, (v, i) => ({ category: String(o.categories[i]), value: finite("barChart", "values", v, i) }));
+  const values = Array.from(o.values, (v, i) => ({
+    category: String(o.categories[i]),
+    value: finite("barChart", "values", v, i),
+  }));
   const spec: VegaLiteSpec = {
     $schema: SCHEMA,
     width: Math.max(200, 28 * values.length),
@@ -219,17 +279,31 @@ export function barChart(o: { categories: Array<string | number>; values: ArrayL
  * A small truth table drawn as a grid: one column per input/output, one row per case; cells holding
  * 1/true are shaded.
  */
-export function truthTable(o: { columns: string[]; rows: Array<Array<number | boolean | string>>; title?: string }): VegaLiteSpec {
+export function truthTable(o: {
+  columns: string[];
+  rows: Array<Array<number | boolean | string>>;
+  title?: string;
+}): VegaLiteSpec {
   if (o.columns.length === 0) throw new Error("truthTable: `columns` is empty");
   const values: Array<{ row: number; column: string; text: string; on: boolean }> = [];
   o.rows.forEach((r, i) => {
-    if (r.length !== o.columns.length) throw new Error(`truthTable: row ${i} has ${r.length} cells but there are ${o.columns.length} columns (${o.columns.join(", ")})`);
+    if (r.length !== o.columns.length)
+      throw new Error(
+        `truthTable: row ${i} has ${r.length} cells but there are ${o.columns.length} columns ` +
+          `(${o.columns.join(", ")})`,
+      );
     r.forEach((v, j) => {
       const text = typeof v === "boolean" ? (v ? "1" : "0") : String(v);
       values.push({ row: i, column: o.columns[j], text, on: v === true || v === 1 || v === "1" });
     });
   });
-  const x = { field: "column", type: "ordinal", sort: o.columns, title: null, axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontSize: 13, labelFontWeight: "bold" } };
+  const x = {
+    field: "column",
+    type: "ordinal",
+    sort: o.columns,
+    title: null,
+    axis: { orient: "top", labelAngle: 0, domain: false, ticks: false, labelFontSize: 13, labelFontWeight: "bold" },
+  };
   const y = { field: "row", type: "ordinal", axis: null };
   const spec: VegaLiteSpec = {
     $schema: SCHEMA,
@@ -240,7 +314,14 @@ export function truthTable(o: { columns: string[]; rows: Array<Array<number | bo
     layer: [
       {
         mark: { type: "rect", stroke: "#999", strokeWidth: 0.5 },
-        encoding: { color: { field: "on", type: "nominal", scale: { domain: [false, true], range: ["#ffffff", "#cfe3f7"] }, legend: null } },
+        encoding: {
+          color: {
+            field: "on",
+            type: "nominal",
+            scale: { domain: [false, true], range: ["#ffffff", "#cfe3f7"] },
+            legend: null,
+          },
+        },
       },
       { mark: { type: "text", fontSize: 14 }, encoding: { text: { field: "text", type: "nominal" } } },
     ],
@@ -270,7 +351,11 @@ export function scatterBoundary(o: {
   biasSlider?: { min: number; max: number; step: number; value?: number; label?: string };
 }): VegaLiteSpec {
   if (o.points.length === 0) throw new Error("scatterBoundary: `points` is empty");
-  const pts = o.points.map((p, i) => ({ x: finite("scatterBoundary", "points.x", p.x, i), y: finite("scatterBoundary", "points.y", p.y, i), label: String(p.label) }));
+  const pts = o.points.map((p, i) => ({
+    x: finite("scatterBoundary", "points.x", p.x, i),
+    y: finite("scatterBoundary", "points.y", p.y, i),
+    label: String(p.label),
+  }));
   const pad = (lo: number, hi: number): [number, number] => {
     const m = Math.max((hi - lo) * 0.15, 0.5);
     return [lo - m, hi + m];
@@ -281,7 +366,8 @@ export function scatterBoundary(o: {
   (o.boundaries ?? []).forEach((bd, i) => {
     const [w1, w2] = bd.w;
     [w1, w2, bd.b].forEach((v, k) => finite("scatterBoundary", `boundaries[${i}] (${bd.name}) [w1, w2, b]`, v, k));
-    if (w1 === 0 && w2 === 0) throw new Error(`scatterBoundary: boundary "${bd.name}" has w = [0, 0], which is not a line`);
+    if (w1 === 0 && w2 === 0)
+      throw new Error(`scatterBoundary: boundary "${bd.name}" has w = [0, 0], which is not a line`);
     for (const t of [0, 1]) lines.push({ name: bd.name, w1, w2, b: bd.b, t });
   });
   const s = o.biasSlider ? "shift" : "0";
@@ -306,7 +392,10 @@ export function scatterBoundary(o: {
       data: { values: lines },
       transform: [
         { calculate: `${vertical} ? -(datum.b + ${s}) / datum.w1 : ${x0} + datum.t * ${x1 - x0}`, as: "lx" },
-        { calculate: `${vertical} ? ${y0} + datum.t * ${y1 - y0} : -(datum.w1 * datum.lx + datum.b + ${s}) / datum.w2`, as: "ly" },
+        {
+          calculate: `${vertical} ? ${y0} + datum.t * ${y1 - y0} : -(datum.w1 * datum.lx + datum.b + ${s}) / datum.w2`,
+          as: "ly",
+        },
       ],
       mark: { type: "line", clip: true, strokeWidth: 2 },
       encoding: {
@@ -321,7 +410,15 @@ export function scatterBoundary(o: {
   const spec: VegaLiteSpec = { $schema: SCHEMA, width: 360, height: 300, layer: layers };
   if (o.biasSlider) {
     const bs = o.biasSlider;
-    spec.params = [slider("shift", { min: bs.min, max: bs.max, step: bs.step, value: bs.value ?? 0, label: bs.label ?? "shift of b" })];
+    spec.params = [
+      slider("shift", {
+        min: bs.min,
+        max: bs.max,
+        step: bs.step,
+        value: bs.value ?? 0,
+        label: bs.label ?? "shift of b",
+      }),
+    ];
   }
   if (o.title) spec.title = o.title;
   return spec;

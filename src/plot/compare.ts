@@ -39,12 +39,24 @@ export function compare(
   options: { tol?: number; print?: boolean } = {},
 ): CompareRow[] {
   const tol = options.tol ?? 1e-9;
-  const list: [string, Comparable, Comparable][] = Array.isArray(quantities) ? quantities : Object.entries(quantities).map(([k, [a, b]]) => [k, a, b]);
+  const list: [string, Comparable, Comparable][] = Array.isArray(quantities)
+    ? quantities
+    : Object.entries(quantities).map(([k, [a, b]]) => [k, a, b]);
   const rows: CompareRow[] = list.map(([name, hand, ref]) => {
     const a = asFlat(hand);
     const b = asFlat(ref);
-    const shapeOk = a.data.length === b.data.length && (a.shape === b.shape || a.shape.startsWith("[") || b.shape.startsWith("["));
-    if (!shapeOk) return { name, shape: `${a.shape} vs ${b.shape}`, exact: false, close: false, maxDiff: NaN, tol, verdict: "SHAPE MISMATCH" };
+    const shapeOk =
+      a.data.length === b.data.length && (a.shape === b.shape || a.shape.startsWith("[") || b.shape.startsWith("["));
+    if (!shapeOk)
+      return {
+        name,
+        shape: `${a.shape} vs ${b.shape}`,
+        exact: false,
+        close: false,
+        maxDiff: NaN,
+        tol,
+        verdict: "SHAPE MISMATCH",
+      };
     let exact = true;
     let maxDiff = 0;
     for (let i = 0; i < a.data.length; i++) {
@@ -54,7 +66,15 @@ export function compare(
     }
     if (exact) maxDiff = 0;
     const close = exact || maxDiff <= tol;
-    return { name, shape: a.shape, exact, close, maxDiff, tol, verdict: exact ? "exact" : close ? "close" : "DIFFERENT" };
+    return {
+      name,
+      shape: a.shape,
+      exact,
+      close,
+      maxDiff,
+      tol,
+      verdict: exact ? "exact" : close ? "close" : "DIFFERENT",
+    };
   });
   if (options.print ?? true) printTable(compareTable(rows)); // a table in the notebook, text in a terminal
   return rows;
@@ -63,7 +83,10 @@ export function compare(
 /** The rows of `compare` as a table: quantity, shape, verdict, max |diff|, tol. */
 export function compareTable(rows: CompareRow[]): TextTable {
   const columns = ["quantity", "shape", "verdict", "max |diff|", "tol"];
-  return { columns, rows: rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : sci(r.maxDiff), String(r.tol)]) };
+  return {
+    columns,
+    rows: rows.map((r) => [r.name, r.shape, r.verdict, r.exact ? "0" : sci(r.maxDiff), String(r.tol)]),
+  };
 }
 
 /** The rows of `compare` as a text table. */

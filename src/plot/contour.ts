@@ -14,7 +14,19 @@ export interface SurfacePath {
 }
 
 /** Viridis, 11 stops (the same scheme vega uses for the colour legend). */
-const VIRIDIS = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725"].map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+const VIRIDIS = [
+  "#440154",
+  "#482475",
+  "#414487",
+  "#355f8d",
+  "#2a788e",
+  "#21918c",
+  "#22a884",
+  "#44bf70",
+  "#7ad151",
+  "#bddf26",
+  "#fde725",
+].map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
 
 function viridis(t: number): [number, number, number] {
   const u = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
@@ -46,9 +58,11 @@ export function contourPath(o: {
 }): VegaLiteSpec {
   const [x0, x1] = o.xDomain;
   const [y0, y1] = o.yDomain;
-  if (!(x0 < x1) || !(y0 < y1)) throw new Error(`contourPath: domains must be [a, b] with a < b, got x [${x0}, ${x1}], y [${y0}, ${y1}]`);
+  if (!(x0 < x1) || !(y0 < y1))
+    throw new Error(`contourPath: domains must be [a, b] with a < b, got x [${x0}, ${x1}], y [${y0}, ${y1}]`);
   const n = o.resolution ?? 100;
-  if (!Number.isInteger(n) || n < 2 || n > 400) throw new Error(`contourPath: resolution must be an integer in 2…400, got ${describeValue(n)}`);
+  if (!Number.isInteger(n) || n < 2 || n > 400)
+    throw new Error(`contourPath: resolution must be an integer in 2…400, got ${describeValue(n)}`);
   const width = o.width ?? 340;
   const height = o.height ?? 300;
   // J on the centres of an n×n grid; image row 0 is the top (y = y1)
@@ -60,7 +74,8 @@ export function contourPath(o: {
     for (let c = 0; c < n; c++) {
       const x = x0 + ((c + 0.5) * (x1 - x0)) / n;
       const v = o.f(x, y);
-      if (!Number.isFinite(v)) throw new Error(`contourPath: f(${x}, ${y}) = ${v}; the surface must be finite on the domain`);
+      if (!Number.isFinite(v))
+        throw new Error(`contourPath: f(${x}, ${y}) = ${v}; the surface must be finite on the domain`);
       if (o.logColor && v <= 0) throw new Error(`contourPath: f(${x}, ${y}) = ${v}, but logColor needs f > 0`);
       J[r * n + c] = v;
       if (v < lo) lo = v;
@@ -89,7 +104,14 @@ export function contourPath(o: {
       mark: { type: "rule", strokeOpacity: 0 },
       encoding: {
         x: { datum: x0, type: "quantitative" },
-        color: { field: "J", type: "quantitative", title: "J", scale: o.logColor ? { scheme: "viridis", type: "log", domain: [lo, hi], nice: false } : { scheme: "viridis", domain: [lo, hi], nice: false, zero: false } },
+        color: {
+          field: "J",
+          type: "quantitative",
+          title: "J",
+          scale: o.logColor
+            ? { scheme: "viridis", type: "log", domain: [lo, hi], nice: false }
+            : { scheme: "viridis", domain: [lo, hi], nice: false, zero: false },
+        },
       },
     },
   ];
@@ -98,9 +120,13 @@ export function contourPath(o: {
   if (paths.length > 0) {
     const rows: Array<{ path: string; step: number; x: number; y: number; value: number }> = [];
     paths.forEach((p, k) => {
-      if (o.slider && !Number.isFinite(p.value)) throw new Error(`contourPath: with a slider every path needs a finite value; path ${k} ("${p.name}") has ${p.value}`);
+      if (o.slider && !Number.isFinite(p.value))
+        throw new Error(
+          `contourPath: with a slider every path needs a finite value; path ${k} ("${p.name}") has ${p.value}`,
+        );
       p.points.forEach(([x, y], s) => {
-        if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`contourPath: path "${p.name}" point ${s} is (${x}, ${y}); points must be finite`);
+        if (!Number.isFinite(x) || !Number.isFinite(y))
+          throw new Error(`contourPath: path "${p.name}" point ${s} is (${x}, ${y}); points must be finite`);
         rows.push({ path: p.name, step: s, x, y, value: p.value ?? 0 });
       });
     });
@@ -110,7 +136,15 @@ export function contourPath(o: {
       let step = Infinity;
       for (let i = 1; i < vals.length; i++) step = Math.min(step, vals[i] - vals[i - 1]);
       if (!Number.isFinite(step)) step = 1;
-      params = [slider("pathValue", { min: vals[0], max: vals[vals.length - 1] + (vals.length === 1 ? 1 : 0), step, value: vals[0], label: o.slider.label ?? "value" })];
+      params = [
+        slider("pathValue", {
+          min: vals[0],
+          max: vals[vals.length - 1] + (vals.length === 1 ? 1 : 0),
+          step,
+          value: vals[0],
+          label: o.slider.label ?? "value",
+        }),
+      ];
       transform.push({ filter: `abs(datum.value - pathValue) < ${step / 2}` });
     }
     const enc = {
@@ -119,12 +153,22 @@ export function contourPath(o: {
       order: { field: "step", type: "quantitative" },
       color: { field: "path", type: "nominal", title: "path", scale: { scheme: "set1" } },
     };
-    layer.push({ data: { values: rows }, transform, mark: { type: "line", clip: true, strokeWidth: 2 }, encoding: enc });
+    layer.push({
+      data: { values: rows },
+      transform,
+      mark: { type: "line", clip: true, strokeWidth: 2 },
+      encoding: enc,
+    });
     layer.push({
       data: { values: rows },
       transform,
       mark: { type: "point", clip: true, filled: true, size: 18, tooltip: true },
-      encoding: { x: enc.x, y: enc.y, color: { ...enc.color, legend: null }, detail: { field: "path", type: "nominal" } },
+      encoding: {
+        x: enc.x,
+        y: enc.y,
+        color: { ...enc.color, legend: null },
+        detail: { field: "path", type: "nominal" },
+      },
     });
   }
   const spec: VegaLiteSpec = { $schema: SCHEMA, width, height, layer, resolve: { scale: { color: "independent" } } };

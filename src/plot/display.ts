@@ -36,7 +36,7 @@ interface TslabJupyter {
 function tslabJupyter(): TslabJupyter | null {
   try {
     const file = require.resolve("tslab/dist/jupyter");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require.cache[file] ? (require(file) as TslabJupyter) : null;
   } catch {
     return null;
@@ -72,7 +72,8 @@ export function displayBundle(
 ): boolean {
   const write = displayWriter();
   if (!write) return false;
-  if (options.update && !options.displayId) throw new Error("displayBundle: update needs the displayId of the display to redraw");
+  if (options.update && !options.displayId)
+    throw new Error("displayBundle: update needs the displayId of the display to redraw");
   const transient: { display_id?: string } = {};
   if (options.displayId) transient.display_id = options.displayId;
   write({ data, metadata: options.metadata ?? {}, transient }, options.update === true);

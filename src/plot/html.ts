@@ -24,7 +24,11 @@ export function escapeHtml(s: string): string {
 
 /** JSON that is safe inside a <script> element (no "</script>", no "<!--"). */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** The SVG as a data: URL for <img src> (the sanitiser of untrusted notebooks keeps it). */
@@ -66,12 +70,14 @@ export function libraryScript(): string {
     src = src.replace(/\/\/# sourceMappingURL=\S*/g, "");
     if (/<\/script|<!--/i.test(src)) src = src.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
     parts.push(`/* ${pkg} ${file} */\n${src}\n;`);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     versions.push(`${pkg}@${(require(pkg) as { version?: string }).version ?? "?"}`);
   }
   const tag = versions.join(" ");
   librarySource =
-    `(function(){var w=window;if(w.vegaEmbed&&w.vega&&w.vegaLite&&w.__descentVega===${JSON.stringify(tag)}){w.dispatchEvent(new Event("descent-vega-ready"));return;}` +
+    `(function(){var ` +
+    `w=window;if(w.vegaEmbed&&w.vega&&w.vegaLite&&w.__descentVega===${JSON.stringify(tag)}){w.dispatchEvent(new ` +
+    `Event("descent-vega-ready"));return;}` +
     `(function(define,exports,module,require){\n${parts.join("\n")}\n}).call(w);` +
     `w.__descentVega=${JSON.stringify(tag)};w.dispatchEvent(new Event("descent-vega-ready"));})();`;
   return librarySource;
@@ -115,7 +121,10 @@ export function libraryVersion(): string {
   return createHash("sha256").update(libraryScript()).digest("hex").slice(0, 12);
 }
 
-/** Write the library script to <jupyterDir>/nbextensions/descent/vega-libs.js unless it is already there; returns the file. */
+/**
+ * Write the library script to <jupyterDir>/nbextensions/descent/vega-libs.js unless it is already there; returns the
+ * file.
+ */
 export function installSharedLibraries(jupyterDir: string): string {
   const file = path.join(jupyterDir, SHARED_LIBRARY_PATH);
   const text = libraryScript();
@@ -135,7 +144,10 @@ export function installSharedLibraries(jupyterDir: string): string {
 }
 
 /** Options of vega-embed for every chart: SVG renderer (marks are DOM nodes), no online editor. */
-export const EMBED_OPTIONS = { renderer: "svg", actions: { export: true, source: false, compiled: false, editor: false } };
+export const EMBED_OPTIONS = {
+  renderer: "svg",
+  actions: { export: true, source: false, compiled: false, editor: false },
+};
 
 /**
  * The script that turns the static chart with this element id into a vega-embed view as soon as the
@@ -148,24 +160,33 @@ function upgradeScript(id: string, spec: unknown, sharedVersion: string | null):
   // the static SVG stays.
   const load = sharedVersion
     ? `if(!w.vegaEmbed&&!w.__descentVegaLoading){var base=document.body&&document.body.getAttribute("data-base-url");
-if(base!==null&&base!==undefined){w.__descentVegaLoading=1;var s=document.createElement("script");s.src=base.replace(/\\/?$/,"/")+${JSON.stringify(SHARED_LIBRARY_PATH)}+"?v=${sharedVersion}";
-s.onerror=function(){console.warn("Descent charts: could not load the shared vega libraries; showing static pictures");};document.head.appendChild(s);}}
+if(base!==null&&base!==undefined){w.__descentVegaLoading=1;var ` +
+      `s=document.createElement("script");s.src=base.replace(/\\/?$/,"/")+${JSON.stringify(SHARED_LIBRARY_PATH)}` +
+      `+"?v=${sharedVersion}";
+s.onerror=function(){console.warn("Descent charts: could not load the shared vega libraries; showing static ` +
+      `pictures");};document.head.appendChild(s);}}
 `
     : "";
-  return `(function(){var id=${JSON.stringify(id)},spec=${scriptJson(spec)},opts=${scriptJson(EMBED_OPTIONS)},w=window,tries=0;
+  return (
+    `(function(){var ` +
+    `id=${JSON.stringify(id)},spec=${scriptJson(spec)},opts=${scriptJson(EMBED_OPTIONS)},w=window,tries=0;
 ${load}
 function start(el){
   function go(){
     if(!document.body.contains(el)||el.getAttribute("data-state")!=="static"||!w.vegaEmbed)return;
     el.setAttribute("data-state","loading");
     var target=document.createElement("div");target.className="descent-vega";el.insertBefore(target,el.firstChild);
-    w.vegaEmbed(target,spec,opts).then(function(){var img=el.querySelector("img.descent-static");if(img)img.style.display="none";el.setAttribute("data-state","interactive");})
-    .catch(function(e){if(target.parentNode)target.parentNode.removeChild(target);el.setAttribute("data-state","static-error");console.warn("Descent chart "+id+": interactive view failed, showing the static SVG.",e);});
+    w.vegaEmbed(target,spec,opts).then(function(){var ` +
+    `img=el.querySelector("img.descent-static");if(img)img.style.display="none";el.setAttribute("data-state",` +
+    `"interactive");})
+    .catch(function(e){if(target.parentNode)target.parentNode.removeChild(target);el.setAttribute("data-state",` +
+    `"static-error");console.warn("Descent chart "+id+": interactive view failed, showing the static SVG.",e);});
   }
   if(w.vegaEmbed)go();else w.addEventListener("descent-vega-ready",go);
 }
 (function find(){var el=document.getElementById(id);if(el)start(el);else if(tries++<200)setTimeout(find,50);})();
-})();`;
+})();`
+  );
 }
 
 /**
@@ -185,6 +206,8 @@ export function chartHtml(options: {
   const interactive = options.interactive !== false;
   const lib = libraries && interactive ? `<script type="text/javascript">${libraryScript()}</script>` : "";
   const img = `<img class="descent-static" alt="${escapeHtml(description)}" src="${svgDataUrl(svg)}">`;
-  const script = interactive ? `<script type="text/javascript">${upgradeScript(id, spec, options.sharedVersion ?? null)}</script>` : "";
+  const script = interactive
+    ? `<script type="text/javascript">${upgradeScript(id, spec, options.sharedVersion ?? null)}</script>`
+    : "";
   return `<div class="descent-chart" id="${escapeHtml(id)}" data-state="static">${lib}${img}${script}</div>`;
 }

@@ -14,7 +14,13 @@ export interface ChartMatrix {
 }
 
 function isMatrixLike(m: unknown): m is ChartMatrix {
-  return !!m && typeof m === "object" && typeof (m as ChartMatrix).rows === "number" && typeof (m as ChartMatrix).cols === "number" && !!(m as ChartMatrix).data;
+  return (
+    !!m &&
+    typeof m === "object" &&
+    typeof (m as ChartMatrix).rows === "number" &&
+    typeof (m as ChartMatrix).cols === "number" &&
+    !!(m as ChartMatrix).data
+  );
 }
 
 function imagesOf(images: ChartMatrix | ArrayLike<number>[]): ArrayLike<number>[] {
@@ -22,11 +28,16 @@ function imagesOf(images: ChartMatrix | ArrayLike<number>[]): ArrayLike<number>[
     const { rows, cols, data } = images;
     const out: ArrayLike<number>[] = [];
     for (let i = 0; i < rows; i++) {
-      out.push(data instanceof Float32Array || data instanceof Float64Array ? data.subarray(i * cols, (i + 1) * cols) : Array.prototype.slice.call(data, i * cols, (i + 1) * cols));
+      out.push(
+        data instanceof Float32Array || data instanceof Float64Array
+          ? data.subarray(i * cols, (i + 1) * cols)
+          : Array.prototype.slice.call(data, i * cols, (i + 1) * cols),
+      );
     }
     return out;
   }
-  if (!Array.isArray(images)) throw new Error("imageGrid: `images` must be a Matrix (n×784) or an array of pixel arrays");
+  if (!Array.isArray(images))
+    throw new Error("imageGrid: `images` must be a Matrix (n×784) or an array of pixel arrays");
   return images;
 }
 
@@ -34,7 +45,9 @@ function imagesOf(images: ChartMatrix | ArrayLike<number>[]): ArrayLike<number>[
 function diverging(t: number): [number, number, number] {
   const u = Math.max(-1, Math.min(1, t));
   const lerp = (a: number, b: number, s: number) => Math.round(a + (b - a) * s);
-  return u < 0 ? [lerp(255, 33, -u), lerp(255, 102, -u), lerp(255, 172, -u)] : [lerp(255, 178, u), lerp(255, 24, u), lerp(255, 43, u)];
+  return u < 0
+    ? [lerp(255, 33, -u), lerp(255, 102, -u), lerp(255, 172, -u)]
+    : [lerp(255, 178, u), lerp(255, 24, u), lerp(255, 43, u)];
 }
 
 /**
@@ -59,8 +72,13 @@ export function imageGrid(o: {
   const len = imgs[0].length;
   const side = Math.round(Math.sqrt(len));
   const [h, w] = o.shape ?? [side, side];
-  if (h * w !== len) throw new Error(`imageGrid: images have ${len} pixels, which is not ${o.shape ? `${h}×${w}` : "a square"}; pass shape: [height, width]`);
-  if (o.captions && o.captions.length !== n) throw new Error(`imageGrid: ${n} images but ${o.captions.length} captions`);
+  if (h * w !== len)
+    throw new Error(
+      `imageGrid: images have ${len} pixels, which is not ${o.shape ? `${h}×${w}` : "a square"}; pass shape: ` +
+        `[height, width]`,
+    );
+  if (o.captions && o.captions.length !== n)
+    throw new Error(`imageGrid: ${n} images but ${o.captions.length} captions`);
   const columns = Math.min(o.columns ?? 10, n);
   const size = o.size ?? 2 * Math.max(h, w); // pixels on screen per image side
   const captionH = o.captions ? 16 : 0;
@@ -91,19 +109,35 @@ export function imageGrid(o: {
     }
     const col = i % columns;
     const row = Math.floor(i / columns);
-    return { i, px: col * (size + gap), py: row * (size + captionH + gap), url: pngDataUrl(png), caption: o.captions ? o.captions[i] : "" };
+    return {
+      i,
+      px: col * (size + gap),
+      py: row * (size + captionH + gap),
+      url: pngDataUrl(png),
+      caption: o.captions ? o.captions[i] : "",
+    };
   });
   const rows = Math.ceil(n / columns);
   const x = { field: "px", type: "quantitative", scale: null, axis: null };
   const y = { field: "py", type: "quantitative", scale: null, axis: null };
   const layer: VegaLiteSpec[] = [
-    { mark: { type: "image", width: size, height: size, align: "left", baseline: "top", smooth: false }, encoding: { x, y, url: { field: "url", type: "nominal" }, tooltip: { field: "caption", type: "nominal" } } },
+    {
+      mark: { type: "image", width: size, height: size, align: "left", baseline: "top", smooth: false },
+      encoding: { x, y, url: { field: "url", type: "nominal" }, tooltip: { field: "caption", type: "nominal" } },
+    },
   ];
   if (o.captions) {
     layer.push({
-      transform: [{ calculate: `datum.py + ${size + 2}`, as: "ty" }, { calculate: `datum.px + ${size / 2}`, as: "tx" }],
+      transform: [
+        { calculate: `datum.py + ${size + 2}`, as: "ty" },
+        { calculate: `datum.px + ${size / 2}`, as: "tx" },
+      ],
       mark: { type: "text", baseline: "top", align: "center", fontSize: 10, limit: size + gap },
-      encoding: { x: { field: "tx", type: "quantitative", scale: null, axis: null }, y: { field: "ty", type: "quantitative", scale: null, axis: null }, text: { field: "caption", type: "nominal" } },
+      encoding: {
+        x: { field: "tx", type: "quantitative", scale: null, axis: null },
+        y: { field: "ty", type: "quantitative", scale: null, axis: null },
+        text: { field: "caption", type: "nominal" },
+      },
     });
   }
   const spec: VegaLiteSpec = {
@@ -122,18 +156,30 @@ export function imageGrid(o: {
  * A weight vector w (784 numbers, or a 1×784 / 28×28 Matrix) as a 28×28 heat map: blue negative,
  * red positive, on the symmetric domain [−max|w|, max|w|] so white means 0.
  */
-export function weightImage(o: { values: ChartMatrix | ArrayLike<number>; title?: string; shape?: [number, number]; size?: number }): VegaLiteSpec {
+export function weightImage(o: {
+  values: ChartMatrix | ArrayLike<number>;
+  title?: string;
+  shape?: [number, number];
+  size?: number;
+}): VegaLiteSpec {
   const v = isMatrixLike(o.values) ? o.values.data : o.values;
   const side = Math.round(Math.sqrt(v.length));
   const [h, w] = o.shape ?? [side, side];
   if (h * w !== v.length) {
-    const hint = isMatrixLike(o.values) && o.values.rows > 1 && o.values.cols > 1 && o.values.rows !== o.values.cols ? ` (a ${o.values.rows}×${o.values.cols} matrix: pass one row, e.g. W.row(k))` : "";
-    throw new Error(`weightImage: ${v.length} values is not ${o.shape ? `${h}×${w}` : "a square image"}${hint}; pass shape: [height, width]`);
+    const hint =
+      isMatrixLike(o.values) && o.values.rows > 1 && o.values.cols > 1 && o.values.rows !== o.values.cols
+        ? ` (a ${o.values.rows}×${o.values.cols} matrix: pass one row, e.g. W.row(k))`
+        : "";
+    throw new Error(
+      `weightImage: ${v.length} values is not ${o.shape ? `${h}×${w}` : "a square image"}${hint}; pass shape: ` +
+        `[height, width]`,
+    );
   }
   let m = 0;
   const values: Array<{ r: number; c: number; w: number }> = [];
   for (let k = 0; k < v.length; k++) {
-    if (!Number.isFinite(v[k])) throw new Error(`weightImage: value ${k} (row ${Math.floor(k / w)}, column ${k % w}) is ${v[k]}`);
+    if (!Number.isFinite(v[k]))
+      throw new Error(`weightImage: value ${k} (row ${Math.floor(k / w)}, column ${k % w}) is ${v[k]}`);
     m = Math.max(m, Math.abs(v[k]));
     values.push({ r: Math.floor(k / w), c: k % w, w: v[k] });
   }
@@ -148,8 +194,17 @@ export function weightImage(o: { values: ChartMatrix | ArrayLike<number>; title?
     encoding: {
       x: { field: "c", type: "ordinal", axis: null },
       y: { field: "r", type: "ordinal", axis: null },
-      color: { field: "w", type: "quantitative", title: "weight", scale: { scheme: "redblue", reverse: true, domain: [-m, m], domainMid: 0 } },
-      tooltip: [{ field: "r", type: "ordinal", title: "row" }, { field: "c", type: "ordinal", title: "column" }, { field: "w", type: "quantitative", format: ".4f" }],
+      color: {
+        field: "w",
+        type: "quantitative",
+        title: "weight",
+        scale: { scheme: "redblue", reverse: true, domain: [-m, m], domainMid: 0 },
+      },
+      tooltip: [
+        { field: "r", type: "ordinal", title: "row" },
+        { field: "c", type: "ordinal", title: "column" },
+        { field: "w", type: "quantitative", format: ".4f" },
+      ],
     },
     config: { view: { stroke: null } },
   };
@@ -161,19 +216,25 @@ export function weightImage(o: { values: ChartMatrix | ArrayLike<number>; title?
  * A K×K confusion matrix (rows: true class, columns: predicted class) as a heat map with the count
  * written in each cell.
  */
-export function confusionMatrixChart(o: { matrix: ChartMatrix | ArrayLike<number>[]; labels?: string[]; title?: string }): VegaLiteSpec {
+export function confusionMatrixChart(o: {
+  matrix: ChartMatrix | ArrayLike<number>[];
+  labels?: string[];
+  title?: string;
+}): VegaLiteSpec {
   let K: number;
   let at: (i: number, j: number) => number;
   if (isMatrixLike(o.matrix)) {
     const mm = o.matrix;
-    if (mm.rows !== mm.cols) throw new Error(`confusionMatrixChart: the matrix must be square (K×K), got ${mm.rows}×${mm.cols}`);
+    if (mm.rows !== mm.cols)
+      throw new Error(`confusionMatrixChart: the matrix must be square (K×K), got ${mm.rows}×${mm.cols}`);
     K = mm.rows;
     at = (i, j) => mm.data[i * K + j];
   } else {
     const rows = o.matrix;
     K = rows.length;
     rows.forEach((r, i) => {
-      if (r.length !== K) throw new Error(`confusionMatrixChart: row ${i} has ${r.length} entries; a ${K}×${K} matrix needs ${K}`);
+      if (r.length !== K)
+        throw new Error(`confusionMatrixChart: row ${i} has ${r.length} entries; a ${K}×${K} matrix needs ${K}`);
     });
     at = (i, j) => rows[i][j];
   }
@@ -185,12 +246,19 @@ export function confusionMatrixChart(o: { matrix: ChartMatrix | ArrayLike<number
   for (let i = 0; i < K; i++) {
     for (let j = 0; j < K; j++) {
       const c = at(i, j);
-      if (!Number.isFinite(c) || c < 0) throw new Error(`confusionMatrixChart: entry (${i}, ${j}) is ${c}; counts must be finite and ≥ 0`);
+      if (!Number.isFinite(c) || c < 0)
+        throw new Error(`confusionMatrixChart: entry (${i}, ${j}) is ${c}; counts must be finite and ≥ 0`);
       max = Math.max(max, c);
       values.push({ actual: labels[i], predicted: labels[j], count: c });
     }
   }
-  const x = { field: "predicted", type: "ordinal", sort: labels, title: "predicted class", axis: { orient: "top", labelAngle: 0 } };
+  const x = {
+    field: "predicted",
+    type: "ordinal",
+    sort: labels,
+    title: "predicted class",
+    axis: { orient: "top", labelAngle: 0 },
+  };
   const y = { field: "actual", type: "ordinal", sort: labels, title: "true class" };
   const spec: VegaLiteSpec = {
     $schema: SCHEMA,
@@ -199,7 +267,17 @@ export function confusionMatrixChart(o: { matrix: ChartMatrix | ArrayLike<number
     data: { values },
     encoding: { x, y },
     layer: [
-      { mark: "rect", encoding: { color: { field: "count", type: "quantitative", scale: { scheme: "blues", domain: [0, Math.max(max, 1)] }, title: "count" } } },
+      {
+        mark: "rect",
+        encoding: {
+          color: {
+            field: "count",
+            type: "quantitative",
+            scale: { scheme: "blues", domain: [0, Math.max(max, 1)] },
+            title: "count",
+          },
+        },
+      },
       {
         mark: { type: "text", fontSize: K > 12 ? 8 : 11 },
         encoding: {

@@ -8,7 +8,15 @@ export * from "./images";
 export * from "./contour";
 export * from "./live";
 export * from "./save";
-export { svgDataUrl, libraryScript, chartHtml, sharedLibraries, resetSharedLibraries, libraryVersion, installSharedLibraries } from "./html";
+export {
+  svgDataUrl,
+  libraryScript,
+  chartHtml,
+  sharedLibraries,
+  resetSharedLibraries,
+  libraryVersion,
+  installSharedLibraries,
+} from "./html";
 export { thinMinMax } from "./thin";
 export * from "./networkDiagram";
 export * from "./drawDigit";

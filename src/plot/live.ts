@@ -55,7 +55,12 @@ function pct(a: number | undefined): string {
 }
 
 /** The one-line progress report: iteration k of N, epoch, loss, accuracies, elapsed, time left. */
-export function progressLine(ev: LiveEvaluation | undefined, total: number, elapsedS: number, finished = false): string {
+export function progressLine(
+  ev: LiveEvaluation | undefined,
+  total: number,
+  elapsedS: number,
+  finished = false,
+): string {
   if (!ev) return `waiting for the first evaluation (0 of ${total})`;
   const parts = [`iteration ${ev.iteration} of ${total}`];
   if (ev.epoch !== undefined) parts.push(`epoch ${Number.isInteger(ev.epoch) ? ev.epoch : ev.epoch.toFixed(2)}`);
@@ -75,28 +80,55 @@ export function progressLine(ev: LiveEvaluation | undefined, total: number, elap
 export function learningCurves(history: LiveEvaluation[], title?: string): VegaLiteSpec {
   const it = history.map((e) => e.iteration);
   const losses: LineSeries[] = [{ name: "loss", x: it, y: history.map((e) => e.loss) }];
-  for (const [key, name] of [["trainLoss", "train loss"], ["validationLoss", "validation loss"], ["testLoss", "test loss"]] as const) {
+  for (const [key, name] of [
+    ["trainLoss", "train loss"],
+    ["validationLoss", "validation loss"],
+    ["testLoss", "test loss"],
+  ] as const) {
     const rows = history.filter((e) => e[key] !== undefined);
     if (rows.length > 0) losses.push({ name, x: rows.map((e) => e.iteration), y: rows.map((e) => e[key] as number) });
   }
-  const loss = lineChart({ series: losses, title: title ?? "loss", xTitle: "iteration", yTitle: "loss", width: 300, height: 180 });
+  const loss = lineChart({
+    series: losses,
+    title: title ?? "loss",
+    xTitle: "iteration",
+    yTitle: "loss",
+    width: 300,
+    height: 180,
+  });
   const acc: LineSeries[] = [];
-  for (const [key, name] of [["trainAccuracy", "train"], ["validationAccuracy", "validation"], ["testAccuracy", "test"]] as const) {
+  for (const [key, name] of [
+    ["trainAccuracy", "train"],
+    ["validationAccuracy", "validation"],
+    ["testAccuracy", "test"],
+  ] as const) {
     const rows = history.filter((e) => e[key] !== undefined);
     if (rows.length > 0) acc.push({ name, x: rows.map((e) => e.iteration), y: rows.map((e) => e[key] as number) });
   }
   if (acc.length === 0) return loss;
-  const accuracy = lineChart({ series: acc, title: "accuracy", xTitle: "iteration", yTitle: "accuracy", width: 300, height: 180 });
+  const accuracy = lineChart({
+    series: acc,
+    title: "accuracy",
+    xTitle: "iteration",
+    yTitle: "accuracy",
+    width: 300,
+    height: 180,
+  });
   const { $schema, ...l } = loss;
   const { $schema: _s, ...a } = accuracy;
-  const both: VegaLiteSpec = { $schema, hconcat: [{ ...l, title: "loss" }, a], resolve: { scale: { color: "independent" } } };
+  const both: VegaLiteSpec = {
+    $schema,
+    hconcat: [{ ...l, title: "loss" }, a],
+    resolve: { scale: { color: "independent" } },
+  };
   if (title) both.title = title;
   return both;
 }
 
 /** Start a live view: shows a "waiting" line now, redraws as evaluations arrive. */
 export function liveView(o: { title: string; total: number; minIntervalMs?: number; now?: () => number }): LiveView {
-  if (!Number.isFinite(o.total) || o.total <= 0) throw new Error(`liveView: total must be the number of iterations (> 0), got ${describeValue(o.total)}`);
+  if (!Number.isFinite(o.total) || o.total <= 0)
+    throw new Error(`liveView: total must be the number of iterations (> 0), got ${describeValue(o.total)}`);
   const now = o.now ?? (() => Date.now());
   const minInterval = o.minIntervalMs ?? 250;
   const displayId = newDisplayId();
@@ -128,7 +160,8 @@ export function liveView(o: { title: string; total: number; minIntervalMs?: numb
     }
     const html =
       `<div class="descent-live" data-iteration="${last ? last.iteration : 0}" data-redraw="${redraws + 1}">` +
-      `<div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ${escapeHtml(line)}</div>` +
+      `<div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ` +
+      `${escapeHtml(line)}</div>` +
       (svg ? `<img class="descent-static" alt="learning curves" src="${svgDataUrl(svg)}">` : "") +
       `</div>`;
     const data: MimeBundle = { "text/html": html, "text/plain": `${o.title} — ${line}` };
@@ -151,7 +184,8 @@ export function liveView(o: { title: string; total: number; minIntervalMs?: numb
     displayId,
     onEvaluate(ev: LiveEvaluation): Promise<void> {
       if (finished) throw new Error(`liveView "${o.title}": onEvaluate after done()`);
-      if (!ev || !Number.isFinite(ev.iteration)) throw new Error(`liveView "${o.title}": evaluation without an iteration number: ${JSON.stringify(ev)}`);
+      if (!ev || !Number.isFinite(ev.iteration))
+        throw new Error(`liveView "${o.title}": evaluation without an iteration number: ${JSON.stringify(ev)}`);
       history.push(ev);
       // at most one redraw per minInterval, and drawing at most ~20% of the time
       if (now() - lastDraw >= Math.max(minInterval, 4 * drawCost)) draw();
@@ -163,14 +197,18 @@ export function liveView(o: { title: string; total: number; minIntervalMs?: numb
       const last = history[history.length - 1];
       const line = progressLine(last, o.total, (now() - start) / 1000, true);
       if (history.length === 0) {
-        send({ "text/html": `<div class="descent-live" data-state="done">${escapeHtml(o.title)} — no evaluations</div>`, "text/plain": `${o.title} — no evaluations` });
+        send({
+          "text/html": `<div class="descent-live" data-state="done">${escapeHtml(o.title)} — no evaluations</div>`,
+          "text/plain": `${o.title} — no evaluations`,
+        });
         return;
       }
       const spec = learningCurves(history, o.title);
       const bundle = chartBundle(spec, { interactive: false });
       bundle["text/html"] =
         `<div class="descent-live" data-state="done" data-iteration="${last.iteration}">` +
-        `<div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ${escapeHtml(line)}</div>${bundle["text/html"]}</div>`;
+        `<div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ` +
+        `${escapeHtml(line)}</div>${bundle["text/html"]}</div>`;
       bundle["text/plain"] = `${o.title} — ${line}`;
       if (!sent) console.log(bundle["text/plain"]);
       send(bundle);

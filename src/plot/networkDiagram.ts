@@ -31,7 +31,8 @@ export interface NetworkDiagram {
   collapsed: boolean[];
 }
 
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Which node indices (1-based) of a layer of `size` are drawn: all, or the first and last `half`. */
 function shownIndices(size: number, maxShown: number): { idx: number[]; collapsed: boolean } {
@@ -49,15 +50,25 @@ function shownIndices(size: number, maxShown: number): { idx: number[]; collapse
  */
 export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
   const { layers, biasUnits = false, maxShown = 16 } = options;
-  if (!Array.isArray(layers) || layers.length < 2) throw new Error(`networkDiagram: need at least two layer sizes, got ${JSON.stringify(layers)}`);
+  if (!Array.isArray(layers) || layers.length < 2)
+    throw new Error(`networkDiagram: need at least two layer sizes, got ${JSON.stringify(layers)}`);
   layers.forEach((n, l) => {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`networkDiagram: layer ${l} has size ${n}; sizes must be positive integers`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`networkDiagram: layer ${l} has size ${n}; sizes must be positive integers`);
   });
-  if (!Number.isInteger(maxShown) || maxShown < 3) throw new Error(`networkDiagram: maxShown must be an integer ≥ 3, got ${maxShown}`);
+  if (!Number.isInteger(maxShown) || maxShown < 3)
+    throw new Error(`networkDiagram: maxShown must be an integer ≥ 3, got ${maxShown}`);
   const L = layers.length;
-  const names = options.nodeNames ?? (L === 3 ? ["x", "h", "o"] : layers.map((_, l) => (l === 0 ? "x" : l === L - 1 ? "o" : `h${l}_`)));
+  const names =
+    options.nodeNames ??
+    (L === 3 ? ["x", "h", "o"] : layers.map((_, l) => (l === 0 ? "x" : l === L - 1 ? "o" : `h${l}_`)));
   const shown = layers.map((n) => shownIndices(n, maxShown));
-  const dy = 24, colW = 250, top = 56, left = 80, right = 150, r = 8;
+  const dy = 24,
+    colW = 250,
+    top = 56,
+    left = 80,
+    right = 150,
+    r = 8;
   // slots per column: drawn nodes, one for "⋮" if collapsed, one for the bias unit
   const slots = shown.map((s, l) => s.idx.length + (s.collapsed ? 1 : 0) + (biasUnits && l < L - 1 ? 1 : 0));
   const tallest = Math.max(...slots);
@@ -90,7 +101,11 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
     from.forEach((a, i) => {
       const isBias = biasPos[l] !== null && i === from.length - 1;
       for (const b of pos[l + 1]) {
-        parts.push(`<line class="edge${isBias ? " bias-edge" : ""}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${isBias ? "#e76f51" : "#8a9ba8"}" stroke-opacity="${isBias ? 0.55 : 0.35}" stroke-width="0.8"${isBias ? ' stroke-dasharray="3 2"' : ""}/>`);
+        parts.push(
+          `<line class="edge${isBias ? " bias-edge" : ""}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" ` +
+            `stroke="${isBias ? "#e76f51" : "#8a9ba8"}" stroke-opacity="${isBias ? 0.55 : 0.35}" ` +
+            `stroke-width="0.8"${isBias ? ' stroke-dasharray="3 2"' : ""}/>`,
+        );
         edges++;
       }
     });
@@ -100,29 +115,61 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
   shown.forEach((s, l) => {
     pos[l].forEach((p, t) => {
       const label = `${names[l] ?? ""}${s.idx[t]}`;
-      parts.push(`<circle class="node" cx="${p.x}" cy="${p.y}" r="${r}" fill="#ffffff" stroke="#264653" stroke-width="1.4"><title>${esc(label)}</title></circle>`);
+      parts.push(
+        `<circle class="node" cx="${p.x}" cy="${p.y}" r="${r}" fill="#ffffff" stroke="#264653" ` +
+          `stroke-width="1.4"><title>${esc(label)}</title></circle>`,
+      );
       const tx = l === 0 ? p.x - r - 4 : l === L - 1 ? p.x + r + 4 : p.x;
       const anchor = l === 0 ? "end" : l === L - 1 ? "start" : "middle";
-      if (l === 0 || l === L - 1) parts.push(`<text x="${tx}" y="${p.y + 4}" font-size="11" text-anchor="${anchor}" fill="#264653">${esc(label)}</text>`);
+      if (l === 0 || l === L - 1)
+        parts.push(
+          `<text x="${tx}" y="${p.y + 4}" font-size="11" text-anchor="${anchor}" fill="#264653">${esc(label)}</text>`,
+        );
       nodes++;
     });
     const dp = dots[l];
-    if (dp) parts.push(`<text class="ellipsis" x="${dp.x}" y="${dp.y + 6}" font-size="18" text-anchor="middle" fill="#264653">⋮</text><text x="${dp.x + 14}" y="${dp.y + 4}" font-size="10" fill="#6c757d">${layers[l] - s.idx.length} more</text>`);
+    if (dp)
+      parts.push(
+        `<text class="ellipsis" x="${dp.x}" y="${dp.y + 6}" font-size="18" text-anchor="middle" ` +
+          `fill="#264653">⋮</text><text x="${dp.x + 14}" y="${dp.y + 4}" font-size="10" ` +
+          `fill="#6c757d">${layers[l] - s.idx.length} more</text>`,
+      );
     const bp = biasPos[l];
     if (bp) {
-      parts.push(`<rect class="node bias" x="${bp.x - r}" y="${bp.y - r}" width="${2 * r}" height="${2 * r}" fill="#fde2d6" stroke="#e76f51" stroke-width="1.4"><title>bias unit (constant 1)</title></rect><text x="${bp.x}" y="${bp.y + 4}" font-size="10" text-anchor="middle" fill="#9c3d1f">1</text>`);
+      parts.push(
+        `<rect class="node bias" x="${bp.x - r}" y="${bp.y - r}" width="${2 * r}" height="${2 * r}" fill="#fde2d6" ` +
+          `stroke="#e76f51" stroke-width="1.4"><title>bias unit (constant 1)</title></rect><text x="${bp.x}" ` +
+          `y="${bp.y + 4}" font-size="10" text-anchor="middle" fill="#9c3d1f">1</text>`,
+      );
       nodes++;
       biasCount++;
     }
     const title = options.layerTitles?.[l] ?? `layer ${l}`;
-    parts.push(`<text class="layer-title" x="${left + l * colW}" y="${top - 28}" font-size="12" font-weight="bold" text-anchor="middle" fill="#1d3557">${esc(title)}</text>`);
-    parts.push(`<text x="${left + l * colW}" y="${top - 13}" font-size="11" text-anchor="middle" fill="#6c757d">${layers[l]} unit${layers[l] === 1 ? "" : "s"}${biasPos[l] ? " + bias unit" : ""}</text>`);
+    parts.push(
+      `<text class="layer-title" x="${left + l * colW}" y="${top - 28}" font-size="12" font-weight="bold" ` +
+        `text-anchor="middle" fill="#1d3557">${esc(title)}</text>`,
+    );
+    parts.push(
+      `<text x="${left + l * colW}" y="${top - 13}" font-size="11" text-anchor="middle" fill="#6c757d">${layers[l]} ` +
+        `unit${layers[l] === 1 ? "" : "s"}${biasPos[l] ? " + bias unit" : ""}</text>`,
+    );
   });
   (options.weightLabels ?? []).slice(0, L - 1).forEach((w, l) => {
-    parts.push(`<text class="weight-label" x="${left + (l + 0.5) * colW}" y="${bottom + 14}" font-size="11" text-anchor="middle" fill="#1d3557">${esc(w)}</text>`);
+    parts.push(
+      `<text class="weight-label" x="${left + (l + 0.5) * colW}" y="${bottom + 14}" font-size="11" ` +
+        `text-anchor="middle" fill="#1d3557">${esc(w)}</text>`,
+    );
   });
-  if (options.caption) parts.push(`<text x="${width / 2}" y="${bottom + 34}" font-size="11" text-anchor="middle" fill="#495057">${esc(options.caption)}</text>`);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">` +
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>` + parts.join("") + `</svg>`;
+  if (options.caption)
+    parts.push(
+      `<text x="${width / 2}" y="${bottom + 34}" font-size="11" text-anchor="middle" ` +
+        `fill="#495057">${esc(options.caption)}</text>`,
+    );
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `font-family="sans-serif">` +
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>` +
+    parts.join("") +
+    `</svg>`;
   return { svg, nodes, biasUnits: biasCount, edges, collapsed: shown.map((s) => s.collapsed) };
 }

@@ -35,7 +35,10 @@ function chunk(type: string, body: Uint8Array): Buffer {
  */
 export function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 3): Buffer {
   if (pixels.length !== width * height * channels) {
-    throw new Error(`encodePng: a ${height}×${width} image with ${channels} channel(s) needs ${width * height * channels} bytes, got ${pixels.length}`);
+    throw new Error(
+      `encodePng: a ${height}×${width} image with ${channels} channel(s) needs ${width * height * channels} bytes, ` +
+        `got ${pixels.length}`,
+    );
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
@@ -46,7 +49,12 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
   const raw = new Uint8Array((stride + 1) * height); // filter byte 0 (none) before each row
   for (let r = 0; r < height; r++) raw.set(pixels.subarray(r * stride, (r + 1) * stride), r * (stride + 1) + 1);
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", new Uint8Array(0)),
+  ]);
 }
 
 /** data: URL of PNG bytes. */

@@ -55,11 +55,11 @@ interface VegaModule {
 let vlModule: VegaLiteModule | null = null;
 let vegaModule: VegaModule | null = null;
 function vl(): VegaLiteModule {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (vlModule ??= require("vega-lite") as VegaLiteModule);
 }
 function vg(): VegaModule {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (vegaModule ??= require("vega") as VegaModule);
 }
 
@@ -95,12 +95,31 @@ function collectingLogger(into: string[]): Logger {
 function titleOf(spec: VegaLiteSpec): string {
   const t = spec.title;
   if (typeof t === "string") return `"${t}"`;
-  if (t && typeof t === "object" && typeof (t as { text?: unknown }).text === "string" && (t as { text: string }).text) return `"${(t as { text: string }).text}"`;
+  if (t && typeof t === "object" && typeof (t as { text?: unknown }).text === "string" && (t as { text: string }).text)
+    return `"${(t as { text: string }).text}"`;
   return "(untitled)";
 }
 
 const NON_DATA_FIELDS = new Set(["key", "value"]);
-const MARKS = new Set(["arc", "area", "bar", "boxplot", "circle", "errorband", "errorbar", "geoshape", "image", "line", "point", "rect", "rule", "square", "text", "tick", "trail"]);
+const MARKS = new Set([
+  "arc",
+  "area",
+  "bar",
+  "boxplot",
+  "circle",
+  "errorband",
+  "errorbar",
+  "geoshape",
+  "image",
+  "line",
+  "point",
+  "rect",
+  "rule",
+  "square",
+  "text",
+  "tick",
+  "trail",
+]);
 const TYPES = new Set(["quantitative", "ordinal", "nominal", "temporal", "geojson"]);
 
 /** Mark and field types vega-lite reports without naming where they are. */
@@ -115,7 +134,9 @@ function lintTypes(spec: VegaLiteSpec, path: string, out: string[]): void {
     for (const d of Array.isArray(def) ? def : [def]) {
       const t = d && typeof d === "object" ? (d as { type?: unknown }).type : undefined;
       if (t !== undefined && (typeof t !== "string" || !TYPES.has(t))) {
-        out.push(`${path}encoding.${ch}.type ${JSON.stringify(t)} is not a field type (one of ${[...TYPES].join(", ")})`);
+        out.push(
+          `${path}encoding.${ch}.type ${JSON.stringify(t)} is not a field type (one of ${[...TYPES].join(", ")})`,
+        );
       }
     }
   }
@@ -130,7 +151,12 @@ function lintTypes(spec: VegaLiteSpec, path: string, out: string[]): void {
  * Encoded fields that the inline data does not have: vega-lite silently draws nothing for them,
  * so we name them. Skipped where transforms may create fields we cannot see.
  */
-function missingFields(spec: VegaLiteSpec, inherited: Array<{ [k: string]: unknown }> | null, path: string, out: string[]): void {
+function missingFields(
+  spec: VegaLiteSpec,
+  inherited: Array<{ [k: string]: unknown }> | null,
+  path: string,
+  out: string[],
+): void {
   const data = spec.data as { values?: unknown } | undefined;
   let rows = inherited;
   if (data && Array.isArray(data.values)) rows = data.values as Array<{ [k: string]: unknown }>;
@@ -159,7 +185,10 @@ function missingFields(spec: VegaLiteSpec, inherited: Array<{ [k: string]: unkno
         if (!def || typeof def !== "object") return;
         const f = (def as { field?: unknown }).field;
         if (typeof f === "string" && !(f in first) && !created.has(f) && !f.includes(".") && !f.includes("[")) {
-          out.push(`${path}encoding.${ch}.field "${f}" is not a column of the data (columns: ${Object.keys(first).join(", ")})`);
+          out.push(
+            `${path}encoding.${ch}.field "${f}" is not a column of the data (columns: ` +
+              `${Object.keys(first).join(", ")})`,
+          );
         }
       };
       for (const [ch, def] of Object.entries(enc)) {
@@ -170,7 +199,8 @@ function missingFields(spec: VegaLiteSpec, inherited: Array<{ [k: string]: unkno
   }
   for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
     const subs = spec[key];
-    if (Array.isArray(subs)) subs.forEach((s, i) => missingFields(s as VegaLiteSpec, rows, `${path}${key}[${i}].`, out));
+    if (Array.isArray(subs))
+      subs.forEach((s, i) => missingFields(s as VegaLiteSpec, rows, `${path}${key}[${i}].`, out));
   }
   if (spec.spec && typeof spec.spec === "object") missingFields(spec.spec as VegaLiteSpec, rows, `${path}spec.`, out);
 }
@@ -181,12 +211,15 @@ function missingFields(spec: VegaLiteSpec, inherited: Array<{ [k: string]: unkno
  */
 export function compileSpec(spec: VegaLiteSpec): CompiledVegaSpec {
   if (!spec || typeof spec !== "object" || Array.isArray(spec)) {
-    throw new SpecError(`compileSpec: expected a Vega-Lite spec object, got ${Array.isArray(spec) ? "an array" : typeof spec}`);
+    throw new SpecError(
+      `compileSpec: expected a Vega-Lite spec object, got ${Array.isArray(spec) ? "an array" : typeof spec}`,
+    );
   }
   const problems: string[] = [];
   missingFields(spec, null, "", problems);
   lintTypes(spec, "", problems);
-  if (problems.length > 0) throw new SpecError(`Vega-Lite spec ${titleOf(spec)} is invalid:\n  - ${problems.join("\n  - ")}`);
+  if (problems.length > 0)
+    throw new SpecError(`Vega-Lite spec ${titleOf(spec)} is invalid:\n  - ${problems.join("\n  - ")}`);
   let compiled: CompiledVegaSpec | null = null;
   try {
     compiled = vl().compile(spec, { logger: collectingLogger(problems) }).spec;
@@ -218,15 +251,24 @@ export function viewOf(spec: VegaLiteSpec): ChartView {
   return view;
 }
 
-/** The name of a layer that only serves the pointer (a tooltip's invisible points): drawn interactively, never in a static SVG. */
+/**
+ * The name of a layer that only serves the pointer (a tooltip's invisible points): drawn interactively, never in a
+ * static SVG.
+ */
 export const HOVER_LAYER = "hover";
 
-/** The spec without its HOVER_LAYER layers (a picture has no pointer; thousands of invisible points would only add bytes). */
+/**
+ * The spec without its HOVER_LAYER layers (a picture has no pointer; thousands of invisible points would only add
+ * bytes).
+ */
 export function staticSpec(spec: VegaLiteSpec): VegaLiteSpec {
   const out: VegaLiteSpec = { ...spec };
   for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
     const subs = spec[key];
-    if (Array.isArray(subs)) out[key] = (subs as VegaLiteSpec[]).filter((s) => !(key === "layer" && s && s.name === HOVER_LAYER)).map(staticSpec);
+    if (Array.isArray(subs))
+      out[key] = (subs as VegaLiteSpec[])
+        .filter((s) => !(key === "layer" && s && s.name === HOVER_LAYER))
+        .map(staticSpec);
   }
   if (spec.spec && typeof spec.spec === "object") out.spec = staticSpec(spec.spec as VegaLiteSpec);
   return out;
@@ -257,7 +299,14 @@ export function viewToSvg(view: ChartView, scale = 1): string {
   return svg;
 }
 
-type SceneNode = { marktype?: string; items?: SceneNode[]; url?: string; image?: unknown; width?: number; height?: number };
+type SceneNode = {
+  marktype?: string;
+  items?: SceneNode[];
+  url?: string;
+  image?: unknown;
+  width?: number;
+  height?: number;
+};
 
 /**
  * Image marks load their URL asynchronously, so a synchronous render would leave them empty; our
@@ -277,7 +326,8 @@ function preloadImages(node: unknown): void {
 function markTypes(spec: VegaLiteSpec, into: Set<string>): void {
   const m = spec.mark;
   if (typeof m === "string") into.add(m);
-  else if (m && typeof m === "object" && typeof (m as { type?: unknown }).type === "string") into.add((m as { type: string }).type);
+  else if (m && typeof m === "object" && typeof (m as { type?: unknown }).type === "string")
+    into.add((m as { type: string }).type);
   for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
     const subs = spec[key];
     if (Array.isArray(subs)) subs.forEach((s) => markTypes(s as VegaLiteSpec, into));

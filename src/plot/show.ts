@@ -17,7 +17,10 @@ export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 const STATE = "__descentVegaLibrariesSent";
 type State = { [STATE]?: boolean };
 
-/** Whether this kernel has already given the vega libraries (inline, or the shared copy's address) to the page connected now. */
+/**
+ * Whether this kernel has already given the vega libraries (inline, or the shared copy's address) to the page connected
+ * now.
+ */
 export function librariesSent(): boolean {
   return (globalThis as State)[STATE] === true;
 }
@@ -34,7 +37,9 @@ onFrontendConnect(resetLibraries);
 /** A spec must be a plain object (what lineChart, barChart, … return); anything else is named before it is used. */
 function checkSpecArgument(who: string, spec: unknown): void {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec) || ArrayBuffer.isView(spec)) {
-    throw new SpecError(`${who}: expected a Vega-Lite spec (an object, such as d.lineChart({ … }) returns), got ${describeValue(spec)}`);
+    throw new SpecError(
+      `${who}: expected a Vega-Lite spec (an object, such as d.lineChart({ … }) returns), got ${describeValue(spec)}`,
+    );
   }
 }
 
@@ -45,7 +50,11 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
  * Axis and legend text at 12–13 px (Vega-Lite's default is 10–11): read on a phone at full size, and at
  * 16 px or more on a projected slide (which enlarges charts 1.4×). A spec's own config wins.
  */
-export const READABLE_TEXT = { axis: { labelFontSize: 12, titleFontSize: 13 }, legend: { labelFontSize: 12, titleFontSize: 12 }, title: { fontSize: 14 } } as const;
+export const READABLE_TEXT = {
+  axis: { labelFontSize: 12, titleFontSize: 13 },
+  legend: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 14 },
+} as const;
 
 function readableText(spec: VegaLiteSpec): VegaLiteSpec {
   const own = (spec.config ?? {}) as { [k: string]: { [k: string]: unknown } | undefined };
@@ -102,7 +111,8 @@ export function show(spec: VegaLiteSpec): void {
 
 /** The bundle of a hand-drawn SVG picture: the SVG itself, an <img> of it for HTML, and its description. */
 export function svgBundle(svg: string, description: string): MimeBundle {
-  if (!/^\s*<svg[\s>]/.test(svg)) throw new Error(`showSvg: expected SVG text starting with <svg, got "${svg.slice(0, 30)}…"`);
+  if (!/^\s*<svg[\s>]/.test(svg))
+    throw new Error(`showSvg: expected SVG text starting with <svg, got "${svg.slice(0, 30)}…"`);
   const alt = description.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   return {
     "image/svg+xml": svg,

@@ -36,7 +36,10 @@ export function compactPath(d: string): string {
   let py = 0;
   let cmd = "";
   for (const m of d.matchAll(/([ML])([^ML]*)/g)) {
-    const nums = m[2].trim().split(/[\s,]+/).filter((s) => s !== "");
+    const nums = m[2]
+      .trim()
+      .split(/[\s,]+/)
+      .filter((s) => s !== "");
     if (nums.length % 2 !== 0) return d; // not plain pairs: leave it
     for (let k = 0; k < nums.length; k += 2) {
       const x = tenths(nums[k]);
@@ -61,10 +64,17 @@ export function compactPath(d: string): string {
  */
 function withoutItemAria(tag: string): string {
   if (!tag.includes('role="graphics-symbol"')) return tag;
-  return tag.replace(/ aria-label="[^"]*"/, "").replace(/ role="graphics-symbol"/, "").replace(/ aria-roledescription="[^"]*"/, "");
+  return tag
+    .replace(/ aria-label="[^"]*"/, "")
+    .replace(/ role="graphics-symbol"/, "")
+    .replace(/ aria-roledescription="[^"]*"/, "");
 }
 
-/** The SVG with every d="…" attribute of M/L paths compacted (see compactPath) and mark items' aria attributes dropped. */
+/**
+ * The SVG with every d="…" attribute of M/L paths compacted (see compactPath) and mark items' aria attributes dropped.
+ */
 export function compactSvgPaths(svg: string): string {
-  return svg.replace(/ d="([^"]*)"/g, (_all, d: string) => ` d="${compactPath(d)}"`).replace(/<[a-z]+ [^>]*role="graphics-symbol"[^>]*>/g, withoutItemAria);
+  return svg
+    .replace(/ d="([^"]*)"/g, (_all, d: string) => ` d="${compactPath(d)}"`)
+    .replace(/<[a-z]+ [^>]*role="graphics-symbol"[^>]*>/g, withoutItemAria);
 }

@@ -14,7 +14,8 @@
 /** The indices kept by min/max thinning of y (length n) to about maxPoints; all of them if n ≤ maxPoints. */
 export function thinMinMax(y: ArrayLike<number>, maxPoints: number): number[] {
   const n = y.length;
-  if (!(Number.isInteger(maxPoints) && maxPoints >= 4)) throw new RangeError(`thinMinMax: maxPoints must be a whole number ≥ 4, got ${maxPoints}`);
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 4))
+    throw new RangeError(`thinMinMax: maxPoints must be a whole number ≥ 4, got ${maxPoints}`);
   if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
   const buckets = Math.floor((maxPoints - 2) / 2); // two points a bucket, plus the first and the last
   const keep: number[] = [0];

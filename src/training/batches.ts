@@ -21,7 +21,9 @@ export function checkData(data: LabelledData, what: string): void {
   if (!data || !(data.X instanceof Matrix)) throw new TypeError(`train: ${what}.X must be a Matrix`);
   if (!data.y || typeof data.y.length !== "number") throw new TypeError(`train: ${what}.y must be an array of labels`);
   if (data.X.rows !== data.y.length) {
-    throw new ShapeError(`train: ${what}.X is ${data.X.shape} but ${what}.y has ${data.y.length} labels (one per row needed)`);
+    throw new ShapeError(
+      `train: ${what}.X is ${data.X.shape} but ${what}.y has ${data.y.length} labels (one per row needed)`,
+    );
   }
   if (data.X.rows === 0) throw new RangeError(`train: ${what} has no examples`);
 }
@@ -55,7 +57,8 @@ export function batchSource(data: LabelledData, B: number, shuffle: boolean): Ba
   return registered?.(data.X, data.y, B) ?? new GatheredBatches(data.X, data.y, B);
 }
 
-type Labels = Float64Array | Float32Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array;
+type Labels =
+  Float64Array | Float32Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array;
 
 /** A label buffer of length m, of the same typed-array kind as y when y is one (Uint8Array for MNIST). */
 export function labelBuffer(y: ArrayLike<number>, m: number): Labels {
@@ -78,10 +81,16 @@ export function gatherLabels(y: ArrayLike<number>, idx: ArrayLike<number>, out: 
  */
 export class GatheredBatches implements BatchSource {
   private readonly full: LabelledData & { y: Labels };
-  private short: LabelledData & { y: Labels } | null = null;
+  private short: (LabelledData & { y: Labels }) | null = null;
 
-  constructor(private readonly X: Matrix, private readonly y: ArrayLike<number>, B: number, Xb: Matrix = zeros(B, X.cols, X.dtype)) {
-    if (Xb.rows !== B || Xb.cols !== X.cols) throw new ShapeError(`GatheredBatches: the buffer is ${Xb.shape} but batches are ${B}×${X.cols}`);
+  constructor(
+    private readonly X: Matrix,
+    private readonly y: ArrayLike<number>,
+    B: number,
+    Xb: Matrix = zeros(B, X.cols, X.dtype),
+  ) {
+    if (Xb.rows !== B || Xb.cols !== X.cols)
+      throw new ShapeError(`GatheredBatches: the buffer is ${Xb.shape} but batches are ${B}×${X.cols}`);
     this.full = { X: Xb, y: labelBuffer(y, B) };
   }
 

@@ -13,7 +13,10 @@ export interface Evaluation {
   iteration: number;
   /** Epochs done, fractional: examples seen so far / n. */
   epoch: number;
-  /** Mean mini-batch loss since the previous evaluation, weighted by batch size (at iteration 0: the loss on the first batchSize examples). */
+  /**
+   * Mean mini-batch loss since the previous evaluation, weighted by batch size (at iteration 0: the loss on the first
+   * batchSize examples).
+   */
   loss: number;
   /** Cross-entropy −(1/m) Σ ln p_{y_i} and accuracy on the training evaluation set, if one was given. */
   trainLoss?: number;

@@ -32,6 +32,7 @@ export function recordRun(run: LastRun): void {
 /** The last training run of this kernel (finished, interrupted or failed), with its model and evaluations so far. */
 export function lastRun(): LastRun {
   const run = (globalThis as Holder)[KEY];
-  if (!run) throw new Error("lastRun: no training run has ended in this kernel yet (d.train records each run as it ends)");
+  if (!run)
+    throw new Error("lastRun: no training run has ended in this kernel yet (d.train records each run as it ends)");
   return run;
 }

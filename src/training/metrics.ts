@@ -22,7 +22,8 @@ function classOf(op: string, what: string, v: number, i: number, K: number): num
 }
 
 function checkK(op: string, K: number): void {
-  if (!Number.isInteger(K) || K < 1) throw new RangeError(`${op}: the number of classes K must be a whole number ≥ 1, got ${K}`);
+  if (!Number.isInteger(K) || K < 1)
+    throw new RangeError(`${op}: the number of classes K must be a whole number ≥ 1, got ${K}`);
 }
 
 /** accuracy = (1/n) #{i : ŷ_i = y_i}   (pred ŷ, labels y: length n). */

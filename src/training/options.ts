@@ -77,24 +77,31 @@ function wholeNumber(v: number | undefined, what: string, min: number): void {
 export function planTraining(model: Model, data: LabelledData, options: TrainOptions): Plan {
   checkData(data, "data");
   const { optimizer } = options;
-  if (!optimizer || typeof optimizer.step !== "function") throw new TypeError("train: options.optimizer must be an Optimizer");
+  if (!optimizer || typeof optimizer.step !== "function")
+    throw new TypeError("train: options.optimizer must be an Optimizer");
   const n = data.X.rows;
   const B = options.batchSize === "full" ? n : options.batchSize;
   if (!Number.isInteger(B) || B < 1 || B > n) {
-    throw new RangeError(`train: batchSize must be a whole number from 1 to n = ${n} (or "full"), got ${shown(options.batchSize)}`);
+    throw new RangeError(
+      `train: batchSize must be a whole number from 1 to n = ${n} (or "full"), got ${shown(options.batchSize)}`,
+    );
   }
-  if (options.shuffle && !(options.rng instanceof Rng)) throw new TypeError("train: shuffle is true but no options.rng (a seeded Rng) was given");
+  if (options.shuffle && !(options.rng instanceof Rng))
+    throw new TypeError("train: shuffle is true but no options.rng (a seeded Rng) was given");
   wholeNumber(options.epochs, "epochs", 1);
   wholeNumber(options.maxIterations, "maxIterations", 1);
   wholeNumber(options.evaluateSubset, "evaluateSubset", 1);
   wholeNumber(options.evaluateEvery, "evaluateEvery", 1);
   wholeNumber(options.divergenceWindow, "divergenceWindow", 1);
   const tolerance = options.tolerance;
-  if (tolerance !== undefined && !(tolerance >= 0)) throw new RangeError(`train: tolerance must be a number ≥ 0, got ${shown(tolerance)}`);
+  if (tolerance !== undefined && !(tolerance >= 0))
+    throw new RangeError(`train: tolerance must be a number ≥ 0, got ${shown(tolerance)}`);
   const divergence = options.divergence ?? "throw";
-  if (!["throw", "warn", "off"].includes(divergence)) throw new RangeError(`train: divergence must be "throw", "warn" or "off", got ${shown(divergence)}`);
+  if (!["throw", "warn", "off"].includes(divergence))
+    throw new RangeError(`train: divergence must be "throw", "warn" or "off", got ${shown(divergence)}`);
   const divergenceFactor = options.divergenceFactor ?? 10;
-  if (!(typeof divergenceFactor === "number" && divergenceFactor > 1)) throw new RangeError(`train: divergenceFactor must be a number > 1, got ${shown(divergenceFactor)}`);
+  if (!(typeof divergenceFactor === "number" && divergenceFactor > 1))
+    throw new RangeError(`train: divergenceFactor must be a number > 1, got ${shown(divergenceFactor)}`);
 
   assertFiniteMatrix(data.X, "data.X", "train");
   const sets: EvaluationSets = [];
@@ -103,7 +110,8 @@ export function planTraining(model: Model, data: LabelledData, options: TrainOpt
     const set = options.evaluate?.[key];
     if (set) {
       checkData(set, `evaluate.${key}`);
-      if (set.X.cols !== data.X.cols) throw new ShapeError(`train: evaluate.${key}.X is ${set.X.shape} but the training data is ${data.X.shape}`);
+      if (set.X.cols !== data.X.cols)
+        throw new ShapeError(`train: evaluate.${key}.X is ${set.X.shape} but the training data is ${data.X.shape}`);
       assertFiniteMatrix(set.X, `evaluate.${key}.X`, "train");
       // the whole set's labels are checked before a subset is drawn, so a bad label is named by its row in the set
       K ||= model.predictProba(new Matrix(1, set.X.cols, set.X.data.subarray(0, set.X.cols))).cols;

@@ -31,7 +31,11 @@ export interface InitialLossReport {
  * Initial loss: L(θ₀) = (1/n) Σ_i −ln p_{y_i}(x_i) compared with ln K, K = number of classes
  * (the columns of predictProba). X: n×d, y: length n. Does not change the model.
  */
-export function initialLossCheck(model: Model, data: LabelledData, options: { tolerance?: number } = {}): InitialLossReport {
+export function initialLossCheck(
+  model: Model,
+  data: LabelledData,
+  options: { tolerance?: number } = {},
+): InitialLossReport {
   const tolerance = options.tolerance ?? 0.1;
   if (!(tolerance >= 0)) throw new RangeError(`initialLossCheck: tolerance must be ≥ 0, got ${tolerance}`);
   if (data.X.rows === 0) throw new RangeError("initialLossCheck: the data has no examples");
@@ -42,7 +46,8 @@ export function initialLossCheck(model: Model, data: LabelledData, options: { to
   const ok = Number.isFinite(loss) && difference <= tolerance;
   const report =
     `initial loss ${loss.toFixed(4)} vs ln ${K} = ${expected.toFixed(4)} ` +
-    `(|diff| ${difference.toFixed(4)} ${ok ? "≤" : ">"} ${tolerance}): ${ok ? "ok" : "NOT close — check the loss and the initialisation"}`;
+    `(|diff| ${difference.toFixed(4)} ${ok ? "≤" : ">"} ${tolerance}): ` +
+    `${ok ? "ok" : "NOT close — check the loss and the initialisation"}`;
   return { loss, expected, difference, tolerance, ok, report };
 }
 
@@ -78,12 +83,19 @@ export interface OverfitReport {
  * Overfit a few examples: full-batch training on the first m rows (X_m: m×d, y_m: length m) until
  * the training accuracy reaches the target. Trains `model` in place.
  */
-export async function overfitCheck(model: Model, data: LabelledData, options: OverfitOptions = {}): Promise<OverfitReport> {
+export async function overfitCheck(
+  model: Model,
+  data: LabelledData,
+  options: OverfitOptions = {},
+): Promise<OverfitReport> {
   const m = options.examples ?? 20;
   if (!Number.isInteger(m) || m < 1 || m > data.X.rows) {
-    throw new RangeError(`overfitCheck: examples must be a whole number from 1 to ${data.X.rows} (the rows of the data), got ${m}`);
+    throw new RangeError(
+      `overfitCheck: examples must be a whole number from 1 to ${data.X.rows} (the rows of the data), got ${m}`,
+    );
   }
-  if (data.y.length !== data.X.rows) throw new RangeError(`overfitCheck: X is ${data.X.shape} but y has ${data.y.length} labels`);
+  if (data.y.length !== data.X.rows)
+    throw new RangeError(`overfitCheck: X is ${data.X.shape} but y has ${data.y.length} labels`);
   const target = options.target ?? 1;
   const idx = new Int32Array(m);
   for (let i = 0; i < m; i++) idx[i] = i;
@@ -108,5 +120,15 @@ export async function overfitCheck(model: Model, data: LabelledData, options: Ov
   const report =
     `overfit ${m} examples: ${pct(trainAccuracy)} training accuracy after ${result.iterations} steps ` +
     `(loss ${initialLoss.toFixed(4)} → ${finalLoss.toFixed(4)}): ${reached ? "ok" : `did NOT reach ${pct(target)}`}`;
-  return { examples: m, iterations: result.iterations, initialLoss, finalLoss, trainAccuracy, reached, seconds: result.seconds, history: result.history, report };
+  return {
+    examples: m,
+    iterations: result.iterations,
+    initialLoss,
+    finalLoss,
+    trainAccuracy,
+    reached,
+    seconds: result.seconds,
+    history: result.history,
+    report,
+  };
 }

@@ -63,7 +63,12 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const order = new Int32Array(n); // the order of the examples, reshuffled in place each epoch
   for (let i = 0; i < n; i++) order[i] = i;
   const source = batchSource(data, B, options.shuffle);
-  const watch = new DivergenceWatch({ mode: plan.divergence, factor: plan.divergenceFactor, window: plan.divergenceWindow, classes: classesOf(data.y) });
+  const watch = new DivergenceWatch({
+    mode: plan.divergence,
+    factor: plan.divergenceFactor,
+    window: plan.divergenceWindow,
+    classes: classesOf(data.y),
+  });
   const t0 = performance.now();
   const history: Evaluation[] = [];
   let iteration = 0; // steps taken
@@ -78,7 +83,13 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   let smoothed = NaN; // the mini-batch loss, smoothed for the progress line: 0.9·previous + 0.1·L_B
 
   const evaluate = async (loss: number): Promise<Evaluation> => {
-    const ev = measure(model, sets, { iteration, epoch: seen / n, loss, learningRate: optimizer.learningRate, seconds: 0 });
+    const ev = measure(model, sets, {
+      iteration,
+      epoch: seen / n,
+      loss,
+      learningRate: optimizer.learningRate,
+      seconds: 0,
+    });
     ev.seconds = (performance.now() - t0) / 1000;
     history.push(ev);
     if (options.onEvaluate) {
@@ -87,12 +98,17 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
     }
     return ev;
   };
-  /** The stopping rules, at an evaluation: stopWhen, then |L_now − L_previous| < tolerance (L = trainLoss if measured, else loss). */
+  /**
+   * The stopping rules, at an evaluation: stopWhen, then |L_now − L_previous| < tolerance (L = trainLoss if measured,
+   * else loss).
+   */
   const stopAfter = (ev: Evaluation): StopReason | null => {
     if (options.stopWhen?.(ev)) return "stopWhen";
     const prev = history[history.length - 2];
     const watched = (e: Evaluation): number => e.trainLoss ?? e.loss;
-    return options.tolerance !== undefined && prev && Math.abs(watched(ev) - watched(prev)) < options.tolerance ? "tolerance" : null;
+    return options.tolerance !== undefined && prev && Math.abs(watched(ev) - watched(prev)) < options.tolerance
+      ? "tolerance"
+      : null;
   };
 
   try {
@@ -109,7 +125,11 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       let epochSum = 0;
       let epochCount = 0;
       for (let start = 0; start < n; start += B) {
-        checkpoint(() => `after iteration ${iteration} of ${total} (epoch ${epoch + 1}); the model keeps its last completed step; d.lastRun() gives the model and the evaluations so far`);
+        checkpoint(
+          () =>
+            `after iteration ${iteration} of ${total} (epoch ${epoch + 1}); the model keeps its last completed step; ` +
+            `d.lastRun() gives the model and the evaluations so far`,
+        );
         const end = Math.min(start + B, n);
         const m = end - start;
         const batch = source.batch(order, start, m);
@@ -126,7 +146,8 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
         epochSum += loss * m;
         epochCount += m;
         smoothed = Number.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
-        if (bar?.tick(iteration, smoothed, seen / n)) await new Promise<void>((resolve) => setImmediate(resolve)); // let the line leave the kernel
+        // let the line leave the kernel
+        if (bar?.tick(iteration, smoothed, seen / n)) await new Promise<void>((resolve) => setImmediate(resolve));
         if (iteration % plan.evaluateEvery === 0) {
           stopped = stopAfter(await evaluate(windowSum / windowCount));
           windowSum = windowCount = 0;
@@ -138,8 +159,19 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
     }
   } catch (e) {
     const interrupted = e instanceof InterruptedError;
-    recordRun({ model, history, iterations: iteration, epochs: seen / n, ended: interrupted ? "interrupted" : "failed", error: e as Error });
-    bar?.end(interrupted ? "■ interrupted: d.lastRun() gives the model and the evaluations so far" : `stopped: ${(e as Error).name ?? "error"}`);
+    recordRun({
+      model,
+      history,
+      iterations: iteration,
+      epochs: seen / n,
+      ended: interrupted ? "interrupted" : "failed",
+      error: e as Error,
+    });
+    bar?.end(
+      interrupted
+        ? "■ interrupted: d.lastRun() gives the model and the evaluations so far"
+        : `stopped: ${(e as Error).name ?? "error"}`,
+    );
     throw e;
   } finally {
     source.finish?.();
@@ -151,7 +183,14 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
   const warnings = watch.warning ? [watch.warning] : [];
   recordRun({ model, history, iterations: iteration, epochs: seen / n, ended: "finished" });
   bar?.end("done");
-  return { history, iterations: iteration, epochs: seen / n, stoppedBecause: stopped, seconds: (performance.now() - t0) / 1000, warnings };
+  return {
+    history,
+    iterations: iteration,
+    epochs: seen / n,
+    stoppedBecause: stopped,
+    seconds: (performance.now() - t0) / 1000,
+    warnings,
+  };
 }
 
 /**
@@ -163,6 +202,13 @@ function inDataRows<T>(order: Int32Array, start: number, step: () => T): T {
     return step();
   } catch (e) {
     if (!(e instanceof LabelError)) throw e;
-    throw new LabelError("train", "data.y", order[start + e.index], e.value, e.classes, ` (found by ${e.op} in row ${e.index} of the mini-batch)`);
+    throw new LabelError(
+      "train",
+      "data.y",
+      order[start + e.index],
+      e.value,
+      e.classes,
+      ` (found by ${e.op} in row ${e.index} of the mini-batch)`,
+    );
   }
 }

@@ -60,7 +60,10 @@ export async function startCourse(dir: string, port: number, env: NodeJS.Process
 /** The HTTP status of GET `urlPath` on a running course (with its token). */
 export async function statusOf(course: RunningCourse, urlPath: string): Promise<number> {
   const { port, token } = course.url!;
-  const r = await fetch(`http://127.0.0.1:${port}${urlPath}`, { headers: { Authorization: `token ${token}` }, redirect: "manual" });
+  const r = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
+    headers: { Authorization: `token ${token}` },
+    redirect: "manual",
+  });
   await r.arrayBuffer();
   return r.status;
 }

@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { Rng } from "../../src/core/random";
-import { AnyFunction, check, CheckResult, exerciseIds, formatResult, getExercise, runCheck, seedOf } from "../../src/homework/check";
+import {
+  AnyFunction,
+  check,
+  CheckResult,
+  exerciseIds,
+  formatResult,
+  getExercise,
+  runCheck,
+  seedOf,
+} from "../../src/homework/check";
 
 /** The seeds of the hidden cases the tests try (the masters use 90210). */
 export const HIDDEN_SEEDS = [90210, 7];
@@ -46,7 +55,11 @@ export function fullMarks(id: string, fn: AnyFunction): void {
  * omitted; at least one must match), fewer than full marks, the report contains `hint` (also as
  * `check` prints it, for visible cases), and no stack trace from src/ leaks into it.
  */
-export function wrongAnswer(id: string, fn: AnyFunction, o: { hint: RegExp; failing?: string[]; hidden?: boolean }): void {
+export function wrongAnswer(
+  id: string,
+  fn: AnyFunction,
+  o: { hint: RegExp; failing?: string[]; hidden?: boolean },
+): void {
   const seed = o.hidden ? HIDDEN_SEEDS[0] : null;
   const { r, text } = run(id, fn, seed);
   const relevant = r.cases.filter((c) => !o.failing || o.failing.some((f) => c.name.includes(f)));
@@ -54,7 +67,11 @@ export function wrongAnswer(id: string, fn: AnyFunction, o: { hint: RegExp; fail
   for (const c of relevant) assert.equal(c.points, 0, `${id}: the wrong answer got points on "${c.name}"\n${text}`);
   assert.ok(r.points < r.max, `${id}: full marks for a wrong answer\n${text}`);
   assert.match(text, o.hint, `${id}: the hint is missing\n${text}`);
-  assert.doesNotMatch(text, /at .*src\/\w+\/.*\.ts:\d+/, `${id}: a stack trace from src/ leaked into the report\n${text}`);
+  assert.doesNotMatch(
+    text,
+    /at .*src\/\w+\/.*\.ts:\d+/,
+    `${id}: a stack trace from src/ leaked into the report\n${text}`,
+  );
   if (seed === null) assert.match(printed(id, fn), o.hint, `${id}: check() does not print the hint`);
 }
 
@@ -67,33 +84,67 @@ export function wrongAnswer(id: string, fn: AnyFunction, o: { hint: RegExp; fail
  * final "// Checks" cell.
  */
 export function assertMasterStructure(prefix: string, file: string): void {
-  type Cell = { cell_type: string; id: string; metadata: { nbgrader?: Record<string, unknown> }; source: string[]; outputs?: unknown[] };
+  type Cell = {
+    cell_type: string;
+    id: string;
+    metadata: { nbgrader?: Record<string, unknown> };
+    source: string[];
+    outputs?: unknown[];
+  };
   const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { metadata: { kernelspec: { name: string } }; cells: Cell[] };
   const sourceOf = (c: Cell) => c.source.join("");
   const casePoints = (cases: { points?: number }[]) => cases.reduce((s, c) => s + (c.points ?? 1), 0);
   assert.equal(nb.metadata.kernelspec.name, "descent", file);
   const cells = nb.cells;
   const gradeIds = cells.map((c) => c.metadata.nbgrader?.grade_id);
-  assert.ok(gradeIds.every((g) => typeof g === "string"), `${file}: a cell without nbgrader metadata`);
+  assert.ok(
+    gradeIds.every((g) => typeof g === "string"),
+    `${file}: a cell without nbgrader metadata`,
+  );
   assert.equal(new Set(gradeIds).size, gradeIds.length, `${file}: duplicated grade_id`);
   assert.equal(new Set(cells.map((c) => c.id)).size, cells.length, `${file}: duplicated cell id`);
   for (const c of cells) if (c.cell_type === "code") assert.deepEqual(c.outputs, [], `${file}: outputs committed`);
-  assert.match(sourceOf(cells[1]), /import \* as d from "\.\/src\/index";\nimport \* as hw from "\.\/src\/homework\/index";/);
+  assert.match(
+    sourceOf(cells[1]),
+    /import \* as d from "\.\/src\/index";\nimport \* as hw from "\.\/src\/homework\/index";/,
+  );
   const ids = exerciseIds().filter((id) => id.startsWith(prefix + "-"));
-  assert.ok(ids.length >= 3 && ids.length <= 7, `${file}: ${ids.length} exercises (3 to 7: a homework is a week's work)`);
+  assert.ok(
+    ids.length >= 3 && ids.length <= 7,
+    `${file}: ${ids.length} exercises (3 to 7: a homework is a week's work)`,
+  );
   for (const id of ids) {
     const at = cells.findIndex((c) => c.metadata.nbgrader?.grade_id === `${id}-task`);
     assert.ok(at >= 0, `${id}: no task cell`);
     const [task, solution, checkCell] = cells.slice(at, at + 3);
     assert.equal(task.cell_type, "markdown");
     assert.match(sourceOf(task), /\$/, `${id}: the task has no math`);
-    assert.deepEqual(solution.metadata.nbgrader, { grade: false, solution: true, locked: false, grade_id: `${id}-solution`, schema_version: 3 });
-    assert.match(sourceOf(solution), /^function \w+\([^]*\{\n {2}\/\/ BEGIN SOLUTION\n[^]*\n {2}\/\/ END SOLUTION\n\}$/, `${id}: the whole body must be the solution region`);
+    assert.deepEqual(solution.metadata.nbgrader, {
+      grade: false,
+      solution: true,
+      locked: false,
+      grade_id: `${id}-solution`,
+      schema_version: 3,
+    });
+    assert.match(
+      sourceOf(solution),
+      /^function \w+\([^]*\{\n {2}\/\/ BEGIN SOLUTION\n[^]*\n {2}\/\/ END SOLUTION\n\}$/,
+      `${id}: the whole body must be the solution region`,
+    );
     const spec = getExercise(id)!;
-    const points = casePoints(spec.cases(new Rng(spec.seed ?? seedOf(id)))) + casePoints(spec.hidden ? spec.hidden(new Rng(90210)) : []);
-    assert.deepEqual(checkCell.metadata.nbgrader, { grade: true, solution: false, locked: true, grade_id: `${id}-check`, points, schema_version: 3 }, id);
+    const points =
+      casePoints(spec.cases(new Rng(spec.seed ?? seedOf(id)))) +
+      casePoints(spec.hidden ? spec.hidden(new Rng(90210)) : []);
+    assert.deepEqual(
+      checkCell.metadata.nbgrader,
+      { grade: true, solution: false, locked: true, grade_id: `${id}-check`, points, schema_version: 3 },
+      id,
+    );
     const fname = /^function (\w+)/.exec(sourceOf(solution))![1];
-    assert.equal(sourceOf(checkCell), `hw.check("${id}", ${fname});\n// BEGIN HIDDEN TESTS\nhw.checkHidden("${id}", ${fname}, { seed: 90210 });\n// END HIDDEN TESTS`);
+    assert.equal(
+      sourceOf(checkCell),
+      `hw.check("${id}", ${fname});\n// BEGIN HIDDEN TESTS\nhw.checkHidden("${id}", ${fname}, { seed: 90210 });\n// END HIDDEN TESTS`,
+    );
     assert.match(sourceOf(task), new RegExp(`\\(${points} points\\)`), `${id}: the task states its points`);
   }
   assert.equal(sourceOf(cells[cells.length - 1]), "// Checks\nhw.summary();");

@@ -18,8 +18,10 @@ export interface NotebookResult {
 
 /** The Python that has nbclient (Debian's /usr/bin/python3 here), or null. */
 export function python(): string | null {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as {
+    findPython: () => string | null;
+  };
   return findPython();
 }
 
@@ -32,14 +34,21 @@ export const CHAPTER = /^\d\d-[^/]*\.ipynb$/;
  */
 export function courseNotebooks(): string[] {
   const dir = path.join(root, "notebooks");
-  return fs.readdirSync(dir).filter((f) => CHAPTER.test(f)).sort().map((f) => path.join("notebooks", f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => CHAPTER.test(f))
+    .sort()
+    .map((f) => path.join("notebooks", f));
 }
 
 /** The notebooks at the top of notebooks/ that git tracks (committed or staged); null outside a git work tree. */
 export function trackedNotebooks(): string[] | null {
   const r = spawnSync("git", ["ls-files", "--", "notebooks/*.ipynb"], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) return null;
-  return r.stdout.split("\n").filter((f) => /^notebooks\/[^/]+\.ipynb$/.test(f)).sort();
+  return r.stdout
+    .split("\n")
+    .filter((f) => /^notebooks\/[^/]+\.ipynb$/.test(f))
+    .sort();
 }
 
 /**
@@ -59,7 +68,8 @@ export function committedNotebook(p: string): RawNotebook {
  * process. Never build/: `npm run nb` or `npm run book` fill build/notebooks/ from other sources.
  */
 export function runDir(...parts: string[]): string {
-  const base = process.env.DESCENT_TEST_RUN_DIR || (ownRunDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "descent-test-process-")));
+  const base =
+    process.env.DESCENT_TEST_RUN_DIR || (ownRunDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "descent-test-process-")));
   const dir = path.join(base, ...parts);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
@@ -86,7 +96,9 @@ export function runNotebooks(paths: string[], options: { timeout?: number; outDi
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as NotebookResult);
   if (results.length !== paths.length) {
-    throw new Error(`notebook runner gave ${results.length} results for ${paths.length} notebooks (exit ${r.status}):\n${r.stderr}`);
+    throw new Error(
+      `notebook runner gave ${results.length} results for ${paths.length} notebooks (exit ${r.status}):\n${r.stderr}`,
+    );
   }
   return results;
 }

@@ -30,7 +30,18 @@ export function projectCopy(prefix = "descent-copy-"): string {
   }
   git(dir, "init", "-q");
   git(dir, "add", "-A");
-  git(dir, "-c", "user.name=descent test", "-c", "user.email=test@descent.invalid", "commit", "-q", "--no-verify", "-m", "copy of the work tree");
+  git(
+    dir,
+    "-c",
+    "user.name=descent test",
+    "-c",
+    "user.email=test@descent.invalid",
+    "commit",
+    "-q",
+    "--no-verify",
+    "-m",
+    "copy of the work tree",
+  );
   fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules")); // after the commit: git would track the link
   return dir;
 }

@@ -28,7 +28,8 @@ export function machinePaths(dir: string, extra: string[] = []): string[] {
   for (const f of filesUnder(dir)) {
     if (/\.(woff2?|ttf|png)$/.test(f)) continue;
     const s = fs.readFileSync(path.join(dir, f), "utf8");
-    for (const n of needles) if (s.includes(n)) found.push(`${f}: ${n} …${s.slice(Math.max(0, s.indexOf(n) - 40), s.indexOf(n) + 60)}…`);
+    for (const n of needles)
+      if (s.includes(n)) found.push(`${f}: ${n} …${s.slice(Math.max(0, s.indexOf(n) - 40), s.indexOf(n) + 60)}…`);
     if (!/^assets\/(vega|reveal)\//.test(f) && s.includes("file://")) found.push(`${f}: file://`);
   }
   return found;

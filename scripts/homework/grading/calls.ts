@@ -17,12 +17,18 @@ export function gradingCalls(master: Master, limits: { callMs: number; checkMs: 
   const calls: GradingCalls = { exercises: {}, ...limits };
   const unsendable = new Map<string, string>();
   for (const ex of master.exercises) {
-    for (const [kind, ids] of [["visible", ex.visible], ["hidden", ex.hidden]] as const) {
+    for (const [kind, ids] of [
+      ["visible", ex.visible],
+      ["hidden", ex.hidden],
+    ] as const) {
       for (const id of ids) {
         const spec = getExercise(id);
         if (!spec) continue; // the check reports "unknown exercise" on the grader's side
         try {
-          const cases = casesOf(spec, { hidden: kind === "hidden", seed: kind === "hidden" ? ex.seeds[id] : undefined });
+          const cases = casesOf(spec, {
+            hidden: kind === "hidden",
+            seed: kind === "hidden" ? ex.seeds[id] : undefined,
+          });
           const entry = (calls.exercises[id] = calls.exercises[id] ?? {});
           entry.writes = [...(spec.writes ?? [])];
           // An exercise with its own time limit (an experiment that trains) keeps it at grading.

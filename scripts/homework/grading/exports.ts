@@ -29,16 +29,28 @@ export interface RosterEntry {
   username?: string;
 }
 
-const ROSTER_COLUMNS = ["student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section", "email", "idnumber", "username"];
+const ROSTER_COLUMNS = [
+  "student",
+  "name",
+  "canvas_id",
+  "sis_user_id",
+  "sis_login_id",
+  "section",
+  "email",
+  "idnumber",
+  "username",
+];
 
 /** The roster CSV: header with `student` and known columns only; a clear error names the file and line. */
 export function readRoster(file: string): Map<string, RosterEntry> {
   if (!fs.existsSync(file)) throw new Error(`grade: the roster ${file} does not exist`);
   const rows = parseCsv(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
   const head = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
-  if (!head.includes("student")) throw new Error(`${file}, line 1: no column "student" (the name of the student's submission)`);
+  if (!head.includes("student"))
+    throw new Error(`${file}, line 1: no column "student" (the name of the student's submission)`);
   const unknown = head.filter((h) => !ROSTER_COLUMNS.includes(h));
-  if (unknown.length) throw new Error(`${file}, line 1: unknown column(s) ${unknown.join(", ")} (known: ${ROSTER_COLUMNS.join(", ")})`);
+  if (unknown.length)
+    throw new Error(`${file}, line 1: unknown column(s) ${unknown.join(", ")} (known: ${ROSTER_COLUMNS.join(", ")})`);
   const out = new Map<string, RosterEntry>();
   rows.slice(1).forEach((r, i) => {
     const e: RosterEntry = { student: "" };
@@ -58,7 +70,13 @@ function csvField(v: string | number): string {
 const line = (fields: (string | number)[]): string => fields.map(csvField).join(",");
 
 /** Points and maximum per student and notebook (rows of unreadable submissions count nothing). */
-function totals(rows: Row[]): { students: string[]; notebooks: string[]; points: Map<string, number>; max: Map<string, number>; feedback: Map<string, string> } {
+function totals(rows: Row[]): {
+  students: string[];
+  notebooks: string[];
+  points: Map<string, number>;
+  max: Map<string, number>;
+  feedback: Map<string, string>;
+} {
   const graded = rows.filter((r) => r.status !== "unreadable");
   const students = [...new Set(graded.map((r) => r.student))].sort();
   const notebooks = [...new Set(graded.map((r) => r.notebook))].sort();
@@ -68,12 +86,21 @@ function totals(rows: Row[]): { students: string[]; notebooks: string[]; points:
   for (const r of graded) {
     const k = `${r.student}\u0000${r.notebook}`;
     points.set(k, (points.get(k) ?? 0) + r.points);
-    if (r.status !== "passed") feedback.set(k, [feedback.get(k), `${r.exercise}: ${r.points}/${r.max} ${r.status}${r.message ? ` (${r.message})` : ""}`].filter(Boolean).join("; "));
+    if (r.status !== "passed")
+      feedback.set(
+        k,
+        [feedback.get(k), `${r.exercise}: ${r.points}/${r.max} ${r.status}${r.message ? ` (${r.message})` : ""}`]
+          .filter(Boolean)
+          .join("; "),
+      );
   }
   // A notebook's maximum: the sum of its rows' maxima for any one student (all students have the same rows).
   for (const nb of notebooks) {
     const s = graded.find((r) => r.notebook === nb)!.student;
-    max.set(nb, graded.filter((r) => r.notebook === nb && r.student === s).reduce((a, r) => a + r.max, 0));
+    max.set(
+      nb,
+      graded.filter((r) => r.notebook === nb && r.student === s).reduce((a, r) => a + r.max, 0),
+    );
   }
   return { students, notebooks, points, max, feedback };
 }
@@ -85,7 +112,16 @@ export function canvasCsv(rows: Row[], roster = new Map<string, RosterEntry>()):
   lines.push(line(["    Points Possible", "", "", "", "", ...t.notebooks.map((nb) => t.max.get(nb) ?? 0)]));
   for (const s of t.students) {
     const e = roster.get(s);
-    lines.push(line([e?.name || s, e?.canvas_id ?? "", e?.sis_user_id ?? "", e?.sis_login_id ?? "", e?.section ?? "", ...t.notebooks.map((nb) => t.points.get(`${s}\u0000${nb}`) ?? 0)]));
+    lines.push(
+      line([
+        e?.name || s,
+        e?.canvas_id ?? "",
+        e?.sis_user_id ?? "",
+        e?.sis_login_id ?? "",
+        e?.section ?? "",
+        ...t.notebooks.map((nb) => t.points.get(`${s}\u0000${nb}`) ?? 0),
+      ]),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -93,10 +129,19 @@ export function canvasCsv(rows: Row[], roster = new Map<string, RosterEntry>()):
 /** Moodle's CSV grade import: identifiers, then per notebook its grade and its feedback column. */
 export function moodleCsv(rows: Row[], roster = new Map<string, RosterEntry>()): string {
   const t = totals(rows);
-  const lines = [line(["Username", "ID number", "Email address", ...t.notebooks.flatMap((nb) => [nb, `Feedback: ${nb}`])])];
+  const lines = [
+    line(["Username", "ID number", "Email address", ...t.notebooks.flatMap((nb) => [nb, `Feedback: ${nb}`])]),
+  ];
   for (const s of t.students) {
     const e = roster.get(s);
-    lines.push(line([e?.username || s, e?.idnumber ?? "", e?.email ?? "", ...t.notebooks.flatMap((nb) => [t.points.get(`${s}\u0000${nb}`) ?? 0, t.feedback.get(`${s}\u0000${nb}`) ?? ""])]));
+    lines.push(
+      line([
+        e?.username || s,
+        e?.idnumber ?? "",
+        e?.email ?? "",
+        ...t.notebooks.flatMap((nb) => [t.points.get(`${s}\u0000${nb}`) ?? 0, t.feedback.get(`${s}\u0000${nb}`) ?? ""]),
+      ]),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -107,7 +152,18 @@ export function writeExports(rows: Row[], out: string, rosterFile?: string): str
   const all = [...rows];
   for (const s of roster.keys()) {
     if (all.some((r) => r.student === s)) continue;
-    for (const nb of new Set(rows.filter((r) => r.status !== "unreadable").map((r) => r.notebook))) all.push({ student: s, notebook: nb, exercise: "", points: 0, max: 0, status: "missing", message: "no submission", notes: "", output: "" });
+    for (const nb of new Set(rows.filter((r) => r.status !== "unreadable").map((r) => r.notebook)))
+      all.push({
+        student: s,
+        notebook: nb,
+        exercise: "",
+        points: 0,
+        max: 0,
+        status: "missing",
+        message: "no submission",
+        notes: "",
+        output: "",
+      });
   }
   const files = [path.join(out, "canvas.csv"), path.join(out, "moodle.csv")];
   fs.writeFileSync(files[0], canvasCsv(all, roster));

@@ -46,16 +46,43 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   const seenPairs = new Set<string>();
   for (const sub of subs) {
     if (!sub.master || sub.problem) {
-      rows.push({ student: sub.student, notebook: path.basename(sub.file), exercise: "", points: 0, max: 0, message: sub.problem ?? "", status: "unreadable", notes: "", output: "" });
+      rows.push({
+        student: sub.student,
+        notebook: path.basename(sub.file),
+        exercise: "",
+        points: 0,
+        max: 0,
+        message: sub.problem ?? "",
+        status: "unreadable",
+        notes: "",
+        output: "",
+      });
       continue;
     }
     const key = `${sub.student}\u0000${sub.master.name}`;
     const student = readNotebook(sub.file);
     const issues = findIssues(sub.master, student);
-    if (seenPairs.has(key)) issues.push({ exercise: -1, text: `a second submission of ${sub.master.name} (${path.basename(sub.file)}); both are graded`, tamper: true });
+    if (seenPairs.has(key))
+      issues.push({
+        exercise: -1,
+        text: `a second submission of ${sub.master.name} (${path.basename(sub.file)}); both are graded`,
+        tamper: true,
+      });
     seenPairs.add(key);
-    const executedFile = path.join(executedDir, safeName(sub.student), `${sub.master.name}${work.some((w) => w.executedFile.endsWith(`${safeName(sub.student)}${path.sep}${sub.master!.name}.ipynb`)) ? "-" + work.length : ""}.ipynb`);
-    work.push({ sub, master: sub.master, student, issues, stubbed: new Set(), rows: sub.master.exercises.map(() => null), executedFile });
+    const executedFile = path.join(
+      executedDir,
+      safeName(sub.student),
+      `${sub.master.name}${work.some((w) => w.executedFile.endsWith(`${safeName(sub.student)}${path.sep}${sub.master!.name}.ipynb`)) ? "-" + work.length : ""}.ipynb`,
+    );
+    work.push({
+      sub,
+      master: sub.master,
+      student,
+      issues,
+      stubbed: new Set(),
+      rows: sub.master.exercises.map(() => null),
+      executedFile,
+    });
   }
   // Rounds: run what is unfinished; after a crash or timeout in exercise e, stub e and run again.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-graded-"));
@@ -70,7 +97,11 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
       const all = masters.map((m) => gradingCalls(m, limits).calls);
       const file = path.join(tmp, "calls-all.json");
-      fs.writeFileSync(file, JSON.stringify({ ...limits, exercises: Object.assign({}, ...all.map((c) => c.exercises)) }), { mode: 0o600 });
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ ...limits, exercises: Object.assign({}, ...all.map((c) => c.exercises)) }),
+        { mode: 0o600 },
+      );
       for (const m of masters) callsFiles.set(m, file);
     } else {
       for (const m of masters) {
@@ -84,7 +115,16 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
         writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed));
-        return { w, job: { input, output: w.executedFile, token: randomBytes(32).toString("hex"), limited: studentCells(w.master), calls: callsFiles.get(w.master) } };
+        return {
+          w,
+          job: {
+            input,
+            output: w.executedFile,
+            token: randomBytes(32).toString("hex"),
+            limited: studentCells(w.master),
+            calls: callsFiles.get(w.master),
+          },
+        };
       });
       const runs = await runNotebooks(
         jobs.map((j) => j.job),
@@ -103,7 +143,10 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         // With a shared kernel every notebook uses the first job's token.
         const token = options.sharedKernel ? jobs[0].job.token : job.token;
         // A crash or timeout in a student's cell costs that exercise; one in a set-up cell, the rest.
-        const stopEx = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at) ? w.master.owner[run.stopped_at] : -1;
+        const stopEx =
+          run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at)
+            ? w.master.owner[run.stopped_at]
+            : -1;
         w.master.exercises.forEach((_, e) => {
           if (w.rows[e] !== null) return; // decided in an earlier round
           if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
@@ -121,7 +164,14 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   }
   for (const w of work) {
     w.master.exercises.forEach((ex, e) => {
-      const r = w.rows[e] ?? { exercise: ex.name, points: 0, max: ex.points, status: "not run" as Status, message: "not run (too many crashes in this notebook)", output: "" };
+      const r = w.rows[e] ?? {
+        exercise: ex.name,
+        points: 0,
+        max: ex.points,
+        status: "not run" as Status,
+        message: "not run (too many crashes in this notebook)",
+        output: "",
+      };
       const mine = w.issues.filter((i) => i.exercise === e || i.exercise === -1);
       const tampered = mine.filter((i) => i.tamper);
       rows.push({
@@ -134,22 +184,53 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     });
   }
   // Written questions: answers collected for marking, marks merged (grading/written.ts).
-  rows.push(...collectWritten(work.map((w) => ({ student: w.sub.student, master: w.master, nb: w.student })), options.out, marks));
+  rows.push(
+    ...collectWritten(
+      work.map((w) => ({ student: w.sub.student, master: w.master, nb: w.student })),
+      options.out,
+      marks,
+    ),
+  );
   // Students who handed in some notebooks but not all of the ones others handed in.
   const students = [...new Set(rows.map((r) => r.student))].sort();
   const handedIn = [...new Set(work.map((w) => w.master))];
   for (const s of students) {
     for (const m of handedIn) {
       if (work.some((w) => w.sub.student === s && w.master === m)) continue;
-      for (const ex of m.exercises) rows.push({ student: s, notebook: m.name, exercise: ex.name, points: 0, max: ex.points, message: "no submission", status: "missing", notes: "", output: "" });
-      for (const q of questionsOf(m)) rows.push({ student: s, notebook: m.name, exercise: q.gradeId, points: 0, max: q.points, message: "no submission", status: "missing", notes: "", output: "" });
+      for (const ex of m.exercises)
+        rows.push({
+          student: s,
+          notebook: m.name,
+          exercise: ex.name,
+          points: 0,
+          max: ex.points,
+          message: "no submission",
+          status: "missing",
+          notes: "",
+          output: "",
+        });
+      for (const q of questionsOf(m))
+        rows.push({
+          student: s,
+          notebook: m.name,
+          exercise: q.gradeId,
+          points: 0,
+          max: q.points,
+          message: "no submission",
+          status: "missing",
+          notes: "",
+          output: "",
+        });
     }
   }
   rows.sort((a, b) => a.student.localeCompare(b.student) || a.notebook.localeCompare(b.notebook));
   const gradebook = path.join(options.out, "gradebook.csv");
   fs.writeFileSync(gradebook, toCsv(rows));
   const feedbackDir = path.join(options.out, "feedback");
-  writeFeedback(options.hideHiddenInputs ? rows.map((r) => ({ ...r, output: hideHiddenInputs(r.output) })) : rows, feedbackDir);
+  writeFeedback(
+    options.hideHiddenInputs ? rows.map((r) => ({ ...r, output: hideHiddenInputs(r.output) })) : rows,
+    feedbackDir,
+  );
   writeExports(rows, options.out, options.roster); // canvas.csv, moodle.csv (grading/exports.ts)
   return { rows, gradebook, feedbackDir };
 }

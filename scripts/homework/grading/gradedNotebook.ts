@@ -29,5 +29,7 @@ export function gradedNotebook(master: Master, student: Notebook | null, stubbed
 
 /** The cells a student's code runs in: solution cells and check cells. */
 export function studentCells(master: Master): number[] {
-  return master.nb.cells.map((c, i) => (nbgraderOf(c)?.solution || nbgraderOf(c)?.grade ? i : -1)).filter((i) => i >= 0);
+  return master.nb.cells
+    .map((c, i) => (nbgraderOf(c)?.solution || nbgraderOf(c)?.grade ? i : -1))
+    .filter((i) => i >= 0);
 }

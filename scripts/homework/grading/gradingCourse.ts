@@ -40,14 +40,27 @@ export function makeGradingCourse(tmp: string): GradingCourse {
   }
   for (const f of ["package.json", "tsconfig.json"]) fs.copyFileSync(path.join(root, f), path.join(dir, f));
   fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { NODE_FLAGS } = require(path.join(root, "scripts", "kernel", "kernelspec.js")) as { NODE_FLAGS: string[] };
   const jupyterPath = path.join(tmp, "jupyter");
   const spec = path.join(jupyterPath, "kernels", GRADING_KERNEL);
   fs.mkdirSync(spec, { recursive: true });
   fs.writeFileSync(
     path.join(spec, "kernel.json"),
-    JSON.stringify({ argv: [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "launcher.js"), "{connection_file}"], display_name: "Descent (grading)", language: "typescript" }, null, 2),
+    JSON.stringify(
+      {
+        argv: [
+          process.execPath,
+          ...NODE_FLAGS,
+          path.join(dir, "scripts", "kernel", "launcher.js"),
+          "{connection_file}",
+        ],
+        display_name: "Descent (grading)",
+        language: "typescript",
+      },
+      null,
+      2,
+    ),
   );
   return { dir, jupyterPath };
 }

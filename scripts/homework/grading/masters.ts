@@ -1,7 +1,16 @@
 // The masters: each master notebook, its released (student) version, and its graded exercises (one per check cell).
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
 import * as fs from "node:fs";
-import { listMasters, mastersDir, nbgraderOf, Notebook, readNotebook, releaseNotebook, sourceOf, stemOf } from "../notebook";
+import {
+  listMasters,
+  mastersDir,
+  nbgraderOf,
+  Notebook,
+  readNotebook,
+  releaseNotebook,
+  sourceOf,
+  stemOf,
+} from "../notebook";
 
 export interface Exercise {
   /** The exercise ids the check cell checks ("hw01-ex1"), joined with "+" when several. */
@@ -63,6 +72,8 @@ export function loadMaster(file: string): Master {
 }
 
 export function loadMasters(specs: string[]): Master[] {
-  const files = specs.length ? specs.flatMap((p) => (fs.existsSync(p) && fs.statSync(p).isDirectory() ? listMasters(p) : [p])) : listMasters(mastersDir);
+  const files = specs.length
+    ? specs.flatMap((p) => (fs.existsSync(p) && fs.statSync(p).isDirectory() ? listMasters(p) : [p]))
+    : listMasters(mastersDir);
   return files.map(loadMaster);
 }

@@ -13,7 +13,10 @@ function csvField(v: string | number): string {
 export function toCsv(rows: Row[]): string {
   const head = ["student", "notebook", "exercise", "points", "max_points", "status", "first_failing_message", "notes"];
   const lines = [head.join(",")];
-  for (const r of rows) lines.push([r.student, r.notebook, r.exercise, r.points, r.max, r.status, r.message, r.notes].map(csvField).join(","));
+  for (const r of rows)
+    lines.push(
+      [r.student, r.notebook, r.exercise, r.points, r.max, r.status, r.message, r.notes].map(csvField).join(","),
+    );
   return lines.join("\n") + "\n";
 }
 
@@ -57,16 +60,32 @@ export function writeFeedback(rows: Row[], dir: string): void {
 /** A fixed-width table: one line per student and notebook, and the count of each status. */
 export function summaryTable(rows: Row[]): string {
   const groups = new Map<string, Row[]>();
-  for (const r of rows) groups.set(`${r.student}\u0000${r.notebook}`, [...(groups.get(`${r.student}\u0000${r.notebook}`) ?? []), r]);
+  for (const r of rows)
+    groups.set(`${r.student}\u0000${r.notebook}`, [...(groups.get(`${r.student}\u0000${r.notebook}`) ?? []), r]);
   const table = [...groups.values()].map((g) => {
     const statuses = [...new Set(g.map((r) => r.status))].filter((s) => s !== "passed");
     const notes = g.some((r) => r.notes) ? " (see notes)" : "";
-    return [g[0].student, g[0].notebook, `${g.reduce((a, r) => a + r.points, 0)}/${g.reduce((a, r) => a + r.max, 0)}`, (statuses.length ? statuses.join(", ") : "passed") + notes];
+    return [
+      g[0].student,
+      g[0].notebook,
+      `${g.reduce((a, r) => a + r.points, 0)}/${g.reduce((a, r) => a + r.max, 0)}`,
+      (statuses.length ? statuses.join(", ") : "passed") + notes,
+    ];
   });
   const head = ["student", "notebook", "points", "status"];
   const widths = head.map((h, k) => Math.max(h.length, ...table.map((t) => t[k].length)));
-  const fmtRow = (t: string[]) => t.map((x, k) => (k === 2 ? x.padStart(widths[k]) : x.padEnd(widths[k]))).join("  ").trimEnd();
+  const fmtRow = (t: string[]) =>
+    t
+      .map((x, k) => (k === 2 ? x.padStart(widths[k]) : x.padEnd(widths[k])))
+      .join("  ")
+      .trimEnd();
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  return [fmtRow(head), fmtRow(widths.map((w) => "-".repeat(w))), ...table.map(fmtRow), "", `exercises: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`].join("\n");
+  return [
+    fmtRow(head),
+    fmtRow(widths.map((w) => "-".repeat(w))),
+    ...table.map(fmtRow),
+    "",
+    `exercises: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`,
+  ].join("\n");
 }

@@ -19,7 +19,8 @@ export interface SentResult {
 /** A check judged here, on the lecturer's side: the kernel's outcomes against the references and hidden cases. */
 export function judge(sent: SentResult, seeds: Record<string, number>): CheckResult {
   const options = { hidden: sent.kind === "hidden", seed: sent.kind === "hidden" ? seeds[sent.id] : undefined };
-  if (sent.notFunction !== undefined || !Array.isArray(sent.outcomes)) return runCheckWith(sent.id, null, options, null, sent.notFunction ?? "nothing");
+  if (sent.notFunction !== undefined || !Array.isArray(sent.outcomes))
+    return runCheckWith(sent.id, null, options, null, sent.notFunction ?? "nothing");
   return runCheckWith(sent.id, replayCaller(sent.outcomes), options);
 }
 
@@ -31,7 +32,13 @@ function textOf(o: Output): string {
 /** The stderr and error outputs of a cell, or "". */
 export function cellErrors(cell: Cell): string {
   return (cell.outputs ?? [])
-    .map((o) => (o.output_type === "stream" && o.name === "stderr" ? textOf(o) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : ""))
+    .map((o) =>
+      o.output_type === "stream" && o.name === "stderr"
+        ? textOf(o)
+        : o.output_type === "error"
+          ? `${o.ename}: ${o.evalue}`
+          : "",
+    )
     .join("")
     .trim();
 }
@@ -68,7 +75,19 @@ export function signedResults(cell: Cell, token: string, seeds: Record<string, n
   return out;
 }
 
-export type Status = "passed" | "partial" | "failed" | "not done" | "error" | "timeout" | "kernel died" | "not run" | "tampered" | "missing" | "unreadable" | "to mark";
+export type Status =
+  | "passed"
+  | "partial"
+  | "failed"
+  | "not done"
+  | "error"
+  | "timeout"
+  | "kernel died"
+  | "not run"
+  | "tampered"
+  | "missing"
+  | "unreadable"
+  | "to mark";
 
 export interface Row {
   student: string;
@@ -93,13 +112,28 @@ export function firstLine(text: string): string {
 }
 
 /** One exercise's row from an executed graded notebook. */
-export function exerciseRow(master: Master, e: number, executed: Notebook, run: RunResult, token: string): Omit<Row, "student" | "notebook" | "notes"> {
+export function exerciseRow(
+  master: Master,
+  e: number,
+  executed: Notebook,
+  run: RunResult,
+  token: string,
+): Omit<Row, "student" | "notebook" | "notes"> {
   const ex = master.exercises[e];
   const cell = executed.cells[ex.cell];
   const base = { exercise: ex.name, points: 0, max: ex.points, output: cell ? cellText(cell) : "" };
-  if (run.stopped_at !== null && run.reason !== "start failed" && master.owner[run.stopped_at] === e && studentCells(master).includes(run.stopped_at)) {
+  if (
+    run.stopped_at !== null &&
+    run.reason !== "start failed" &&
+    master.owner[run.stopped_at] === e &&
+    studentCells(master).includes(run.stopped_at)
+  ) {
     const where = run.stopped_at === ex.cell ? "" : ` (in cell ${run.stopped_at + 1}, before the check)`;
-    return { ...base, status: run.reason === "died" ? "kernel died" : "timeout", message: `${run.detail ?? ""}${where}` };
+    return {
+      ...base,
+      status: run.reason === "died" ? "kernel died" : "timeout",
+      message: `${run.detail ?? ""}${where}`,
+    };
   }
   const results = cell ? signedResults(cell, token, ex.seeds) : [];
   if (results.length) base.output = results.map(formatResult).join("\n");
@@ -118,14 +152,27 @@ export function exerciseRow(master: Master, e: number, executed: Notebook, run: 
   const found = wanted.map((w) => results.find((r) => r.id === w.id && r.kind === w.kind) ?? null);
   if (found.every((r) => r === null)) {
     if (run.stopped_at !== null && run.stopped_at < ex.cell) {
-      return { ...base, status: "not run", message: `not run: the notebook stopped in cell ${run.stopped_at + 1} (${run.reason}: ${run.detail})` };
+      return {
+        ...base,
+        status: "not run",
+        message: `not run: the notebook stopped in cell ${run.stopped_at + 1} (${run.reason}: ${run.detail})`,
+      };
     }
-    if (run.reason === "start failed") return { ...base, status: "error", message: `the kernel could not run the notebook: ${run.detail}` };
+    if (run.reason === "start failed")
+      return { ...base, status: "error", message: `the kernel could not run the notebook: ${run.detail}` };
     const err = cell ? cellErrors(cell) : "";
     if (err) return { ...base, status: "error", message: `the check cell failed: ${firstLine(err)}` };
     // A locked cell before it failed (the imports, a set-up cell): the notebook itself is broken.
-    const setup = master.nb.cells.findIndex((c, i) => i < ex.cell && c.cell_type === "code" && !nbgraderOf(c)?.solution && cellErrors(executed.cells[i]) !== "");
-    if (setup >= 0) return { ...base, status: "error", message: `cell ${setup + 1} of the notebook (not yours) failed: ${firstLine(cellErrors(executed.cells[setup]))}` };
+    const setup = master.nb.cells.findIndex(
+      (c, i) =>
+        i < ex.cell && c.cell_type === "code" && !nbgraderOf(c)?.solution && cellErrors(executed.cells[i]) !== "",
+    );
+    if (setup >= 0)
+      return {
+        ...base,
+        status: "error",
+        message: `cell ${setup + 1} of the notebook (not yours) failed: ${firstLine(cellErrors(executed.cells[setup]))}`,
+      };
     return { ...base, status: "error", message: "the check cell gave no result" };
   }
   let points = 0;
@@ -144,8 +191,17 @@ export function exerciseRow(master: Master, e: number, executed: Notebook, run: 
   const allNotDone = found.every((r) => r && r.status === "not done");
   const complete = found.every((r) => r !== null);
   const timedOut = found.some((r) => r?.cases.some((c) => /^your function ran out of time/.test(c.message ?? "")));
-  const status: Status = allNotDone ? "not done" : complete && points === max && max > 0 ? "passed" : points > 0 ? "partial" : timedOut ? "timeout" : "failed";
+  const status: Status = allNotDone
+    ? "not done"
+    : complete && points === max && max > 0
+      ? "passed"
+      : points > 0
+        ? "partial"
+        : timedOut
+          ? "timeout"
+          : "failed";
   const row = { ...base, points: Math.min(points, ex.points), status, message: firstLine(message) };
-  if (complete && max !== ex.points) row.message = `${row.message ? row.message + "; " : ""}[the check's cases give ${max} points, its cell metadata says ${ex.points}]`;
+  if (complete && max !== ex.points)
+    row.message = `${row.message ? row.message + "; " : ""}[the check's cases give ${max} points, its cell metadata says ${ex.points}]`;
   return row;
 }

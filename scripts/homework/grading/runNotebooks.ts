@@ -1,4 +1,4 @@
-// Running graded notebooks in the Descent kernel (through grade_notebooks.py), with time limits.
+// Running graded notebooks in the Descent kernel (through scripts/kernel/driver.py grade), with time limits.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -29,14 +29,26 @@ export interface RunResult {
 }
 
 function python(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as { findPython: () => string | null };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { findPython } = require(path.join(root, "scripts", "setup", "python.js")) as {
+    findPython: () => string | null;
+  };
   const py = findPython();
-  if (!py) throw new Error("grade: no Python with nbclient (Debian: apt-get install python3-nbclient; elsewhere: pip install nbclient)");
+  if (!py)
+    throw new Error(
+      "grade: no Python with nbclient (Debian: apt-get install python3-nbclient; elsewhere: pip install nbclient)",
+    );
   return py;
 }
 
-function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: string, k: number, course: GradingCourse | null): Promise<RunResult[]> {
+function runBatch(
+  py: string,
+  sessions: RunJob[][],
+  options: GradeOptions,
+  tmp: string,
+  k: number,
+  course: GradingCourse | null,
+): Promise<RunResult[]> {
   const jobsFile = path.join(tmp, `jobs-${k}.json`);
   const jobs = {
     kernel: course ? GRADING_KERNEL : "descent",
@@ -44,14 +56,24 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
     timeout: options.timeout,
     cell_timeout: options.cellTimeout,
     token_env: TOKEN_ENV,
-    sessions: sessions.map((s) => ({ token: s[0].token, calls: s[0].calls ?? null, notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited })) })),
+    sessions: sessions.map((s) => ({
+      token: s[0].token,
+      calls: s[0].calls ?? null,
+      notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited })),
+    })),
   };
   fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
-  const local = course ? `${course.jupyterPath}${path.delimiter}${path.join(root, ".jupyter", "share", "jupyter")}` : path.join(root, ".jupyter", "share", "jupyter");
+  const local = course
+    ? `${course.jupyterPath}${path.delimiter}${path.join(root, ".jupyter", "share", "jupyter")}`
+    : path.join(root, ".jupyter", "share", "jupyter");
   return new Promise((resolve) => {
-    const child = spawn(py, [path.join(__dirname, "..", "grade_notebooks.py"), jobsFile], {
+    const child = spawn(py, [path.join(__dirname, "..", "..", "kernel", "driver.py"), "grade", jobsFile], {
       cwd: course ? course.dir : root,
-      env: { ...process.env, JUPYTER_PATH: process.env.JUPYTER_PATH ? `${local}${path.delimiter}${process.env.JUPYTER_PATH}` : local, PYTHONWARNINGS: "ignore" },
+      env: {
+        ...process.env,
+        JUPYTER_PATH: process.env.JUPYTER_PATH ? `${local}${path.delimiter}${process.env.JUPYTER_PATH}` : local,
+        PYTHONWARNINGS: "ignore",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -59,7 +81,10 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
     let reported = 0;
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      const complete = out.slice(0, out.lastIndexOf("\n") + 1).split("\n").filter((l) => l.startsWith("{"));
+      const complete = out
+        .slice(0, out.lastIndexOf("\n") + 1)
+        .split("\n")
+        .filter((l) => l.startsWith("{"));
       for (; reported < complete.length; reported++) options.progress?.(JSON.parse(complete[reported]) as RunResult);
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -72,7 +97,14 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
       for (const s of sessions) {
         for (const j of s) {
           if (!done.has(j.input)) {
-            results.push({ in: j.input, out: j.output, seconds: 0, stopped_at: null, reason: "start failed", detail: `the notebook runner stopped (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}` });
+            results.push({
+              in: j.input,
+              out: j.output,
+              seconds: 0,
+              stopped_at: null,
+              reason: "start failed",
+              detail: `the notebook runner stopped (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
+            });
           }
         }
       }
@@ -82,7 +114,11 @@ function runBatch(py: string, sessions: RunJob[][], options: GradeOptions, tmp: 
 }
 
 /** Run the jobs: one kernel per notebook (or one for all with sharedKernel), `jobs` runners at once. */
-export async function runNotebooks(jobs: RunJob[], options: GradeOptions, course: GradingCourse | null = null): Promise<Map<string, RunResult>> {
+export async function runNotebooks(
+  jobs: RunJob[],
+  options: GradeOptions,
+  course: GradingCourse | null = null,
+): Promise<Map<string, RunResult>> {
   const py = python();
   spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-grade-"));
@@ -95,7 +131,9 @@ export async function runNotebooks(jobs: RunJob[], options: GradeOptions, course
     const n = Math.max(1, Math.min(options.jobs, sessions.length));
     const parts: RunJob[][][] = Array.from({ length: n }, () => []);
     sessions.forEach((s, i) => parts[i % n].push(s));
-    const results = (await Promise.all(parts.filter((p) => p.length).map((p, k) => runBatch(py, p, options, tmp, k, course)))).flat();
+    const results = (
+      await Promise.all(parts.filter((p) => p.length).map((p, k) => runBatch(py, p, options, tmp, k, course)))
+    ).flat();
     return new Map(results.map((r) => [r.in, r]));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

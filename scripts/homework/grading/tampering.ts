@@ -54,12 +54,15 @@ export function findIssues(master: Master, student: Notebook): Issue[] {
       issues.push({ exercise: ex, text: `${kind} ${g} deleted`, tamper: true });
       return;
     }
-    if (cells.length > 1) issues.push({ exercise: ex, text: `grade_id ${g} duplicated (${cells.length} cells)`, tamper: true });
+    if (cells.length > 1)
+      issues.push({ exercise: ex, text: `grade_id ${g} duplicated (${cells.length} cells)`, tamper: true });
     const sc = cells[0];
-    if (sc.cell_type !== mc.cell_type) issues.push({ exercise: ex, text: `${kind} ${g} changed from ${mc.cell_type} to ${sc.cell_type}`, tamper: true });
+    if (sc.cell_type !== mc.cell_type)
+      issues.push({ exercise: ex, text: `${kind} ${g} changed from ${mc.cell_type} to ${sc.cell_type}`, tamper: true });
     const sm = nbgraderOf(sc) ?? {};
     for (const flag of ["grade", "solution", "locked"] as const) {
-      if (Boolean(sm[flag]) !== Boolean(meta[flag])) issues.push({ exercise: ex, text: `nbgrader "${flag}" of ${g} changed to ${String(sm[flag])}`, tamper: true });
+      if (Boolean(sm[flag]) !== Boolean(meta[flag]))
+        issues.push({ exercise: ex, text: `nbgrader "${flag}" of ${g} changed to ${String(sm[flag])}`, tamper: true });
     }
     if (meta.grade && Number(sm.points) !== Number(meta.points)) {
       issues.push({ exercise: ex, text: `points of ${g} changed from ${meta.points} to ${sm.points}`, tamper: true });
@@ -73,7 +76,12 @@ export function findIssues(master: Master, student: Notebook): Issue[] {
     }
   });
   for (const [g, cells] of byId) {
-    if (!masterIds.has(g)) issues.push({ exercise: -1, text: `cell ${g} is not in the master (${cells.length} cell${cells.length > 1 ? "s" : ""})`, tamper: true });
+    if (!masterIds.has(g))
+      issues.push({
+        exercise: -1,
+        text: `cell ${g} is not in the master (${cells.length} cell${cells.length > 1 ? "s" : ""})`,
+        tamper: true,
+      });
   }
   // Solution code that reaches into the checks or the process is flagged for review: the grader
   // runs student code in the kernel's process, where it could patch the checks.
@@ -83,11 +91,23 @@ export function findIssues(master: Master, student: Notebook): Issue[] {
     if (!g || mi < 0 || !nbgraderOf(master.nb.cells[mi])?.solution) continue;
     const text = sourceOf(sc);
     const hits = SUSPICIOUS.filter(([re]) => re.test(text)).map(([, what]) => what);
-    if (hits.length) issues.push({ exercise: master.owner[mi], text: `solution cell ${g} uses ${hits.join(", ")} (review it)`, tamper: false });
+    if (hits.length)
+      issues.push({
+        exercise: master.owner[mi],
+        text: `solution cell ${g} uses ${hits.join(", ")} (review it)`,
+        tamper: false,
+      });
   }
   const extra = student.cells.filter((c) => !gradeIdOf(c) && c.cell_type === "code" && sourceOf(c).trim() !== "");
-  const masterPlain = master.nb.cells.filter((c) => !gradeIdOf(c) && c.cell_type === "code").map((c) => normalized(sourceOf(c)));
+  const masterPlain = master.nb.cells
+    .filter((c) => !gradeIdOf(c) && c.cell_type === "code")
+    .map((c) => normalized(sourceOf(c)));
   const added = extra.filter((c) => !masterPlain.includes(normalized(sourceOf(c))));
-  if (added.length) issues.push({ exercise: -1, text: `${added.length} code cell${added.length > 1 ? "s" : ""} added outside the solution cells (not graded)`, tamper: false });
+  if (added.length)
+    issues.push({
+      exercise: -1,
+      text: `${added.length} code cell${added.length > 1 ? "s" : ""} added outside the solution cells (not graded)`,
+      tamper: false,
+    });
   return issues;
 }

@@ -107,12 +107,16 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => !(r.length === 1 && r[0] === ""));
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** One static page per question: the question, the rubric, then every student's answer in a row. */
 function questionPage(q: Question, answers: { student: string; answer: string }[]): string {
   const rows = answers
-    .map((a) => `<tr><th>${escapeHtml(a.student)}</th><td><pre>${a.answer ? escapeHtml(a.answer) : "<em>(no answer)</em>"}</pre></td><td class="mark"></td></tr>`)
+    .map(
+      (a) =>
+        `<tr><th>${escapeHtml(a.student)}</th><td><pre>${a.answer ? escapeHtml(a.answer) : "<em>(no answer)</em>"}</pre></td><td class="mark"></td></tr>`,
+    )
     .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${q.notebook} · ${q.gradeId}`)}</title>
@@ -157,7 +161,13 @@ export function readMarks(marks: { file: string; text: string }, questions: Ques
     if (k < 0) throw new Error(`${file}, line 1: no column "${name}" (expected ${MARKS_HEADER.join(",")})`);
     return k;
   };
-  const [cs, cn, cq, cp, cc] = [col("student"), col("notebook"), col("question"), col("points"), head.indexOf("comment")];
+  const [cs, cn, cq, cp, cc] = [
+    col("student"),
+    col("notebook"),
+    col("question"),
+    col("points"),
+    head.indexOf("comment"),
+  ];
   const out = new Map<string, Mark>();
   rows.slice(1).forEach((r, i) => {
     const line = i + 2;
@@ -166,8 +176,11 @@ export function readMarks(marks: { file: string; text: string }, questions: Ques
     const raw = (r[cp] ?? "").trim();
     if (raw === "") return;
     const p = Number(raw);
-    if (!Number.isFinite(p) || p < 0 || p > q.points) throw new Error(`${file}, line ${line}, column points: "${raw}" is not a mark between 0 and ${q.points} for ${q.gradeId}`);
-    out.set(`${r[cs]}\u0000${r[cn]}\u0000${r[cq]}`, { points: p, comment: cc >= 0 ? r[cc] ?? "" : "" });
+    if (!Number.isFinite(p) || p < 0 || p > q.points)
+      throw new Error(
+        `${file}, line ${line}, column points: "${raw}" is not a mark between 0 and ${q.points} for ${q.gradeId}`,
+      );
+    out.set(`${r[cs]}\u0000${r[cn]}\u0000${r[cq]}`, { points: p, comment: cc >= 0 ? (r[cc] ?? "") : "" });
   });
   return out;
 }
@@ -177,7 +190,11 @@ export function readMarks(marks: { file: string; text: string }, questions: Ques
  * question: pages and CSVs for marking, the marks template; and the gradebook rows, with the
  * marks of `marksFile` (see readMarksFile) when given.
  */
-export function collectWritten(subs: { student: string; master: Master; nb: Notebook }[], out: string, marksFile?: { file: string; text: string }): Row[] {
+export function collectWritten(
+  subs: { student: string; master: Master; nb: Notebook }[],
+  out: string,
+  marksFile?: { file: string; text: string },
+): Row[] {
   const masters = [...new Set(subs.map((s) => s.master))];
   const questions = masters.flatMap(questionsOf);
   if (questions.length === 0) return [];
@@ -191,11 +208,29 @@ export function collectWritten(subs: { student: string; master: Master; nb: Note
     const qdir = path.join(dir, q.notebook);
     fs.mkdirSync(qdir, { recursive: true });
     fs.writeFileSync(path.join(qdir, `${q.gradeId}.html`), questionPage(q, answers));
-    fs.writeFileSync(path.join(qdir, `${q.gradeId}.csv`), ["student,answer,points,comment", ...answers.map((a) => [a.student, a.answer, "", ""].map(csvField).join(","))].join("\n") + "\n");
+    fs.writeFileSync(
+      path.join(qdir, `${q.gradeId}.csv`),
+      [
+        "student,answer,points,comment",
+        ...answers.map((a) => [a.student, a.answer, "", ""].map(csvField).join(",")),
+      ].join("\n") + "\n",
+    );
     for (const a of answers) {
       const mark = marks.get(`${a.student}\u0000${q.notebook}\u0000${q.gradeId}`);
-      template.push([a.student, q.notebook, q.gradeId, mark ? mark.points : "", q.points, mark?.comment ?? ""].map(csvField).join(","));
-      const status = !a.answer ? "not done" : !mark ? "to mark" : mark.points >= q.points ? "passed" : mark.points > 0 ? "partial" : "failed";
+      template.push(
+        [a.student, q.notebook, q.gradeId, mark ? mark.points : "", q.points, mark?.comment ?? ""]
+          .map(csvField)
+          .join(","),
+      );
+      const status = !a.answer
+        ? "not done"
+        : !mark
+          ? "to mark"
+          : mark.points >= q.points
+            ? "passed"
+            : mark.points > 0
+              ? "partial"
+              : "failed";
       rows.push({
         student: a.student,
         notebook: q.notebook,

@@ -26,7 +26,11 @@ exercise({
   title: "Mean squared error",
   reference: meanSquaredErrorRef,
   cases: (rng) => [
-    { name: "hand case: ŷ = (1, 2, 3), y = (1, 2, 5)", args: [new Float64Array([1, 2, 3]), new Float64Array([1, 2, 5])], points: 1 },
+    {
+      name: "hand case: ŷ = (1, 2, 3), y = (1, 2, 5)",
+      args: [new Float64Array([1, 2, 3]), new Float64Array([1, 2, 5])],
+      points: 1,
+    },
     { name: "random n = 8", args: [randomVector(rng, 8), randomVector(rng, 8)], points: 1 },
   ],
   hidden: (rng) => [
@@ -35,7 +39,9 @@ exercise({
   ],
   mistakes: [
     {
-      hint: "This is the square of the mean error, (1/n Σ (ŷᵢ − yᵢ))², not the mean of the squared errors: square each difference before summing.",
+      hint:
+        "This is the square of the mean error, (1/n Σ (ŷᵢ − yᵢ))², not the mean of the squared errors: square " +
+        "each difference before summing.",
       answer: (yhat: Float64Array, y: Float64Array) => {
         let s = 0;
         for (let i = 0; i < y.length; i++) s += yhat[i] - y[i];
@@ -51,9 +57,27 @@ exercise({
   title: "Softmax of each row",
   reference: (Z: Matrix) => softmax(Z),
   cases: (rng) => [
-    { name: "hand case: 2×3", args: [fromArrays([[1, 2, 3], [0, 0, 0]])], points: 1 },
+    {
+      name: "hand case: 2×3",
+      args: [
+        fromArrays([
+          [1, 2, 3],
+          [0, 0, 0],
+        ]),
+      ],
+      points: 1,
+    },
     { name: "random 5×4", args: [randn(5, 4, rng)], points: 1 },
-    { name: "edge case: logits ±1000", args: [fromArrays([[1000, 999, -1000], [-1000, -1001, -1002]])], points: 1 },
+    {
+      name: "edge case: logits ±1000",
+      args: [
+        fromArrays([
+          [1000, 999, -1000],
+          [-1000, -1001, -1002],
+        ]),
+      ],
+      points: 1,
+    },
   ],
   hidden: (rng) => [
     { name: "edge case: one row", args: [randn(1, 6, rng)], points: 1 },
@@ -61,7 +85,9 @@ exercise({
   ],
   mistakes: [
     {
-      hint: "Each column sums to 1 instead of each row: the softmax of row i normalises over the classes k of that row (Σ_k S_ik = 1).",
+      hint:
+        "Each column sums to 1 instead of each row: the softmax of row i normalises over the classes k of that " +
+        "row (Σ_k S_ik = 1).",
       answer: (Z: Matrix) => {
         const S = new Matrix(Z.rows, Z.cols, new Float64Array(Z.rows * Z.cols));
         for (let j = 0; j < Z.cols; j++) {
@@ -77,5 +103,8 @@ exercise({
   ],
 });
 
-/** The ids this file registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this file registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW00_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw00-"));

@@ -24,7 +24,8 @@ export function integerMatrix(rng: Rng, n: number, d: number, lo = -3, hi = 3): 
   const rows = Array.from({ length: n }, () => Array.from({ length: d }, () => lo + rng.int(hi - lo + 1)));
   return fromArrays(rows);
 }
-export const integerVector = (rng: Rng, d: number, lo = -3, hi = 3): number[] => Array.from({ length: d }, () => lo + rng.int(hi - lo + 1));
+export const integerVector = (rng: Rng, d: number, lo = -3, hi = 3): number[] =>
+  Array.from({ length: d }, () => lo + rng.int(hi - lo + 1));
 
 export const rowsOf = (X: Matrix): number[][] => Array.from({ length: X.rows }, (_, i) => Array.from(X.row(i)));
 export const dot = (w: ArrayLike<number>, x: ArrayLike<number>): number => {

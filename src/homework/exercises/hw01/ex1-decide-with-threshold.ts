@@ -1,4 +1,7 @@
-/** Homework 01, hw01-ex1 · Game night: the decision with a threshold (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 01, hw01-ex1 · Game night: the decision with a threshold (split from the homework's single spec file; see
+ * ./index.ts).
+ */
 import { fromArrays, Matrix } from "../../../core/matrix";
 import * as perceptron from "../../../models/perceptron";
 import { exercise } from "../../check";
@@ -18,12 +21,20 @@ export const HW01_EX1 = exercise({
   reference: decideWithThresholdRef,
   cases: (rng) => [
     { name: "game night, w = (1, 6, 3), t = 9", args: [gameNight(), W_GAME, 9], points: 1 },
-    { name: "game night, w = (1, 6, 3), t = 7 (a tie: w·x = 7 on evening 3)", args: [gameNight(), W_GAME, 7], points: 1 },
+    {
+      name: "game night, w = (1, 6, 3), t = 7 (a tie: w·x = 7 on evening 3)",
+      args: [gameNight(), W_GAME, 7],
+      points: 1,
+    },
     { name: "random 6×4 integers, t = 2", args: [integerMatrix(rng, 6, 4), integerVector(rng, 4), 2], points: 1 },
   ],
   hidden: (rng) => [
     { name: "edge case: one example exactly at the threshold", args: [fromArrays([[2, 1]]), [1, 1], 3], points: 1 },
-    { name: "random 10×5 integers with ties, t = 0", args: [integerMatrix(rng, 10, 5, -1, 1), integerVector(rng, 5, -1, 1), 0], points: 1 },
+    {
+      name: "random 10×5 integers with ties, t = 0",
+      args: [integerMatrix(rng, 10, 5, -1, 1), integerVector(rng, 5, -1, 1), 0],
+      points: 1,
+    },
   ],
   mistakes: [
     {

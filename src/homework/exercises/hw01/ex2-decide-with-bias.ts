@@ -1,4 +1,7 @@
-/** Homework 01, hw01-ex2 · From a threshold to a bias: H(w·x + b) (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 01, hw01-ex2 · From a threshold to a bias: H(w·x + b) (split from the homework's single spec file; see
+ * ./index.ts).
+ */
 import { fromArrays, Matrix, randn } from "../../../core/matrix";
 import * as perceptron from "../../../models/perceptron";
 import { exercise } from "../../check";
@@ -23,11 +26,17 @@ export const HW01_EX2 = exercise({
   ],
   hidden: (rng) => [
     { name: "edge case: one example with w·x + b = 0", args: [fromArrays([[1, -1]]), [2, 1], -1], points: 1 },
-    { name: "random 12×4 integers with ties, b = 1", args: [integerMatrix(rng, 12, 4, -1, 1), integerVector(rng, 4, -1, 1), 1], points: 1 },
+    {
+      name: "random 12×4 integers with ties, b = 1",
+      args: [integerMatrix(rng, 12, 4, -1, 1), integerVector(rng, 4, -1, 1), 1],
+      points: 1,
+    },
   ],
   mistakes: [
     {
-      hint: "The bias is b = −t, so the rule is H(w·x + b) = 1 when w·x ≥ −b; you compared w·x with b itself (the threshold and the bias have opposite signs).",
+      hint:
+        "The bias is b = −t, so the rule is H(w·x + b) = 1 when w·x ≥ −b; you compared w·x with b itself (the " +
+        "threshold and the bias have opposite signs).",
       answer: (X: Matrix, w: number[], b: number) => rowsOf(X).map((x) => (dot(w, x) >= b ? 1 : 0)),
     },
     {

@@ -1,5 +1,6 @@
-/** Homework 01, hw01-ex3 · One step of the perceptron rule (split from the homework's single spec file; see ./index.ts). */
-import * as perceptron from "../../../models/perceptron";
+/**
+ * Homework 01, hw01-ex3 · One step of the perceptron rule (split from the homework's single spec file; see ./index.ts).
+ */
 import { exercise } from "../../check";
 import { dot, integerVector } from "./common";
 
@@ -30,12 +31,18 @@ export const HW01_EX3 = exercise({
     { name: "random d = 5, η = 0.1", args: [integerVector(rng, 5), -1, integerVector(rng, 5), 0, 0.1], points: 1 },
   ],
   hidden: (rng) => [
-    { name: "edge case: w·x + b = 0 with label 0 (H(0) = 1 is a mistake)", args: [[1, -1], 0, [2, 2], 0, 1], points: 1 },
+    {
+      name: "edge case: w·x + b = 0 with label 0 (H(0) = 1 is a mistake)",
+      args: [[1, -1], 0, [2, 2], 0, 1],
+      points: 1,
+    },
     { name: "random d = 8, η = 0.25", args: [integerVector(rng, 8), 2, integerVector(rng, 8), 1, 0.25], points: 1 },
   ],
   mistakes: [
     {
-      hint: "Wrong sign: the error is y − ŷ, so when the unit said 0 but should have said 1 the weights move TOWARDS x (w ← w + ηx).",
+      hint:
+        "Wrong sign: the error is y − ŷ, so when the unit said 0 but should have said 1 the weights move TOWARDS " +
+        "x (w ← w + ηx).",
       answer: (w: number[], b: number, x: number[], y: number, eta: number) => {
         const yHat = dot(w, x) + b >= 0 ? 1 : 0;
         const err = yHat - y;
@@ -51,7 +58,9 @@ export const HW01_EX3 = exercise({
       },
     },
     {
-      hint: "The rule changes the weights only on a mistake: the step is η(y − ŷ)x, which is 0 when ŷ = y. You moved by ηyx every time.",
+      hint:
+        "The rule changes the weights only on a mistake: the step is η(y − ŷ)x, which is 0 when ŷ = y. You moved " +
+        "by ηyx every time.",
       answer: (w: number[], b: number, x: number[], y: number, eta: number) => {
         const yHat = dot(w, x) + b >= 0 ? 1 : 0;
         return { w: w.map((wj, j) => wj + eta * y * x[j]), b: b + eta * y, mistake: yHat !== y };

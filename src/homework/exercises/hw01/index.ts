@@ -17,5 +17,8 @@ export * from "./ex3-perceptron-step";
 export * from "./ex4-train-perceptron";
 export * from "./ex5-xor-features";
 
-/** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW01_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw01-"));

@@ -25,13 +25,25 @@ export const cubicGrad: Grad = (v) => [3 * v[0] ** 2 + v[1], v[0] + 4 * v[1]];
 /** A smooth cost of p variables: C(v) = Σ_k a_k v_k² + Σ_k sin(v_k) + 0.3 Σ_k v_k v_{k+1} + exp(v₁/4). */
 export function randomSmoothCost(rng: Rng, p: number): { C: Cost; grad: Grad } {
   const a = Array.from({ length: p }, () => 0.5 + rng.uniform() * 2);
-  const C: Cost = portable((v: Vec) => {
-    let s = Math.exp(v[0] / 4);
-    for (let k = 0; k < p; k++) s += a[k] * v[k] ** 2 + Math.sin(v[k]) + (k + 1 < p ? 0.3 * v[k] * v[k + 1] : 0);
-    return s;
-  }, { a, p });
-  const grad: Grad = portable((v: Vec) =>
-    v.map((vk, k) => 2 * a[k] * vk + Math.cos(vk) + 0.3 * ((k > 0 ? v[k - 1] : 0) + (k + 1 < p ? v[k + 1] : 0)) + (k === 0 ? Math.exp(v[0] / 4) / 4 : 0)), { a, p });
+  const C: Cost = portable(
+    (v: Vec) => {
+      let s = Math.exp(v[0] / 4);
+      for (let k = 0; k < p; k++) s += a[k] * v[k] ** 2 + Math.sin(v[k]) + (k + 1 < p ? 0.3 * v[k] * v[k + 1] : 0);
+      return s;
+    },
+    { a, p },
+  );
+  const grad: Grad = portable(
+    (v: Vec) =>
+      v.map(
+        (vk, k) =>
+          2 * a[k] * vk +
+          Math.cos(vk) +
+          0.3 * ((k > 0 ? v[k - 1] : 0) + (k + 1 < p ? v[k + 1] : 0)) +
+          (k === 0 ? Math.exp(v[0] / 4) / 4 : 0),
+      ),
+    { a, p },
+  );
   return { C, grad };
 }
 export const randomPoint = (rng: Rng, p: number, r = 2): Vec => Array.from({ length: p }, () => rng.uniformIn(-r, r));

@@ -1,5 +1,4 @@
 /** Homework 02, hw02-ex2 · One gradient-descent step (split from the homework's single spec file; see ./index.ts). */
-import * as descent from "../../../calculus/descent";
 import { exercise } from "../../check";
 import { Vec, randomPoint } from "./common";
 

@@ -25,7 +25,8 @@ export function bowlCostAfter(eta: number, v0: Vec, steps = RATE_BARS.steps): nu
 }
 
 export function rateField(got: unknown, key: "fast" | "diverging"): number | string {
-  if (typeof got !== "object" || got === null || !(key in got)) return `your result has no field "${key}" (return { fast: …, diverging: … })`;
+  if (typeof got !== "object" || got === null || !(key in got))
+    return `your result has no field "${key}" (return { fast: …, diverging: … })`;
   const x = (got as Record<string, unknown>)[key];
   if (typeof x !== "number" || !Number.isFinite(x)) return `"${key}" must be a finite number, got ${String(x)}`;
   return x;
@@ -40,8 +41,16 @@ export function fastBar(v0: Vec) {
     const c = bowlCostAfter(eta, v0);
     if (c < RATE_BARS.fastBelow) return null;
     const c0 = bowlCost(v0);
-    if (!(c <= c0)) return `fast = ${fmt(eta)}: the cost grew from ${fmt(c0)} to ${fmt(c)} in ${RATE_BARS.steps} steps; this rate is too large for the steep direction v₂ (curvature 10)`;
-    return `fast = ${fmt(eta)}: after ${RATE_BARS.steps} steps C = ${fmt(c)}, not below ${RATE_BARS.fastBelow}. Per step the distance along v₁ shrinks by |1 − 2η| and along v₂ by |1 − 10η|: the slower of the two decides; try rates that make both small`;
+    if (!(c <= c0))
+      return (
+        `fast = ${fmt(eta)}: the cost grew from ${fmt(c0)} to ${fmt(c)} in ${RATE_BARS.steps} steps; this rate ` +
+        `is too large for the steep direction v₂ (curvature 10)`
+      );
+    return (
+      `fast = ${fmt(eta)}: after ${RATE_BARS.steps} steps C = ${fmt(c)}, not below ${RATE_BARS.fastBelow}. Per ` +
+      `step the distance along v₁ shrinks by |1 − 2η| and along v₂ by |1 − 10η|: the slower of the two decides; try ` +
+      `rates that make both small`
+    );
   };
 }
 
@@ -51,11 +60,18 @@ export function divergingBar(v0: Vec) {
     const eta = rateField(got, "diverging");
     if (typeof eta === "string") return eta;
     if (!(eta > 0)) return `diverging = ${fmt(eta)}: a learning rate must be positive`;
-    if (eta > RATE_BARS.divergingAtMost) return `diverging = ${fmt(eta)} is above the bar: find a diverging rate η ≤ ${RATE_BARS.divergingAtMost} (any huge rate diverges; the point is to find where it starts)`;
+    if (eta > RATE_BARS.divergingAtMost)
+      return (
+        `diverging = ${fmt(eta)} is above the bar: find a diverging rate η ≤ ${RATE_BARS.divergingAtMost} (any ` +
+        `huge rate diverges; the point is to find where it starts)`
+      );
     const c = bowlCostAfter(eta, v0);
     const c0 = bowlCost(v0);
     if (c > c0) return null;
-    return `diverging = ${fmt(eta)} does not diverge: after ${RATE_BARS.steps} steps C = ${fmt(c)} ≤ C(v⁽⁰⁾) = ${fmt(c0)}. Look for the rate at which |1 − 10η| exceeds 1`;
+    return (
+      `diverging = ${fmt(eta)} does not diverge: after ${RATE_BARS.steps} steps C = ${fmt(c)} ≤ C(v⁽⁰⁾) = ` +
+      `${fmt(c0)}. Look for the rate at which |1 − 10η| exceeds 1`
+    );
   };
 }
 
@@ -71,8 +87,16 @@ export const HW02_EX4 = exercise({
   id: "hw02-ex4",
   title: "A learning-rate experiment",
   cases: () => [
-    { name: "fast: C < 1e-6 after 30 steps from (3, 1) (graded also from (−2, 4))", args: rateCase("fast", [3, 1]), points: 2 },
-    { name: "diverging: η ≤ 0.25 and C grows in 30 steps from (3, 1) (graded also from (−2, 4))", args: rateCase("diverging", [3, 1]), points: 2 },
+    {
+      name: "fast: C < 1e-6 after 30 steps from (3, 1) (graded also from (−2, 4))",
+      args: rateCase("fast", [3, 1]),
+      points: 2,
+    },
+    {
+      name: "diverging: η ≤ 0.25 and C grows in 30 steps from (3, 1) (graded also from (−2, 4))",
+      args: rateCase("diverging", [3, 1]),
+      points: 2,
+    },
   ],
   hidden: () => [
     { name: "fast rate, started at (−2, 4) instead", args: rateCase("fast", [-2, 4]), points: 1 },

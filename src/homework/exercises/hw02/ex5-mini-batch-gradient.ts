@@ -29,17 +29,38 @@ export const HW02_EX5 = exercise({
   title: "The mini-batch gradient",
   reference: miniBatchGradientRef,
   cases: (rng) => [
-    { name: "hand case: rows 0 and 2 of a 3×2 matrix", args: [fromArrays([[1, 2], [10, 20], [3, 4]]), [0, 2]], points: 1 },
-    { name: "line fit, n = 50, a batch of 10", args: [perExampleGradients(rng, 50), Array.from(rng.sample(50, 10))], points: 1 },
+    {
+      name: "hand case: rows 0 and 2 of a 3×2 matrix",
+      args: [
+        fromArrays([
+          [1, 2],
+          [10, 20],
+          [3, 4],
+        ]),
+        [0, 2],
+      ],
+      points: 1,
+    },
+    {
+      name: "line fit, n = 50, a batch of 10",
+      args: [perExampleGradients(rng, 50), Array.from(rng.sample(50, 10))],
+      points: 1,
+    },
     { name: "random 30×4, a batch of 7", args: [randn(30, 4, rng), Array.from(rng.sample(30, 7))], points: 1 },
   ],
   hidden: (rng) => [
     { name: "edge case: a batch of one example", args: [randn(8, 3, rng), [5]], points: 1 },
-    { name: "line fit, n = 200, a batch of 32", args: [perExampleGradients(rng, 200), Array.from(rng.sample(200, 32))], points: 1 },
+    {
+      name: "line fit, n = 200, a batch of 32",
+      args: [perExampleGradients(rng, 200), Array.from(rng.sample(200, 32))],
+      points: 1,
+    },
   ],
   mistakes: [
     {
-      hint: "Divide by the batch size m, not by n (the number of rows of G): the mini-batch gradient is the MEAN over the batch, (1/m) Σ_{i∈batch} ∇C_xᵢ.",
+      hint:
+        "Divide by the batch size m, not by n (the number of rows of G): the mini-batch gradient is the MEAN " +
+        "over the batch, (1/m) Σ_{i∈batch} ∇C_xᵢ.",
       answer: (G: Matrix, batch: number[]) => {
         const g = new Array<number>(G.cols).fill(0);
         for (const i of batch) for (let j = 0; j < G.cols; j++) g[j] += G.get(i, j);
@@ -47,7 +68,9 @@ export const HW02_EX5 = exercise({
       },
     },
     {
-      hint: "You averaged ALL the rows of G (the full gradient ∇C); the mini-batch gradient averages only the rows listed in `batch`.",
+      hint:
+        "You averaged ALL the rows of G (the full gradient ∇C); the mini-batch gradient averages only the rows " +
+        "listed in `batch`.",
       answer: (G: Matrix) => {
         const g = new Array<number>(G.cols).fill(0);
         for (let i = 0; i < G.rows; i++) for (let j = 0; j < G.cols; j++) g[j] += G.get(i, j);
@@ -55,7 +78,9 @@ export const HW02_EX5 = exercise({
       },
     },
     {
-      hint: "You averaged the rows 0…m−1 (the first m examples) instead of the rows whose indices are listed in `batch`: use G[batch[r], :].",
+      hint:
+        "You averaged the rows 0…m−1 (the first m examples) instead of the rows whose indices are listed in " +
+        "`batch`: use G[batch[r], :].",
       answer: (G: Matrix, batch: number[]) => {
         const g = new Array<number>(G.cols).fill(0);
         for (let r = 0; r < batch.length; r++) for (let j = 0; j < G.cols; j++) g[j] += G.get(r, j);

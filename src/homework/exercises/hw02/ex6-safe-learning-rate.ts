@@ -39,7 +39,9 @@ function rotated(rng: Rng, lambdas: Vec): number[][] {
     const norm = Math.hypot(...q);
     if (norm > 1e-6) Q.push(q.map((x) => x / norm));
   }
-  return Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => Q.reduce((s, q, k) => s + lambdas[k] * q[i] * q[j], 0)));
+  return Array.from({ length: p }, (_, i) =>
+    Array.from({ length: p }, (_, j) => Q.reduce((s, q, k) => s + lambdas[k] * q[i] * q[j], 0)),
+  );
 }
 
 /** The largest curvature L of a quadratic known through its gradient: power iteration on Hu = ∇C(u) − ∇C(0). */
@@ -71,16 +73,34 @@ function largestDiagonal(gradC: Grad, p: number): number {
 
 function judge(got: unknown, args: unknown[]): string | null {
   const [gradC, p] = args as [Grad, number];
-  if (typeof got !== "number" || !Number.isFinite(got) || got <= 0) return `return a positive learning rate, got ${String(got)}`;
+  if (typeof got !== "number" || !Number.isFinite(got) || got <= 0)
+    return `return a positive learning rate, got ${String(got)}`;
   const L = largestCurvature(gradC, p);
   const eta = got;
   if (eta >= 2 / L) {
     const diag = largestDiagonal(gradC, p);
-    const axis = eta * diag < 2 ? ` Your rate would be safe if the largest curvature were the largest diagonal entry of the Hessian (${fmt(diag)}), but with cross terms the steepest direction is not an axis: L is the largest eigenvalue.` : "";
-    const edge = Math.abs(eta * L - 2) < 0.05 ? " At (or just above) 2/L the steepest component flips sign without shrinking; an estimate of L by power iteration approaches L from below, so 2/L̂ overshoots. Stay clearly below 2/L, e.g. at 1/L̂." : "";
-    return `η = ${fmt(eta)} ≥ 2/L = ${fmt(2 / L)} (L = ${fmt(L)}, the largest curvature): gradient descent diverges along the steepest direction, where one step multiplies the distance by |1 − ηL| ≥ 1.${axis}${edge} Estimate L with Hessian-vector products, Hu ≈ (∇C(v + hu) − ∇C(v − hu))/2h, and power iteration`;
+    const axis =
+      eta * diag < 2
+        ? ` Your rate would be safe if the largest curvature were the largest diagonal entry of the Hessian ` +
+          `(${fmt(diag)}), but with cross terms the steepest direction is not an axis: L is the largest eigenvalue.`
+        : "";
+    const edge =
+      Math.abs(eta * L - 2) < 0.05
+        ? " At (or just above) 2/L the steepest component flips sign without shrinking; an estimate of L by power " +
+          "iteration approaches L from below, so 2/L̂ overshoots. Stay clearly below 2/L, e.g. at 1/L̂."
+        : "";
+    return (
+      `η = ${fmt(eta)} ≥ 2/L = ${fmt(2 / L)} (L = ${fmt(L)}, the largest curvature): gradient descent diverges ` +
+      `along the steepest direction, where one step multiplies the distance by |1 − ηL| ≥ 1.${axis}${edge} Estimate ` +
+      `L with Hessian-vector products, Hu ≈ (∇C(v + hu) − ∇C(v − hu))/2h, and power iteration`
+    );
   }
-  if (eta < 0.5 / L) return `η = ${fmt(eta)} is safe but timid: below 0.5/L = ${fmt(0.5 / L)} (L = ${fmt(L)}). Every direction converges, but each step shrinks the distance along the steepest one only by the factor ${fmt(1 - eta * L)}; a rate near 1/L is safe and much faster`;
+  if (eta < 0.5 / L)
+    return (
+      `η = ${fmt(eta)} is safe but timid: below 0.5/L = ${fmt(0.5 / L)} (L = ${fmt(L)}). Every direction ` +
+      `converges, but each step shrinks the distance along the steepest one only by the factor ${fmt(1 - eta * L)}; ` +
+      `a rate near 1/L is safe and much faster`
+    );
   return null;
 }
 
@@ -88,21 +108,47 @@ exercise({
   id: "hw02-ex6",
   title: "A safe learning rate from the curvature",
   cases: (rng) => [
-    { name: "hand case: H = 0.5·I + 2·11ᵀ (4 variables), strong cross terms", args: [quadraticGradient(allOnes(4, 0.5, 2), [1, 0, -1, 2]), 4], points: 2 },
-    { name: "a rotated bowl of 5 variables, curvatures 0.5 … 10", args: [quadraticGradient(rotated(rng, [10, 6, 3, 1, 0.5]), [1, 2, 3, 4, 5]), 5], points: 2 },
+    {
+      name: "hand case: H = 0.5·I + 2·11ᵀ (4 variables), strong cross terms",
+      args: [quadraticGradient(allOnes(4, 0.5, 2), [1, 0, -1, 2]), 4],
+      points: 2,
+    },
+    {
+      name: "a rotated bowl of 5 variables, curvatures 0.5 … 10",
+      args: [quadraticGradient(rotated(rng, [10, 6, 3, 1, 0.5]), [1, 2, 3, 4, 5]), 5],
+      points: 2,
+    },
   ],
   hidden: (rng) => [
-    { name: "a rotated bowl of 8 variables, curvatures 0.2 … 40", args: [quadraticGradient(rotated(rng, [40, 20, 10, 5, 2, 1, 0.5, 0.2]), Array.from({ length: 8 }, () => rng.normal())), 8], points: 1 },
-    { name: "edge case: 2 variables, H = 0.1·I + 3·11ᵀ", args: [quadraticGradient(allOnes(2, 0.1, 3), [0, 1]), 2], points: 1 },
+    {
+      name: "a rotated bowl of 8 variables, curvatures 0.2 … 40",
+      args: [
+        quadraticGradient(
+          rotated(rng, [40, 20, 10, 5, 2, 1, 0.5, 0.2]),
+          Array.from({ length: 8 }, () => rng.normal()),
+        ),
+        8,
+      ],
+      points: 1,
+    },
+    {
+      name: "edge case: 2 variables, H = 0.1·I + 3·11ᵀ",
+      args: [quadraticGradient(allOnes(2, 0.1, 3), [0, 1]), 2],
+      points: 1,
+    },
   ],
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint: "You took the largest diagonal entry of the Hessian, max_k ∂²C/∂v_k², as the curvature. With cross terms the steepest direction is not an axis and the largest eigenvalue can be several times larger.",
+      hint:
+        "You took the largest diagonal entry of the Hessian, max_k ∂²C/∂v_k², as the curvature. With cross terms " +
+        "the steepest direction is not an axis and the largest eigenvalue can be several times larger.",
       answer: (gradC: Grad, p: number) => 1 / largestDiagonal(gradC, p),
     },
     {
-      hint: "η = 2/L is the edge, not a safe rate: along the steepest direction one step multiplies the distance by 1 − 2 = −1, so it never shrinks. Take a rate clearly below 2/L, such as 1/L.",
+      hint:
+        "η = 2/L is the edge, not a safe rate: along the steepest direction one step multiplies the distance by " +
+        "1 − 2 = −1, so it never shrinks. Take a rate clearly below 2/L, such as 1/L.",
       answer: (gradC: Grad, p: number) => 2 / largestCurvature(gradC, p),
     },
   ],

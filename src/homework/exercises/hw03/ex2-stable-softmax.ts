@@ -1,4 +1,7 @@
-/** Homework 03, hw03-ex2 · A softmax that does not overflow (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 03, hw03-ex2 · A softmax that does not overflow (split from the homework's single spec file; see
+ * ./index.ts).
+ */
 import { fromArrays, Matrix, randn, transpose, zeros } from "../../../core/matrix";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
@@ -17,18 +20,47 @@ export const HW03_EX2 = exercise({
   title: "A softmax that does not overflow",
   reference: stableSoftmaxRef,
   cases: (rng) => [
-    { name: "hand case: rows (1, 2, 3) and (0, 0, 0)", args: [fromArrays([[1, 2, 3], [0, 0, 0]])], points: 1 },
+    {
+      name: "hand case: rows (1, 2, 3) and (0, 0, 0)",
+      args: [
+        fromArrays([
+          [1, 2, 3],
+          [0, 0, 0],
+        ]),
+      ],
+      points: 1,
+    },
     { name: "random 5×4", args: [randn(5, 4, rng)], points: 1 },
-    { name: "edge case: logits ±1000", args: [fromArrays([[1000, 999, -1000], [-1000, -1001, -1002]])], points: 2 },
+    {
+      name: "edge case: logits ±1000",
+      args: [
+        fromArrays([
+          [1000, 999, -1000],
+          [-1000, -1001, -1002],
+        ]),
+      ],
+      points: 2,
+    },
   ],
   hidden: (rng) => [
     { name: "edge case: one row, one class", args: [fromArrays([[42]])], points: 1 },
-    { name: "ties: a row of equal large logits", args: [fromArrays([[800, 800, 800, 800], [1, 1, -5, 2]])], points: 1 },
+    {
+      name: "ties: a row of equal large logits",
+      args: [
+        fromArrays([
+          [800, 800, 800, 800],
+          [1, 1, -5, 2],
+        ]),
+      ],
+      points: 1,
+    },
     { name: "random 6×10 with logits of size 500", args: [randn(6, 10, rng, 500)], points: 1 },
   ],
   mistakes: [
     {
-      hint: "No max subtraction: e^{1000} overflows to ∞ and ∞/∞ is NaN. Subtract each row's largest logit before exp; it cancels in the fraction.",
+      hint:
+        "No max subtraction: e^{1000} overflows to ∞ and ∞/∞ is NaN. Subtract each row's largest logit before " +
+        "exp; it cancels in the fraction.",
       answer: (Z: Matrix) =>
         mapRows(Z, (z) => {
           const e = z.map(Math.exp);
@@ -37,7 +69,9 @@ export const HW03_EX2 = exercise({
         }),
     },
     {
-      hint: "You subtracted the largest logit of the WHOLE matrix; a row whose logits are all far below it (−1000 when another row has 1000) underflows to 0/0. Subtract each row's own maximum m_i.",
+      hint:
+        "You subtracted the largest logit of the WHOLE matrix; a row whose logits are all far below it (−1000 " +
+        "when another row has 1000) underflows to 0/0. Subtract each row's own maximum m_i.",
       answer: (Z: Matrix) => {
         const m = Math.max(...Array.from(Z.data));
         return mapRows(Z, (z) => {
@@ -48,7 +82,9 @@ export const HW03_EX2 = exercise({
       },
     },
     {
-      hint: "Subtracting the row MINIMUM does not help: the largest exponent is then max − min, which still overflows. Subtract the row maximum so every exponent is ≤ 0.",
+      hint:
+        "Subtracting the row MINIMUM does not help: the largest exponent is then max − min, which still " +
+        "overflows. Subtract the row maximum so every exponent is ≤ 0.",
       answer: (Z: Matrix) =>
         mapRows(Z, (z) => {
           const m = Math.min(...z);
@@ -58,7 +94,9 @@ export const HW03_EX2 = exercise({
         }),
     },
     {
-      hint: "Each row must sum to 1: normalise e^{z_ik − m_i} by the sum over the classes k of that ROW, not over the column.",
+      hint:
+        "Each row must sum to 1: normalise e^{z_ik − m_i} by the sum over the classes k of that ROW, not over " +
+        "the column.",
       answer: (Z: Matrix) => transpose(stableSoftmaxRef(transpose(Z))),
     },
   ],

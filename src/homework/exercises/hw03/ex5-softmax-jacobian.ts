@@ -10,7 +10,8 @@ export function softmaxJacobianRef(s: number[]): Matrix {
   return sm.softmaxJacobian(s);
 }
 
-export const probabilities = (rng: Rng, K: number, scale = 1): number[] => Array.from(sm.softmax(randn(1, K, rng, scale)).data);
+export const probabilities = (rng: Rng, K: number, scale = 1): number[] =>
+  Array.from(sm.softmax(randn(1, K, rng, scale)).data);
 
 /** The spec this file registers (a declaration: tslab rewrites a file's last expression statement). */
 export const HW03_EX5 = exercise({
@@ -29,7 +30,9 @@ export const HW03_EX5 = exercise({
   ],
   mistakes: [
     {
-      hint: "Only the diagonal s_i(1 − s_i) is filled in: every s_i depends on every z_j through the sum in the denominator, so the off-diagonal entries are −s_i s_j.",
+      hint:
+        "Only the diagonal s_i(1 − s_i) is filled in: every s_i depends on every z_j through the sum in the " +
+        "denominator, so the off-diagonal entries are −s_i s_j.",
       answer: (s: number[]) => {
         const J = zeros(s.length, s.length, "float64");
         s.forEach((v, i) => J.set(i, i, v * (1 - v)));
@@ -37,18 +40,24 @@ export const HW03_EX5 = exercise({
       },
     },
     {
-      hint: "Off the diagonal the sign is wrong: ∂s_i/∂z_j = −s_i s_j for i ≠ j (raising another logit lowers s_i), so each row of J sums to 0.",
+      hint:
+        "Off the diagonal the sign is wrong: ∂s_i/∂z_j = −s_i s_j for i ≠ j (raising another logit lowers s_i), " +
+        "so each row of J sums to 0.",
       answer: (s: number[]) => {
         const J = zeros(s.length, s.length, "float64");
-        for (let i = 0; i < s.length; i++) for (let j = 0; j < s.length; j++) J.set(i, j, i === j ? s[i] * (1 - s[i]) : s[i] * s[j]);
+        for (let i = 0; i < s.length; i++)
+          for (let j = 0; j < s.length; j++) J.set(i, j, i === j ? s[i] * (1 - s[i]) : s[i] * s[j]);
         return J;
       },
     },
     {
-      hint: "The identity term lost its factor s_i: ∂s_i/∂z_j = s_i·1{i=j} − s_i s_j, i.e. J = diag(s) − s sᵀ, whose diagonal is s_i − s_i² (you have 1 − s_i²).",
+      hint:
+        "The identity term lost its factor s_i: ∂s_i/∂z_j = s_i·1{i=j} − s_i s_j, i.e. J = diag(s) − s sᵀ, whose " +
+        "diagonal is s_i − s_i² (you have 1 − s_i²).",
       answer: (s: number[]) => {
         const J = zeros(s.length, s.length, "float64");
-        for (let i = 0; i < s.length; i++) for (let j = 0; j < s.length; j++) J.set(i, j, (i === j ? 1 : 0) - s[i] * s[j]);
+        for (let i = 0; i < s.length; i++)
+          for (let j = 0; j < s.length; j++) J.set(i, j, (i === j ? 1 : 0) - s[i] * s[j]);
         return J;
       },
     },

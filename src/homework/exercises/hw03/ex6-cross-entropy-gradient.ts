@@ -1,4 +1,7 @@
-/** Homework 03, hw03-ex6 · The gradient of the cross-entropy with respect to the logits (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 03, hw03-ex6 · The gradient of the cross-entropy with respect to the logits (split from the homework's
+ * single spec file; see ./index.ts).
+ */
 import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
@@ -19,9 +22,29 @@ export const HW03_EX6 = exercise({
   title: "The gradient of the cross-entropy with respect to the logits",
   reference: crossEntropyGradientRef,
   cases: (rng) => [
-    { name: "hand case: 2 examples, 3 classes", args: [fromArrays([[1, 2, 3], [0, 0, 0]]), [2, 0]], points: 1 },
+    {
+      name: "hand case: 2 examples, 3 classes",
+      args: [
+        fromArrays([
+          [1, 2, 3],
+          [0, 0, 0],
+        ]),
+        [2, 0],
+      ],
+      points: 1,
+    },
     { name: "random 6×5", args: [randn(6, 5, rng), labels(rng, 6, 5)], points: 1 },
-    { name: "edge case: logits ±1000", args: [fromArrays([[1000, -1000, 0], [-1000, 1000, 999]]), [1, 2]], points: 1 },
+    {
+      name: "edge case: logits ±1000",
+      args: [
+        fromArrays([
+          [1000, -1000, 0],
+          [-1000, 1000, 999],
+        ]),
+        [1, 2],
+      ],
+      points: 1,
+    },
   ],
   hidden: (rng) => [
     { name: "edge case: one example", args: [fromArrays([[0.5, -0.25, 2, 1]]), [0]], points: 1 },
@@ -30,10 +53,16 @@ export const HW03_EX6 = exercise({
   mistakes: [
     {
       hint: "Off by one class: subtract 1 in column y_i of row i (Y = oneHot(y, K)), not in column y_i ± 1.",
-      answer: (Z: Matrix, y: number[]) => crossEntropyGradientRef(Z, y.map((v) => (v + 1) % Z.cols)),
+      answer: (Z: Matrix, y: number[]) =>
+        crossEntropyGradientRef(
+          Z,
+          y.map((v) => (v + 1) % Z.cols),
+        ),
     },
     {
-      hint: "Only the right class's entry is there: every class gets the gradient s_k − 1{k = y_i}, the wrong classes s_k (pushing their logits down), not only the column y_i.",
+      hint:
+        "Only the right class's entry is there: every class gets the gradient s_k − 1{k = y_i}, the wrong " +
+        "classes s_k (pushing their logits down), not only the column y_i.",
       answer: (Z: Matrix, y: number[]) => {
         const S = sm.softmax(Z, zeros(Z.rows, Z.cols, "float64"));
         const G = zeros(Z.rows, Z.cols, "float64");

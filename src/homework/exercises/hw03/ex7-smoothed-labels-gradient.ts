@@ -2,7 +2,8 @@
  * Homework 03 · exercise 7, with room to think (master: notebooks/homework-masters/03-softmax.ipynb).
  *
  *   hw03-ex7  smoothedGradient(Z, y, eps)   ∂L/∂Z of the mean cross-entropy against smoothed targets
- *             T = (1 − ε)Y + ε/K:  L = (1/n) Σ_i −Σ_k T[i,k] ln softmax(Z)[i,k],  ∂L/∂Z = (softmax(Z) − T)/n     n×K → n×K
+ *             T = (1 − ε)Y + ε/K:  L = (1/n) Σ_i −Σ_k T[i,k] ln softmax(Z)[i,k],  ∂L/∂Z = (softmax(Z) − T)/n     n×K →
+ *             n×K
  *
  * The student derives the formula (the task gives only L) and checks it with central differences.
  */
@@ -34,9 +35,31 @@ exercise({
   title: "Derive it yourself: the gradient with smoothed labels",
   reference: smoothedGradientRef,
   cases: (rng) => [
-    { name: "hand case: 2 examples, 3 classes, ε = 0.1", args: [fromArrays([[1, 2, 3], [0, 0, 0]]), [2, 0], 0.1], points: 1 },
+    {
+      name: "hand case: 2 examples, 3 classes, ε = 0.1",
+      args: [
+        fromArrays([
+          [1, 2, 3],
+          [0, 0, 0],
+        ]),
+        [2, 0],
+        0.1,
+      ],
+      points: 1,
+    },
     { name: "random 6×5, ε = 0.2", args: [randn(6, 5, rng), labels(rng, 6, 5), 0.2], points: 1 },
-    { name: "edge case: logits ±1000, ε = 0.1", args: [fromArrays([[1000, -1000, 0], [-1000, 1000, 999]]), [1, 2], 0.1], points: 1 },
+    {
+      name: "edge case: logits ±1000, ε = 0.1",
+      args: [
+        fromArrays([
+          [1000, -1000, 0],
+          [-1000, 1000, 999],
+        ]),
+        [1, 2],
+        0.1,
+      ],
+      points: 1,
+    },
   ],
   hidden: (rng) => [
     { name: "edge case: ε = 0 (plain one-hot targets)", args: [randn(4, 3, rng), labels(rng, 4, 3), 0], points: 1 },
@@ -44,14 +67,19 @@ exercise({
   ],
   mistakes: [
     {
-      hint: "You used the one-hot targets Y: that is the gradient without smoothing. With T = (1 − ε)Y + ε/K the same derivation gives (softmax(Z) − T)/n — the targets enter linearly.",
+      hint:
+        "You used the one-hot targets Y: that is the gradient without smoothing. With T = (1 − ε)Y + ε/K the " +
+        "same derivation gives (softmax(Z) − T)/n — the targets enter linearly.",
       answer: (Z: Matrix, y: number[]) => smoothedGradientRef(Z, y, 0),
     },
     {
-      hint: "You spread ε over the K − 1 wrong classes only (true class 1 − ε): a common convention, but not this exercise's T = (1 − ε)Y + ε/K, which gives every class ε/K, the true one included (1 − ε + ε/K).",
+      hint:
+        "You spread ε over the K − 1 wrong classes only (true class 1 − ε): a common convention, but not this " +
+        "exercise's T = (1 − ε)Y + ε/K, which gives every class ε/K, the true one included (1 − ε + ε/K).",
       answer: (Z: Matrix, y: number[], eps: number) => {
         const G = smoothedGradientRef(Z, y, 0);
-        for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) G.set(i, k, G.get(i, k) + (k === y[i] ? eps : -eps / (Z.cols - 1)) / Z.rows);
+        for (let i = 0; i < Z.rows; i++)
+          for (let k = 0; k < Z.cols; k++) G.set(i, k, G.get(i, k) + (k === y[i] ? eps : -eps / (Z.cols - 1)) / Z.rows);
         return G;
       },
     },

@@ -20,5 +20,8 @@ export * from "./ex5-softmax-jacobian";
 export * from "./ex6-cross-entropy-gradient";
 export * from "./ex7-smoothed-labels-gradient";
 
-/** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW03_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw03-"));

@@ -1,5 +1,5 @@
 /** Homework 04: code shared by its exercises (see ./index.ts). */
-import { copy, Matrix, randn, scale } from "../../../core/matrix";
+import { copy, Matrix, randn } from "../../../core/matrix";
 import { Rng } from "../../../core/random";
 import { loadMnist, subset } from "../../../data/mnist";
 
@@ -11,7 +11,10 @@ export interface Gradient {
 }
 
 export const labels = (rng: Rng, n: number, K: number): number[] => Array.from({ length: n }, () => rng.int(K));
-export const params = (rng: Rng, K: number, d: number, scale = 0.5): [Matrix, Matrix] => [randn(K, d, rng, scale), randn(1, K, rng, scale)];
+export const params = (rng: Rng, K: number, d: number, scale = 0.5): [Matrix, Matrix] => [
+  randn(K, d, rng, scale),
+  randn(1, K, rng, scale),
+];
 
 export function scaled(g: Gradient, s: number): Gradient {
   const f = (M: Matrix) => {
@@ -24,6 +27,9 @@ export function scaled(g: Gradient, s: number): Gradient {
 
 /** A few MNIST images (float64, pixels in [0, 1]) and their labels, from `offset`. */
 export function mnistPart(offset: number, n: number): { X: Matrix; y: number[] } {
-  const part = subset(loadMnist().train, Array.from({ length: n }, (_, i) => offset + i));
+  const part = subset(
+    loadMnist().train,
+    Array.from({ length: n }, (_, i) => offset + i),
+  );
   return { X: copy(part.X, "float64"), y: Array.from(part.y) };
 }

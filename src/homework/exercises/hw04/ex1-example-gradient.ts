@@ -1,4 +1,6 @@
-/** Homework 04, hw04-ex1 · The gradient for one example (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 04, hw04-ex1 · The gradient for one example (split from the homework's single spec file; see ./index.ts).
+ */
 import { copy, Matrix, matmulNT, randn, rowVector, zeros } from "../../../core/matrix";
 import { exactEnergyGradient, notesCaseGradient } from "../../../chapters/notesAlgorithm";
 import * as sm from "../../../models/softmax";
@@ -20,18 +22,33 @@ export const HW04_EX1 = exercise({
   cases: (rng) => {
     const [W, b] = params(rng, 4, 6);
     return [
-      { name: "hand case: W = 0, b = 0, x = (1, 2), y = 0, K = 2", args: [zeros(2, 2), zeros(1, 2), [1, 2], 0], points: 1 },
+      {
+        name: "hand case: W = 0, b = 0, x = (1, 2), y = 0, K = 2",
+        args: [zeros(2, 2), zeros(1, 2), [1, 2], 0],
+        points: 1,
+      },
       { name: "random K = 4, d = 6, y = 2", args: [W, b, Array.from(randn(1, 6, rng).data), 2], points: 2 },
-      { name: "an MNIST image, K = 10, random small W", args: [...params(rng, 10, 784, 0.01), Array.from(mnistPart(0, 1).X.data), mnistPart(0, 1).y[0]], points: 1 },
+      {
+        name: "an MNIST image, K = 10, random small W",
+        args: [...params(rng, 10, 784, 0.01), Array.from(mnistPart(0, 1).X.data), mnistPart(0, 1).y[0]],
+        points: 1,
+      },
     ];
   },
   hidden: (rng) => [
     { name: "edge case: the last class, y = K − 1", args: [...params(rng, 5, 3), [0.5, -1, 2], 4], points: 1 },
-    { name: "edge case: large logits (a saturated softmax)", args: [...params(rng, 3, 4, 200), Array.from(randn(1, 4, rng).data), 1], points: 1 },
+    {
+      name: "edge case: large logits (a saturated softmax)",
+      args: [...params(rng, 3, 4, 200), Array.from(randn(1, 4, rng).data), 1],
+      points: 1,
+    },
   ],
   mistakes: [
     {
-      hint: "These are the notes' case formulas as printed (x_k(1 − p_j) for j = y, −(1 − p_j) and −p_j for b): their signs are wrong. From −ln p_y = −z_y + ln Σ_m e^{z_m}: ∂E/∂w_{j,k} = (p_j − 1{y=j}) x_k and ∂E/∂b_j = p_j − 1{y=j}.",
+      hint:
+        "These are the notes' case formulas as printed (x_k(1 − p_j) for j = y, −(1 − p_j) and −p_j for b): " +
+        "their signs are wrong. From −ln p_y = −z_y + ln Σ_m e^{z_m}: ∂E/∂w_{j,k} = (p_j − 1{y=j}) x_k and ∂E/∂b_j = " +
+        "p_j − 1{y=j}.",
       answer: (W: Matrix, b: Matrix, x: ArrayLike<number>, y: number) => notesCaseGradient({ W, b }, x, y),
     },
     {

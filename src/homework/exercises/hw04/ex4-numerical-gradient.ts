@@ -1,5 +1,8 @@
-/** Homework 04, hw04-ex4 · Central differences for a gradient check (split from the homework's single spec file; see ./index.ts). */
-import { map, Matrix, matmulNT, randn } from "../../../core/matrix";
+/**
+ * Homework 04, hw04-ex4 · Central differences for a gradient check (split from the homework's single spec file; see
+ * ./index.ts).
+ */
+import { Matrix, matmulNT, randn } from "../../../core/matrix";
 import { Rng } from "../../../core/random";
 import { centralDifferences } from "../../../calculus/gradcheck";
 import * as sm from "../../../models/softmax";
@@ -38,21 +41,53 @@ export const HW04_EX4 = exercise({
   cases: (rng) => {
     const s = softmaxLossOfW(rng, 3, 4, 5);
     return [
-      { name: "hand case: loss = Σ M², entries 0 and 3 of a 2×2 M, h = 1e-3", args: [(M: Matrix) => Array.from(M.data).reduce((a, v) => a + v * v, 0), new Matrix(2, 2, new Float64Array([1, -2, 0.5, 3])), [0, 3], 1e-3], points: 1 },
-      { name: "softmax regression loss of W (3×4), entries 0, 5, 11, h = 1e-3", args: [s.loss, s.W, [0, 5, 11], 1e-3], points: 2 },
-      { name: "loss = Σ exp(M) of a random 3×3 M, all entries, h = 1e-2", args: [(M: Matrix) => Array.from(M.data).reduce((a, v) => a + Math.exp(v), 0), randn(3, 3, rng), [0, 1, 2, 3, 4, 5, 6, 7, 8], 1e-2], points: 1 },
+      {
+        name: "hand case: loss = Σ M², entries 0 and 3 of a 2×2 M, h = 1e-3",
+        args: [
+          (M: Matrix) => Array.from(M.data).reduce((a, v) => a + v * v, 0),
+          new Matrix(2, 2, new Float64Array([1, -2, 0.5, 3])),
+          [0, 3],
+          1e-3,
+        ],
+        points: 1,
+      },
+      {
+        name: "softmax regression loss of W (3×4), entries 0, 5, 11, h = 1e-3",
+        args: [s.loss, s.W, [0, 5, 11], 1e-3],
+        points: 2,
+      },
+      {
+        name: "loss = Σ exp(M) of a random 3×3 M, all entries, h = 1e-2",
+        args: [
+          (M: Matrix) => Array.from(M.data).reduce((a, v) => a + Math.exp(v), 0),
+          randn(3, 3, rng),
+          [0, 1, 2, 3, 4, 5, 6, 7, 8],
+          1e-2,
+        ],
+        points: 1,
+      },
     ];
   },
   hidden: (rng) => {
     const s = softmaxLossOfW(rng, 4, 6, 8);
     return [
-      { name: "edge case: one entry of a 1×1 M, loss = M³, h = 1e-2", args: [(M: Matrix) => M.data[0] ** 3, new Matrix(1, 1, new Float64Array([1.5])), [0], 1e-2], points: 1 },
-      { name: "softmax regression loss of W (4×6), 6 entries, h = 1e-3", args: [s.loss, s.W, [0, 3, 7, 12, 18, 23], 1e-3], points: 1 },
+      {
+        name: "edge case: one entry of a 1×1 M, loss = M³, h = 1e-2",
+        args: [(M: Matrix) => M.data[0] ** 3, new Matrix(1, 1, new Float64Array([1.5])), [0], 1e-2],
+        points: 1,
+      },
+      {
+        name: "softmax regression loss of W (4×6), 6 entries, h = 1e-3",
+        args: [s.loss, s.W, [0, 3, 7, 12, 18, 23], 1e-3],
+        points: 1,
+      },
     ];
   },
   mistakes: [
     {
-      hint: "These are one-sided (backward) differences (L(M) − L(M − h e_t))/h, off by O(h). The task asks for central differences (L(M + h e_t) − L(M − h e_t))/2h.",
+      hint:
+        "These are one-sided (backward) differences (L(M) − L(M − h e_t))/h, off by O(h). The task asks for " +
+        "central differences (L(M + h e_t) − L(M − h e_t))/2h.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           const keep = M.data[t];
@@ -64,7 +99,9 @@ export const HW04_EX4 = exercise({
         }),
     },
     {
-      hint: "These are one-sided forward differences (L(M + h e_t) − L(M))/h, off by O(h). Use central differences (L(M + h e_t) − L(M − h e_t))/2h.",
+      hint:
+        "These are one-sided forward differences (L(M + h e_t) − L(M))/h, off by O(h). Use central differences " +
+        "(L(M + h e_t) − L(M − h e_t))/2h.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           const keep = M.data[t];
@@ -76,7 +113,9 @@ export const HW04_EX4 = exercise({
         }),
     },
     {
-      hint: "M must be restored exactly after each entry (M.data[t] = its old value): otherwise later entries are measured at a moved point, and the matrix you were given comes back changed.",
+      hint:
+        "M must be restored exactly after each entry (M.data[t] = its old value): otherwise later entries are " +
+        "measured at a moved point, and the matrix you were given comes back changed.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           M.data[t] += h;
@@ -87,8 +126,11 @@ export const HW04_EX4 = exercise({
         }),
     },
     {
-      hint: "Divided by h instead of 2h: the two evaluations are 2h apart, so the quotient is (L(M + h e_t) − L(M − h e_t))/2h. Your values are twice too large.",
-      answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) => numericalGradientRef(loss, M, entries, h).map((v) => 2 * v),
+      hint:
+        "Divided by h instead of 2h: the two evaluations are 2h apart, so the quotient is (L(M + h e_t) − L(M − " +
+        "h e_t))/2h. Your values are twice too large.",
+      answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
+        numericalGradientRef(loss, M, entries, h).map((v) => 2 * v),
     },
   ],
 });

@@ -1,4 +1,6 @@
-/** Homework 04, hw04-ex5 · Train on a small MNIST subset (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 04, hw04-ex5 · Train on a small MNIST subset (split from the homework's single spec file; see ./index.ts).
+ */
 import { argmaxRows, copy, Matrix, matmulNT, zeros } from "../../../core/matrix";
 import { NotesParams } from "../../../chapters/notesAlgorithm";
 import { loadMnist, subset, Dataset } from "../../../data/mnist";
@@ -38,7 +40,10 @@ export let testPart: Dataset | null = null;
 /** MNIST test images 0…999, float64. */
 export function barTestSet(): Dataset {
   if (!testPart) {
-    const t = subset(loadMnist().test, Array.from({ length: TRAIN_BAR.testImages }, (_, i) => i));
+    const t = subset(
+      loadMnist().test,
+      Array.from({ length: TRAIN_BAR.testImages }, (_, i) => i),
+    );
     testPart = { X: copy(t.X, "float64"), y: t.y };
   }
   return testPart;
@@ -46,11 +51,15 @@ export function barTestSet(): Dataset {
 
 /** Accuracy of z = W x + b on the bar's test images, or a message naming what is wrong with the result. */
 export function barAccuracy(got: unknown): number | string {
-  if (typeof got !== "object" || got === null || !("W" in got) || !("b" in got)) return "return { W, b }: the trained W (10×784) and b (1×10)";
+  if (typeof got !== "object" || got === null || !("W" in got) || !("b" in got))
+    return "return { W, b }: the trained W (10×784) and b (1×10)";
   const { W, b } = got as { W: unknown; b: unknown };
-  if (!(W instanceof Matrix) || W.rows !== 10 || W.cols !== 784) return `W must be a 10×784 Matrix, got ${W instanceof Matrix ? W.shape : typeof W}`;
-  if (!(b instanceof Matrix) || b.rows !== 1 || b.cols !== 10) return `b must be a 1×10 Matrix, got ${b instanceof Matrix ? b.shape : typeof b}`;
-  if (!Array.from(W.data).every(Number.isFinite) || !Array.from(b.data).every(Number.isFinite)) return "W or b holds NaN or ±∞: the steps blew up (a step size too large, or an overflowing softmax)";
+  if (!(W instanceof Matrix) || W.rows !== 10 || W.cols !== 784)
+    return `W must be a 10×784 Matrix, got ${W instanceof Matrix ? W.shape : typeof W}`;
+  if (!(b instanceof Matrix) || b.rows !== 1 || b.cols !== 10)
+    return `b must be a 1×10 Matrix, got ${b instanceof Matrix ? b.shape : typeof b}`;
+  if (!Array.from(W.data).every(Number.isFinite) || !Array.from(b.data).every(Number.isFinite))
+    return "W or b holds NaN or ±∞: the steps blew up (a step size too large, or an overflowing softmax)";
   const test = barTestSet();
   const pred = argmaxRows(addBias(matmulNT(test.X, copy(W, "float64")), b));
   let right = 0;
@@ -79,7 +88,12 @@ export function sameWeights(got: NotesParams, ref: NotesParams, acc: number): st
       }
     }
     if (!(worst <= 1e-3 * scale)) {
-      return `your ${k} reaches test accuracy ${fmt(acc)}, but it is not the ${k} of the run the task describes (the check recomputes it): entry ${at} is ${fmt(g[at])}, expected ${fmt(e[at])}. Start from W = 0, b = 0, take the batches in order (0…B−1, B…2B−1, …, the last one may be shorter), ⌈n/B⌉ steps per epoch, each W ← W − η ∂L/∂W and b ← b − η ∂L/∂b with the batch's mean gradient.`;
+      return (
+        `your ${k} reaches test accuracy ${fmt(acc)}, but it is not the ${k} of the run the task describes (the ` +
+        `check recomputes it): entry ${at} is ${fmt(g[at])}, expected ${fmt(e[at])}. Start from W = 0, b = 0, take ` +
+        `the batches in order (0…B−1, B…2B−1, …, the last one may be shorter), ⌈n/B⌉ steps per epoch, each W ← W − ` +
+        `η ∂L/∂W and b ← b − η ∂L/∂b with the batch's mean gradient.`
+      );
     }
   }
   return null;
@@ -96,15 +110,34 @@ export const HW04_EX5 = exercise({
   timeLimit: 120,
   title: "Train on a small MNIST subset",
   // The reference reaches 0.84-0.86 on such subsets (see test/homework-ch01-04.test.ts); the bar leaves a margin.
-  cases: () => [{ name: `2,000 training images, 5 epochs, η = 0.5, B = 50: test accuracy ≥ ${TRAIN_BAR.accuracy}`, args: [trainingData(0), 5, 0.5, 50], points: 3 }],
-  hidden: () => [{ name: `another 2,000 training images, 3 epochs, η = 0.5, B = 20: test accuracy ≥ ${TRAIN_BAR.accuracy}`, args: [trainingData(30000), 3, 0.5, 20], points: 2 }],
+  cases: () => [
+    {
+      name: `2,000 training images, 5 epochs, η = 0.5, B = 50: test accuracy ≥ ${TRAIN_BAR.accuracy}`,
+      args: [trainingData(0), 5, 0.5, 50],
+      points: 3,
+    },
+  ],
+  hidden: () => [
+    {
+      name: `another 2,000 training images, 3 epochs, η = 0.5, B = 20: test accuracy ≥ ${TRAIN_BAR.accuracy}`,
+      args: [trainingData(30000), 3, 0.5, 20],
+      points: 2,
+    },
+  ],
   reference: trainSoftmaxRef,
   compare: (got, expected) => {
     const acc = barAccuracy(got);
     if (typeof acc === "string") return acc;
     if (acc >= TRAIN_BAR.accuracy) return sameWeights(got as NotesParams, expected as NotesParams, acc);
     const what = `test accuracy ${fmt(acc)} is below the bar ${TRAIN_BAR.accuracy}`;
-    if (acc < 0.2) return `${what}: no better than guessing. Did you step against the gradient (W ← W − η∂L/∂W), update W and b in place or assign the new values, and use every batch?`;
-    return `${what}. Check that each step uses the batch's MEAN gradient (1/B)(P − Y)ᵀX, that you make ⌈n/B⌉ steps per epoch (the last batch may be shorter), and that b is updated too`;
+    if (acc < 0.2)
+      return (
+        `${what}: no better than guessing. Did you step against the gradient (W ← W − η∂L/∂W), update W and b ` +
+        `in place or assign the new values, and use every batch?`
+      );
+    return (
+      `${what}. Check that each step uses the batch's MEAN gradient (1/B)(P − Y)ᵀX, that you make ⌈n/B⌉ steps ` +
+      `per epoch (the last batch may be shorter), and that b is updated too`
+    );
   },
 });

@@ -20,7 +20,10 @@ function byteImages(n: number, dims: number, K: number, seed: number): { X: numb
   return { X, y };
 }
 
-/** Per-example SGD on softmax regression: z = Wx + b, W ← W − ηW (p − e_y) xᵀ, b ← b − ηB (p − e_y). Returns the logits after each step on x₀. */
+/**
+ * Per-example SGD on softmax regression: z = Wx + b, W ← W − ηW (p − e_y) xᵀ, b ← b − ηB (p − e_y). Returns the logits
+ * after each step on x₀.
+ */
 function sgdLogits(X: number[][], y: number[], K: number, etaW: number, etaB: number, W0: number[][]): number[][] {
   const W = W0.map((r) => r.slice());
   const b = new Array<number>(K).fill(0);
@@ -41,17 +44,37 @@ function sgdLogits(X: number[][], y: number[], K: number, etaW: number, etaB: nu
   return out;
 }
 
-const K = 3, DIMS = 9;
+const K = 3,
+  DIMS = 9;
 
-/** The largest relative difference of the logits between SGD on [0, 1] pixels (step η) and on raw pixels (the student's rates). */
+/**
+ * The largest relative difference of the logits between SGD on [0, 1] pixels (step η) and on raw pixels (the student's
+ * rates).
+ */
 export function rawVsScaledGap(eta: number, rates: { etaW: number; etaB: number }, seed: number): number {
   const { X, y } = byteImages(15, DIMS, K, seed);
   const r = new Rng(seed + 1);
   const W0 = Array.from({ length: K }, () => Array.from({ length: DIMS }, () => 0.1 * r.normal()));
-  const scaled = sgdLogits(X.map((x) => x.map((v) => v / 255)), y, K, eta, eta, W0);
-  const raw = sgdLogits(X, y, K, rates.etaW, rates.etaB, W0.map((w) => w.map((v) => v / 255)));
+  const scaled = sgdLogits(
+    X.map((x) => x.map((v) => v / 255)),
+    y,
+    K,
+    eta,
+    eta,
+    W0,
+  );
+  const raw = sgdLogits(
+    X,
+    y,
+    K,
+    rates.etaW,
+    rates.etaB,
+    W0.map((w) => w.map((v) => v / 255)),
+  );
   let worst = 0;
-  for (let t = 0; t < scaled.length; t++) for (let j = 0; j < K; j++) worst = Math.max(worst, Math.abs(raw[t][j] - scaled[t][j]) / (1 + Math.abs(scaled[t][j])));
+  for (let t = 0; t < scaled.length; t++)
+    for (let j = 0; j < K; j++)
+      worst = Math.max(worst, Math.abs(raw[t][j] - scaled[t][j]) / (1 + Math.abs(scaled[t][j])));
   return worst;
 }
 
@@ -63,11 +86,17 @@ function judge(got: unknown, args: unknown[]): string | null {
   const [eta, seed] = args as [number, number];
   if (typeof got !== "object" || got === null) return "return { etaW, etaB }";
   const { etaW, etaB } = got as Record<string, unknown>;
-  if (typeof etaW !== "number" || typeof etaB !== "number" || !Number.isFinite(etaW) || !Number.isFinite(etaB)) return `etaW and etaB must be finite numbers, got ${String(etaW)} and ${String(etaB)}`;
+  if (typeof etaW !== "number" || typeof etaB !== "number" || !Number.isFinite(etaW) || !Number.isFinite(etaB))
+    return `etaW and etaB must be finite numbers, got ${String(etaW)} and ${String(etaB)}`;
   const gap = rawVsScaledGap(eta, { etaW, etaB }, seed);
   if (gap < 1e-9) return null;
-  const ratioW = etaW / eta, ratioB = etaB / eta;
-  return `with etaW = η·${fmt(ratioW)} and etaB = η·${fmt(ratioB)} the two runs drift apart: the logits differ by up to ${fmt(gap)} (relative) over 15 steps. Follow one step: W = 255·W' gives the same logits; what does a step on W' do to W?`;
+  const ratioW = etaW / eta,
+    ratioB = etaB / eta;
+  return (
+    `with etaW = η·${fmt(ratioW)} and etaB = η·${fmt(ratioB)} the two runs drift apart: the logits differ by up ` +
+    `to ${fmt(gap)} (relative) over 15 steps. Follow one step: W = 255·W' gives the same logits; what does a step on ` +
+    `W' do to W?`
+  );
 }
 
 exercise({
@@ -81,15 +110,21 @@ exercise({
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint: "One factor 255 short: ∂E/∂W' = 255·∂E/∂W, and a change of W' by Δ changes W = 255·W' by 255·Δ. Both factors together: etaW = η/255².",
+      hint:
+        "One factor 255 short: ∂E/∂W' = 255·∂E/∂W, and a change of W' by Δ changes W = 255·W' by 255·Δ. Both " +
+        "factors together: etaW = η/255².",
       answer: (eta: number) => ({ etaW: eta / 255, etaB: eta }),
     },
     {
-      hint: "The biases' gradient ∂E/∂b = p − e_y has no factor x, so raw pixels do not change it: the biases keep etaB = η. Only the weights' step is divided by 255².",
+      hint:
+        "The biases' gradient ∂E/∂b = p − e_y has no factor x, so raw pixels do not change it: the biases keep " +
+        "etaB = η. Only the weights' step is divided by 255².",
       answer: (eta: number) => ({ etaW: eta / (255 * 255), etaB: eta / (255 * 255) }),
     },
     {
-      hint: "One rate for both, as the notes do: the weights then move 255² times too far (in the units of W) while the biases move right. No single step size reproduces the scaled training.",
+      hint:
+        "One rate for both, as the notes do: the weights then move 255² times too far (in the units of W) while " +
+        "the biases move right. No single step size reproduces the scaled training.",
       answer: (eta: number) => ({ etaW: eta, etaB: eta }),
     },
   ],

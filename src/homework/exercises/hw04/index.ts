@@ -24,5 +24,8 @@ export * from "./ex5-train-small-mnist";
 export * from "./ex6-centre";
 export * from "./ex7-raw-pixel-step-sizes";
 
-/** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW04_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw04-"));

@@ -12,7 +12,9 @@ export function miniBatchesRef(n: number, batchSize: number, seed: number | null
   return out;
 }
 
-/** The settings of one SGD run. Epoch e (0, 1, …) uses the batches miniBatches(n, B, seed === null ? null : seed + e). */
+/**
+ * The settings of one SGD run. Epoch e (0, 1, …) uses the batches miniBatches(n, B, seed === null ? null : seed + e).
+ */
 export interface SgdRun {
   batchSize: number;
   eta: number;
@@ -27,7 +29,8 @@ export function trainSoftmaxSgdRef(data: d.Dataset, run: SgdRun): d.SoftmaxRegre
     for (const idx of miniBatchesRef(data.y.length, run.batchSize, run.seed === null ? null : run.seed + e)) {
       const batch = d.subset(data, idx);
       model.lossAndGradient(batch.X, batch.y);
-      for (const p of model.params) for (let i = 0; i < p.value.data.length; i++) p.value.data[i] -= run.eta * p.grad.data[i];
+      for (const p of model.params)
+        for (let i = 0; i < p.value.data.length; i++) p.value.data[i] -= run.eta * p.grad.data[i];
     }
   }
   return model;
@@ -39,7 +42,10 @@ export const testAccuracy = (model: d.Model, test: d.Dataset): number => d.accur
 export function experimentData(offset = 0, nTrain = 3000, nTest = 1000): { train: d.Dataset; test: d.Dataset } {
   const m = d.loadMnist();
   const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-  return { train: d.subset(m.train, range(offset, nTrain)), test: d.subset(m.test, range(Math.floor(offset / 5), nTest)) };
+  return {
+    train: d.subset(m.train, range(offset, nTrain)),
+    test: d.subset(m.test, range(Math.floor(offset / 5), nTest)),
+  };
 }
 
 /** One row of the batch-size experiment: the run's settings and its trained model (the evidence). */
@@ -68,7 +74,10 @@ export function batchSizeExperimentRef(train: d.Dataset, _test: d.Dataset): Batc
 }
 
 /** The two trained models (the evidence the check measures on held-out images). */
-export function sortedVsShuffledRef(train: d.Dataset, _test: d.Dataset): { sorted: d.SoftmaxRegression; shuffled: d.SoftmaxRegression } {
+export function sortedVsShuffledRef(
+  train: d.Dataset,
+  _test: d.Dataset,
+): { sorted: d.SoftmaxRegression; shuffled: d.SoftmaxRegression } {
   const run = { batchSize: 10, eta: 0.1, epochs: 1 };
   return {
     sorted: trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: null }),
@@ -87,18 +96,29 @@ export function onePerClassRef(train: d.Dataset, _test: d.Dataset, seed: number)
 
 /** What a self-reported number gets (0 points) in an experiment that asks for the trained model. */
 export const NOT_EVIDENCE =
-  "A number alone is not evidence: return the trained model (the d.SoftmaxRegression your trainSoftmaxSgd returns). The check measures it itself, on held-out test images your function never sees.";
+  "A number alone is not evidence: return the trained model (the d.SoftmaxRegression your trainSoftmaxSgd returns). " +
+  "The check measures it itself, on held-out test images your function never sees.";
 
 let heldOutCache: d.Dataset | null = null;
 /** The held-out images a handed-in model is measured on: MNIST test images 2000…2999 (no case passes them). */
 export function heldOut(): d.Dataset {
-  if (!heldOutCache) heldOutCache = d.subset(d.loadMnist().test, Array.from({ length: 1000 }, (_, i) => 2000 + i));
+  if (!heldOutCache)
+    heldOutCache = d.subset(
+      d.loadMnist().test,
+      Array.from({ length: 1000 }, (_, i) => 2000 + i),
+    );
   return heldOutCache;
 }
 
 const isMatrixLike = (v: unknown): v is { rows: number; cols: number; data: ArrayLike<number> } => {
   const m = v as { rows?: unknown; cols?: unknown; data?: unknown } | null;
-  return !!m && typeof m === "object" && typeof m.rows === "number" && typeof m.cols === "number" && ArrayBuffer.isView(m.data);
+  return (
+    !!m &&
+    typeof m === "object" &&
+    typeof m.rows === "number" &&
+    typeof m.cols === "number" &&
+    ArrayBuffer.isView(m.data)
+  );
 };
 
 /**
@@ -109,21 +129,32 @@ export function heldOutAccuracy(got: unknown, what: string): number | string {
   if (typeof got === "number") return `${what}: ${NOT_EVIDENCE}`;
   const m = got as { W?: unknown; b?: unknown } | null;
   if (!m || typeof m !== "object" || !isMatrixLike(m.W) || !isMatrixLike(m.b)) {
-    return `${what}: expected the trained model (a d.SoftmaxRegression, with its W and b), got ${JSON.stringify(got)?.slice(0, 80)}`;
+    return (
+      `${what}: expected the trained model (a d.SoftmaxRegression, with its W and b), got ` +
+      `${JSON.stringify(got)?.slice(0, 80)}`
+    );
   }
   const data = heldOut();
-  if (m.W.rows !== 10 || m.W.cols !== data.X.cols || m.b.data.length !== 10) return `${what}: the model's W is ${m.W.rows}×${m.W.cols} and b has ${m.b.data.length} entries; expected W 10×${data.X.cols} and b 1×10`;
+  if (m.W.rows !== 10 || m.W.cols !== data.X.cols || m.b.data.length !== 10)
+    return (
+      `${what}: the model's W is ${m.W.rows}×${m.W.cols} and b has ${m.b.data.length} entries; expected W ` +
+      `10×${data.X.cols} and b 1×10`
+    );
   const model = new d.SoftmaxRegression({ inputs: data.X.cols, classes: 10, dtype: data.X.dtype });
   model.W.data.set(m.W.data);
   model.b.data.set(m.b.data);
-  if (!Array.from(model.W.data).every(Number.isFinite) || !Array.from(model.b.data).every(Number.isFinite)) return `${what}: the model's W or b holds NaN or ±∞ (the steps blew up)`;
+  if (!Array.from(model.W.data).every(Number.isFinite) || !Array.from(model.b.data).every(Number.isFinite))
+    return `${what}: the model's W or b holds NaN or ±∞ (the steps blew up)`;
   return testAccuracy(model, data);
 }
 
 /** A handed-in model's held-out accuracy must match the reference run's within 3 points (same data, same seed). */
 export function sameRun(acc: number, ref: number, what: string): string | null {
   if (Math.abs(acc - ref) <= 0.03) return null;
-  return `${what}: your model scores ${pct(acc)} on the held-out images; the run the task describes scores ${pct(ref)} there. Check the run's settings (B, η, epochs, seed) and the data it trains on.`;
+  return (
+    `${what}: your model scores ${pct(acc)} on the held-out images; the run the task describes scores ` +
+    `${pct(ref)} there. Check the run's settings (B, η, epochs, seed) and the data it trains on.`
+  );
 }
 
 export function confidentMistakesRef(P: d.Matrix, y: ArrayLike<number>, k: number): d.Mistake[][] {
@@ -135,7 +166,8 @@ export function confidentMistakesRef(P: d.Matrix, y: ArrayLike<number>, k: numbe
 
 export const isNum = (v: unknown): v is number => typeof v === "number";
 export const fmt = (v: number) => (Number.isFinite(v) ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : String(v));
-export const list = (a: ArrayLike<number>, max = 8) => `[${Array.from(a).slice(0, max).map(fmt).join(", ")}${a.length > max ? ", …" : ""}]`;
+export const list = (a: ArrayLike<number>, max = 8) =>
+  `[${Array.from(a).slice(0, max).map(fmt).join(", ")}${a.length > max ? ", …" : ""}]`;
 export const pct = (a: number) => `${(100 * a).toFixed(1)}%`;
 
 export function isArrayLikeOfNumbers(v: unknown): v is ArrayLike<number> {
@@ -154,9 +186,14 @@ export function compareBatches(got: unknown, expected: unknown): string | null {
   for (let b = 0; b < exp.length; b++) {
     const g = got[b];
     if (!isArrayLikeOfNumbers(g)) return `batch ${b} is not an array of numbers`;
-    if (g.length !== exp[b].length) return `batch ${b}: expected ${exp[b].length} indices ${list(exp[b])}, got ${g.length} ${list(g)}`;
+    if (g.length !== exp[b].length)
+      return `batch ${b}: expected ${exp[b].length} indices ${list(exp[b])}, got ${g.length} ${list(g)}`;
     for (let i = 0; i < g.length; i++) {
-      if (g[i] !== exp[b][i]) return `batch ${b}, position ${i}: expected index ${exp[b][i]}, got ${g[i]} (batch ${b}: expected ${list(exp[b])}, got ${list(g)})`;
+      if (g[i] !== exp[b][i])
+        return (
+          `batch ${b}, position ${i}: expected index ${exp[b][i]}, got ${g[i]} (batch ${b}: expected ` +
+          `${list(exp[b])}, got ${list(g)})`
+        );
     }
   }
   return null;
@@ -165,17 +202,34 @@ export function compareBatches(got: unknown, expected: unknown): string | null {
 export function compareMistakes(got: unknown, expected: unknown): string | null {
   const exp = expected as d.Mistake[][];
   if (!Array.isArray(got)) return `expected an array of ${exp.length} lists (one per true class), got ${typeof got}`;
-  if (got.length !== exp.length) return `expected ${exp.length} lists (one per true class 0…${exp.length - 1}), got ${got.length}`;
+  if (got.length !== exp.length)
+    return `expected ${exp.length} lists (one per true class 0…${exp.length - 1}), got ${got.length}`;
   for (let c = 0; c < exp.length; c++) {
     const g = got[c] as d.Mistake[];
     const e = exp[c];
     if (!Array.isArray(g)) return `class ${c}: expected an array of mistakes, got ${typeof g}`;
-    const show = (ms: d.Mistake[]) => `[${ms.slice(0, 4).map((m) => (m && typeof m === "object" ? `#${m.index}→${m.predicted} ${fmt(m.score)}` : String(m))).join(", ")}${ms.length > 4 ? ", …" : ""}]`;
-    if (g.length !== e.length) return `class ${c}: expected ${e.length} mistakes ${show(e)}, got ${g.length} ${show(g)}`;
+    const show = (ms: d.Mistake[]) =>
+      `[${ms
+        .slice(0, 4)
+        .map((m) => (m && typeof m === "object" ? `#${m.index}→${m.predicted} ${fmt(m.score)}` : String(m)))
+        .join(", ")}${ms.length > 4 ? ", …" : ""}]`;
+    if (g.length !== e.length)
+      return `class ${c}: expected ${e.length} mistakes ${show(e)}, got ${g.length} ${show(g)}`;
     for (let r = 0; r < e.length; r++) {
       const m = g[r];
-      const ok = m && typeof m === "object" && m.index === e[r].index && m.label === e[r].label && m.predicted === e[r].predicted && isNum(m.score) && Math.abs(m.score - e[r].score) <= 1e-9;
-      if (!ok) return `class ${c}, rank ${r}: expected ${JSON.stringify(e[r])}, got ${JSON.stringify(m)}; class ${c} expected ${show(e)}, got ${show(g)}`;
+      const ok =
+        m &&
+        typeof m === "object" &&
+        m.index === e[r].index &&
+        m.label === e[r].label &&
+        m.predicted === e[r].predicted &&
+        isNum(m.score) &&
+        Math.abs(m.score - e[r].score) <= 1e-9;
+      if (!ok)
+        return (
+          `class ${c}, rank ${r}: expected ${JSON.stringify(e[r])}, got ${JSON.stringify(m)}; class ${c} ` +
+          `expected ${show(e)}, got ${show(g)}`
+        );
     }
   }
   return null;

@@ -1,7 +1,10 @@
-/** Homework 05, hw05-ex6 · The most confident mistakes of each class (split from the homework's single spec file; see ./index.ts). */
+/**
+ * Homework 05, hw05-ex6 · The most confident mistakes of each class (split from the homework's single spec file; see
+ * ./index.ts).
+ */
 import * as d from "../../../index";
 import { exercise } from "../../check";
-import { compareMistakes, confidentMistakesRef, list } from "./common";
+import { compareMistakes, confidentMistakesRef } from "./common";
 
 // ex6 · the most confident mistakes
 
@@ -30,7 +33,12 @@ export function handCase(): [d.Matrix, Int32Array, number] {
 }
 
 /** Wrong variants for the hints. */
-export function mistakesVariant(P: d.Matrix, y: ArrayLike<number>, k: number, change: "ascending" | "all" | "byPredicted" | "trueScore"): d.Mistake[][] {
+export function mistakesVariant(
+  P: d.Matrix,
+  y: ArrayLike<number>,
+  k: number,
+  change: "ascending" | "all" | "byPredicted" | "trueScore",
+): d.Mistake[][] {
   const K = P.cols;
   const byClass: d.Mistake[][] = Array.from({ length: K }, () => []);
   for (let i = 0; i < P.rows; i++) {
@@ -57,16 +65,34 @@ export const HW05_EX6 = exercise({
   compare: compareMistakes,
   cases: (rng: d.Rng) => [
     { name: "hand case: 6 examples, 3 classes, a tie, a class without mistakes", args: handCase(), points: 1 },
-    { name: "k = 2 on 40 random examples, 4 classes", args: [randomProbabilities(rng, 40, 4), randomLabels(rng, 40, 4), 2], points: 1 },
-    { name: "k larger than the number of mistakes (80 examples, 5 classes, k = 50)", args: [randomProbabilities(rng, 80, 5), randomLabels(rng, 80, 5), 50], points: 1 },
+    {
+      name: "k = 2 on 40 random examples, 4 classes",
+      args: [randomProbabilities(rng, 40, 4), randomLabels(rng, 40, 4), 2],
+      points: 1,
+    },
+    {
+      name: "k larger than the number of mistakes (80 examples, 5 classes, k = 50)",
+      args: [randomProbabilities(rng, 80, 5), randomLabels(rng, 80, 5), 50],
+      points: 1,
+    },
   ],
   hidden: (rng: d.Rng) => [
-    { name: "k = 3 on 200 random examples, 10 classes", args: [randomProbabilities(rng, 200, 10, 3), randomLabels(rng, 200, 10), 3], points: 1 },
-    { name: "one example, classified correctly (every list empty)", args: [d.fromArrays([[0.1, 0.9]]), Int32Array.from([1]), 5], points: 1 },
+    {
+      name: "k = 3 on 200 random examples, 10 classes",
+      args: [randomProbabilities(rng, 200, 10, 3), randomLabels(rng, 200, 10), 3],
+      points: 1,
+    },
+    {
+      name: "one example, classified correctly (every list empty)",
+      args: [d.fromArrays([[0.1, 0.9]]), Int32Array.from([1]), 5],
+      points: 1,
+    },
   ],
   mistakes: [
     {
-      hint: "The lists are sorted from least to most confident: the most confident mistake (highest score) comes first.",
+      hint:
+        "The lists are sorted from least to most confident: the most confident mistake (highest score) comes " +
+        "first.",
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "ascending"),
     },
     {
@@ -74,11 +100,15 @@ export const HW05_EX6 = exercise({
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "all"),
     },
     {
-      hint: "The mistakes are grouped by the PREDICTED class: list c must hold the mistakes on images whose TRUE class is c.",
+      hint:
+        "The mistakes are grouped by the PREDICTED class: list c must hold the mistakes on images whose TRUE " +
+        "class is c.",
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "byPredicted"),
     },
     {
-      hint: "The score is the probability of the true class; the confidence of a prediction is the probability of the PREDICTED class, P[i, ŷ_i] = max_j P[i, j].",
+      hint:
+        "The score is the probability of the true class; the confidence of a prediction is the probability of " +
+        "the PREDICTED class, P[i, ŷ_i] = max_j P[i, j].",
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "trueScore"),
     },
   ],

@@ -13,14 +13,17 @@ import { exercise } from "../../check";
 /** Labels with the given count per class: sorted by class (0…0 1…1 …), or shuffled with `rng`. */
 export function labelsWithCounts(counts: number[], rng: Rng | null): number[] {
   const y = counts.flatMap((c, k) => new Array<number>(c).fill(k));
-  if (rng) for (let i = y.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [y[i], y[j]] = [y[j], y[i]];
-  }
+  if (rng)
+    for (let i = y.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [y[i], y[j]] = [y[j], y[i]];
+    }
   return y;
 }
 
-/** A course answer: per class, ⌊m·n_c/n⌋ examples, plus one more for the classes with the largest remainders, until m. */
+/**
+ * A course answer: per class, ⌊m·n_c/n⌋ examples, plus one more for the classes with the largest remainders, until m.
+ */
 export function validationSplitRef(y: number[], m: number): number[] {
   const n = y.length;
   const byClass = new Map<number, number[]>();
@@ -45,32 +48,63 @@ function judge(got: unknown, args: unknown[]): string | null {
     seen.add(i);
   }
   const K = Math.max(...y) + 1;
-  const total = new Array<number>(K).fill(0), mine = new Array<number>(K).fill(0);
+  const total = new Array<number>(K).fill(0),
+    mine = new Array<number>(K).fill(0);
   for (const c of y) total[c]++;
   for (const i of got as number[]) mine[y[i]]++;
-  const off = total.map((nc, c) => ({ c, want: (m * nc) / n, got: mine[c] })).filter((r) => r.got < Math.floor(r.want) || r.got > Math.ceil(r.want));
+  const off = total
+    .map((nc, c) => ({ c, want: (m * nc) / n, got: mine[c] }))
+    .filter((r) => r.got < Math.floor(r.want) || r.got > Math.ceil(r.want));
   if (off.length === 0) return null;
-  const show = off.slice(0, 4).map((r) => `class ${r.c}: ${r.got} (want ${r.want.toFixed(1)})`).join(", ");
+  const show = off
+    .slice(0, 4)
+    .map((r) => `class ${r.c}: ${r.got} (want ${r.want.toFixed(1)})`)
+    .join(", ");
   const present = mine.filter((v) => v > 0).length;
-  const why = present <= 2 ? ` Your set holds only ${present} class(es): on labels sorted by class, a block of neighbouring indices is one or two classes.` : " A random sample is fair only on average; its class counts wander by a few examples.";
-  return `the classes are not in proportion — ${show}.${why} Take from each class its share m·n_c/n (rounded so that the counts add up to m)`;
+  const why =
+    present <= 2
+      ? ` Your set holds only ${present} class(es): on labels sorted by class, a block of neighbouring indices is ` +
+        `one or two classes.`
+      : " A random sample is fair only on average; its class counts wander by a few examples.";
+  return (
+    `the classes are not in proportion — ${show}.${why} Take from each class its share m·n_c/n (rounded so that ` +
+    `the counts add up to m)`
+  );
 }
 
 exercise({
   id: "hw05-ex7",
   title: "A validation split that keeps every class",
   cases: (rng) => [
-    { name: "labels sorted by class (10 classes, 60 to 140 each), m = 100", args: [labelsWithCounts([100, 120, 90, 110, 60, 140, 100, 95, 85, 100], null), 100], points: 2 },
-    { name: "shuffled labels (10 classes), m = 200", args: [labelsWithCounts([100, 120, 90, 110, 60, 140, 100, 95, 85, 100], rng), 200], points: 2 },
+    {
+      name: "labels sorted by class (10 classes, 60 to 140 each), m = 100",
+      args: [labelsWithCounts([100, 120, 90, 110, 60, 140, 100, 95, 85, 100], null), 100],
+      points: 2,
+    },
+    {
+      name: "shuffled labels (10 classes), m = 200",
+      args: [labelsWithCounts([100, 120, 90, 110, 60, 140, 100, 95, 85, 100], rng), 200],
+      points: 2,
+    },
   ],
   hidden: (rng) => [
-    { name: "sorted, a rare class of 7 examples, m = 50", args: [labelsWithCounts([300, 7, 200, 150, 93], null), 50], points: 1 },
-    { name: "shuffled, 3 classes, m = 31 (remainders to share)", args: [labelsWithCounts([40, 33, 27], rng), 31], points: 1 },
+    {
+      name: "sorted, a rare class of 7 examples, m = 50",
+      args: [labelsWithCounts([300, 7, 200, 150, 93], null), 50],
+      points: 1,
+    },
+    {
+      name: "shuffled, 3 classes, m = 31 (remainders to share)",
+      args: [labelsWithCounts([40, 33, 27], rng), 31],
+      points: 1,
+    },
   ],
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint: "You took the last m examples. On data sorted by class (chapter 05's sorted stream) those are all of the last class: a validation accuracy measured on them says nothing about the other digits.",
+      hint:
+        "You took the last m examples. On data sorted by class (chapter 05's sorted stream) those are all of the " +
+        "last class: a validation accuracy measured on them says nothing about the other digits.",
       answer: (y: number[], m: number) => Array.from({ length: m }, (_, k) => y.length - m + k),
     },
     {

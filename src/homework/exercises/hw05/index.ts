@@ -22,5 +22,8 @@ export * from "./ex5-one-per-class";
 export * from "./ex6-confident-mistakes";
 export * from "./ex7-stratified-split";
 
-/** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW05_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw05-"));

@@ -29,7 +29,12 @@ export type Backprop = (net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.Acti
 
 /** A float64 d.MLP holding the parameters of `net` (copied). */
 export function mlpOf(net: Net, act: d.ActivationName): d.MLP {
-  const mlp = new d.MLP({ sizes: [net.W1.cols, net.W1.rows, net.W2.rows], activations: [act], dtype: "float64", init: "zeros" });
+  const mlp = new d.MLP({
+    sizes: [net.W1.cols, net.W1.rows, net.W2.rows],
+    activations: [act],
+    dtype: "float64",
+    init: "zeros",
+  });
   const [l1, l2] = mlp.layers;
   l1.W.data.set(net.W1.data);
   l1.b!.data.set(net.b1.data);
@@ -43,12 +48,20 @@ export function forwardRef(net: Net, X: d.Matrix, act: d.ActivationName): Forwar
   return { Z1: d.copy(c.Z[1]), A1: d.copy(c.A[1]), Z2: d.copy(c.Z[2]), P: d.copy(c.A[2]) };
 }
 
-export function mlpBackward(net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName): { dl: Deltas; grads: Grads } {
+export function mlpBackward(
+  net: Net,
+  X: d.Matrix,
+  y: ArrayLike<number>,
+  act: d.ActivationName,
+): { dl: Deltas; grads: Grads } {
   const mlp = mlpOf(net, act);
   const c = mlp.forward(X);
   const ps = mlp.backward(c, y);
   const g = (name: string) => d.copy(ps.find((p) => p.name === name)!.grad);
-  return { dl: { D2: d.copy(c.Delta[2]), D1: d.copy(c.Delta[1]) }, grads: { W1: g("W1"), b1: g("b1"), W2: g("W2"), b2: g("b2") } };
+  return {
+    dl: { D2: d.copy(c.Delta[2]), D1: d.copy(c.Delta[1]) },
+    grads: { W1: g("W1"), b1: g("b1"), W2: g("W2"), b2: g("b2") },
+  };
 }
 
 /** Δ2 = P − Y (the course's softmaxMinusOneHot) and Δ1 = (Δ2 W2) ⊙ f'(Z1), from a forward pass. */
@@ -85,8 +98,16 @@ export function numericalGradientRef(f: (M: d.Matrix) => number, M: d.Matrix, h:
 
 export const GROUPS = ["W1", "b1", "W2", "b2"] as const;
 
-/** max over the four groups and their entries of |a − ñ| / max(|a| + |ñ|, 1e-12), ñ by central differences (h = 1e-5). */
-export function gradientCheckRef(net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName, backprop: Backprop): number {
+/**
+ * max over the four groups and their entries of |a − ñ| / max(|a| + |ñ|, 1e-12), ñ by central differences (h = 1e-5).
+ */
+export function gradientCheckRef(
+  net: Net,
+  X: d.Matrix,
+  y: ArrayLike<number>,
+  act: d.ActivationName,
+  backprop: Backprop,
+): number {
   const analytic = backprop(net, X, y, act);
   let worst = 0;
   for (const name of GROUPS) {
@@ -123,7 +144,11 @@ export function labels(rng: d.Rng, n: number, K: number, only?: number[]): Int32
 }
 
 /** A case's data: net, X, y. */
-export function data(rng: d.Rng, s: Sizes, o: { scale?: number; only?: number[] } = {}): { net: Net; X: d.Matrix; y: Int32Array } {
+export function data(
+  rng: d.Rng,
+  s: Sizes,
+  o: { scale?: number; only?: number[] } = {},
+): { net: Net; X: d.Matrix; y: Int32Array } {
   return { net: randomNet(rng, s, o.scale), X: d.randn(s.n, s.dIn, rng), y: labels(rng, s.n, s.K, o.only) };
 }
 

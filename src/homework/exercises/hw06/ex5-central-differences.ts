@@ -2,7 +2,7 @@
 import * as d from "../../../index";
 import { exercise } from "../../check";
 import { asTensor, compareValues } from "../../values";
-import { data, numericalGradientRef } from "./common";
+import { numericalGradientRef } from "./common";
 
 // ex5 · central differences
 
@@ -12,10 +12,11 @@ export const testFunctions: Record<string, (M: d.Matrix) => number> = {
   sinWeighted: (M) => {
     let s = 0;
     let t = 0;
-    for (let i = 0; i < M.rows; i++) for (let j = 0; j < M.cols; j++) {
-      s += Math.sin(M.get(i, j)) * (i + 2 * j + 1);
-      t += M.get(i, j);
-    }
+    for (let i = 0; i < M.rows; i++)
+      for (let j = 0; j < M.cols; j++) {
+        s += Math.sin(M.get(i, j)) * (i + 2 * j + 1);
+        t += M.get(i, j);
+      }
     return s + t * t;
   },
   // f(M) = ln Σ exp(M_ij) (a log-sum-exp over all entries)
@@ -32,7 +33,8 @@ export function exactGradient(name: string, M: d.Matrix): d.Matrix {
   const G = d.zeros(M.rows, M.cols, "float64");
   if (name === "sinWeighted") {
     const t = d.sum(M);
-    for (let i = 0; i < M.rows; i++) for (let j = 0; j < M.cols; j++) G.set(i, j, Math.cos(M.get(i, j)) * (i + 2 * j + 1) + 2 * t);
+    for (let i = 0; i < M.rows; i++)
+      for (let j = 0; j < M.cols; j++) G.set(i, j, Math.cos(M.get(i, j)) * (i + 2 * j + 1) + 2 * t);
   } else if (name === "lse") {
     const l = d.logSumExp(M.data);
     for (let i = 0; i < M.data.length; i++) G.data[i] = Math.exp(M.data[i] - l);
@@ -76,16 +78,34 @@ export const HW06_EX5 = exercise({
   tolerance: 1e-7,
   compare: centralDifferenceCompare,
   cases: (rng: d.Rng) => [
-    { name: "f = Σ sin(M_ij)(i + 2j + 1) + (Σ M)², M 2×3, h = 1e-5", args: [testFunctions.sinWeighted, d.randn(2, 3, rng), 1e-5], points: 1 },
-    { name: "f = log-sum-exp of all entries, M 3×2, h = 1e-5", args: [testFunctions.lse, d.randn(3, 2, rng), 1e-5], points: 1 },
+    {
+      name: "f = Σ sin(M_ij)(i + 2j + 1) + (Σ M)², M 2×3, h = 1e-5",
+      args: [testFunctions.sinWeighted, d.randn(2, 3, rng), 1e-5],
+      points: 1,
+    },
+    {
+      name: "f = log-sum-exp of all entries, M 3×2, h = 1e-5",
+      args: [testFunctions.lse, d.randn(3, 2, rng), 1e-5],
+      points: 1,
+    },
   ],
   hidden: (rng: d.Rng) => [
-    { name: "f = Σ M_ij³, M 1×1 (one entry), h = 1e-4", args: [testFunctions.cubes, d.randn(1, 1, rng, 2), 1e-4], points: 1 },
-    { name: "f = Σ sin(M_ij)(i + 2j + 1) + (Σ M)², M 4×1", args: [testFunctions.sinWeighted, d.randn(4, 1, rng), 1e-5], points: 1 },
+    {
+      name: "f = Σ M_ij³, M 1×1 (one entry), h = 1e-4",
+      args: [testFunctions.cubes, d.randn(1, 1, rng, 2), 1e-4],
+      points: 1,
+    },
+    {
+      name: "f = Σ sin(M_ij)(i + 2j + 1) + (Σ M)², M 4×1",
+      args: [testFunctions.sinWeighted, d.randn(4, 1, rng), 1e-5],
+      points: 1,
+    },
   ],
   mistakes: [
     {
-      hint: "This is a one-sided (backward) difference (f(M) − f(M − h e))/h, whose error shrinks only like h; the task asks for the central difference (f(M + h e) − f(M − h e))/(2h), accurate to h².",
+      hint:
+        "This is a one-sided (backward) difference (f(M) − f(M − h e))/h, whose error shrinks only like h; the " +
+        "task asks for the central difference (f(M + h e) − f(M − h e))/(2h), accurate to h².",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         const f0 = f(M);
@@ -99,7 +119,9 @@ export const HW06_EX5 = exercise({
       },
     },
     {
-      hint: "This is the one-sided forward difference (f(M + h e) − f(M))/h, whose error shrinks only like h; the central difference (f(M + h e) − f(M − h e))/(2h) is accurate to h².",
+      hint:
+        "This is the one-sided forward difference (f(M + h e) − f(M))/h, whose error shrinks only like h; the " +
+        "central difference (f(M + h e) − f(M − h e))/(2h) is accurate to h².",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         const f0 = f(M);
@@ -113,11 +135,15 @@ export const HW06_EX5 = exercise({
       },
     },
     {
-      hint: "Divided by h instead of 2h: the two evaluations f(M + h e) and f(M − h e) are 2h apart, so the central difference is (f(M + h e) − f(M − h e))/(2h).",
+      hint:
+        "Divided by h instead of 2h: the two evaluations f(M + h e) and f(M − h e) are 2h apart, so the central " +
+        "difference is (f(M + h e) − f(M − h e))/(2h).",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => d.scale(numericalGradientRef(f, M, h), 2),
     },
     {
-      hint: "An entry is not put back after its two evaluations: restore M[t] to its original value before moving on to the next entry, or every later difference is taken at a shifted point.",
+      hint:
+        "An entry is not put back after its two evaluations: restore M[t] to its original value before moving on " +
+        "to the next entry, or every later difference is taken at a shifted point.",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         for (let t = 0; t < M.data.length; t++) {

@@ -31,21 +31,46 @@ exercise({
   reference: inputGradientRef,
   tolerance: 1e-8,
   cases: (rng) => [
-    { name: "one example, 4 inputs, 3 hidden (sigmoid), 2 classes", args: [...data(rng, { n: 1, dIn: 4, h: 3, K: 2 }), "sigmoid"], points: 1 },
-    { name: "5 examples, 6 inputs, 5 hidden (ReLU), 3 classes", args: [...data(rng, { n: 5, dIn: 6, h: 5, K: 3 }), "relu"], points: 1 },
-    { name: "8 examples, 10 inputs, 7 hidden (tanh), 4 classes", args: [...data(rng, { n: 8, dIn: 10, h: 7, K: 4 }), "tanh"], points: 1 },
+    {
+      name: "one example, 4 inputs, 3 hidden (sigmoid), 2 classes",
+      args: [...data(rng, { n: 1, dIn: 4, h: 3, K: 2 }), "sigmoid"],
+      points: 1,
+    },
+    {
+      name: "5 examples, 6 inputs, 5 hidden (ReLU), 3 classes",
+      args: [...data(rng, { n: 5, dIn: 6, h: 5, K: 3 }), "relu"],
+      points: 1,
+    },
+    {
+      name: "8 examples, 10 inputs, 7 hidden (tanh), 4 classes",
+      args: [...data(rng, { n: 8, dIn: 10, h: 7, K: 4 }), "tanh"],
+      points: 1,
+    },
   ],
   hidden: (rng) => [
-    { name: "20 examples, 12 inputs, 9 hidden (ReLU), 5 classes", args: [...data(rng, { n: 20, dIn: 12, h: 9, K: 5 }), "relu"], points: 1 },
-    { name: "3 examples, 2 inputs, 6 hidden (sigmoid), 3 classes", args: [...data(rng, { n: 3, dIn: 2, h: 6, K: 3 }), "sigmoid"], points: 1 },
+    {
+      name: "20 examples, 12 inputs, 9 hidden (ReLU), 5 classes",
+      args: [...data(rng, { n: 20, dIn: 12, h: 9, K: 5 }), "relu"],
+      points: 1,
+    },
+    {
+      name: "3 examples, 2 inputs, 6 hidden (sigmoid), 3 classes",
+      args: [...data(rng, { n: 3, dIn: 2, h: 6, K: 3 }), "sigmoid"],
+      points: 1,
+    },
   ],
   mistakes: [
     {
-      hint: "Missing the factor 1/n: L is the MEAN loss, so ∂L/∂X = (1/n) Δ1 W1 — the same 1/n as in the weight gradients.",
-      answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName) => d.scale(inputGradientRef(net, X, y, act), X.rows),
+      hint:
+        "Missing the factor 1/n: L is the MEAN loss, so ∂L/∂X = (1/n) Δ1 W1 — the same 1/n as in the weight " +
+        "gradients.",
+      answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName) =>
+        d.scale(inputGradientRef(net, X, y, act), X.rows),
     },
     {
-      hint: "You went from Δ2 straight to the input, (1/n)(Δ2 W2) W1, and skipped the hidden layer's activation: Δ1 = (Δ2 W2) ⊙ f'(Z1) comes first.",
+      hint:
+        "You went from Δ2 straight to the input, (1/n)(Δ2 W2) W1, and skipped the hidden layer's activation: Δ1 " +
+        "= (Δ2 W2) ⊙ f'(Z1) comes first.",
       answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName) => {
         const fw = forwardRef(net, X, act);
         const { D2 } = deltasRef(net, fw, y, act);

@@ -27,5 +27,8 @@ export * from "./ex5-central-differences";
 export * from "./ex6-gradient-check";
 export * from "./ex7-input-gradient";
 
-/** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW06_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw06-"));

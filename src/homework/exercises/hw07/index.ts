@@ -1,5 +1,6 @@
 /**
- * Homework 07 · the L2 term and RMSprop, the notes' and the element-wise one (notebooks/homework-masters/07-rmsprop.ipynb).
+ * Homework 07 · the L2 term and RMSprop, the notes' and the element-wise one
+ * (notebooks/homework-masters/07-rmsprop.ipynb).
  *
  *   hw07-ex1  l2Penalty(params, α)                 (α/2) Σ_{weights W} ‖W‖²_F   (biases excluded)
  *   hw07-ex2  l2Gradient(params, α)                grad + αW for weights, grad for biases
@@ -16,5 +17,8 @@ export * from "./ex4-rmsprop-step";
 export * from "./ex5-train-notes-rmsprop";
 export * from "./ex6-reset-period";
 
-/** The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see test/lastStatement.test.ts.) */
+/**
+ * The ids this homework registers. (A declaration ends the file: tslab rewrites a file's last expression statement, see
+ * test/lastStatement.test.ts.)
+ */
 export const HW07_EXERCISES: readonly string[] = exerciseIds().filter((id) => id.startsWith("hw07-"));

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Simulated students on a running hub, through its login form, its REST API and the kernel websocket.
+
+Used by test/hub.test.ts and `npm run hub:load`. Reads a JSON plan on stdin, runs every student at once
+(asyncio), prints one JSON report on stdout.
+
+  plan: {"hub": "http://127.0.0.1:8000", "timeout": 600, "together_last": false (all last cells start at once),
+         "students": [{"name", "password",
+                       "files": {"descent/homework/x.ipynb": {...notebook...}},   written via the contents API
+                       "cells": ["code", ...],                                      run in one Descent kernel
+                       "cell_timeout": 120, "stop": true,                           stop the server at the end
+                       "kernel": "<id>"}]}                                          run in a kernel already running
+  report: {"students": [{"name", "login": "ok" | "<error>", "server_seconds", "kernel_seconds",
+                         "cells": [{"status", "stdout", "stderr", "error", "seconds"}], "error"}]}
+
+A cell's status is "ok", "error" (with ename: evalue), "timeout" (no reply within cell_timeout: the kernel is
+then interrupted), or "died" (the kernel restarted or the websocket closed while it ran).
+"""
+import asyncio
+import json
+import sys
+import time
+import urllib.parse
+import uuid
+
+from tornado import httpclient, websocket
+from tornado.httputil import HTTPHeaders
+
+httpclient.AsyncHTTPClient.configure(None, max_clients=200)
+
+
+class Student:
+    barrier = None  # (count, event) when the plan says "together_last": every student's last cell starts at once
+
+    def __init__(self, hub, spec, timeout):
+        self.hub = hub.rstrip("/")
+        self.spec = spec
+        self.name = spec["name"]
+        self.timeout = timeout
+        self.cookies = {}
+        self.token = None
+        self.http = httpclient.AsyncHTTPClient()
+        self.arrived_last = False
+        self.step = "starting"
+
+    def _cookie_header(self):
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _keep_cookies(self, headers):
+        for c in headers.get_list("Set-Cookie"):
+            k, _, rest = c.partition("=")
+            self.cookies[k.strip()] = rest.split(";")[0]
+
+    async def fetch(self, url, method="GET", body=None, headers=None, auth="token", ok=(200, 201, 202, 204), timeout=60):
+        h = dict(headers or {})
+        if auth == "token" and self.token:
+            h["Authorization"] = f"token {self.token}"
+        elif auth == "cookie":
+            h["Cookie"] = self._cookie_header()
+            h["Referer"] = self.hub + "/hub/home"  # JupyterHub 3 refuses cookie-authenticated API calls without it
+            if "_xsrf" in self.cookies:
+                h["X-XSRFToken"] = self.cookies["_xsrf"]
+        r = await self.http.fetch(self.hub + url, method=method, body=body, headers=h, follow_redirects=False,
+                                  raise_error=False, request_timeout=timeout)
+        self._keep_cookies(r.headers)
+        if r.code not in ok:
+            raise RuntimeError(f"{method} {url}: HTTP {r.code} {r.body[:300].decode(errors='replace') if r.body else ''}")
+        return r
+
+    async def login(self):
+        """The login form, as a browser fills it in; then a token of the student's own for the APIs."""
+        await self.fetch("/hub/login", auth=None)
+        form = urllib.parse.urlencode({"username": self.name, "password": self.spec["password"], "_xsrf": self.cookies.get("_xsrf", "")})
+        r = await self.fetch("/hub/login", method="POST", body=form, auth="cookie", ok=(200, 302, 403),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+        if r.code != 302:
+            text = r.body.decode(errors="replace")
+            message = "Invalid username or password" if "Invalid username or password" in text else f"HTTP {r.code}"
+            raise PermissionError(message)
+        # a token for the REST API and the kernel websocket (the hub's own token API, with the same credentials)
+        r = await self.fetch(f"/hub/api/users/{self.name}/tokens", method="POST", auth=None,
+                             body=json.dumps({"note": "class_session", "expires_in": 3600,
+                                              "auth": {"username": self.name, "password": self.spec["password"]}}))
+        self.token = json.loads(r.body)["token"]
+
+    async def start_server(self):
+        r = await self.fetch(f"/hub/api/users/{self.name}/server", method="POST", body="{}", ok=(201, 202, 400))
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            r = await self.fetch(f"/hub/api/users/{self.name}")
+            server = json.loads(r.body).get("servers", {}).get("")
+            if server and server.get("ready"):
+                return
+            if not server or (server.get("stopped") and not server.get("pending")):
+                if time.monotonic() > deadline - self.timeout + 5:
+                    raise RuntimeError(f"the server of {self.name} failed to start: {server}")
+            await asyncio.sleep(0.5)
+        raise TimeoutError(f"the server of {self.name} was not ready within {self.timeout} s")
+
+    async def put_file(self, path, notebook):
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            d = "/".join(parts[:i])
+            await self.fetch(f"/user/{self.name}/api/contents/{d}", method="PUT", body=json.dumps({"type": "directory"}), ok=(200, 201, 409))
+        await self.fetch(f"/user/{self.name}/api/contents/{path}", method="PUT",
+                         body=json.dumps({"type": "notebook", "format": "json", "content": notebook}))
+
+    async def connect(self, kid):
+        ws_url = self.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{kid}/channels"
+        req = httpclient.HTTPRequest(ws_url, headers=HTTPHeaders({"Authorization": f"token {self.token}"}), request_timeout=60)
+        return await websocket.websocket_connect(req, max_message_size=64 << 20)
+
+    async def wait_kernel_idle(self, kid, seconds=120):
+        """After a kernel died: wait until the Notebook server has restarted it."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            r = await self.fetch(f"/user/{self.name}/api/kernels/{kid}", ok=(200, 404))
+            if r.code == 200 and json.loads(r.body).get("execution_state") == "idle":
+                return
+            await asyncio.sleep(1)
+
+    async def run_cells(self, cells, cell_timeout, kid=None):
+        if not kid:
+            r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}))
+            kid = json.loads(r.body)["id"]
+        self.kernel_id = kid
+        conn = await self.connect(kid)
+        session = uuid.uuid4().hex
+        out = []
+        try:
+            for k, code in enumerate(cells):
+                if k == len(cells) - 1 and Student.barrier is not None:
+                    self.arrived_last = True
+                    await Student.arrive()
+                res = await self._execute(conn, session, kid, code, cell_timeout)
+                out.append(res)
+                if res["status"] == "died":  # the kernel restarts: connect again for the next cell
+                    conn.close()
+                    await asyncio.sleep(2)
+                    await self.wait_kernel_idle(kid)
+                    conn = await self.connect(kid)
+        finally:
+            conn.close()
+        return out
+
+    @staticmethod
+    async def arrive():
+        Student.barrier[0] -= 1
+        if Student.barrier[0] <= 0:
+            Student.barrier[1].set()
+        await Student.barrier[1].wait()
+
+    async def _execute(self, conn, session, kid, code, cell_timeout):
+        msg_id = uuid.uuid4().hex
+        msg = {"header": {"msg_id": msg_id, "username": self.name, "session": session, "msg_type": "execute_request", "version": "5.3",
+                          "date": ""}, "parent_header": {}, "metadata": {}, "channel": "shell",
+               "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}
+        start = time.monotonic()
+        await conn.write_message(json.dumps(msg))
+        res = {"status": None, "stdout": "", "stderr": "", "error": "", "seconds": None}
+        idle = replied = False
+        while not (idle and replied):
+            left = start + cell_timeout - time.monotonic()
+            if left <= 0:
+                res["status"] = "timeout"
+                await self.fetch(f"/user/{self.name}/api/kernels/{kid}/interrupt", method="POST", body="", ok=(204, 200, 404))
+                break
+            try:
+                raw = await asyncio.wait_for(conn.read_message(), timeout=left)
+            except asyncio.TimeoutError:
+                continue
+            if raw is None:
+                res["status"] = "died"
+                break
+            m = json.loads(raw)
+            t = m.get("msg_type") or m["header"]["msg_type"]
+            if t == "status" and m["content"].get("execution_state") in ("restarting", "dead"):
+                res["status"] = "died"
+                break
+            if m.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if t == "stream":
+                res[m["content"]["name"]] += m["content"]["text"]
+            elif t == "execute_result":
+                res["stdout"] += m["content"]["data"].get("text/plain", "")
+            elif t == "error":
+                res["error"] = f"{m['content']['ename']}: {m['content']['evalue']}"
+            elif t == "status" and m["content"]["execution_state"] == "idle":
+                idle = True
+            elif t == "execute_reply":
+                replied = True
+                res["status"] = m["content"]["status"]
+        res["seconds"] = round(time.monotonic() - start, 3)
+        return res
+
+    async def stop_server(self):
+        await self.fetch(f"/hub/api/users/{self.name}/server", method="DELETE", ok=(202, 204, 400))
+
+    async def run(self):
+        rep = {"name": self.name, "login": None, "server_seconds": None, "cells": [], "error": None}
+        try:
+            t0 = time.monotonic()
+            self.step = "signing in"
+            try:
+                await self.login()
+                rep["login"] = "ok"
+            except PermissionError as e:
+                rep["login"] = str(e)
+                return rep
+            rep["login_seconds"] = round(time.monotonic() - t0, 3)
+            t1 = time.monotonic()
+            self.step = "starting the server"
+            await self.start_server()
+            rep["server_seconds"] = round(time.monotonic() - t1, 3)
+            self.step = "writing files"
+            for path, nb in self.spec.get("files", {}).items():
+                await self.put_file(path, nb)
+            self.step = "running cells"
+            if self.spec.get("cells"):
+                t2 = time.monotonic()
+                rep["cells"] = await self.run_cells(self.spec["cells"], self.spec.get("cell_timeout", 120), self.spec.get("kernel"))
+                rep["kernel_id"] = self.kernel_id
+                rep["kernel_seconds"] = round(time.monotonic() - t2, 3)
+            if self.spec.get("stop"):
+                await self.stop_server()
+        except Exception as e:  # noqa: BLE001 — reported per student
+            rep["error"] = f"{type(e).__name__} while {self.step}: {e}"
+        finally:
+            if Student.barrier is not None and not self.arrived_last:
+                await Student.arrive()  # a student who failed early does not hold the others back
+        return rep
+
+
+async def main():
+    plan = json.load(sys.stdin)
+    students = [Student(plan["hub"], s, plan.get("timeout", 600)) for s in plan["students"]]
+    if plan.get("together_last"):
+        Student.barrier = [len(students), asyncio.Event()]
+    reports = await asyncio.gather(*(s.run() for s in students))
+    print(json.dumps({"students": reports}), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
