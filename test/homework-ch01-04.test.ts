@@ -167,6 +167,16 @@ test("hw02-ex1 central differences: reference full marks; forward differences an
   );
   wrongAnswer(
     "hw02-ex1",
+    (C: (v: number[]) => number, v: number[], h: number) =>
+      v.map((_, k) => {
+        const down = [...v];
+        down[k] -= h;
+        return (C(v) - C(down)) / h;
+      }),
+    { hint: /one-sided \(backward\) differences/, failing: ["cubic", "random smooth"] },
+  );
+  wrongAnswer(
+    "hw02-ex1",
     (C: (v: number[]) => number, v: number[], h: number) => {
       const g: number[] = [];
       for (let k = 0; k < v.length; k++) {
@@ -632,6 +642,20 @@ test("hw04-ex4 numerical gradient: reference full marks; forward differences, an
   );
   wrongAnswer(
     "hw04-ex4",
+    (loss: (M: d.Matrix) => number, M: d.Matrix, entries: number[], h: number) => {
+      const L0 = loss(M);
+      return entries.map((t) => {
+        const old = M.data[t];
+        M.data[t] = old - h;
+        const g = (L0 - loss(M)) / h;
+        M.data[t] = old;
+        return g;
+      });
+    },
+    { hint: /one-sided \(backward\) differences/, failing: ["hand case", "softmax regression", "exp"] },
+  );
+  wrongAnswer(
+    "hw04-ex4",
     (loss: (M: d.Matrix) => number, M: d.Matrix, entries: number[], h: number) =>
       entries.map((t) => {
         M.data[t] += h;
@@ -688,6 +712,14 @@ test("hw04-ex5 training run: a correct student loop passes the bar (visible and 
   wrongAnswer("hw04-ex5", loop(-1, true), { hint: /no better than guessing|below the bar|NaN/ });
   wrongAnswer("hw04-ex5", loop(1, false), { hint: /no better than guessing/ });
   wrongAnswer("hw04-ex5", () => ({ W: d.zeros(784, 10), b: d.zeros(1, 10) }), { hint: /10×784/ });
+  // over the bar by another run (two more epochs than asked): the check recomputes the run, so it does not count
+  wrongAnswer(
+    "hw04-ex5",
+    (train: d.Dataset, epochs: number, eta: number, B: number) => loop(1, true)(train, epochs + 2, eta, B),
+    {
+      hint: /it is not the W of the run the task describes \(the check recomputes it\)/,
+    },
+  );
 });
 
 /** A student's centring, written out with loops, with switchable slips. */

@@ -92,32 +92,35 @@ test("hw05-ex3 batchSizeExperiment: reference passes the bars; equal steps, one 
   // every run with η = 0.1 (the table's η only copied into the rows)
   wrongAnswer(
     "hw05-ex3",
-    (train: d.Dataset, test: d.Dataset) =>
+    (train: d.Dataset) =>
       ch05.BATCH_RUNS.map(([B, eta]) => ({
         batchSize: B,
         eta,
         steps: Math.ceil(train.y.length / B),
-        accuracy: acc(ch05.trainSoftmaxSgdRef(train, { batchSize: B, eta: 0.1, epochs: 1, seed: 1 }), test),
+        model: ch05.trainSoftmaxSgdRef(train, { batchSize: B, eta: 0.1, epochs: 1, seed: 1 }),
       })),
-    { hint: /B = 1, η = 0.01: test accuracy .* below the bar/ },
+    { hint: /B = 1, η = 0.01: (held-out accuracy .* below the bar|your model scores)/ },
   );
-  // accuracies in percent instead of fractions
-  wrongAnswer(
-    "hw05-ex3",
-    (train: d.Dataset, test: d.Dataset) =>
-      ch05.batchSizeExperimentRef(train, test).map((r) => ({ ...r, accuracy: 100 * r.accuracy })),
-    { hint: /a fraction in \[0, 1\]/ },
-  );
+  // the issue's forgery: four hard-coded rows of accuracies (no models), visible and hidden
+  const forged = (train: d.Dataset) =>
+    ch05.BATCH_RUNS.map(([B, eta], r) => ({
+      batchSize: B,
+      eta,
+      steps: Math.ceil(train.y.length / B),
+      accuracy: [0.86, 0.86, 0.78, 0.76][r],
+    }));
+  wrongAnswer("hw05-ex3", forged, { hint: /A number alone is not evidence: return the trained model/ });
+  wrongAnswer("hw05-ex3", forged, { hint: /A number alone is not evidence/, hidden: true });
 });
 
-test("hw05-ex4 sortedVsShuffled: reference passes; shuffling the sorted data, swapped results fail", () => {
+test("hw05-ex4 sortedVsShuffled: the reference's models pass; shuffling the sorted data, swapped models, self-reported numbers fail", () => {
   fullMarks("hw05-ex4", ch05.sortedVsShuffledRef);
   const run = { batchSize: 10, eta: 0.1, epochs: 1 };
   wrongAnswer(
     "hw05-ex4",
-    (train: d.Dataset, test: d.Dataset) => ({
-      sorted: acc(ch05.trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: 1 }), test),
-      shuffled: acc(ch05.trainSoftmaxSgdRef(train, { ...run, seed: 1 }), test),
+    (train: d.Dataset) => ({
+      sorted: ch05.trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: 1 }),
+      shuffled: ch05.trainSoftmaxSgdRef(train, { ...run, seed: 1 }),
     }),
     { hint: /IN ORDER \(seed null\)/ },
   );
@@ -129,29 +132,37 @@ test("hw05-ex4 sortedVsShuffled: reference passes; shuffling the sorted data, sw
     },
     { hint: /Is it really shuffled/ },
   );
+  // the issue's forgery: two plausible numbers, visible and hidden
+  const forged = () => ({ sorted: 0.1, shuffled: 0.85 });
+  wrongAnswer("hw05-ex4", forged, { hint: /A number alone is not evidence: return the trained model/ });
+  wrongAnswer("hw05-ex4", forged, { hint: /A number alone is not evidence/, hidden: true });
 });
 
-test("hw05-ex5 onePerClass: reference within the bar for many seeds; training accuracy, training on everything fail", () => {
+test("hw05-ex5 onePerClass: the reference's model passes for many seeds; a self-reported number, training on everything fail", () => {
   fullMarks("hw05-ex5", ch05.onePerClassRef);
-  // the bar holds for the reference over many draws, so it is robust across the hidden seeds
+  // the bar holds for the reference over many draws (measured on the held-out images), so it is robust across the hidden seeds
   const { train, test } = ch05.experimentData(0);
   for (let seed = 1; seed <= 12; seed++) {
-    const a = ch05.onePerClassRef(train, test, seed * 37);
-    assert.ok(a >= 0.25 && a <= 0.65, `seed ${seed * 37}: ${a}`);
+    const a = ch05.heldOutAccuracy(ch05.onePerClassRef(train, test, seed * 37), "reference");
+    assert.ok(typeof a === "number" && a >= 0.25 && a <= 0.65, `seed ${seed * 37}: ${a}`);
   }
+  // the issue's forgery: a constant in the bar, visible and hidden
+  wrongAnswer("hw05-ex5", () => 0.4, { hint: /A number alone is not evidence: return the trained model/ });
+  wrongAnswer("hw05-ex5", () => 0.4, { hint: /A number alone is not evidence/, hidden: true });
+  // the test accuracy of the right run, self-reported, is still only a number
+  wrongAnswer("hw05-ex5", (tr: d.Dataset, te: d.Dataset, seed: number) => acc(ch05.onePerClassRef(tr, te, seed), te), {
+    hint: /A number alone is not evidence/,
+  });
   wrongAnswer(
     "hw05-ex5",
-    (tr: d.Dataset, _te: d.Dataset, seed: number) => {
-      const ten = d.perClass(tr, 1, seed);
-      return acc(ch05.trainSoftmaxSgdRef(ten, { batchSize: 10, eta: 0.1, epochs: 300, seed: null }), ten);
-    },
-    { hint: /TRAINING accuracy/ },
+    (tr: d.Dataset) => ch05.trainSoftmaxSgdRef(tr, { batchSize: 10, eta: 0.1, epochs: 1, seed: 1 }),
+    { hint: /only the ten images/ },
   );
   wrongAnswer(
     "hw05-ex5",
-    (tr: d.Dataset, te: d.Dataset) =>
-      acc(ch05.trainSoftmaxSgdRef(tr, { batchSize: 10, eta: 0.1, epochs: 1, seed: 1 }), te),
-    { hint: /only the ten images/ },
+    (tr: d.Dataset, _te: d.Dataset, seed: number) =>
+      ch05.trainSoftmaxSgdRef(d.perClass(tr, 1, seed + 1), { batchSize: 10, eta: 0.1, epochs: 300, seed: null }),
+    { hint: /the run the task describes scores/ },
   );
 });
 
@@ -291,20 +302,24 @@ test("hw06-ex4 loss: a student version gets full marks; a sum instead of the mea
   fullMarks("hw06-ex4", ch06.meanLossRef);
   fullMarks("hw06-ex4", studentLoss("none"));
   wrongAnswer("hw06-ex4", studentLoss("sum"), { hint: /MEAN|1\/n|factor/ });
-  wrongAnswer("hw06-ex4", studentLoss("naive"), { hint: /overflow|LSE/, failing: ["huge logits"], hidden: true });
+  wrongAnswer("hw06-ex4", studentLoss("naive"), {
+    hint: /underflows to 0 .*\(−ln 0 = ∞\)/,
+    failing: ["huge logits"],
+    hidden: true,
+  });
 });
 
-function studentNumerical(slip: "none" | "forward" | "divideByH" | "noRestore") {
+function studentNumerical(slip: "none" | "forward" | "backward" | "divideByH" | "noRestore") {
   return (fn: (M: d.Matrix) => number, M: d.Matrix, h: number): d.Matrix => {
     const G = d.zerosLike(M);
     for (let t = 0; t < M.data.length; t++) {
       const keep = M.data[t];
-      M.data[t] = keep + h;
+      M.data[t] = slip === "backward" ? keep : keep + h;
       const up = fn(M);
       M.data[t] = slip === "forward" ? keep : keep - h;
       const down = fn(M);
       if (slip !== "noRestore") M.data[t] = keep;
-      G.data[t] = (up - down) / (slip === "forward" || slip === "divideByH" ? h : 2 * h);
+      G.data[t] = (up - down) / (slip === "forward" || slip === "backward" || slip === "divideByH" ? h : 2 * h);
     }
     return G;
   };
@@ -313,6 +328,7 @@ function studentNumerical(slip: "none" | "forward" | "divideByH" | "noRestore") 
 test("hw06-ex5 central differences: a student version gets full marks; forward differences, /h instead of /2h, no restore fail", () => {
   fullMarks("hw06-ex5", studentNumerical("none"));
   wrongAnswer("hw06-ex5", studentNumerical("forward"), { hint: /forward difference/ });
+  wrongAnswer("hw06-ex5", studentNumerical("backward"), { hint: /one-sided \(backward\) difference/ });
   wrongAnswer("hw06-ex5", studentNumerical("divideByH"), { hint: /Divided by h instead of 2h/ });
   wrongAnswer("hw06-ex5", studentNumerical("noRestore"), { hint: /not put back/ });
 });
@@ -447,10 +463,11 @@ test("the element-wise step equals the course's d.rmsprop over three steps from 
 });
 
 /** A student's notes loop: MLP without l2, own penalty and gradient, own step per group, own resets. */
-function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty") {
+function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty" | "zeroStart") {
   return (data: d.Dataset, run: ch07.NotesRun): number[] => {
     const net = ch07.notesNetwork(run, 0);
-    const G = net.params.map(() => 1);
+    const g0: number = slip === "zeroStart" ? 0 : 1;
+    const G = net.params.map(() => g0);
     const L: number[] = [];
     for (let k = 0; k < run.iterations; k++) {
       let loss = net.lossAndGradient(data.X, data.y);
@@ -467,7 +484,7 @@ function studentNotesLoop(slip: "none" | "asPrinted" | "noReset" | "biasPenalty"
       });
       const reset =
         slip === "noReset" ? false : slip === "asPrinted" ? k % run.resetEvery === 0 : (k + 1) % run.resetEvery === 0;
-      if (reset) G.fill(1);
+      if (reset) G.fill(g0);
     }
     return L;
   };
@@ -479,6 +496,7 @@ test("hw07-ex5 the notes' loop: a student loop gets full marks; resets as printe
   wrongAnswer("hw07-ex5", studentNotesLoop("asPrinted"), { hint: /after steps 0, K, 2K/ });
   wrongAnswer("hw07-ex5", studentNotesLoop("noReset"), { hint: /never reset/ });
   wrongAnswer("hw07-ex5", studentNotesLoop("biasPenalty"), { hint: /biases are penalised/ });
+  wrongAnswer("hw07-ex5", studentNotesLoop("zeroStart"), { hint: /accumulators start at 0/ });
 });
 
 test("an unfinished exercise of chapters 05-07 says 'not done yet' and scores 0", () => {

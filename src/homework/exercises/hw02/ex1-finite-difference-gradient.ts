@@ -46,8 +46,19 @@ export const HW02_EX1 = exercise({
   mistakes: [
     {
       hint:
-        "These are forward differences (C(v + h e_k) − C(v))/h, accurate only to O(h). Use central differences: " +
-        "(C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
+        "These are one-sided (backward) differences (C(v) − C(v − h e_k))/h, accurate only to O(h). The task " +
+        "asks for central differences: (C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
+      answer: (C: Cost, v: Vec, h: number) =>
+        v.map((_, k) => {
+          const down = v.slice();
+          down[k] -= h;
+          return (C(v) - C(down)) / h;
+        }),
+    },
+    {
+      hint:
+        "These are one-sided forward differences (C(v + h e_k) − C(v))/h, accurate only to O(h). Use central " +
+        "differences: (C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
       answer: (C: Cost, v: Vec, h: number) =>
         v.map((_, k) => {
           const up = v.slice();

@@ -86,8 +86,22 @@ export const HW04_EX4 = exercise({
   mistakes: [
     {
       hint:
-        "These are forward differences (L(M + h e_t) − L(M))/h, off by O(h). Use central differences (L(M + h " +
-        "e_t) − L(M − h e_t))/2h.",
+        "These are one-sided (backward) differences (L(M) − L(M − h e_t))/h, off by O(h). The task asks for " +
+        "central differences (L(M + h e_t) − L(M − h e_t))/2h.",
+      answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
+        entries.map((t) => {
+          const keep = M.data[t];
+          const L0 = loss(M);
+          M.data[t] = keep - h;
+          const down = loss(M);
+          M.data[t] = keep;
+          return (L0 - down) / h;
+        }),
+    },
+    {
+      hint:
+        "These are one-sided forward differences (L(M + h e_t) − L(M))/h, off by O(h). Use central differences " +
+        "(L(M + h e_t) − L(M − h e_t))/2h.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           const keep = M.data[t];

@@ -10,7 +10,8 @@ import { mnistPart } from "./common";
 import { addBias } from "./ex1-example-gradient";
 import { vectorisedGradientRef } from "./ex3-vectorised-gradient";
 
-// hw04-ex5 · a short training run with a bar
+// hw04-ex5 · a short training run: a bar on the test images, and the weights of the run the task
+// describes (the check recomputes it), so any other way over the bar does not count
 
 /** The bar of hw04-ex5: accuracy on MNIST test images 0…999 after training on 2,000 images. */
 export const TRAIN_BAR = { accuracy: 0.8, testImages: 1000, trainImages: 2000 };
@@ -66,6 +67,38 @@ export function barAccuracy(got: unknown): number | string {
   return right / pred.length;
 }
 
+/**
+ * The check recomputes the run the task describes (W = 0, b = 0, batches in order, W ← W − η ∂L/∂W):
+ * the handed-in W and b must be that run's, max |W − W_ref| ≤ 1e-3 · max(1, max |W_ref|) and the same
+ * for b, not merely any model over the bar.
+ */
+export function sameWeights(got: NotesParams, ref: NotesParams, acc: number): string | null {
+  for (const k of ["W", "b"] as const) {
+    const g = got[k].data;
+    const e = ref[k].data;
+    let scale = 1;
+    for (let i = 0; i < e.length; i++) scale = Math.max(scale, Math.abs(e[i]));
+    let worst = 0;
+    let at = 0;
+    for (let i = 0; i < e.length; i++) {
+      const diff = Math.abs(g[i] - e[i]);
+      if (!(diff <= worst)) {
+        worst = diff;
+        at = i;
+      }
+    }
+    if (!(worst <= 1e-3 * scale)) {
+      return (
+        `your ${k} reaches test accuracy ${fmt(acc)}, but it is not the ${k} of the run the task describes (the ` +
+        `check recomputes it): entry ${at} is ${fmt(g[at])}, expected ${fmt(e[at])}. Start from W = 0, b = 0, take ` +
+        `the batches in order (0…B−1, B…2B−1, …, the last one may be shorter), ⌈n/B⌉ steps per epoch, each W ← W − ` +
+        `η ∂L/∂W and b ← b − η ∂L/∂b with the batch's mean gradient.`
+      );
+    }
+  }
+  return null;
+}
+
 export function trainingData(offset: number): Dataset {
   const part = mnistPart(offset, TRAIN_BAR.trainImages);
   return { X: part.X, y: Uint8Array.from(part.y) };
@@ -91,10 +124,11 @@ export const HW04_EX5 = exercise({
       points: 2,
     },
   ],
-  compare: (got) => {
+  reference: trainSoftmaxRef,
+  compare: (got, expected) => {
     const acc = barAccuracy(got);
     if (typeof acc === "string") return acc;
-    if (acc >= TRAIN_BAR.accuracy) return null;
+    if (acc >= TRAIN_BAR.accuracy) return sameWeights(got as NotesParams, expected as NotesParams, acc);
     const what = `test accuracy ${fmt(acc)} is below the bar ${TRAIN_BAR.accuracy}`;
     if (acc < 0.2)
       return (

@@ -48,12 +48,12 @@ export function experimentData(offset = 0, nTrain = 3000, nTest = 1000): { train
   };
 }
 
-/** One row of the batch-size experiment. */
+/** One row of the batch-size experiment: the run's settings and its trained model (the evidence). */
 export interface BatchRow {
   batchSize: number;
   eta: number;
   steps: number;
-  accuracy: number;
+  model: d.SoftmaxRegression;
 }
 
 /** The four runs, in this order: (B, η) = (1, 0.01), (10, 0.1), (100, 1), (100, 0.1); one epoch each, seed 1. */
@@ -64,26 +64,97 @@ export const BATCH_RUNS: readonly [number, number][] = [
   [100, 0.1],
 ];
 
-export function batchSizeExperimentRef(train: d.Dataset, test: d.Dataset): BatchRow[] {
+export function batchSizeExperimentRef(train: d.Dataset, _test: d.Dataset): BatchRow[] {
   return BATCH_RUNS.map(([B, eta]) => ({
     batchSize: B,
     eta,
     steps: Math.ceil(train.y.length / B),
-    accuracy: testAccuracy(trainSoftmaxSgdRef(train, { batchSize: B, eta, epochs: 1, seed: 1 }), test),
+    model: trainSoftmaxSgdRef(train, { batchSize: B, eta, epochs: 1, seed: 1 }),
   }));
 }
 
-export function sortedVsShuffledRef(train: d.Dataset, test: d.Dataset): { sorted: number; shuffled: number } {
+/** The two trained models (the evidence the check measures on held-out images). */
+export function sortedVsShuffledRef(
+  train: d.Dataset,
+  _test: d.Dataset,
+): { sorted: d.SoftmaxRegression; shuffled: d.SoftmaxRegression } {
   const run = { batchSize: 10, eta: 0.1, epochs: 1 };
   return {
-    sorted: testAccuracy(trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: null }), test),
-    shuffled: testAccuracy(trainSoftmaxSgdRef(train, { ...run, seed: 1 }), test),
+    sorted: trainSoftmaxSgdRef(d.sortByClass(train), { ...run, seed: null }),
+    shuffled: trainSoftmaxSgdRef(train, { ...run, seed: 1 }),
   };
 }
 
-export function onePerClassRef(train: d.Dataset, test: d.Dataset, seed: number): number {
+/** The model trained on the ten images (the evidence the check measures on held-out images). */
+export function onePerClassRef(train: d.Dataset, _test: d.Dataset, seed: number): d.SoftmaxRegression {
   const ten = d.perClass(train, 1, seed);
-  return testAccuracy(trainSoftmaxSgdRef(ten, { batchSize: 10, eta: 0.1, epochs: 300, seed: null }), test);
+  return trainSoftmaxSgdRef(ten, { batchSize: 10, eta: 0.1, epochs: 300, seed: null });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence: an experiment hands in its trained model(s); the check measures them itself.
+
+/** What a self-reported number gets (0 points) in an experiment that asks for the trained model. */
+export const NOT_EVIDENCE =
+  "A number alone is not evidence: return the trained model (the d.SoftmaxRegression your trainSoftmaxSgd returns). " +
+  "The check measures it itself, on held-out test images your function never sees.";
+
+let heldOutCache: d.Dataset | null = null;
+/** The held-out images a handed-in model is measured on: MNIST test images 2000…2999 (no case passes them). */
+export function heldOut(): d.Dataset {
+  if (!heldOutCache)
+    heldOutCache = d.subset(
+      d.loadMnist().test,
+      Array.from({ length: 1000 }, (_, i) => 2000 + i),
+    );
+  return heldOutCache;
+}
+
+const isMatrixLike = (v: unknown): v is { rows: number; cols: number; data: ArrayLike<number> } => {
+  const m = v as { rows?: unknown; cols?: unknown; data?: unknown } | null;
+  return (
+    !!m &&
+    typeof m === "object" &&
+    typeof m.rows === "number" &&
+    typeof m.cols === "number" &&
+    ArrayBuffer.isView(m.data)
+  );
+};
+
+/**
+ * A handed-in 10-class softmax regression's accuracy on the held-out images (acc = mean over i of
+ * [argmax_k (x_i Wᵀ + b)_k = y_i], W 10×784, b 1×10), or a message saying why `got` is not such a model.
+ */
+export function heldOutAccuracy(got: unknown, what: string): number | string {
+  if (typeof got === "number") return `${what}: ${NOT_EVIDENCE}`;
+  const m = got as { W?: unknown; b?: unknown } | null;
+  if (!m || typeof m !== "object" || !isMatrixLike(m.W) || !isMatrixLike(m.b)) {
+    return (
+      `${what}: expected the trained model (a d.SoftmaxRegression, with its W and b), got ` +
+      `${JSON.stringify(got)?.slice(0, 80)}`
+    );
+  }
+  const data = heldOut();
+  if (m.W.rows !== 10 || m.W.cols !== data.X.cols || m.b.data.length !== 10)
+    return (
+      `${what}: the model's W is ${m.W.rows}×${m.W.cols} and b has ${m.b.data.length} entries; expected W ` +
+      `10×${data.X.cols} and b 1×10`
+    );
+  const model = new d.SoftmaxRegression({ inputs: data.X.cols, classes: 10, dtype: data.X.dtype });
+  model.W.data.set(m.W.data);
+  model.b.data.set(m.b.data);
+  if (!Array.from(model.W.data).every(Number.isFinite) || !Array.from(model.b.data).every(Number.isFinite))
+    return `${what}: the model's W or b holds NaN or ±∞ (the steps blew up)`;
+  return testAccuracy(model, data);
+}
+
+/** A handed-in model's held-out accuracy must match the reference run's within 3 points (same data, same seed). */
+export function sameRun(acc: number, ref: number, what: string): string | null {
+  if (Math.abs(acc - ref) <= 0.03) return null;
+  return (
+    `${what}: your model scores ${pct(acc)} on the held-out images; the run the task describes scores ` +
+    `${pct(ref)} there. Check the run's settings (B, η, epochs, seed) and the data it trains on.`
+  );
 }
 
 export function confidentMistakesRef(P: d.Matrix, y: ArrayLike<number>, k: number): d.Mistake[][] {

@@ -104,8 +104,24 @@ export const HW06_EX5 = exercise({
   mistakes: [
     {
       hint:
-        "This is the forward difference (f(M + h e) − f(M))/h, whose error shrinks only like h; the central " +
-        "difference (f(M + h e) − f(M − h e))/(2h) is accurate to h².",
+        "This is a one-sided (backward) difference (f(M) − f(M − h e))/h, whose error shrinks only like h; the " +
+        "task asks for the central difference (f(M + h e) − f(M − h e))/(2h), accurate to h².",
+      answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
+        const G = d.zerosLike(M);
+        const f0 = f(M);
+        for (let t = 0; t < M.data.length; t++) {
+          const keep = M.data[t];
+          M.data[t] = keep - h;
+          G.data[t] = (f0 - f(M)) / h;
+          M.data[t] = keep;
+        }
+        return G;
+      },
+    },
+    {
+      hint:
+        "This is the one-sided forward difference (f(M + h e) − f(M))/h, whose error shrinks only like h; the " +
+        "central difference (f(M + h e) − f(M − h e))/(2h) is accurate to h².",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         const f0 = f(M);

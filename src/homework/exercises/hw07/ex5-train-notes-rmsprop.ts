@@ -20,7 +20,7 @@ export function float64Images(n: number, offset = 0): d.Dataset {
 export function notesLoopVariant(
   data: d.Dataset,
   run: NotesRun,
-  change: "asPrinted" | "never" | "whole" | "l2OnBiases",
+  change: "asPrinted" | "never" | "whole" | "l2OnBiases" | "zeroStart",
 ): number[] {
   if (change === "l2OnBiases") {
     const net = notesNetwork(run, run.alpha);
@@ -53,6 +53,7 @@ export function notesLoopVariant(
     resetEvery: change === "never" ? 0 : run.resetEvery,
     resetAfter: change === "asPrinted" ? "k % K == 0" : "(k + 1) % K == 0",
     accumulator: change === "whole" ? "whole-vector" : "per-group",
+    g0: change === "zeroStart" ? 0 : 1,
     fast: false,
   });
   const L: number[] = [];
@@ -115,6 +116,13 @@ export const HW07_EX5 = exercise({
         "One accumulator for all groups together (the notes' prose): the notes' code keeps a separate G for W1, " +
         "b1, W2 and b2, each fed by its own ‖g‖².",
       answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "whole"),
+    },
+    {
+      hint:
+        "The accumulators start at 0 (and are reset to 0): the notes' accumulator G starts at 1 and is set back " +
+        "to 1 at each reset, so each step's G ← γG + (1 − γ)‖g‖² stays near 1 at first; from 0 it is only (1 − " +
+        "γ)‖g‖², and the first steps after a start or reset are far too large.",
+      answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "zeroStart"),
     },
     {
       hint:
