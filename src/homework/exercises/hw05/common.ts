@@ -140,7 +140,7 @@ export function heldOutAccuracy(got: unknown, what: string): number | string {
       `${what}: the model's W is ${m.W.rows}×${m.W.cols} and b has ${m.b.data.length} entries; expected W ` +
       `10×${data.X.cols} and b 1×10`
     );
-  const model = new d.SoftmaxRegression({ inputs: data.X.cols, classes: 10, dtype: data.X.dtype });
+  const model = new d.SoftmaxRegression({ inputs: m.W.cols, classes: m.W.rows, dtype: data.X.dtype }); // 10×784
   model.W.data.set(m.W.data);
   model.b.data.set(m.b.data);
   if (!Array.from(model.W.data).every(Number.isFinite) || !Array.from(model.b.data).every(Number.isFinite))

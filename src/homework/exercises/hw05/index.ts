@@ -3,7 +3,7 @@
  *
  *   hw05-ex1  miniBatches(n, B, seed)              the index lists of one epoch (shuffled or in order)
  *   hw05-ex2  trainSoftmaxSgd(data, run)           mini-batch SGD on softmax regression, mean gradient
- *   hw05-ex3  batchSizeExperiment(train, test)     B = 1, 10, 100 on the same budget of images (models, measured held out)
+ *   hw05-ex3  batchSizeExperiment(train, test)     B = 1, 10, 100 on one budget of images (models, held-out score)
  *   hw05-ex4  sortedVsShuffled(train, test)        class-sorted stream vs shuffled (two models, a margin)
  *   hw05-ex5  onePerClass(train, test, seed)       ten training images (a model, a bar)
  *   hw05-ex6  confidentMistakes(P, y, k)           the k most confident mistakes of each true class
