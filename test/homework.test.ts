@@ -886,7 +886,8 @@ test(
       const mine = gm.rows.filter((r) => r.notebook === m.name && !written(r));
       assert.equal(mine.length, m.exercises.length, m.name);
       const questions = gm.rows.filter((r) => r.notebook === m.name && written(r));
-      assert.ok(questions.length >= 2, `${m.name}: ${questions.length} written questions`);
+      if (m.name !== "homework-example")
+        assert.ok(questions.length >= 2, `${m.name}: ${questions.length} written questions`);
       for (const r of questions) assert.equal(r.status, "to mark", `${m.name} ${r.exercise}`);
       for (const r of mine)
         assert.deepEqual(

@@ -34,9 +34,10 @@ export function slideType(cell: Cell, where: string): SlideType {
   const t = cell.metadata?.slideshow?.slide_type ?? "-";
   if (!TYPES.includes(t as SlideType))
     throw new Error(`${where}: slideshow.slide_type "${t}" is not one of ${TYPES.join(", ")}`);
-  // A question for the room (tag "question") appears as its own fragment; its answer (tag "answer") is for the speaker only.
+  // A question for the room (tag "question") appears as its own fragment (on a new slide when its metadata starts one,
+  // as slideFit.ts does where the slide is full); its answer (tag "answer") is for the speaker only.
   if (hasTag(cell, "answer")) return "notes";
-  if (hasTag(cell, "question")) return "fragment";
+  if (hasTag(cell, "question")) return t === "slide" || t === "subslide" ? t : "fragment";
   return t as SlideType;
 }
 
@@ -112,7 +113,7 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
     if (type === "slide" || !current) columns.push([(current = { parts: [], notes: [] })]);
     else if (type === "subslide") columns[columns.length - 1].push((current = { parts: [], notes: [] }));
     current.parts.push(
-      `<div class="cell${type === "fragment" ? " fragment" : ""}${hasTag(cell, "question") ? " question" : ""}" data-cell="${i}">${html}</div>`,
+      `<div class="cell${type === "fragment" || hasTag(cell, "question") ? " fragment" : ""}${hasTag(cell, "question") ? " question" : ""}" data-cell="${i}">${html}</div>`,
     );
   });
   const section = (s: Slide) =>

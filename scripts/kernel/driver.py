@@ -363,6 +363,8 @@ def grade_notebook(session, job, timeout, cell_timeout):
         reason, detail = "start failed", str(e)
     except DeadKernelError as e:
         reason, detail = "died", f"the kernel died: {e}"
+    except Exception as e:  # anything else that ends the run (a malformed reply, …): this notebook only
+        reason, detail = "start failed", f"{type(e).__name__}: {e}"
     if reason is not None:
         k.stop()  # a dead or busy kernel is replaced for the next notebook
     os.makedirs(os.path.dirname(job["out"]) or ".", exist_ok=True)
