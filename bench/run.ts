@@ -101,10 +101,13 @@ log(
 );
 const dir = mnistDataDir();
 const mnist = loadMnist({ dtype: "float32" });
+// X: the pixels as loadMnist keeps them (bytes, a PixelMatrix), for the entries that gather mini-batches as
+// train() does; XF: a float32 copy in the wasm memory, for the products and the full-batch steps
 const X = mnist.train.X;
+const XF = residentCopy(M.copy(X));
 const y = mnist.train.y;
 log(
-  `data: MNIST train ${X.shape} float32 from ${dir}${fast.engine && fast.engine.residentPtr(X.data) >= 0 ? " (in the wasm memory)" : ""}; ${(100 * nonzeroFraction(X.data)).toFixed(1)}% of pixels are nonzero`,
+  `data: MNIST train ${X.shape} as bytes (${X.toString()}) from ${dir}; float32 copy${fast.engine && fast.engine.residentPtr(XF.data) >= 0 ? " (in the wasm memory)" : ""}; ${(100 * nonzeroFraction(XF.data)).toFixed(1)}% of pixels are nonzero`,
 );
 
 function nonzeroFraction(a: Float32Array | Float64Array): number {
@@ -117,7 +120,7 @@ const r = rng(1127);
 const W = M.randn(784, 256, r, 0.1, "float32");
 const D = M.randn(60000, 256, r, 1, "float32");
 const W1 = M.randn(256, 784, r, 0.1, "float32");
-const Xb = new M.Matrix(128, 784, X.data.slice(0, 128 * 784));
+const Xb = new M.Matrix(128, 784, XF.data.slice(0, 128 * 784));
 
 /**
  * Time a product with the fast kernel, the fast kernel without its sparse path, and the reference on a
@@ -323,9 +326,9 @@ async function perExampleEntry(): Promise<void> {
     d = 784,
     STEPS = 50000;
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) mean[l] += X.data[i * d + l] / n;
+  for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) mean[l] += XF.data[i * d + l] / n;
   const Xc = M.zeros(n, d, "float32");
-  for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) Xc.data[i * d + l] = X.data[i * d + l] - mean[l];
+  for (let i = 0; i < n; i++) for (let l = 0; l < d; l++) Xc.data[i * d + l] = XF.data[i * d + l] - mean[l];
   const epochOf = (steps: number) => () => {
     const { net } = biasUnit.biasUnitInit({
       nIn: 784,
@@ -374,9 +377,9 @@ async function main(): Promise<void> {
     rows / A.rows,
   ];
   if (wanted("gemm_60000x784x256"))
-    await product("gemm_60000x784x256", "NN", X, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
+    await product("gemm_60000x784x256", "NN", XF, W, 60000, 256, 784, (A) => rowsOf(A, 3000));
   if (wanted("gemm_t_784x60000x256"))
-    await product("gemm_t_784x60000x256", "TN", X, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
+    await product("gemm_t_784x60000x256", "TN", XF, D, 784, 256, 60000, (A) => rowsOf(A, 3000));
   if (wanted("gemm_128x784x256")) await product("gemm_128x784x256", "NT", Xb, W1, 128, 256, 784, (A) => [A, 1], true);
 
   // ---------------------------------------------------------------- the notes' network
@@ -433,7 +436,7 @@ async function main(): Promise<void> {
     const a = notesNet(false),
       b = notesNet(true);
     if (!b.usesFastPath) throw new Error("bench: the engine registered no fast path for MLP");
-    const Xs = new M.Matrix(512, 784, X.data.subarray(0, 512 * 784));
+    const Xs = new M.Matrix(512, 784, XF.data.subarray(0, 512 * 784));
     const ys = y.subarray(0, 512);
     const la = a.lossAndGradient(Xs, ys),
       lb = b.lossAndGradient(Xs, ys);
@@ -456,7 +459,7 @@ async function main(): Promise<void> {
       fast: false,
     });
     const s2 = new SoftmaxRegression({ inputs: 784, classes: 10, dtype: "float32", init: "scaled0.1", rng: rng(3) });
-    const Xs = new M.Matrix(100, 784, X.data.subarray(0, 100 * 784));
+    const Xs = new M.Matrix(100, 784, XF.data.subarray(0, 100 * 784));
     const la = s1.lossAndGradient(Xs, y.subarray(0, 100));
     const lb = s2.lossAndGradient(Xs, y.subarray(0, 100));
     const g = Math.max(
@@ -514,12 +517,12 @@ async function main(): Promise<void> {
     const net = notesNet(false);
     const netF = notesNet(true);
     const netR = notesNet();
-    const Xr = new M.Matrix(6000, 784, X.data.subarray(0, 6000 * 784));
+    const Xr = new M.Matrix(6000, 784, XF.data.subarray(0, 6000 * 784));
     await modelEntry(
       "mlp_fullbatch_step_60000",
       fullFlops,
-      fullStep(net, notesStep(), X, y),
-      fullStep(netF, notesStep(), X, y),
+      fullStep(net, notesStep(), XF, y),
+      fullStep(netF, notesStep(), XF, y),
       fullStep(netR, notesStep(), Xr, y.subarray(0, 6000)),
       0.1,
       Math.max(3, REPS - 2),

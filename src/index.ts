@@ -9,6 +9,7 @@ import "./engine/index";
 export * from "./core/random";
 export * from "./core/gemm";
 export * from "./core/matrix";
+export * from "./core/pixelMatrix";
 export * from "./core/alloc";
 export * from "./core/fastPath";
 export * from "./core/checks";

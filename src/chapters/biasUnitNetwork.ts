@@ -14,7 +14,7 @@
 import { Activation, getActivation, relu } from "../models/activations";
 import { allocMatrix } from "../core/alloc";
 import { FastPathHook } from "../core/fastPath";
-import { DType, Matrix, matmulNT, outerProduct, ShapeError, zeros } from "../core/matrix";
+import { copy, DType, Matrix, matmulNT, outerProduct, ShapeError, zeros } from "../core/matrix";
 import { Rng } from "../core/random";
 import { checkpoint } from "../core/interrupt";
 import { logSumExp } from "../models/softmax";
@@ -52,8 +52,9 @@ export function appendOne(x: ArrayLike<number>): Float64Array {
 export function appendOnesColumn(X: Matrix): Matrix {
   const d = X.cols;
   const out = zeros(X.rows, d + 1, X.dtype);
+  const x = X.rowBlock(0, X.rows).data; // a view (bytes converted for a PixelMatrix)
   for (let i = 0; i < X.rows; i++) {
-    out.data.set(X.data.subarray(i * d, (i + 1) * d), i * (d + 1));
+    out.data.set(x.subarray(i * d, (i + 1) * d), i * (d + 1));
     out.data[i * (d + 1) + d] = 1;
   }
   return out;
@@ -246,7 +247,7 @@ export function biasUnitProbabilities(net: BiasUnitNet, X: Matrix): Matrix {
   const CH = 2048;
   for (let start = 0; start < X.rows; start += CH) {
     const rows = Math.min(CH, X.rows - start);
-    const chunk = new Matrix(rows, X.cols, X.data.subarray(start * X.cols, (start + rows) * X.cols));
+    const chunk = X.rowBlock(start, rows);
     const Xb = appendOnesColumn(chunk.dtype === V.dtype ? chunk : convert(chunk, V.dtype));
     const Z1 = matmulNT(Xb, V); // rows × n_hid
     const A1 = zeros(rows, V.rows + 1, V.dtype);
@@ -265,9 +266,7 @@ export function biasUnitProbabilities(net: BiasUnitNet, X: Matrix): Matrix {
 }
 
 function convert(X: Matrix, dtype: DType): Matrix {
-  const out = zeros(X.rows, X.cols, dtype);
-  out.data.set(X.data);
-  return out;
+  return copy(X, dtype);
 }
 
 /**
@@ -382,6 +381,8 @@ export async function trainBiasUnitSgd(
   };
   await record(0);
   const d = data.X.cols;
+  const x = data.X.dtype === "float32" ? new Float32Array(d) : new Float64Array(d); // the step's example
+  const one = new Int32Array(1);
   let order: Int32Array | null = null;
   for (let step = 0; step < total; step++) {
     checkpoint(
@@ -394,7 +395,9 @@ export async function trainBiasUnitSgd(
     const inEpoch = step - e * perEpoch;
     if (sampling === "shuffle" && inEpoch === 0) order = o.rng.permutation(n);
     const idx = sampling === "shuffle" ? order![inEpoch] : o.rng.int(n);
-    const J = biasUnitSgdStep(net, data.X.data.subarray(idx * d, (idx + 1) * d), data.y[idx], gamma);
+    one[0] = idx;
+    data.X.gatherRowsInto(one, 0, 1, x); // x = X[idx, :] (converted from bytes for a PixelMatrix)
+    const J = biasUnitSgdStep(net, x, data.y[idx], gamma);
     if (!Number.isFinite(J))
       throw new Error(
         `trainBiasUnitSgd: diverged at step ${step} (epoch ${e}): J = ${J} with γ = ${gamma}. Try a smaller eta0.`,

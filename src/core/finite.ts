@@ -6,6 +6,7 @@
  * One pass over the numbers: for x finite, x·0 = 0 and x − x = 0; for NaN or ±∞ both are NaN.
  */
 import { Matrix } from "./matrix";
+import { PixelMatrix } from "./pixelMatrix";
 
 /** A matrix entry that is NaN or ±∞, with where it was found. */
 export class NonFiniteError extends RangeError {
@@ -58,6 +59,7 @@ export function firstNonFinite(a: ArrayLike<number>): number {
 
 /** Throws a NonFiniteError naming M[i, j] for the first entry of M (rows × cols) that is NaN or ±∞. */
 export function assertFiniteMatrix(M: Matrix, name: string, where: string): void {
+  if (M instanceof PixelMatrix && !M.isMaterialised()) return; // bytes / 255: finite by construction
   const k = firstNonFinite(M.data);
   if (k < 0) return;
   const i = Math.floor(k / M.cols);

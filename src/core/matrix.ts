@@ -59,6 +59,27 @@ export class Matrix<A extends FloatArray = FloatArray> {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols) as A;
   }
 
+  /**
+   * Rows first … first+count−1 as a count×cols matrix: a view (no copy) of a float matrix; a subclass that
+   * stores its numbers otherwise (PixelMatrix: bytes) returns them converted, in a new array.
+   */
+  rowBlock(first: number, count: number): Matrix {
+    checkRowRange("Matrix.rowBlock", this, first, count);
+    return new Matrix(count, this.cols, this.data.subarray(first * this.cols, (first + count) * this.cols));
+  }
+
+  /**
+   * out[r·cols + j] = A[order[start + r], j] for r < count: rows copied into a float array (row-major),
+   * e.g. a mini-batch. The indices must be rows of A (the callers check them).
+   */
+  gatherRowsInto(order: ArrayLike<number>, start: number, count: number, out: FloatArray): void {
+    const n = this.cols;
+    for (let r = 0; r < count; r++) {
+      const i = order[start + r];
+      out.set(this.data.subarray(i * n, (i + 1) * n), r * n);
+    }
+  }
+
   /** Nested plain arrays, for printing small matrices. */
   toArrays(): number[][] {
     const out: number[][] = [];
@@ -69,6 +90,11 @@ export class Matrix<A extends FloatArray = FloatArray> {
   toString(): string {
     return `Matrix ${this.shape} ${this.dtype}`;
   }
+}
+
+function checkRowRange(op: string, A: Matrix, first: number, count: number): void {
+  if (!(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count >= 0 && first + count <= A.rows))
+    throw new RangeError(`${op}: rows ${first}…${first + count - 1} are outside 0…${A.rows - 1} (A is ${A.shape})`);
 }
 
 function alloc(dtype: DType, n: number): FloatArray {
@@ -88,8 +114,15 @@ export function zerosLike(A: Matrix): Matrix {
 /** A deep copy (optionally converted to another dtype). */
 export function copy(A: Matrix, dtype: DType = A.dtype): Matrix {
   const C = zeros(A.rows, A.cols, dtype);
-  C.data.set(A.data);
+  A.gatherRowsInto(identity(A.rows), 0, A.rows, C.data);
   return C;
+}
+
+/** The row numbers 0 … n−1 (for copies done row by row). */
+function identity(n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx;
 }
 
 /** A matrix from nested arrays [[a11, a12, …], [a21, …], …]; every row must have the same length. */
@@ -295,13 +328,12 @@ export function argmaxRows(A: Matrix): Int32Array {
 /** The rows of A listed in `idx`, gathered into a new (or preallocated) matrix: C[r,:] = A[idx[r],:]. */
 export function gatherRows(A: Matrix, idx: ArrayLike<number>, out?: Matrix): Matrix {
   const C = outFor("gatherRows", idx.length, A.cols, A.dtype, out);
-  const n = A.cols;
   for (let r = 0; r < idx.length; r++) {
     const i = idx[r];
     if (!(i >= 0 && i < A.rows))
       throw new RangeError(`gatherRows: index ${i} at position ${r} is outside 0…${A.rows - 1}`);
-    C.data.set(A.data.subarray(i * n, (i + 1) * n), r * n);
   }
+  A.gatherRowsInto(idx, 0, idx.length, C.data);
   return C;
 }
 

@@ -13,6 +13,7 @@
  * row after row).
  */
 import { Matrix, ShapeError } from "../core/matrix";
+import { PixelMatrix } from "../core/pixelMatrix";
 import { batchBuffer } from "./resident";
 import { defaultGemmKernel } from "./wasmGemm";
 
@@ -70,11 +71,26 @@ function gatherLabels(
   }
 }
 
+/** The bytes of a PixelMatrix whose float view was not made (gathered and converted per batch), else null. */
+function pixelBytes(X: Matrix): Uint8Array | null {
+  return X instanceof PixelMatrix && !X.isMaterialised() ? X.bytes : null;
+}
+
 /** Xb[r, :] = X[order[start + r], :] for r < count (indices checked), reading the lines of each group of rows ahead. */
 function copyRows(X: Matrix, order: ArrayLike<number>, start: number, count: number, Xb: Matrix): void {
   const d = X.cols,
-    src = X.data,
     dst = Xb.data;
+  const bytes = pixelBytes(X);
+  if (bytes) {
+    // pixels: X_B = bytes / 255, row by row (PixelMatrix.gatherRowsInto), the lines of 64 bytes read ahead
+    for (let r0 = 0; r0 < count; r0 += AHEAD_ROWS) {
+      const r1 = Math.min(count, r0 + AHEAD_ROWS);
+      touchLines(bytes, order, start + r0, start + r1, d, 64);
+      X.gatherRowsInto(order, start + r0, r1 - r0, dst.subarray(r0 * d, r1 * d));
+    }
+    return;
+  }
+  const src = X.data;
   const line = src instanceof Float32Array ? 16 : 8; // numbers per 64-byte line
   for (let r0 = 0; r0 < count; r0 += AHEAD_ROWS) {
     const r1 = Math.min(count, r0 + AHEAD_ROWS);
@@ -185,6 +201,7 @@ export class BatchLoader {
     const e = defaultGemmKernel().engine;
     const async =
       !!e &&
+      !pixelBytes(this.X) &&
       this.X.data instanceof Float32Array &&
       Xb.data instanceof Float32Array &&
       e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data);

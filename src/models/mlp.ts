@@ -263,7 +263,7 @@ export class MLP implements Model {
   private chunked(X: Matrix, visit: (c: MLPCache, start: number) => void): void {
     for (let start = 0; start < X.rows; start += CHUNK) {
       const rows = Math.min(CHUNK, X.rows - start);
-      visit(this.forward(new Matrix(rows, X.cols, X.data.subarray(start * X.cols, (start + rows) * X.cols))), start);
+      visit(this.forward(X.rowBlock(start, rows)), start);
     }
   }
 

@@ -3,7 +3,7 @@
  * that names it, and NaN or ±∞ in any data set is named by row and column (checked once, here).
  */
 import { assertFiniteMatrix } from "../core/finite";
-import { Matrix, ShapeError } from "../core/matrix";
+import { ShapeError } from "../core/matrix";
 import { Model } from "../core/model";
 import { Rng } from "../core/random";
 import { Optimizer } from "../optim/optimizer";
@@ -114,7 +114,7 @@ export function planTraining(model: Model, data: LabelledData, options: TrainOpt
         throw new ShapeError(`train: evaluate.${key}.X is ${set.X.shape} but the training data is ${data.X.shape}`);
       assertFiniteMatrix(set.X, `evaluate.${key}.X`, "train");
       // the whole set's labels are checked before a subset is drawn, so a bad label is named by its row in the set
-      K ||= model.predictProba(new Matrix(1, set.X.cols, set.X.data.subarray(0, set.X.cols))).cols;
+      K ||= model.predictProba(set.X.rowBlock(0, 1)).cols;
       checkClassLabels("train", set.y, K, `evaluate.${key}.y`);
       sets.push([key, subsetOf(set, options.evaluateSubset, options.subsetSeed ?? 0)]);
     }
