@@ -40,6 +40,14 @@ export function measureKernelMemory(): KernelMemory {
         RSS_CELL,
     },
   ];
+  // src/ compiled for the kernel first (as npm start and npm run hub do): the first kernel after a change of src/
+  // would otherwise build that cache itself and hold ~190 MB more than a student's kernel does
+  const cache = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelCache.js")], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (cache.status !== 0)
+    throw new Error(`kernel memory: kernelCache.js failed (exit ${cache.status}):\n${cache.stderr}`);
   const py = process.env.DESCENT_PYTHON || "/usr/bin/python3";
   const r = spawnSync(py, [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
     input: JSON.stringify({ cells, timeout: 600 }),
