@@ -574,7 +574,7 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- kernel start (bench/kernelStart.ts)
   log("kernel start to the first import …");
-  const kernelStart = kernelFirstImport(Math.max(3, Math.min(REPS, 5)), log);
+  const kernelStart = wanted("kernel_first_import") ? kernelFirstImport(Math.max(3, Math.min(REPS, 5)), log) : null;
   if (kernelStart) entries.kernel_first_import = kernelStart;
   // ---------------------------------------------------------------- the homework's per-example SGD
   if (wanted("sgd_per_example_784_200_10")) await perExampleEntry();

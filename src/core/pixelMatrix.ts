@@ -31,6 +31,40 @@ export function pixelValue(b: number, dtype: DType = "float32"): number {
   return SCALED[dtype][b];
 }
 
+/** out[r·d + j] = t[b[order[start + r]·d + j]] for r < count, j < d: rows of bytes looked up in t (float32 out). */
+function gatherBytesF32(
+  b: Uint8Array,
+  d: number,
+  order: ArrayLike<number>,
+  start: number,
+  count: number,
+  out: Float32Array,
+  t: Float32Array,
+): void {
+  for (let r = 0; r < count; r++) {
+    const src = order[start + r] * d,
+      dst = r * d;
+    for (let j = 0; j < d; j++) out[dst + j] = t[b[src + j]];
+  }
+}
+
+/** The same into a float64 array (t: the float32 or the float64 table, as X's dtype says). */
+function gatherBytesF64(
+  b: Uint8Array,
+  d: number,
+  order: ArrayLike<number>,
+  start: number,
+  count: number,
+  out: Float64Array,
+  t: Float32Array | Float64Array,
+): void {
+  for (let r = 0; r < count; r++) {
+    const src = order[start + r] * d,
+      dst = r * d;
+    for (let j = 0; j < d; j++) out[dst + j] = t[b[src + j]];
+  }
+}
+
 /** An n×d matrix of images stored as bytes, X[i, j] = b[i·d + j]/255 (see the file's comment). */
 export class PixelMatrix extends Matrix {
   /** The pixels, one byte each, row-major (shared, not copied: do not change them). */
@@ -114,14 +148,9 @@ export class PixelMatrix extends Matrix {
   /** out[r·d + j] = X[order[start + r], j] for r < count, converted from the bytes (or read from the floats). */
   override gatherRowsInto(order: ArrayLike<number>, start: number, count: number, out: FloatArray): void {
     if (this.floats) return super.gatherRowsInto(order, start, count, out);
-    const d = this.cols,
-      b = this.bytes,
-      t = this.table;
-    for (let r = 0; r < count; r++) {
-      const src = order[start + r] * d,
-        dst = r * d;
-      for (let j = 0; j < d; j++) out[dst + j] = t[b[src + j]];
-    }
+    // one loop per output type, so that each stays monomorphic (the hot path of every mini-batch)
+    if (out instanceof Float32Array) gatherBytesF32(this.bytes, this.cols, order, start, count, out, SCALED.float32);
+    else gatherBytesF64(this.bytes, this.cols, order, start, count, out, this.table);
   }
 
   override toString(): string {

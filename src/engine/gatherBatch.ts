@@ -81,14 +81,9 @@ function pixelBytes(X: Matrix): Uint8Array | null {
 function copyRows(X: Matrix, order: ArrayLike<number>, start: number, count: number, Xb: Matrix): void {
   const d = X.cols,
     dst = Xb.data;
-  const bytes = pixelBytes(X);
-  if (bytes) {
-    // pixels: X_B = bytes / 255, row by row (PixelMatrix.gatherRowsInto), the lines of 64 bytes read ahead
-    for (let r0 = 0; r0 < count; r0 += AHEAD_ROWS) {
-      const r1 = Math.min(count, r0 + AHEAD_ROWS);
-      touchLines(bytes, order, start + r0, start + r1, d, 64);
-      X.gatherRowsInto(order, start + r0, r1 - r0, dst.subarray(r0 * d, r1 * d));
-    }
+  if (pixelBytes(X)) {
+    // pixels: X_B = bytes / 255, row by row (PixelMatrix.gatherRowsInto; a row is 13 lines, not 49)
+    X.gatherRowsInto(order, start, count, dst);
     return;
   }
   const src = X.data;
