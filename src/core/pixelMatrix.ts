@@ -124,8 +124,9 @@ export class PixelMatrix extends Matrix {
     this.materialise()[i * this.cols + j] = v;
   }
 
-  /** Row i as a new float array (a copy: writing to it does not change X). */
+  /** Row i as a new float array (a copy: writing to it does not change X); a view once the float array exists. */
   override row(i: number): FloatArray {
+    if (this.floats) return super.row(i);
     if (i < 0 || i >= this.rows) throw new RangeError(`Matrix.row: row ${i} outside 0…${this.rows - 1}`);
     const out = this.type === "float32" ? new Float32Array(this.cols) : new Float64Array(this.cols);
     this.gatherRowsInto([i], 0, 1, out);
