@@ -71,7 +71,12 @@ test(
       ],
     };
     fs.writeFileSync(path.join(tmp, "digits.ipynb"), JSON.stringify(nb));
-    buildBook({ notebooks: [path.join(tmp, "digits.ipynb")], homework: [], out: path.join(tmp, "site"), log: () => {} });
+    buildBook({
+      notebooks: [path.join(tmp, "digits.ipynb")],
+      homework: [],
+      out: path.join(tmp, "site"),
+      log: () => {},
+    });
     buildSlides([path.join(tmp, "digits.ipynb")], path.join(tmp, "site", "slides"), () => {});
     const server = await serve(path.join(tmp, "site"));
     const browser = await launch();

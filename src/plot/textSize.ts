@@ -23,7 +23,8 @@ function raise(value: unknown, px: number): unknown {
   const o = value as { [k: string]: unknown };
   const out: { [k: string]: unknown } = {};
   for (const [k, v] of Object.entries(o)) {
-    if (k === "data" || k === "datasets") out[k] = v; // data values are not text sizes
+    if (k === "data" || k === "datasets")
+      out[k] = v; // data values are not text sizes
     else if (SIZE_KEYS.has(k) && typeof v === "number") out[k] = Math.max(v, px);
     else out[k] = raise(v, px);
   }
