@@ -16,6 +16,7 @@ import {
   joinCandidates,
   joinsToUndo,
   introductionOf,
+  isIntroduction,
   measureDeck,
   showSlide,
 } from "../scripts/book/slideFit";
@@ -348,6 +349,24 @@ test("slide-fit joins a code cell to its introduction and a short conclusion as 
   assert.equal(introOf(3), null);
   assert.deepEqual(joinsToUndo([slide(50, [0, 1, 2])], new Set([2]), introOf), [{ undo: 2, breakAt: 1 }]);
   assert.deepEqual(joinsToUndo([slide(50, [1, 2])], new Set([2]), introOf), []);
+  // an introduction holds only words: a table, display math, a code block or a picture make a slide of their own
+  const mds = [
+    "Run it:",
+    "Run it:\n",
+    "Run it.",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\nRun it:",
+    "$$x$$\nso:",
+    "![d](x.png) now:",
+  ];
+  assert.deepEqual(
+    mds.map((m, i) =>
+      isIntroduction(
+        mds.map((t) => md(t)),
+        i,
+      ),
+    ),
+    [true, true, false, false, false, false],
+  );
   // prose ending in ":" after code introduces the next cell: not joined to the code before as a conclusion
   const intro = [code("a()", "slide"), md("Now b:", "subslide"), code("b()", "subslide")];
   assert.deepEqual([...joinCandidates(intro)], [[2, "-"]]);

@@ -66,7 +66,7 @@ const MEASURE = `(() => {
     colonOnly: cells.length > 0 && !s.querySelector("pre, img, svg, .descent-chart, table, .katex-display") && /:\\s*$/.test(text),
     onlyCode: cells.length > 0 && cells.every((c) => c.querySelector("pre.code, details.fold")),
     foldAlone: cells.length > 0 && cells.every((c) => c.querySelector("details.fold")) && !s.querySelector("img, svg, .descent-chart")
-      ? Array.from(s.querySelectorAll(".outputs table tr")).length + Array.from(s.querySelectorAll(".outputs pre.out")).reduce((n, p) => n + p.innerText.trim().split("\n").length, 0)
+      ? Array.from(s.querySelectorAll(".outputs table tr")).length + Array.from(s.querySelectorAll(".outputs pre.out")).reduce((n, p) => n + p.innerText.trim().split("\\n").length, 0)
       : null,
   };
 })()`;

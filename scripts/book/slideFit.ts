@@ -173,9 +173,15 @@ export function breakBefore(
 
 type FitCell = { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } };
 
-/** Whether cell c is prose that introduces what follows it: markdown whose last sentence ends in ":". */
+/**
+ * Whether cell c is prose that introduces what follows it and says nothing on a slide without it:
+ * markdown that ends in ":" and holds only words (no table, display math, code block or picture,
+ * which make a slide of their own).
+ */
 export function isIntroduction(cells: FitCell[], c: number): boolean {
-  return cells[c]?.cell_type === "markdown" && /:\s*$/.test(text(cells[c].source));
+  if (cells[c]?.cell_type !== "markdown") return false;
+  const src = text(cells[c].source);
+  return /:\s*$/.test(src) && !/^\s*\|?[\s:|-]*-{3,}[\s:|-]*$|\$\$|\\\[|```|!\[|<img|<table/m.test(src);
 }
 
 /** The introduction of cell c: the cell before it (passing over skipped cells and notes) if that is one, else null. */

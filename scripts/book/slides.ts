@@ -79,10 +79,11 @@ const FIT_SCRIPT = `function descentFitSlide(s, shrink) {
 /**
  * Charts on a slide are enlarged CHART_ZOOM times (slides.css) and may be shrunk to MIN_ZOOM to fit; their
  * text is redrawn at SLIDE_CHART_TEXT chart pixels or more, so that it is at least 16 px at 1280×720:
- * 14 × 1.4 × 0.84 ≈ 16.5.
+ * 15 × 1.4 × 0.84 ≈ 17.6 (one pixel more than 16 / (1.4 × 0.84) needs: a tall chart is also held to
+ * the slide's height, a few percent less).
  */
 export const CHART_ZOOM = 1.4;
-export const SLIDE_CHART_TEXT = Math.ceil(16 / (CHART_ZOOM * MIN_ZOOM));
+export const SLIDE_CHART_TEXT = Math.ceil(16 / (CHART_ZOOM * MIN_ZOOM)) + 1;
 
 /**
  * One output on a slide: a chart (it carries its Vega-Lite spec) is redrawn with its text at
