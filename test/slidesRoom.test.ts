@@ -3,7 +3,7 @@
 // from 1280×800); chart text (ticks, legends, titles, captions of image grids) ≥ 16 px on every slide; the
 // "▼ scroll for more" mark large and below the content, never over it; slide 2 is not set-up code; fenced
 // code in Markdown at the code size and not cut off; no slide holding only a sentence that ends in ":"
-// (prose split from the code it introduces); no slide holding only folded code whose output is a few
+// (prose split from the code it introduces; its fragments count: a question for the room after it); no slide holding only folded code whose output is a few
 // lines (a two-row table alone on a slide). Screenshots: build/test-output/slides-room/ (the first
 // scrolling slide, slide 2, and the slide with the smallest chart text, of each deck).
 import { test } from "node:test";
@@ -58,12 +58,14 @@ const MEASURE = `(() => {
   }
   const cells = Array.from(s.querySelectorAll(":scope > .cell"));
   const text = (s.innerText || "").trim();
+  // everything the slide shows by its last key press (its fragments too, e.g. a question for the room), not the speaker notes
+  const all = cells.map((c) => c.textContent).join(" ").trim();
   return {
     h, v, text: text.slice(0, 50), scale: R.getScale(), ratio: R.getConfig().width / R.getConfig().height,
     chartPx, codePx: code.length ? Math.min(...code.map(px)) : null,
     mdCodePx: md.length ? Math.min(...md.map(px)) : null, mdCodeCut: md.some((e) => e.scrollWidth > e.clientWidth + 1),
     scrolls: s.classList.contains("scrolls"), mark: m,
-    colonOnly: cells.length > 0 && !s.querySelector("pre, img, svg, .descent-chart, table, .katex-display") && /:\\s*$/.test(text),
+    colonOnly: cells.length > 0 && !s.querySelector("pre, img, svg, .descent-chart, table, .katex-display") && /:\\s*$/.test(all),
     onlyCode: cells.length > 0 && cells.every((c) => c.querySelector("pre.code, details.fold")),
     foldAlone: cells.length > 0 && cells.every((c) => c.querySelector("details.fold")) && !s.querySelector("img, svg, .descent-chart")
       ? Array.from(s.querySelectorAll(".outputs table tr")).length + Array.from(s.querySelectorAll(".outputs pre.out")).reduce((n, p) => n + p.innerText.trim().split("\\n").length, 0)

@@ -287,24 +287,35 @@ async function fit(files: string[]): Promise<void> {
           `[slide-fit] ${rel} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`,
         );
       }
-      // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion.
-      const nb = read(f);
-      const tried = joinCandidates(nb.cells);
-      const joined = new Set(tried.keys());
-      for (const [c, t] of tried) setType(nb, c, t);
-      write(f, nb);
+      // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion. A join
+      // undone while a later join on its slide was still there is tried once more after the others settle
+      // (a short conclusion after a folded cell then stays with it, rather than the cell left alone).
+      const tried = joinCandidates(read(f).cells);
+      const joined = new Set<number>();
+      let toTry = new Map(tried);
       let slides: SlideMeasure[] = [];
-      for (let pass = 1; pass <= 30; pass++) {
-        slides = (await measure(f)).slides;
-        const cur = read(f);
-        const undo = joinsToUndo(slides, joined, (c) => introductionOf(cur.cells, c));
-        if (!undo.length) break;
-        for (const { undo: c, breakAt } of undo) {
-          setType(cur, breakAt, "subslide");
-          joined.delete(c);
-          joined.delete(breakAt);
+      for (let round = 1; round <= 2 && toTry.size; round++) {
+        const start = read(f);
+        for (const [c, t] of toTry) {
+          setType(start, c, t);
+          joined.add(c);
         }
-        write(f, cur);
+        write(f, start);
+        const undone = new Map<number, "-" | "fragment">();
+        for (let pass = 1; pass <= 30; pass++) {
+          slides = (await measure(f)).slides;
+          const cur = read(f);
+          const undo = joinsToUndo(slides, joined, (c) => introductionOf(cur.cells, c));
+          if (!undo.length) break;
+          for (const { undo: c, breakAt } of undo) {
+            setType(cur, breakAt, "subslide");
+            joined.delete(c);
+            joined.delete(breakAt);
+            if (breakAt === c && round === 1) undone.set(c, tried.get(c)!);
+          }
+          write(f, cur);
+        }
+        toTry = undone;
       }
       const tall = slides.filter((s) => s.over > 2);
       console.log(
