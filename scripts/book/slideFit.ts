@@ -288,8 +288,8 @@ async function fit(files: string[]): Promise<void> {
         );
       }
       // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion. A join
-      // undone while a later join on its slide was still there is tried once more after the others settle
-      // (a short conclusion after a folded cell then stays with it, rather than the cell left alone).
+      // of a conclusion undone while an earlier join on its slide was still there is tried once more after the
+      // others settle (a short conclusion after a folded cell then stays with it, rather than the cell alone).
       const tried = joinCandidates(read(f).cells);
       const joined = new Set<number>();
       let toTry = new Map(tried);
@@ -311,7 +311,7 @@ async function fit(files: string[]): Promise<void> {
             setType(cur, breakAt, "subslide");
             joined.delete(c);
             joined.delete(breakAt);
-            if (breakAt === c && round === 1) undone.set(c, tried.get(c)!);
+            if (breakAt === c && round === 1 && tried.get(c) === "fragment") undone.set(c, "fragment");
           }
           write(f, cur);
         }
