@@ -38,6 +38,7 @@ import {
   viewOf,
   viewToSvg,
   weightImage,
+  withTextAtLeast,
 } from "../src/plot/index";
 import { Matrix } from "../src/core/matrix";
 import { thinMinMax } from "../src/plot/thin";
@@ -220,6 +221,33 @@ test("imageGrid: one image mark per digit (gray PNG, ink dark) and a caption eac
   expectMarks(div, { image: 1 });
   assert.throws(() => imageGrid({ images: [[1, 2, 3]] }), /3 pixels, which is not a square/);
   assert.throws(() => imageGrid({ images: X, captions: ["a"] }), /12 images but 1 captions/);
+});
+
+test("withTextAtLeast: every text of a chart at the minimum size or more (for slides), data untouched", () => {
+  const grid = imageGrid({
+    images: [new Float32Array(784), new Float32Array(784)],
+    captions: ["fontSize: 3", "b"],
+    title: "t",
+  });
+  const big = withTextAtLeast(grid, 14);
+  const fontSizes = (svg: string) => [...svg.matchAll(/font-size="?:?\s*([\d.]+)px/g)].map((m) => Number(m[1]));
+  const before = fontSizes(renderSvg(grid));
+  const after = fontSizes(expectMarks(big, { image: 2, text: 2 }));
+  assert.ok(Math.min(...before) < 14, `the grid's captions start below 14 px (${before.join(", ")})`);
+  assert.equal(after.length, before.length);
+  assert.ok(Math.min(...after) >= 14, `all text ≥ 14 px after (${after.join(", ")})`);
+  // the caption's cut-off width grows with its font (10 → 14 px: ×1.4); data values are not touched
+  const layer = (big.layer as Array<{ mark: { limit?: number } }>)[1].mark;
+  assert.equal(layer.limit, ((62 as number) * 14) / 10);
+  assert.deepEqual(big.data, grid.data);
+  // larger sizes stay; the spec's own config is kept
+  const line = lineChart({ series: [{ name: "a", x: [0, 1], y: [0, 1] }], title: "x" });
+  const l = withTextAtLeast({ ...line, config: { axis: { labelFontSize: 20 }, legend: { orient: "top" } } }, 14);
+  const cfg = l.config as { axis: { labelFontSize: number; titleFontSize: number }; legend: { orient: string } };
+  assert.equal(cfg.axis.labelFontSize, 20);
+  assert.equal(cfg.axis.titleFontSize, 14);
+  assert.equal(cfg.legend.orient, "top");
+  assert.throws(() => withTextAtLeast(line, 0), /px must be a positive number, got 0/);
 });
 
 test("weightImage: 784 cells on a symmetric diverging scale", () => {

@@ -15,6 +15,8 @@ import {
   decksFromExecutedCopies,
   joinCandidates,
   joinsToUndo,
+  introductionOf,
+  isIntroduction,
   measureDeck,
   showSlide,
 } from "../scripts/book/slideFit";
@@ -279,6 +281,23 @@ test("slide-fit breaks an overflowing slide before the first cell that does not 
     11,
     "the first cell is too tall alone: break after it",
   );
+  // an introduction (prose ending in ":") stays with the cell it introduces
+  const intro = (c: number) => c === 10 || c === 12;
+  assert.equal(
+    breakBefore(slide(200, [100, 1000]), 800, (c) => c === 10, intro),
+    null,
+    "an introduction and the one cell it introduces: not split (a ':'-only slide otherwise)",
+  );
+  assert.equal(
+    breakBefore(slide(200, [100, 700, 1000]), 800, (c) => c === 10, intro),
+    12,
+    "an introduction and its cell first: the break goes after the cell",
+  );
+  assert.equal(
+    breakBefore(slide(200, [300, 600, 700, 1000]), 800, () => false, intro),
+    12,
+    "an introduction at the bottom goes to the next slide with its cell (cell 13 introduced by cell 12)",
+  );
 });
 
 test("slide-fit joins a code cell to its introduction and a short conclusion as a fragment, and undoes a join that runs over", () => {
@@ -320,8 +339,35 @@ test("slide-fit joins a code cell to its introduction and a short conclusion as 
   });
   assert.deepEqual(
     joinsToUndo([slide(0, [0, 1, 2, 3]), slide(50, [6, 8]), slide(50, [9])], new Set([2, 3, 8])),
-    [8],
+    [{ undo: 8, breakAt: 8 }],
     "only the slide that runs over gives back its last joined cell",
   );
-  assert.deepEqual(joinsToUndo([slide(50, [1, 2, 3])], new Set([2, 3])), [3]);
+  assert.deepEqual(joinsToUndo([slide(50, [1, 2, 3])], new Set([2, 3])), [{ undo: 3, breakAt: 3 }]);
+  // cell 1 "We compute x:" introduces cell 2: undoing 2's join breaks before 1, or not at all when 1 begins the slide
+  const introOf = (c: number) => introductionOf(cells, c);
+  assert.equal(introOf(2), 1);
+  assert.equal(introOf(3), null);
+  assert.deepEqual(joinsToUndo([slide(50, [0, 1, 2])], new Set([2]), introOf), [{ undo: 2, breakAt: 1 }]);
+  assert.deepEqual(joinsToUndo([slide(50, [1, 2])], new Set([2]), introOf), []);
+  // an introduction holds only words: a table, display math, a code block or a picture make a slide of their own
+  const mds = [
+    "Run it:",
+    "Run it:\n",
+    "Run it.",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\nRun it:",
+    "$$x$$\nso:",
+    "![d](x.png) now:",
+  ];
+  assert.deepEqual(
+    mds.map((m, i) =>
+      isIntroduction(
+        mds.map((t) => md(t)),
+        i,
+      ),
+    ),
+    [true, true, false, false, false, false],
+  );
+  // prose ending in ":" after code introduces the next cell: not joined to the code before as a conclusion
+  const intro = [code("a()", "slide"), md("Now b:", "subslide"), code("b()", "subslide")];
+  assert.deepEqual([...joinCandidates(intro)], [[2, "-"]]);
 });

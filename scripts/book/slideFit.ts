@@ -148,27 +148,57 @@ export function decksFromExecutedCopies(
 
 /**
  * The cell that should begin a new sub-slide on an overflowing slide (null: the slide fits, or it is
- * a single cell). `isProse(c)` says whether notebook cell c is markdown.
+ * a single cell). `isProse(c)` says whether notebook cell c is markdown, `isIntro(c)` whether it is
+ * prose that introduces the cell after it (it ends in ":"): an introduction is never left at the
+ * bottom of a slide, away from what it introduces, nor alone on one — an introduction and its cell
+ * that are too tall together stay together (shrunk, or scrolling).
  */
-export function breakBefore(slide: SlideMeasure, height: number, isProse: (cell: number) => boolean): number | null {
+export function breakBefore(
+  slide: SlideMeasure,
+  height: number,
+  isProse: (cell: number) => boolean,
+  isIntro: (cell: number) => boolean = () => false,
+): number | null {
   if (slide.over <= 2 || slide.cells.length < 2) return null;
   let k = slide.cells.findIndex((c) => c.bottom > height);
   if (k < 0) k = slide.cells.length - 1;
   if (k === 0) k = 1;
   // Keep the prose that introduces a cell on the same slide as the cell.
   if (k > 1 && !isProse(slide.cells[k].cell) && isProse(slide.cells[k - 1].cell)) k--;
-  return slide.cells[k].cell;
+  else if (k > 1 && isIntro(slide.cells[k - 1].cell)) k--;
+  // The slide starts with an introduction and the cell it introduces: break after that cell, if anything follows.
+  if (k === 1 && isIntro(slide.cells[0].cell)) k = slide.cells.length > 2 ? 2 : -1;
+  return k < 0 ? null : slide.cells[k].cell;
+}
+
+type FitCell = { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } };
+
+/**
+ * Whether cell c is prose that introduces what follows it and says nothing on a slide without it:
+ * markdown that ends in ":" and holds only words (no table, display math, code block or picture,
+ * which make a slide of their own).
+ */
+export function isIntroduction(cells: FitCell[], c: number): boolean {
+  if (cells[c]?.cell_type !== "markdown") return false;
+  const src = text(cells[c].source);
+  return /:\s*$/.test(src) && !/^\s*\|?[\s:|-]*-{3,}[\s:|-]*$|\$\$|\\\[|```|!\[|<img|<table/m.test(src);
+}
+
+/** The introduction of cell c: the cell before it (passing over skipped cells and notes) if that is one, else null. */
+export function introductionOf(cells: FitCell[], c: number): number | null {
+  let p = c - 1;
+  while (p >= 0 && ["skip", "notes"].includes(cells[p].metadata?.slideshow?.slide_type ?? "-")) p--;
+  return p >= 0 && isIntroduction(cells, p) ? p : null;
 }
 
 /**
  * Sub-slide breaks that may go (the second step of fitting, after the breaks): a code cell whose
  * introduction (the markdown cell just before it) sits on the slide before joins that slide ("-"),
  * and a short conclusion in words after a code cell joins it as a fragment (it appears on the next
- * key press, after the audience has seen the output). Returns cell index → the slide type to try.
+ * key press, after the audience has seen the output; not prose ending in ":", which introduces the
+ * cell after it). Returns cell index → the slide type to try.
  */
-export function joinCandidates(
-  cells: { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } }[],
-): Map<number, "-" | "fragment"> {
+export function joinCandidates(cells: FitCell[]): Map<number, "-" | "fragment"> {
   const out = new Map<number, "-" | "fragment">();
   const type = (i: number) => cells[i].metadata?.slideshow?.slide_type ?? "-";
   const src = (i: number) => text(cells[i].source);
@@ -179,21 +209,40 @@ export function joinCandidates(
     if (type(p) === "skip" || type(p) === "notes") continue;
     const [prev, cur] = [cells[p].cell_type, cells[i].cell_type];
     if (cur === "code" && prev === "markdown") out.set(i, "-");
-    else if (cur === "markdown" && prev === "code" && src(i).length <= 700 && !/^#/m.test(src(i)))
+    else if (
+      cur === "markdown" &&
+      prev === "code" &&
+      src(i).length <= 700 &&
+      !/^#/m.test(src(i)) &&
+      !isIntroduction(cells, i) // it introduces the next cell: it goes with that one, not after this one
+    )
       out.set(i, "fragment");
   }
   return out;
 }
 
-/** Joined cells to put back on a slide of their own: on each slide that runs over, the last joined cell. */
-export function joinsToUndo(slides: SlideMeasure[], joined: Set<number>): number[] {
-  const undo: number[] = [];
+/**
+ * Joined cells to put back on a slide of their own: on each slide that runs over, the last joined cell
+ * (returned: the cell that begins a sub-slide now). When that cell's introduction (`introOf`: the prose
+ * ending in ":" just before it, or null) is on the same slide, the break goes before the introduction
+ * instead, so the two stay together; if the introduction begins the slide, nothing is undone there.
+ */
+export function joinsToUndo(
+  slides: SlideMeasure[],
+  joined: Set<number>,
+  introOf: (cell: number) => number | null = () => null,
+): { undo: number; breakAt: number }[] {
+  const out: { undo: number; breakAt: number }[] = [];
   for (const s of slides) {
     if (s.over <= 2) continue;
     const last = [...s.cells].reverse().find((c) => joined.has(c.cell));
-    if (last) undo.push(last.cell);
+    if (!last) continue;
+    const intro = introOf(last.cell);
+    const at = intro === null ? -1 : s.cells.findIndex((c) => c.cell === intro);
+    if (at === 0) continue;
+    out.push({ undo: last.cell, breakAt: at > 0 ? intro! : last.cell });
   }
-  return undo;
+  return out;
 }
 
 async function fit(files: string[]): Promise<void> {
@@ -222,7 +271,14 @@ async function fit(files: string[]): Promise<void> {
         const { slides, height } = await measure(f);
         const nb = read(f);
         const breaks = slides
-          .map((s) => breakBefore(s, height, (c) => nb.cells[c].cell_type === "markdown"))
+          .map((s) =>
+            breakBefore(
+              s,
+              height,
+              (c) => nb.cells[c].cell_type === "markdown",
+              (c) => isIntroduction(nb.cells, c),
+            ),
+          )
           .filter((c): c is number => c !== null);
         if (!breaks.length) break;
         for (const c of breaks) setType(nb, c, "subslide");
@@ -231,23 +287,35 @@ async function fit(files: string[]): Promise<void> {
           `[slide-fit] ${rel} pass ${pass}: sub-slide breaks before cells ${breaks.map((c) => c + 1).join(", ")}`,
         );
       }
-      // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion.
-      const nb = read(f);
-      const tried = joinCandidates(nb.cells);
-      const joined = new Set(tried.keys());
-      for (const [c, t] of tried) setType(nb, c, t);
-      write(f, nb);
+      // 2. Join what fits together: a cell's introduction and the cell, a result and its conclusion. A join
+      // of a conclusion undone while an earlier join on its slide was still there is tried once more after the
+      // others settle (a short conclusion after a folded cell then stays with it, rather than the cell alone).
+      const tried = joinCandidates(read(f).cells);
+      const joined = new Set<number>();
+      let toTry = new Map(tried);
       let slides: SlideMeasure[] = [];
-      for (let pass = 1; pass <= 30; pass++) {
-        slides = (await measure(f)).slides;
-        const undo = joinsToUndo(slides, joined);
-        if (!undo.length) break;
-        const cur = read(f);
-        for (const c of undo) {
-          setType(cur, c, "subslide");
-          joined.delete(c);
+      for (let round = 1; round <= 2 && toTry.size; round++) {
+        const start = read(f);
+        for (const [c, t] of toTry) {
+          setType(start, c, t);
+          joined.add(c);
         }
-        write(f, cur);
+        write(f, start);
+        const undone = new Map<number, "-" | "fragment">();
+        for (let pass = 1; pass <= 30; pass++) {
+          slides = (await measure(f)).slides;
+          const cur = read(f);
+          const undo = joinsToUndo(slides, joined, (c) => introductionOf(cur.cells, c));
+          if (!undo.length) break;
+          for (const { undo: c, breakAt } of undo) {
+            setType(cur, breakAt, "subslide");
+            joined.delete(c);
+            joined.delete(breakAt);
+            if (breakAt === c && round === 1 && tried.get(c) === "fragment") undone.set(c, "fragment");
+          }
+          write(f, cur);
+        }
+        toTry = undone;
       }
       const tall = slides.filter((s) => s.over > 2);
       console.log(

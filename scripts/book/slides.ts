@@ -22,8 +22,13 @@ import {
   readNotebook,
   root,
   text,
+  siteHtml,
   vegaScripts,
+  type Output,
 } from "./notebookHtml";
+import { chartBundle, VEGALITE_MIME } from "../../src/plot/show";
+import { withTextAtLeast } from "../../src/plot/textSize";
+import type { VegaLiteSpec } from "../../src/plot/render";
 
 const FOLD_LINES = 18;
 const FOLD_LINES_VISUAL = 10;
@@ -71,6 +76,44 @@ const FIT_SCRIPT = `function descentFitSlide(s, shrink) {
   mark.style.display = s.classList.contains("scrolls") && shrink !== false ? "block" : "none";
 }`;
 
+/**
+ * Charts on a slide are enlarged CHART_ZOOM times (slides.css) and may be shrunk to MIN_ZOOM to fit; their
+ * text is redrawn at SLIDE_CHART_TEXT chart pixels or more, so that it is at least 16 px at 1280×720:
+ * 15 × 1.4 × 0.84 ≈ 17.6 (one pixel more than 16 / (1.4 × 0.84) needs: a tall chart is also held to
+ * the slide's height, a few percent less).
+ */
+export const CHART_ZOOM = 1.4;
+export const SLIDE_CHART_TEXT = Math.ceil(16 / (CHART_ZOOM * MIN_ZOOM)) + 1;
+
+/**
+ * One output on a slide: a chart (it carries its Vega-Lite spec) is redrawn with its text at
+ * SLIDE_CHART_TEXT px or more (the static picture too, shown until the interactive view is drawn);
+ * anything else as in the book.
+ */
+export function slideOutputHtml(o: Output, r: PageRenderer): string {
+  const spec = o.data?.[VEGALITE_MIME] as VegaLiteSpec | undefined;
+  const html = o.data?.["text/html"];
+  const htmlText = Array.isArray(html) ? html.join("") : typeof html === "string" ? html : "";
+  if (!spec || typeof spec !== "object" || !/class="descent-chart"/.test(htmlText)) return outputHtml(o, r);
+  const id = /class="descent-chart" id="([^"]+)"/.exec(htmlText)?.[1];
+  const bundle = chartBundle(enlargedTooltip(withTextAtLeast(spec, SLIDE_CHART_TEXT)), {
+    id,
+    interactive: /<script/.test(siteHtml(htmlText)),
+  });
+  return `<div class="out html">${bundle["text/html"] as string}</div>`;
+}
+
+/** A chart's tooltip offsets (chart pixels, usermeta.embedOptions.tooltip) enlarged as the chart is (CHART_ZOOM). */
+function enlargedTooltip(spec: VegaLiteSpec): VegaLiteSpec {
+  const meta = spec.usermeta as { embedOptions?: { tooltip?: { [k: string]: unknown } } } | undefined;
+  const tip = meta?.embedOptions?.tooltip;
+  if (!tip || typeof tip !== "object") return spec;
+  const scaled = { ...tip };
+  for (const k of ["offsetX", "offsetY"])
+    if (typeof tip[k] === "number") scaled[k] = Math.ceil((tip[k] as number) * CHART_ZOOM);
+  return { ...spec, usermeta: { ...meta, embedOptions: { ...meta!.embedOptions, tooltip: scaled } } };
+}
+
 interface Slide {
   parts: string[];
   notes: string[];
@@ -97,7 +140,7 @@ export function deckHtml(file: string): { html: string; slides: number; mathErro
       // a training run's progress line (src/plot/progressDisplay.ts) is for the notebook, not the room
       const outs = (cell.outputs ?? [])
         .filter((o) => o.metadata?.descent !== "progress")
-        .map((o) => outputHtml(o, r))
+        .map((o) => slideOutputHtml(o, r))
         .join("\n");
       if (/descent-chart/.test(outs)) charts = true;
       const visual = /descent-chart|descent-digit|<img|<svg/.test(outs);

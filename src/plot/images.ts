@@ -54,7 +54,9 @@ function diverging(t: number): [number, number, number] {
  * A grid of small images (28×28 digits), gray scale (ink dark on white; pixel values in [0, 1], other
  * ranges are stretched per image) or, with `diverging`, blue–white–red on one symmetric scale
  * [−m, m] shared by all images (weight images). Each image is one PNG image mark; `captions[i]`
- * (label, prediction, score) is written under image i.
+ * (label, prediction, score) is written under image i. Hovering image i shows a tooltip beside it (never
+ * over it): its position "i+1 of n", its caption and `details[i]` (name → value, e.g. label, prediction,
+ * probability, index in the data set; every image names the same fields).
  */
 export function imageGrid(o: {
   images: ChartMatrix | ArrayLike<number>[];
@@ -64,6 +66,7 @@ export function imageGrid(o: {
   diverging?: boolean;
   shape?: [number, number];
   size?: number;
+  details?: Array<{ [field: string]: string | number }>;
 }): VegaLiteSpec {
   const imgs = imagesOf(o.images);
   const n = imgs.length;
@@ -79,6 +82,7 @@ export function imageGrid(o: {
     );
   if (o.captions && o.captions.length !== n)
     throw new Error(`imageGrid: ${n} images but ${o.captions.length} captions`);
+  const fields = detailFields(o.details, n);
   const columns = Math.min(o.columns ?? 10, n);
   const size = o.size ?? 2 * Math.max(h, w); // pixels on screen per image side
   const captionH = o.captions ? 16 : 0;
@@ -115,6 +119,8 @@ export function imageGrid(o: {
       py: row * (size + captionH + gap),
       url: pngDataUrl(png),
       caption: o.captions ? o.captions[i] : "",
+      position: `${i + 1} of ${n}`,
+      ...Object.fromEntries(fields.map((f, k) => [`detail${k}`, String(o.details![i][f])])),
     };
   });
   const rows = Math.ceil(n / columns);
@@ -123,7 +129,16 @@ export function imageGrid(o: {
   const layer: VegaLiteSpec[] = [
     {
       mark: { type: "image", width: size, height: size, align: "left", baseline: "top", smooth: false },
-      encoding: { x, y, url: { field: "url", type: "nominal" }, tooltip: { field: "caption", type: "nominal" } },
+      encoding: {
+        x,
+        y,
+        url: { field: "url", type: "nominal" },
+        tooltip: [
+          { field: "position", type: "nominal", title: "position" },
+          ...(o.captions ? [{ field: "caption", type: "nominal", title: "caption" }] : []),
+          ...fields.map((f, k) => ({ field: `detail${k}`, type: "nominal", title: f })),
+        ],
+      },
     },
   ];
   if (o.captions) {
@@ -147,9 +162,39 @@ export function imageGrid(o: {
     data: { values },
     layer,
     config: { view: { stroke: null } },
+    // vega-embed reads these: the tooltip beside the hovered image, never over it (see tooltipBeside)
+    usermeta: { embedOptions: { tooltip: tooltipBeside(size) } },
   };
   if (o.title) spec.title = o.title;
   return spec;
+}
+
+/**
+ * vega-tooltip's options that keep a tooltip off a mark `width` pixels wide: placed at the pointer,
+ * `width` + 12 px to its right (or, where it does not fit, as far to its left), so wherever the pointer
+ * is on the mark the tooltip clears it. (At the pointer, not at the mark's bounds: those are wrong in a
+ * chart enlarged with CSS zoom, as on slides, which scale these offsets instead.)
+ */
+export function tooltipBeside(width: number): { anchor: "cursor"; offsetX: number; offsetY: number } {
+  return { anchor: "cursor", offsetX: width + 12, offsetY: 10 };
+}
+
+/** The field names of imageGrid's `details` (one object per image, all with the same names). */
+function detailFields(details: Array<{ [field: string]: string | number }> | undefined, n: number): string[] {
+  if (!details) return [];
+  if (details.length !== n) throw new Error(`imageGrid: ${n} images but ${details.length} details`);
+  const fields = Object.keys(details[0] ?? {});
+  details.forEach((d, i) => {
+    const names = Object.keys(d ?? {});
+    if (names.length !== fields.length || names.some((f) => !fields.includes(f)))
+      throw new Error(
+        `imageGrid: details[${i}] has fields ${names.join(", ") || "(none)"}; details[0] has ${fields.join(", ")}`,
+      );
+    for (const f of fields)
+      if (typeof d[f] !== "string" && !(typeof d[f] === "number" && Number.isFinite(d[f])))
+        throw new Error(`imageGrid: details[${i}].${f} is ${String(d[f])}; want a string or a finite number`);
+  });
+  return fields;
 }
 
 /**

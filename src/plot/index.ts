@@ -5,6 +5,7 @@ export * from "./display";
 export * from "./show";
 export * from "./charts";
 export * from "./images";
+export * from "./textSize";
 export * from "./contour";
 export * from "./live";
 export * from "./save";
