@@ -10,7 +10,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { editionNodeModules } from "../scripts/homework/edition";
-import { gradeIdOf, linesForSource, Notebook, readNotebook, sourceOf, writeNotebook } from "../scripts/homework/notebook";
+import {
+  gradeIdOf,
+  linesForSource,
+  Notebook,
+  readNotebook,
+  sourceOf,
+  writeNotebook,
+} from "../scripts/homework/notebook";
 import { grade, loadMaster, Master, Row } from "../scripts/homework/grade";
 import { python, root } from "./support/notebooks";
 
@@ -153,17 +160,7 @@ test("without root, grading says isolation needs root and what is lost, and asks
 console.log(JSON.stringify({ problem: isolationProblem(), loss: UNISOLATED_LOSS }));`;
   const r = spawnSync(
     "setpriv",
-    [
-      "--reuid=65534",
-      "--regid=65534",
-      "--clear-groups",
-      "--",
-      process.execPath,
-      "--import",
-      "tsx",
-      "-e",
-      probe,
-    ],
+    ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, "--import", "tsx", "-e", probe],
     { cwd: root, encoding: "utf8" },
   );
   assert.equal(r.status, 0, r.stderr);

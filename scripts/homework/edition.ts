@@ -429,7 +429,7 @@ export function editionKey(from = root): string {
 /**
  * The edition's own node_modules: a hard-linked copy of `fromRoot`'s (`cp -al`: no extra space, a
  * second or so), or a plain copy when the two are on different filesystems. An existing one made
- * from the same install (same node_modules/.package-lock.json) is kept. A link would let the
+ * from the same install (same node_modules/.package-lock.json, recorded in a file of its own) is kept. A link would let the
  * edition reach the lecturer's folder; a copy holds nothing but the packages. Files that anyone
  * but their owner may write are copied, not linked (a student's kernel must not change a file the
  * lecturer's course uses). Returns how it was made.
@@ -437,16 +437,29 @@ export function editionKey(from = root): string {
 export function editionNodeModules(editionDir: string, fromRoot: string): "kept" | "linked" | "copied" {
   const from = path.join(fromRoot, "node_modules");
   const to = path.join(editionDir, "node_modules");
-  const lock = (dir: string): string | null => {
+  // Which install a copy was made from: a hash of npm's record of it (a file of the copy's own, not a link).
+  const MARK = ".descent-edition-of";
+  const installOf = (): string => {
+    let text = "";
     try {
-      return fs.readFileSync(path.join(dir, ".package-lock.json"), "utf8");
+      text = fs.readFileSync(path.join(from, ".package-lock.json"), "utf8");
     } catch {
-      return null;
+      text = `no .package-lock.json, ${Date.now()}`; // unknown install: never kept
     }
+    return createHash("sha256").update(`${from}\0${text}`).digest("hex");
   };
   if (!fs.existsSync(from)) throw new Error(`edition: ${from} does not exist (run npm ci in ${fromRoot} first)`);
+  const install = installOf();
   const st = fs.lstatSync(to, { throwIfNoEntry: false });
-  if (st && !st.isSymbolicLink() && st.isDirectory() && lock(to) !== null && lock(to) === lock(from)) return "kept";
+  const mark = path.join(to, MARK);
+  if (
+    st &&
+    !st.isSymbolicLink() &&
+    st.isDirectory() &&
+    fs.existsSync(mark) &&
+    fs.readFileSync(mark, "utf8") === install
+  )
+    return "kept";
   fs.rmSync(to, { recursive: true, force: true });
   fs.mkdirSync(editionDir, { recursive: true });
   const linked = spawnSync("cp", ["-al", from, to], { encoding: "utf8" });
@@ -464,10 +477,12 @@ export function editionNodeModules(editionDir: string, fromRoot: string): "kept"
       }
     };
     walk(to);
+    fs.writeFileSync(mark, install);
     return "linked";
   }
   fs.rmSync(to, { recursive: true, force: true });
   fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  fs.writeFileSync(mark, install);
   return "copied";
 }
 

@@ -49,7 +49,16 @@ export function graderUser(slot: number): GraderUser {
   if (idOf("-u", name) === null) {
     const r = spawnSync(
       "useradd",
-      ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name],
+      [
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--home-dir",
+        "/nonexistent",
+        "--shell",
+        "/usr/sbin/nologin",
+        name,
+      ],
       { encoding: "utf8" },
     );
     // Two graders may create it at once: only a user still missing is an error.
@@ -59,7 +68,9 @@ export function graderUser(slot: number): GraderUser {
   const uid = idOf("-u", name);
   const gid = idOf("-g", name);
   if (uid === null || gid === null || uid === 0 || gid === 0)
-    throw new Error(`grade: the user ${name} for students' kernels must exist and not be root (uid ${uid}, gid ${gid})`);
+    throw new Error(
+      `grade: the user ${name} for students' kernels must exist and not be root (uid ${uid}, gid ${gid})`,
+    );
   return { name, uid, gid };
 }
 
@@ -88,7 +99,15 @@ export function protectAnswers(dirs: string[]): string[] {
 }
 
 /** Environment variables a student's kernel keeps (everything else of the grader's is dropped). */
-const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", "DESCENT_HW_TOKEN_FILE", "DESCENT_HW_CALLS_FILE"];
+const KEPT_ENV = [
+  "PATH",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "DESCENT_KERNEL_CACHE",
+  "DESCENT_HW_TOKEN_FILE",
+  "DESCENT_HW_CALLS_FILE",
+];
 
 /**
  * The kernelspec argv that starts `argv` (node … launcher.js, without the connection file) as `user`:
@@ -98,7 +117,7 @@ const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", "DESCE
  * by the user), and the connection file copied there so the user can read it.
  */
 export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[]): string[] {
-  const keep = KEPT_ENV.map((k) => `\${${k}+"${k}=\$${k}"}`).join(" ");
+  const keep = KEPT_ENV.map((k) => "${" + k + '+"' + k + "=$" + k + '"}').join(" "); // ${NAME+"NAME=$NAME"}
   const script = [
     'c="$1"; shift',
     // an empty, unreadable tmpfs over each hidden folder (in this mount namespace only)

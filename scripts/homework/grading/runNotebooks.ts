@@ -54,9 +54,7 @@ function runBatch(
     kernel: course ? course.kernels[k % course.kernels.length] : "descent",
     // Isolated (grading/isolation.ts): each kernel's scratch folder, made by the driver, owned by this runner's user.
     isolation:
-      course?.users && course.scratch
-        ? { ...course.users[k % course.users.length], scratch: course.scratch }
-        : null,
+      course?.users && course.scratch ? { ...course.users[k % course.users.length], scratch: course.scratch } : null,
     calls_env: CALLS_ENV,
     timeout: options.timeout,
     cell_timeout: options.cellTimeout,
