@@ -17,7 +17,8 @@
 // For each submission: (1) compare with the master and report tampering (a check or locked cell
 // deleted or edited, points changed, grade_id duplicated, cell type changed); (2) build the graded
 // notebook from the MASTER's cells (locked cells, check cells with their hidden tests) and the
-// student's solution cells only; (3) run it in the Descent kernel with time limits (a crash, a
+// student's solution cells only; (3) run it in the Descent kernel with time limits, in the student
+// edition, as an unprivileged user apart from the answers (grading/isolation.ts; needs root) (a crash, a
 // process.exit or an endless loop in one exercise is reported for that exercise; the notebook is
 // run again with that exercise's solution replaced by the stub so later exercises are still graded);
 // (4) read what each check cell sent (the student's outputs on the grader's arguments) and judge it here. Writes build/grades/gradebook.csv, one feedback

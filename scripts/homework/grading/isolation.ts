@@ -12,6 +12,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CALLS_ENV, TOKEN_ENV } from "../../../src/homework/report";
 
 /** One runner's identity: the Unix user its kernels run as. */
 export interface GraderUser {
@@ -99,15 +100,7 @@ export function protectAnswers(dirs: string[]): string[] {
 }
 
 /** Environment variables a student's kernel keeps (everything else of the grader's is dropped). */
-const KEPT_ENV = [
-  "PATH",
-  "LANG",
-  "LC_ALL",
-  "TZ",
-  "DESCENT_KERNEL_CACHE",
-  "DESCENT_HW_TOKEN_FILE",
-  "DESCENT_HW_CALLS_FILE",
-];
+const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", TOKEN_ENV, CALLS_ENV];
 
 /**
  * The kernelspec argv that starts `argv` (node … launcher.js, without the connection file) as `user`:
