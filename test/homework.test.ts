@@ -645,7 +645,7 @@ test("grading synthetic submissions gives the expected gradebook rows", { timeou
     submission(master, ["hw00-ex2"], (nb) =>
       setSource(
         cellById(nb, "hw00-ex1-solution"),
-        `import * as fs from "fs";\nconst leak = ["src/homework/exercises/example.ts", "notebooks/homework-masters", "test/notebooks/homework-example.ipynb"].filter((f) => fs.existsSync(f));\nconst env = Object.keys(process.env).filter((k) => /DESCENT_HW/.test(k));\nfunction meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  if (leak.length || env.length) throw new Error("LEAK " + leak.join(",") + env.join(","));\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (yhat[i] - y[i]) ** 2;\n  return s / y.length;\n}`,
+        `import * as fs from "fs";\nconst leak = ["src/homework/exercises/example.ts", "notebooks/homework-masters", "test/notebooks/homework-example.ipynb"].filter((f) => fs.existsSync(f) && (!f.endsWith(".ts") || /\\b(reference|hidden)\\s*:/.test(fs.readFileSync(f, "utf8"))));\nconst env = Object.keys(process.env).filter((k) => /DESCENT_HW/.test(k));\nfunction meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  if (leak.length || env.length) throw new Error("LEAK " + leak.join(",") + env.join(","));\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (yhat[i] - y[i]) ** 2;\n  return s / y.length;\n}`,
       ),
     ),
   );

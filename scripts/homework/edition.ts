@@ -10,6 +10,7 @@
 //     whatever only they used are removed from the file.
 // Re-releasing into the same folder keeps its .git (the students' repository) and replaces the rest.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
@@ -417,6 +418,82 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
   }
   fs.writeFileSync(path.join(outDir, "README.md"), STUDENT_README);
   return report;
+}
+
+/**
+ * A key for what buildEdition(…, from) writes without masters: the files it takes from the course,
+ * the code that strips them (this file, src/homework/fixtures.ts) and Node's version. An edition
+ * built for the same key is the same.
+ */
+export function editionKey(from = root): string {
+  const h = createHash("sha256");
+  h.update(`${process.version}\0`);
+  const own = [path.join(__dirname, "edition.ts"), path.join(from, "src", "homework", "fixtures.ts")];
+  for (const f of [...courseFiles(from).map((f) => path.join(from, f)), ...own]) {
+    h.update(`\0${path.relative(from, f)}\0`);
+    h.update(fs.readFileSync(f));
+  }
+  return h.digest("hex").slice(0, 24);
+}
+
+/**
+ * The edition's own node_modules: a hard-linked copy of `fromRoot`'s (`cp -al`: no extra space, a
+ * second or so), or a plain copy when the two are on different filesystems. An existing one made
+ * from the same install (same node_modules/.package-lock.json, recorded in a file of its own) is kept. A link would let the
+ * edition reach the lecturer's folder; a copy holds nothing but the packages. Files that anyone
+ * but their owner may write are copied, not linked (a student's kernel must not change a file the
+ * lecturer's course uses). Returns how it was made.
+ */
+export function editionNodeModules(editionDir: string, fromRoot: string): "kept" | "linked" | "copied" {
+  const from = path.join(fromRoot, "node_modules");
+  const to = path.join(editionDir, "node_modules");
+  // Which install a copy was made from: a hash of npm's record of it (a file of the copy's own, not a link).
+  const MARK = ".descent-edition-of";
+  const installOf = (): string => {
+    let text = "";
+    try {
+      text = fs.readFileSync(path.join(from, ".package-lock.json"), "utf8");
+    } catch {
+      text = `no .package-lock.json, ${Date.now()}`; // unknown install: never kept
+    }
+    return createHash("sha256").update(`${from}\0${text}`).digest("hex");
+  };
+  if (!fs.existsSync(from)) throw new Error(`edition: ${from} does not exist (run npm ci in ${fromRoot} first)`);
+  const install = installOf();
+  const st = fs.lstatSync(to, { throwIfNoEntry: false });
+  const mark = path.join(to, MARK);
+  if (
+    st &&
+    !st.isSymbolicLink() &&
+    st.isDirectory() &&
+    fs.existsSync(mark) &&
+    fs.readFileSync(mark, "utf8") === install
+  )
+    return "kept";
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.mkdirSync(editionDir, { recursive: true });
+  const linked = spawnSync("cp", ["-al", from, to], { encoding: "utf8" });
+  if (linked.status === 0) {
+    // Writable by group or others: a copy of its own instead of the lecturer's inode.
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile() && (fs.statSync(p).mode & 0o022) !== 0) {
+          fs.rmSync(p);
+          fs.copyFileSync(path.join(from, path.relative(to, p)), p);
+          fs.chmodSync(p, fs.statSync(path.join(from, path.relative(to, p))).mode & 0o755);
+        }
+      }
+    };
+    walk(to);
+    fs.writeFileSync(mark, install);
+    return "linked";
+  }
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  fs.writeFileSync(mark, install);
+  return "copied";
 }
 
 /** Every file of the edition (relative paths), for tests that search it. */

@@ -7,6 +7,7 @@
 //            --jobs N (notebooks run at once, 1)  --shared-kernel (trusted notebooks only: one kernel for all)
 //            --marks FILE (the written questions' marks: build/grades/written/marks.csv filled in)
 //            --roster FILE (platform ids for canvas.csv / moodle.csv)  --hide-hidden-inputs (feedback)
+//            --unisolated (without root: students' kernels run as the grader's user; see grading/isolation.ts)
 //
 // Submissions: either one sub-folder per student (student = folder name, any .ipynb inside) or
 // notebooks directly in the folder (student = file name stem, without the master's name if it holds
@@ -16,7 +17,8 @@
 // For each submission: (1) compare with the master and report tampering (a check or locked cell
 // deleted or edited, points changed, grade_id duplicated, cell type changed); (2) build the graded
 // notebook from the MASTER's cells (locked cells, check cells with their hidden tests) and the
-// student's solution cells only; (3) run it in the Descent kernel with time limits (a crash, a
+// student's solution cells only; (3) run it in the Descent kernel with time limits, in the student
+// edition, as an unprivileged user apart from the answers (grading/isolation.ts; needs root) (a crash, a
 // process.exit or an endless loop in one exercise is reported for that exercise; the notebook is
 // run again with that exercise's solution replaced by the stub so later exercises are still graded);
 // (4) read what each check cell sent (the student's outputs on the grader's arguments) and judge it here. Writes build/grades/gradebook.csv, one feedback
@@ -47,6 +49,7 @@ export * from "./grading/gradeSubmissions";
 export * from "./grading/outputs";
 export * from "./grading/written";
 export * from "./grading/exports";
+export * from "./grading/isolation";
 
 function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions; inbox?: string } | string {
   const options: GradeOptions = {
@@ -78,6 +81,7 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--marks") options.marks = path.resolve(argv[++i] ?? "");
     else if (a === "--roster") options.roster = path.resolve(argv[++i] ?? "");
     else if (a === "--hide-hidden-inputs") options.hideHiddenInputs = true;
+    else if (a === "--unisolated") options.unisolated = true;
     else if (a === "-h" || a === "--help") return "help";
     else if (a.startsWith("--")) throw new Error(`grade: unknown option ${a} (try --help)`);
     else if (dir) throw new Error(`grade: one folder of submissions, got ${dir} and ${a}`);
@@ -98,7 +102,7 @@ async function main(): Promise<number> {
   }
   if (typeof parsed === "string") {
     console.log(
-      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs]",
+      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs] [--unisolated]",
     );
     return 0;
   }

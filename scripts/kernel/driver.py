@@ -35,11 +35,12 @@ CLI:
       and all, with a limit per cell and per notebook; a cell that runs out of time or kills the kernel
       ends that notebook and the kernel is replaced, so one submission never stops the batch.
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
-                  "start_attempts", "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited"}]}]}
+                  "start_attempts", "isolation", "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited"}]}]}
       Each session gets its own kernel (its notebooks share it; the names one defined are deleted
       before the next runs); before every start the session's token (and the grader's arguments,
       "calls") are written to private files named by token_env / calls_env, which the kernel reads and
-      deletes. The per-cell limit applies to the "limited" cells (solutions and checks). One JSON line
+      deletes ("isolation": {"uid", "gid", "scratch"}: each kernel start gets a scratch folder of its own in
+      "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). The per-cell limit applies to the "limited" cells (solutions and checks). One JSON line
       per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
       "died" | "start failed" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
@@ -48,6 +49,7 @@ import argparse
 import json
 import os
 import queue
+import shutil
 import sys
 import tempfile
 import time
@@ -283,12 +285,14 @@ def run_notebook(nb_path, timeout, out_dir=None, kernel="descent"):
 
 # ── Grading (every cell runs; a kernel per session, replaced after a death or a timeout) ──────────────
 
-def private_file(text, env_name, suffix):
-    """Writes `text` to a file only this user can read and names it in the environment the kernel inherits."""
-    fd, file = tempfile.mkstemp(prefix="descent-hw-", suffix=suffix)
+def private_file(text, env_name, suffix, folder=None, owner=None):
+    """Writes `text` to a file only this user (or `owner`, (uid, gid)) can read and names it in the environment the kernel inherits."""
+    fd, file = tempfile.mkstemp(prefix="descent-hw-", suffix=suffix, dir=folder)
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.chmod(file, 0o600)
+    if owner:
+        os.chown(file, *owner)
     os.environ[env_name] = file
     return file
 
@@ -300,22 +304,35 @@ class GradeSession:
         self.token_env = jobs.get("token_env", "DESCENT_HW_TOKEN_FILE")
         self.calls_env = jobs.get("calls_env", "DESCENT_HW_CALLS_FILE")
         self.token, self.calls, self.files = token, calls, []
+        # Isolated grading: {"uid", "gid", "scratch"}; each kernel start gets a scratch folder of its own
+        # there (HOME of the kernel, which runs as uid: see scripts/homework/grading/isolation.ts).
+        self.isolation, self.home = jobs.get("isolation"), None
         self.kernel = Kernel(jobs.get("kernel", "descent"), startup_timeout=int(jobs.get("startup_timeout", 120)),
                              start_attempts=int(jobs.get("start_attempts", 2)),
                              before_start=self._hand_over, after_stop=self._clean_up)
         self.used = False
 
     def _hand_over(self):
-        self.files.append(private_file(self.token, self.token_env, ".token"))
+        owner = None
+        if self.isolation:
+            owner = (int(self.isolation["uid"]), int(self.isolation["gid"]))
+            self.home = tempfile.mkdtemp(prefix="s-", dir=self.isolation["scratch"])
+            os.chown(self.home, *owner)
+            os.environ["DESCENT_GRADING_HOME"] = self.home
+        self.files.append(private_file(self.token, self.token_env, ".token", self.home, owner))
         if self.calls:
             with open(self.calls) as f:
-                self.files.append(private_file(f.read(), self.calls_env, ".calls.json"))
+                self.files.append(private_file(f.read(), self.calls_env, ".calls.json", self.home, owner))
 
     def _clean_up(self):
         for f in self.files:
             if os.path.exists(f):
                 os.unlink(f)
         self.files = []
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+            os.environ.pop("DESCENT_GRADING_HOME", None)
         os.environ.pop(self.token_env, None)
         os.environ.pop(self.calls_env, None)
 

@@ -91,6 +91,18 @@ if [ "$FOR_TESTS" = 1 ] && ! have_nbgrader_deps; then
   fi
 fi
 
+# --- 2b''. The grader's isolation (npm run grade as root; scripts/homework/grading/isolation.ts) ----------
+# Students' kernels run as a system user (useradd: Debian's passwd) in namespaces of their own
+# (unshare, setpriv: util-linux). Both are part of every Debian; a slim image may lack them.
+if [ "$(id -u)" = 0 ] && ! { command -v setpriv && command -v unshare && command -v useradd; } >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing util-linux and passwd (setpriv, unshare, useradd) for grading students' code in isolation…"
+    apt_install util-linux passwd || say "could not install util-linux and passwd: npm run grade will need --unisolated"
+  else
+    say "setpriv, unshare or useradd is missing: npm run grade will need --unisolated"
+  fi
+fi
+
 # --- 2c. numpy for the benchmark's numpy rows (bench only) --------------------------------------
 # numpy links the reference BLAS unless an optimised one is installed: OpenBLAS (libopenblas0-pthread,
 # which Debian's alternatives then pick) is what "numpy with OpenBLAS" means in the README's speed table.

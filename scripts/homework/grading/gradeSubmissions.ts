@@ -4,10 +4,11 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Notebook, readNotebook, writeNotebook } from "../notebook";
+import { mastersDir, Notebook, readNotebook, root, writeNotebook } from "../notebook";
 import { gradedNotebook, studentCells } from "./gradedNotebook";
 import { gradingCalls } from "./calls";
-import { makeGradingCourse } from "./gradingCourse";
+import { GradingCourseOptions, makeGradingCourse } from "./gradingCourse";
+import { UNISOLATED_LOSS, isolationProblem, protectAnswers } from "./isolation";
 import { Master } from "./masters";
 import { GradeOptions } from "./options";
 import { toCsv, writeFeedback } from "./outputs";
@@ -35,6 +36,38 @@ interface Work {
   executedFile: string;
 }
 
+/**
+ * How students' kernels run: isolated (as root), after making the answers, the submissions and the
+ * results unreadable by others (saying what it changed); unisolated only when the grader asked for it.
+ */
+function gradingIsolation(
+  submissionsDir: string,
+  masters: Master[],
+  options: GradeOptions,
+  tmp: string,
+): GradingCourseOptions {
+  const problem = isolationProblem();
+  if (options.unisolated) {
+    console.error(`[grade] --unisolated: ${UNISOLATED_LOSS}`);
+    return { isolatedRunners: null };
+  }
+  if (problem)
+    throw new Error(
+      `${problem}; without it ${UNISOLATED_LOSS}. Run the grader as root, or pass --unisolated to grade anyway.`,
+    );
+  const answers = [
+    path.join(root, "src", "homework", "exercises"),
+    mastersDir,
+    ...masters.map((m) => path.dirname(m.file)),
+    submissionsDir,
+  ];
+  for (const note of protectAnswers(answers)) console.error(`[grade] ${note}`);
+  return {
+    isolatedRunners: options.sharedKernel ? 1 : Math.max(1, options.jobs),
+    hidden: [root, ...answers, options.out, tmp],
+  };
+}
+
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
   const subs = findSubmissions(submissionsDir, masters);
   const marks = readMarksFile(options.marks); // before the output folder (which may hold it) is emptied
@@ -42,7 +75,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   const work: Work[] = [];
   const executedDir = path.join(options.out, "executed");
   fs.rmSync(options.out, { recursive: true, force: true });
-  fs.mkdirSync(executedDir, { recursive: true });
+  fs.mkdirSync(executedDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(options.out, 0o700); // other students' results: the grader's only
   const seenPairs = new Set<string>();
   for (const sub of subs) {
     if (!sub.master || sub.problem) {
@@ -86,10 +120,15 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   }
   // Rounds: run what is unfinished; after a crash or timeout in exercise e, stub e and run again.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-graded-"));
+  const cleanUps = [() => fs.rmSync(tmp, { recursive: true, force: true })];
   try {
     // Student code runs in a copy of the course without answers; each master's case arguments go
     // to the kernel as data, and the checks are judged here (results.ts).
-    const course = makeGradingCourse(tmp);
+    // Run as an unprivileged user, apart from the answers, unless the grader said --unisolated (isolation.ts).
+    const course = makeGradingCourse(
+      gradingIsolation(submissionsDir, [...new Set(work.map((w) => w.master))], options, tmp),
+    );
+    cleanUps.push(course.remove);
     const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
     const callsFiles = new Map<Master, string>();
     const masters = [...new Set(work.map((w) => w.master))];
@@ -160,7 +199,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       pending = next;
     }
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    for (const c of cleanUps) c();
   }
   for (const w of work) {
     w.master.exercises.forEach((ex, e) => {

@@ -20,4 +20,6 @@ export interface GradeOptions {
   /** Time limit of one call of a student's function (s; default 30, or the exercise's own timeLimit) and of one check (s; default 120). */
   callTimeout?: number;
   checkTimeout?: number;
+  /** Run students' kernels as the grader's own user, without isolation (grading/isolation.ts): only when isolation is impossible (not root) and the lecturer accepts what it loses. */
+  unisolated?: boolean;
 }

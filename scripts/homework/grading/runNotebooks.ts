@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "../notebook";
 import { CALLS_ENV, TOKEN_ENV } from "../../../src/homework/report";
-import { GRADING_KERNEL, GradingCourse } from "./gradingCourse";
+import { GradingCourse } from "./gradingCourse";
 import { GradeOptions } from "./options";
 
 export interface RunJob {
@@ -51,7 +51,10 @@ function runBatch(
 ): Promise<RunResult[]> {
   const jobsFile = path.join(tmp, `jobs-${k}.json`);
   const jobs = {
-    kernel: course ? GRADING_KERNEL : "descent",
+    kernel: course ? course.kernels[k % course.kernels.length] : "descent",
+    // Isolated (grading/isolation.ts): each kernel's scratch folder, made by the driver, owned by this runner's user.
+    isolation:
+      course?.users && course.scratch ? { ...course.users[k % course.users.length], scratch: course.scratch } : null,
     calls_env: CALLS_ENV,
     timeout: options.timeout,
     cell_timeout: options.cellTimeout,

@@ -1,0 +1,143 @@
+// Running students' kernels apart from the answers: each kernel runs as an unprivileged Unix user
+// (descent-grader, descent-grader-2, … one per runner working at once) in a PID and mount namespace
+// of its own (util-linux `unshare`, then `setpriv` to drop root), with a scratch HOME of its own.
+//   - What the kernel can read: the student edition the grader built (world-readable, owned by root)
+//     and its scratch HOME; the lecturer's course folder, the masters, the submissions and the
+//     grader's output are hidden under an empty tmpfs in its mount namespace, and made unreadable by
+//     others on disk as well (protectAnswers), so a path that escapes the one still meets the other.
+//   - When the kernel's first process ends (shut down, killed, timed out), the PID namespace ends and
+//     every process the student's code started with it: nothing is left to watch the next student.
+//   - Needs root (to create the users, to enter namespaces and to change uid). Without root, grading
+//     runs the kernels as the grader's own user only with --unisolated, and says what that loses.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CALLS_ENV, TOKEN_ENV } from "../../../src/homework/report";
+
+/** One runner's identity: the Unix user its kernels run as. */
+export interface GraderUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/** What running without isolation loses (printed with --unisolated, and in the error without it). */
+export const UNISOLATED_LOSS =
+  "students' code then runs as the grader's own user: a solution cell can read the exercises' specs " +
+  "(references, hidden cases and seeds), the masters, the grader's files and other students' submissions, " +
+  "and write wherever the grader can";
+
+/** Can this process run kernels isolated (root, with setpriv and unshare)? Otherwise: why not. */
+export function isolationProblem(): string | null {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0)
+    return "isolating students' code needs root (to run each kernel as the unprivileged user descent-grader in namespaces of its own)";
+  for (const tool of ["setpriv", "unshare", "useradd"]) {
+    const r = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" });
+    if (r.status !== 0)
+      return `isolating students' code needs ${tool} (Debian: apt-get install util-linux passwd; scripts/setup/setup.sh installs them)`;
+  }
+  return null;
+}
+
+function idOf(flag: "-u" | "-g", name: string): number | null {
+  const r = spawnSync("id", [flag, name], { encoding: "utf8" });
+  return r.status === 0 ? Number(r.stdout.trim()) : null;
+}
+
+/** The user runner `slot` (0, 1, …) runs kernels as: descent-grader, descent-grader-2, …; created (a system user without a login) when missing. */
+export function graderUser(slot: number): GraderUser {
+  const name = slot === 0 ? "descent-grader" : `descent-grader-${slot + 1}`;
+  if (idOf("-u", name) === null) {
+    const r = spawnSync(
+      "useradd",
+      [
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--home-dir",
+        "/nonexistent",
+        "--shell",
+        "/usr/sbin/nologin",
+        name,
+      ],
+      { encoding: "utf8" },
+    );
+    // Two graders may create it at once: only a user still missing is an error.
+    if (r.status !== 0 && idOf("-u", name) === null)
+      throw new Error(`grade: cannot create the system user ${name} for students' kernels: ${r.stderr.trim()}`);
+  }
+  const uid = idOf("-u", name);
+  const gid = idOf("-g", name);
+  if (uid === null || gid === null || uid === 0 || gid === 0)
+    throw new Error(
+      `grade: the user ${name} for students' kernels must exist and not be root (uid ${uid}, gid ${gid})`,
+    );
+  return { name, uid, gid };
+}
+
+/**
+ * Make each folder unreadable by anyone but its owner (mode 0700 for the folder, group and others'
+ * bits cleared below it). Returns a note for each folder that had to be changed (the grader prints them).
+ */
+export function protectAnswers(dirs: string[]): string[] {
+  const notes: string[] = [];
+  const clear = (p: string): boolean => {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) return false;
+    let changed = false;
+    if ((st.mode & 0o077) !== 0) {
+      fs.chmodSync(p, st.mode & 0o7700);
+      changed = true;
+    }
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) changed = clear(path.join(p, e)) || changed;
+    return changed;
+  };
+  for (const d of [...new Set(dirs.map((x) => path.resolve(x)))]) {
+    if (!fs.existsSync(d)) continue;
+    if (clear(d)) notes.push(`${d}: readable by other users; now only by its owner (mode 0700, files 0600)`);
+  }
+  return notes;
+}
+
+/** Environment variables a student's kernel keeps (everything else of the grader's is dropped). */
+const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", TOKEN_ENV, CALLS_ENV];
+
+/**
+ * The kernelspec argv that starts `argv` (node … launcher.js, without the connection file) as `user`:
+ * in new PID and mount namespaces (the kernel's end ends every process it started; /proc shows only
+ * them), with each folder of `hidden` under an empty tmpfs, a clean environment (KEPT_ENV), HOME and
+ * TMPDIR the session's scratch folder ($DESCENT_GRADING_HOME: the driver makes one per kernel, owned
+ * by the user), and the connection file copied there so the user can read it.
+ */
+export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[]): string[] {
+  const keep = KEPT_ENV.map((k) => "${" + k + '+"' + k + "=$" + k + '"}').join(" "); // ${NAME+"NAME=$NAME"}
+  const script = [
+    'c="$1"; shift',
+    // an empty, unreadable tmpfs over each hidden folder (in this mount namespace only)
+    'while [ "$1" != "--" ]; do',
+    '  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=000 descent-hidden "$1" || exit 97; fi',
+    "  shift",
+    "done",
+    "shift",
+    'h="$DESCENT_GRADING_HOME"',
+    '[ -n "$h" ] && [ -d "$h" ] || { echo "descent-grading: no scratch folder (DESCENT_GRADING_HOME)" >&2; exit 98; }',
+    `cp "$c" "$h/.connection.json" && chown ${user.uid}:${user.gid} "$h/.connection.json" || exit 99`,
+    `exec env -i ${keep} HOME="$h" TMPDIR="$h" setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" "$h/.connection.json"`,
+  ].join("\n");
+  return [
+    "unshare",
+    "--pid",
+    "--fork",
+    "--kill-child",
+    "--mount-proc",
+    "--",
+    "/bin/sh",
+    "-c",
+    script,
+    "descent-grading",
+    "{connection_file}",
+    ...hidden,
+    "--",
+    ...argv,
+  ];
+}

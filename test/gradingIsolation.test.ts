@@ -1,0 +1,200 @@
+// Grading runs students' code apart from the answers (scripts/homework/grading/isolation.ts): a
+// solution cell that tries to read the specs, the masters, the grader's files or another student's
+// submission, or to write next to it, meets EACCES; a process it leaves behind dies with its kernel;
+// no grade changes. Also the edition's node_modules (editionNodeModules) and the non-root case.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { editionNodeModules } from "../scripts/homework/edition";
+import {
+  gradeIdOf,
+  linesForSource,
+  Notebook,
+  readNotebook,
+  sourceOf,
+  writeNotebook,
+} from "../scripts/homework/notebook";
+import { grade, loadMaster, Master, Row } from "../scripts/homework/grade";
+import { python, root } from "./support/notebooks";
+
+const example = path.join(root, "test", "notebooks", "homework-example.ipynb");
+
+function setSolution(nb: Notebook, id: string, text: string): void {
+  const c = nb.cells.find((x) => gradeIdOf(x) === `${id}-solution`);
+  if (!c) throw new Error(`no cell ${id}-solution`);
+  c.source = linesForSource(text);
+}
+
+function solved(master: Master, ids: string[]): Notebook {
+  const nb = JSON.parse(JSON.stringify(master.released)) as Notebook;
+  for (const id of ids) {
+    const mc = master.nb.cells.find((x) => gradeIdOf(x) === `${id}-solution`)!;
+    setSolution(nb, id, sourceOf(mc));
+  }
+  return nb;
+}
+
+const MSE =
+  "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (yhat[i] - y[i]) ** 2;\n  return s / y.length;\n}";
+
+/** A solution cell that tries every way at the answers and at the other students, then answers right. */
+function snoopCell(subs: string, out: string, heartbeat: string): string {
+  const S = (x: string) => JSON.stringify(x);
+  return `import * as fs from "fs";
+import * as path from "path";
+import { spawn } from "child_process";
+const tries: Record<string, string> = {};
+function attempt(name: string, f: () => unknown): void {
+  try {
+    f();
+    tries[name] = "ok";
+  } catch (e) {
+    tries[name] = (e as { code?: string }).code ?? String(e);
+  }
+}
+attempt("spec", () => fs.readFileSync(${S(path.join(root, "src", "homework", "exercises", "example.ts"))}, "utf8"));
+attempt("specs", () => fs.readdirSync(${S(path.join(root, "src", "homework", "exercises", "hw03"))}));
+attempt("master", () => fs.readFileSync(${S(example)}, "utf8"));
+attempt("masters", () => fs.readdirSync(${S(path.join(root, "notebooks", "homework-masters"))}));
+attempt("history", () => fs.readdirSync(${S(path.join(root, ".git", "objects"))}));
+const graderTemps = fs.readdirSync(${S(os.tmpdir())}).filter((f) => f.startsWith("descent-graded-"));
+tries.graderTemps = String(graderTemps.length);
+graderTemps.forEach((f, i) => attempt("graderTemp" + i, () => fs.readdirSync(path.join(${S(os.tmpdir())}, f))));
+attempt("readOther", () => fs.readFileSync(${S(path.join(subs, "honest", "homework-example.ipynb"))}, "utf8"));
+attempt("writeOther", () => fs.writeFileSync(${S(path.join(subs, "honest", "zz-forged.ipynb"))}, "{}"));
+attempt("overwriteOther", () => fs.writeFileSync(${S(path.join(subs, "honest", "homework-example.ipynb"))}, "{}"));
+attempt("results", () => fs.readdirSync(${S(out)}));
+attempt("course", () => fs.appendFileSync("src/homework/report.ts", "\\n"));
+const watcher = spawn("sh", ["-c", ${S(`while :; do echo $$ > ${heartbeat}; sleep 0.2; done`)}], { detached: true, stdio: "ignore" });
+watcher.unref();
+console.log("SNOOP " + JSON.stringify(tries));
+${MSE}`;
+}
+
+test(
+  "a solution cell cannot read the answers or another submission, nor write beside it; no grade changes",
+  { timeout: 1_800_000, skip: python() ? false : "no Python with nbclient" },
+  async () => {
+    const master = loadMaster(example);
+    const subs = fs.mkdtempSync(path.join(os.tmpdir(), "descent-iso-subs-"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-iso-out-"));
+    const heartbeat = path.join(os.tmpdir(), `descent-iso-heartbeat-${randomBytes(6).toString("hex")}`);
+    // A lecturer's folder as it usually is: readable by everyone.
+    fs.chmodSync(subs, 0o755);
+    const put = (student: string, nb: Notebook) => {
+      fs.mkdirSync(path.join(subs, student), { recursive: true, mode: 0o755 });
+      writeNotebook(path.join(subs, student, "homework-example.ipynb"), nb);
+      fs.chmodSync(path.join(subs, student, "homework-example.ipynb"), 0o644);
+    };
+    put("honest", solved(master, ["hw00-ex1", "hw00-ex2"]));
+    put("half", solved(master, ["hw00-ex1"]));
+    const snoop = solved(master, ["hw00-ex2"]);
+    setSolution(snoop, "hw00-ex1", snoopCell(subs, out, heartbeat));
+    put("snoop", snoop);
+    const honestBefore = fs.readFileSync(path.join(subs, "honest", "homework-example.ipynb"), "utf8");
+
+    const report = await grade(subs, [master], {
+      out,
+      timeout: 300,
+      cellTimeout: 60,
+      callTimeout: 5,
+      jobs: 1,
+      sharedKernel: false,
+    });
+    const rows = Object.fromEntries(report.rows.map((r: Row) => [`${r.student} ${r.exercise}`, r]));
+    const show = JSON.stringify(
+      report.rows.map(({ output: _o, ...r }) => r),
+      null,
+      1,
+    );
+    // What the snoop's kernel met.
+    const executed = readNotebook(path.join(out, "executed", "snoop", "homework-example.ipynb"));
+    const text = executed.cells
+      .flatMap((c) => (c.outputs ?? []) as { text?: string | string[] }[])
+      .map((o) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? "")))
+      .join("");
+    const line = /SNOOP (\{.*\})/.exec(text);
+    assert.ok(line, `the snoop's cell ran and printed what it tried:\n${text}\n${show}`);
+    const tries = JSON.parse(line[1]) as Record<string, string>;
+    assert.ok(Number(tries.graderTemps) >= 1, `the grader's temp folder is in the listing of the temp dir: ${line[1]}`);
+    for (const [what, result] of Object.entries(tries)) {
+      if (what === "graderTemps") continue;
+      assert.equal(result, "EACCES", `${what}: ${line[1]}`);
+    }
+    // A process the student's code left behind ended with its kernel.
+    const beat = fs.existsSync(heartbeat) ? fs.readFileSync(heartbeat, "utf8").trim() : "";
+    const t0 = fs.existsSync(heartbeat) ? fs.statSync(heartbeat).mtimeMs : 0;
+    await new Promise((r) => setTimeout(r, 1500));
+    const t1 = fs.existsSync(heartbeat) ? fs.statSync(heartbeat).mtimeMs : 0;
+    if (t1 !== t0 && /^\d+$/.test(beat)) spawnSync("kill", [beat]); // the watcher survived (the test fails below)
+    fs.rmSync(heartbeat, { force: true });
+    assert.ok(beat !== "", "the snoop's background process ran");
+    assert.equal(t1, t0, "the snoop's background process still runs after its kernel was shut down");
+
+    // Grades: the snoop's right answers count; nobody else's grade changed.
+    for (const [key, points, status] of [
+      ["honest hw00-ex1", 4, "passed"],
+      ["honest hw00-ex2", 5, "passed"],
+      ["half hw00-ex1", 4, "passed"],
+      ["half hw00-ex2", 0, "not done"],
+      ["snoop hw00-ex1", 4, "passed"],
+      ["snoop hw00-ex2", 5, "passed"],
+    ] as const)
+      assert.deepEqual([rows[key]?.points, rows[key]?.status], [points, status], `${key}\n${show}`);
+    assert.equal(rows["honest hw00-ex1"].notes, "");
+    assert.equal(fs.readFileSync(path.join(subs, "honest", "homework-example.ipynb"), "utf8"), honestBefore);
+    assert.deepEqual(fs.readdirSync(path.join(subs, "honest")), ["homework-example.ipynb"]);
+    // The folders that hold answers or submissions are the owner's only now.
+    for (const d of [path.join(root, "src", "homework", "exercises"), subs, out])
+      assert.equal(fs.statSync(d).mode & 0o077, 0, `${d} is readable by others`);
+  },
+);
+
+test("without root, grading says isolation needs root and what is lost, and asks for --unisolated", () => {
+  if (process.getuid?.() !== 0) return; // as another user the check below is what the grader meets anyway
+  const probe = `const { isolationProblem, UNISOLATED_LOSS } = require(${JSON.stringify(path.join(root, "scripts", "homework", "grading", "isolation.ts"))});
+console.log(JSON.stringify({ problem: isolationProblem(), loss: UNISOLATED_LOSS }));`;
+  const r = spawnSync(
+    "setpriv",
+    ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, "--import", "tsx", "-e", probe],
+    { cwd: root, encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const said = JSON.parse(r.stdout.trim().split("\n").pop()!) as { problem: string | null; loss: string };
+  assert.match(said.problem ?? "", /needs root/);
+  assert.match(said.loss, /read the exercises' specs.*masters.*other students' submissions/);
+  // As root: nothing stands in the way.
+  const asRoot = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { cwd: root, encoding: "utf8" });
+  assert.equal((JSON.parse(asRoot.stdout.trim().split("\n").pop()!) as { problem: string | null }).problem, null);
+});
+
+test("editionNodeModules: a hard-linked copy, kept while the install is the same; files others may write are copied", () => {
+  const from = fs.mkdtempSync(path.join(os.tmpdir(), "descent-nm-from-"));
+  const ed = fs.mkdtempSync(path.join(os.tmpdir(), "descent-nm-ed-"));
+  const nm = path.join(from, "node_modules");
+  fs.mkdirSync(path.join(nm, "pkg"), { recursive: true });
+  fs.writeFileSync(path.join(nm, ".package-lock.json"), '{"v":1}');
+  fs.writeFileSync(path.join(nm, "pkg", "index.js"), "module.exports = 1;\n");
+  fs.writeFileSync(path.join(nm, "pkg", "open.js"), "module.exports = 2;\n");
+  fs.chmodSync(path.join(nm, "pkg", "open.js"), 0o666);
+  try {
+    assert.equal(editionNodeModules(ed, from), "linked");
+    const ino = (p: string) => fs.statSync(p).ino;
+    assert.equal(ino(path.join(ed, "node_modules", "pkg", "index.js")), ino(path.join(nm, "pkg", "index.js")));
+    assert.notEqual(ino(path.join(ed, "node_modules", "pkg", "open.js")), ino(path.join(nm, "pkg", "open.js")));
+    assert.equal(fs.statSync(path.join(ed, "node_modules", "pkg", "open.js")).mode & 0o022, 0);
+    assert.equal(fs.readFileSync(path.join(ed, "node_modules", "pkg", "open.js"), "utf8"), "module.exports = 2;\n");
+    assert.ok(!fs.lstatSync(path.join(ed, "node_modules")).isSymbolicLink());
+    assert.equal(editionNodeModules(ed, from), "kept");
+    fs.writeFileSync(path.join(nm, ".package-lock.json"), '{"v":2}');
+    assert.equal(editionNodeModules(ed, from), "linked");
+    assert.throws(() => editionNodeModules(ed, path.join(from, "nowhere")), /node_modules does not exist/);
+  } finally {
+    fs.rmSync(from, { recursive: true, force: true });
+    fs.rmSync(ed, { recursive: true, force: true });
+  }
+});
