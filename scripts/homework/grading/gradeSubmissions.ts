@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Notebook, readNotebook, writeNotebook } from "../notebook";
-import { gradedNotebook, studentCells } from "./gradedNotebook";
+import { gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
 import { gradingCalls } from "./calls";
 import { makeGradingCourse } from "./gradingCourse";
 import { Master } from "./masters";
@@ -14,6 +14,7 @@ import { toCsv, writeFeedback } from "./outputs";
 import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
 import { hideHiddenInputs, writeExports } from "./exports";
+import { ReferenceServer, startReferenceServer } from "./referenceServer";
 import { RunJob, runNotebooks } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -111,10 +112,30 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       }
     }
     let pending = work.filter((w) => w.master.exercises.length > 0);
+    // A rerun after a top-level crash: the crashed exercises' functions are computed by a process of the
+    // grader's (referenceServer.ts, src/homework/byGrader.ts says why there), one per rerun notebook.
+    const servers: ReferenceServer[] = [];
+    const pipes = path.join(tmp, "references");
+    fs.mkdirSync(pipes, { mode: 0o711 });
     for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
-        writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed));
+        const served = new Set(
+          options.sharedKernel ? [] : [...w.stubbed].filter((e) => servedByGrader(w.master, e) !== null),
+        );
+        writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed, served));
+        let calls = callsFiles.get(w.master);
+        if (served.size && calls && !options.sharedKernel) {
+          const server = startReferenceServer(
+            pipes,
+            [...served].map((e) => servedByGrader(w.master, e)!.id),
+          );
+          servers.push(server);
+          const own = JSON.parse(fs.readFileSync(calls, "utf8")) as object;
+          calls = path.join(tmp, `calls-r${round}-${i}.json`);
+          const byGrader = { request: server.request, response: server.response };
+          fs.writeFileSync(calls, JSON.stringify({ ...own, byGrader }), { mode: 0o600 });
+        }
         return {
           w,
           job: {
@@ -122,15 +143,20 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             output: w.executedFile,
             token: randomBytes(32).toString("hex"),
             limited: studentCells(w.master),
-            calls: callsFiles.get(w.master),
+            calls,
           },
         };
       });
-      const runs = await runNotebooks(
-        jobs.map((j) => j.job),
-        options,
-        course,
-      );
+      let runs;
+      try {
+        runs = await runNotebooks(
+          jobs.map((j) => j.job),
+          options,
+          course,
+        );
+      } finally {
+        for (const s of servers.splice(0)) s.stop();
+      }
       const next: Work[] = [];
       for (const { w, job } of jobs) {
         const run = runs.get(job.input)!;
