@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Notebook, readNotebook, writeNotebook } from "../notebook";
+import { nbgraderOf, Notebook, readNotebook, writeNotebook } from "../notebook";
 import { gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
-import { gradingCalls } from "./calls";
+import { BUDGET, gradingCalls } from "./calls";
 import { makeGradingCourse } from "./gradingCourse";
 import { Master } from "./masters";
 import { GradeOptions } from "./options";
@@ -34,6 +34,28 @@ interface Work {
   /** Final row per exercise (filled as rounds finish). */
   rows: (Omit<Row, "student" | "notebook" | "notes"> | null)[];
   executedFile: string;
+}
+
+/**
+ * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least 10 s,
+ * at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
+ * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
+ */
+export function solutionCellLimits(
+  master: Master,
+  referenceMs: Map<string, number>,
+  options: GradeOptions,
+  budget: boolean,
+): Record<number, number> {
+  const limits: Record<number, number> = {};
+  if (!budget) return limits;
+  master.nb.cells.forEach((c, i) => {
+    const ex = master.exercises[master.owner[i]];
+    if (!ex || !nbgraderOf(c)?.solution || c.cell_type !== "code") return;
+    const ms = [...ex.visible, ...ex.hidden].reduce((a, id) => a + (referenceMs.get(id) ?? 0), 0);
+    limits[i] = Math.min(options.cellTimeout, Math.max(BUDGET.cellFloorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
+  });
+  return limits;
 }
 
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
@@ -94,9 +116,14 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
     const callsFiles = new Map<Master, string>();
     const masters = [...new Set(work.map((w) => w.master))];
+    const budget = options.referenceBudget ?? true;
+    const made = new Map(masters.map((m) => [m, gradingCalls(m, limits, budget)]));
+    const cellLimits = new Map(
+      masters.map((m) => [m, solutionCellLimits(m, made.get(m)!.referenceMs, options, budget)]),
+    );
     if (options.sharedKernel) {
       // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
-      const all = masters.map((m) => gradingCalls(m, limits).calls);
+      const all = masters.map((m) => made.get(m)!.calls);
       const file = path.join(tmp, "calls-all.json");
       fs.writeFileSync(
         file,
@@ -107,7 +134,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     } else {
       for (const m of masters) {
         const file = path.join(tmp, `calls-${callsFiles.size}.json`);
-        fs.writeFileSync(file, JSON.stringify(gradingCalls(m, limits).calls), { mode: 0o600 });
+        fs.writeFileSync(file, JSON.stringify(made.get(m)!.calls), { mode: 0o600 });
         callsFiles.set(m, file);
       }
     }
@@ -143,6 +170,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             output: w.executedFile,
             token: randomBytes(32).toString("hex"),
             limited: studentCells(w.master),
+            limits: cellLimits.get(w.master),
             calls,
           },
         };

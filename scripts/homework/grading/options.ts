@@ -1,5 +1,6 @@
 // The options of a grading run.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import * as os from "node:os";
 import { RunResult } from "./runNotebooks";
 
 export interface GradeOptions {
@@ -20,4 +21,22 @@ export interface GradeOptions {
   /** Time limit of one call of a student's function (s; default 30, or the exercise's own timeLimit) and of one check (s; default 120). */
   callTimeout?: number;
   checkTimeout?: number;
+  /**
+   * Time budgets from the references (default true): an exercise's per-call limit is 50 × its reference's
+   * slowest case (at least 2 s, at most callTimeout), and its solution cell's limit 20 × the reference's
+   * time over all cases (at least 10 s, at most cellTimeout), so an endless loop is cut off early.
+   */
+  referenceBudget?: boolean;
+}
+
+/** The options of `npm run grade` without arguments: one kernel per core, budgets from the references. */
+export function defaultGradeOptions(out: string): GradeOptions {
+  return {
+    out,
+    timeout: 300,
+    cellTimeout: 120,
+    jobs: Math.max(1, os.availableParallelism()),
+    sharedKernel: false,
+    referenceBudget: true,
+  };
 }
