@@ -8,7 +8,7 @@
  * process of its own in both.
  *
  *   npm run bench -- grade_class                 (or --only grade_class)
- *   node --import tsx bench/gradeClass.ts [--students N] [--json]
+ *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--json]
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -57,23 +57,33 @@ export function beforeOptions(out: string): GradeOptions {
   return { ...defaultGradeOptions(out), jobs: 1, cellTimeout: 30, referenceBudget: false };
 }
 
-async function timed(dir: string, masters: Master[], options: GradeOptions): Promise<number> {
+async function timed(dir: string, masters: Master[], options: GradeOptions, log: (s: string) => void): Promise<number> {
   const t0 = performance.now();
+  options.progress = (r) =>
+    log(
+      `      ${path.basename(path.dirname(r.out))}/${path.basename(r.out)}: ${r.seconds} s in the kernel` +
+        `${r.reason ? ` (${r.reason})` : ""}, ${((performance.now() - t0) / 1000).toFixed(1)} s so far`,
+    );
   await grade(dir, masters, options);
   return (performance.now() - t0) / 1000;
 }
 
-export async function gradeClass(students: number, log: (s: string) => void): Promise<GradeClassEntry> {
-  const masters = loadMasters([]);
+/** `homework`: the masters' name prefixes to grade ("03", "01-perceptron"; all 7 when empty). */
+export async function gradeClass(
+  students: number,
+  log: (s: string) => void,
+  homework: string[] = [],
+): Promise<GradeClassEntry> {
+  const masters = loadMasters([]).filter((m) => !homework.length || homework.some((h) => m.name.startsWith(h)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-class-"));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-grades-"));
   try {
     const n = writeClass(dir, masters, students);
     const after = defaultGradeOptions(path.join(out, "after"));
     log(`  grade_class: ${n} notebooks (${students} students × ${masters.length} homework), jobs ${after.jobs} …`);
-    const afterS = await timed(dir, masters, after);
+    const afterS = await timed(dir, masters, after, log);
     log(`    after:  ${afterS.toFixed(1)} s (${(afterS / n).toFixed(2)} s per notebook)`);
-    const beforeS = await timed(dir, masters, beforeOptions(path.join(out, "before")));
+    const beforeS = await timed(dir, masters, beforeOptions(path.join(out, "before")), log);
     log(`    before: ${beforeS.toFixed(1)} s (${(beforeS / n).toFixed(2)} s per notebook)`);
     const hours = (s: number) => (300 * 7 * (s / n)) / 3600;
     return {
@@ -85,7 +95,7 @@ export async function gradeClass(students: number, log: (s: string) => void): Pr
       before_projected_hours_300x7: hours(beforeS),
       speedup: beforeS / afterS,
       note:
-        `${n} synthetic notebooks (${students} students × ${masters.length} homework: all right, all wrong, all ` +
+        `${n} synthetic notebooks (${students} students × ${masters.map((m) => m.name.slice(0, 2)).join(",")}: all right, all wrong, all ` +
         `stubs, then a mix with an endless loop in a function, one at a cell's top level, a process.exit, a ` +
         `throw, per homework); after: jobs ${after.jobs}, time budgets from the references; before: jobs 1, ` +
         `cell limit 30 s (the CLI's default was 120 s), call limit ${after.callTimeout ?? 10} s; projection: 2,100 ` +
@@ -106,7 +116,9 @@ if (require.main === module) {
   const i = args.indexOf("--students");
   const students = i >= 0 ? Number(args[i + 1]) : 4;
   const json = args.includes("--json");
-  gradeClass(students, (s) => (json ? process.stderr.write(s + "\n") : console.log(s))).then(
+  const h = args.indexOf("--homework");
+  const homework = h >= 0 ? args[h + 1].split(",") : [];
+  gradeClass(students, (s) => (json ? process.stderr.write(s + "\n") : console.log(s)), homework).then(
     (e) => console.log(json ? JSON.stringify(e, null, 2) : JSON.stringify(e, null, 1)),
     (e: Error) => {
       console.error(e);

@@ -6,7 +6,8 @@
  *   npm run bench -- --json       one JSON object (entries by name, plus machine and numpy info)
  *   options: --reps N (default 5), --no-numpy, --threads N (sets DESCENT_THREADS before loading),
  *            --only name1,name2 (run only these entries; names alone work too: `npm run bench -- grade_class`),
- *            --students N (grade_class: synthetic students per homework, default 4)
+ *            --students N, --homework 01,03 (grade_class: synthetic students per homework, default 4; which
+ *            homework, default all 7)
  *
  * Every entry: median milliseconds over several runs (`ms`), GFLOPS where it applies, `reference_ms`
  * (the same work on the plain TypeScript reference product kernel — extrapolated from a slice where a
@@ -595,7 +596,8 @@ async function main(): Promise<void> {
   if (wanted("grade_class")) {
     log("grading a class …");
     const { gradeClass } = require("./gradeClass") as typeof import("./gradeClass");
-    entries.grade_class = await gradeClass(opt("--students", 4), log);
+    const homework = args.includes("--homework") ? args[args.indexOf("--homework") + 1].split(",") : [];
+    entries.grade_class = await gradeClass(opt("--students", 4), log, homework);
   }
 
   // ---------------------------------------------------------------- numpy
