@@ -17,7 +17,7 @@ export interface CallsOfMaster {
 }
 
 /** Time budgets from the reference (see GradeOptions.referenceBudget). */
-export const BUDGET = { callFactor: 50, callFloorMs: 2000, cellFactor: 20, cellFloorS: 10 };
+export const BUDGET = { callFactor: 50, callFloorMs: 2000, cellFactor: 20, cellFloorS: 30 };
 
 /** The reference's time on one case (ms): the faster of two runs (the first one warms the code up). */
 function referenceMs(reference: (...a: unknown[]) => unknown, args: unknown[]): number {

@@ -37,7 +37,7 @@ interface Work {
 }
 
 /**
- * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least 10 s,
+ * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least 30 s,
  * at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
  * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
  */
