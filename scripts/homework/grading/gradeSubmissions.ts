@@ -1,5 +1,6 @@
 // Grading: the steps in order (read submissions, detect tampering, build, run, read results) for a folder of submissions.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -113,6 +114,10 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     // Student code runs in a copy of the course without answers; each master's case arguments go
     // to the kernel as data, and the checks are judged here (results.ts).
     const course = makeGradingCourse(tmp);
+    // The kernels' compile cache of the course's src/, built once here rather than by the first kernels
+    // (each would compile src/ in its first cell, on its notebook's time).
+    const cacheScript = path.join(course.dir, "scripts", "kernel", "kernelCache.js");
+    if (fs.existsSync(cacheScript)) spawnSync(process.execPath, [cacheScript], { cwd: course.dir, stdio: "ignore" });
     const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
     const callsFiles = new Map<Master, string>();
     const masters = [...new Set(work.map((w) => w.master))];
