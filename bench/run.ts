@@ -5,7 +5,9 @@
  *   npm run bench                 table
  *   npm run bench -- --json       one JSON object (entries by name, plus machine and numpy info)
  *   options: --reps N (default 5), --no-numpy, --threads N (sets DESCENT_THREADS before loading),
- *            --only name1,name2 (run only these entries)
+ *            --only name1,name2 (run only these entries; names alone work too: `npm run bench -- grade_class`),
+ *            --students N, --homework 01,03 (grade_class: synthetic students per homework, default 4; which
+ *            homework, default all 7)
  *
  * Every entry: median milliseconds over several runs (`ms`), GFLOPS where it applies, `reference_ms`
  * (the same work on the plain TypeScript reference product kernel — extrapolated from a slice where a
@@ -54,7 +56,13 @@ type Matrix = import("../src/core/matrix").Matrix;
 type Param = import("../src/core/model").Param;
 
 const REPS = opt("--reps", 5);
-const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",") : null;
+// Entry names given as arguments (`npm run bench -- grade_class`) are the same as --only.
+const named = args.filter((a, i) => /^[a-z][a-z0-9_]+$/.test(a) && args[i - 1] !== "--only");
+const ONLY = args.includes("--only")
+  ? [...args[args.indexOf("--only") + 1].split(","), ...named]
+  : named.length
+    ? named
+    : null;
 /** Whether an entry runs (all, or those named by --only). */
 const wanted = (name: string) => ONLY === null || ONLY.includes(name);
 const JSON_OUT = flag("--json");
@@ -88,6 +96,13 @@ interface Entry {
   /** model-level entries: the model's readable code (fast: false) on the fast products, and the same model on the engine's fast path (fused kernels) */
   model_ms?: number;
   fused_ms?: number;
+  /** grade_class (bench/gradeClass.ts): wall-clock seconds per graded notebook, and 300 students × 7 homework */
+  seconds_per_notebook?: number;
+  projected_hours_300x7?: number;
+  before_seconds_per_notebook?: number;
+  before_projected_hours_300x7?: number;
+  speedup?: number;
+  notebooks?: number;
 }
 const entries: Record<string, Entry> = {};
 
@@ -573,11 +588,20 @@ async function main(): Promise<void> {
   }
 
   // ---------------------------------------------------------------- kernel start (bench/kernelStart.ts)
-  log("kernel start to the first import …");
-  const kernelStart = wanted("kernel_first_import") ? kernelFirstImport(Math.max(3, Math.min(REPS, 5)), log) : null;
-  if (kernelStart) entries.kernel_first_import = kernelStart;
+  if (wanted("kernel_first_import")) {
+    log("kernel start to the first import …");
+    const kernelStart = kernelFirstImport(Math.max(3, Math.min(REPS, 5)), log);
+    if (kernelStart) entries.kernel_first_import = kernelStart;
+  }
   // ---------------------------------------------------------------- the homework's per-example SGD
   if (wanted("sgd_per_example_784_200_10")) await perExampleEntry();
+  // ---------------------------------------------------------------- grading a class (bench/gradeClass.ts)
+  if (wanted("grade_class")) {
+    log("grading a class …");
+    const { gradeClass } = require("./gradeClass") as typeof import("./gradeClass");
+    const homework = args.includes("--homework") ? args[args.indexOf("--homework") + 1].split(",") : [];
+    entries.grade_class = await gradeClass(opt("--students", 4), log, homework);
+  }
 
   // ---------------------------------------------------------------- numpy
   // Measured alternately with ours (see alternate), so both sides ran under the same load.
@@ -631,6 +655,12 @@ async function main(): Promise<void> {
     for (const [name, e] of Object.entries(entries)) {
       console.log(`${name}: ${[e.kernel, e.note, e.reference_note].filter(Boolean).join("; ")}`);
     }
+    const g = entries.grade_class;
+    if (g)
+      console.log(
+        `grade_class: ${f(g.seconds_per_notebook, 2)} s per notebook → 300 × 7 in ${f(g.projected_hours_300x7, 2)} h ` +
+          `(before: ${f(g.before_seconds_per_notebook, 2)} s → ${f(g.before_projected_hours_300x7, 2)} h; ×${f(g.speedup, 2)})`,
+      );
     if (!numpy) console.log(`numpy rows skipped: ${numpyReason}`);
     console.log(
       `load average ${result.machine.loadavg.join(" ")} on ${result.machine.cores} cores (timings on a shared machine are noisy; compare ratios)`,

@@ -4,7 +4,8 @@
 //   npm run grade -- submissions/ --masters DIR    masters kept elsewhere (repeatable; or MASTER.ipynb files)
 //   options: --out DIR (build/grades)  --timeout S (per notebook, 300)  --cell-timeout S (per cell, 120)
 //            --call-timeout S (per call of a student's function, 10)  --check-timeout S (per check, 60)
-//            --jobs N (notebooks run at once, 1)  --shared-kernel (trusted notebooks only: one kernel for all)
+//            --jobs N (notebooks run at once, one per core)  --shared-kernel (trusted notebooks only)
+//            --full-limits (no time budgets from the references: every limit at its full length)
 //            --marks FILE (the written questions' marks: build/grades/written/marks.csv filled in)
 //            --roster FILE (platform ids for canvas.csv / moodle.csv)  --hide-hidden-inputs (feedback)
 //            --unisolated (without root: students' kernels run as the grader's user; see grading/isolation.ts)
@@ -36,7 +37,7 @@ import { root } from "./notebook";
 import { collectInbox, SubmissionRecord, writeLateness } from "../hub/inbox";
 import { grade } from "./grading/gradeSubmissions";
 import { Master, loadMasters } from "./grading/masters";
-import { GradeOptions } from "./grading/options";
+import { defaultGradeOptions, GradeOptions } from "./grading/options";
 import { summaryTable } from "./grading/outputs";
 export * from "./grading/options";
 export * from "./grading/masters";
@@ -52,13 +53,7 @@ export * from "./grading/exports";
 export * from "./grading/isolation";
 
 function parseArgs(argv: string[]): { dir: string; masters: string[]; options: GradeOptions; inbox?: string } | string {
-  const options: GradeOptions = {
-    out: path.join(root, "build", "grades"),
-    timeout: 300,
-    cellTimeout: 120,
-    jobs: 1,
-    sharedKernel: false,
-  };
+  const options: GradeOptions = defaultGradeOptions(path.join(root, "build", "grades"));
   const masters: string[] = [];
   let dir = "";
   let inbox: string | undefined; // --inbox DIR: the hub's course inbox (scripts/hub/inbox.ts)
@@ -77,6 +72,7 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--check-timeout") options.checkTimeout = num(a);
     else if (a === "--jobs") options.jobs = Math.floor(num(a));
     else if (a === "--shared-kernel") options.sharedKernel = true;
+    else if (a === "--full-limits") options.referenceBudget = false;
     else if (a === "--inbox") inbox = path.resolve(argv[++i] ?? "");
     else if (a === "--marks") options.marks = path.resolve(argv[++i] ?? "");
     else if (a === "--roster") options.roster = path.resolve(argv[++i] ?? "");
@@ -102,7 +98,7 @@ async function main(): Promise<number> {
   }
   if (typeof parsed === "string") {
     console.log(
-      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--marks FILE] [--roster FILE] [--hide-hidden-inputs] [--unisolated]",
+      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--full-limits] [--marks FILE] [--roster FILE] [--hide-hidden-inputs] [--unisolated]",
     );
     return 0;
   }

@@ -35,12 +35,14 @@ CLI:
       and all, with a limit per cell and per notebook; a cell that runs out of time or kills the kernel
       ends that notebook and the kernel is replaced, so one submission never stops the batch.
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
-                  "start_attempts", "isolation", "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited"}]}]}
+                  "start_attempts", "isolation", "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited", "limits"}]}]}
       Each session gets its own kernel (its notebooks share it; the names one defined are deleted
       before the next runs); before every start the session's token (and the grader's arguments,
       "calls") are written to private files named by token_env / calls_env, which the kernel reads and
       deletes ("isolation": {"uid", "gid", "scratch"}: each kernel start gets a scratch folder of its own in
-      "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). The per-cell limit applies to the "limited" cells (solutions and checks). One JSON line
+      "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). The per-cell limit applies
+      to the "limited" cells (solutions and checks); "limits" gives some of them a limit of their own
+      ({"cell index": seconds}). One JSON line
       per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
       "died" | "start failed" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
@@ -344,6 +346,7 @@ RESET = "for (const k of Object.keys((globalThis as any).__tslab__.exports)) del
 def grade_notebook(session, job, timeout, cell_timeout):
     nb = nbformat.read(job["in"], as_version=4)
     limited = set(job.get("limited", range(len(nb.cells))))
+    own_limits = job.get("limits") or {}
     k = session.kernel
     start = time.monotonic()
     stopped_at, reason, detail = None, None, None
@@ -365,10 +368,11 @@ def grade_notebook(session, job, timeout, cell_timeout):
                 stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached"
                 break
             per_cell = index in limited
-            limit = max(1, int(min(cell_timeout, left) if per_cell else left))
+            own = float(own_limits.get(str(index), cell_timeout))  # a solution cell's budget from the reference
+            limit = max(1, int(min(own, left) if per_cell else left))
             outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
             if outcome.status == "timeout":
-                if per_cell and limit >= cell_timeout:
+                if per_cell and limit >= own:
                     stopped_at, reason, detail = index, "timeout", f"the cell ran longer than {limit}s (an endless loop?)"
                 else:
                     stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached in this cell"

@@ -33,6 +33,7 @@ export { compareValues, describe, deepCopy, asTensor } from "./values";
 export type { Tensor } from "./values";
 export { describeStudentError } from "./studentError";
 export { RESULT_MIME } from "./report";
+export { byGrader } from "./byGrader";
 import "./exercises/index";
 export { submit, findHomeworkNotebook } from "./submit";
 export type { SubmitReceipt } from "./submit";

@@ -27,6 +27,8 @@ export interface GradingCalls {
   };
   callMs: number;
   checkMs: number;
+  /** In a rerun after a solution cell stopped the kernel: the named pipes to the grader's references (byGrader.ts). */
+  byGrader?: { request: string; response: string };
 }
 
 function readOnce(env: string): string | null {
@@ -66,6 +68,11 @@ function gradingArgs(id: string, kind: "visible" | "hidden"): Wire[][] | null {
 function gradingLimits(id: string): { callMs?: number; checkMs?: number } {
   const own = calls?.exercises?.[id];
   return calls ? { callMs: own?.callMs ?? calls.callMs, checkMs: own?.checkMs ?? calls.checkMs } : {};
+}
+
+/** The named pipes to the grader's references in a rerun (byGrader.ts), or null. */
+export function graderChannel(): { request: string; response: string } | null {
+  return calls?.byGrader ?? null;
 }
 
 /** The signature of a result's JSON text with `key` (the grader checks it the same way). */

@@ -2,6 +2,7 @@
 // Built on the lecturer's side from the registered specs (visible seeds, and the master's hidden seeds);
 // the references and the hidden generators never enter the student's kernel.
 import { casesOf, getExercise, limitsOf } from "../../../src/homework/check";
+import { deepCopy } from "../../../src/homework/values";
 import { GradingCalls } from "../../../src/homework/report";
 import { encode, Wire } from "../../../src/homework/wire";
 import "../../../src/homework/exercises/index";
@@ -11,11 +12,37 @@ export interface CallsOfMaster {
   calls: GradingCalls;
   /** Exercises whose arguments could not be made into data, with the reason. */
   unsendable: Map<string, string>;
+  /** With `budget`: each exercise's reference time over all its cases (ms, measured here). */
+  referenceMs: Map<string, number>;
 }
 
-export function gradingCalls(master: Master, limits: { callMs: number; checkMs: number }): CallsOfMaster {
+/** Time budgets from the reference (see GradeOptions.referenceBudget). */
+export const BUDGET = { callFactor: 50, callFloorMs: 2000, cellFactor: 20, cellFloorS: 30 };
+
+/** The reference's time on one case (ms): the faster of two runs (the first one warms the code up). */
+function referenceMs(reference: (...a: unknown[]) => unknown, args: unknown[]): number {
+  let best = Infinity;
+  for (let k = 0; k < 2; k++) {
+    const copy = deepCopy(args) as unknown[];
+    const t0 = performance.now();
+    try {
+      reference(...copy);
+    } catch {
+      return 0; // a reference that throws on a case is the spec's business (reported by the check)
+    }
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+export function gradingCalls(
+  master: Master,
+  limits: { callMs: number; checkMs: number },
+  budget = false,
+): CallsOfMaster {
   const calls: GradingCalls = { exercises: {}, ...limits };
   const unsendable = new Map<string, string>();
+  const spent = new Map<string, number>();
   for (const ex of master.exercises) {
     for (const [kind, ids] of [
       ["visible", ex.visible],
@@ -34,11 +61,21 @@ export function gradingCalls(master: Master, limits: { callMs: number; checkMs: 
           // An exercise with its own time limit (an experiment that trains) keeps it at grading.
           if (spec.timeLimit) Object.assign(entry, limitsOf(spec, {}));
           entry[kind] = cases.map((c) => encode(c.args, `${id} case "${c.name}"`) as Wire[]);
+          if (budget && !spec.timeLimit) {
+            // An endless loop in the student's function is cut off after 50 × the reference's slowest case.
+            const times = cases.map((c) => referenceMs(spec.reference as (...a: unknown[]) => unknown, c.args));
+            spent.set(id, (spent.get(id) ?? 0) + times.reduce((a, b) => a + b, 0));
+            const callMs = Math.min(
+              limits.callMs,
+              Math.max(entry.callMs ?? 0, BUDGET.callFloorMs, Math.ceil(BUDGET.callFactor * Math.max(0, ...times))),
+            );
+            Object.assign(entry, { callMs, checkMs: Math.min(limits.checkMs, Math.max(4 * callMs, 10_000)) });
+          }
         } catch (e) {
           unsendable.set(id, (e as Error).message);
         }
       }
     }
   }
-  return { calls, unsendable };
+  return { calls, unsendable, referenceMs: spent };
 }

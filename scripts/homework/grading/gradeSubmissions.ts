@@ -1,12 +1,13 @@
 // Grading: the steps in order (read submissions, detect tampering, build, run, read results) for a folder of submissions.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { mastersDir, Notebook, readNotebook, root, writeNotebook } from "../notebook";
-import { gradedNotebook, studentCells } from "./gradedNotebook";
-import { gradingCalls } from "./calls";
+import { mastersDir, nbgraderOf, Notebook, readNotebook, root, writeNotebook } from "../notebook";
+import { gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
+import { BUDGET, gradingCalls } from "./calls";
 import { GradingCourseOptions, makeGradingCourse } from "./gradingCourse";
 import { UNISOLATED_LOSS, isolationProblem, protectAnswers } from "./isolation";
 import { Master } from "./masters";
@@ -15,6 +16,7 @@ import { toCsv, writeFeedback } from "./outputs";
 import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
 import { hideHiddenInputs, writeExports } from "./exports";
+import { ReferenceServer, startReferenceServer } from "./referenceServer";
 import { RunJob, runNotebooks } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -66,6 +68,28 @@ function gradingIsolation(
     isolatedRunners: options.sharedKernel ? 1 : Math.max(1, options.jobs),
     hidden: [root, ...answers, options.out, tmp],
   };
+}
+
+/**
+ * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least 30 s,
+ * at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
+ * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
+ */
+export function solutionCellLimits(
+  master: Master,
+  referenceMs: Map<string, number>,
+  options: GradeOptions,
+  budget: boolean,
+): Record<number, number> {
+  const limits: Record<number, number> = {};
+  if (!budget) return limits;
+  master.nb.cells.forEach((c, i) => {
+    const ex = master.exercises[master.owner[i]];
+    if (!ex || !nbgraderOf(c)?.solution || c.cell_type !== "code") return;
+    const ms = [...ex.visible, ...ex.hidden].reduce((a, id) => a + (referenceMs.get(id) ?? 0), 0);
+    limits[i] = Math.min(options.cellTimeout, Math.max(BUDGET.cellFloorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
+  });
+  return limits;
 }
 
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
@@ -129,12 +153,18 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       gradingIsolation(submissionsDir, [...new Set(work.map((w) => w.master))], options, tmp),
     );
     cleanUps.push(course.remove);
+    // (the edition's kernel cache of src/ is compiled when the course is built: gradingCourse.ts)
     const limits = { callMs: 1000 * (options.callTimeout ?? 10), checkMs: 1000 * (options.checkTimeout ?? 60) };
     const callsFiles = new Map<Master, string>();
     const masters = [...new Set(work.map((w) => w.master))];
+    const budget = options.referenceBudget ?? true;
+    const made = new Map(masters.map((m) => [m, gradingCalls(m, limits, budget)]));
+    const cellLimits = new Map(
+      masters.map((m) => [m, solutionCellLimits(m, made.get(m)!.referenceMs, options, budget)]),
+    );
     if (options.sharedKernel) {
       // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
-      const all = masters.map((m) => gradingCalls(m, limits).calls);
+      const all = masters.map((m) => made.get(m)!.calls);
       const file = path.join(tmp, "calls-all.json");
       fs.writeFileSync(
         file,
@@ -145,15 +175,38 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     } else {
       for (const m of masters) {
         const file = path.join(tmp, `calls-${callsFiles.size}.json`);
-        fs.writeFileSync(file, JSON.stringify(gradingCalls(m, limits).calls), { mode: 0o600 });
+        fs.writeFileSync(file, JSON.stringify(made.get(m)!.calls), { mode: 0o600 });
         callsFiles.set(m, file);
       }
     }
     let pending = work.filter((w) => w.master.exercises.length > 0);
+    // A rerun after a top-level crash: the crashed exercises' functions are computed by a process of the
+    // grader's (referenceServer.ts, src/homework/byGrader.ts says why there), one per rerun notebook.
+    const servers: ReferenceServer[] = [];
+    // Their pipes are outside `tmp` (which an isolated kernel cannot see): a folder others may pass through
+    // but not list, each server's pipes in a folder of a random name that only that notebook's calls file holds.
+    const pipes = fs.mkdtempSync(path.join(os.tmpdir(), "descent-by-grader-"));
+    fs.chmodSync(pipes, 0o711);
+    cleanUps.push(() => fs.rmSync(pipes, { recursive: true, force: true }));
     for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
-        writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed));
+        const served = new Set(
+          options.sharedKernel ? [] : [...w.stubbed].filter((e) => servedByGrader(w.master, e) !== null),
+        );
+        writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed, served));
+        let calls = callsFiles.get(w.master);
+        if (served.size && calls && !options.sharedKernel) {
+          const server = startReferenceServer(
+            pipes,
+            [...served].map((e) => servedByGrader(w.master, e)!.id),
+          );
+          servers.push(server);
+          const own = JSON.parse(fs.readFileSync(calls, "utf8")) as object;
+          calls = path.join(tmp, `calls-r${round}-${i}.json`);
+          const byGrader = { request: server.request, response: server.response };
+          fs.writeFileSync(calls, JSON.stringify({ ...own, byGrader }), { mode: 0o600 });
+        }
         return {
           w,
           job: {
@@ -161,15 +214,21 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             output: w.executedFile,
             token: randomBytes(32).toString("hex"),
             limited: studentCells(w.master),
-            calls: callsFiles.get(w.master),
+            limits: cellLimits.get(w.master),
+            calls,
           },
         };
       });
-      const runs = await runNotebooks(
-        jobs.map((j) => j.job),
-        options,
-        course,
-      );
+      let runs;
+      try {
+        runs = await runNotebooks(
+          jobs.map((j) => j.job),
+          options,
+          course,
+        );
+      } finally {
+        for (const s of servers.splice(0)) s.stop();
+      }
       const next: Work[] = [];
       for (const { w, job } of jobs) {
         const run = runs.get(job.input)!;

@@ -1,14 +1,49 @@
 // Building the graded notebook: the master's cells with the student's solution cells only.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
-import { Cell, gradeIdOf, nbgraderOf, Notebook } from "../notebook";
+import { Cell, gradeIdOf, nbgraderOf, Notebook, sourceOf } from "../notebook";
 import { Master } from "./masters";
+
+/**
+ * After exercise `e`'s solution cell stopped the kernel at its top level, the cell the rerun runs in
+ * its place: the released stub's declaration with `throw new hw.NotDoneYet();` replaced by a call to
+ * the grader's reference (src/homework/byGrader.ts), so later exercises that call the function are
+ * graded on their own work. Null (the plain stub is used) unless the stub has exactly one
+ * `throw new hw.NotDoneYet()` and declares the function the check cell checks (`hw.check(id, name)`).
+ */
+export function servedByGrader(master: Master, e: number): { id: string; source: string } | null {
+  const ex = master.exercises[e];
+  const check = sourceOf(master.nb.cells[ex.cell]);
+  const called = /\bhw\.check(?:Hidden)?\(\s*["'`]([^"'`]+)["'`]\s*,\s*([A-Za-z_$][\w$]*)\s*[,)]/.exec(check);
+  const i = master.nb.cells.findIndex(
+    (c, k) => master.owner[k] === e && nbgraderOf(c)?.solution && c.cell_type === "code",
+  );
+  if (!called || i < 0) return null;
+  const [, id, name] = called;
+  const stub = sourceOf(master.released.cells[i]);
+  const throws = stub.match(/throw new hw\.NotDoneYet\(\);/g) ?? [];
+  if (throws.length !== 1 || !new RegExp(`\\bfunction\\s+${name.replace(/\$/g, "\\$")}\\s*[(<]`).test(stub))
+    return null;
+  const note = `// Graded in an earlier run: this solution cell stopped the kernel. Later exercises use the grader's ${name}.\n`;
+  return {
+    id,
+    source:
+      note +
+      stub.replace(/throw new hw\.NotDoneYet\(\);/, `return hw.byGrader(${JSON.stringify(id)}, arguments) as any;`),
+  };
+}
 
 /**
  * The master's cells (with hidden tests) with each solution cell's source taken from the student
  * (first cell of that grade_id and type), or the released stub when missing; `stubbed` lists
- * exercises whose solutions are replaced by the stub (after a crash or a timeout).
+ * exercises whose solutions are replaced by the stub (after a crash or a timeout); `served`, those of
+ * them whose function the grader computes instead (servedByGrader); their check cells are not run again.
  */
-export function gradedNotebook(master: Master, student: Notebook | null, stubbed: Set<number> = new Set()): Notebook {
+export function gradedNotebook(
+  master: Master,
+  student: Notebook | null,
+  stubbed: Set<number> = new Set(),
+  served: Set<number> = new Set(),
+): Notebook {
   const cells = master.nb.cells.map((mc, i) => {
     const copy: Cell = JSON.parse(JSON.stringify(mc)) as Cell;
     if (copy.cell_type === "code") {
@@ -21,6 +56,10 @@ export function gradedNotebook(master: Master, student: Notebook | null, stubbed
       const theirs = student?.cells.find((c) => gradeIdOf(c) === g && c.cell_type === mc.cell_type);
       const stub = master.released.cells[i].source;
       copy.source = theirs && !stubbed.has(master.owner[i]) ? theirs.source : stub;
+      const byGrader = served.has(master.owner[i]) ? servedByGrader(master, master.owner[i]) : null;
+      if (byGrader && copy.cell_type === "code") copy.source = byGrader.source;
+    } else if (meta?.grade && served.has(master.owner[i]) && master.exercises[master.owner[i]]?.cell === i) {
+      copy.source = `// ${master.exercises[master.owner[i]].name}: graded in an earlier run (its solution cell stopped the kernel).\n`;
     }
     return copy;
   });

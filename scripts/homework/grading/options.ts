@@ -1,5 +1,6 @@
 // The options of a grading run.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import * as os from "node:os";
 import { RunResult } from "./runNotebooks";
 
 export interface GradeOptions {
@@ -22,4 +23,22 @@ export interface GradeOptions {
   checkTimeout?: number;
   /** Run students' kernels as the grader's own user, without isolation (grading/isolation.ts): only when isolation is impossible (not root) and the lecturer accepts what it loses. */
   unisolated?: boolean;
+  /**
+   * Time budgets from the references (default true): an exercise's per-call limit is 50 × its reference's
+   * slowest case (at least 2 s, at most callTimeout), and its solution cell's limit 20 × the reference's
+   * time over all cases (at least 30 s, at most cellTimeout), so an endless loop is cut off early.
+   */
+  referenceBudget?: boolean;
+}
+
+/** The options of `npm run grade` without arguments: one kernel per core, budgets from the references. */
+export function defaultGradeOptions(out: string): GradeOptions {
+  return {
+    out,
+    timeout: 300,
+    cellTimeout: 120,
+    jobs: Math.max(1, os.availableParallelism()),
+    sharedKernel: false,
+    referenceBudget: true,
+  };
 }

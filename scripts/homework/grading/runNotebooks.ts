@@ -15,6 +15,8 @@ export interface RunJob {
   token: string;
   /** Cells under the per-cell time limit (the student's solution cells and the check cells). */
   limited: number[];
+  /** Cells with a limit of their own (s; a solution cell's budget from the reference), by cell index. */
+  limits?: Record<number, number>;
   /** The grader's arguments for the kernel (a JSON file of GradingCalls), when grading in isolation. */
   calls?: string;
 }
@@ -62,7 +64,7 @@ function runBatch(
     sessions: sessions.map((s) => ({
       token: s[0].token,
       calls: s[0].calls ?? null,
-      notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited })),
+      notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited, limits: j.limits ?? {} })),
     })),
   };
   fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });

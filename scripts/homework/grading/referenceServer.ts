@@ -1,0 +1,111 @@
+// The grader's side of hw.byGrader (src/homework/byGrader.ts): a process of the grader's that runs the
+// references of the exercises whose solution cells stopped the kernel, for the rerun of one notebook.
+// (One step of `npm run grade`: gradeSubmissions.ts starts one per rerun notebook, next to its kernel.)
+//
+// Only values cross (wire.ts): the reference's code and the hidden generators stay in this process,
+// so nothing the student's cells do in the kernel can print them. It answers only the exercises it was
+// started for; a function argument is called back in the kernel. Two named pipes in a folder with an
+// unguessable name, named only in that notebook's private calls file: no other kernel can find them.
+//
+//   node --import tsx referenceServer.ts REQUEST_PIPE RESPONSE_PIPE ID...
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LineChannel, Message } from "../../../src/homework/byGrader";
+import { getExercise } from "../../../src/homework/check";
+import { decode, encode, Wire } from "../../../src/homework/wire";
+import { root } from "../notebook";
+
+export interface ReferenceServer {
+  request: string;
+  response: string;
+  /** Ends the process and removes its pipes. */
+  stop: () => void;
+}
+
+/** Starts the references of `ids` for one rerun notebook; the pipes go in a fresh folder under `dir`. */
+export function startReferenceServer(dir: string, ids: string[]): ReferenceServer {
+  const own = path.join(dir, randomBytes(16).toString("hex"));
+  // The kernel may run as another user (grading/isolation.ts): it passes through `own` (0711, not listable)
+  // to the pipes by the names its calls file gives, and nobody else knows them.
+  fs.mkdirSync(own, { recursive: true, mode: 0o711 });
+  fs.chmodSync(own, 0o711);
+  const request = path.join(own, "request");
+  const response = path.join(own, "response");
+  const made = spawnSync("mkfifo", ["-m", "666", request, response], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`grade: mkfifo failed in ${own}: ${made.stderr || made.error?.message}`);
+  const child = spawn(process.execPath, ["--import", "tsx", __filename, request, response, ...ids], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return {
+    request,
+    response,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      fs.rmSync(own, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves calls until the kernel closes its end. */
+function serve(request: string, response: string, ids: string[]): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the specs register themselves when loaded
+  require("../../../src/homework/exercises/index");
+  // The same order as the kernel's side: the request pipe first.
+  const r = fs.openSync(request, "r");
+  const w = fs.openSync(response, "w");
+  const channel = new LineChannel(r, w);
+  const callBack =
+    (cb: number) =>
+    (...args: unknown[]): unknown => {
+      const reply = channel.request(
+        { t: "call", cb, args: args.map((a, i) => encode(a, `argument ${i + 1} of a function argument`)) },
+        (call) => answer(call).value,
+      ) as Message;
+      return decode(reply.value ?? null);
+    };
+  const withCallbacks = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(withCallbacks);
+    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === "$cb") return callBack(Number((v as { $cb: number }).$cb));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withCallbacks(x)]));
+    }
+    return v;
+  };
+  function answer(m: Message): { value: unknown; args: Wire[] } {
+    const id = m.id ?? "";
+    if (!ids.includes(id)) throw new Error(`the grader computes only ${ids.join(", ")} here, not ${id}`);
+    const spec = getExercise(id);
+    if (!spec) throw new Error(`unknown exercise ${id}`);
+    const args = (m.args ?? []).map((a) => withCallbacks(decode(a)));
+    const value = (spec.reference as (...a: unknown[]) => unknown)(...args);
+    // What the reference left in its arguments goes back too (copied into the caller's values).
+    const left = args.map((a, i) => {
+      try {
+        return encode(a, `argument ${i + 1}`);
+      } catch {
+        return null;
+      }
+    });
+    return { value, args: left };
+  }
+  for (;;) {
+    let m: Message;
+    try {
+      m = channel.receive();
+    } catch {
+      return; // the kernel closed its end (the notebook ended)
+    }
+    try {
+      const { value, args } = answer(m);
+      channel.send({ t: "ret", value: encode(value, "the reference's value"), args });
+    } catch (e) {
+      channel.send({ t: "err", message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+if (require.main === module) serve(process.argv[2], process.argv[3], process.argv.slice(4));

@@ -1,0 +1,158 @@
+/**
+ * A function computed by the grader, for the kernel: after a solution cell stopped the kernel at its
+ * top level (`while (true) {}`, `process.exit(1)` in the cell itself), the grader runs the notebook
+ * again with that cell replaced by the same declaration whose body is
+ *   return hw.byGrader("hw03-ex3", arguments) as any;
+ * so a later exercise that calls the function (ex4's crossEntropy calls logSumExp) gets the
+ * reference's values and is graded on its own work. The crashed exercise keeps its 0.
+ *
+ * Why on the grader's side and not the reference's code in the kernel: everything in the kernel is
+ * reachable by the student's cells (an earlier cell can patch Function.prototype.toString, require,
+ * fs…, a later one can print the function), and what they print reaches the executed notebook and
+ * the feedback. Here only values cross: the arguments go to a process of the grader's
+ * (scripts/homework/grading/referenceServer.ts) as data (wire.ts), the reference runs there, its
+ * value comes back. A function argument (a cost the student's code passes) stays in the kernel: the
+ * grader's side calls it back through the same channel. The channel is a pair of named pipes the
+ * grader names in its private calls file (report.ts), synchronous on both sides, so the function
+ * behaves like any other call in the student's code.
+ *
+ * Messages, one JSON line each: {t: "call", id | cb, args} → {t: "ret", value, args} | {t: "err", message}.
+ */
+import * as fs from "fs";
+import { graderChannel } from "./report";
+import { decode, encode, Wire } from "./wire";
+
+export interface Message {
+  t: "call" | "ret" | "err";
+  id?: string;
+  cb?: number;
+  args?: Wire[];
+  value?: Wire;
+  message?: string;
+}
+
+// Taken at load, before any student cell can replace them.
+const { openSync, readSync, writeSync } = fs;
+const parse = JSON.parse;
+const stringify = JSON.stringify;
+
+/** One JSON message per line over a pair of file descriptors, read and written synchronously. */
+export class LineChannel {
+  private pending: Buffer = Buffer.alloc(0);
+  constructor(
+    private readonly readFd: number,
+    private readonly writeFd: number,
+  ) {}
+
+  send(m: Message): void {
+    const b = Buffer.from(stringify(m) + "\n", "utf8");
+    for (let off = 0; off < b.length;) off += writeSync(this.writeFd, b, off, b.length - off);
+  }
+
+  receive(): Message {
+    for (;;) {
+      const nl = this.pending.indexOf(10);
+      if (nl >= 0) {
+        const line = this.pending.subarray(0, nl).toString("utf8");
+        this.pending = this.pending.subarray(nl + 1);
+        return parse(line) as Message;
+      }
+      const chunk = Buffer.alloc(1 << 16);
+      const n = readSync(this.readFd, chunk, 0, chunk.length, null);
+      if (n === 0) throw new Error("the grader's reference process ended");
+      this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+    }
+  }
+
+  /**
+   * Sends a call and waits for its answer, serving the calls the other side makes meanwhile
+   * (`serve`: a callback into this side, answered with its value or its error).
+   */
+  request(m: Message, serve: (m: Message) => unknown): unknown {
+    this.send(m);
+    for (;;) {
+      const r = this.receive();
+      if (r.t === "call") {
+        try {
+          this.send({ t: "ret", value: encode(serve(r), "the value returned") });
+        } catch (e) {
+          this.send({ t: "err", message: e instanceof Error ? e.message : String(e) });
+        }
+      } else if (r.t === "err") throw new Error(r.message);
+      else return r;
+    }
+  }
+}
+
+/** Functions inside the arguments become {$cb: n} (called back by number); the rest is data. */
+export function markCallbacks(
+  v: unknown,
+  fns: Map<number, (...a: unknown[]) => unknown>,
+  next: { n: number },
+): unknown {
+  if (typeof v === "function") {
+    const n = next.n++;
+    fns.set(n, v as (...a: unknown[]) => unknown);
+    return { $cb: n };
+  }
+  if (Array.isArray(v)) return v.map((x) => markCallbacks(x, fns, next));
+  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markCallbacks(x, fns, next)]));
+  return v;
+}
+
+/** What the reference left in an argument, copied back into the caller's value (arrays, typed arrays, matrices). */
+export function copyBack(into: unknown, from: unknown): void {
+  const dataOf = (v: unknown) =>
+    ArrayBuffer.isView((v as { data?: unknown })?.data) ? (v as { data: unknown }).data : v;
+  const target = dataOf(into);
+  const source = dataOf(from);
+  if (ArrayBuffer.isView(target) && ArrayBuffer.isView(source)) {
+    const t = target as unknown as Float64Array;
+    const s = source as unknown as Float64Array;
+    if (t.length === s.length) t.set(s);
+  } else if (Array.isArray(target) && Array.isArray(source) && target.length === source.length) {
+    source.forEach((x, i) => {
+      if (typeof x === "number") target[i] = x;
+      else copyBack(target[i], x);
+    });
+  }
+}
+
+let channel: LineChannel | null = null;
+const callbacks = new Map<number, (...a: unknown[]) => unknown>();
+const counter = { n: 0 };
+
+/**
+ * The value of exercise `id`'s reference on `args`, computed by the grader (only at grading, only for
+ * an exercise whose solution cell stopped the kernel: see the module's comment).
+ */
+export function byGrader(id: string, args: ArrayLike<unknown>): unknown {
+  if (!channel) {
+    const paths = graderChannel();
+    if (!paths) throw new Error(`${id}: hw.byGrader works only when the grader reruns a notebook (npm run grade)`);
+    // The order matters: the grader's process opens the request pipe first, then the response pipe.
+    const w = openSync(paths.request, "w");
+    const r = openSync(paths.response, "r");
+    channel = new LineChannel(r, w);
+  }
+  const mine: number[] = [];
+  const before = counter.n;
+  const sent = Array.from(args);
+  const marked = sent.map((a) => markCallbacks(a, callbacks, counter));
+  for (let n = before; n < counter.n; n++) mine.push(n);
+  try {
+    const reply = channel.request(
+      { t: "call", id, args: marked.map((a, i) => encode(a, `argument ${i + 1}`)) },
+      (m) => {
+        const fn = callbacks.get(m.cb ?? -1);
+        if (!fn) throw new Error(`no callback ${String(m.cb)}`);
+        return fn(...((m.args ?? []).map(decode) as unknown[]));
+      },
+    ) as Message;
+    (reply.args ?? []).forEach((a, i) => copyBack(sent[i], decode(a)));
+    return decode(reply.value ?? null);
+  } finally {
+    for (const n of mine) callbacks.delete(n);
+  }
+}

@@ -1,0 +1,95 @@
+// Issue 22, item 1: a solution cell that stops the kernel at its TOP LEVEL (an endless loop, process.exit
+// in the cell itself) costs that exercise only: the rerun gives later exercises the grader's version of
+// the function (src/homework/byGrader.ts), without its code entering the kernel.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { grade, loadMaster, Row, servedByGrader } from "../scripts/homework/grade";
+import { listMasters, mastersDir, readNotebook, sourceOf, writeNotebook } from "../scripts/homework/notebook";
+import { cellById, setSource, solutionOf, submission } from "./support/submissions";
+
+const rowsOf = (rows: Row[], student: string): Record<string, Row> =>
+  Object.fromEntries(rows.filter((r) => r.student === student).map((r) => [r.exercise, r]));
+
+test("every exercise of every homework can be served by the grader after a top-level crash", () => {
+  for (const file of listMasters(mastersDir)) {
+    const master = loadMaster(file);
+    master.exercises.forEach((ex, e) => {
+      const served = servedByGrader(master, e);
+      assert.ok(served, `${master.name} ${ex.name}: no grader's version for a rerun`);
+      assert.equal(served.id, ex.name);
+      assert.match(served.source, new RegExp(`return hw\\.byGrader\\("${ex.name}", arguments\\) as any;`));
+      assert.doesNotMatch(served.source, /NotDoneYet|BEGIN SOLUTION/);
+    });
+  }
+});
+
+test(
+  "hw03: a top-level endless loop in logSumExp's cell and a top-level process.exit in softmax's cost those exercises only",
+  { timeout: 900_000 },
+  async () => {
+    const master = loadMaster(path.join(mastersDir, "03-softmax.ipynb"));
+    const all = master.exercises.map((e) => e.name);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-crash-subs-"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-crash-grades-"));
+    // ex3's cell loops after defining a correct logSumExp; ex4 (calls logSumExp) also tries to print it.
+    writeNotebook(
+      path.join(dir, "looper.ipynb"),
+      submission(master, all, (nb) => {
+        setSource(cellById(nb, "hw03-ex3-solution"), `${solutionOf(master, "hw03-ex3")}\nwhile (true) {}`);
+        setSource(
+          cellById(nb, "hw03-ex4-solution"),
+          `${solutionOf(master, "hw03-ex4")}\nconsole.log("PRINTED " + logSumExp.toString() + String((logSumExp as any).reference));`,
+        );
+      }),
+    );
+    // ex2's cell exits after defining a correct stableSoftmax; ex6 calls stableSoftmax (and ex5's look cell).
+    writeNotebook(
+      path.join(dir, "exiter.ipynb"),
+      submission(master, all, (nb) =>
+        setSource(cellById(nb, "hw03-ex2-solution"), `${solutionOf(master, "hw03-ex2")}\nprocess.exit(1);`),
+      ),
+    );
+    const report = await grade(dir, [master], {
+      out,
+      timeout: 300,
+      cellTimeout: 8,
+      callTimeout: 5,
+      jobs: 2,
+      sharedKernel: false,
+    });
+    const show = JSON.stringify(
+      report.rows.map(({ output: _o, ...r }) => r),
+      null,
+      1,
+    );
+    const full = (r: Row) => [r.points, r.status];
+
+    const looper = rowsOf(report.rows, "looper");
+    assert.deepEqual(full(looper["hw03-ex3"]), [0, "timeout"], show);
+    assert.match(looper["hw03-ex3"].message, /the cell ran longer than 8s/);
+    for (const ex of master.exercises.filter((x) => x.name !== "hw03-ex3"))
+      assert.deepEqual(full(looper[ex.name]), [ex.points, "passed"], `looper ${ex.name}: ${show}`);
+
+    const exiter = rowsOf(report.rows, "exiter");
+    assert.deepEqual(full(exiter["hw03-ex2"]), [0, "kernel died"], show);
+    assert.match(exiter["hw03-ex2"].message, /the kernel died/);
+    for (const ex of master.exercises.filter((x) => x.name !== "hw03-ex2"))
+      assert.deepEqual(full(exiter[ex.name]), [ex.points, "passed"], `exiter ${ex.name}: ${show}`);
+
+    // The grader's version printed from the kernel shows the call, never the reference's code.
+    const executed = readNotebook(path.join(out, "executed", "looper", "03-softmax.ipynb"));
+    const printed = JSON.stringify(executed.cells.map((c) => c.outputs ?? []));
+    assert.match(printed, /PRINTED function logSumExp/);
+    assert.match(printed, /hw\.byGrader/);
+    const feedback = fs.readFileSync(path.join(report.feedbackDir, "looper.md"), "utf8");
+    for (const secret of ["sm.logSumExp", "logSumExpRef", "reference"])
+      assert.ok(!printed.includes(secret) && !feedback.includes(secret), `${secret} reached the student`);
+    // The rerun's notebook says what happened in the crashed exercise's cells.
+    assert.match(sourceOf(cellById(executed, "hw03-ex3-check")), /graded in an earlier run/);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  },
+);
