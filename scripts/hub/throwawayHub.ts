@@ -68,6 +68,7 @@ export async function throwawayHub(o: {
   deadlines?: string;
   edition?: string;
   cullKernelMin?: number;
+  cullServerMin?: number;
 }): Promise<ThrowawayHub> {
   const prefix = `dh${randomBytes(3).toString("hex")}`; // 8 characters: dh + 6 hex, unique per run
   const state = fs.mkdtempSync(path.join(os.tmpdir(), `descent-hub-${prefix}-`));
@@ -80,7 +81,7 @@ export async function throwawayHub(o: {
     lecturer: `${prefix}l`,
     memLimitMb: o.memLimitMb ?? 1024,
     cullKernelMin: o.cullKernelMin ?? 30,
-    cullServerMin: 60,
+    cullServerMin: o.cullServerMin ?? 60,
     inboxUser: `${prefix}i`,
     cgroup: `descent-hub-${prefix}`,
     inbox: o.inbox,
