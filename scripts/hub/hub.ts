@@ -3,7 +3,8 @@
 //   sudo npm run hub -- --lecturer alice --students class.txt     a real class: PAM sign-in with Unix accounts
 //   sudo npm run hub -- --demo 5                                  a try-out: 5 test students and a lecturer
 //   options: --port 8000  --ip 127.0.0.1  --state /var/lib/descent-hub  --edition DIR (the student edition)
-//            --mem-limit 1024 (MB per student)  --cull-kernel 30  --cull-server 60 (minutes; 0 = never)
+//            --mem-limit 1024 (MB per student)  --class-mem-limit MB (the whole class; 0 = none)
+//            --cull-kernel 30  --cull-server 60 (minutes; 0 = never)
 //            --deadlines FILE  --config EXTRA.py  --prepare-only (set up, print the command, do not start)
 //            --remove-demo (delete the demo accounts and their homes)
 //
@@ -43,6 +44,8 @@ export interface HubOptions {
   studentsFile?: string;
   edition?: string;
   memLimitMb: number;
+  /** The whole class's memory cap, MB (the students' parent cgroup; 0 or absent: none). */
+  classMemLimitMb?: number;
   cullKernelMin: number;
   cullServerMin: number;
   deadlines?: string;
@@ -192,6 +195,7 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
     DESCENT_HUB_USERS_FILE: studentsFile,
     DESCENT_HUB_COURSE_REPO: repo,
     DESCENT_HUB_MEM_LIMIT_MB: String(o.memLimitMb),
+    DESCENT_HUB_CLASS_MEM_LIMIT_MB: String(o.classMemLimitMb ?? 0),
     DESCENT_HUB_CULL_KERNEL_MIN: String(o.cullKernelMin),
     DESCENT_HUB_CULL_SERVER_MIN: String(o.cullServerMin),
     DESCENT_HUB_INBOX: inbox,
@@ -435,6 +439,7 @@ function parse(argv: string[]): {
     } else if (a === "--students") o.studentsFile = path.resolve(value());
     else if (a === "--edition") o.edition = path.resolve(value());
     else if (a === "--mem-limit") o.memLimitMb = number();
+    else if (a === "--class-mem-limit") o.classMemLimitMb = number();
     else if (a === "--cull-kernel") o.cullKernelMin = number();
     else if (a === "--cull-server") o.cullServerMin = number();
     else if (a === "--deadlines") o.deadlines = path.resolve(value());
@@ -450,7 +455,7 @@ function parse(argv: string[]): {
           .readFileSync(__filename, "utf8")
           .split("\n")
           .filter((l) => l.startsWith("//"))
-          .slice(0, 12)
+          .slice(0, 13)
           .map((l) => l.slice(3))
           .join("\n"),
       );

@@ -74,6 +74,7 @@ c.Spawner.start_timeout = int(env("DESCENT_HUB_START_TIMEOUT", "120"))
 c.Spawner.http_timeout = int(env("DESCENT_HUB_START_TIMEOUT", "120"))
 c.Spawner.notebook_dir = "~"
 c.DescentSpawner.mem_limit_mb = int(env("DESCENT_HUB_MEM_LIMIT_MB", "1024"))
+c.DescentSpawner.class_mem_limit_mb = int(env("DESCENT_HUB_CLASS_MEM_LIMIT_MB", "0"))
 c.DescentSpawner.cgroup_parent = env("DESCENT_HUB_CGROUP", "descent-hub")
 kernel = env("DESCENT_HUB_KERNEL", os.path.join(state, "kernel"))
 c.Spawner.environment = {

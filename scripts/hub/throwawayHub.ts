@@ -69,6 +69,8 @@ export async function throwawayHub(o: {
   edition?: string;
   cullKernelMin?: number;
   cullServerMin?: number;
+  /** Memory cap of the whole class together, MB (its parent cgroup): the machine's other work is safe. */
+  classMemLimitMb?: number;
 }): Promise<ThrowawayHub> {
   const prefix = `dh${randomBytes(3).toString("hex")}`; // 8 characters: dh + 6 hex, unique per run
   const state = fs.mkdtempSync(path.join(os.tmpdir(), `descent-hub-${prefix}-`));
@@ -150,7 +152,7 @@ export async function throwawayHub(o: {
     made.push(lecturer.name);
     for (let i = 1; i <= o.students; i++) made.push(`${prefix}s${String(i).padStart(2, "0")}`);
     students.push(...createDemoStudents(`${prefix}s`, o.students, studentsFile));
-    result.env = prepareHub({ ...options, studentsFile }, () => {});
+    result.env = prepareHub({ ...options, studentsFile, classMemLimitMb: o.classMemLimitMb }, () => {});
     await result.start();
   } catch (e) {
     await stop();
