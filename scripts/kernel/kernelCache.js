@@ -329,14 +329,19 @@ function shallowNodeModulesWatch(root) {
   const nodeModules = path.join(root, "node_modules");
   const watchDirectory = ts.sys.watchDirectory;
   if (!watchDirectory) return;
+  const inside = (dir) => dir === root || dir.startsWith(root + path.sep);
   ts.sys.watchDirectory = (dir, callback, recursive, options) =>
-    watchDirectory.call(
-      ts.sys,
-      dir,
-      callback,
-      recursive && !(dir === nodeModules || dir.startsWith(nodeModules + path.sep)),
-      options,
-    );
+    // Nor the folders above root (failed lookups of node_modules/@types there): on a class server root is
+    // ~/descent, and a change in the student's home would leave tslab a pending rebuild that fails the next cell.
+    !inside(path.resolve(dir))
+      ? { close() {} }
+      : watchDirectory.call(
+          ts.sys,
+          dir,
+          callback,
+          recursive && !(dir === nodeModules || dir.startsWith(nodeModules + path.sep)),
+          options,
+        );
 }
 
 if (require.main === module) {

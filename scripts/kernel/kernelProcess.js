@@ -106,6 +106,14 @@ try {
   process.exit(1);
 }
 
+// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes
+// without). Taken before the compiler watches anything: removing the note is no change for it to see.
+let outOfMemoryNote = null;
+try {
+  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
 const convs = {
   _node: null,
   _browser: null,
@@ -135,13 +143,6 @@ for (const name of ["inspect", "complete"]) {
     ensureSrcCache();
     return original(...args);
   };
-}
-// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes without)
-let outOfMemoryNote = null;
-try {
-  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
-} catch {
-  /* no scripts/hub/ beside scripts/kernel/ */
 }
 // what the launcher repaired in the course folder before the kernel started (scripts/hub/studentKernel.js)
 const startNote = process.env.DESCENT_KERNEL_NOTE || null;
