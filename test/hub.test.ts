@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { throwawayHub, ThrowawayHub } from "../scripts/hub/throwawayHub";
+import { hubUnavailable, throwawayHub, ThrowawayHub } from "../scripts/hub/throwawayHub";
 import { homeOf, root } from "../scripts/hub/hub";
 import { readHistory } from "../scripts/hub/inbox";
 import { readNotebook } from "../scripts/homework/notebook";
@@ -20,17 +20,6 @@ import { studentNotebook, VARIANTS } from "../scripts/hub/homeworkVariants";
 
 const HW = "01-perceptron";
 const masterFile = path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`);
-
-function whyNot(): string | null {
-  if (process.getuid?.() !== 0) return "needs root (real Unix users)";
-  if (!fs.existsSync("/sys/fs/cgroup/memory") || !fs.statSync("/sys/fs/cgroup/memory").isDirectory())
-    return "needs the cgroup v1 memory controller";
-  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], {
-    encoding: "utf8",
-  });
-  if (setup.status !== 0) return `JupyterHub could not be set up: ${setup.stderr}`;
-  return null;
-}
 
 interface CellReport {
   status: string;
@@ -74,7 +63,7 @@ test(
   "a class on the hub: sign in, content pulled, submit, grade, isolation, memory cap, hub restart, full inbox",
   { timeout: 1_800_000 },
   async (t) => {
-    const skip = whyNot();
+    const skip = hubUnavailable();
     if (skip) return t.skip(skip);
     // the inbox on a small disk of its own, to fill it later
     const inbox = fs.mkdtempSync(path.join(os.tmpdir(), "descent-hub-inbox-"));

@@ -7,21 +7,10 @@
 // server once a minute.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import * as fs from "node:fs";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { throwawayHub, ThrowawayHub } from "../scripts/hub/throwawayHub";
+import { hubUnavailable, throwawayHub, ThrowawayHub } from "../scripts/hub/throwawayHub";
 import { root } from "../scripts/hub/hub";
-
-function whyNot(): string | null {
-  if (process.getuid?.() !== 0) return "needs root (real Unix users)";
-  if (!fs.existsSync("/sys/fs/cgroup/memory")) return "needs the cgroup v1 memory controller";
-  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], {
-    encoding: "utf8",
-  });
-  if (setup.status !== 0) return `JupyterHub could not be set up: ${setup.stderr}`;
-  return null;
-}
 
 /** A token of the user's own for the REST API (JupyterHub's token API with their password). */
 async function token(hub: ThrowawayHub, name: string, password: string): Promise<string> {
@@ -43,7 +32,7 @@ test(
   "idle culling: an idle kernel is culled after a minute, then the idle server stops",
   { timeout: 900_000 },
   async (t) => {
-    const skip = whyNot();
+    const skip = hubUnavailable();
     if (skip) return t.skip(skip);
     let hub: ThrowawayHub | null = null;
     try {

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createDemoStudents, createUser, HubOptions, prepareHub, removeUser, startHub } from "./hub";
+import { createDemoStudents, createUser, HubOptions, prepareHub, removeUser, root, startHub } from "./hub";
 
 export interface ThrowawayHub {
   url: string;
@@ -24,6 +24,18 @@ export interface ThrowawayHub {
   /** Stops the hub process alone (SIGTERM): the proxy and the students' servers keep running. */
   stopHubOnly: () => Promise<void>;
   stop: () => Promise<void>;
+}
+
+/** Why a real hub cannot run here (root, cgroups v1 and JupyterHub are needed), or null: tests skip saying why. */
+export function hubUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return "needs root (real Unix users)";
+  if (!fs.existsSync("/sys/fs/cgroup/memory") || !fs.statSync("/sys/fs/cgroup/memory").isDirectory())
+    return "needs the cgroup v1 memory controller";
+  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], {
+    encoding: "utf8",
+  });
+  if (setup.status !== 0) return `JupyterHub could not be set up: ${setup.stderr}`;
+  return null;
 }
 
 function portFree(port: number): Promise<boolean> {
