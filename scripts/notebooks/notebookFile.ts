@@ -27,7 +27,8 @@ interface SourceCell {
  */
 export function lecturerOnly(cell: SourceCell): boolean {
   const m = cell.metadata as { slideshow?: { slide_type?: string }; tags?: unknown } | undefined;
-  const answer = Array.isArray(m?.tags) && m.tags.includes("answer");
+  const tags = m?.tags;
+  const answer = Array.isArray(tags) && tags.includes("answer");
   return cell.cell_type === "markdown" && (m?.slideshow?.slide_type === "notes" || answer);
 }
 
