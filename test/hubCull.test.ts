@@ -18,8 +18,9 @@ async function token(hub: ThrowawayHub, name: string, password: string): Promise
     method: "POST",
     body: JSON.stringify({ note: "hubCull.test", expires_in: 3600, auth: { username: name, password } }),
   });
-  assert.equal(r.status, 201, await r.text());
-  return ((await r.json()) as { token: string }).token;
+  const text = await r.text();
+  assert.equal(r.status, 201, text);
+  return (JSON.parse(text) as { token: string }).token;
 }
 
 async function api<T>(url: string, tok: string): Promise<{ status: number; body: T }> {
