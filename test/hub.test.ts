@@ -12,24 +12,14 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { throwawayHub, ThrowawayHub } from "../scripts/hub/throwawayHub";
+import { hubUnavailable, throwawayHub, ThrowawayHub } from "../scripts/hub/throwawayHub";
 import { homeOf, root } from "../scripts/hub/hub";
 import { readHistory } from "../scripts/hub/inbox";
 import { readNotebook } from "../scripts/homework/notebook";
+import { studentNotebook, VARIANTS } from "../scripts/hub/homeworkVariants";
 
 const HW = "01-perceptron";
 const masterFile = path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`);
-
-function whyNot(): string | null {
-  if (process.getuid?.() !== 0) return "needs root (real Unix users)";
-  if (!fs.existsSync("/sys/fs/cgroup/memory") || !fs.statSync("/sys/fs/cgroup/memory").isDirectory())
-    return "needs the cgroup v1 memory controller";
-  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], {
-    encoding: "utf8",
-  });
-  if (setup.status !== 0) return `JupyterHub could not be set up: ${setup.stderr}`;
-  return null;
-}
 
 interface CellReport {
   status: string;
@@ -73,7 +63,7 @@ test(
   "a class on the hub: sign in, content pulled, submit, grade, isolation, memory cap, hub restart, full inbox",
   { timeout: 1_800_000 },
   async (t) => {
-    const skip = whyNot();
+    const skip = hubUnavailable();
     if (skip) return t.skip(skip);
     // the inbox on a small disk of its own, to fill it later
     const inbox = fs.mkdtempSync(path.join(os.tmpdir(), "descent-hub-inbox-"));
@@ -86,13 +76,19 @@ test(
       hub = await throwawayHub({ students: 3, memLimitMb: 1024, inbox, deadlines });
       const [a, b, c] = hub.students;
       const master = readNotebook(masterFile);
+      // the homework's cells with right answers, run in a's own kernel: the checks work in the student's copy
+      const checks = studentNotebook(master, HW, VARIANTS[0])
+        .cells.filter((cell) => cell.cell_type === "code")
+        .map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source));
+      const spec = path.join(root, "src", "homework", "exercises", "hw01", "ex1-decide-with-threshold.ts");
+      assert.ok(fs.existsSync(spec), spec);
 
       // --- 1. three students at once ------------------------------------------------------------------------
       const first = await session(hub, [
         {
           ...a,
           files: { [`descent/notebooks/homework/${HW}.ipynb`]: master },
-          cells: ['const kept = "still here";\nconsole.log(process.pid)', submitCell, submitCell],
+          cells: ['const kept = "still here";\nconsole.log(process.pid)', submitCell, submitCell, ...checks],
         },
         {
           ...b,
@@ -104,6 +100,13 @@ console.log(JSON.stringify({ home: tryRead(${JSON.stringify(homeOf(a.name))}), i
   inboxWrite: tryWrite(${JSON.stringify(path.join(inbox, b.name + ".ipynb"))}),
   masters: tryRead(${JSON.stringify(path.dirname(masterFile))}), master: (() => { try { fs.readFileSync(${JSON.stringify(masterFile)}); return "READ"; } catch (e) { return (e as any).code; } })(),
   course: fs.readdirSync(process.env.HOME + "/descent/notebooks/homework") }));`,
+            // the lecturer's answers by absolute path, and the course's exercises as a student imports them
+            `const tryFile = (p: string) => { try { require("fs").readFileSync(p); return "READ"; } catch (e) { return (e as any).code; } };
+import * as exercises from "./src/homework/exercises";
+const ex1 = require.resolve("./src/homework/exercises/hw01/ex1-decide-with-threshold");
+console.log(JSON.stringify({ spec: tryFile(${JSON.stringify(spec)}), master: tryFile(${JSON.stringify(masterFile)}),
+  git: tryFile(${JSON.stringify(path.join(root, ".git", "HEAD"))}), cwd: process.cwd(), ex1,
+  reference: require("fs").readFileSync(ex1, "utf8").includes("reference"), exported: typeof exercises }));`,
             submitCell,
           ],
         },
@@ -136,7 +139,22 @@ console.log(JSON.stringify({ home: tryRead(${JSON.stringify(homeOf(a.name))}), i
         { home: "EACCES", inbox: "EACCES", inboxWrite: "EACCES", masters: "EACCES", master: "EACCES" },
       );
       assert.ok(seen.course.includes(`${HW}.ipynb`), `the course was pulled into the home: ${seen.course}`);
+      // the answers are not reachable from a student's kernel, which runs in the student's own copy
       assert.equal(rb.cells[1].status, "ok", JSON.stringify(rb.cells[1]));
+      const answers = JSON.parse(rb.cells[1].stdout.trim().split("\n").pop()!);
+      const bHome = homeOf(b.name);
+      assert.deepEqual(
+        { spec: answers.spec, master: answers.master, git: answers.git, reference: answers.reference },
+        { spec: "EACCES", master: "EACCES", git: "EACCES", reference: false },
+      );
+      assert.equal(answers.cwd, path.join(bHome, "descent"));
+      assert.ok(answers.ex1.startsWith(bHome + "/descent/"), answers.ex1);
+      assert.equal(rb.cells[2].status, "ok", JSON.stringify(rb.cells[2]));
+      // a's homework checks ran in a's kernel: every cell ran, none reports a failure
+      const checked = ra.cells.slice(3);
+      assert.equal(checked.length, checks.length);
+      for (const cell of checked) assert.equal(cell.status, "ok", JSON.stringify(cell));
+      assert.doesNotMatch(checked.map((x) => x.stdout + x.stderr).join("\n"), /\bfailed\b|not done/i);
       // the memory cap: c's kernel is stopped, says why on its next cell; a's kernel lives on
       assert.equal(rc.cells[0].status, "died", `the memory hog was stopped: ${JSON.stringify(rc.cells[0])}`);
       assert.equal(rc.cells[1].status, "ok", JSON.stringify(rc.cells[1]));

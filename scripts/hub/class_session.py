@@ -107,7 +107,8 @@ class Student:
 
     async def connect(self, kid):
         ws_url = self.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{kid}/channels"
-        req = httpclient.HTTPRequest(ws_url, headers=HTTPHeaders({"Authorization": f"token {self.token}"}), request_timeout=60)
+        req = httpclient.HTTPRequest(ws_url, headers=HTTPHeaders({"Authorization": f"token {self.token}"}),
+                                     request_timeout=self.timeout)
         return await websocket.websocket_connect(req, max_message_size=64 << 20)
 
     async def wait_kernel_idle(self, kid, seconds=120):
@@ -121,7 +122,9 @@ class Student:
 
     async def run_cells(self, cells, cell_timeout, kid=None):
         if not kid:
-            r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}))
+            # a kernel's start can take minutes when a whole class starts at once on a loaded machine
+            r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}),
+                                 timeout=self.timeout)
             kid = json.loads(r.body)["id"]
         self.kernel_id = kid
         conn = await self.connect(kid)

@@ -20,12 +20,18 @@ def cgroup_dir(parent, user):
     return os.path.join(CGROUP_MEMORY, parent, user)
 
 
-def make_cgroup(parent, user, limit_mb):
-    """Creates (or resets) the user's memory cgroup; returns its directory, or None without cgroups v1."""
+def make_cgroup(parent, user, limit_mb, class_limit_mb=0):
+    """Creates (or resets) the user's memory cgroup; returns its directory, or None without cgroups v1.
+
+    class_limit_mb > 0 caps the parent (the whole class together, hierarchical in cgroups v1): a class that
+    outgrows it loses kernels inside the class, never the machine's other processes."""
     base = os.path.join(CGROUP_MEMORY, parent)
     if not os.access(CGROUP_MEMORY, os.W_OK):
         return None
     os.makedirs(base, exist_ok=True)
+    if class_limit_mb > 0:
+        with open(os.path.join(base, "memory.limit_in_bytes"), "w") as f:
+            f.write(str(class_limit_mb * 1024 * 1024))
     d = os.path.join(base, user)
     os.makedirs(d, exist_ok=True)
     limit = str(limit_mb * 1024 * 1024)
@@ -51,13 +57,14 @@ def remove_cgroup(parent, user):
 
 class DescentSpawner(LocalProcessSpawner):
     mem_limit_mb = Integer(1024, config=True, help="Memory cap per student's server and kernels, MB (cgroups v1).")
+    class_mem_limit_mb = Integer(0, config=True, help="Memory cap of the whole class together, MB (0 = none).")
     cgroup_parent = Unicode("descent-hub", config=True, help="Parent memory cgroup of the students' cgroups.")
 
     def make_preexec_fn(self, name):
         setuid = set_user_setuid(name)
         d = None
         try:
-            d = make_cgroup(self.cgroup_parent, name, self.mem_limit_mb)
+            d = make_cgroup(self.cgroup_parent, name, self.mem_limit_mb, self.class_mem_limit_mb)
         except OSError as e:
             self.log.warning("No memory cap for %s: cannot create its cgroup (%s)", name, e)
         if d is None:

@@ -3,18 +3,22 @@
 //   sudo npm run hub -- --lecturer alice --students class.txt     a real class: PAM sign-in with Unix accounts
 //   sudo npm run hub -- --demo 5                                  a try-out: 5 test students and a lecturer
 //   options: --port 8000  --ip 127.0.0.1  --state /var/lib/descent-hub  --edition DIR (the student edition)
-//            --mem-limit 1024 (MB per student)  --cull-kernel 30  --cull-server 60 (minutes; 0 = never)
+//            --mem-limit 1024 (MB per student)  --class-mem-limit MB (the whole class; 0 = none)
+//            --cull-kernel 30  --cull-server 60 (minutes; 0 = never)
 //            --deadlines FILE  --config EXTRA.py  --prepare-only (set up, print the command, do not start)
 //            --remove-demo (delete the demo accounts and their homes)
 //
 // Before it starts JupyterHub (scripts/hub/jupyterhub_config.py) it: installs JupyterHub if missing (the set-up
-// script, --for-hub), writes the Descent kernelspec and warms its caches, makes the student edition a git
-// repository the students' servers pull from (nbgitpuller), creates the inbox's own Unix user and folder
-// (mode 0700), closes the homework masters to everyone but root, and makes each student's home private.
+// script, --for-hub), makes the student edition a git repository the students' servers pull from (nbgitpuller),
+// builds the hub's kernel outside this repository (<state>/kernel: the edition's kernel, a read-only copy of
+// node_modules, the kernelspec every student uses; their kernels run in their own ~/descent), creates the
+// inbox's own Unix user and folder (mode 0700), closes the answers (exercise specs, masters, grades, .git,
+// .cache) to everyone but the lecturer, and makes each student's home private.
 import { spawn, spawnSync, SpawnSyncOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { editionNodeModules } from "../homework/edition";
 
 export const root = path.resolve(__dirname, "..", "..");
 export const hubDir = __dirname;
@@ -40,6 +44,8 @@ export interface HubOptions {
   studentsFile?: string;
   edition?: string;
   memLimitMb: number;
+  /** The whole class's memory cap, MB (the students' parent cgroup; 0 or absent: none). */
+  classMemLimitMb?: number;
   cullKernelMin: number;
   cullServerMin: number;
   deadlines?: string;
@@ -157,17 +163,15 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
   fs.chmodSync(o.state, 0o755);
   secret(o.state, "proxy-token", 32, "hex");
   secret(o.state, "cookie_secret", 32, "hex");
-  // the masters (with their solutions and hidden tests) and the grades are root's alone
-  for (const d of [path.join(root, "notebooks", "homework-masters"), path.join(root, "build", "grades")]) {
-    if (fs.existsSync(d)) fs.chmodSync(d, 0o700);
-  }
-  // the kernel for every user: the project's kernelspec, its caches built once by root (students read them)
-  run("node", [path.join(root, "scripts", "kernel", "kernelspec.js")]);
-  warmKernel(log);
+  // the answers (exercise specs, masters, grades, their compiled and committed copies) are the lecturer's alone
+  closeAnswers(root, log);
   // the course content
   const edition = o.edition ?? defaultEdition(o.state);
   const repo = publishCourse(edition, path.join(o.state, "course.git"));
   log(`course: ${edition} published as ${repo}`);
+  // the kernel for every user: runs in the student's own copy, from the hub's copy of the edition
+  const kernelHeapMb = Math.max(256, Math.floor((o.memLimitMb * 3) / 4));
+  const kernel = prepareKernel(edition, path.join(o.state, "kernel"), kernelHeapMb, log);
   // the inbox
   createUser(o.inboxUser, null, { system: true });
   const inbox = o.inbox ?? path.join(o.state, "inbox");
@@ -182,7 +186,8 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
     log(`hub: the lecturer ${o.lecturer} has no Unix account yet: create it (adduser ${o.lecturer}) to sign in`);
   return {
     ...process.env,
-    DESCENT_ROOT: root,
+    DESCENT_HUB_KERNEL: kernel,
+    DESCENT_HUB_KERNEL_HEAP_MB: String(kernelHeapMb),
     DESCENT_HUB_STATE: o.state,
     DESCENT_HUB_PORT: String(o.port),
     DESCENT_HUB_IP: o.ip,
@@ -190,6 +195,7 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
     DESCENT_HUB_USERS_FILE: studentsFile,
     DESCENT_HUB_COURSE_REPO: repo,
     DESCENT_HUB_MEM_LIMIT_MB: String(o.memLimitMb),
+    DESCENT_HUB_CLASS_MEM_LIMIT_MB: String(o.classMemLimitMb ?? 0),
     DESCENT_HUB_CULL_KERNEL_MIN: String(o.cullKernelMin),
     DESCENT_HUB_CULL_SERVER_MIN: String(o.cullServerMin),
     DESCENT_HUB_INBOX: inbox,
@@ -208,20 +214,101 @@ export function readStudents(file: string): string[] {
     .filter((l) => l && !l.startsWith("#"));
 }
 
-/** One kernel run as root imports the course once, so the compiled caches exist for every student's kernel. */
-function warmKernel(log: (s: string) => void): void {
-  const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
-    input: JSON.stringify({
-      cells: [{ code: 'import * as d from "./src/index";\nimport * as hw from "./src/homework/index";' }],
-      timeout: 300,
-    }),
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, JUPYTER_PATH: path.join(root, ".jupyter", "share", "jupyter") },
-  });
+/**
+ * The parts of the lecturer's repository that hold answers: the exercises' specs (references, hidden cases),
+ * the homework masters, the grades, and the copies of them git and the kernel's compile cache keep.
+ */
+export const ANSWERS = ["src/homework/exercises", "notebooks/homework-masters", "build/grades", ".cache", ".git"];
+
+/** Makes the answers of the lecturer's repository `repo` unreadable by others (mode 0700), saying what it fixed. */
+export function closeAnswers(repo: string, log: (s: string) => void = console.log): string[] {
+  const fixed: string[] = [];
+  for (const rel of ANSWERS) {
+    const d = path.join(repo, rel);
+    if (!fs.existsSync(d)) continue;
+    const mode = fs.statSync(d).mode & 0o777;
+    if ((mode & 0o077) === 0) continue;
+    fs.chmodSync(d, mode & 0o700);
+    fixed.push(`${rel} (was ${mode.toString(8)})`);
+  }
+  if (fixed.length) log(`hub: closed to students (mode 0700): ${fixed.join(", ")}`);
+  return fixed;
+}
+
+/** The files of the edition a student's kernel needs from the hub (the rest is in the student's own copy). */
+const KERNEL_FILES = ["src", "scripts/kernel", "scripts/setup", "tsconfig.json", "package.json", "package-lock.json"];
+
+/**
+ * The hub's kernel, outside the lecturer's repository: `dir` (root-owned, world-readable, read-only for students)
+ * holds the edition's kernel scripts, src/ and tsconfig.json, a hard-linked copy of node_modules
+ * (editionNodeModules), scripts/hub/studentKernel.js and the kernelspec `descent` in dir/share/jupyter (the hub
+ * points every student's JUPYTER_PATH there). A student's kernel runs studentKernel.js, which starts tslab in the
+ * student's own ~/descent, its node_modules a link to dir/node_modules. One kernel run here as root fills the
+ * compile caches (dir/.cache/kernel) that students' kernels read. Rebuilt beside the old one, then swapped in:
+ * running kernels keep their files. Returns `dir`.
+ */
+export function prepareKernel(
+  edition: string,
+  dir: string,
+  heapMb: number,
+  log: (s: string) => void,
+  options: { warm?: boolean } = {},
+): string {
+  const next = `${dir}.next`;
+  fs.rmSync(next, { recursive: true, force: true });
+  for (const rel of KERNEL_FILES) {
+    if (!fs.existsSync(path.join(edition, rel)))
+      throw new Error(`hub: the student edition ${edition} has no ${rel}: build it with npm run release`);
+    fs.cpSync(path.join(edition, rel), path.join(next, rel), { recursive: true });
+  }
+  for (const f of ["studentKernel.js", "kernelMemoryNote.js"])
+    fs.cpSync(path.join(hubDir, f), path.join(next, "scripts", "hub", f));
+  editionNodeModules(next, root);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { writeSpec } = require(path.join(root, "scripts", "kernel", "kernelspec.js")) as {
+    writeSpec: (d: string) => string;
+  };
+  const specDir = writeSpec(path.join(next, "share", "jupyter"));
+  const spec = JSON.parse(fs.readFileSync(path.join(specDir, "kernel.json"), "utf8")) as { argv: string[] };
+  spec.argv[spec.argv.length - 2] = path.join(dir, "scripts", "hub", "studentKernel.js");
+  fs.writeFileSync(
+    path.join(specDir, "kernel.json"),
+    JSON.stringify({ ...spec, metadata: { descent_root: "~/descent (the student's own copy)" } }, null, 2) + "\n",
+  );
+  if (fs.existsSync(dir)) {
+    const old = `${dir}.old-${Date.now()}`;
+    fs.renameSync(dir, old);
+    fs.renameSync(next, dir);
+    fs.rmSync(old, { recursive: true, force: true });
+  } else fs.renameSync(next, dir);
+  // caches: one kernel run as root in dir itself (the same src/, flags and heap limit as the students' kernels)
+  const r = (options.warm ?? true) ? warmKernel(dir, heapMb) : { status: 0, stderr: "" };
   if (r.status !== 0)
     log(`hub: warming the kernel's caches failed (students' first import will be slower):\n${r.stderr}`);
-  spawnSync("chmod", ["-R", "a+rX", path.join(root, ".cache"), path.join(root, ".jupyter")]);
+  // root's, read-only for students (node_modules' files are hard links to the lecturer's: their owner is kept)
+  const nm = path.join(dir, "node_modules");
+  spawnSync("find", [dir, "-path", nm, "-prune", "-o", "-exec", "chown", "-h", "root:root", "{}", "+"]);
+  spawnSync("find", [nm, "-type", "d", "-exec", "chown", "root:root", "{}", "+"]);
+  spawnSync("chmod", ["-R", "a+rX,go-w", dir]);
+  return dir;
+}
+
+/** One kernel run as root in the hub's kernel folder `dir`: imports the course, so its compile caches exist. */
+function warmKernel(dir: string, heapMb: number): { status: number | null; stderr: string } {
+  return spawnSync("/usr/bin/python3", [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
+    input: JSON.stringify({
+      cells: [{ code: 'import * as d from "./src/index";\nObject.keys(d).length;' }],
+      timeout: 300,
+    }),
+    cwd: dir,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      JUPYTER_PATH: path.join(dir, "share", "jupyter"),
+      DESCENT_KERNEL_ROOT: dir,
+      DESCENT_KERNEL_HEAP_MB: String(heapMb),
+    },
+  });
 }
 
 /** Creates n demo students prefix01 … and returns their names and passwords (appended to the class list). */
@@ -352,6 +439,7 @@ function parse(argv: string[]): {
     } else if (a === "--students") o.studentsFile = path.resolve(value());
     else if (a === "--edition") o.edition = path.resolve(value());
     else if (a === "--mem-limit") o.memLimitMb = number();
+    else if (a === "--class-mem-limit") o.classMemLimitMb = number();
     else if (a === "--cull-kernel") o.cullKernelMin = number();
     else if (a === "--cull-server") o.cullServerMin = number();
     else if (a === "--deadlines") o.deadlines = path.resolve(value());
@@ -367,7 +455,7 @@ function parse(argv: string[]): {
           .readFileSync(__filename, "utf8")
           .split("\n")
           .filter((l) => l.startsWith("//"))
-          .slice(0, 12)
+          .slice(0, 13)
           .map((l) => l.slice(3))
           .join("\n"),
       );

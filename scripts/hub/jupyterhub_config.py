@@ -10,7 +10,8 @@
 #     the users in the class list (DESCENT_HUB_USERS_FILE) and the lecturer may sign in;
 #   - LocalProcessSpawner: each student's Notebook server runs as that Unix user in their home, inside a
 #     memory cgroup of its own (cgroups v1: DESCENT_HUB_MEM_LIMIT_MB per student) — see DescentSpawner;
-#   - the Descent kernel for every user (JUPYTER_PATH → the project's kernelspec), its Node heap capped;
+#   - the Descent kernel for every user (JUPYTER_PATH → the hub's kernelspec in <state>/kernel, outside the
+#     lecturer's repository), run in the student's own course copy, its Node heap capped;
 #   - the course content pulled with nbgitpuller into ~/<DESCENT_HUB_COURSE_DIR> at every server start
 #     (scripts/hub/singleuser.sh), never overwriting a student's changes;
 #   - idle culling: the Notebook server culls idle kernels and shuts itself down when idle
@@ -29,7 +30,6 @@ from descent_spawner import DescentSpawner  # noqa: E402
 env = os.environ.get
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 
-root = env("DESCENT_ROOT", os.path.abspath(os.path.join(here, "..", "..")))
 state = env("DESCENT_HUB_STATE", "/var/lib/descent-hub")
 port = int(env("DESCENT_HUB_PORT", "8000"))
 hub_port = int(env("DESCENT_HUB_API_PORT", str(port + 1)))
@@ -74,11 +74,15 @@ c.Spawner.start_timeout = int(env("DESCENT_HUB_START_TIMEOUT", "120"))
 c.Spawner.http_timeout = int(env("DESCENT_HUB_START_TIMEOUT", "120"))
 c.Spawner.notebook_dir = "~"
 c.DescentSpawner.mem_limit_mb = int(env("DESCENT_HUB_MEM_LIMIT_MB", "1024"))
+c.DescentSpawner.class_mem_limit_mb = int(env("DESCENT_HUB_CLASS_MEM_LIMIT_MB", "0"))
 c.DescentSpawner.cgroup_parent = env("DESCENT_HUB_CGROUP", "descent-hub")
+kernel = env("DESCENT_HUB_KERNEL", os.path.join(state, "kernel"))
 c.Spawner.environment = {
-    # the Descent kernel for every user: the project's own kernelspec (scripts/kernel/kernelspec.js)
-    "JUPYTER_PATH": os.path.join(root, ".jupyter", "share", "jupyter"),
-    "DESCENT_ROOT": root,
+    # the Descent kernel for every user: the hub's kernelspec, outside the lecturer's repository (<state>/kernel,
+    # scripts/hub/hub.ts prepareKernel); it runs tslab in the student's own ~/descent (scripts/hub/studentKernel.js)
+    "JUPYTER_PATH": os.path.join(kernel, "share", "jupyter"),
+    "DESCENT_KERNEL_NODE_MODULES": os.path.join(kernel, "node_modules"),
+    "DESCENT_KERNEL_SHARED_CACHE": os.path.join(kernel, ".cache", "kernel"),
     "DESCENT_COURSE_REPO": env("DESCENT_HUB_COURSE_REPO", os.path.join(state, "course.git")),
     "DESCENT_COURSE_DIR": env("DESCENT_HUB_COURSE_DIR", "descent"),
     "DESCENT_SUBMIT_URL": f"http://127.0.0.1:{inbox_port}/services/descent-inbox/",

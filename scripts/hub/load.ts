@@ -9,7 +9,8 @@
 // Prints (and writes to build/hub-load.json): time to a running server per student, memory per student
 // (the cgroup's working set: server + kernel) after start, import, loadMnist and the homework, CPU seconds
 // of the kernel per homework, the trivial cell's latency with everyone connected, the machine's load
-// average, and the gradebook check. Options: --students N (30)  --mem-limit MB (1024)  --keep-going
+// average, and the gradebook check. Options: --students N (30)  --mem-limit MB (1024)  --class-mem-limit MB
+// (the whole class's cap, 0 = none)  --keep-going
 // (report a wrong gradebook instead of failing).
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -56,10 +57,12 @@ async function main(): Promise<number> {
   const n = opt("--students", 30);
   const memLimitMb = opt("--mem-limit", 1024);
   const keepGoing = args.includes("--keep-going");
+  // the whole class's memory cap (0 = none): on a shared machine, the class cannot take the others' memory
+  const classMemLimitMb = opt("--class-mem-limit", 0);
   const master = readNotebook(path.join(root, "notebooks", "homework-masters", `${HW}.ipynb`));
   const load0 = os.loadavg();
   const t0 = Date.now();
-  const hub = await throwawayHub({ students: n, memLimitMb });
+  const hub = await throwawayHub({ students: n, memLimitMb, classMemLimitMb });
   let failed = false;
   try {
     console.log(
@@ -125,6 +128,7 @@ async function main(): Promise<number> {
     const result = {
       students: n,
       mem_limit_mb: memLimitMb,
+      class_mem_limit_mb: classMemLimitMb,
       errors,
       load_average_before: load0,
       load_average_during_max: Math.max(...loadDuring, 0),

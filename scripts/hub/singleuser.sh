@@ -22,6 +22,13 @@ if [ -n "${DESCENT_COURSE_REPO:-}" ]; then
   fi
   rm -f "$gitcfg"
 fi
+# the Descent kernel runs in the student's own copy (scripts/hub/studentKernel.js), with the hub's read-only
+# node_modules linked in (a student who removes the link gets it back at the next start)
+export DESCENT_KERNEL_ROOT="$HOME/$course"
+if [ -d "$DESCENT_KERNEL_ROOT" ] && [ -n "${DESCENT_KERNEL_NODE_MODULES:-}" ] && [ ! -e "$DESCENT_KERNEL_ROOT/node_modules" ]; then
+  rm -f "$DESCENT_KERNEL_ROOT/node_modules" # a broken link
+  ln -s "$DESCENT_KERNEL_NODE_MODULES" "$DESCENT_KERNEL_ROOT/node_modules"
+fi
 kmin="${DESCENT_CULL_KERNEL_MIN:-30}"
 smin="${DESCENT_CULL_SERVER_MIN:-60}"
 export JUPYTERHUB_SINGLEUSER_APP=notebook.notebookapp.NotebookApp

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createDemoStudents, createUser, HubOptions, prepareHub, removeUser, startHub } from "./hub";
+import { createDemoStudents, createUser, HubOptions, prepareHub, removeUser, root, startHub } from "./hub";
 
 export interface ThrowawayHub {
   url: string;
@@ -24,6 +24,18 @@ export interface ThrowawayHub {
   /** Stops the hub process alone (SIGTERM): the proxy and the students' servers keep running. */
   stopHubOnly: () => Promise<void>;
   stop: () => Promise<void>;
+}
+
+/** Why a real hub cannot run here (root, cgroups v1 and JupyterHub are needed), or null: tests skip saying why. */
+export function hubUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return "needs root (real Unix users)";
+  if (!fs.existsSync("/sys/fs/cgroup/memory") || !fs.statSync("/sys/fs/cgroup/memory").isDirectory())
+    return "needs the cgroup v1 memory controller";
+  const setup = spawnSync("bash", [path.join(root, "scripts", "setup", "setup.sh"), "--for-hub", "--quiet"], {
+    encoding: "utf8",
+  });
+  if (setup.status !== 0) return `JupyterHub could not be set up: ${setup.stderr}`;
+  return null;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -68,6 +80,9 @@ export async function throwawayHub(o: {
   deadlines?: string;
   edition?: string;
   cullKernelMin?: number;
+  cullServerMin?: number;
+  /** Memory cap of the whole class together, MB (its parent cgroup): the machine's other work is safe. */
+  classMemLimitMb?: number;
 }): Promise<ThrowawayHub> {
   const prefix = `dh${randomBytes(3).toString("hex")}`; // 8 characters: dh + 6 hex, unique per run
   const state = fs.mkdtempSync(path.join(os.tmpdir(), `descent-hub-${prefix}-`));
@@ -80,7 +95,7 @@ export async function throwawayHub(o: {
     lecturer: `${prefix}l`,
     memLimitMb: o.memLimitMb ?? 1024,
     cullKernelMin: o.cullKernelMin ?? 30,
-    cullServerMin: 60,
+    cullServerMin: o.cullServerMin ?? 60,
     inboxUser: `${prefix}i`,
     cgroup: `descent-hub-${prefix}`,
     inbox: o.inbox,
@@ -149,7 +164,7 @@ export async function throwawayHub(o: {
     made.push(lecturer.name);
     for (let i = 1; i <= o.students; i++) made.push(`${prefix}s${String(i).padStart(2, "0")}`);
     students.push(...createDemoStudents(`${prefix}s`, o.students, studentsFile));
-    result.env = prepareHub({ ...options, studentsFile }, () => {});
+    result.env = prepareHub({ ...options, studentsFile, classMemLimitMb: o.classMemLimitMb }, () => {});
     await result.start();
   } catch (e) {
     await stop();

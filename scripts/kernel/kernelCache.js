@@ -180,13 +180,26 @@ function save(root, cache) {
   for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
 }
 
+/**
+ * DESCENT_KERNEL_SHARED_CACHE: a read-only folder of caches built for the same course (a class server's,
+ * scripts/hub/hub.ts), looked in after <root>/.cache/kernel: a student's first kernel needs no compile.
+ */
+function sharedCacheFile(name) {
+  const dir = process.env.DESCENT_KERNEL_SHARED_CACHE;
+  return dir ? path.join(dir, name) : null;
+}
+
 function load(root, key) {
-  try {
-    const cache = JSON.parse(fs.readFileSync(cacheFile(root, key), "utf8"));
-    return cache && cache.key === key ? cache : null;
-  } catch {
-    return null;
+  for (const file of [cacheFile(root, key), sharedCacheFile(path.basename(cacheFile(root, key)))]) {
+    if (!file) continue;
+    try {
+      const cache = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (cache && cache.key === key) return cache;
+    } catch {
+      /* not there */
+    }
   }
+  return null;
 }
 
 /** The cache for the current src/: loaded, or built (and saved) when missing. */
@@ -274,10 +287,13 @@ function useCodeCache(root) {
     if (filename !== file) return compile.call(this, content, filename);
     Module.prototype._compile = compile;
     let cachedData;
-    try {
-      cachedData = fs.readFileSync(cachePath);
-    } catch {
-      cachedData = undefined;
+    for (const p of [cachePath, sharedCacheFile(path.basename(cachePath))]) {
+      try {
+        cachedData = p ? fs.readFileSync(p) : undefined;
+      } catch {
+        cachedData = undefined;
+      }
+      if (cachedData !== undefined) break;
     }
     script = new vm.Script(Module.wrap(content), { filename, cachedData });
     fresh = cachedData !== undefined && !script.cachedDataRejected;
@@ -313,14 +329,19 @@ function shallowNodeModulesWatch(root) {
   const nodeModules = path.join(root, "node_modules");
   const watchDirectory = ts.sys.watchDirectory;
   if (!watchDirectory) return;
+  const inside = (dir) => dir === root || dir.startsWith(root + path.sep);
   ts.sys.watchDirectory = (dir, callback, recursive, options) =>
-    watchDirectory.call(
-      ts.sys,
-      dir,
-      callback,
-      recursive && !(dir === nodeModules || dir.startsWith(nodeModules + path.sep)),
-      options,
-    );
+    // Nor the folders above root (failed lookups of node_modules/@types there): on a class server root is
+    // ~/descent, and a change in the student's home would leave tslab a pending rebuild that fails the next cell.
+    !inside(path.resolve(dir))
+      ? { close() {} }
+      : watchDirectory.call(
+          ts.sys,
+          dir,
+          callback,
+          recursive && !(dir === nodeModules || dir.startsWith(nodeModules + path.sep)),
+          options,
+        );
 }
 
 if (require.main === module) {

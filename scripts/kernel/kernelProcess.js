@@ -12,7 +12,9 @@ const fs = require("fs");
 const path = require("path");
 const { Worker } = require("worker_threads");
 
-const root = path.resolve(__dirname, "..", "..");
+// DESCENT_KERNEL_ROOT: the course folder to run in (a class server's kernel runs in the student's own copy,
+// ~/descent, from a launcher outside it: scripts/hub/studentKernel.js)
+const root = path.resolve(process.env.DESCENT_KERNEL_ROOT || path.join(__dirname, "..", ".."));
 const configPath = process.argv[2];
 if (!configPath) {
   console.error("usage: node scripts/kernel/kernelProcess.js <jupyter-connection-file>");
@@ -104,6 +106,14 @@ try {
   process.exit(1);
 }
 
+// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes
+// without). Taken before the compiler watches anything: removing the note is no change for it to see.
+let outOfMemoryNote = null;
+try {
+  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
+} catch {
+  /* no scripts/hub/ beside scripts/kernel/ */
+}
 const convs = {
   _node: null,
   _browser: null,
@@ -134,16 +144,12 @@ for (const name of ["inspect", "complete"]) {
     return original(...args);
   };
 }
-// the previous kernel was stopped for memory (on a class's hub; optional: a copy of scripts/kernel/ alone goes without)
-let outOfMemoryNote = null;
-try {
-  outOfMemoryNote = require("../hub/kernelMemoryNote").takeNote();
-} catch {
-  /* no scripts/hub/ beside scripts/kernel/ */
-}
+// what the launcher repaired in the course folder before the kernel started (scripts/hub/studentKernel.js)
+const startNote = process.env.DESCENT_KERNEL_NOTE || null;
 executor.execute = async (src) => {
   ensureSrcCache();
   if (outOfMemoryNote && Atomics.load(flag, CELL) === 0) console.error(outOfMemoryNote);
+  if (startNote && Atomics.load(flag, CELL) === 0) console.error(startNote);
   Atomics.store(flag, REQUESTED, 0);
   Atomics.add(flag, CELL, 1);
   Atomics.store(flag, RUNNING, 1);
@@ -228,4 +234,11 @@ const server = new jupyter.ZmqServer(handler, configPath);
 process.on("SIGINT", () => executor.interrupt());
 process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
 process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
-server.init();
+// the launcher learns that the kernel started (one byte "r" on fd 3): a kernel ending before that could not start
+server.init().then(() => {
+  try {
+    if (controlPipeOpen()) fs.writeSync(3, "r");
+  } catch {
+    /* no launcher */
+  }
+});

@@ -27,19 +27,31 @@ try {
 } catch {
   /* no scripts/hub/ beside scripts/kernel/ */
 }
+// A wrapper (the class server's scripts/hub/studentKernel.js) may take over when the kernel ends before it
+// started: startFailed(code, signal, stderrTail) then answers the notebook instead of this process exiting.
+const startFailed = globalThis[Symbol.for("descent.kernelStartFailed")];
 const kernel = spawn(
   process.execPath,
   [...process.execArgv, ...memory.heapFlags(), path.join(__dirname, "kernelProcess.js"), configPath],
   {
-    stdio: ["inherit", "inherit", "inherit", "pipe"],
+    stdio: ["inherit", "inherit", startFailed ? "pipe" : "inherit", "pipe"],
     detached: true, // its own process group: Jupyter's SIGINT to our group does not reach it
   },
 );
+let stderrTail = "";
+kernel.stderr?.on("data", (b) => {
+  process.stderr.write(b);
+  stderrTail = (stderrTail + b.toString()).slice(-4000);
+});
+let started = false; // the kernel writes "r" on the control pipe once it listens (kernelProcess.js)
 const control = kernel.stdio[3];
+control.on("data", (b) => (started ||= b.includes(0x72 /* "r" */)));
 control.on("error", () => {}); // the kernel is gone; its exit event ends us
 process.on("SIGINT", () => control.write("i"));
+let stopping = false;
 for (const signal of ["SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
+    stopping = true;
     try {
       kernel.kill(signal);
     } catch {
@@ -49,9 +61,10 @@ for (const signal of ["SIGTERM", "SIGHUP"]) {
 }
 const failsBefore = memory.memoryFailures();
 kernel.on("exit", (code, signal) => memory.noteIfOutOfMemory(signal, failsBefore));
-kernel.on("exit", (code, signal) =>
-  process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1)),
-);
+kernel.on("exit", (code, signal) => {
+  if (!started && startFailed && !stopping) return startFailed(code, signal, stderrTail);
+  process.exit(code ?? (signal ? 128 + (require("os").constants.signals[signal] ?? 0) : 1));
+});
 kernel.on("error", (e) => {
   console.error(`Descent kernel: cannot start ${process.execPath}: ${e.message}`);
   process.exit(1);
