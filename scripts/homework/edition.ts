@@ -545,25 +545,3 @@ export function exerciseSecrets(file: string, text: string): { id: string; what:
   }
   return out;
 }
-
-/**
- * The edition's own node_modules: `editionDir/node_modules` made a hard-linked copy of `fromRoot/node_modules`
- * (`cp -al`: no second copy of the files on disk, same filesystem), or a full copy where hard links cannot be
- * made (another filesystem). An existing `editionDir/node_modules` is replaced. Returns its path.
- * Used for grading (the students' code runs in the edition) and by the class server (scripts/hub/hub.ts).
- */
-export function editionNodeModules(editionDir: string, fromRoot: string): string {
-  const from = path.join(fromRoot, "node_modules");
-  if (!fs.existsSync(path.join(from, "tslab")))
-    throw new Error(`edition: ${from} has no tslab: run npm ci in ${fromRoot} first`);
-  const to = path.join(editionDir, "node_modules");
-  fs.mkdirSync(editionDir, { recursive: true });
-  fs.rmSync(to, { recursive: true, force: true });
-  const linked = spawnSync("cp", ["-al", from, to], { encoding: "utf8" });
-  if (linked.status !== 0) {
-    fs.rmSync(to, { recursive: true, force: true });
-    const copied = spawnSync("cp", ["-a", from, to], { encoding: "utf8" });
-    if (copied.status !== 0) throw new Error(`edition: cannot copy ${from} to ${to}: ${copied.stderr}`);
-  }
-  return to;
-}
