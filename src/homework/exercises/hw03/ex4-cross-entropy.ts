@@ -5,6 +5,7 @@ import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
 import { labels } from "./common";
+import { crossEntropyCases } from "../logitCases";
 
 // hw03-ex4 · cross-entropy through log-sum-exp
 
@@ -19,31 +20,8 @@ export const HW03_EX4 = exercise({
   title: "Cross-entropy via log-sum-exp",
   reference: crossEntropyRef,
   tolerance: 1e-9,
-  cases: (rng) => [
-    {
-      name: "hand case: 2 examples, 3 classes",
-      args: [
-        fromArrays([
-          [1, 2, 3],
-          [0, 0, 0],
-        ]),
-        [2, 0],
-      ],
-      points: 1,
-    },
-    { name: "random 6×5", args: [randn(6, 5, rng), labels(rng, 6, 5)], points: 1 },
-    {
-      name: "edge case: logits ±1000, the right class far below",
-      args: [
-        fromArrays([
-          [1000, -1000, 0],
-          [-1000, 1000, 999],
-        ]),
-        [1, 2],
-      ],
-      points: 2,
-    },
-  ],
+  cases: (rng) =>
+    crossEntropyCases(rng, { edge: { name: "edge case: logits ±1000, the right class far below", points: 2 } }),
   hidden: (rng) => [
     { name: "edge case: one example", args: [fromArrays([[0.5, -0.25, 2, 1]]), [3]], points: 1 },
     {

@@ -8,9 +8,9 @@
  * The student derives the formula (the task gives only L) and checks it with central differences.
  */
 import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
-import { Rng } from "../../../core/random";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
+import { labels } from "./common";
 
 /** T = (1 − ε)·oneHot(y, K) + ε/K, n×K: every row sums to 1, the true class gets 1 − ε + ε/K. */
 export function smoothedTargets(y: number[], K: number, eps: number): Matrix {
@@ -27,8 +27,6 @@ export function smoothedGradientRef(Z: Matrix, y: number[], eps: number): Matrix
   for (let t = 0; t < G.data.length; t++) G.data[t] = (S.data[t] - T.data[t]) / Z.rows;
   return G;
 }
-
-const labels = (rng: Rng, n: number, K: number) => Array.from({ length: n }, () => rng.int(K));
 
 exercise({
   id: "hw03-ex7",
