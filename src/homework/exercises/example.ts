@@ -40,9 +40,7 @@ exercise({
   ],
   mistakes: [
     {
-      hint:
-        "This is the square of the mean error, (1/n Σ (ŷᵢ − yᵢ))², not the mean of the squared errors: square " +
-        "each difference before summing.",
+      hint: "This is the square of the mean error, (1/n Σ (ŷᵢ − yᵢ))², not the mean of the squared errors: square each difference before summing.",
       answer: (yhat: Float64Array, y: Float64Array) => {
         let s = 0;
         for (let i = 0; i < y.length; i++) s += yhat[i] - y[i];
@@ -64,9 +62,7 @@ exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Each column sums to 1 instead of each row: the softmax of row i normalises over the classes k of that " +
-        "row (Σ_k S_ik = 1).",
+      hint: "Each column sums to 1 instead of each row: the softmax of row i normalises over the classes k of that row (Σ_k S_ik = 1).",
       answer: (Z: Matrix) => {
         const S = new Matrix(Z.rows, Z.cols, new Float64Array(Z.rows * Z.cols));
         for (let j = 0; j < Z.cols; j++) {

@@ -32,9 +32,7 @@ export const HW03_EX4 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "You summed −ln s_k over ALL classes k; the cross-entropy of example i takes only its label's term, −ln " +
-        "s_{i, y_i} = LSE(z_i) − z_{i, y_i}.",
+      hint: "You summed −ln s_k over ALL classes k; the cross-entropy of example i takes only its label's term, −ln s_{i, y_i} = LSE(z_i) − z_{i, y_i}.",
       answer: (Z: Matrix) => {
         let s = 0;
         for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) s += sm.logSumExp(Z.row(i)) - Z.get(i, k);
@@ -42,9 +40,7 @@ export const HW03_EX4 = exercise({
       },
     },
     {
-      hint:
-        "Computed as −ln(softmax): a probability of e^{−2000} is 0 in floating point and −ln 0 = ∞. Use −ln s_y " +
-        "= LSE(z) − z_y, which stays finite.",
+      hint: "Computed as −ln(softmax): a probability of e^{−2000} is 0 in floating point and −ln 0 = ∞. Use −ln s_y = LSE(z) − z_y, which stays finite.",
       answer: (Z: Matrix, y: number[]) => {
         const S = sm.softmax(Z, zeros(Z.rows, Z.cols, "float64"));
         let s = 0;
@@ -53,9 +49,7 @@ export const HW03_EX4 = exercise({
       },
     },
     {
-      hint:
-        "Off by one class: the loss of example i uses the logit of its own label, z_{i, y_i} (column y_i, " +
-        "counting from 0).",
+      hint: "Off by one class: the loss of example i uses the logit of its own label, z_{i, y_i} (column y_i, counting from 0).",
       answer: (Z: Matrix, y: number[]) => {
         let s = 0;
         for (let i = 0; i < Z.rows; i++) s += sm.logSumExp(Z.row(i)) - Z.get(i, (y[i] + 1) % Z.cols);
@@ -63,9 +57,7 @@ export const HW03_EX4 = exercise({
       },
     },
     {
-      hint:
-        "This is the sum over the batch; the loss here is the MEAN over the n examples (divide by n), so that " +
-        "its size does not grow with the batch.",
+      hint: "This is the sum over the batch; the loss here is the MEAN over the n examples (divide by n), so that its size does not grow with the batch.",
       answer: (Z: Matrix, y: number[]) => {
         let s = 0;
         for (let i = 0; i < Z.rows; i++) s += sm.logSumExp(Z.row(i)) - Z.get(i, y[i]);

@@ -37,9 +37,7 @@ export const HW03_EX6 = exercise({
         ),
     },
     {
-      hint:
-        "Only the right class's entry is there: every class gets the gradient s_k − 1{k = y_i}, the wrong " +
-        "classes s_k (pushing their logits down), not only the column y_i.",
+      hint: "Only the right class's entry is there: every class gets the gradient s_k − 1{k = y_i}, the wrong classes s_k (pushing their logits down), not only the column y_i.",
       answer: (Z: Matrix, y: number[]) => {
         const S = sm.softmax(Z, zeros(Z.rows, Z.cols, "float64"));
         const G = zeros(Z.rows, Z.cols, "float64");

@@ -66,15 +66,11 @@ exercise({
   ],
   mistakes: [
     {
-      hint:
-        "You used the one-hot targets Y: that is the gradient without smoothing. With T = (1 − ε)Y + ε/K the " +
-        "same derivation gives (softmax(Z) − T)/n — the targets enter linearly.",
+      hint: "You used the one-hot targets Y: that is the gradient without smoothing. With T = (1 − ε)Y + ε/K the same derivation gives (softmax(Z) − T)/n — the targets enter linearly.",
       answer: (Z: Matrix, y: number[]) => smoothedGradientRef(Z, y, 0),
     },
     {
-      hint:
-        "You spread ε over the K − 1 wrong classes only (true class 1 − ε): a common convention, but not this " +
-        "exercise's T = (1 − ε)Y + ε/K, which gives every class ε/K, the true one included (1 − ε + ε/K).",
+      hint: "You spread ε over the K − 1 wrong classes only (true class 1 − ε): a common convention, but not this exercise's T = (1 − ε)Y + ε/K, which gives every class ε/K, the true one included (1 − ε + ε/K).",
       answer: (Z: Matrix, y: number[], eps: number) => {
         const G = smoothedGradientRef(Z, y, 0);
         for (let i = 0; i < Z.rows; i++)
