@@ -13,17 +13,7 @@ const fs = require("fs");
 const path = require("path");
 const ts = require("typescript");
 
-const root = path.resolve(__dirname, "..", "..");
-/** Generated files, left as their generator writes them (ESLint's config exempts them too). */
-const GENERATED = new Set(["src/engine/wasmBinaries.ts"]);
-
-function listTs(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return listTs(p);
-    return e.name.endsWith(".ts") ? [p] : [];
-  });
-}
+const { root, srcFiles } = require("./srcFiles");
 
 const isPlus = (n) => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken;
 const isStringLike = (n) =>
@@ -113,10 +103,7 @@ function joinText(file, text) {
 function main() {
   const args = process.argv.slice(2);
   const check = args.includes("--check");
-  const named = args.filter((a) => !a.startsWith("--"));
-  const files = (named.length ? named.map((f) => path.resolve(f)) : listTs(path.join(root, "src"))).filter(
-    (f) => !GENERATED.has(path.relative(root, f).split(path.sep).join("/")),
-  );
+  const files = srcFiles(args);
   let total = 0;
   let changed = 0;
   for (const file of files) {

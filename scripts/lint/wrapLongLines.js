@@ -19,21 +19,11 @@ const path = require("path");
 const ts = require("typescript");
 const prettier = require("prettier");
 
-const root = path.resolve(__dirname, "..", "..");
+const { root, srcFiles } = require("./srcFiles");
 const { printWidth } = require(path.join(root, ".prettierrc.json"));
-/** Generated files, left as their generator writes them (ESLint's config exempts them too). */
-const GENERATED = new Set(["src/engine/wasmBinaries.ts"]);
 
 /** Line length as ESLint's max-len counts it: code points. */
 const width = (line) => Array.from(line).length;
-
-function listTs(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return listTs(p);
-    return e.name.endsWith(".ts") ? [p] : [];
-  });
-}
 
 /** Every comment of the file, as [start, end) offsets. */
 function comments(sf) {
@@ -176,10 +166,7 @@ async function wrapFile(file, options) {
 async function main() {
   const args = process.argv.slice(2);
   const check = args.includes("--check");
-  const named = args.filter((a) => !a.startsWith("--"));
-  const files = (named.length ? named.map((f) => path.resolve(f)) : listTs(path.join(root, "src"))).filter(
-    (f) => !GENERATED.has(path.relative(root, f).split(path.sep).join("/")),
-  );
+  const files = srcFiles(args);
   let changed = 0;
   const problems = [];
   for (const file of files) {
