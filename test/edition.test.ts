@@ -82,6 +82,27 @@ test("the edition has the chapters, the released homework, src/, fixtures and np
   }
 });
 
+test("the edition's chapters leave out the lecturer's speaker notes and the answers for the room, and only those", () => {
+  edition();
+  let dropped = 0;
+  for (const f of fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb"))) {
+    const mine = readNotebook(path.join(root, "notebooks", f));
+    const theirs = readNotebook(path.join(dir, "notebooks", f));
+    const forLecturer = (c: Cell): boolean => {
+      const m = c.metadata as { slideshow?: { slide_type?: string }; tags?: string[] };
+      return c.cell_type === "markdown" && (m.slideshow?.slide_type === "notes" || !!m.tags?.includes("answer"));
+    };
+    assert.ok(!theirs.cells.some(forLecturer), `${f}: the edition keeps a lecturer-only cell`);
+    assert.deepEqual(
+      theirs.cells.map(sourceOf),
+      mine.cells.filter((c) => !forLecturer(c)).map(sourceOf),
+      `${f}: the edition's cells differ from the chapter's beyond the lecturer's cells`,
+    );
+    dropped += mine.cells.length - theirs.cells.length;
+  }
+  assert.ok(dropped >= 9, `only ${dropped} lecturer-only cells left out (every chapter opens with speaker notes)`);
+});
+
 test("the edition commits as a repository of its own: released homework, fixtures and scripts tracked, nothing it needs ignored", () => {
   edition();
   const git = (...args: string[]) =>

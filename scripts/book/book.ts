@@ -38,6 +38,7 @@ import {
   text,
   vegaScripts,
 } from "./notebookHtml";
+import { lecturerOnly } from "../notebooks/notebookFile";
 
 export type Edition = "student" | "lecturer";
 
@@ -225,10 +226,11 @@ export function buildBook(options: BookOptions): { pages: string[]; mathErrors: 
       const src = text(cell.source);
       // Speaker notes (slide type "notes") and the answers to the questions for the room (tag "answer") are for the
       // lecturer: shown in the lecturer edition only.
-      const answer = hasTag(cell, "answer");
-      if (cell.cell_type === "markdown" && (cell.metadata?.slideshow?.slide_type === "notes" || answer)) {
+      if (lecturerOnly(cell)) {
         if (edition === "lecturer")
-          parts.push(`<aside class="cell md lecturer-notes${answer ? " answer" : ""}">${r.markdown(src)}</aside>`);
+          parts.push(
+            `<aside class="cell md lecturer-notes${hasTag(cell, "answer") ? " answer" : ""}">${r.markdown(src)}</aside>`,
+          );
         continue;
       }
       if (cell.cell_type === "markdown")

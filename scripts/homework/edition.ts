@@ -16,6 +16,7 @@ import * as ts from "typescript";
 import { getExercise } from "../../src/homework/check";
 import { Blobs, Fixture, makeFixture, writeFixtures } from "../../src/homework/fixtures";
 import "../../src/homework/index";
+import { lecturerOnly } from "../notebooks/notebookFile";
 import { listMasters, readNotebook, releaseNotebook, root, stemOf, writeNotebook } from "./notebook";
 
 export const editionDir = path.join(root, "build", "student");
@@ -317,6 +318,13 @@ function courseFiles(from: string): string[] {
   return r.stdout.split("\0").filter((f) => f && keep(f));
 }
 
+/** A chapter notebook's JSON without its lecturer-only cells (same formatting as the committed notebooks). */
+function withoutLecturerCells(json: string): string {
+  const nb = JSON.parse(json) as { cells: Parameters<typeof lecturerOnly>[0][] };
+  nb.cells = nb.cells.filter((c) => !lecturerOnly(c));
+  return JSON.stringify(nb, null, 1) + "\n";
+}
+
 /** Empty `dir` but for its .git (the students' repository survives a new release). */
 function clearKeepingGit(dir: string): void {
   if (!fs.existsSync(dir)) return;
@@ -379,6 +387,8 @@ export function buildEdition(outDir = editionDir, masters = listMasters(), from 
     let text: string | Buffer = fs.readFileSync(path.join(from, f));
     if (isExerciseFile(f)) text = stripped.files.get(target)!;
     else if (f === "package.json") text = studentPackage(text.toString("utf8"));
+    // a chapter without the lecturer's speaker notes and the answers to the questions for the room
+    else if (/^notebooks\/[^/]+\.ipynb$/.test(f)) text = withoutLecturerCells(text.toString("utf8"));
     // the students' repository keeps their homework; node_modules may be a link (a class server's shared install)
     else if (f === ".gitignore")
       text = text

@@ -21,6 +21,16 @@ interface SourceCell {
   outputs?: unknown[];
   execution_count?: number | null;
 }
+/**
+ * Whether a cell is for the lecturer only: speaker notes (slide type "notes") or the answer to a question for
+ * the room (tag "answer"). The book's student edition and the student edition of the course leave them out.
+ */
+export function lecturerOnly(cell: SourceCell): boolean {
+  const m = cell.metadata as { slideshow?: { slide_type?: string }; tags?: unknown } | undefined;
+  const answer = Array.isArray(m?.tags) && m.tags.includes("answer");
+  return cell.cell_type === "markdown" && (m?.slideshow?.slide_type === "notes" || answer);
+}
+
 /** A cell's source as one string (nbformat allows a string or a list of lines). */
 export const text = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join("") : s ?? "");
 
