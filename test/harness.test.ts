@@ -1,13 +1,13 @@
 // The notebook harness itself: a type error, a thrown error or stderr output in a cell must fail the
 // notebook with the notebook and the cell named; a clean notebook passes; a kernel that does not start
 // is started once more (scripts/kernel/driver.py), then reported.
-import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { python, root, runNotebooks } from "./support/notebooks";
+import { runWithFakeKernelClient } from "./support/fakeKernelClient";
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -80,28 +80,12 @@ test(
 );
 
 test("the kernel driver starts a kernel once more after a failed start, then reports it with the notebook", () => {
-  // scripts/kernel/driver.py with nbclient's client replaced by one whose starts fail as asked.
+  // scripts/kernel/driver.py with nbclient's client replaced by one whose starts fail as asked
+  // (test/support/fakeKernelClient.ts).
   const py = python();
   assert.ok(py, "no Python with nbclient");
   const script = `
-import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "kernel"))})
-import driver
-fail_first = [1]
-starts, hooks = [], []
-class Ctx:
-    def __enter__(self):
-        starts.append(1)
-        if len(starts) <= fail_first[0]:
-            raise RuntimeError("Kernel didn't respond in 120 seconds")
-    def __exit__(self, *a):
-        pass
-class Client:
-    def __init__(self, nb, **kw):
-        self.kw = kw
-    def setup_kernel(self):
-        return Ctx()
-driver.NotebookClient = Client
+hooks = []
 k = driver.Kernel("descent", before_start=lambda: hooks.append("before"), after_stop=lambda: hooks.append("after"))
 k.start()
 out = {"starts": len(starts), "running": k.running, "startup_timeout": k.client.kw["startup_timeout"]}
@@ -119,7 +103,7 @@ out["notebook"] = driver.run_notebook(${JSON.stringify(path.join(root, "notebook
 out["notebook_starts"] = len(starts)
 print(json.dumps(out))
 `;
-  const r = spawnSync(py, ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } });
+  const r = runWithFakeKernelClient(py, script);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
     starts: number;

@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
-import { spawnSync } from "node:child_process";
 import { fromArrays, Matrix, matmulNT, randn, softmax, transpose } from "../src/index";
 import * as hw from "../src/homework/index";
 import { CheckResult, exercise } from "../src/homework/check";
@@ -28,6 +27,7 @@ import {
 } from "../scripts/homework/notebook";
 import { cellErrors, findIssues, grade, loadMaster, Master, Row } from "../scripts/homework/grade";
 import { python, root } from "./support/notebooks";
+import { runWithFakeKernelClient } from "./support/fakeKernelClient";
 
 // ---------------------------------------------------------------------------------------------
 // Fake exercises
@@ -809,41 +809,25 @@ test("findIssues: a submission as released has no issue; each kind of tampering 
 // Every master and every student version, graded
 
 test("grading: a kernel that does not start is started once more before the notebook is reported 'start failed'", () => {
-  // The kernel driver's grading session (scripts/kernel/driver.py) with nbclient's client replaced by one whose first start fails.
+  // The kernel driver's grading session (scripts/kernel/driver.py) with nbclient's client replaced by one whose first start fails
+  // (test/support/fakeKernelClient.ts).
   const py = python();
   assert.ok(py, "no Python with nbclient");
   const script = `
-import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(root, "scripts", "kernel"))})
-import driver as g
-starts = []
-class Ctx:
-    def __enter__(self):
-        starts.append(1)
-        if len(starts) == 1:
-            raise RuntimeError("Kernel didn't respond in 120 seconds")
-    def __exit__(self, *a):
-        pass
-class Client:
-    def __init__(self, nb, **kw):
-        self.kw = kw
-    def setup_kernel(self):
-        return Ctx()
-g.NotebookClient = Client
-s = g.GradeSession({"kernel": "descent"}, "token")
+s = driver.GradeSession({"kernel": "descent"}, "token")
 s.kernel.start(None)
 out = {"starts": len(starts), "running": s.kernel.running, "token_files": len(s.files)}
 s.kernel.stop()
 out["token_files_left"] = len(s.files)
 starts.clear()
 try:
-    g.GradeSession({"kernel": "descent", "start_attempts": 1}, "token").kernel.start(None)
+    driver.GradeSession({"kernel": "descent", "start_attempts": 1}, "token").kernel.start(None)
     out["error"] = None
-except g.KernelStartError as e:
+except driver.KernelStartError as e:
     out["error"] = str(e)
 print(json.dumps(out))
 `;
-  const r = spawnSync(py, ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } });
+  const r = runWithFakeKernelClient(py, script);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
     starts: number;

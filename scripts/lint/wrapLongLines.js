@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // The part of `npm run format` Prettier does not do: Prettier lays out code within printWidth
-// (.prettierrc.json) but never wraps a comment or splits a string, so a line of src/ can stay longer
-// than the width ESLint's max-len allows there. This script, run after `prettier --write`, for each
-// file of src/ (or the files named), repeats until no line is over the width:
+// (.prettierrc.json) but never wraps a comment, so a comment line of src/ can stay longer than the width
+// ESLint's max-len allows there. This script, run after `prettier --write`, for each file of src/ (or the
+// files named), repeats until no line is over the width:
 //   - a comment after code on an over-long line moves onto its own line above that code;
 //   - an over-long comment line breaks at its last space within the width, the rest on a new line
 //     that keeps the comment's prefix ("//   " or " * ");
-//   - an over-long string or template literal splits at its last space within the width into two
-//     literals joined by + (parenthesised where + would bind differently), which Prettier then lays out;
-// then Prettier formats the file again. What it cannot wrap (no space to break at, a literal type,
-// an import path, a tagged template) is listed and it exits 1: wrap those by hand.
+// then Prettier formats the file again. A string or template literal is never split: max-len ignores a
+// line that holds one (eslint.config.js), so a message stays whole and can be found by searching for it
+// (scripts/lint/joinStrings.js joins literals split with +). What it cannot wrap (a comment with no space
+// to break at, a long line of code with no string) is listed and it exits 1: wrap those by hand.
 //   node scripts/lint/wrapLongLines.js            every .ts file under src/
 //   node scripts/lint/wrapLongLines.js --check    change nothing; exit 1 if a file would change
 //   node scripts/lint/wrapLongLines.js FILE…      only these files
@@ -19,21 +19,11 @@ const path = require("path");
 const ts = require("typescript");
 const prettier = require("prettier");
 
-const root = path.resolve(__dirname, "..", "..");
+const { root, srcFiles } = require("./srcFiles");
 const { printWidth } = require(path.join(root, ".prettierrc.json"));
-/** Generated files, left as their generator writes them (ESLint's config exempts them too). */
-const GENERATED = new Set(["src/engine/wasmBinaries.ts"]);
 
 /** Line length as ESLint's max-len counts it: code points. */
 const width = (line) => Array.from(line).length;
-
-function listTs(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return listTs(p);
-    return e.name.endsWith(".ts") ? [p] : [];
-  });
-}
 
 /** Every comment of the file, as [start, end) offsets. */
 function comments(sf) {
@@ -54,22 +44,22 @@ function comments(sf) {
   }));
 }
 
-/** String and template literals: each with the [start, end) ranges of its text a split may fall in. */
+/**
+ * The [start, end) ranges of the file's string and template literal tokens (a template's head, middles and
+ * tail, not the code in its ${…}): the lines max-len ignores, as ESLint's ignoreStrings and
+ * ignoreTemplateLiterals find them.
+ */
 function literals(sf) {
   const out = [];
   const visit = (node) => {
     const k = node.kind;
     if (k === ts.SyntaxKind.StringLiteral || k === ts.SyntaxKind.NoSubstitutionTemplateLiteral) {
-      out.push({ node, quote: sf.text[node.getStart(sf)], text: [[node.getStart(sf) + 1, node.end - 1]] });
+      out.push([node.getStart(sf), node.end]);
       return;
     }
     if (k === ts.SyntaxKind.TemplateExpression) {
-      const text = [[node.head.getStart(sf) + 1, node.head.end - 2]];
-      for (const span of node.templateSpans) {
-        const lit = span.literal;
-        text.push([lit.getStart(sf) + 1, lit.end - (lit.kind === ts.SyntaxKind.TemplateTail ? 1 : 2)]);
-      }
-      out.push({ node, quote: "`", text });
+      out.push([node.head.getStart(sf), node.head.end]);
+      for (const span of node.templateSpans) out.push([span.literal.getStart(sf), span.literal.end]);
     }
     ts.forEachChild(node, visit);
   };
@@ -77,49 +67,9 @@ function literals(sf) {
   return out;
 }
 
-/** Why a literal must not be split, or null: where a string is not an expression, or `a + b` means otherwise. */
-function unsplittable(node) {
-  const p = node.parent;
-  if (ts.isLiteralTypeNode(p)) return "a literal type";
-  if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isExternalModuleReference(p)) return "a module path";
-  if (ts.isImportTypeNode(p) || ts.isLiteralTypeNode(p.parent)) return "a module path";
-  if (ts.isTaggedTemplateExpression(p)) return "a tagged template";
-  if (
-    (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isEnumMember(p)) &&
-    p.name === node
-  )
-    return "a property name";
-  if (ts.isExpressionStatement(p)) return "a directive";
-  if (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === "require")
-    return "a module path";
-  if (ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) return "a typed literal";
-  return null;
-}
-
-/** Whether `a + b` may stand where the literal stands without parentheses. */
-function bareSumFits(node) {
-  const p = node.parent;
-  if (ts.isBinaryExpression(p))
-    return p.operatorToken.kind === ts.SyntaxKind.PlusToken && (p.left === node || p.right === node);
-  return (
-    ((ts.isCallExpression(p) || ts.isNewExpression(p)) && (p.arguments ?? []).includes(node)) ||
-    (ts.isConditionalExpression(p) && (p.whenTrue === node || p.whenFalse === node)) ||
-    ts.isReturnStatement(p) ||
-    ts.isThrowStatement(p) ||
-    ts.isVariableDeclaration(p) ||
-    ts.isPropertyAssignment(p) ||
-    ts.isArrayLiteralExpression(p) ||
-    ts.isParenthesizedExpression(p) ||
-    ts.isTemplateSpan(p) ||
-    ts.isArrowFunction(p) ||
-    ts.isParameter(p) ||
-    ts.isBinaryExpression(p)
-  );
-}
-
 /**
- * One edit that shortens line `i` (0-based) of the file, as { start, end, insert } in offsets,
- * or { problem } when the line cannot be wrapped automatically.
+ * One edit that shortens line `i` (0-based) of the file, as { start, end, insert } in offsets, null
+ * when the line may stay (it holds a string), or { problem } when it cannot be wrapped automatically.
  */
 function editFor(sf, lineStarts, i, allComments, allLiterals) {
   const text = sf.text;
@@ -127,7 +77,8 @@ function editFor(sf, lineStarts, i, allComments, allLiterals) {
   const end = i + 1 < lineStarts.length ? lineStarts[i + 1] - 1 : text.length;
   const line = text.slice(start, end);
   const indent = /^[ \t]*/.exec(line)[0];
-  const col = (offset) => width(text.slice(start, offset)); // column of an offset on this line
+  // max-len ignores a line that holds a string or template literal: the string stays whole.
+  const holdsLiteral = allLiterals.some(([a, b]) => a < end && b > start);
 
   const here = allComments.filter((r) => r.start < end && r.end > start);
   // A // comment after code: onto its own line above the code.
@@ -142,7 +93,7 @@ function editFor(sf, lineStarts, i, allComments, allLiterals) {
   const comment = here.find((r) => r.start <= over && over < r.end);
   if (comment) {
     if (comment.start > start && text.slice(start, comment.start).trim() !== "") {
-      return { problem: "a /* */ comment after code" };
+      return holdsLiteral ? null : { problem: "a /* */ comment after code" };
     }
     // The comment line itself: break at the last space within the width.
     const prefixMatch = comment.line ? /^[ \t]*\/\/[ \t]*/.exec(line) : /^[ \t]*(\/\*\*?|\*)?[ \t]*/.exec(line);
@@ -177,54 +128,8 @@ function editFor(sf, lineStarts, i, allComments, allLiterals) {
     return { start, end, insert: `${head}\n${prefix}${rest}` };
   }
 
-  // A string or template literal on this line: split it within the width, at its last space if it
-  // has one there, else after its last ; , { or }, else at its last character boundary (never inside
-  // an escape sequence or a surrogate pair). The literal that reaches past the width is tried first.
-  const onLine = allLiterals.filter((l) => l.node.getStart(sf) < end && l.node.end > start);
-  onLine.sort(
-    (x, y) =>
-      Number(y.node.getStart(sf) <= over && over < y.node.end) -
-      Number(x.node.getStart(sf) <= over && over < x.node.end),
-  );
-  for (const lit of onLine) {
-    const ns = lit.node.getStart(sf);
-    const first = Math.max(ns + 1, start) + 12; // the first piece keeps at least 12 characters
-    const cuts = { space: -1, punct: -1, any: -1 };
-    lit.text.forEach(([a, b], r) => {
-      const last = r === lit.text.length - 1; // a cut at its very end would leave an empty literal
-      for (let o = a; o <= b;) {
-        const ok = o >= first && o >= start && o < end && (o < b || !last) && col(o) <= printWidth - 3;
-        if (ok) {
-          if (text[o - 1] === " " && text[o] !== " ") cuts.space = o;
-          else if (";,{}".includes(text[o - 1])) cuts.punct = o;
-          cuts.any = o;
-        }
-        if (o === b) break;
-        o += escapeLength(text, o);
-      }
-    });
-    const cut = cuts.space >= 0 ? cuts.space : cuts.punct >= 0 ? cuts.punct : cuts.any;
-    if (cut < 0) continue;
-    const why = unsplittable(lit.node);
-    if (why) return { problem: `a string that is ${why}` };
-    const q = lit.quote;
-    if (bareSumFits(lit.node)) return { start: cut, end: cut, insert: `${q} + ${q}` };
-    return {
-      start: ns,
-      end: lit.node.end,
-      insert: `(${text.slice(ns, cut)}${q} + ${q}${text.slice(cut, lit.node.end)})`,
-    };
-  }
-  return { problem: "no comment or string to wrap" };
-}
-
-/** Length in UTF-16 units of the character or escape sequence at text[o] inside a literal. */
-function escapeLength(text, o) {
-  const c = text.charCodeAt(o);
-  if (c >= 0xd800 && c < 0xdc00) return 2; // a surrogate pair
-  if (text[o] !== "\\") return 1;
-  const m = /^\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])/.exec(text.slice(o, o + 12));
-  return m ? m[0].length : 1;
+  if (holdsLiteral) return null;
+  return { problem: "no comment to wrap and no string (max-len ignores a line with one)" };
 }
 
 async function wrapFile(file, options) {
@@ -247,6 +152,7 @@ async function wrapFile(file, options) {
     problems = [];
     for (const i of long) {
       const e = editFor(sf, lineStarts, i, allComments, allLiterals);
+      if (e === null) continue;
       if (e.problem) problems.push(`${path.relative(root, file)}:${i + 1}: ${e.problem}`);
       else if (!edits.some((d) => d.start < e.end && e.start < d.end)) edits.push(e);
     }
@@ -260,10 +166,7 @@ async function wrapFile(file, options) {
 async function main() {
   const args = process.argv.slice(2);
   const check = args.includes("--check");
-  const named = args.filter((a) => !a.startsWith("--"));
-  const files = (named.length ? named.map((f) => path.resolve(f)) : listTs(path.join(root, "src"))).filter(
-    (f) => !GENERATED.has(path.relative(root, f).split(path.sep).join("/")),
-  );
+  const files = srcFiles(args);
   let changed = 0;
   const problems = [];
   for (const file of files) {

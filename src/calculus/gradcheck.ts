@@ -176,8 +176,7 @@ export function gradientCheck(
     for (const k of idx) {
       checkpoint(
         () =>
-          `in the gradient check of ${p.name} after ${mine.length} of ${idx.length} entries; the parameters are ` +
-          `restored`,
+          `in the gradient check of ${p.name} after ${mine.length} of ${idx.length} entries; the parameters are restored`,
       );
       const theta = p.value.data[k];
       p.value.data[k] = theta + h;
@@ -241,15 +240,12 @@ function summarise(p: Param, mine: GradientCheckEntry[], total: number, float32:
   const notes: string[] = [];
   if (kinks > 0) {
     notes.push(
-      `${kinks} entr${kinks === 1 ? "y" : "ies"} moved a ReLU input across 0 within ±h: the difference quotient ` +
-        `straddles the kink there, so a large error at ${kinks === 1 ? "that entry" : "those entries"} is a false ` +
-        `alarm (not judged)`,
+      `${kinks} entr${kinks === 1 ? "y" : "ies"} moved a ReLU input across 0 within ±h: the difference quotient straddles the kink there, so a large error at ${kinks === 1 ? "that entry" : "those entries"} is a false alarm (not judged)`,
     );
   }
   if (roundoff > 0) {
     notes.push(
-      `${roundoff} entr${roundoff === 1 ? "y differs" : "ies differ"} only by the round-off noise of the difference ` +
-        `quotient (tiny gradients; not judged)`,
+      `${roundoff} entr${roundoff === 1 ? "y differs" : "ies differ"} only by the round-off noise of the difference quotient (tiny gradients; not judged)`,
     );
   }
   if (float32 && verdict !== "good")
@@ -298,8 +294,7 @@ export function formatGradientCheck(report: GradientCheckReport): string {
   const out = [tableText({ columns: head, rows: body })];
   for (const r of report.rows) if (r.note) out.push(`note on ${r.param}: ${r.note}`);
   out.push(
-    `overall: max relative error ${sci(report.maxRelativeError)}, judged ${sci(report.maxJudgedRelativeError)} (h = ` +
-      `${report.h}) → ${report.verdict}`,
+    `overall: max relative error ${sci(report.maxRelativeError)}, judged ${sci(report.maxJudgedRelativeError)} (h = ${report.h}) → ${report.verdict}`,
   );
   out.push("scale: > 1e-2 wrong, > 1e-4 suspicious, > 1e-7 acceptable, ≤ 1e-7 good (float64, smooth loss)");
   return out.join("\n");

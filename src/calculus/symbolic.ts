@@ -70,8 +70,7 @@ export function compileExpression(expr: string, variables: string[]): (v: ArrayL
   const unknown = freeVariables(expr).filter((name) => !variables.includes(name));
   if (unknown.length) {
     throw new Error(
-      `compileExpression: "${expr}" uses ${unknown.map((u) => `"${u}"`).join(", ")}, which is not among the ` +
-        `variables [${variables.join(", ")}]`,
+      `compileExpression: "${expr}" uses ${unknown.map((u) => `"${u}"`).join(", ")}, which is not among the variables [${variables.join(", ")}]`,
     );
   }
   const code = node.compile();
@@ -112,8 +111,7 @@ export function symbolicDerivative(expr: string, variable = "x"): SymbolicDeriva
   const others = vars.filter((v) => v !== variable);
   if (others.length)
     throw new Error(
-      `${where}: "${expr}" has variables ${others.join(", ")} besides ${variable}; use symbolicGradient for several ` +
-        `variables`,
+      `${where}: "${expr}" has variables ${others.join(", ")} besides ${variable}; use symbolicGradient for several variables`,
     );
   let d: MathNode;
   try {

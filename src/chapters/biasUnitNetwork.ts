@@ -34,8 +34,7 @@ export interface BiasUnitNet {
 function checkNet(op: string, net: BiasUnitNet): void {
   if (net.W.cols !== net.V.rows + 1)
     throw new ShapeError(
-      `${op}: V is ${net.V.shape} so ā¹ has ${net.V.rows + 1} entries, but W is ${net.W.shape} (needs ` +
-        `${net.V.rows + 1} columns)`,
+      `${op}: V is ${net.V.shape} so ā¹ has ${net.V.rows + 1} entries, but W is ${net.W.shape} (needs ${net.V.rows + 1} columns)`,
     );
   if (net.V.dtype !== net.W.dtype) throw new ShapeError(`${op}: V is ${net.V.dtype} but W is ${net.W.dtype}`);
 }
@@ -341,8 +340,7 @@ export async function trainBiasUnitSgd(
   const sampling = o.sampling ?? "random";
   if (sampling === "shuffle" && perEpoch !== n)
     throw new RangeError(
-      `trainBiasUnitSgd: sampling "shuffle" makes one pass per epoch, so stepsPerEpoch must be n = ${n}, got ` +
-        `${perEpoch}`,
+      `trainBiasUnitSgd: sampling "shuffle" makes one pass per epoch, so stepsPerEpoch must be n = ${n}, got ${perEpoch}`,
     );
   const every = o.evaluateEvery ?? perEpoch;
   const total = perEpoch * o.epochs;
@@ -387,8 +385,7 @@ export async function trainBiasUnitSgd(
   for (let step = 0; step < total; step++) {
     checkpoint(
       () =>
-        `after step ${step} of ${total} (epoch ${Math.floor(step / perEpoch) + 1}); the network keeps its last ` +
-        `completed step`,
+        `after step ${step} of ${total} (epoch ${Math.floor(step / perEpoch) + 1}); the network keeps its last completed step`,
     );
     const e = Math.floor(step / perEpoch);
     gamma = o.eta0 / 2 ** e; // halved every epoch

@@ -359,8 +359,7 @@ export function trainNotesAlgorithm(
       total += cost[i];
       if (Number.isNaN(cost[i]) || (cost[i] === Infinity && !options.allowInfiniteCost)) {
         throw new Error(
-          `trainNotesAlgorithm: cost of example ${i} is ${cost[i]} in pass ${iter + 1} (step size ${eta}); lower the ` +
-            `step size`,
+          `trainNotesAlgorithm: cost of example ${i} is ${cost[i]} in pass ${iter + 1} (step size ${eta}); lower the step size`,
         );
       }
       // backward pass

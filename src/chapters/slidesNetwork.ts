@@ -29,8 +29,7 @@ export interface SlidesParams {
 export function slidesParamsOf(model: MLP): SlidesParams {
   if (model.layers.length !== 2)
     throw new ShapeError(
-      `slidesParamsOf: the slides' network has 2 weight layers, this MLP has ${model.layers.length} (sizes ` +
-        `[${model.sizes}])`,
+      `slidesParamsOf: the slides' network has 2 weight layers, this MLP has ${model.layers.length} (sizes [${model.sizes}])`,
     );
   const [hidden, output] = model.layers;
   if (!hidden.b || !output.b)
@@ -182,8 +181,7 @@ export function slidesBackpropAsPrinted(p: SlidesParams, x: ArrayLike<number>, j
   checkLabel("slidesBackpropAsPrinted", j, nOut);
   if (nOut > nh || nh > nIn) {
     throw new ShapeError(
-      `slidesBackpropAsPrinted: the printed w_ik (i ≤ ${nOut}, k ≤ ${nh}) needs W to have at least ${nOut} rows and ` +
-        `${nh} columns, W is ${W.shape}`,
+      `slidesBackpropAsPrinted: the printed w_ik (i ≤ ${nOut}, k ≤ ${nh}) needs W to have at least ${nOut} rows and ${nh} columns, W is ${W.shape}`,
     );
   }
   const f = new Float64Array(nOut);

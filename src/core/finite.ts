@@ -19,8 +19,7 @@ export class NonFiniteError extends RangeError {
     where: string,
   ) {
     super(
-      `${where}: ${matrix}[${row}, ${col}] is ${value} — every input must be a finite number ` +
-        `(look for a missing value, or a division by zero where the data was prepared)`,
+      `${where}: ${matrix}[${row}, ${col}] is ${value} — every input must be a finite number (look for a missing value, or a division by zero where the data was prepared)`,
     );
     this.name = "NonFiniteError";
   }

@@ -75,8 +75,7 @@ export function interruptRequested(): boolean {
 export function useInterruptFlag(f: Int32Array | null): Int32Array | null {
   if (f !== null && !(f.buffer instanceof SharedArrayBuffer && f.length >= INTERRUPT_SLOTS.COUNT)) {
     throw new TypeError(
-      `useInterruptFlag: the flag must be an Int32Array of at least ${INTERRUPT_SLOTS.COUNT} slots over a ` +
-        `SharedArrayBuffer`,
+      `useInterruptFlag: the flag must be an Int32Array of at least ${INTERRUPT_SLOTS.COUNT} slots over a SharedArrayBuffer`,
     );
   }
   const before = flag;

@@ -61,15 +61,13 @@ function parseHeader(text: string, name: string, pixels: number, expect?: "train
     l === "train" ? `label,pixel0,…,pixel${pixels - 1}` : `pixel0,…,pixel${pixels - 1}`;
   if (expect && expect !== layout) {
     throw new DataFormatError(
-      `${name}: line 1: wrong header for the ${expect} layout: expected ${show(expect)}, got ` +
-        `"${text.slice(0, 40)}${text.length > 40 ? "…" : ""}"`,
+      `${name}: line 1: wrong header for the ${expect} layout: expected ${show(expect)}, got "${text.slice(0, 40)}${text.length > 40 ? "…" : ""}"`,
     );
   }
   for (let j = 0; j < Math.min(cols.length, wanted.length); j++) {
     if (cols[j] !== wanted[j]) {
       throw new DataFormatError(
-        `${name}: line 1: wrong header: column ${j + 1} is "${cols[j]}", expected "${wanted[j]}" (the ${layout} ` +
-          `layout is ${show(layout)})`,
+        `${name}: line 1: wrong header: column ${j + 1} is "${cols[j]}", expected "${wanted[j]}" (the ${layout} layout is ${show(layout)})`,
       );
     }
   }
@@ -237,8 +235,7 @@ export function formatKaggleCsv(data: { X: Matrix; y?: ArrayLike<number> }): str
       const p = Math.round(v * 255);
       if (!(p >= 0 && p <= 255)) {
         throw new RangeError(
-          `formatKaggleCsv: X[${i}, ${j}] = ${v} is outside [0, 1] (the Kaggle layout stores pixels 0–255 as ` +
-            `round(255·x))`,
+          `formatKaggleCsv: X[${i}, ${j}] = ${v} is outside [0, 1] (the Kaggle layout stores pixels 0–255 as round(255·x))`,
         );
       }
       row[k++] = PIXEL_TEXT[p];

@@ -92,13 +92,11 @@ export function gunzipIfNeeded(bytes: Uint8Array, name: string, maxBytes?: numbe
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" && maxBytes !== undefined) {
       throw new DataFormatError(
-        `${name}: the gzipped file (${bytes.length} bytes) unpacks to more than ${maxBytes} bytes; stopped unpacking ` +
-          `there`,
+        `${name}: the gzipped file (${bytes.length} bytes) unpacks to more than ${maxBytes} bytes; stopped unpacking there`,
       );
     }
     throw new DataFormatError(
-      `${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or ` +
-        `corrupt`,
+      `${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`,
     );
   }
 }
@@ -150,21 +148,16 @@ function gunzipIdx(bytes: Uint8Array, name: string): Uint8Array {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
       throw new DataFormatError(
-        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ` +
-          `${expected - headerLength} ${type} data), ` +
-          `but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the ` +
-          `file is corrupt or not what its header says)`,
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes (${headerLength} header + ${expected - headerLength} ${type} data), but the gzipped file (${bytes.length} bytes) unpacks to more than ${limit}; stopped unpacking there (the file is corrupt or not what its header says)`,
       );
     }
     if (e instanceof RangeError) {
       throw new DataFormatError(
-        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold ` +
-          `in memory (${e.message})`,
+        `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes, more than this program can hold in memory (${e.message})`,
       );
     }
     throw new DataFormatError(
-      `${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or ` +
-        `corrupt`,
+      `${name}: the file is gzipped but could not be unpacked (${(e as Error).message}); it may be truncated or corrupt`,
     );
   }
 }
@@ -224,8 +217,7 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   const info = TYPES[bytes[2]];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !info) {
     throw new DataFormatError(
-      `${name}: wrong magic number ${hex(magic, 8)}: an IDX file starts with 00 00, a type code (08 ubyte, 09 sbyte, ` +
-        `0b int16, 0c int32, 0d float32, 0e float64) and the number of dimensions, e.g. 0x00000803 for images`,
+      `${name}: wrong magic number ${hex(magic, 8)}: an IDX file starts with 00 00, a type code (08 ubyte, 09 sbyte, 0b int16, 0c int32, 0d float32, 0e float64) and the number of dimensions, e.g. 0x00000803 for images`,
     );
   }
   const D = bytes[3];
@@ -244,14 +236,12 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   const actual = bytes.length - headerLength;
   if (actual < expected) {
     throw new DataFormatError(
-      `${name}: truncated data: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} ` +
-        `data but only ${actual} follow the header`,
+      `${name}: truncated data: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} data but only ${actual} follow the header`,
     );
   }
   if (actual > expected) {
     throw new DataFormatError(
-      `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} data but ${actual} ` +
-        `follow the header (${actual - expected} extra): dimensions do not match the byte count`,
+      `${name}: the header's dimensions ${dims.join("×")} need ${expected} bytes of ${info.type} data but ${actual} follow the header (${actual - expected} extra): dimensions do not match the byte count`,
     );
   }
   const header = bytes.slice(0, headerLength);
@@ -299,10 +289,7 @@ export function readIdx(file: string): Idx {
   const promise = isGzip(head) ? null : headerPromise(head);
   if (promise && typeof promise === "object" && size > promise.expected + GZIP_SLACK) {
     throw new DataFormatError(
-      `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes ` +
-        `(${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), ` +
-        `but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not ` +
-        `what its header says)`,
+      `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes (${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not what its header says)`,
     );
   }
   const { bytes } = readDataFile(file);
@@ -342,8 +329,7 @@ export function idxImages(file: string | Idx): { n: number; rows: number; cols: 
   const idx = source(file);
   if (idx.magic !== IDX_IMAGES_MAGIC) {
     throw new DataFormatError(
-      `${idx.name}: wrong magic number ${hex(idx.magic, 8)} for an image file, expected 0x00000803 (ubyte, 3 ` +
-        `dimensions)`,
+      `${idx.name}: wrong magic number ${hex(idx.magic, 8)} for an image file, expected 0x00000803 (ubyte, 3 dimensions)`,
     );
   }
   const [n, rows, cols] = idx.dims;

@@ -64,8 +64,7 @@ export function mnistFiles(dir: string): {
 } {
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
     throw new DataFormatError(
-      `loadMnist: ${dir} is a file, not a directory; dir must name the directory that holds the four IDX files (e.g. ` +
-        `${path.dirname(dir)})`,
+      `loadMnist: ${dir} is a file, not a directory; dir must name the directory that holds the four IDX files (e.g. ${path.dirname(dir)})`,
     );
   }
   if (!fs.existsSync(dir)) {
@@ -102,8 +101,7 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType
   const y = idxLabels(readIdx(labelsFile), MNIST_CLASSES);
   if (img.n !== y.length) {
     throw new DataFormatError(
-      `${path.basename(imagesFile)} has ${img.n} images but ${path.basename(labelsFile)} has ${y.length} labels: the ` +
-        `counts must agree`,
+      `${path.basename(imagesFile)} has ${img.n} images but ${path.basename(labelsFile)} has ${y.length} labels: the counts must agree`,
     );
   }
   return { X: new PixelMatrix(img.n, img.rows * img.cols, img.pixels, dtype), y };
@@ -199,9 +197,7 @@ export function loadMnist(options: { dir?: string; dtype?: DType } = {}): { trai
     if (changed === null) return { train: { X: hit.train.X, y: hit.train.y }, test: { X: hit.test.X, y: hit.test.y } };
     cache.delete(key);
     console.warn(
-      `loadMnist: the arrays returned earlier were changed in place (${changed}); returning fresh copies read from ` +
-        `${dir} ` +
-        `(the changed arrays are left as they are) — use d.copy(X) before modifying`,
+      `loadMnist: the arrays returned earlier were changed in place (${changed}); returning fresh copies read from ${dir} (the changed arrays are left as they are) — use d.copy(X) before modifying`,
     );
   }
   const f = mnistFiles(dir);
@@ -258,8 +254,7 @@ export function takeFirst(ds: Dataset, n: number): Dataset {
   checkDataset("takeFirst", ds);
   if (!(Number.isInteger(n) && n >= 0 && n <= ds.y.length)) {
     throw new RangeError(
-      `takeFirst: n = ${describeValue(n)} must be an integer in 0…${ds.y.length} (the data set has ${ds.y.length} ` +
-        `examples)`,
+      `takeFirst: n = ${describeValue(n)} must be an integer in 0…${ds.y.length} (the data set has ${ds.y.length} examples)`,
     );
   }
   const d = ds.X.cols;

@@ -336,8 +336,7 @@ export const NOT_DONE = "\u0000not done yet";
 
 function stoppedText(stopped: "timeout" | "interrupted"): string {
   return stopped === "timeout"
-    ? "your function ran out of time on this case (an endless loop? it is stopped after its time limit); the check " +
-        "stopped here"
+    ? "your function ran out of time on this case (an endless loop? it is stopped after its time limit); the check stopped here"
     : "interrupted (■): the check stopped here";
 }
 
@@ -496,8 +495,7 @@ export function formatResult(r: CheckResult): string {
   }
   if (r.status === "not done") {
     lines.push(
-      `  … not done yet (0/${r.max}): replace \`throw new hw.NotDoneYet();\` in your function with your code, run ` +
-        `that cell, then this one.`,
+      `  … not done yet (0/${r.max}): replace \`throw new hw.NotDoneYet();\` in your function with your code, run that cell, then this one.`,
     );
     return lines.join("\n");
   }
@@ -583,8 +581,7 @@ function sendOutcomes(
   }
   grader?.send({ id, kind, outcomes });
   console.log(
-    `${id}${kind === "hidden" ? " · hidden tests" : ""}: your function ran on ${outcomes.length} ` +
-      `case${outcomes.length === 1 ? "" : "s"}; the grader compares the results.`,
+    `${id}${kind === "hidden" ? " · hidden tests" : ""}: your function ran on ${outcomes.length} case${outcomes.length === 1 ? "" : "s"}; the grader compares the results.`,
   );
 }
 
@@ -715,8 +712,7 @@ export function summary(prefix?: string): void {
       lines.push(`  ${id.padEnd(width)}  ${`${p}/${m}`.padStart(7)}  ${state.padEnd(15)}  ${title}`);
     }
     lines.push(
-      `  Points so far: ` +
-        `${points}/${max}${unchecked ? ` (${unchecked} exercise${unchecked > 1 ? "s" : ""} not checked yet)` : ""}.`,
+      `  Points so far: ${points}/${max}${unchecked ? ` (${unchecked} exercise${unchecked > 1 ? "s" : ""} not checked yet)` : ""}.`,
     );
     console.log(lines.join("\n"));
   } catch (e) {

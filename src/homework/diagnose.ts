@@ -75,15 +75,13 @@ function shapeHints(G: Tensor, E: Tensor, args: unknown[], tol: number): string[
   const hints: string[] = [];
   if (E.shape.length === 0) {
     hints.push(
-      `A single number is asked for, but your result has shape ${shapeText(G.shape)}: did you forget to sum (or ` +
-        `average) its entries?`,
+      `A single number is asked for, but your result has shape ${shapeText(G.shape)}: did you forget to sum (or average) its entries?`,
     );
     return hints;
   }
   if (G.shape.length === 0) {
     hints.push(
-      `Your result is one number where shape ${shapeText(E.shape)} is asked for: did you sum over everything instead ` +
-        `of along one axis?`,
+      `Your result is one number where shape ${shapeText(E.shape)} is asked for: did you sum over everything instead of along one axis?`,
     );
     return hints;
   }
@@ -91,10 +89,8 @@ function shapeHints(G: Tensor, E: Tensor, args: unknown[], tol: number): string[
     const right = sameValues(G.data, transposed(E), tol);
     hints.push(
       right
-        ? `Transposed: your entries are right but your result is ${shapeText(G.shape)}, the transpose of the ` +
-            `${shapeText(E.shape)} asked for.`
-        : `Transposed shape: your result is ${shapeText(G.shape)} where ${shapeText(E.shape)} is asked for. Check ` +
-            `the order of the factors in each product (X·Wᵀ or W·X?) and whether a weight matrix needs its transpose.`,
+        ? `Transposed: your entries are right but your result is ${shapeText(G.shape)}, the transpose of the ${shapeText(E.shape)} asked for.`
+        : `Transposed shape: your result is ${shapeText(G.shape)} where ${shapeText(E.shape)} is asked for. Check the order of the factors in each product (X·Wᵀ or W·X?) and whether a weight matrix needs its transpose.`,
     );
     return hints;
   }
@@ -104,8 +100,7 @@ function shapeHints(G: Tensor, E: Tensor, args: unknown[], tol: number): string[
     if (le === lg) {
       const right = sameValues(G.data, E.data, tol);
       hints.push(
-        `Your result holds ${lg} entries${right ? " with the right values" : ""} but has shape ` +
-          `${shapeText(G.shape)}; the shape asked for is ${shapeText(E.shape)}.`,
+        `Your result holds ${lg} entries${right ? " with the right values" : ""} but has shape ${shapeText(G.shape)}; the shape asked for is ${shapeText(E.shape)}.`,
       );
       return hints;
     }
@@ -117,8 +112,7 @@ function shapeHints(G: Tensor, E: Tensor, args: unknown[], tol: number): string[
         if ((r === le && c === lg) || (r === lg && c === le)) {
           const per = (n: number) => (n === r ? "row" : "column");
           hints.push(
-            `Wrong axis: your result has ${lg} entries, one per ${per(lg)} of ${argName(i, path)} (${r}×${c}), but ` +
-              `one per ${per(le)} (${le}) is asked for. Sum (or average, or take the max) along the other axis.`,
+            `Wrong axis: your result has ${lg} entries, one per ${per(lg)} of ${argName(i, path)} (${r}×${c}), but one per ${per(le)} (${le}) is asked for. Sum (or average, or take the max) along the other axis.`,
           );
           return hints;
         }
@@ -136,8 +130,7 @@ function shapeHints(G: Tensor, E: Tensor, args: unknown[], tol: number): string[
       );
     else if (G.shape[0] === E.shape[1] || G.shape[1] === E.shape[0])
       hints.push(
-        `Check which dimension is which: one of your sizes is right but on the wrong side (${shapeText(G.shape)} vs ` +
-          `${shapeText(E.shape)}).`,
+        `Check which dimension is which: one of your sizes is right but on the wrong side (${shapeText(G.shape)} vs ${shapeText(E.shape)}).`,
       );
   }
   return hints;
@@ -163,43 +156,25 @@ function factorHint(G: Tensor, E: Tensor, args: unknown[], tol: number): string 
   if (Math.abs(c - 1) <= fitTol) return null;
   const near = (v: number) => Math.abs(c - v) <= fitTol * Math.max(1, Math.abs(v));
   if (near(-1))
-    return (
-      "Wrong sign: your result is exactly −1 × the expected one. Check the sign of the gradient (descent steps " +
-      "go along −∇) or of the difference you take (ŷ − y vs y − ŷ)."
-    );
+    return "Wrong sign: your result is exactly −1 × the expected one. Check the sign of the gradient (descent steps go along −∇) or of the difference you take (ŷ − y vs y − ŷ).";
   // n = 2 is left to the factor-2 and factor-½ hints below: "divided by 2" is more often a ½ than a 1/n.
   for (const { n, source } of inputSizes(args).filter((s) => s.n > 2)) {
     if (near(n))
-      return (
-        `Missing 1/n: your result is ${n} × the expected one, and ${n} is ${source}. Average over the examples ` +
-        `(divide by n) instead of summing.`
-      );
+      return `Missing 1/n: your result is ${n} × the expected one, and ${n} is ${source}. Average over the examples (divide by n) instead of summing.`;
     if (near(1 / n))
-      return (
-        `Extra 1/n: your result is the expected one divided by ${n} (${source}). Sum where a sum is asked, or ` +
-        `divide by n only once.`
-      );
+      return `Extra 1/n: your result is the expected one divided by ${n} (${source}). Sum where a sum is asked, or divide by n only once.`;
     if (near(-n)) return `Wrong sign and missing 1/n: your result is −${n} × the expected one (${n} is ${source}).`;
     if (near(-1 / n))
       return `Wrong sign and an extra 1/n: your result is −1/${n} × the expected one (${n} is ${source}).`;
   }
   if (near(2))
-    return (
-      "Factor 2: your result is twice the expected one. Check the ½ in front of a squared term (d/dx ½x² = x) " +
-      "or a term counted twice."
-    );
+    return "Factor 2: your result is twice the expected one. Check the ½ in front of a squared term (d/dx ½x² = x) or a term counted twice.";
   if (near(0.5))
-    return (
-      "Factor ½: your result is half the expected one. Check the ½ in front of a squared term (d/dx x² = 2x) or " +
-      "a term counted once where it appears twice."
-    );
+    return "Factor ½: your result is half the expected one. Check the ½ in front of a squared term (d/dx x² = 2x) or a term counted once where it appears twice.";
   if (near(-2) || near(-0.5))
     return `Wrong sign and a factor ${near(-2) ? "2" : "½"}: your result is ${fmt(c)} × the expected one.`;
   if (E.data.length < 2) return null;
-  return (
-    `Correct up to a constant factor: your result is ${fmt(c)} × the expected one everywhere. Look for a ` +
-    `missing or extra scale (1/n, η, ½, a sign).`
-  );
+  return `Correct up to a constant factor: your result is ${fmt(c)} × the expected one everywhere. Look for a missing or extra scale (1/n, η, ½, a sign).`;
 }
 
 function isIntegral(t: Tensor): boolean {
@@ -253,10 +228,7 @@ function offByOneHint(G: Tensor, E: Tensor): string | null {
       if (onesG === 1 && Math.abs(kg - ke) === 1) shifted++;
     }
     if (shifted > 0 && shifted >= r / 2)
-      return (
-        "Off by one: the 1 of each one-hot row sits one column off (or falls off the end). Class k goes to " +
-        "column k, counting from 0."
-      );
+      return "Off by one: the 1 of each one-hot row sits one column off (or falls off the end). Class k goes to column k, counting from 0.";
   }
   return null;
 }
@@ -275,16 +247,9 @@ function nonFiniteHint(G: Tensor, E: Tensor, args: unknown[], path: string): str
   const big = maxAbsInput(args);
   const where = `${path ? path + " " : ""}has ${what}`;
   if (big >= 50) {
-    return (
-      `Overflow: your result ${where} where a finite number is expected. The inputs reach ${fmt(big)}, and ` +
-      `exp(x) is Infinity in floating point for x above about 709 (∞/∞ = NaN). Subtract the row maximum before exp ` +
-      `(it cancels out), or use log-sum-exp: log Σ exp(zₖ) = m + log Σ exp(zₖ − m).`
-    );
+    return `Overflow: your result ${where} where a finite number is expected. The inputs reach ${fmt(big)}, and exp(x) is Infinity in floating point for x above about 709 (∞/∞ = NaN). Subtract the row maximum before exp (it cancels out), or use log-sum-exp: log Σ exp(zₖ) = m + log Σ exp(zₖ − m).`;
   }
-  return (
-    `Your result ${where} where a finite number is expected: look for 0/0, log(0), a division by a zero sum, or ` +
-    `exp of a large number (subtract the maximum first).`
-  );
+  return `Your result ${where} where a finite number is expected: look for 0/0, log(0), a division by a zero sum, or exp of a large number (subtract the maximum first).`;
 }
 
 function nothingDoneHint(G: Tensor, E: Tensor, args: unknown[], tol: number): string | null {
@@ -321,8 +286,7 @@ export function diagnoseTensors(G: Tensor, E: Tensor, args: unknown[], tolerance
   if (nf) return [nf];
   if (E.shape.length === 2 && E.shape[0] === E.shape[1] && E.shape[0] > 1 && sameValues(G.data, transposed(E), tol)) {
     return [
-      `${prefix}Transposed: your result is the transpose of the expected one (a square matrix, so the shape alone ` +
-        `does not show it). Check the order of the factors in each product.`,
+      `${prefix}Transposed: your result is the transpose of the expected one (a square matrix, so the shape alone does not show it). Check the order of the factors in each product.`,
     ];
   }
   const ob = offByOneHint(G, E);

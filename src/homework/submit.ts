@@ -123,8 +123,7 @@ export async function submit(
   const token = process.env.JUPYTERHUB_API_TOKEN;
   if (!url || !token) {
     throw new Error(
-      "hw.submit: this notebook is not running on the course's JupyterHub, so there is no inbox to send it to (hand " +
-        "in the .ipynb file as your lecturer says)",
+      "hw.submit: this notebook is not running on the course's JupyterHub, so there is no inbox to send it to (hand in the .ipynb file as your lecturer says)",
     );
   }
   const file = findHomeworkNotebook(homework);
@@ -161,8 +160,7 @@ export async function submit(
             ? `, before the deadline (${r.deadline})`
             : "";
         console.log(
-          `Submitted ${name} (as saved at ${savedAt.toLocaleTimeString("en-GB")}) — version ${r.version}, received ` +
-            `${r.received_at}${late}.`,
+          `Submitted ${name} (as saved at ${savedAt.toLocaleTimeString("en-GB")}) — version ${r.version}, received ${r.received_at}${late}.`,
         );
       }
       return r;

@@ -235,10 +235,7 @@ export function compareValues(got: unknown, expected: unknown, tol: number, path
   if (te) {
     const tg = asTensor(got);
     if (!tg)
-      return (
-        `${where}expected ${te.shape.length === 0 ? "a number" : `a ${shapeText(te.shape)} ${te.kind}`}, got ` +
-        `${describe(got)}`
-      );
+      return `${where}expected ${te.shape.length === 0 ? "a number" : `a ${shapeText(te.shape)} ${te.kind}`}, got ${describe(got)}`;
     if (tg.shape.join("×") !== te.shape.join("×")) {
       return `${where}expected shape ${shapeText(te.shape)}, got shape ${shapeText(tg.shape)}`;
     }

@@ -101,8 +101,7 @@ export function encode(v: unknown, path = "value", seen = new Set<unknown>()): W
         v instanceof RegExp
       ) {
         throw new Error(
-          `encode: ${path} is a ${name}, which cannot be sent (only numbers, strings, arrays, typed arrays, ` +
-            `matrices, plain objects and the fields of class instances)`,
+          `encode: ${path} is a ${name}, which cannot be sent (only numbers, strings, arrays, typed arrays, matrices, plain objects and the fields of class instances)`,
         );
       }
       const fields: { [k: string]: Wire } = {};

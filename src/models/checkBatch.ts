@@ -29,8 +29,7 @@ export function checkBatch(op: string, spec: BatchSpec, X: Matrix, y?: ArrayLike
   }
   if (X.dtype !== spec.dtype) {
     throw new ShapeError(
-      `${where}: X is ${X.dtype} but the ${spec.noun} is ${spec.dtype} (create it with dtype: "${X.dtype}", or ` +
-        `convert X with copy(X, "${spec.dtype}"))`,
+      `${where}: X is ${X.dtype} but the ${spec.noun} is ${spec.dtype} (create it with dtype: "${X.dtype}", or convert X with copy(X, "${spec.dtype}"))`,
     );
   }
   if (y !== undefined) {

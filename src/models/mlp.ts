@@ -243,8 +243,7 @@ export class MLP implements Model {
     if (!last) return [];
     if (!last.keptZ) {
       throw new Error(
-        "MLP.kinkInputs: the last pass was a fast lossAndGradient, which does not keep the ReLU inputs Z; call " +
-          "forward(X) or loss(X, y) first",
+        "MLP.kinkInputs: the last pass was a fast lossAndGradient, which does not keep the ReLU inputs Z; call forward(X) or loss(X, y) first",
       );
     }
     const kinked = (f: Activation | "softmax") => f !== "softmax" && (f.name === "relu" || f.name === "heaviside");

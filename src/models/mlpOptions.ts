@@ -46,8 +46,7 @@ export function checkMLPOptions(options: MLPOptions): {
   const acts = options.activations ?? [];
   if (!(acts.length === hidden || (acts.length === 1 && hidden >= 1) || (hidden === 0 && acts.length === 0))) {
     throw new Error(
-      `MLP: sizes [${sizes}] have ${hidden} hidden layer(s) but ${acts.length} activations were given (give ` +
-        `${hidden}, or 1 for all)`,
+      `MLP: sizes [${sizes}] have ${hidden} hidden layer(s) but ${acts.length} activations were given (give ${hidden}, or 1 for all)`,
     );
   }
   const l2 = options.l2 ?? 0;

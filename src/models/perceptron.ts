@@ -151,8 +151,7 @@ export function trainPerceptron(
     for (let k = 0; k < order.length; k++) {
       checkpoint(
         () =>
-          `in pass ${epoch} of ${maxEpochs} after example ${k} of ${order.length}; w and b keep the last completed ` +
-          `update`,
+          `in pass ${epoch} of ${maxEpochs} after example ${k} of ${order.length}; w and b keep the last completed update`,
       );
       const i = order[k];
       let wx = 0;
@@ -304,8 +303,7 @@ export function parseGameNight(text: string, name = "game-night.csv"): GameNight
       const code = allowed[expected[j]][v];
       if (code === undefined) {
         throw new Error(
-          `${name}: line ${li + 1}, column "${expected[j]}": "${v}" is not one of ` +
-            `${Object.keys(allowed[expected[j]]).join("|")}`,
+          `${name}: line ${li + 1}, column "${expected[j]}": "${v}" is not one of ${Object.keys(allowed[expected[j]]).join("|")}`,
         );
       }
       data.push(code);

@@ -131,8 +131,7 @@ export function rmspropNotes(options: RmspropNotesOptions = {}): RmspropNotesOpt
       for (const name of overwrite) {
         if (!params.some((p) => p.name === name)) {
           throw new RangeError(
-            `${who}: overwrite names group "${name}", but the parameter groups are ` +
-              `${params.map((p) => p.name).join(", ")}`,
+            `${who}: overwrite names group "${name}", but the parameter groups are ${params.map((p) => p.name).join(", ")}`,
           );
         }
       }

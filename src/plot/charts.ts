@@ -24,8 +24,7 @@ export function slider(
     throw new Error(`slider: the name must be an identifier (used in expressions), got "${name}"`);
   if (!(o.min < o.max) || !(o.step > 0) || !(o.value >= o.min && o.value <= o.max)) {
     throw new Error(
-      `slider "${name}": need min < max, step > 0 and min ≤ value ≤ max, got min=${o.min} max=${o.max} ` +
-        `step=${o.step} value=${o.value}`,
+      `slider "${name}": need min < max, step > 0 and min ≤ value ≤ max, got min=${o.min} max=${o.max} step=${o.step} value=${o.value}`,
     );
   }
   return {
@@ -149,8 +148,7 @@ export function lineChart(o: {
     const keep = maxPoints === Infinity ? Array.from({ length: s.y.length }, (_, i) => i) : thinMinMax(s.y, maxPoints);
     if (keep.length < s.y.length)
       thinned.push(
-        `${o.series.length > 1 ? `"${s.name}" ` : ""}from ${s.y.length.toLocaleString("en-US")} to ` +
-          `${keep.length.toLocaleString("en-US")} points`,
+        `${o.series.length > 1 ? `"${s.name}" ` : ""}from ${s.y.length.toLocaleString("en-US")} to ${keep.length.toLocaleString("en-US")} points`,
       );
     const qx = quantumOf(s.x, keep);
     const qy = quantumOf(s.y, keep);
@@ -208,9 +206,7 @@ export function lineChart(o: {
   if (thinned.length > 0) {
     const note = `thinned ${thinned.join(", ")}`;
     spec.title = { text: o.title ?? "", subtitle: note };
-    spec.description =
-      `${note}: the smallest and largest y of each of ` +
-      `${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
+    spec.description = `${note}: the smallest and largest y of each of ${Math.floor((maxPoints - 2) / 2).toLocaleString("en-US")} buckets`;
   } else if (o.title) spec.title = o.title;
   return spec;
 }
@@ -289,8 +285,7 @@ export function truthTable(o: {
   o.rows.forEach((r, i) => {
     if (r.length !== o.columns.length)
       throw new Error(
-        `truthTable: row ${i} has ${r.length} cells but there are ${o.columns.length} columns ` +
-          `(${o.columns.join(", ")})`,
+        `truthTable: row ${i} has ${r.length} cells but there are ${o.columns.length} columns (${o.columns.join(", ")})`,
       );
     r.forEach((v, j) => {
       const text = typeof v === "boolean" ? (v ? "1" : "0") : String(v);

@@ -119,8 +119,7 @@ export function preprocessDigit(grid: ArrayLike<number>, side: number): Preproce
  * The same algorithm as `preprocessDigit`, as plain JavaScript for the page (a function
  * `descentPreprocess(grid, side)` with the same result fields).
  */
-export const PREPROCESS_JS =
-  `function descentPreprocess(grid, side) {
+export const PREPROCESS_JS = `function descentPreprocess(grid, side) {
   var T = ${INK_THRESHOLD};
   var minR = side, maxR = -1, minC = side, maxC = -1, r, c, i, j;
   for (r = 0; r < side; r++) for (c = 0; c < side; c++) if (grid[r * side + c] > T) {
@@ -152,8 +151,7 @@ export const PREPROCESS_JS =
   var left = Math.min(28 - W, Math.max(0, Math.round(14 - cx)));
   var image = new Float32Array(784);
   for (i = 0; i < H; i++) for (j = 0; j < W; j++) image[(top + i) * 28 + left + j] = Math.min(1, scaled[i * W + j]);
-  return { box: { top: minR, left: minC, height: h, width: w }, scaled: scaled, scaledHeight: H, scaledWidth: W, ` +
-  `centre: { x: cx, y: cy }, offset: { top: top, left: left }, image: image };
+  return { box: { top: minR, left: minC, height: h, width: w }, scaled: scaled, scaledHeight: H, scaledWidth: W, centre: { x: cx, y: cy }, offset: { top: top, left: left }, image: image };
 }`;
 
 /** One dense layer for the page: z = W a + b (W: out × in, row-major), then the activation. */
@@ -181,8 +179,7 @@ function pageLayers(net: DigitNetwork): DigitLayer[] {
       }
       if (l.W.cols !== inputs)
         throw new Error(
-          `drawDigit: layer ${k + 1} expects ${l.W.cols} inputs, but ${inputs} arrive (the first layer must take 784 ` +
-            `= 28×28 pixels)`,
+          `drawDigit: layer ${k + 1} expects ${l.W.cols} inputs, but ${inputs} arrive (the first layer must take 784 = 28×28 pixels)`,
         );
       if (l.W.data.length !== l.W.rows * l.W.cols)
         throw new Error(`drawDigit: layer ${k + 1}'s W has ${l.W.data.length} numbers for ${l.W.rows}×${l.W.cols}`);
@@ -213,98 +210,62 @@ function pageScript(id: string, layers: DigitLayer[]): string {
     W: b64(l.W.data),
     b: l.b ? b64(l.b.data) : null,
   }));
-  return (
-    `(function(){
+  return `(function(){
 ${PREPROCESS_JS}
 var SIDE=${DRAW_SIDE},id=${JSON.stringify(id)},spec=${scriptJson(spec)},tries=0;
-function f32(s){var bin=atob(s),u=new Uint8Array(bin.length);for(var ` +
-    `i=0;i<bin.length;i++)u[i]=bin.charCodeAt(i);return new Float32Array(u.buffer);}
+function f32(s){var bin=atob(s),u=new Uint8Array(bin.length);for(var i=0;i<bin.length;i++)u[i]=bin.charCodeAt(i);return new Float32Array(u.buffer);}
 var layers=spec.map(function(l){return {rows:l.rows,cols:l.cols,act:l.act,W:f32(l.W),b:l.b?f32(l.b):null};});
 function forward(x){var a=x;for(var k=0;k<layers.length;k++){var L=layers[k],z=new Float64Array(L.rows);
  for(var o=0;o<L.rows;o++){var s=L.b?L.b[o]:0,off=o*L.cols;for(var i=0;i<L.cols;i++)s+=L.W[off+i]*a[i];z[o]=s;}
- if(L.act==="softmax"){var mx=-Infinity;for(o=0;o<z.length;o++)mx=Math.max(mx,z[o]);var ` +
-    `t=0;for(o=0;o<z.length;o++){z[o]=Math.exp(z[o]-mx);t+=z[o];}for(o=0;o<z.length;o++)z[o]/=t;}
- else for(o=0;o<z.length;o++){var ` +
-    `v=z[o];z[o]=L.act==="relu"?(v>0?v:0):L.act==="sigmoid"?1/(1+Math.exp(-v)):Math.tanh(v);}
+ if(L.act==="softmax"){var mx=-Infinity;for(o=0;o<z.length;o++)mx=Math.max(mx,z[o]);var t=0;for(o=0;o<z.length;o++){z[o]=Math.exp(z[o]-mx);t+=z[o];}for(o=0;o<z.length;o++)z[o]/=t;}
+ else for(o=0;o<z.length;o++){var v=z[o];z[o]=L.act==="relu"?(v>0?v:0):L.act==="sigmoid"?1/(1+Math.exp(-v)):Math.tanh(v);}
  a=z;}return a;}
-function paint(canvas,vals,w,h){var ctx=canvas.getContext("2d"),img=ctx.createImageData(w,h);for(var ` +
-    `i=0;i<w*h;i++){var ` +
-    `g=255-Math.round(255*Math.min(1,Math.max(0,+vals[i]||0)));img.data[4*i]=g;img.data[4*i+1]=g;img.data[4*i+2]=g;` +
-    `img.data[4*i+3]=255;}canvas.width=w;canvas.height=h;ctx.putImageData(img,0,0);}
+function paint(canvas,vals,w,h){var ctx=canvas.getContext("2d"),img=ctx.createImageData(w,h);for(var i=0;i<w*h;i++){var g=255-Math.round(255*Math.min(1,Math.max(0,+vals[i]||0)));img.data[4*i]=g;img.data[4*i+1]=g;img.data[4*i+2]=g;img.data[4*i+3]=255;}canvas.width=w;canvas.height=h;ctx.putImageData(img,0,0);}
 function start(root){
  if(root.getAttribute("data-state")!=="static")return;root.setAttribute("data-state","ready");
  var q=function(s){return root.querySelector(s);};
  var pad=q(".dd-pad"),grid=new Float32Array(SIDE*SIDE),last=null,down=false,R=${(DRAW_SIDE / 28) * 1.15};
  var bars=[];var barBox=q(".dd-barlist");
- for(var d=0;d<10;d++){var row=document.createElement("div");row.className="dd-bar";row.innerHTML='<span ` +
-    `class="dd-digit">'+d+'</span><span class="dd-track"><span class="dd-fill"></span></span><span ` +
-    `class="dd-p"></span>';barBox.appendChild(row);bars.push(row);}
- function stamp(x,y){var ` +
-    `r0=Math.max(0,Math.floor(y-R-1)),r1=Math.min(SIDE-1,Math.ceil(y+R+1)),c0=Math.max(0,Math.floor(x-R-1)),` +
-    `c1=Math.min(SIDE-1,Math.ceil(x+R+1));
-  for(var r=r0;r<=r1;r++)for(var c=c0;c<=c1;c++){var ` +
-    `d=Math.sqrt((c+0.5-x)*(c+0.5-x)+(r+0.5-y)*(r+0.5-y)),v=Math.min(1,Math.max(0,R+0.5-d));` +
-    `if(v>grid[r*SIDE+c])grid[r*SIDE+c]=v;}}
- function line(a,b){var n=Math.max(1,Math.ceil(Math.hypot(b[0]-a[0],b[1]-a[1])));for(var ` +
-    `k=0;k<=n;k++)stamp(a[0]+(b[0]-a[0])*k/n,a[1]+(b[1]-a[1])*k/n);}
- function at(e){var r=pad.getBoundingClientRect();return ` +
-    `[(e.clientX-r.left)*SIDE/r.width,(e.clientY-r.top)*SIDE/r.height];}
- var pending=false;function ` +
-    `later(){if(!pending){pending=true;requestAnimationFrame(function(){pending=false;update();});}}
+ for(var d=0;d<10;d++){var row=document.createElement("div");row.className="dd-bar";row.innerHTML='<span class="dd-digit">'+d+'</span><span class="dd-track"><span class="dd-fill"></span></span><span class="dd-p"></span>';barBox.appendChild(row);bars.push(row);}
+ function stamp(x,y){var r0=Math.max(0,Math.floor(y-R-1)),r1=Math.min(SIDE-1,Math.ceil(y+R+1)),c0=Math.max(0,Math.floor(x-R-1)),c1=Math.min(SIDE-1,Math.ceil(x+R+1));
+  for(var r=r0;r<=r1;r++)for(var c=c0;c<=c1;c++){var d=Math.sqrt((c+0.5-x)*(c+0.5-x)+(r+0.5-y)*(r+0.5-y)),v=Math.min(1,Math.max(0,R+0.5-d));if(v>grid[r*SIDE+c])grid[r*SIDE+c]=v;}}
+ function line(a,b){var n=Math.max(1,Math.ceil(Math.hypot(b[0]-a[0],b[1]-a[1])));for(var k=0;k<=n;k++)stamp(a[0]+(b[0]-a[0])*k/n,a[1]+(b[1]-a[1])*k/n);}
+ function at(e){var r=pad.getBoundingClientRect();return [(e.clientX-r.left)*SIDE/r.width,(e.clientY-r.top)*SIDE/r.height];}
+ var pending=false;function later(){if(!pending){pending=true;requestAnimationFrame(function(){pending=false;update();});}}
  function update(){
   paint(pad,grid,SIDE,SIDE);
   var p=descentPreprocess(grid,SIDE),boxEl=q(".dd-box");
-  if(!p){boxEl.style.display="none";paint(q(".dd-scaled"),[],20,20);paint(q(".dd-final"),[],28,28);` +
-    `root.removeAttribute("data-prediction");q(".dd-answer").textContent="Draw a digit in the ` +
-    `box.";bars.forEach(function(b){b.querySelector(".dd-fill").style.width="0";` +
-    `b.querySelector(".dd-p").textContent="";b.classList.remove("dd-top");});root.descentDigit.last=null;return;}
-  boxEl.style.display="block";boxEl.style.top=(100*p.box.top/SIDE)+"%";boxEl.style.left=(100*p.box.left/SIDE)+"%";` +
-    `boxEl.style.height=(100*p.box.height/SIDE)+"%";boxEl.style.width=(100*p.box.width/SIDE)+"%";
-  var box20=new Float32Array(400),t0=Math.floor((20-p.scaledHeight)/2),l0=Math.floor((20-p.scaledWidth)/2);for(var ` +
-    `i=0;i<p.scaledHeight;i++)for(var ` +
-    `j=0;j<p.scaledWidth;j++)box20[(t0+i)*20+l0+j]=p.scaled[i*p.scaledWidth+j];paint(q(".dd-scaled"),box20,20,20);` +
-    `paint(q(".dd-final"),p.image,28,28);
+  if(!p){boxEl.style.display="none";paint(q(".dd-scaled"),[],20,20);paint(q(".dd-final"),[],28,28);root.removeAttribute("data-prediction");q(".dd-answer").textContent="Draw a digit in the box.";bars.forEach(function(b){b.querySelector(".dd-fill").style.width="0";b.querySelector(".dd-p").textContent="";b.classList.remove("dd-top");});root.descentDigit.last=null;return;}
+  boxEl.style.display="block";boxEl.style.top=(100*p.box.top/SIDE)+"%";boxEl.style.left=(100*p.box.left/SIDE)+"%";boxEl.style.height=(100*p.box.height/SIDE)+"%";boxEl.style.width=(100*p.box.width/SIDE)+"%";
+  var box20=new Float32Array(400),t0=Math.floor((20-p.scaledHeight)/2),l0=Math.floor((20-p.scaledWidth)/2);for(var i=0;i<p.scaledHeight;i++)for(var j=0;j<p.scaledWidth;j++)box20[(t0+i)*20+l0+j]=p.scaled[i*p.scaledWidth+j];paint(q(".dd-scaled"),box20,20,20);paint(q(".dd-final"),p.image,28,28);
   q(".dd-scaled-note").textContent=p.box.width+"×"+p.box.height+" → "+p.scaledWidth+"×"+p.scaledHeight;
-  q(".dd-final-note").textContent="centre of mass ("+p.centre.x.toFixed(1)+", "+p.centre.y.toFixed(1)+") moved to ` +
-    `pixel (14, 14)";
+  q(".dd-final-note").textContent="centre of mass ("+p.centre.x.toFixed(1)+", "+p.centre.y.toFixed(1)+") moved to pixel (14, 14)";
   var probs=forward(p.image),best=0;for(var k=1;k<10;k++)if(probs[k]>probs[best])best=k;
-  bars.forEach(function(b,k){b.querySelector(".dd-fill").style.width=(100*probs[k]).toFixed(1)+"%";` +
-    `b.querySelector(".dd-p").textContent=(100*probs[k]).toFixed(1)+" %";b.classList.toggle("dd-top",k===best);});
+  bars.forEach(function(b,k){b.querySelector(".dd-fill").style.width=(100*probs[k]).toFixed(1)+"%";b.querySelector(".dd-p").textContent=(100*probs[k]).toFixed(1)+" %";b.classList.toggle("dd-top",k===best);});
   q(".dd-answer").textContent="The network says "+best+" ("+(100*probs[best]).toFixed(1)+" % sure).";
-  root.setAttribute("data-prediction",String(best));root.descentDigit.last={pre:p,` +
-    `probs:Array.prototype.slice.call(probs)};
+  root.setAttribute("data-prediction",String(best));root.descentDigit.last={pre:p,probs:Array.prototype.slice.call(probs)};
  }
- pad.addEventListener("pointerdown",function(e){e.preventDefault();down=true;last=at(e);try{` +
-    `pad.setPointerCapture(e.pointerId);}catch(_){}line(last,last);later();});
- pad.addEventListener("pointermove",function(e){if(!down)return;e.preventDefault();var ` +
-    `p=at(e);line(last,p);last=p;later();});
+ pad.addEventListener("pointerdown",function(e){e.preventDefault();down=true;last=at(e);try{pad.setPointerCapture(e.pointerId);}catch(_){}line(last,last);later();});
+ pad.addEventListener("pointermove",function(e){if(!down)return;e.preventDefault();var p=at(e);line(last,p);last=p;later();});
  function up(){if(down){down=false;update();}}
- pad.addEventListener("pointerup",up);pad.addEventListener("pointercancel",up);` +
-    `pad.addEventListener("lostpointercapture",up);
+ pad.addEventListener("pointerup",up);pad.addEventListener("pointercancel",up);pad.addEventListener("lostpointercapture",up);
  q(".dd-clear").addEventListener("click",function(){grid.fill(0);update();});
  root.descentDigit={grid:grid,side:SIDE,preprocess:descentPreprocess,forward:forward,update:update,last:null};
  update();
 }
 (function find(){var el=document.getElementById(id);if(el)start(el);else if(tries++<200)setTimeout(find,50);})();
-})();`
-  );
+})();`;
 }
 
-const STYLE =
-  `.descent-digit{font-family:system-ui,sans-serif;display:flex;flex-wrap:wrap;gap:16px;` +
-  `align-items:flex-start;max-width:760px}
-.descent-digit .dd-padbox{position:relative;width:min(280px,80vw);height:min(280px,80vw);border:2px solid ` +
-  `#444;border-radius:6px;touch-action:none;background:#fff}
-.descent-digit ` +
-  `.dd-pad{width:100%;height:100%;display:block;cursor:crosshair;touch-action:none;image-rendering:pixelated}
+const STYLE = `.descent-digit{font-family:system-ui,sans-serif;display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;max-width:760px}
+.descent-digit .dd-padbox{position:relative;width:min(280px,80vw);height:min(280px,80vw);border:2px solid #444;border-radius:6px;touch-action:none;background:#fff}
+.descent-digit .dd-pad{width:100%;height:100%;display:block;cursor:crosshair;touch-action:none;image-rendering:pixelated}
 .descent-digit .dd-box{position:absolute;border:1px dashed #d33;pointer-events:none;display:none}
 .descent-digit .dd-steps{display:flex;gap:12px;flex-wrap:wrap;font-size:12px;color:#555;margin-bottom:8px}
 .descent-digit .dd-steps figure{margin:0;width:112px}
-.descent-digit .dd-steps canvas{width:112px;height:112px;image-rendering:pixelated;border:1px solid ` +
-  `#aaa;background:#fff}
+.descent-digit .dd-steps canvas{width:112px;height:112px;image-rendering:pixelated;border:1px solid #aaa;background:#fff}
 .descent-digit .dd-final-wrap{position:relative;width:112px;height:112px}
-.descent-digit .dd-cross{position:absolute;left:50%;top:50%;width:9px;height:9px;margin:-5px 0 0 -5px;border:1px ` +
-  `solid #d33;border-radius:50%;pointer-events:none}
+.descent-digit .dd-cross{position:absolute;left:50%;top:50%;width:9px;height:9px;margin:-5px 0 0 -5px;border:1px solid #d33;border-radius:50%;pointer-events:none}
 .descent-digit .dd-bars{min-width:220px;flex:1}
 .descent-digit .dd-bar{display:flex;align-items:center;gap:6px;margin:2px 0;font-size:14px}
 .descent-digit .dd-digit{width:1em;font-weight:600}
@@ -321,22 +282,16 @@ export function drawDigitHtml(network: DigitNetwork, options: { id?: string; tit
   const id = options.id ?? `descent-digit-${newDisplayId()}`;
   const sizes = [784, ...layers.map((l) => l.W.rows)].join("-");
   const title = options.title ?? `Draw a digit: the ${sizes} network classifies it as you draw`;
-  return (
-    `<div class="descent-digit" id="${escapeHtml(id)}" data-state="static"><style>${STYLE}</style>
+  return `<div class="descent-digit" id="${escapeHtml(id)}" data-state="static"><style>${STYLE}</style>
 <div><div class="dd-title" style="font-weight:600;margin-bottom:6px">${escapeHtml(title)}</div>
-<div class="dd-padbox"><canvas class="dd-pad" width="${DRAW_SIDE}" height="${DRAW_SIDE}" aria-label="drawing area: ` +
-    `draw a digit with the mouse or a finger"></canvas><div class="dd-box"></div></div>
+<div class="dd-padbox"><canvas class="dd-pad" width="${DRAW_SIDE}" height="${DRAW_SIDE}" aria-label="drawing area: draw a digit with the mouse or a finger"></canvas><div class="dd-box"></div></div>
 <button type="button" class="dd-clear">Clear</button></div>
 <div class="dd-bars"><div class="dd-answer">This demo needs JavaScript (a trusted notebook, or the book).</div>
 <div class="dd-steps">
-<figure><canvas class="dd-scaled" width="20" height="20"></canvas><figcaption>1. the ink's bounding box (dashed) ` +
-    `scaled to fit 20×20: <span class="dd-scaled-note"></span></figcaption></figure>
-<figure><div class="dd-final-wrap"><canvas class="dd-final" width="28" height="28"></canvas><div ` +
-    `class="dd-cross"></div></div><figcaption>2. placed in 28×28 with its <span class="dd-final-note">centre of mass ` +
-    `in the middle</span></figcaption></figure>
+<figure><canvas class="dd-scaled" width="20" height="20"></canvas><figcaption>1. the ink's bounding box (dashed) scaled to fit 20×20: <span class="dd-scaled-note"></span></figcaption></figure>
+<figure><div class="dd-final-wrap"><canvas class="dd-final" width="28" height="28"></canvas><div class="dd-cross"></div></div><figcaption>2. placed in 28×28 with its <span class="dd-final-note">centre of mass in the middle</span></figcaption></figure>
 </div><div class="dd-barlist"></div></div>
-<script type="text/javascript">${pageScript(id, layers)}</script></div>`
-  );
+<script type="text/javascript">${pageScript(id, layers)}</script></div>`;
 }
 
 /** Shows the demo in the notebook (outside a notebook, prints one line). */

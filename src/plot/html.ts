@@ -74,12 +74,7 @@ export function libraryScript(): string {
     versions.push(`${pkg}@${(require(pkg) as { version?: string }).version ?? "?"}`);
   }
   const tag = versions.join(" ");
-  librarySource =
-    `(function(){var ` +
-    `w=window;if(w.vegaEmbed&&w.vega&&w.vegaLite&&w.__descentVega===${JSON.stringify(tag)}){w.dispatchEvent(new ` +
-    `Event("descent-vega-ready"));return;}` +
-    `(function(define,exports,module,require){\n${parts.join("\n")}\n}).call(w);` +
-    `w.__descentVega=${JSON.stringify(tag)};w.dispatchEvent(new Event("descent-vega-ready"));})();`;
+  librarySource = `(function(){var w=window;if(w.vegaEmbed&&w.vega&&w.vegaLite&&w.__descentVega===${JSON.stringify(tag)}){w.dispatchEvent(new Event("descent-vega-ready"));return;}(function(define,exports,module,require){\n${parts.join("\n")}\n}).call(w);w.__descentVega=${JSON.stringify(tag)};w.dispatchEvent(new Event("descent-vega-ready"));})();`;
   return librarySource;
 }
 
@@ -160,33 +155,24 @@ function upgradeScript(id: string, spec: unknown, sharedVersion: string | null):
   // the static SVG stays.
   const load = sharedVersion
     ? `if(!w.vegaEmbed&&!w.__descentVegaLoading){var base=document.body&&document.body.getAttribute("data-base-url");
-if(base!==null&&base!==undefined){w.__descentVegaLoading=1;var ` +
-      `s=document.createElement("script");s.src=base.replace(/\\/?$/,"/")+${JSON.stringify(SHARED_LIBRARY_PATH)}` +
-      `+"?v=${sharedVersion}";
-s.onerror=function(){console.warn("Descent charts: could not load the shared vega libraries; showing static ` +
-      `pictures");};document.head.appendChild(s);}}
+if(base!==null&&base!==undefined){w.__descentVegaLoading=1;var s=document.createElement("script");s.src=base.replace(/\\/?$/,"/")+${JSON.stringify(SHARED_LIBRARY_PATH)}+"?v=${sharedVersion}";
+s.onerror=function(){console.warn("Descent charts: could not load the shared vega libraries; showing static pictures");};document.head.appendChild(s);}}
 `
     : "";
-  return (
-    `(function(){var ` +
-    `id=${JSON.stringify(id)},spec=${scriptJson(spec)},opts=${scriptJson(EMBED_OPTIONS)},w=window,tries=0;
+  return `(function(){var id=${JSON.stringify(id)},spec=${scriptJson(spec)},opts=${scriptJson(EMBED_OPTIONS)},w=window,tries=0;
 ${load}
 function start(el){
   function go(){
     if(!document.body.contains(el)||el.getAttribute("data-state")!=="static"||!w.vegaEmbed)return;
     el.setAttribute("data-state","loading");
     var target=document.createElement("div");target.className="descent-vega";el.insertBefore(target,el.firstChild);
-    w.vegaEmbed(target,spec,opts).then(function(){var ` +
-    `img=el.querySelector("img.descent-static");if(img)img.style.display="none";el.setAttribute("data-state",` +
-    `"interactive");})
-    .catch(function(e){if(target.parentNode)target.parentNode.removeChild(target);el.setAttribute("data-state",` +
-    `"static-error");console.warn("Descent chart "+id+": interactive view failed, showing the static SVG.",e);});
+    w.vegaEmbed(target,spec,opts).then(function(){var img=el.querySelector("img.descent-static");if(img)img.style.display="none";el.setAttribute("data-state","interactive");})
+    .catch(function(e){if(target.parentNode)target.parentNode.removeChild(target);el.setAttribute("data-state","static-error");console.warn("Descent chart "+id+": interactive view failed, showing the static SVG.",e);});
   }
   if(w.vegaEmbed)go();else w.addEventListener("descent-vega-ready",go);
 }
 (function find(){var el=document.getElementById(id);if(el)start(el);else if(tries++<200)setTimeout(find,50);})();
-})();`
-  );
+})();`;
 }
 
 /**

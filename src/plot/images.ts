@@ -77,8 +77,7 @@ export function imageGrid(o: {
   const [h, w] = o.shape ?? [side, side];
   if (h * w !== len)
     throw new Error(
-      `imageGrid: images have ${len} pixels, which is not ${o.shape ? `${h}×${w}` : "a square"}; pass shape: ` +
-        `[height, width]`,
+      `imageGrid: images have ${len} pixels, which is not ${o.shape ? `${h}×${w}` : "a square"}; pass shape: [height, width]`,
     );
   if (o.captions && o.captions.length !== n)
     throw new Error(`imageGrid: ${n} images but ${o.captions.length} captions`);
@@ -216,8 +215,7 @@ export function weightImage(o: {
         ? ` (a ${o.values.rows}×${o.values.cols} matrix: pass one row, e.g. W.row(k))`
         : "";
     throw new Error(
-      `weightImage: ${v.length} values is not ${o.shape ? `${h}×${w}` : "a square image"}${hint}; pass shape: ` +
-        `[height, width]`,
+      `weightImage: ${v.length} values is not ${o.shape ? `${h}×${w}` : "a square image"}${hint}; pass shape: [height, width]`,
     );
   }
   let m = 0;

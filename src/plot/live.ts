@@ -159,9 +159,7 @@ export function liveView(o: { title: string; total: number; minIntervalMs?: numb
       svg = renderSvg(spec);
     }
     const html =
-      `<div class="descent-live" data-iteration="${last ? last.iteration : 0}" data-redraw="${redraws + 1}">` +
-      `<div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ` +
-      `${escapeHtml(line)}</div>` +
+      `<div class="descent-live" data-iteration="${last ? last.iteration : 0}" data-redraw="${redraws + 1}"><div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ${escapeHtml(line)}</div>` +
       (svg ? `<img class="descent-static" alt="learning curves" src="${svgDataUrl(svg)}">` : "") +
       `</div>`;
     const data: MimeBundle = { "text/html": html, "text/plain": `${o.title} — ${line}` };
@@ -206,9 +204,7 @@ export function liveView(o: { title: string; total: number; minIntervalMs?: numb
       const spec = learningCurves(history, o.title);
       const bundle = chartBundle(spec, { interactive: false });
       bundle["text/html"] =
-        `<div class="descent-live" data-state="done" data-iteration="${last.iteration}">` +
-        `<div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ` +
-        `${escapeHtml(line)}</div>${bundle["text/html"]}</div>`;
+        `<div class="descent-live" data-state="done" data-iteration="${last.iteration}"><div class="descent-progress" style="font-family:monospace"><b>${escapeHtml(o.title)}</b> — ${escapeHtml(line)}</div>${bundle["text/html"]}</div>`;
       bundle["text/plain"] = `${o.title} — ${line}`;
       if (!sent) console.log(bundle["text/plain"]);
       send(bundle);

@@ -102,9 +102,7 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
       const isBias = biasPos[l] !== null && i === from.length - 1;
       for (const b of pos[l + 1]) {
         parts.push(
-          `<line class="edge${isBias ? " bias-edge" : ""}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" ` +
-            `stroke="${isBias ? "#e76f51" : "#8a9ba8"}" stroke-opacity="${isBias ? 0.55 : 0.35}" ` +
-            `stroke-width="0.8"${isBias ? ' stroke-dasharray="3 2"' : ""}/>`,
+          `<line class="edge${isBias ? " bias-edge" : ""}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${isBias ? "#e76f51" : "#8a9ba8"}" stroke-opacity="${isBias ? 0.55 : 0.35}" stroke-width="0.8"${isBias ? ' stroke-dasharray="3 2"' : ""}/>`,
         );
         edges++;
       }
@@ -116,8 +114,7 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
     pos[l].forEach((p, t) => {
       const label = `${names[l] ?? ""}${s.idx[t]}`;
       parts.push(
-        `<circle class="node" cx="${p.x}" cy="${p.y}" r="${r}" fill="#ffffff" stroke="#264653" ` +
-          `stroke-width="1.4"><title>${esc(label)}</title></circle>`,
+        `<circle class="node" cx="${p.x}" cy="${p.y}" r="${r}" fill="#ffffff" stroke="#264653" stroke-width="1.4"><title>${esc(label)}</title></circle>`,
       );
       const tx = l === 0 ? p.x - r - 4 : l === L - 1 ? p.x + r + 4 : p.x;
       const anchor = l === 0 ? "end" : l === L - 1 ? "start" : "middle";
@@ -130,45 +127,35 @@ export function networkDiagram(options: NetworkDiagramOptions): NetworkDiagram {
     const dp = dots[l];
     if (dp)
       parts.push(
-        `<text class="ellipsis" x="${dp.x}" y="${dp.y + 6}" font-size="18" text-anchor="middle" ` +
-          `fill="#264653">⋮</text><text x="${dp.x + 14}" y="${dp.y + 4}" font-size="10" ` +
-          `fill="#6c757d">${layers[l] - s.idx.length} more</text>`,
+        `<text class="ellipsis" x="${dp.x}" y="${dp.y + 6}" font-size="18" text-anchor="middle" fill="#264653">⋮</text><text x="${dp.x + 14}" y="${dp.y + 4}" font-size="10" fill="#6c757d">${layers[l] - s.idx.length} more</text>`,
       );
     const bp = biasPos[l];
     if (bp) {
       parts.push(
-        `<rect class="node bias" x="${bp.x - r}" y="${bp.y - r}" width="${2 * r}" height="${2 * r}" fill="#fde2d6" ` +
-          `stroke="#e76f51" stroke-width="1.4"><title>bias unit (constant 1)</title></rect><text x="${bp.x}" ` +
-          `y="${bp.y + 4}" font-size="10" text-anchor="middle" fill="#9c3d1f">1</text>`,
+        `<rect class="node bias" x="${bp.x - r}" y="${bp.y - r}" width="${2 * r}" height="${2 * r}" fill="#fde2d6" stroke="#e76f51" stroke-width="1.4"><title>bias unit (constant 1)</title></rect><text x="${bp.x}" y="${bp.y + 4}" font-size="10" text-anchor="middle" fill="#9c3d1f">1</text>`,
       );
       nodes++;
       biasCount++;
     }
     const title = options.layerTitles?.[l] ?? `layer ${l}`;
     parts.push(
-      `<text class="layer-title" x="${left + l * colW}" y="${top - 28}" font-size="12" font-weight="bold" ` +
-        `text-anchor="middle" fill="#1d3557">${esc(title)}</text>`,
+      `<text class="layer-title" x="${left + l * colW}" y="${top - 28}" font-size="12" font-weight="bold" text-anchor="middle" fill="#1d3557">${esc(title)}</text>`,
     );
     parts.push(
-      `<text x="${left + l * colW}" y="${top - 13}" font-size="11" text-anchor="middle" fill="#6c757d">${layers[l]} ` +
-        `unit${layers[l] === 1 ? "" : "s"}${biasPos[l] ? " + bias unit" : ""}</text>`,
+      `<text x="${left + l * colW}" y="${top - 13}" font-size="11" text-anchor="middle" fill="#6c757d">${layers[l]} unit${layers[l] === 1 ? "" : "s"}${biasPos[l] ? " + bias unit" : ""}</text>`,
     );
   });
   (options.weightLabels ?? []).slice(0, L - 1).forEach((w, l) => {
     parts.push(
-      `<text class="weight-label" x="${left + (l + 0.5) * colW}" y="${bottom + 14}" font-size="11" ` +
-        `text-anchor="middle" fill="#1d3557">${esc(w)}</text>`,
+      `<text class="weight-label" x="${left + (l + 0.5) * colW}" y="${bottom + 14}" font-size="11" text-anchor="middle" fill="#1d3557">${esc(w)}</text>`,
     );
   });
   if (options.caption)
     parts.push(
-      `<text x="${width / 2}" y="${bottom + 34}" font-size="11" text-anchor="middle" ` +
-        `fill="#495057">${esc(options.caption)}</text>`,
+      `<text x="${width / 2}" y="${bottom + 34}" font-size="11" text-anchor="middle" fill="#495057">${esc(options.caption)}</text>`,
     );
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `font-family="sans-serif">` +
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif"><rect width="${width}" height="${height}" fill="#ffffff"/>` +
     parts.join("") +
     `</svg>`;
   return { svg, nodes, biasUnits: biasCount, edges, collapsed: shown.map((s) => s.collapsed) };

@@ -36,8 +36,7 @@ function chunk(type: string, body: Uint8Array): Buffer {
 export function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 3): Buffer {
   if (pixels.length !== width * height * channels) {
     throw new Error(
-      `encodePng: a ${height}×${width} image with ${channels} channel(s) needs ${width * height * channels} bytes, ` +
-        `got ${pixels.length}`,
+      `encodePng: a ${height}×${width} image with ${channels} channel(s) needs ${width * height * channels} bytes, got ${pixels.length}`,
     );
   }
   const header = Buffer.alloc(13);

@@ -16,11 +16,7 @@ export function progressBundle(
 ): { "text/html": string; "text/plain": string } {
   const f = Math.max(0, Math.min(1, fraction));
   return {
-    "text/html":
-      `<div class="descent-progress" data-state="${final ? "done" : "running"}" ` +
-      `style="font-family:monospace;font-size:0.95em">` +
-      `<progress max="1" value="${f.toFixed(4)}" style="width:12em;vertical-align:middle"></progress> ` +
-      `${escapeHtml(text)}</div>`,
+    "text/html": `<div class="descent-progress" data-state="${final ? "done" : "running"}" style="font-family:monospace;font-size:0.95em"><progress max="1" value="${f.toFixed(4)}" style="width:12em;vertical-align:middle"></progress> ${escapeHtml(text)}</div>`,
     "text/plain": text,
   };
 }

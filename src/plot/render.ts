@@ -186,8 +186,7 @@ function missingFields(
         const f = (def as { field?: unknown }).field;
         if (typeof f === "string" && !(f in first) && !created.has(f) && !f.includes(".") && !f.includes("[")) {
           out.push(
-            `${path}encoding.${ch}.field "${f}" is not a column of the data (columns: ` +
-              `${Object.keys(first).join(", ")})`,
+            `${path}encoding.${ch}.field "${f}" is not a column of the data (columns: ${Object.keys(first).join(", ")})`,
           );
         }
       };

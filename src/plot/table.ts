@@ -20,14 +20,7 @@ export function tableBundle(t: TextTable): { "text/html": string; "text/plain": 
     `<td style="text-align:${numeric[c] ? "right" : "left"}">${escapeHtml(r[c] ?? "")}</td>`;
   const tr = t.rows.map((r) => `<tr>${t.columns.map((_, c) => td(r, c)).join("")}</tr>`).join("");
   return {
-    "text/html":
-      `<div class="descent-table" style="overflow-x:auto;max-width:100%">` +
-      `<table style="border-collapse:collapse;width:max-content;max-width:none;word-break:normal;` +
-      `overflow-wrap:normal">` +
-      `<thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table></div>` +
-      `<style>.descent-table td,.descent-table th{padding:.2em .7em;border-bottom:1px solid ` +
-      `#8884;vertical-align:top;max-width:30em;white-space:normal;word-break:normal;overflow-wrap:normal;` +
-      `hyphens:none}</style>`,
+    "text/html": `<div class="descent-table" style="overflow-x:auto;max-width:100%"><table style="border-collapse:collapse;width:max-content;max-width:none;word-break:normal;overflow-wrap:normal"><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table></div><style>.descent-table td,.descent-table th{padding:.2em .7em;border-bottom:1px solid #8884;vertical-align:top;max-width:30em;white-space:normal;word-break:normal;overflow-wrap:normal;hyphens:none}</style>`,
     "text/plain": tableText(t),
   };
 }

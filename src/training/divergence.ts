@@ -35,10 +35,8 @@ export class DivergenceError extends Error {
     const what = detail ? `the mini-batch loss is ${shown}, ${detail},` : `the mini-batch loss is ${shown}`;
     const cause =
       iteration <= 1
-        ? `before any step, with the initial parameters (learning rate η = ${learningRate} not used yet): check the ` +
-          `model and its initialisation`
-        : `with learning rate η = ${learningRate}. Try a smaller learning ` +
-          `rate${detail ? ` (or train with divergence: "warn" to go on)` : ""}`;
+        ? `before any step, with the initial parameters (learning rate η = ${learningRate} not used yet): check the model and its initialisation`
+        : `with learning rate η = ${learningRate}. Try a smaller learning rate${detail ? ` (or train with divergence: "warn" to go on)` : ""}`;
     super(`train: diverged at iteration ${iteration} (epoch ${epoch}): ${what} ${cause}.`);
     this.name = "DivergenceError";
   }
@@ -81,9 +79,7 @@ export class DivergenceWatch {
     if (iteration === 1) this.bound = this.o.factor * Math.max(loss, this.o.classes > 1 ? Math.log(this.o.classes) : 0);
     this.above = loss > this.bound ? this.above + 1 : 0;
     if (this.above < this.o.window) return null;
-    const detail =
-      `above ${this.o.factor} · max(first loss, ln K) = ${this.bound.toPrecision(4)} for ${this.above} ` +
-      `iterations in a row`;
+    const detail = `above ${this.o.factor} · max(first loss, ln K) = ${this.bound.toPrecision(4)} for ${this.above} iterations in a row`;
     const error = new DivergenceError(iteration, loss, eta, epoch, detail);
     if (this.o.mode === "throw") return error;
     if (this.warning === null) {

@@ -44,10 +44,7 @@ export function initialLossCheck(
   const expected = Math.log(K);
   const difference = Math.abs(loss - expected);
   const ok = Number.isFinite(loss) && difference <= tolerance;
-  const report =
-    `initial loss ${loss.toFixed(4)} vs ln ${K} = ${expected.toFixed(4)} ` +
-    `(|diff| ${difference.toFixed(4)} ${ok ? "≤" : ">"} ${tolerance}): ` +
-    `${ok ? "ok" : "NOT close — check the loss and the initialisation"}`;
+  const report = `initial loss ${loss.toFixed(4)} vs ln ${K} = ${expected.toFixed(4)} (|diff| ${difference.toFixed(4)} ${ok ? "≤" : ">"} ${tolerance}): ${ok ? "ok" : "NOT close — check the loss and the initialisation"}`;
   return { loss, expected, difference, tolerance, ok, report };
 }
 
@@ -117,9 +114,7 @@ export async function overfitCheck(
   const finalLoss = model.loss(X, y);
   const reached = trainAccuracy >= target;
   const pct = (a: number) => `${(100 * a).toFixed(1)}%`;
-  const report =
-    `overfit ${m} examples: ${pct(trainAccuracy)} training accuracy after ${result.iterations} steps ` +
-    `(loss ${initialLoss.toFixed(4)} → ${finalLoss.toFixed(4)}): ${reached ? "ok" : `did NOT reach ${pct(target)}`}`;
+  const report = `overfit ${m} examples: ${pct(trainAccuracy)} training accuracy after ${result.iterations} steps (loss ${initialLoss.toFixed(4)} → ${finalLoss.toFixed(4)}): ${reached ? "ok" : `did NOT reach ${pct(target)}`}`;
   return {
     examples: m,
     iterations: result.iterations,

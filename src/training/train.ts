@@ -127,8 +127,7 @@ export async function train(model: Model, data: LabelledData, options: TrainOpti
       for (let start = 0; start < n; start += B) {
         checkpoint(
           () =>
-            `after iteration ${iteration} of ${total} (epoch ${epoch + 1}); the model keeps its last completed step; ` +
-            `d.lastRun() gives the model and the evaluations so far`,
+            `after iteration ${iteration} of ${total} (epoch ${epoch + 1}); the model keeps its last completed step; d.lastRun() gives the model and the evaluations so far`,
         );
         const end = Math.min(start + B, n);
         const m = end - start;

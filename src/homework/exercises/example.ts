@@ -5,10 +5,11 @@
  *   hw00-ex1  meanSquaredError(yhat, y)   L = (1/n) Σᵢ (ŷᵢ − yᵢ)²
  *   hw00-ex2  softmaxRows(Z)              S_ij = exp(Z_ij − m_i) / Σ_k exp(Z_ik − m_i),  m_i = max_k Z_ik
  */
-import { fromArrays, Matrix, randn } from "../../core/matrix";
+import { Matrix, randn } from "../../core/matrix";
 import { Rng } from "../../core/random";
 import { softmax } from "../../models/softmax";
 import { exercise, exerciseIds } from "../check";
+import { softmaxCases } from "./logitCases";
 
 /** L = (1/n) Σᵢ (ŷᵢ − yᵢ)², ŷ and y of length n. */
 export function meanSquaredErrorRef(yhat: Float64Array, y: Float64Array): number {
@@ -39,9 +40,7 @@ exercise({
   ],
   mistakes: [
     {
-      hint:
-        "This is the square of the mean error, (1/n Σ (ŷᵢ − yᵢ))², not the mean of the squared errors: square " +
-        "each difference before summing.",
+      hint: "This is the square of the mean error, (1/n Σ (ŷᵢ − yᵢ))², not the mean of the squared errors: square each difference before summing.",
       answer: (yhat: Float64Array, y: Float64Array) => {
         let s = 0;
         for (let i = 0; i < y.length; i++) s += yhat[i] - y[i];
@@ -56,38 +55,14 @@ exercise({
   writes: ["softmax"],
   title: "Softmax of each row",
   reference: (Z: Matrix) => softmax(Z),
-  cases: (rng) => [
-    {
-      name: "hand case: 2×3",
-      args: [
-        fromArrays([
-          [1, 2, 3],
-          [0, 0, 0],
-        ]),
-      ],
-      points: 1,
-    },
-    { name: "random 5×4", args: [randn(5, 4, rng)], points: 1 },
-    {
-      name: "edge case: logits ±1000",
-      args: [
-        fromArrays([
-          [1000, 999, -1000],
-          [-1000, -1001, -1002],
-        ]),
-      ],
-      points: 1,
-    },
-  ],
+  cases: (rng) => softmaxCases(rng, { hand: { name: "hand case: 2×3" } }),
   hidden: (rng) => [
     { name: "edge case: one row", args: [randn(1, 6, rng)], points: 1 },
     { name: "random 4×7 with large logits", args: [randn(4, 7, rng, 300)], points: 1 },
   ],
   mistakes: [
     {
-      hint:
-        "Each column sums to 1 instead of each row: the softmax of row i normalises over the classes k of that " +
-        "row (Σ_k S_ik = 1).",
+      hint: "Each column sums to 1 instead of each row: the softmax of row i normalises over the classes k of that row (Σ_k S_ik = 1).",
       answer: (Z: Matrix) => {
         const S = new Matrix(Z.rows, Z.cols, new Float64Array(Z.rows * Z.cols));
         for (let j = 0; j < Z.cols; j++) {

@@ -34,9 +34,7 @@ export const HW01_EX2 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The bias is b = −t, so the rule is H(w·x + b) = 1 when w·x ≥ −b; you compared w·x with b itself (the " +
-        "threshold and the bias have opposite signs).",
+      hint: "The bias is b = −t, so the rule is H(w·x + b) = 1 when w·x ≥ −b; you compared w·x with b itself (the threshold and the bias have opposite signs).",
       answer: (X: Matrix, w: number[], b: number) => rowsOf(X).map((x) => (dot(w, x) >= b ? 1 : 0)),
     },
     {

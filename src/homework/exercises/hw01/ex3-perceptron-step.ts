@@ -40,9 +40,7 @@ export const HW01_EX3 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Wrong sign: the error is y − ŷ, so when the unit said 0 but should have said 1 the weights move TOWARDS " +
-        "x (w ← w + ηx).",
+      hint: "Wrong sign: the error is y − ŷ, so when the unit said 0 but should have said 1 the weights move TOWARDS x (w ← w + ηx).",
       answer: (w: number[], b: number, x: number[], y: number, eta: number) => {
         const yHat = dot(w, x) + b >= 0 ? 1 : 0;
         const err = yHat - y;
@@ -58,9 +56,7 @@ export const HW01_EX3 = exercise({
       },
     },
     {
-      hint:
-        "The rule changes the weights only on a mistake: the step is η(y − ŷ)x, which is 0 when ŷ = y. You moved " +
-        "by ηyx every time.",
+      hint: "The rule changes the weights only on a mistake: the step is η(y − ŷ)x, which is 0 when ŷ = y. You moved by ηyx every time.",
       answer: (w: number[], b: number, x: number[], y: number, eta: number) => {
         const yHat = dot(w, x) + b >= 0 ? 1 : 0;
         return { w: w.map((wj, j) => wj + eta * y * x[j]), b: b + eta * y, mistake: yHat !== y };

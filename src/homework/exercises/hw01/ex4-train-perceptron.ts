@@ -118,22 +118,16 @@ export const HW01_EX4 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The stopping test is right, but the pass that made no mistake is a pass too: count it in `epochs` (a " +
-        "run that is right from the start makes 1 pass).",
+      hint: "The stopping test is right, but the pass that made no mistake is a pass too: count it in `epochs` (a run that is right from the start makes 1 pass).",
       answer: (X: Matrix, y: number[], maxEpochs: number) => studentLoop(X, y, maxEpochs, { countCleanPass: false }),
     },
     {
-      hint:
-        "The stopping test looks only at the last example of the pass. Stop when the WHOLE pass made no mistake: " +
-        "count the mistakes of the pass and stop when the count is 0.",
+      hint: "The stopping test looks only at the last example of the pass. Stop when the WHOLE pass made no mistake: count the mistakes of the pass and stop when the count is 0.",
       answer: (X: Matrix, y: number[], maxEpochs: number) =>
         studentLoop(X, y, maxEpochs, { countCleanPass: true, stopAfterLastCorrect: true }),
     },
     {
-      hint:
-        "The loop never stops early: after a pass without mistakes the weights cannot change any more, so stop " +
-        "there (and report the number of passes made, not maxEpochs).",
+      hint: "The loop never stops early: after a pass without mistakes the weights cannot change any more, so stop there (and report the number of passes made, not maxEpochs).",
       answer: (X: Matrix, y: number[], maxEpochs: number) => studentLoop(X, y, maxEpochs, { neverStop: true }),
     },
   ],

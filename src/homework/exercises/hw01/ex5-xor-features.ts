@@ -31,10 +31,7 @@ export const XOR_EPOCHS = 2000;
 function judge(got: unknown, args: unknown[]): string | null {
   const X = args[0] as Matrix;
   if (!Array.isArray(got) || got.length !== X.rows)
-    return (
-      `return one feature row per point: an array of ${X.rows} rows, got ` +
-      `${Array.isArray(got) ? `${got.length} rows` : typeof got}`
-    );
+    return `return one feature row per point: an array of ${X.rows} rows, got ${Array.isArray(got) ? `${got.length} rows` : typeof got}`;
   const m = Array.isArray(got[0]) ? got[0].length : -1;
   for (let i = 0; i < got.length; i++) {
     const row = got[i] as unknown;
@@ -49,11 +46,7 @@ function judge(got: unknown, args: unknown[]): string | null {
   const run = trainPerceptron(F, y, { maxEpochs: XOR_EPOCHS });
   const wrong = countMistakes(F, y, run.w, run.b);
   if (wrong === 0) return null;
-  return (
-    `after ${XOR_EPOCHS} epochs the perceptron still gets ${wrong} of ${X.rows} points wrong on your ${m} ` +
-    `feature(s): in that space no plane separates the two classes. A feature that tells "both coordinates on the ` +
-    `same side of ½" from "on different sides" does it`
-  );
+  return `after ${XOR_EPOCHS} epochs the perceptron still gets ${wrong} of ${X.rows} points wrong on your ${m} feature(s): in that space no plane separates the two classes. A feature that tells "both coordinates on the same side of ½" from "on different sides" does it`;
 }
 
 exercise({
@@ -81,17 +74,11 @@ exercise({
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint:
-        "These are the coordinates x₁, x₂ themselves: no line separates XOR in the plane (each diagonal holds " +
-        "one class), so the perceptron never stops making mistakes. Keep them and add a feature that is large when " +
-        "x₁ and x₂ agree and small when they differ, such as (x₁ − ½)(x₂ − ½).",
+      hint: "These are the coordinates x₁, x₂ themselves: no line separates XOR in the plane (each diagonal holds one class), so the perceptron never stops making mistakes. Keep them and add a feature that is large when x₁ and x₂ agree and small when they differ, such as (x₁ − ½)(x₂ − ½).",
       answer: (X: Matrix) => Array.from({ length: X.rows }, (_, i) => [X.get(i, 0), X.get(i, 1)]),
     },
     {
-      hint:
-        "The product x₁x₂ alone is about 0 at (0, 0), (0, 1) and (1, 0) alike, but (0, 0) has XOR 0 and the " +
-        "other two XOR 1: one number cannot tell them apart. Keep x₁ and x₂ next to the product, or centre it: (x₁ − " +
-        "½)(x₂ − ½).",
+      hint: "The product x₁x₂ alone is about 0 at (0, 0), (0, 1) and (1, 0) alike, but (0, 0) has XOR 0 and the other two XOR 1: one number cannot tell them apart. Keep x₁ and x₂ next to the product, or centre it: (x₁ − ½)(x₂ − ½).",
       answer: (X: Matrix) => Array.from({ length: X.rows }, (_, i) => [X.get(i, 0) * X.get(i, 1)]),
     },
   ],

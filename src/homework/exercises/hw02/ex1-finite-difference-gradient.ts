@@ -45,9 +45,7 @@ export const HW02_EX1 = exercise({
   },
   mistakes: [
     {
-      hint:
-        "These are one-sided (backward) differences (C(v) − C(v − h e_k))/h, accurate only to O(h). The task " +
-        "asks for central differences: (C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
+      hint: "These are one-sided (backward) differences (C(v) − C(v − h e_k))/h, accurate only to O(h). The task asks for central differences: (C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
       answer: (C: Cost, v: Vec, h: number) =>
         v.map((_, k) => {
           const down = v.slice();
@@ -56,9 +54,7 @@ export const HW02_EX1 = exercise({
         }),
     },
     {
-      hint:
-        "These are one-sided forward differences (C(v + h e_k) − C(v))/h, accurate only to O(h). Use central " +
-        "differences: (C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
+      hint: "These are one-sided forward differences (C(v + h e_k) − C(v))/h, accurate only to O(h). Use central differences: (C(v + h e_k) − C(v − h e_k))/2h, accurate to O(h²).",
       answer: (C: Cost, v: Vec, h: number) =>
         v.map((_, k) => {
           const up = v.slice();
@@ -67,9 +63,7 @@ export const HW02_EX1 = exercise({
         }),
     },
     {
-      hint:
-        "After nudging v_k, put it back before moving to the next variable: your later entries were computed at " +
-        "a point where the earlier variables were still moved.",
+      hint: "After nudging v_k, put it back before moving to the next variable: your later entries were computed at a point where the earlier variables were still moved.",
       answer: (C: Cost, v0: Vec, h: number) => {
         const v = v0.slice();
         return v.map((_, k) => {

@@ -94,9 +94,7 @@ export const HW02_EX3 = exercise({
       },
     },
     {
-      hint:
-        "Every step must use the gradient at the CURRENT point, ∇C(v⁽ᵏ⁾); you kept using the gradient at the " +
-        "start.",
+      hint: "Every step must use the gradient at the CURRENT point, ∇C(v⁽ᵏ⁾); you kept using the gradient at the start.",
       answer: (C: Cost, gradC: Grad, v0: Vec, eta: number, steps: number) => {
         let v = v0.slice();
         const g0 = gradC(v0);

@@ -42,15 +42,8 @@ export function fastBar(v0: Vec) {
     if (c < RATE_BARS.fastBelow) return null;
     const c0 = bowlCost(v0);
     if (!(c <= c0))
-      return (
-        `fast = ${fmt(eta)}: the cost grew from ${fmt(c0)} to ${fmt(c)} in ${RATE_BARS.steps} steps; this rate ` +
-        `is too large for the steep direction v₂ (curvature 10)`
-      );
-    return (
-      `fast = ${fmt(eta)}: after ${RATE_BARS.steps} steps C = ${fmt(c)}, not below ${RATE_BARS.fastBelow}. Per ` +
-      `step the distance along v₁ shrinks by |1 − 2η| and along v₂ by |1 − 10η|: the slower of the two decides; try ` +
-      `rates that make both small`
-    );
+      return `fast = ${fmt(eta)}: the cost grew from ${fmt(c0)} to ${fmt(c)} in ${RATE_BARS.steps} steps; this rate is too large for the steep direction v₂ (curvature 10)`;
+    return `fast = ${fmt(eta)}: after ${RATE_BARS.steps} steps C = ${fmt(c)}, not below ${RATE_BARS.fastBelow}. Per step the distance along v₁ shrinks by |1 − 2η| and along v₂ by |1 − 10η|: the slower of the two decides; try rates that make both small`;
   };
 }
 
@@ -61,17 +54,11 @@ export function divergingBar(v0: Vec) {
     if (typeof eta === "string") return eta;
     if (!(eta > 0)) return `diverging = ${fmt(eta)}: a learning rate must be positive`;
     if (eta > RATE_BARS.divergingAtMost)
-      return (
-        `diverging = ${fmt(eta)} is above the bar: find a diverging rate η ≤ ${RATE_BARS.divergingAtMost} (any ` +
-        `huge rate diverges; the point is to find where it starts)`
-      );
+      return `diverging = ${fmt(eta)} is above the bar: find a diverging rate η ≤ ${RATE_BARS.divergingAtMost} (any huge rate diverges; the point is to find where it starts)`;
     const c = bowlCostAfter(eta, v0);
     const c0 = bowlCost(v0);
     if (c > c0) return null;
-    return (
-      `diverging = ${fmt(eta)} does not diverge: after ${RATE_BARS.steps} steps C = ${fmt(c)} ≤ C(v⁽⁰⁾) = ` +
-      `${fmt(c0)}. Look for the rate at which |1 − 10η| exceeds 1`
-    );
+    return `diverging = ${fmt(eta)} does not diverge: after ${RATE_BARS.steps} steps C = ${fmt(c)} ≤ C(v⁽⁰⁾) = ${fmt(c0)}. Look for the rate at which |1 − 10η| exceeds 1`;
   };
 }
 

@@ -58,9 +58,7 @@ export const HW02_EX5 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Divide by the batch size m, not by n (the number of rows of G): the mini-batch gradient is the MEAN " +
-        "over the batch, (1/m) Σ_{i∈batch} ∇C_xᵢ.",
+      hint: "Divide by the batch size m, not by n (the number of rows of G): the mini-batch gradient is the MEAN over the batch, (1/m) Σ_{i∈batch} ∇C_xᵢ.",
       answer: (G: Matrix, batch: number[]) => {
         const g = new Array<number>(G.cols).fill(0);
         for (const i of batch) for (let j = 0; j < G.cols; j++) g[j] += G.get(i, j);
@@ -68,9 +66,7 @@ export const HW02_EX5 = exercise({
       },
     },
     {
-      hint:
-        "You averaged ALL the rows of G (the full gradient ∇C); the mini-batch gradient averages only the rows " +
-        "listed in `batch`.",
+      hint: "You averaged ALL the rows of G (the full gradient ∇C); the mini-batch gradient averages only the rows listed in `batch`.",
       answer: (G: Matrix) => {
         const g = new Array<number>(G.cols).fill(0);
         for (let i = 0; i < G.rows; i++) for (let j = 0; j < G.cols; j++) g[j] += G.get(i, j);
@@ -78,9 +74,7 @@ export const HW02_EX5 = exercise({
       },
     },
     {
-      hint:
-        "You averaged the rows 0…m−1 (the first m examples) instead of the rows whose indices are listed in " +
-        "`batch`: use G[batch[r], :].",
+      hint: "You averaged the rows 0…m−1 (the first m examples) instead of the rows whose indices are listed in `batch`: use G[batch[r], :].",
       answer: (G: Matrix, batch: number[]) => {
         const g = new Array<number>(G.cols).fill(0);
         for (let r = 0; r < batch.length; r++) for (let j = 0; j < G.cols; j++) g[j] += G.get(r, j);

@@ -82,26 +82,16 @@ function judge(got: unknown, expected: number, args: unknown[]): string | null {
     const diag = largestDiagonal(gradC, p);
     const axis =
       eta * diag < 2
-        ? ` Your rate would be safe if the largest curvature were the largest diagonal entry of the Hessian ` +
-          `(${fmt(diag)}), but with cross terms the steepest direction is not an axis: L is the largest eigenvalue.`
+        ? ` Your rate would be safe if the largest curvature were the largest diagonal entry of the Hessian (${fmt(diag)}), but with cross terms the steepest direction is not an axis: L is the largest eigenvalue.`
         : "";
     const edge =
       Math.abs(eta * L - 2) < 0.05
-        ? " At (or just above) 2/L the steepest component flips sign without shrinking; an estimate of L by power " +
-          "iteration approaches L from below, so 2/L̂ overshoots. Stay clearly below 2/L, e.g. at 1/L̂."
+        ? " At (or just above) 2/L the steepest component flips sign without shrinking; an estimate of L by power iteration approaches L from below, so 2/L̂ overshoots. Stay clearly below 2/L, e.g. at 1/L̂."
         : "";
-    return (
-      `η = ${fmt(eta)} ≥ 2/L = ${fmt(2 / L)} (L = ${fmt(L)}, the largest curvature): gradient descent diverges ` +
-      `along the steepest direction, where one step multiplies the distance by |1 − ηL| ≥ 1.${axis}${edge} Estimate ` +
-      `L with Hessian-vector products, Hu ≈ (∇C(v + hu) − ∇C(v − hu))/2h, and power iteration`
-    );
+    return `η = ${fmt(eta)} ≥ 2/L = ${fmt(2 / L)} (L = ${fmt(L)}, the largest curvature): gradient descent diverges along the steepest direction, where one step multiplies the distance by |1 − ηL| ≥ 1.${axis}${edge} Estimate L with Hessian-vector products, Hu ≈ (∇C(v + hu) − ∇C(v − hu))/2h, and power iteration`;
   }
   if (eta < 0.5 / L)
-    return (
-      `η = ${fmt(eta)} is safe but timid: below 0.5/L = ${fmt(0.5 / L)} (L = ${fmt(L)}). Every direction ` +
-      `converges, but each step shrinks the distance along the steepest one only by the factor ${fmt(1 - eta * L)}; ` +
-      `a rate near 1/L is safe and much faster`
-    );
+    return `η = ${fmt(eta)} is safe but timid: below 0.5/L = ${fmt(0.5 / L)} (L = ${fmt(L)}). Every direction converges, but each step shrinks the distance along the steepest one only by the factor ${fmt(1 - eta * L)}; a rate near 1/L is safe and much faster`;
   return null;
 }
 
@@ -142,15 +132,11 @@ exercise({
   compare: (got, expected, args) => judge(got, expected as number, args),
   mistakes: [
     {
-      hint:
-        "You took the largest diagonal entry of the Hessian, max_k ∂²C/∂v_k², as the curvature. With cross terms " +
-        "the steepest direction is not an axis and the largest eigenvalue can be several times larger.",
+      hint: "You took the largest diagonal entry of the Hessian, max_k ∂²C/∂v_k², as the curvature. With cross terms the steepest direction is not an axis and the largest eigenvalue can be several times larger.",
       answer: (gradC: Grad, p: number) => 1 / largestDiagonal(gradC, p),
     },
     {
-      hint:
-        "η = 2/L is the edge, not a safe rate: along the steepest direction one step multiplies the distance by " +
-        "1 − 2 = −1, so it never shrinks. Take a rate clearly below 2/L, such as 1/L.",
+      hint: "η = 2/L is the edge, not a safe rate: along the steepest direction one step multiplies the distance by 1 − 2 = −1, so it never shrinks. Take a rate clearly below 2/L, such as 1/L.",
       answer: (gradC: Grad, p: number) => 2 / largestCurvature(gradC, p),
     },
   ],

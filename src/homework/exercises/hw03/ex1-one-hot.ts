@@ -27,15 +27,11 @@ export const HW03_EX1 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The number of columns is K, given as an argument, not max(y) + 1: a class absent from the batch still " +
-        "needs its column (of zeros).",
+      hint: "The number of columns is K, given as an argument, not max(y) + 1: a class absent from the batch still needs its column (of zeros).",
       answer: (y: number[]) => sm.oneHot(y, Math.max(...y) + 1),
     },
     {
-      hint:
-        "Off by one class: label k goes in column k (labels count from 0), so Y[i, y_i] = 1, not Y[i, y_i − 1] " +
-        "or Y[i, y_i + 1].",
+      hint: "Off by one class: label k goes in column k (labels count from 0), so Y[i, y_i] = 1, not Y[i, y_i − 1] or Y[i, y_i + 1].",
       answer: (y: number[], K: number) => {
         const Y = zeros(y.length, K, "float64");
         y.forEach((v, i) => {

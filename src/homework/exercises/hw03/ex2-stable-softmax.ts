@@ -6,6 +6,7 @@ import { fromArrays, Matrix, randn, transpose, zeros } from "../../../core/matri
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
 import { mapRows } from "./common";
+import { softmaxCases } from "../logitCases";
 
 // hw03-ex2 · stable softmax
 
@@ -19,29 +20,7 @@ export const HW03_EX2 = exercise({
   writes: ["softmax"],
   title: "A softmax that does not overflow",
   reference: stableSoftmaxRef,
-  cases: (rng) => [
-    {
-      name: "hand case: rows (1, 2, 3) and (0, 0, 0)",
-      args: [
-        fromArrays([
-          [1, 2, 3],
-          [0, 0, 0],
-        ]),
-      ],
-      points: 1,
-    },
-    { name: "random 5×4", args: [randn(5, 4, rng)], points: 1 },
-    {
-      name: "edge case: logits ±1000",
-      args: [
-        fromArrays([
-          [1000, 999, -1000],
-          [-1000, -1001, -1002],
-        ]),
-      ],
-      points: 2,
-    },
-  ],
+  cases: (rng) => softmaxCases(rng, { edge: { points: 2 } }),
   hidden: (rng) => [
     { name: "edge case: one row, one class", args: [fromArrays([[42]])], points: 1 },
     {
@@ -58,9 +37,7 @@ export const HW03_EX2 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "No max subtraction: e^{1000} overflows to ∞ and ∞/∞ is NaN. Subtract each row's largest logit before " +
-        "exp; it cancels in the fraction.",
+      hint: "No max subtraction: e^{1000} overflows to ∞ and ∞/∞ is NaN. Subtract each row's largest logit before exp; it cancels in the fraction.",
       answer: (Z: Matrix) =>
         mapRows(Z, (z) => {
           const e = z.map(Math.exp);
@@ -69,9 +46,7 @@ export const HW03_EX2 = exercise({
         }),
     },
     {
-      hint:
-        "You subtracted the largest logit of the WHOLE matrix; a row whose logits are all far below it (−1000 " +
-        "when another row has 1000) underflows to 0/0. Subtract each row's own maximum m_i.",
+      hint: "You subtracted the largest logit of the WHOLE matrix; a row whose logits are all far below it (−1000 when another row has 1000) underflows to 0/0. Subtract each row's own maximum m_i.",
       answer: (Z: Matrix) => {
         const m = Math.max(...Array.from(Z.data));
         return mapRows(Z, (z) => {
@@ -82,9 +57,7 @@ export const HW03_EX2 = exercise({
       },
     },
     {
-      hint:
-        "Subtracting the row MINIMUM does not help: the largest exponent is then max − min, which still " +
-        "overflows. Subtract the row maximum so every exponent is ≤ 0.",
+      hint: "Subtracting the row MINIMUM does not help: the largest exponent is then max − min, which still overflows. Subtract the row maximum so every exponent is ≤ 0.",
       answer: (Z: Matrix) =>
         mapRows(Z, (z) => {
           const m = Math.min(...z);
@@ -94,9 +67,7 @@ export const HW03_EX2 = exercise({
         }),
     },
     {
-      hint:
-        "Each row must sum to 1: normalise e^{z_ik − m_i} by the sum over the classes k of that ROW, not over " +
-        "the column.",
+      hint: "Each row must sum to 1: normalise e^{z_ik − m_i} by the sum over the classes k of that ROW, not over the column.",
       answer: (Z: Matrix) => transpose(stableSoftmaxRef(transpose(Z))),
     },
   ],

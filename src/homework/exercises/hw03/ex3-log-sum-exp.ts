@@ -28,15 +28,11 @@ export const HW03_EX3 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Computed as ln Σ e^{z_k} directly: e^{1000} overflows (ln ∞ = ∞) and e^{−1000} underflows (ln 0 = −∞). " +
-        "Use LSE(z) = m + ln Σ e^{z_k − m} with m = max z.",
+      hint: "Computed as ln Σ e^{z_k} directly: e^{1000} overflows (ln ∞ = ∞) and e^{−1000} underflows (ln 0 = −∞). Use LSE(z) = m + ln Σ e^{z_k − m} with m = max z.",
       answer: (z: number[]) => Math.log(z.reduce((s, v) => s + Math.exp(v), 0)),
     },
     {
-      hint:
-        "You subtracted m = max z inside the exponentials but forgot to add it back: LSE(z) = m + ln Σ_k e^{z_k " +
-        "− m}.",
+      hint: "You subtracted m = max z inside the exponentials but forgot to add it back: LSE(z) = m + ln Σ_k e^{z_k − m}.",
       answer: (z: number[]) => {
         const m = Math.max(...z);
         return Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));

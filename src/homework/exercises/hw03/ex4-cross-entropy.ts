@@ -5,6 +5,7 @@ import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
 import { labels } from "./common";
+import { crossEntropyCases } from "../logitCases";
 
 // hw03-ex4 · cross-entropy through log-sum-exp
 
@@ -19,31 +20,8 @@ export const HW03_EX4 = exercise({
   title: "Cross-entropy via log-sum-exp",
   reference: crossEntropyRef,
   tolerance: 1e-9,
-  cases: (rng) => [
-    {
-      name: "hand case: 2 examples, 3 classes",
-      args: [
-        fromArrays([
-          [1, 2, 3],
-          [0, 0, 0],
-        ]),
-        [2, 0],
-      ],
-      points: 1,
-    },
-    { name: "random 6×5", args: [randn(6, 5, rng), labels(rng, 6, 5)], points: 1 },
-    {
-      name: "edge case: logits ±1000, the right class far below",
-      args: [
-        fromArrays([
-          [1000, -1000, 0],
-          [-1000, 1000, 999],
-        ]),
-        [1, 2],
-      ],
-      points: 2,
-    },
-  ],
+  cases: (rng) =>
+    crossEntropyCases(rng, { edge: { name: "edge case: logits ±1000, the right class far below", points: 2 } }),
   hidden: (rng) => [
     { name: "edge case: one example", args: [fromArrays([[0.5, -0.25, 2, 1]]), [3]], points: 1 },
     {
@@ -54,9 +32,7 @@ export const HW03_EX4 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "You summed −ln s_k over ALL classes k; the cross-entropy of example i takes only its label's term, −ln " +
-        "s_{i, y_i} = LSE(z_i) − z_{i, y_i}.",
+      hint: "You summed −ln s_k over ALL classes k; the cross-entropy of example i takes only its label's term, −ln s_{i, y_i} = LSE(z_i) − z_{i, y_i}.",
       answer: (Z: Matrix) => {
         let s = 0;
         for (let i = 0; i < Z.rows; i++) for (let k = 0; k < Z.cols; k++) s += sm.logSumExp(Z.row(i)) - Z.get(i, k);
@@ -64,9 +40,7 @@ export const HW03_EX4 = exercise({
       },
     },
     {
-      hint:
-        "Computed as −ln(softmax): a probability of e^{−2000} is 0 in floating point and −ln 0 = ∞. Use −ln s_y " +
-        "= LSE(z) − z_y, which stays finite.",
+      hint: "Computed as −ln(softmax): a probability of e^{−2000} is 0 in floating point and −ln 0 = ∞. Use −ln s_y = LSE(z) − z_y, which stays finite.",
       answer: (Z: Matrix, y: number[]) => {
         const S = sm.softmax(Z, zeros(Z.rows, Z.cols, "float64"));
         let s = 0;
@@ -75,9 +49,7 @@ export const HW03_EX4 = exercise({
       },
     },
     {
-      hint:
-        "Off by one class: the loss of example i uses the logit of its own label, z_{i, y_i} (column y_i, " +
-        "counting from 0).",
+      hint: "Off by one class: the loss of example i uses the logit of its own label, z_{i, y_i} (column y_i, counting from 0).",
       answer: (Z: Matrix, y: number[]) => {
         let s = 0;
         for (let i = 0; i < Z.rows; i++) s += sm.logSumExp(Z.row(i)) - Z.get(i, (y[i] + 1) % Z.cols);
@@ -85,9 +57,7 @@ export const HW03_EX4 = exercise({
       },
     },
     {
-      hint:
-        "This is the sum over the batch; the loss here is the MEAN over the n examples (divide by n), so that " +
-        "its size does not grow with the batch.",
+      hint: "This is the sum over the batch; the loss here is the MEAN over the n examples (divide by n), so that its size does not grow with the batch.",
       answer: (Z: Matrix, y: number[]) => {
         let s = 0;
         for (let i = 0; i < Z.rows; i++) s += sm.logSumExp(Z.row(i)) - Z.get(i, y[i]);

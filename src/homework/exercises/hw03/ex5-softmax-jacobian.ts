@@ -30,9 +30,7 @@ export const HW03_EX5 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Only the diagonal s_i(1 − s_i) is filled in: every s_i depends on every z_j through the sum in the " +
-        "denominator, so the off-diagonal entries are −s_i s_j.",
+      hint: "Only the diagonal s_i(1 − s_i) is filled in: every s_i depends on every z_j through the sum in the denominator, so the off-diagonal entries are −s_i s_j.",
       answer: (s: number[]) => {
         const J = zeros(s.length, s.length, "float64");
         s.forEach((v, i) => J.set(i, i, v * (1 - v)));
@@ -40,9 +38,7 @@ export const HW03_EX5 = exercise({
       },
     },
     {
-      hint:
-        "Off the diagonal the sign is wrong: ∂s_i/∂z_j = −s_i s_j for i ≠ j (raising another logit lowers s_i), " +
-        "so each row of J sums to 0.",
+      hint: "Off the diagonal the sign is wrong: ∂s_i/∂z_j = −s_i s_j for i ≠ j (raising another logit lowers s_i), so each row of J sums to 0.",
       answer: (s: number[]) => {
         const J = zeros(s.length, s.length, "float64");
         for (let i = 0; i < s.length; i++)
@@ -51,9 +47,7 @@ export const HW03_EX5 = exercise({
       },
     },
     {
-      hint:
-        "The identity term lost its factor s_i: ∂s_i/∂z_j = s_i·1{i=j} − s_i s_j, i.e. J = diag(s) − s sᵀ, whose " +
-        "diagonal is s_i − s_i² (you have 1 − s_i²).",
+      hint: "The identity term lost its factor s_i: ∂s_i/∂z_j = s_i·1{i=j} − s_i s_j, i.e. J = diag(s) − s sᵀ, whose diagonal is s_i − s_i² (you have 1 − s_i²).",
       answer: (s: number[]) => {
         const J = zeros(s.length, s.length, "float64");
         for (let i = 0; i < s.length; i++)

@@ -6,6 +6,7 @@ import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
 import { labels } from "./common";
+import { crossEntropyCases } from "../logitCases";
 
 // hw03-ex6 · the gradient of the mean cross-entropy with respect to the logits
 
@@ -21,31 +22,7 @@ export const HW03_EX6 = exercise({
   writes: ["softmaxMinusOneHot"],
   title: "The gradient of the cross-entropy with respect to the logits",
   reference: crossEntropyGradientRef,
-  cases: (rng) => [
-    {
-      name: "hand case: 2 examples, 3 classes",
-      args: [
-        fromArrays([
-          [1, 2, 3],
-          [0, 0, 0],
-        ]),
-        [2, 0],
-      ],
-      points: 1,
-    },
-    { name: "random 6×5", args: [randn(6, 5, rng), labels(rng, 6, 5)], points: 1 },
-    {
-      name: "edge case: logits ±1000",
-      args: [
-        fromArrays([
-          [1000, -1000, 0],
-          [-1000, 1000, 999],
-        ]),
-        [1, 2],
-      ],
-      points: 1,
-    },
-  ],
+  cases: (rng) => crossEntropyCases(rng),
   hidden: (rng) => [
     { name: "edge case: one example", args: [fromArrays([[0.5, -0.25, 2, 1]]), [0]], points: 1 },
     { name: "random 15×10, class 9 absent", args: [randn(15, 10, rng, 3), labels(rng, 15, 9)], points: 1 },
@@ -60,9 +37,7 @@ export const HW03_EX6 = exercise({
         ),
     },
     {
-      hint:
-        "Only the right class's entry is there: every class gets the gradient s_k − 1{k = y_i}, the wrong " +
-        "classes s_k (pushing their logits down), not only the column y_i.",
+      hint: "Only the right class's entry is there: every class gets the gradient s_k − 1{k = y_i}, the wrong classes s_k (pushing their logits down), not only the column y_i.",
       answer: (Z: Matrix, y: number[]) => {
         const S = sm.softmax(Z, zeros(Z.rows, Z.cols, "float64"));
         const G = zeros(Z.rows, Z.cols, "float64");

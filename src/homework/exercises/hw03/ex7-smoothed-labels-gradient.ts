@@ -8,9 +8,9 @@
  * The student derives the formula (the task gives only L) and checks it with central differences.
  */
 import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
-import { Rng } from "../../../core/random";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
+import { labels } from "./common";
 
 /** T = (1 − ε)·oneHot(y, K) + ε/K, n×K: every row sums to 1, the true class gets 1 − ε + ε/K. */
 export function smoothedTargets(y: number[], K: number, eps: number): Matrix {
@@ -27,8 +27,6 @@ export function smoothedGradientRef(Z: Matrix, y: number[], eps: number): Matrix
   for (let t = 0; t < G.data.length; t++) G.data[t] = (S.data[t] - T.data[t]) / Z.rows;
   return G;
 }
-
-const labels = (rng: Rng, n: number, K: number) => Array.from({ length: n }, () => rng.int(K));
 
 exercise({
   id: "hw03-ex7",
@@ -68,15 +66,11 @@ exercise({
   ],
   mistakes: [
     {
-      hint:
-        "You used the one-hot targets Y: that is the gradient without smoothing. With T = (1 − ε)Y + ε/K the " +
-        "same derivation gives (softmax(Z) − T)/n — the targets enter linearly.",
+      hint: "You used the one-hot targets Y: that is the gradient without smoothing. With T = (1 − ε)Y + ε/K the same derivation gives (softmax(Z) − T)/n — the targets enter linearly.",
       answer: (Z: Matrix, y: number[]) => smoothedGradientRef(Z, y, 0),
     },
     {
-      hint:
-        "You spread ε over the K − 1 wrong classes only (true class 1 − ε): a common convention, but not this " +
-        "exercise's T = (1 − ε)Y + ε/K, which gives every class ε/K, the true one included (1 − ε + ε/K).",
+      hint: "You spread ε over the K − 1 wrong classes only (true class 1 − ε): a common convention, but not this exercise's T = (1 − ε)Y + ε/K, which gives every class ε/K, the true one included (1 − ε + ε/K).",
       answer: (Z: Matrix, y: number[], eps: number) => {
         const G = smoothedGradientRef(Z, y, 0);
         for (let i = 0; i < Z.rows; i++)

@@ -45,10 +45,7 @@ export const HW04_EX1 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "These are the notes' case formulas as printed (x_k(1 − p_j) for j = y, −(1 − p_j) and −p_j for b): " +
-        "their signs are wrong. From −ln p_y = −z_y + ln Σ_m e^{z_m}: ∂E/∂w_{j,k} = (p_j − 1{y=j}) x_k and ∂E/∂b_j = " +
-        "p_j − 1{y=j}.",
+      hint: "These are the notes' case formulas as printed (x_k(1 − p_j) for j = y, −(1 − p_j) and −p_j for b): their signs are wrong. From −ln p_y = −z_y + ln Σ_m e^{z_m}: ∂E/∂w_{j,k} = (p_j − 1{y=j}) x_k and ∂E/∂b_j = p_j − 1{y=j}.",
       answer: (W: Matrix, b: Matrix, x: ArrayLike<number>, y: number) => notesCaseGradient({ W, b }, x, y),
     },
     {

@@ -45,25 +45,18 @@ export const HW04_EX2 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "This is the last line of the notes' derivation, −Σ_{i: y_i = j} x_i (1 − p_j(x_i)): it keeps only the " +
-        "examples of class j. Every example's normaliser contains e^{z_j}, so every example contributes p_j(x_i) " +
-        "x_i; the sum runs over ALL i: Σ_i (p_j(x_i) − 1{y_i = j}) x_i.",
+      hint: "This is the last line of the notes' derivation, −Σ_{i: y_i = j} x_i (1 − p_j(x_i)): it keeps only the examples of class j. Every example's normaliser contains e^{z_j}, so every example contributes p_j(x_i) x_i; the sum runs over ALL i: Σ_i (p_j(x_i) − 1{y_i = j}) x_i.",
       answer: (W: Matrix, b: Matrix, X: Matrix, y: Labels) => ({
         dW: notesDerivationWeightGradient({ W, b }, X, y),
         db: exactEnergyGradient({ W, b }, X, y).db,
       }),
     },
     {
-      hint:
-        "You divided by n: that is the gradient of the mean loss L = E/n. Here we want the notes' energy E, a " +
-        "SUM over the examples (no 1/n).",
+      hint: "You divided by n: that is the gradient of the mean loss L = E/n. Here we want the notes' energy E, a SUM over the examples (no 1/n).",
       answer: (W: Matrix, b: Matrix, X: Matrix, y: Labels) => scaled(exactEnergyGradient({ W, b }, X, y), 1 / X.rows),
     },
     {
-      hint:
-        "The gradient of the LAST example only: ∂E/∂W is a sum, so add each example's (p − e_y) xᵀ to a running " +
-        "total (start from zeros) instead of overwriting it.",
+      hint: "The gradient of the LAST example only: ∂E/∂W is a sum, so add each example's (p − e_y) xᵀ to a running total (start from zeros) instead of overwriting it.",
       answer: (W: Matrix, b: Matrix, X: Matrix, y: Labels) =>
         exactEnergyGradient({ W, b }, new Matrix(1, X.cols, Float64Array.from(X.row(X.rows - 1))), [y[y.length - 1]]),
     },

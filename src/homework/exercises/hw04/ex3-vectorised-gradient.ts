@@ -42,21 +42,15 @@ export const HW04_EX3 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Missing 1/n: (P − Y)ᵀX is the gradient of the SUM E; the mean loss L = E/n has ∂L/∂W = (1/n)(P − Y)ᵀX " +
-        "(and the same 1/n for b).",
+      hint: "Missing 1/n: (P − Y)ᵀX is the gradient of the SUM E; the mean loss L = E/n has ∂L/∂W = (1/n)(P − Y)ᵀX (and the same 1/n for b).",
       answer: (W: Matrix, b: Matrix, X: Matrix, y: Labels) => exactEnergyGradient({ W, b }, X, y),
     },
     {
-      hint:
-        "Wrong sign: the gradient is (1/n)(P − Y)ᵀX. (Y − P)ᵀX points uphill's opposite; a descent step with it " +
-        "would increase the loss.",
+      hint: "Wrong sign: the gradient is (1/n)(P − Y)ᵀX. (Y − P)ᵀX points uphill's opposite; a descent step with it would increase the loss.",
       answer: (W: Matrix, b: Matrix, X: Matrix, y: Labels) => scaled(exactEnergyGradient({ W, b }, X, y), -1 / X.rows),
     },
     {
-      hint:
-        "∂L/∂b must sum (P − Y) over the EXAMPLES (down each column: 1ᵀ(P − Y)/n, a 1×K row), not over the " +
-        "classes of each row (every row of P − Y sums to 0).",
+      hint: "∂L/∂b must sum (P − Y) over the EXAMPLES (down each column: 1ᵀ(P − Y)/n, a 1×K row), not over the classes of each row (every row of P − Y sums to 0).",
       answer: (W: Matrix, b: Matrix, X: Matrix, y: Labels) => {
         const g = vectorisedGradientRef(W, b, X, y);
         return { dW: g.dW, db: zeros(1, W.rows) };

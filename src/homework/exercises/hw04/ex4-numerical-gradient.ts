@@ -85,9 +85,7 @@ export const HW04_EX4 = exercise({
   },
   mistakes: [
     {
-      hint:
-        "These are one-sided (backward) differences (L(M) − L(M − h e_t))/h, off by O(h). The task asks for " +
-        "central differences (L(M + h e_t) − L(M − h e_t))/2h.",
+      hint: "These are one-sided (backward) differences (L(M) − L(M − h e_t))/h, off by O(h). The task asks for central differences (L(M + h e_t) − L(M − h e_t))/2h.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           const keep = M.data[t];
@@ -99,9 +97,7 @@ export const HW04_EX4 = exercise({
         }),
     },
     {
-      hint:
-        "These are one-sided forward differences (L(M + h e_t) − L(M))/h, off by O(h). Use central differences " +
-        "(L(M + h e_t) − L(M − h e_t))/2h.",
+      hint: "These are one-sided forward differences (L(M + h e_t) − L(M))/h, off by O(h). Use central differences (L(M + h e_t) − L(M − h e_t))/2h.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           const keep = M.data[t];
@@ -113,9 +109,7 @@ export const HW04_EX4 = exercise({
         }),
     },
     {
-      hint:
-        "M must be restored exactly after each entry (M.data[t] = its old value): otherwise later entries are " +
-        "measured at a moved point, and the matrix you were given comes back changed.",
+      hint: "M must be restored exactly after each entry (M.data[t] = its old value): otherwise later entries are measured at a moved point, and the matrix you were given comes back changed.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         entries.map((t) => {
           M.data[t] += h;
@@ -126,9 +120,7 @@ export const HW04_EX4 = exercise({
         }),
     },
     {
-      hint:
-        "Divided by h instead of 2h: the two evaluations are 2h apart, so the quotient is (L(M + h e_t) − L(M − " +
-        "h e_t))/2h. Your values are twice too large.",
+      hint: "Divided by h instead of 2h: the two evaluations are 2h apart, so the quotient is (L(M + h e_t) − L(M − h e_t))/2h. Your values are twice too large.",
       answer: (loss: MatrixLoss, M: Matrix, entries: number[], h: number) =>
         numericalGradientRef(loss, M, entries, h).map((v) => 2 * v),
     },

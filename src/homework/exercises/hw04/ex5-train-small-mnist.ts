@@ -88,12 +88,7 @@ export function sameWeights(got: NotesParams, ref: NotesParams, acc: number): st
       }
     }
     if (!(worst <= 1e-3 * scale)) {
-      return (
-        `your ${k} reaches test accuracy ${fmt(acc)}, but it is not the ${k} of the run the task describes (the ` +
-        `check recomputes it): entry ${at} is ${fmt(g[at])}, expected ${fmt(e[at])}. Start from W = 0, b = 0, take ` +
-        `the batches in order (0…B−1, B…2B−1, …, the last one may be shorter), ⌈n/B⌉ steps per epoch, each W ← W − ` +
-        `η ∂L/∂W and b ← b − η ∂L/∂b with the batch's mean gradient.`
-      );
+      return `your ${k} reaches test accuracy ${fmt(acc)}, but it is not the ${k} of the run the task describes (the check recomputes it): entry ${at} is ${fmt(g[at])}, expected ${fmt(e[at])}. Start from W = 0, b = 0, take the batches in order (0…B−1, B…2B−1, …, the last one may be shorter), ⌈n/B⌉ steps per epoch, each W ← W − η ∂L/∂W and b ← b − η ∂L/∂b with the batch's mean gradient.`;
     }
   }
   return null;
@@ -131,13 +126,7 @@ export const HW04_EX5 = exercise({
     if (acc >= TRAIN_BAR.accuracy) return sameWeights(got as NotesParams, expected as NotesParams, acc);
     const what = `test accuracy ${fmt(acc)} is below the bar ${TRAIN_BAR.accuracy}`;
     if (acc < 0.2)
-      return (
-        `${what}: no better than guessing. Did you step against the gradient (W ← W − η∂L/∂W), update W and b ` +
-        `in place or assign the new values, and use every batch?`
-      );
-    return (
-      `${what}. Check that each step uses the batch's MEAN gradient (1/B)(P − Y)ᵀX, that you make ⌈n/B⌉ steps ` +
-      `per epoch (the last batch may be shorter), and that b is updated too`
-    );
+      return `${what}: no better than guessing. Did you step against the gradient (W ← W − η∂L/∂W), update W and b in place or assign the new values, and use every batch?`;
+    return `${what}. Check that each step uses the batch's MEAN gradient (1/B)(P − Y)ᵀX, that you make ⌈n/B⌉ steps per epoch (the last batch may be shorter), and that b is updated too`;
   },
 });

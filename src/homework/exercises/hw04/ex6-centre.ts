@@ -79,22 +79,14 @@ export const HW04_EX6 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Mean taken over the test set: the test images are centred with THEIR OWN mean. Subtract the TRAINING mean μ " +
-        "from both sets — the model " +
-        "is trained on inputs shifted by μ, so every later input must get the same shift; the test set's statistics " +
-        "are not yours to use " +
-        "(and a single new image would become all zeros).",
+      hint: "Mean taken over the test set: the test images are centred with THEIR OWN mean. Subtract the TRAINING mean μ from both sets — the model is trained on inputs shifted by μ, so every later input must get the same shift; the test set's statistics are not yours to use (and a single new image would become all zeros).",
       answer: (train: Matrix, test: Matrix) => ({
         train: minusRow(train, meanRow(train)),
         test: minusRow(test, meanRow(test)),
       }),
     },
     {
-      hint:
-        "The mean is taken over the training and test images together: μ must come from the training images alone " +
-        "(the test set is held out, " +
-        "and nothing the model or its pre-processing learns may depend on it).",
+      hint: "The mean is taken over the training and test images together: μ must come from the training images alone (the test set is held out, and nothing the model or its pre-processing learns may depend on it).",
       answer: (train: Matrix, test: Matrix) => {
         const mu = scale(
           sumRows(
@@ -109,18 +101,11 @@ export const HW04_EX6 = exercise({
       },
     },
     {
-      hint:
-        "The test set is not shifted: it came back unchanged (did you centre the training matrix in place and then " +
-        "take the mean of the " +
-        "already-centred data, which is 0?). Compute μ once from the original training images and subtract it from " +
-        "both sets.",
+      hint: "The test set is not shifted: it came back unchanged (did you centre the training matrix in place and then take the mean of the already-centred data, which is 0?). Compute μ once from the original training images and subtract it from both sets.",
       answer: (train: Matrix, test: Matrix) => ({ train: minusRow(train, meanRow(train)), test: copy(test) }),
     },
     {
-      hint:
-        "The mean is taken over each ROW (one image's own pixels) instead of each COLUMN: μ_j is pixel j's average " +
-        "over the n training images, " +
-        "a 1×d row (d.sumRows(X) sums over the examples).",
+      hint: "The mean is taken over each ROW (one image's own pixels) instead of each COLUMN: μ_j is pixel j's average over the n training images, a 1×d row (d.sumRows(X) sums over the examples).",
       answer: (train: Matrix, test: Matrix) => {
         const perRow = (X: Matrix) =>
           fromArrays(
@@ -134,9 +119,7 @@ export const HW04_EX6 = exercise({
       },
     },
     {
-      hint:
-        "One number is subtracted everywhere (the mean of all pixels): centring subtracts a mean per pixel, μ_j " +
-        "= (1/n) Σ_i X[i, j], a 1×d row.",
+      hint: "One number is subtracted everywhere (the mean of all pixels): centring subtracts a mean per pixel, μ_j = (1/n) Σ_i X[i, j], a 1×d row.",
       answer: (train: Matrix, test: Matrix) => {
         const m = sum(train) / train.data.length;
         return { train: map(train, (v) => v - m), test: map(test, (v) => v - m) };

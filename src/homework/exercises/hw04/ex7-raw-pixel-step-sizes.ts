@@ -92,11 +92,7 @@ function judge(got: unknown, args: unknown[]): string | null {
   if (gap < 1e-9) return null;
   const ratioW = etaW / eta,
     ratioB = etaB / eta;
-  return (
-    `with etaW = η·${fmt(ratioW)} and etaB = η·${fmt(ratioB)} the two runs drift apart: the logits differ by up ` +
-    `to ${fmt(gap)} (relative) over 15 steps. Follow one step: W = 255·W' gives the same logits; what does a step on ` +
-    `W' do to W?`
-  );
+  return `with etaW = η·${fmt(ratioW)} and etaB = η·${fmt(ratioB)} the two runs drift apart: the logits differ by up to ${fmt(gap)} (relative) over 15 steps. Follow one step: W = 255·W' gives the same logits; what does a step on W' do to W?`;
 }
 
 exercise({
@@ -110,21 +106,15 @@ exercise({
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint:
-        "One factor 255 short: ∂E/∂W' = 255·∂E/∂W, and a change of W' by Δ changes W = 255·W' by 255·Δ. Both " +
-        "factors together: etaW = η/255².",
+      hint: "One factor 255 short: ∂E/∂W' = 255·∂E/∂W, and a change of W' by Δ changes W = 255·W' by 255·Δ. Both factors together: etaW = η/255².",
       answer: (eta: number) => ({ etaW: eta / 255, etaB: eta }),
     },
     {
-      hint:
-        "The biases' gradient ∂E/∂b = p − e_y has no factor x, so raw pixels do not change it: the biases keep " +
-        "etaB = η. Only the weights' step is divided by 255².",
+      hint: "The biases' gradient ∂E/∂b = p − e_y has no factor x, so raw pixels do not change it: the biases keep etaB = η. Only the weights' step is divided by 255².",
       answer: (eta: number) => ({ etaW: eta / (255 * 255), etaB: eta / (255 * 255) }),
     },
     {
-      hint:
-        "One rate for both, as the notes do: the weights then move 255² times too far (in the units of W) while " +
-        "the biases move right. No single step size reproduces the scaled training.",
+      hint: "One rate for both, as the notes do: the weights then move 255² times too far (in the units of W) while the biases move right. No single step size reproduces the scaled training.",
       answer: (eta: number) => ({ etaW: eta, etaB: eta }),
     },
   ],

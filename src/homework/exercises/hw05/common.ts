@@ -96,8 +96,7 @@ export function onePerClassRef(train: d.Dataset, _test: d.Dataset, seed: number)
 
 /** What a self-reported number gets (0 points) in an experiment that asks for the trained model. */
 export const NOT_EVIDENCE =
-  "A number alone is not evidence: return the trained model (the d.SoftmaxRegression your trainSoftmaxSgd returns). " +
-  "The check measures it itself, on held-out test images your function never sees.";
+  "A number alone is not evidence: return the trained model (the d.SoftmaxRegression your trainSoftmaxSgd returns). The check measures it itself, on held-out test images your function never sees.";
 
 let heldOutCache: d.Dataset | null = null;
 /** The held-out images a handed-in model is measured on: MNIST test images 2000…2999 (no case passes them). */
@@ -129,17 +128,11 @@ export function heldOutAccuracy(got: unknown, what: string): number | string {
   if (typeof got === "number") return `${what}: ${NOT_EVIDENCE}`;
   const m = got as { W?: unknown; b?: unknown } | null;
   if (!m || typeof m !== "object" || !isMatrixLike(m.W) || !isMatrixLike(m.b)) {
-    return (
-      `${what}: expected the trained model (a d.SoftmaxRegression, with its W and b), got ` +
-      `${JSON.stringify(got)?.slice(0, 80)}`
-    );
+    return `${what}: expected the trained model (a d.SoftmaxRegression, with its W and b), got ${JSON.stringify(got)?.slice(0, 80)}`;
   }
   const data = heldOut();
   if (m.W.rows !== 10 || m.W.cols !== data.X.cols || m.b.data.length !== 10)
-    return (
-      `${what}: the model's W is ${m.W.rows}×${m.W.cols} and b has ${m.b.data.length} entries; expected W ` +
-      `10×${data.X.cols} and b 1×10`
-    );
+    return `${what}: the model's W is ${m.W.rows}×${m.W.cols} and b has ${m.b.data.length} entries; expected W 10×${data.X.cols} and b 1×10`;
   const model = new d.SoftmaxRegression({ inputs: m.W.cols, classes: m.W.rows, dtype: data.X.dtype }); // 10×784
   model.W.data.set(m.W.data);
   model.b.data.set(m.b.data);
@@ -151,10 +144,7 @@ export function heldOutAccuracy(got: unknown, what: string): number | string {
 /** A handed-in model's held-out accuracy must match the reference run's within 3 points (same data, same seed). */
 export function sameRun(acc: number, ref: number, what: string): string | null {
   if (Math.abs(acc - ref) <= 0.03) return null;
-  return (
-    `${what}: your model scores ${pct(acc)} on the held-out images; the run the task describes scores ` +
-    `${pct(ref)} there. Check the run's settings (B, η, epochs, seed) and the data it trains on.`
-  );
+  return `${what}: your model scores ${pct(acc)} on the held-out images; the run the task describes scores ${pct(ref)} there. Check the run's settings (B, η, epochs, seed) and the data it trains on.`;
 }
 
 export function confidentMistakesRef(P: d.Matrix, y: ArrayLike<number>, k: number): d.Mistake[][] {
@@ -190,10 +180,7 @@ export function compareBatches(got: unknown, expected: unknown): string | null {
       return `batch ${b}: expected ${exp[b].length} indices ${list(exp[b])}, got ${g.length} ${list(g)}`;
     for (let i = 0; i < g.length; i++) {
       if (g[i] !== exp[b][i])
-        return (
-          `batch ${b}, position ${i}: expected index ${exp[b][i]}, got ${g[i]} (batch ${b}: expected ` +
-          `${list(exp[b])}, got ${list(g)})`
-        );
+        return `batch ${b}, position ${i}: expected index ${exp[b][i]}, got ${g[i]} (batch ${b}: expected ${list(exp[b])}, got ${list(g)})`;
     }
   }
   return null;
@@ -226,10 +213,7 @@ export function compareMistakes(got: unknown, expected: unknown): string | null 
         isNum(m.score) &&
         Math.abs(m.score - e[r].score) <= 1e-9;
       if (!ok)
-        return (
-          `class ${c}, rank ${r}: expected ${JSON.stringify(e[r])}, got ${JSON.stringify(m)}; class ${c} ` +
-          `expected ${show(e)}, got ${show(g)}`
-        );
+        return `class ${c}, rank ${r}: expected ${JSON.stringify(e[r])}, got ${JSON.stringify(m)}; class ${c} expected ${show(e)}, got ${show(g)}`;
     }
   }
   return null;

@@ -23,21 +23,15 @@ export const HW05_EX1 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The last, shorter batch is missing: when B does not divide n, the n mod B examples left over still form " +
-        "a final batch (otherwise some images are never seen in an epoch).",
+      hint: "The last, shorter batch is missing: when B does not divide n, the n mod B examples left over still form a final batch (otherwise some images are never seen in an epoch).",
       answer: (n: number, B: number, seed: number | null) => miniBatchesRef(n, B, seed).filter((b) => b.length === B),
     },
     {
-      hint:
-        "The batches are in the original order although a seed was given: shuffle first with order = " +
-        "d.rng(seed).permutation(n), then cut the order into consecutive runs of B.",
+      hint: "The batches are in the original order although a seed was given: shuffle first with order = d.rng(seed).permutation(n), then cut the order into consecutive runs of B.",
       answer: (n: number, B: number, _seed: number | null) => miniBatchesRef(n, B, null),
     },
     {
-      hint:
-        "Batches overlap or skip an index: batch k holds positions kB, kB+1, …, kB+B−1 of the order (slice(kB, " +
-        "kB + B) — the end is exclusive).",
+      hint: "Batches overlap or skip an index: batch k holds positions kB, kB+1, …, kB+B−1 of the order (slice(kB, kB + B) — the end is exclusive).",
       answer: (n: number, B: number, seed: number | null) => {
         const order = seed === null ? Array.from({ length: n }, (_, i) => i) : Array.from(d.rng(seed).permutation(n));
         const out: number[][] = [];

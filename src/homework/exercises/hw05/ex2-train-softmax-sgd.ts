@@ -81,9 +81,7 @@ export const HW05_EX2 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The step is B times too large: model.lossAndGradient already returns the gradient of the batch MEAN, so " +
-        "the update is θ ← θ − η·grad (do not multiply by the batch size, and do not sum per-example gradients).",
+      hint: "The step is B times too large: model.lossAndGradient already returns the gradient of the batch MEAN, so the update is θ ← θ − η·grad (do not multiply by the batch size, and do not sum per-example gradients).",
       answer: (data: d.Dataset, run: SgdRun) => trainVariant(data, run, "sum"),
     },
     {
@@ -91,9 +89,7 @@ export const HW05_EX2 = exercise({
       answer: (data: d.Dataset, run: SgdRun) => trainVariant(data, run, "sameOrder"),
     },
     {
-      hint:
-        "The short last batch is skipped: train on every batch miniBatches returns, including the final shorter " +
-        "one.",
+      hint: "The short last batch is skipped: train on every batch miniBatches returns, including the final shorter one.",
       answer: (data: d.Dataset, run: SgdRun) => trainVariant(data, run, "dropLast"),
     },
     {

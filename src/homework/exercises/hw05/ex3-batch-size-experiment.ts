@@ -27,10 +27,7 @@ export function checkBatchRows(got: unknown, args: unknown[]): string | number[]
   if (!Array.isArray(got))
     return `expected an array of ${BATCH_RUNS.length} rows { batchSize, eta, steps, model }, got ${typeof got}`;
   if (got.length !== BATCH_RUNS.length)
-    return (
-      `expected ${BATCH_RUNS.length} rows, one per run (B, η) = ` +
-      `${BATCH_RUNS.map(([B, e]) => `(${B}, ${e})`).join(", ")}, got ${got.length}`
-    );
+    return `expected ${BATCH_RUNS.length} rows, one per run (B, η) = ${BATCH_RUNS.map(([B, e]) => `(${B}, ${e})`).join(", ")}, got ${got.length}`;
   const n = train.y.length;
   const acc: number[] = [];
   for (let r = 0; r < BATCH_RUNS.length; r++) {
@@ -43,16 +40,10 @@ export function checkBatchRows(got: unknown, args: unknown[]): string | number[]
       accuracy?: unknown;
     } | null;
     if (!row || typeof row !== "object" || row.batchSize !== B || row.eta !== eta)
-      return (
-        `row ${r}: expected batchSize ${B} and eta ${eta} (the runs in the order of the task), got ` +
-        `${JSON.stringify(row)?.slice(0, 120)}`
-      );
+      return `row ${r}: expected batchSize ${B} and eta ${eta} (the runs in the order of the task), got ${JSON.stringify(row)?.slice(0, 120)}`;
     if (row.model === undefined && typeof row.accuracy === "number") return `row ${r} (B = ${B}): ${NOT_EVIDENCE}`;
     if (row.steps !== Math.ceil(n / B)) {
-      return (
-        `row ${r} (B = ${B}): one epoch of ${n} images takes ⌈${n}/${B}⌉ = ${Math.ceil(n / B)} steps, got ` +
-        `${row.steps}. Every run gets the same budget of images (one epoch), not the same number of steps.`
-      );
+      return `row ${r} (B = ${B}): one epoch of ${n} images takes ⌈${n}/${B}⌉ = ${Math.ceil(n / B)} steps, got ${row.steps}. Every run gets the same budget of images (one epoch), not the same number of steps.`;
     }
     const a = heldOutAccuracy(row.model, `row ${r} (B = ${B})`);
     if (typeof a === "string") return a;
@@ -90,11 +81,7 @@ export const HW05_EX3 = exercise({
     }
     const gap = acc[1] - acc[3];
     if (gap < 0.04) {
-      return (
-        `with the same η = 0.1, B = 100 should end clearly below B = 10 (it takes 10 times fewer steps): ` +
-        `expected a gap of at least 4 points on the held-out images, got ${(100 * gap).toFixed(1)} (B = 10: ` +
-        `${pct(acc[1])}, B = 100: ${pct(acc[3])}). Did both runs really use η = 0.1?`
-      );
+      return `with the same η = 0.1, B = 100 should end clearly below B = 10 (it takes 10 times fewer steps): expected a gap of at least 4 points on the held-out images, got ${(100 * gap).toFixed(1)} (B = 10: ${pct(acc[1])}, B = 100: ${pct(acc[3])}). Did both runs really use η = 0.1?`;
     }
     for (let r = 0; r < BATCH_RUNS.length; r++) {
       const msg = sameRun(acc[r], ref[r], `B = ${BATCH_RUNS[r][0]}, η = ${BATCH_RUNS[r][1]}`);

@@ -25,22 +25,12 @@ export const HW05_EX4 = exercise({
     const shuffled = heldOutAccuracy(g.shuffled, "shuffled");
     if (typeof shuffled === "string") return shuffled;
     if (shuffled < 0.78)
-      return (
-        `the shuffled model reaches ${pct(shuffled)} on the held-out images; the bar is 78% (B = 10, η = 0.1, ` +
-        `one epoch, seed 1). Is it really shuffled and trained for a whole epoch?`
-      );
+      return `the shuffled model reaches ${pct(shuffled)} on the held-out images; the bar is 78% (B = 10, η = 0.1, one epoch, seed 1). Is it really shuffled and trained for a whole epoch?`;
     if (sorted > 0.35) {
-      return (
-        `the sorted model reaches ${pct(sorted)}, far more than a class-sorted stream can: the bar says at most ` +
-        `35%. Did you sort the training data (d.sortByClass) and walk through it IN ORDER (seed null)? Shuffling ` +
-        `after sorting undoes the sort.`
-      );
+      return `the sorted model reaches ${pct(sorted)}, far more than a class-sorted stream can: the bar says at most 35%. Did you sort the training data (d.sortByClass) and walk through it IN ORDER (seed null)? Shuffling after sorting undoes the sort.`;
     }
     if (shuffled - sorted < 0.4)
-      return (
-        `shuffled should beat sorted by at least 40 points, got ${(100 * (shuffled - sorted)).toFixed(1)} ` +
-        `(shuffled ${pct(shuffled)}, sorted ${pct(sorted)})`
-      );
+      return `shuffled should beat sorted by at least 40 points, got ${(100 * (shuffled - sorted)).toFixed(1)} (shuffled ${pct(shuffled)}, sorted ${pct(sorted)})`;
     return (
       sameRun(sorted, heldOutAccuracy(e.sorted, "reference") as number, "sorted") ??
       sameRun(shuffled, heldOutAccuracy(e.shuffled, "reference") as number, "shuffled")

@@ -17,15 +17,9 @@ export const HW05_EX5 = exercise({
     if (typeof a === "string") return a;
     const ref = heldOutAccuracy(expected, "the reference") as number;
     if (a < 0.25)
-      return (
-        `held-out accuracy ${pct(a)} is below the bar 25% (chance is 10%). Trained for 300 epochs with η = 0.1 ` +
-        `on d.perClass(train, 1, seed)?`
-      );
+      return `held-out accuracy ${pct(a)} is below the bar 25% (chance is 10%). Trained for 300 epochs with η = 0.1 on d.perClass(train, 1, seed)?`;
     if (a > 0.65)
-      return (
-        `held-out accuracy ${pct(a)} is above 65%: ten images cannot teach that much. Did you train on only the ` +
-        `ten images d.perClass(train, 1, seed)?`
-      );
+      return `held-out accuracy ${pct(a)} is above 65%: ten images cannot teach that much. Did you train on only the ten images d.perClass(train, 1, seed)?`;
     return sameRun(a, ref, "onePerClass");
   },
   cases: () => {

@@ -90,9 +90,7 @@ export const HW05_EX6 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The lists are sorted from least to most confident: the most confident mistake (highest score) comes " +
-        "first.",
+      hint: "The lists are sorted from least to most confident: the most confident mistake (highest score) comes first.",
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "ascending"),
     },
     {
@@ -100,15 +98,11 @@ export const HW05_EX6 = exercise({
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "all"),
     },
     {
-      hint:
-        "The mistakes are grouped by the PREDICTED class: list c must hold the mistakes on images whose TRUE " +
-        "class is c.",
+      hint: "The mistakes are grouped by the PREDICTED class: list c must hold the mistakes on images whose TRUE class is c.",
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "byPredicted"),
     },
     {
-      hint:
-        "The score is the probability of the true class; the confidence of a prediction is the probability of " +
-        "the PREDICTED class, P[i, ŷ_i] = max_j P[i, j].",
+      hint: "The score is the probability of the true class; the confidence of a prediction is the probability of the PREDICTED class, P[i, ŷ_i] = max_j P[i, j].",
       answer: (P: d.Matrix, y: ArrayLike<number>, k: number) => mistakesVariant(P, y, k, "trueScore"),
     },
   ],

@@ -63,13 +63,9 @@ function judge(got: unknown, args: unknown[]): string | null {
   const present = mine.filter((v) => v > 0).length;
   const why =
     present <= 2
-      ? ` Your set holds only ${present} class(es): on labels sorted by class, a block of neighbouring indices is ` +
-        `one or two classes.`
+      ? ` Your set holds only ${present} class(es): on labels sorted by class, a block of neighbouring indices is one or two classes.`
       : " A random sample is fair only on average; its class counts wander by a few examples.";
-  return (
-    `the classes are not in proportion — ${show}.${why} Take from each class its share m·n_c/n (rounded so that ` +
-    `the counts add up to m)`
-  );
+  return `the classes are not in proportion — ${show}.${why} Take from each class its share m·n_c/n (rounded so that the counts add up to m)`;
 }
 
 exercise({
@@ -103,9 +99,7 @@ exercise({
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint:
-        "You took the last m examples. On data sorted by class (chapter 05's sorted stream) those are all of the " +
-        "last class: a validation accuracy measured on them says nothing about the other digits.",
+      hint: "You took the last m examples. On data sorted by class (chapter 05's sorted stream) those are all of the last class: a validation accuracy measured on them says nothing about the other digits.",
       answer: (y: number[], m: number) => Array.from({ length: m }, (_, k) => y.length - m + k),
     },
     {

@@ -39,9 +39,7 @@ export const HW06_EX1 = exercise({
       },
     },
     {
-      hint:
-        "The activation is applied to the output layer too: the output layer has no f, P = softmax(Z2) with Z2 = " +
-        "A1 W2ᵀ + b2.",
+      hint: "The activation is applied to the output layer too: the output layer has no f, P = softmax(Z2) with Z2 = A1 W2ᵀ + b2.",
       answer: (net: Net, X: d.Matrix, a: d.ActivationName) => {
         const Z1 = d.addRowVector(d.matmulNT(X, net.W1), net.b1);
         const A1 = applyF(a, Z1);

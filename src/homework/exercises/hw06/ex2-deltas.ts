@@ -49,30 +49,22 @@ export const HW06_EX2 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "f'(Z1) is missing: the error sent back through W2 must be multiplied element-wise by the slope of the " +
-        "hidden activation, Δ1 = (Δ2 W2) ⊙ f'(Z1).",
+      hint: "f'(Z1) is missing: the error sent back through W2 must be multiplied element-wise by the slope of the hidden activation, Δ1 = (Δ2 W2) ⊙ f'(Z1).",
       answer: (net: Net, fw: Forward, y: ArrayLike<number>, a: d.ActivationName) =>
         deltasFrom(net, fw, y, a, "noFprime"),
     },
     {
-      hint:
-        "The slope is taken at A1 instead of Z1: use f'(Z1), the derivative at the weighted input (for ReLU the " +
-        "two happen to agree, for sigmoid and tanh they do not).",
+      hint: "The slope is taken at A1 instead of Z1: use f'(Z1), the derivative at the weighted input (for ReLU the two happen to agree, for sigmoid and tanh they do not).",
       answer: (net: Net, fw: Forward, y: ArrayLike<number>, a: d.ActivationName) =>
         deltasFrom(net, fw, y, a, "fprimeOfA"),
     },
     {
-      hint:
-        "The deltas are divided by n: Δ2 = P − Y is per example, the 1/n of the mean belongs to the weight " +
-        "gradients (exercise 3), not to the deltas.",
+      hint: "The deltas are divided by n: Δ2 = P − Y is per example, the 1/n of the mean belongs to the weight gradients (exercise 3), not to the deltas.",
       answer: (net: Net, fw: Forward, y: ArrayLike<number>, a: d.ActivationName) =>
         deltasFrom(net, fw, y, a, "divideN"),
     },
     {
-      hint:
-        "W2 is transposed: Δ2 is n×K and W2 is K×h, so Δ2 W2 (n×h) already has the hidden layer's shape; Δ2 W2ᵀ " +
-        "only fits by accident when K = h.",
+      hint: "W2 is transposed: Δ2 is n×K and W2 is K×h, so Δ2 W2 (n×h) already has the hidden layer's shape; Δ2 W2ᵀ only fits by accident when K = h.",
       answer: (net: Net, fw: Forward, y: ArrayLike<number>, a: d.ActivationName) => {
         const D2 = d.sub(fw.P, d.oneHot(y, fw.P.cols));
         return { D2, D1: d.hadamard(d.matmulNT(D2, net.W2), d.map(fw.Z1, act(a).df)) };

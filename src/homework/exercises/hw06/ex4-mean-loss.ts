@@ -33,10 +33,7 @@ export const HW06_EX4 = exercise({
         meanLossRef(net, X, y, a) * y.length,
     },
     {
-      hint:
-        "ln P is computed as ln(softmax(z)) after exp: with logits in the hundreds P[i,y] underflows to 0 when " +
-        "z_{i,y} is far below the row's largest logit (−ln 0 = ∞), and exp of a logit above about 709 overflows to " +
-        "∞ (∞/∞ = NaN). Use −ln P[i,y] = LSE(z_i) − z_{i,y} with LSE(z) = m + ln Σ_j exp(z_j − m), m = max_j z_j.",
+      hint: "ln P is computed as ln(softmax(z)) after exp: with logits in the hundreds P[i,y] underflows to 0 when z_{i,y} is far below the row's largest logit (−ln 0 = ∞), and exp of a logit above about 709 overflows to ∞ (∞/∞ = NaN). Use −ln P[i,y] = LSE(z_i) − z_{i,y} with LSE(z) = m + ln Σ_j exp(z_j − m), m = max_j z_j.",
       answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, a: d.ActivationName) => {
         const Z2 = forwardRef(net, X, a).Z2;
         let s = 0;

@@ -103,9 +103,7 @@ export const HW06_EX5 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "This is a one-sided (backward) difference (f(M) − f(M − h e))/h, whose error shrinks only like h; the " +
-        "task asks for the central difference (f(M + h e) − f(M − h e))/(2h), accurate to h².",
+      hint: "This is a one-sided (backward) difference (f(M) − f(M − h e))/h, whose error shrinks only like h; the task asks for the central difference (f(M + h e) − f(M − h e))/(2h), accurate to h².",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         const f0 = f(M);
@@ -119,9 +117,7 @@ export const HW06_EX5 = exercise({
       },
     },
     {
-      hint:
-        "This is the one-sided forward difference (f(M + h e) − f(M))/h, whose error shrinks only like h; the " +
-        "central difference (f(M + h e) − f(M − h e))/(2h) is accurate to h².",
+      hint: "This is the one-sided forward difference (f(M + h e) − f(M))/h, whose error shrinks only like h; the central difference (f(M + h e) − f(M − h e))/(2h) is accurate to h².",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         const f0 = f(M);
@@ -135,15 +131,11 @@ export const HW06_EX5 = exercise({
       },
     },
     {
-      hint:
-        "Divided by h instead of 2h: the two evaluations f(M + h e) and f(M − h e) are 2h apart, so the central " +
-        "difference is (f(M + h e) − f(M − h e))/(2h).",
+      hint: "Divided by h instead of 2h: the two evaluations f(M + h e) and f(M − h e) are 2h apart, so the central difference is (f(M + h e) − f(M − h e))/(2h).",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => d.scale(numericalGradientRef(f, M, h), 2),
     },
     {
-      hint:
-        "An entry is not put back after its two evaluations: restore M[t] to its original value before moving on " +
-        "to the next entry, or every later difference is taken at a shifted point.",
+      hint: "An entry is not put back after its two evaluations: restore M[t] to its original value before moving on to the next entry, or every later difference is taken at a shifted point.",
       answer: (f: (M: d.Matrix) => number, M: d.Matrix, h: number) => {
         const G = d.zerosLike(M);
         for (let t = 0; t < M.data.length; t++) {

@@ -74,15 +74,9 @@ export function compareGradientCheck(got: unknown, expected: unknown): string | 
     return `expected one number (the largest relative error), got ${JSON.stringify(got)}`;
   if (got < 0) return `a relative error |a − ñ| / (|a| + |ñ|) is never negative, got ${got}: take absolute values`;
   if (correct && !(got < 1e-6))
-    return (
-      `this backprop is correct, so the check should report a tiny error (the reference gets ` +
-      `${e.toExponential(2)}, below 1e-6); got ${got.toExponential(3)}`
-    );
+    return `this backprop is correct, so the check should report a tiny error (the reference gets ${e.toExponential(2)}, below 1e-6); got ${got.toExponential(3)}`;
   if (!correct && !(got > 1e-2))
-    return (
-      `this backprop has a deliberate slip, which a gradient check must expose (the reference reports ` +
-      `${e.toExponential(3)}); got ${got.toExponential(3)}, which would let the bug through`
-    );
+    return `this backprop has a deliberate slip, which a gradient check must expose (the reference reports ${e.toExponential(3)}); got ${got.toExponential(3)}, which would let the bug through`;
   if (!correct && Math.abs(got - e) > 1e-3 * Math.max(1, e))
     return `expected the largest relative error ${e.toPrecision(6)}, got ${got.toPrecision(6)}`;
   return null;
@@ -140,16 +134,11 @@ export const HW06_EX6 = exercise({
   },
   mistakes: [
     {
-      hint:
-        "Your check reports no error at all: compute the gradients with the backprop you are handed (the last " +
-        "argument), compute central differences of meanLoss for every entry of W1, b1, W2 and b2, and return the " +
-        "largest relative error.",
+      hint: "Your check reports no error at all: compute the gradients with the backprop you are handed (the last argument), compute central differences of meanLoss for every entry of W1, b1, W2 and b2, and return the largest relative error.",
       answer: () => 0,
     },
     {
-      hint:
-        "Only W1 is compared: the check must cover every parameter group (W1, b1, W2, b2) and report the largest " +
-        "error over all of them.",
+      hint: "Only W1 is compared: the check must cover every parameter group (W1, b1, W2, b2) and report the largest error over all of them.",
       answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, a: d.ActivationName, bp: Backprop) => {
         const g = bp(net, X, y, a).W1;
         const numeric = numericalGradientRef(() => meanLossRef(net, X, y, a), net.W1, 1e-5);
@@ -160,9 +149,7 @@ export const HW06_EX6 = exercise({
       },
     },
     {
-      hint:
-        "This is the absolute difference |a − ñ|; divide by |a| + |ñ| so the error is relative (a gradient of " +
-        "size 1e-4 that is 100% wrong has a tiny absolute error).",
+      hint: "This is the absolute difference |a − ñ|; divide by |a| + |ñ| so the error is relative (a gradient of size 1e-4 that is 100% wrong has a tiny absolute error).",
       answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, a: d.ActivationName, bp: Backprop) => {
         const g = bp(net, X, y, a);
         let worst = 0;

@@ -61,16 +61,12 @@ exercise({
   ],
   mistakes: [
     {
-      hint:
-        "Missing the factor 1/n: L is the MEAN loss, so ∂L/∂X = (1/n) Δ1 W1 — the same 1/n as in the weight " +
-        "gradients.",
+      hint: "Missing the factor 1/n: L is the MEAN loss, so ∂L/∂X = (1/n) Δ1 W1 — the same 1/n as in the weight gradients.",
       answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName) =>
         d.scale(inputGradientRef(net, X, y, act), X.rows),
     },
     {
-      hint:
-        "You went from Δ2 straight to the input, (1/n)(Δ2 W2) W1, and skipped the hidden layer's activation: Δ1 " +
-        "= (Δ2 W2) ⊙ f'(Z1) comes first.",
+      hint: "You went from Δ2 straight to the input, (1/n)(Δ2 W2) W1, and skipped the hidden layer's activation: Δ1 = (Δ2 W2) ⊙ f'(Z1) comes first.",
       answer: (net: Net, X: d.Matrix, y: ArrayLike<number>, act: d.ActivationName) => {
         const fw = forwardRef(net, X, act);
         const { D2 } = deltasRef(net, fw, y, act);

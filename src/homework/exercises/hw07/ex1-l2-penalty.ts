@@ -53,9 +53,7 @@ export const HW07_EX1 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The biases are penalised too: the L2 term covers the weight matrices only (names starting with W), " +
-        "never b1, b2, …",
+      hint: "The biases are penalised too: the L2 term covers the weight matrices only (names starting with W), never b1, b2, …",
       answer: (params: Group[], alpha: number) => (alpha / 2) * params.reduce((s, p) => s + d.sumOfSquares(p.value), 0),
     },
     {

@@ -20,9 +20,7 @@ export const HW07_EX2 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "αW is missing: the weights' gradient is the loss gradient PLUS αW (the derivative of (α/2)‖W‖²); yours " +
-        "is the loss gradient alone.",
+      hint: "αW is missing: the weights' gradient is the loss gradient PLUS αW (the derivative of (α/2)‖W‖²); yours is the loss gradient alone.",
       answer: (params: GroupWithGrad[]) => params.map((p) => d.copy(p.grad)),
     },
     {
@@ -35,16 +33,12 @@ export const HW07_EX2 = exercise({
       answer: (params: GroupWithGrad[], alpha: number) => params.map((p) => d.add(p.grad, d.scale(p.value, alpha))),
     },
     {
-      hint:
-        "The derivative of (α/2)‖W‖² is αW: the 1/2 cancels the 2 from the square, so there is no 2αW and no " +
-        "α/2·W.",
+      hint: "The derivative of (α/2)‖W‖² is αW: the 1/2 cancels the 2 from the square, so there is no 2αW and no α/2·W.",
       answer: (params: GroupWithGrad[], alpha: number) =>
         params.map((p) => (isWeight(p.name) ? d.add(p.grad, d.scale(p.value, 2 * alpha)) : d.copy(p.grad))),
     },
     {
-      hint:
-        "Wrong sign: the penalty grows with ‖W‖, so its gradient +αW is ADDED to the loss gradient (the descent " +
-        "step then shrinks W).",
+      hint: "Wrong sign: the penalty grows with ‖W‖, so its gradient +αW is ADDED to the loss gradient (the descent step then shrinks W).",
       answer: (params: GroupWithGrad[], alpha: number) =>
         params.map((p) => (isWeight(p.name) ? d.sub(p.grad, d.scale(p.value, alpha)) : d.copy(p.grad))),
     },

@@ -59,21 +59,15 @@ export const HW07_EX3 = exercise({
       answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesRmspropStepRef(t, d.scale(g, -1), G, hp),
     },
     {
-      hint:
-        "ε is outside the square root, η/(√G + ε): the notes put it inside, η/√(G + ε) (with ε = 1e-3 the two " +
-        "differ a lot when G is small).",
+      hint: "ε is outside the square root, η/(√G + ε): the notes put it inside, η/√(G + ε) (with ε = 1e-3 the two differ a lot when G is small).",
       answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesVariant(t, g, G, hp, "epsOutside"),
     },
     {
-      hint:
-        "The step uses the accumulator from BEFORE this step: update G first (G ← γG + (1−γ)‖g‖²), then step " +
-        "with η/√(G_new + ε).",
+      hint: "The step uses the accumulator from BEFORE this step: update G first (G ← γG + (1−γ)‖g‖²), then step with η/√(G_new + ε).",
       answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesVariant(t, g, G, hp, "oldG"),
     },
     {
-      hint:
-        "θ is overwritten by the step (θ = s·g), the slip printed in the notes' code (`W[0] = etaW0 * dW[0]`): a " +
-        "descent step SUBTRACTS, θ ← θ − s·g.",
+      hint: "θ is overwritten by the step (θ = s·g), the slip printed in the notes' code (`W[0] = etaW0 * dW[0]`): a descent step SUBTRACTS, θ ← θ − s·g.",
       answer: (t: d.Matrix, g: d.Matrix, G: number, hp: NotesHyper) => notesVariant(t, g, G, hp, "overwrite"),
     },
     {

@@ -52,9 +52,7 @@ export const HW07_EX4 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "One accumulator for the whole group (the notes' variant, r ← γr + (1−γ)‖g‖²): the element-wise method " +
-        "keeps one r per weight, r_i ← γ r_i + (1−γ) g_i².",
+      hint: "One accumulator for the whole group (the notes' variant, r ← γr + (1−γ)‖g‖²): the element-wise method keeps one r per weight, r_i ← γ r_i + (1−γ) g_i².",
       answer: (t: d.Matrix, g: d.Matrix, r: d.Matrix, hp: NotesHyper) => {
         const n2 = d.sumOfSquares(g);
         const rr = d.map(r, (v) => hp.gamma * v + (1 - hp.gamma) * n2);
@@ -97,9 +95,7 @@ export const HW07_EX4 = exercise({
       },
     },
     {
-      hint:
-        "The step is divided by r instead of √r: r is a mean of SQUARED gradients, so its square root has the " +
-        "gradient's units and the step η·g/√r is about η in size.",
+      hint: "The step is divided by r instead of √r: r is a mean of SQUARED gradients, so its square root has the gradient's units and the step η·g/√r is about η in size.",
       answer: (t: d.Matrix, g: d.Matrix, r: d.Matrix, hp: NotesHyper) => {
         const rr = d.zipWith(r, g, (ri, gi) => hp.gamma * ri + (1 - hp.gamma) * gi * gi);
         return {

@@ -102,9 +102,7 @@ export const HW07_EX5 = exercise({
   ],
   mistakes: [
     {
-      hint:
-        "The accumulators are reset after steps 0, K, 2K, … (the notes' code: `if i % 500 == 0`, which already " +
-        "fires after the very first step). Reset after every K steps: after steps K−1, 2K−1, … ((k + 1) % K == 0).",
+      hint: "The accumulators are reset after steps 0, K, 2K, … (the notes' code: `if i % 500 == 0`, which already fires after the very first step). Reset after every K steps: after steps K−1, 2K−1, … ((k + 1) % K == 0).",
       answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "asPrinted"),
     },
     {
@@ -112,22 +110,15 @@ export const HW07_EX5 = exercise({
       answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "never"),
     },
     {
-      hint:
-        "One accumulator for all groups together (the notes' prose): the notes' code keeps a separate G for W1, " +
-        "b1, W2 and b2, each fed by its own ‖g‖².",
+      hint: "One accumulator for all groups together (the notes' prose): the notes' code keeps a separate G for W1, b1, W2 and b2, each fed by its own ‖g‖².",
       answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "whole"),
     },
     {
-      hint:
-        "The accumulators start at 0 (and are reset to 0): the notes' accumulator G starts at 1 and is set back " +
-        "to 1 at each reset, so each step's G ← γG + (1 − γ)‖g‖² stays near 1 at first; from 0 it is only (1 − " +
-        "γ)‖g‖², and the first steps after a start or reset are far too large.",
+      hint: "The accumulators start at 0 (and are reset to 0): the notes' accumulator G starts at 1 and is set back to 1 at each reset, so each step's G ← γG + (1 − γ)‖g‖² stays near 1 at first; from 0 it is only (1 − γ)‖g‖², and the first steps after a start or reset are far too large.",
       answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "zeroStart"),
     },
     {
-      hint:
-        "The biases are penalised: use your l2Penalty and l2Gradient (weights only) — the loss and gradient of " +
-        "biases carry no α term.",
+      hint: "The biases are penalised: use your l2Penalty and l2Gradient (weights only) — the loss and gradient of biases carry no α term.",
       answer: (data: d.Dataset, run: NotesRun) => notesLoopVariant(data, run, "l2OnBiases"),
     },
   ],

@@ -41,27 +41,17 @@ function judge(got: unknown, args: unknown[]): string | null {
   if (got === Infinity)
     return cap <= g
       ? null
-      : `Infinity would mean the step never grows past ${fmt(g)}×, but ε = ${fmt(hp.eps)} lets it grow up to √((1 + ` +
-          `ε)/ε) = ${fmt(cap)}×: a finite K exists`;
+      : `Infinity would mean the step never grows past ${fmt(g)}×, but ε = ${fmt(hp.eps)} lets it grow up to √((1 + ε)/ε) = ${fmt(cap)}×: a finite K exists`;
   if (typeof got !== "number" || !Number.isInteger(got) || got < 0)
     return `return a whole number of updates K ≥ 0 (or Infinity), got ${String(got)}`;
   if (cap <= g)
-    return (
-      `with ε = ${fmt(hp.eps)} the step can grow at most √((1 + ε)/ε) = ${fmt(cap)}× however long you wait, ` +
-      `which is within ${fmt(g)}×: the answer is Infinity`
-    );
+    return `with ε = ${fmt(hp.eps)} the step can grow at most √((1 + ε)/ε) = ${fmt(cap)}× however long you wait, which is within ${fmt(g)}×: the answer is Infinity`;
   const at = simulatedGrowth(hp, got),
     next = simulatedGrowth(hp, got + 1);
   if (at > g)
-    return (
-      `after K = ${got} updates the step has grown ${fmt(at)}×, more than ${fmt(g)}×: K is too large. Solve ` +
-      `√((1 + ε)/(γᴷ + ε)) ≤ ${fmt(g)} for K — the inequality flips when you divide by ln γ < 0`
-    );
+    return `after K = ${got} updates the step has grown ${fmt(at)}×, more than ${fmt(g)}×: K is too large. Solve √((1 + ε)/(γᴷ + ε)) ≤ ${fmt(g)} for K — the inequality flips when you divide by ln γ < 0`;
   if (next <= g)
-    return (
-      `K = ${got} is safe but not the largest: after ${got + 1} updates the growth is still only ${fmt(next)}× ` +
-      `≤ ${fmt(g)}×`
-    );
+    return `K = ${got} is safe but not the largest: after ${got + 1} updates the growth is still only ${fmt(next)}× ≤ ${fmt(g)}×`;
   return null;
 }
 
@@ -92,15 +82,11 @@ exercise({
   compare: (got, _expected, args) => judge(got, args),
   mistakes: [
     {
-      hint:
-        "You left ε out (growth √(1/γᴷ)): with ε = 1e-3 under the root the step can never grow beyond √((1 + " +
-        "ε)/ε) ≈ 31.6×, and the K you need is larger than without it.",
+      hint: "You left ε out (growth √(1/γᴷ)): with ε = 1e-3 under the root the step can never grow beyond √((1 + ε)/ε) ≈ 31.6×, and the K you need is larger than without it.",
       answer: (hp: RmspropHp, g: number) => Math.floor(Math.log(1 / (g * g)) / Math.log(hp.gamma)),
     },
     {
-      hint:
-        "Rounded up: ⌈…⌉ gives the first K whose growth EXCEEDS the bound. The largest K within it is one less " +
-        "(round down).",
+      hint: "Rounded up: ⌈…⌉ gives the first K whose growth EXCEEDS the bound. The largest K within it is one less (round down).",
       answer: (hp: RmspropHp, g: number) => {
         const floorG = (1 + hp.eps) / (g * g) - hp.eps;
         return floorG <= 0 ? Infinity : Math.ceil(Math.log(floorG) / Math.log(hp.gamma));
