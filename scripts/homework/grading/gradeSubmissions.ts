@@ -1,6 +1,5 @@
 // Grading: the steps in order (read submissions, detect tampering, build, run, read results) for a folder of submissions.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
