@@ -10,6 +10,9 @@ import { assertFiniteMatrix } from "../src/core/finite";
 import { loadMnist, meanImage, splitValidation, subset, takeFirst, centre } from "../src/data/mnist";
 import { BatchLoader, gatherBatchReference } from "../src/engine/gatherBatch";
 import { GatheredBatches } from "../src/training/batches";
+import { allocBytes, setByteAllocator } from "../src/core/alloc";
+import { defaultGemmKernel } from "../src/engine/wasmGemm";
+import { residentByteAllocator } from "../src/engine/resident";
 
 /** n×dim bytes from a seeded generator, with 0 and 255 present. */
 function someBytes(n: number, dim: number, seed = 5): Uint8Array {
@@ -184,4 +187,92 @@ test("the engine's BatchLoader and the plain GatheredBatches gather byte pixels 
   }
   loader.finish();
   assert.equal(P.isMaterialised(), false);
+});
+
+/** The float32 bits of a batch (bit-for-bit comparison: −0 and NaN patterns count). */
+const bitsOf = (M: Matrix) => Array.from(new Uint32Array(M.data.buffer, M.data.byteOffset, M.data.length));
+
+/**
+ * Every batch of an epoch from BatchLoader (batch + prefetch, as train() runs it) against
+ * gatherBatchReference, bit for bit; returns how many prefetches a worker did from the bytes.
+ */
+function loaderMatchesReference(P: PixelMatrix, B: number, seed: number): number {
+  const e = defaultGemmKernel().engine;
+  let async = 0;
+  const original = e?.gatherRowsAsync;
+  if (e && original)
+    e.gatherRowsAsync = (src, ...rest) => {
+      const started = original.call(e, src, ...rest);
+      if (started && src instanceof Uint8Array) async++;
+      return started;
+    };
+  try {
+    const n = P.rows;
+    const y = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
+    const order = d.rng(seed).permutation(n);
+    const loader = new BatchLoader(P, y, B);
+    const refX = d.zeros(B, P.cols, "float32");
+    const refY = new Uint8Array(B);
+    for (let start = 0; start < n; start += B) {
+      const count = Math.min(B, n - start);
+      const got = loader.batch(order, start, count);
+      loader.prefetch(order, start + count, Math.min(B, n - start - count));
+      const ref = gatherBatchReference(P, y, order, start, count, refX, refY);
+      assert.deepEqual(bitsOf(got.X), bitsOf(ref.X), `batch of ${B} at ${start} (d = ${P.cols})`);
+      assert.deepEqual(Array.from(got.y), Array.from(ref.y));
+    }
+    loader.finish();
+    assert.equal(P.isMaterialised(), false);
+  } finally {
+    if (e && original) delete (e as { gatherRowsAsync?: unknown }).gatherRowsAsync; // the prototype's again
+  }
+  return async;
+}
+
+/** n×dim bytes from allocBytes (resident with the engine); row i starts with (i + v) mod 256, v < 256 (all, if dim ≥ 256). */
+function allocatedBytes(n: number, dim: number, seed: number): Uint8Array {
+  const b = allocBytes(n * dim, "data");
+  b.set(someBytes(n, dim, seed));
+  for (let i = 0; i < n; i++) for (let v = 0; v < 256 && v < dim; v++) b[i * dim + v] = (i + v) & 255;
+  return b;
+}
+
+test("a worker gathers resident byte pixels into float32 batches: the reference's numbers, bit for bit", () => {
+  const e = defaultGemmKernel().engine;
+  // with the engine, the core's byte allocator places data sets in the wasm memory (loadMnist's too)
+  assert.ok(e, "this test needs the wasm engine");
+  assert.ok(e.heap.residentBytesPtr(allocBytes(1000, "data")) >= 0, "allocBytes is resident with the engine");
+  assert.ok(e.heap.residentBytesPtr((loadMnist().train.X as PixelMatrix).bytes) >= 0, "loadMnist's pixels resident");
+  for (const [rows, cols, B] of [
+    [1000, 784, 128],
+    [1000, 784, 10],
+    [333, 37, 50], // rows of 37 bytes: the kernel's tail after its 16-byte vectors; a last batch of 33
+  ]) {
+    const P = new PixelMatrix(rows, cols, allocatedBytes(rows, cols, rows + cols));
+    const async = loaderMatchesReference(P, B, 3);
+    const batches = Math.ceil(rows / B);
+    if (e.requestedThreads >= 2) assert.equal(async, batches - 1, `every prefetch went to a worker (batch ${B})`);
+  }
+});
+
+test("without the engine's byte allocator the bytes are plain and the caller converts them: same numbers", () => {
+  setByteAllocator(null);
+  try {
+    const b = allocBytes(500 * 784, "data");
+    assert.equal(defaultGemmKernel().engine?.heap.residentBytesPtr(b) ?? -1, -1, "a plain Uint8Array");
+    b.set(someBytes(500, 784, 11));
+    assert.equal(loaderMatchesReference(new PixelMatrix(500, 784, b), 128, 6), 0, "no worker gather from plain bytes");
+    // a float64 PixelMatrix is never gathered by a worker (its batches are float64)
+    const P64 = new PixelMatrix(300, 784, allocatedBytes(300, 784, 2), "float64");
+    const y = new Uint8Array(300);
+    const loader = new BatchLoader(P64, y, 64);
+    const order = d.rng(1).permutation(300);
+    loader.batch(order, 0, 64);
+    loader.prefetch(order, 64, 64);
+    const ref = gatherBatchReference(P64, y, order, 64, 64, d.zeros(64, 784, "float64"), new Uint8Array(64));
+    assert.deepEqual(loader.batch(order, 64, 64).X.toArrays(), ref.X.toArrays());
+    loader.finish();
+  } finally {
+    setByteAllocator(residentByteAllocator); // the engine's again
+  }
 });

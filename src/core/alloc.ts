@@ -43,6 +43,28 @@ export function releaseFloat32(a: Float32Array): void {
   allocator?.release(a);
 }
 
+/** Where long-lived byte arrays (a loaded data set's pixels) come from; see setByteAllocator. */
+export interface ByteAllocator {
+  readonly name: string;
+  /** n zero bytes for `use`, or null to let the caller use `new Uint8Array(n)`. */
+  alloc(n: number, use: ArrayUse): Uint8Array | null;
+}
+
+let byteAllocator: ByteAllocator | null = null;
+
+/**
+ * Installs the allocator of long-lived byte arrays (null restores `new Uint8Array`). A backend may place
+ * them where its threads read them (the engine: the wasm memory, so a worker gathers byte batches).
+ */
+export function setByteAllocator(a: ByteAllocator | null): void {
+  byteAllocator = a;
+}
+
+/** n zero bytes for `use` (a data set's pixels: "data"), from the installed allocator or `new Uint8Array(n)`. */
+export function allocBytes(n: number, use: ArrayUse): Uint8Array {
+  return byteAllocator?.alloc(n, use) ?? new Uint8Array(n);
+}
+
 /** A zero rows×cols matrix; float32 data comes from allocFloat32(·, use). */
 export function allocMatrix(rows: number, cols: number, dtype: DType, use: ArrayUse): Matrix {
   return dtype === "float32" ? new Matrix(rows, cols, allocFloat32(rows * cols, use)) : zeros(rows, cols, dtype);

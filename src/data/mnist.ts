@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { DType, Matrix, copy, gatherRows, zeros } from "../core/matrix";
+import { allocBytes } from "../core/alloc";
 import { PixelMatrix } from "../core/pixelMatrix";
 import { Rng } from "../core/random";
 import { DataFormatError, idxImages, idxLabels, readIdx } from "./idx";
@@ -94,7 +95,7 @@ export function mnistFiles(dir: string): {
 
 /**
  * Images and labels from an image file and a label file, pixels scaled to [0, 1]: X[i, j] = byte/255, X a
- * PixelMatrix over the file's bytes (no copy of them).
+ * PixelMatrix over the file's bytes (copied once, from allocBytes).
  */
 export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType = "float32"): Dataset {
   const img = idxImages(readIdx(imagesFile));
@@ -104,7 +105,11 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType
       `${path.basename(imagesFile)} has ${img.n} images but ${path.basename(labelsFile)} has ${y.length} labels: the counts must agree`,
     );
   }
-  return { X: new PixelMatrix(img.n, img.rows * img.cols, img.pixels, dtype), y };
+  // the pixels copied out of the file's buffer (then garbage) into memory from the core's byte allocator
+  // (with the engine: the wasm memory, where a worker thread gathers the training batches)
+  const pixels = allocBytes(img.pixels.length, "data");
+  pixels.set(img.pixels);
+  return { X: new PixelMatrix(img.n, img.rows * img.cols, pixels, dtype), y };
 }
 
 /** A record of the cached bytes: for each array (train.X, train.y, test.X, test.y), a CRC-32 per block of rows. */

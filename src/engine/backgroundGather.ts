@@ -3,6 +3,7 @@
  * the current one.
  *
  *   dst[r, :] = src[order[start + r], :]   for r < count   (rows of d floats, src and dst resident)
+ *   dst[r, j] = src[order[start + r]·d + j] / 255           (src: resident bytes, dst float32: pixels)
  *
  * The caller posts it (BackgroundGather.start) and does not wait; a worker copies it in chunks of
  * BG.chunk rows whenever it has no product job (it looks for jobs after every chunk), and the caller
@@ -27,12 +28,13 @@ export class BackgroundGather {
   ) {}
 
   /**
-   * Starts the gather (see the file's comment) in the background. src and dst must be resident and the
+   * Starts the gather (see the file's comment; bytes when src is a Uint8Array) in the background. src and dst must be
+   * resident and the
    * indices valid rows of src (the caller checks them). Returns false, starting nothing, when src or
    * dst is not resident or no worker runs.
    */
   start(
-    src: Float32Array,
+    src: Float32Array | Uint8Array,
     d: number,
     order: ArrayLike<number>,
     start: number,
@@ -40,7 +42,8 @@ export class BackgroundGather {
     dst: Float32Array,
   ): boolean {
     this.wait(); // one background gather at a time
-    const ps = this.heap.residentPtr(src),
+    const bytes = src instanceof Uint8Array;
+    const ps = bytes ? this.heap.residentBytesPtr(src) : this.heap.residentPtr(src),
       pd = this.heap.residentPtr(dst);
     if (ps < 0 || pd < 0 || this.pool.threads < 2 || count <= 0 || count > 0xffff * BG.chunk || dst.length < count * d)
       return false;
@@ -64,6 +67,7 @@ export class BackgroundGather {
     Atomics.store(q, o + 2, idx.byteOffset);
     Atomics.store(q, o + 3, count);
     Atomics.store(q, o + 4, pd);
+    Atomics.store(q, o + 7, bytes ? 1 : 0);
     Atomics.store(q, Q_BG, this.seq); // publish, then wake the workers
     this.pool.wake();
     return true;
@@ -84,7 +88,8 @@ export class BackgroundGather {
       if (Atomics.wait(q, BG.rows, done, 2000) === "timed-out") {
         // no chunk finished in 2 s (16 rows take microseconds): a worker died or failed holding one.
         // Copy every row here (copying a row twice is harmless).
-        this.x.gatherRows(q[BG.slot], q[BG.slot + 1], q[BG.slot + 2], 0, rows, q[BG.slot + 4]);
+        const copy = q[BG.slot + 7] === 1 ? this.x.gatherBytes : this.x.gatherRows;
+        copy(q[BG.slot], q[BG.slot + 1], q[BG.slot + 2], 0, rows, q[BG.slot + 4]);
         break;
       }
     }

@@ -11,7 +11,8 @@
  * of every 64-byte line of them is read, a line of each row in turn: those misses are independent and
  * overlap, and the copy then finds the rows in the cache (a batch of 128 MNIST rows: about 25 % faster
  * than copying row after row). Byte pixels (a PixelMatrix, as loadMnist returns) are converted to
- * byte/255 as their rows are copied, on the caller's thread.
+ * byte/255 as their rows are copied: by a worker during the step when the bytes are resident (loadMnist's,
+ * with the engine, are) and the batch float32, else on the caller's thread.
  */
 import { Matrix, ShapeError } from "../core/matrix";
 import { PixelMatrix } from "../core/pixelMatrix";
@@ -127,7 +128,8 @@ export function gatherBatchReference(
  *                                   optimizer.step(model.params);
  *
  * `prefetch` hands the copy to the worker threads of the wasm engine when the data set and the buffers
- * live in the wasm memory (loadMnist's float32 data does): they copy it in chunks of 16 rows whenever
+ * live in the wasm memory (loadMnist's bytes and float32 data do): they copy (or convert) it in chunks of 16 rows
+ * whenever
  * they have no product job to do, so it fills the gaps of the step. Otherwise it copies right away. `batch`
  * returns the prefetched batch when it is the one asked for (waiting for the copy) and gathers any
  * other batch on the spot. The batches are the same either way (gatherBatchReference's). A returned batch
@@ -195,12 +197,14 @@ export class BatchLoader {
       yb = this.yb[next];
     gatherLabels("BatchLoader.prefetch", this.X, this.y, order, start, count, Xb, yb);
     const e = defaultGemmKernel().engine;
+    const bytes = pixelBytes(this.X);
     const async =
       !!e &&
-      !pixelBytes(this.X) &&
-      this.X.data instanceof Float32Array &&
       Xb.data instanceof Float32Array &&
-      e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data);
+      (bytes
+        ? this.X.dtype === "float32" && e.gatherRowsAsync(bytes, this.X.cols, order, start, count, Xb.data)
+        : this.X.data instanceof Float32Array &&
+          e.gatherRowsAsync(this.X.data, this.X.cols, order, start, count, Xb.data));
     if (!async) copyRows(this.X, order, start, count, Xb); // here and now
     this.ahead = { order, start, count, async };
   }

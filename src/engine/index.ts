@@ -7,13 +7,14 @@
  *                                                             (WebAssembly relaxed SIMD → SIMD on worker
  *                                                             threads; plain blocked TypeScript otherwise)
  *   float32 arrays  setFloat32Allocator (src/core/alloc.ts)    resident arrays in the wasm memory
+ *   byte arrays     setByteAllocator (src/core/alloc.ts)       a data set's pixels, resident too
  *   models          registerFastPath (src/core/fastPath.ts)    the fused MLP and softmax regression, the
  *                                                             homework network's per-example step
  *
  * `installEngine()` does all three (what loading this module does); tests and the benchmark use it
  * after switching a hook off. Engine internals are imported from their own files (src/engine/…).
  */
-import { setFloat32Allocator } from "../core/alloc";
+import { setByteAllocator, setFloat32Allocator } from "../core/alloc";
 import { registerFastPath } from "../core/fastPath";
 import { gemmBackendName, setGemmBackend } from "../core/gemm";
 import { BiasUnitSgd } from "../chapters/biasUnitNetwork";
@@ -22,7 +23,7 @@ import { SoftmaxRegression } from "../models/softmaxRegression";
 import { fusedBiasUnitSgd } from "./fusedBiasUnit";
 import { fusedMlp } from "./fusedMlp";
 import { fusedSoftmaxRegression } from "./fusedSoftmaxRegression";
-import { residentAllocator } from "./resident";
+import { residentAllocator, residentByteAllocator } from "./resident";
 import { defaultGemmKernel } from "./wasmGemm";
 import "./fastTraining"; // the optimisers' update kernels and train()'s batch source
 
@@ -48,6 +49,7 @@ export function useFastGemm(): string {
  */
 export function installEngine(): string {
   setFloat32Allocator(residentAllocator);
+  setByteAllocator(residentByteAllocator);
   registerFastPath(MLP, fusedMlp);
   registerFastPath(SoftmaxRegression, fusedSoftmaxRegression);
   registerFastPath(BiasUnitSgd, fusedBiasUnitSgd);

@@ -10,7 +10,8 @@
  *   [BG …]       the background gather (src/engine/backgroundGather.ts), which the caller does not wait
  *                 for when it posts it: source, row length, index list, rows, destination; the next chunk
  *                 of BG.chunk rows to claim, as (sequence number << 16 | chunk) (compareExchange); the rows
- *                 copied so far, as ((sequence number & 0xfff) << 20 | rows)
+ *                 copied so far, as ((sequence number & 0xfff) << 20 | rows); the kind (0 float32 rows,
+ *                 1 byte rows converted to float32 b/255)
  *
  * Whoever is awake claims jobs until none are left; the caller then waits only for jobs that a worker
  * actually claimed (src/engine/workerPool.ts). runJob and gatherChunks below are what both sides run.
@@ -114,7 +115,9 @@ export function writeJob(q: Int32Array, qf: Float64Array, job: Job, j: number, s
 /**
  * Claims and copies chunks of the background gather number `seq` until none is left, or, when
  * `yieldToJobs`, until a product job is waiting (a worker runs those first). Returns whether chunks
- * may be left. Shared by the caller (src/engine/backgroundGather.ts) and the workers like runJob (the worker source
+ * may be left. The slot's int 7 says what is copied: 0 float32 rows (the wasm kernel gatherRows), 1 byte
+ * rows converted to float32 b/255 (gatherBytes). Shared by the caller (src/engine/backgroundGather.ts) and the workers
+ * like runJob (the worker source
  * embeds its text, so it must stay plain JavaScript with no reference outside its parameters).
  */
 export function gatherChunks(
@@ -136,9 +139,11 @@ export function gatherChunks(
     const src = Atomics.load(q, bg.slot),
       d = Atomics.load(q, bg.slot + 1),
       idx = Atomics.load(q, bg.slot + 2),
-      dst = Atomics.load(q, bg.slot + 4);
+      dst = Atomics.load(q, bg.slot + 4),
+      kind = Atomics.load(q, bg.slot + 7);
     if (Atomics.load(q, bg.claim) >>> 16 !== seq) return false; // a new gather was posted meanwhile (after a timeout)
-    x.gatherRows(src, d, idx, r0, r1, dst);
+    if (kind === 1) x.gatherBytes(src, d, idx, r0, r1, dst);
+    else x.gatherRows(src, d, idx, r0, r1, dst);
     // rows done, tagged with the gather's number: a late chunk of an older gather must not count
     for (;;) {
       const done = Atomics.load(q, bg.rows);

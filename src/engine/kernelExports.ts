@@ -94,4 +94,5 @@ export interface KernelExports {
     scratch: number,
   ): number; // gamma, result: f64
   gatherRows(src: number, d: number, idx: number, r0: number, r1: number, dst: number): number;
+  gatherBytes(src: number, d: number, idx: number, r0: number, r1: number, dst: number): number;
 }

@@ -9,7 +9,7 @@
  * it. Only float32 arrays are made resident, and only when the wasm engine runs (otherwise, or when
  * the resident budget is used up, ordinary arrays are used: same numbers, copied per product).
  */
-import { Float32Allocator } from "../core/alloc";
+import { ByteAllocator, Float32Allocator } from "../core/alloc";
 import { DType, Matrix, zeros } from "../core/matrix";
 import { defaultGemmKernel } from "./wasmGemm";
 
@@ -29,6 +29,30 @@ export const residentAllocator: Float32Allocator = {
   },
   release(a) {
     defaultGemmKernel().engine?.free(a);
+  },
+};
+
+/** Node's FinalizationRegistry (ES2021; the project's TypeScript lib is ES2020). */
+declare const FinalizationRegistry: new <T>(cleanup: (held: T) => void) => {
+  register(target: object, held: T): void;
+};
+/** Resident blocks behind byte arrays, freed for reuse when the byte array is garbage (a data set dropped). */
+const byteBlocks = new FinalizationRegistry<Float32Array>((block) => defaultGemmKernel().engine?.free(block));
+
+/**
+ * The core's byte allocator on the wasm memory (a data set's pixels, read by the worker threads' batch
+ * gather): n bytes viewing a resident block of ⌈n/4⌉ floats; null without a wasm engine or past the budget.
+ */
+export const residentByteAllocator: ByteAllocator = {
+  name: "wasm-resident",
+  alloc(n, use) {
+    const e = defaultGemmKernel().engine;
+    if (!e || (use === "batch" && n > BATCH_BUFFER_MAX)) return null;
+    const block = e.alloc(Math.ceil(n / 4));
+    if (!block) return null;
+    const bytes = new Uint8Array(block.buffer, block.byteOffset, n);
+    byteBlocks.register(bytes, block);
+    return bytes;
   },
 };
 

@@ -196,13 +196,14 @@ export class WasmGemm {
   }
 
   /**
-   * Starts dst[r, :] = src[order[start + r], :] for r < count (rows of d floats) in the background
+   * Starts dst[r, :] = src[order[start + r], :] for r < count (rows of d floats; of d bytes, converted to
+   * float32 b/255, when src is a Uint8Array) in the background
    * (src/engine/backgroundGather.ts); gatherRowsWait finishes it. src and dst must be resident and the
    * indices valid rows of src (the caller checks them). Returns false, starting nothing, when src or
    * dst is not resident or no worker runs.
    */
   gatherRowsAsync(
-    src: Float32Array,
+    src: Float32Array | Uint8Array,
     d: number,
     order: ArrayLike<number>,
     start: number,

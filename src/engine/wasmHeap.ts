@@ -119,4 +119,11 @@ export class WasmHeap {
     const ptr = v.byteOffset;
     return ptr >= BASE && ptr + v.byteLength <= this.residentEnd ? ptr : -1;
   }
+
+  /** The byte address of a Uint8Array inside a resident block (residentBytes), or −1 when it lives elsewhere. */
+  residentBytesPtr(v: Uint8Array): number {
+    if (!(v instanceof Uint8Array) || !this.buffers.has(v.buffer)) return -1;
+    const ptr = v.byteOffset;
+    return ptr >= BASE && ptr + v.byteLength <= this.residentEnd ? ptr : -1;
+  }
 }

@@ -1029,6 +1029,37 @@ export function gatherRows(src: usize, d: i32, idx: usize, r0: i32, r1: i32, dst
   return touched;
 }
 
+/**
+ * Byte pixels gathered and scaled:  dst[r, j] = f32(src[idx[r]·d + j]) / 255  for r0 ≤ r < r1, j < d
+ * (src: rows of d bytes; dst: rows of d floats; idx: i32 row numbers). The float32 division is
+ * correctly rounded, so each value is b/255 rounded to float32, as PixelMatrix holds it. The lines of the
+ * rows are read ahead as in gatherRows. Returns the sum of the bytes read ahead (only so those reads stay).
+ */
+export function gatherBytes(src: usize, d: i32, idx: usize, r0: i32, r1: i32, dst: usize): i32 {
+  let touched: i32 = 0;
+  for (let p = 0; p < d; p += 64) {
+    for (let r = r0; r < r1; r++) touched += <i32>load<u8>(src + <usize>load<i32>(idx + <usize>r * 4) * <usize>d + <usize>p);
+  }
+  const k = f32x4.splat(255);
+  for (let r = r0; r < r1; r++) {
+    const s = src + <usize>load<i32>(idx + <usize>r * 4) * <usize>d;
+    const o = dst + <usize>r * <usize>d * 4;
+    let j = 0;
+    for (; j + 16 <= d; j += 16) {
+      const v = v128.load(s + <usize>j);
+      const lo = i16x8.extend_low_i8x16_u(v),
+        hi = i16x8.extend_high_i8x16_u(v);
+      const q = o + <usize>j * 4;
+      v128.store(q, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), k));
+      v128.store(q + 16, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), k));
+      v128.store(q + 32, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), k));
+      v128.store(q + 48, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), k));
+    }
+    for (; j < d; j++) store<f32>(o + <usize>j * 4, <f32>load<u8>(s + <usize>j) / <f32>255);
+  }
+  return touched;
+}
+
 // f32x4 dot product of n floats at a and b (unaligned loads), four vector sums, then the tail.
 @inline function dotF32(a: usize, b: usize, n: i32): f32 {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
