@@ -54,7 +54,7 @@ let byteAllocator: ByteAllocator | null = null;
 
 /**
  * Installs the allocator of long-lived byte arrays (null restores `new Uint8Array`). A backend may place
- * them where its threads read them (the engine: the wasm memory, so a worker gathers byte batches).
+ * them where its threads read them (so that a worker thread can gather batches of pixels).
  */
 export function setByteAllocator(a: ByteAllocator | null): void {
   byteAllocator = a;

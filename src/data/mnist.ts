@@ -106,7 +106,7 @@ export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType
     );
   }
   // the pixels copied out of the file's buffer (then garbage) into memory from the core's byte allocator
-  // (with the engine: the wasm memory, where a worker thread gathers the training batches)
+  // (a faster backend places them where its threads gather the training batches)
   const pixels = allocBytes(img.pixels.length, "data");
   pixels.set(img.pixels);
   return { X: new PixelMatrix(img.n, img.rows * img.cols, pixels, dtype), y };
