@@ -1,7 +1,7 @@
 // Byte pixels against float32 pixels, in one process, alternating: one shuffled epoch of mini-batches
 // gathered by the engine's BatchLoader (as train() does) from MNIST kept as bytes (loadMnist's PixelMatrix,
-// converted per batch on the caller's thread) and from a float32 copy in the wasm memory (gathered by a
-// worker during the step, as before). Prints the medians and their ratio (bytes / floats).
+// resident, converted per batch by a worker during the step) and from a float32 copy in the wasm memory
+// (copied by a worker during the step). Prints the medians and their ratio (bytes / floats).
 //   node --import tsx bench/bytesVsFloats.ts [--reps 5] [--batch 128,10]
 /* eslint-disable @typescript-eslint/no-require-imports */
 require("../src/engine/index"); // the engine: fused models, resident arrays, the BatchLoader

@@ -32,10 +32,10 @@ export class DataFormatError extends Error {
  * The bytes of a data file and its base name (for messages); a missing or unreadable file is a DataFormatError naming
  * it.
  */
-export function readDataFile(file: string): { bytes: Uint8Array; name: string } {
+export function readDataFile(file: string, into?: (n: number) => Uint8Array): { bytes: Uint8Array; name: string } {
   const name = path.basename(file);
   try {
-    return { bytes: fs.readFileSync(file), name };
+    return { bytes: into ? readWhole(file, into) : fs.readFileSync(file), name };
   } catch (e) {
     throw new DataFormatError(
       `${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
@@ -181,6 +181,21 @@ function headerPromise(
   return { dims, type: info.type, headerLength, expected: headerLength + dims.reduce((a, d) => a * d, 1) * info.size };
 }
 
+/** A whole file read into into(size) (the size fstat gives; a file that changes size meanwhile is an error). */
+function readWhole(file: string, into: (n: number) => Uint8Array): Uint8Array {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = into(size);
+    let got = 0;
+    for (let n = 1; got < size && n > 0; got += n) n = fs.readSync(fd, buf, got, size - got, got);
+    if (got !== size) throw new Error(`read ${got} of ${size} bytes (the file changed while it was read)`);
+    return buf;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** The first `n` bytes of a file (fewer if it is shorter). */
 function readStart(file: string, n: number): Uint8Array {
   const fd = fs.openSync(file, "r");
@@ -274,8 +289,11 @@ export function parseIdx(bytesIn: Uint8Array, name: string): Idx {
   return { name, magic, type: info.type, dims, header, data, gzipped };
 }
 
-/** Read and parse an IDX file from disk (gzipped or not); errors name the file. */
-export function readIdx(file: string): Idx {
+/**
+ * Read and parse an IDX file from disk (gzipped or not); errors name the file. With `into`, an uncompressed
+ * file is read into into(file size), and ubyte data is a view of that array (no other copy of the file).
+ */
+export function readIdx(file: string, into?: (n: number) => Uint8Array): Idx {
   // An uncompressed file far longer than its header says is refused before it is read into memory.
   const name = path.basename(file);
   let size = -1;
@@ -292,7 +310,7 @@ export function readIdx(file: string): Idx {
       `${name}: the header's dimensions ${promise.dims.join("×")} need ${promise.expected} bytes (${promise.headerLength} header + ${promise.expected - promise.headerLength} ${promise.type} data), but the file has ${size} bytes (${size - promise.expected} extra); not read (the file is corrupt or not what its header says)`,
     );
   }
-  const { bytes } = readDataFile(file);
+  const { bytes } = readDataFile(file, isGzip(head) ? undefined : into);
   return parseIdx(bytes, name);
 }
 

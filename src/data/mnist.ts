@@ -95,20 +95,24 @@ export function mnistFiles(dir: string): {
 
 /**
  * Images and labels from an image file and a label file, pixels scaled to [0, 1]: X[i, j] = byte/255, X a
- * PixelMatrix over the file's bytes (copied once, from allocBytes).
+ * PixelMatrix over the file's bytes (read into memory from allocBytes, not copied again).
  */
 export function loadIdxPair(imagesFile: string, labelsFile: string, dtype: DType = "float32"): Dataset {
-  const img = idxImages(readIdx(imagesFile));
+  // the image file read straight into memory from the core's byte allocator (a faster backend places it
+  // where its threads gather the training batches); a gzipped file's unpacked pixels are copied there
+  const idx = readIdx(imagesFile, (n) => allocBytes(n, "data"));
+  const img = idxImages(idx);
   const y = idxLabels(readIdx(labelsFile), MNIST_CLASSES);
   if (img.n !== y.length) {
     throw new DataFormatError(
       `${path.basename(imagesFile)} has ${img.n} images but ${path.basename(labelsFile)} has ${y.length} labels: the counts must agree`,
     );
   }
-  // the pixels copied out of the file's buffer (then garbage) into memory from the core's byte allocator
-  // (a faster backend places them where its threads gather the training batches)
-  const pixels = allocBytes(img.pixels.length, "data");
-  pixels.set(img.pixels);
+  let pixels = img.pixels;
+  if (idx.gzipped) {
+    pixels = allocBytes(img.pixels.length, "data");
+    pixels.set(img.pixels);
+  }
   return { X: new PixelMatrix(img.n, img.rows * img.cols, pixels, dtype), y };
 }
 

@@ -32,16 +32,11 @@ export const residentAllocator: Float32Allocator = {
   },
 };
 
-/** Node's FinalizationRegistry (ES2021; the project's TypeScript lib is ES2020). */
-declare const FinalizationRegistry: new <T>(cleanup: (held: T) => void) => {
-  register(target: object, held: T): void;
-};
-/** Resident blocks behind byte arrays, freed for reuse when the byte array is garbage (a data set dropped). */
-const byteBlocks = new FinalizationRegistry<Float32Array>((block) => defaultGemmKernel().engine?.free(block));
-
 /**
  * The core's byte allocator on the wasm memory (a data set's pixels, read by the worker threads' batch
  * gather): n bytes viewing a resident block of ⌈n/4⌉ floats; null without a wasm engine or past the budget.
+ * Like a resident data set's float32 array, the block is not given back (views of it may outlive the
+ * array returned here, e.g. loadMnist's pixels after the IDX header): loadMnist caches its data sets.
  */
 export const residentByteAllocator: ByteAllocator = {
   name: "wasm-resident",
@@ -50,9 +45,7 @@ export const residentByteAllocator: ByteAllocator = {
     if (!e || (use === "batch" && n > BATCH_BUFFER_MAX)) return null;
     const block = e.alloc(Math.ceil(n / 4));
     if (!block) return null;
-    const bytes = new Uint8Array(block.buffer, block.byteOffset, n);
-    byteBlocks.register(bytes, block);
-    return bytes;
+    return new Uint8Array(block.buffer, block.byteOffset, n);
   },
 };
 
