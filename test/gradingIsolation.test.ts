@@ -158,11 +158,15 @@ test("without root, grading says isolation needs root and what is lost, and asks
   if (process.getuid?.() !== 0) return; // as another user the check below is what the grader meets anyway
   const probe = `const { isolationProblem, UNISOLATED_LOSS } = require(${JSON.stringify(path.join(root, "scripts", "homework", "grading", "isolation.ts"))});
 console.log(JSON.stringify({ problem: isolationProblem(), loss: UNISOLATED_LOSS }));`;
-  const r = spawnSync(
-    "setpriv",
-    ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, "--import", "tsx", "-e", probe],
-    { cwd: root, encoding: "utf8" },
-  );
+  // A grader that is not root (uid 65534): getuid says so from the start (the clone itself may be closed to other
+  // users, e.g. a fresh clone in a mktemp folder, so the probe cannot run as another user).
+  const notRoot = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "descent-not-root-")), "notRoot.js");
+  fs.writeFileSync(notRoot, "process.getuid = () => 65534; process.geteuid = () => 65534;\n");
+  const r = spawnSync(process.execPath, ["--require", notRoot, "--import", "tsx", "-e", probe], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  fs.rmSync(path.dirname(notRoot), { recursive: true, force: true });
   assert.equal(r.status, 0, r.stderr);
   const said = JSON.parse(r.stdout.trim().split("\n").pop()!) as { problem: string | null; loss: string };
   assert.match(said.problem ?? "", /needs root/);
