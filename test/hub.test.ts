@@ -75,6 +75,14 @@ test(
     try {
       hub = await throwawayHub({ students: 3, memLimitMb: 1024, inbox, deadlines });
       const [a, b, c] = hub.students;
+      // what runs as a student or as the inbox's user lies outside the lecturer's folder (which may be private, e.g.
+      // a clone in /root or a mktemp folder), readable by them all the way down
+      const bin = hub.env.DESCENT_HUB_BIN ?? "";
+      assert.ok(bin && path.relative(root, bin).startsWith(".."), `the hub's scripts for students are in ${bin}`);
+      for (let d = bin; d !== path.dirname(d); d = path.dirname(d))
+        assert.ok((fs.statSync(d).mode & 0o001) !== 0, `${d} cannot be entered by students`);
+      for (const f of ["singleuser.sh", "inbox_service.py", "deadlines.json"])
+        assert.ok((fs.statSync(path.join(bin, f)).mode & 0o004) !== 0, `${f} cannot be read by students`);
       const master = readNotebook(masterFile);
       // the homework's cells with right answers, run in a's own kernel: the checks work in the student's copy
       const checks = studentNotebook(master, HW, VARIANTS[0])

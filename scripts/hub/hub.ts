@@ -165,6 +165,17 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
   secret(o.state, "cookie_secret", 32, "hex");
   // the answers (exercise specs, masters, grades, their compiled and committed copies) are the lecturer's alone
   closeAnswers(root, log);
+  // what runs as a student or as the inbox's user, copied where they can read it (the lecturer's folder may be
+  // private, e.g. a clone in /root): the server's start script, the inbox service, the deadlines
+  const bin = path.join(o.state, "bin");
+  fs.rmSync(bin, { recursive: true, force: true });
+  fs.mkdirSync(bin, { mode: 0o755 });
+  fs.chmodSync(bin, 0o755);
+  for (const f of ["singleuser.sh", "inbox_service.py", "deadlines.json"])
+    fs.copyFileSync(path.join(hubDir, f), path.join(bin, f));
+  const deadlines = path.join(bin, "deadlines.json");
+  if (o.deadlines) fs.copyFileSync(path.resolve(o.deadlines), deadlines);
+  for (const f of fs.readdirSync(bin)) fs.chmodSync(path.join(bin, f), 0o644);
   // the course content
   const edition = o.edition ?? defaultEdition(o.state);
   const repo = publishCourse(edition, path.join(o.state, "course.git"));
@@ -201,7 +212,8 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
     DESCENT_HUB_INBOX: inbox,
     DESCENT_HUB_INBOX_USER: o.inboxUser,
     DESCENT_HUB_CGROUP: o.cgroup,
-    ...(o.deadlines ? { DESCENT_HUB_DEADLINES: path.resolve(o.deadlines) } : {}),
+    DESCENT_HUB_BIN: bin,
+    DESCENT_HUB_DEADLINES: deadlines,
     ...(o.extraConfig ? { DESCENT_HUB_EXTRA_CONFIG: path.resolve(o.extraConfig) } : {}),
   };
 }

@@ -68,7 +68,10 @@ c.JupyterHub.admin_access = False  # the lecturer manages servers, but does not 
 
 # --- each student's server ------------------------------------------------------------------------------
 c.JupyterHub.spawner_class = DescentSpawner
-c.Spawner.cmd = ["bash", os.path.join(here, "singleuser.sh")]
+# what runs as a student or as the inbox's user: copies in the hub's state folder (npm run hub makes them), which
+# they can read even when the lecturer's folder is private
+bin_dir = env("DESCENT_HUB_BIN", here)
+c.Spawner.cmd = ["bash", os.path.join(bin_dir, "singleuser.sh")]
 c.Spawner.default_url = "/tree/" + env("DESCENT_HUB_COURSE_DIR", "descent")
 c.Spawner.start_timeout = int(env("DESCENT_HUB_START_TIMEOUT", "120"))
 c.Spawner.http_timeout = int(env("DESCENT_HUB_START_TIMEOUT", "120"))
@@ -99,11 +102,11 @@ c.JupyterHub.services = [
     {
         "name": "descent-inbox",
         "url": f"http://127.0.0.1:{inbox_port}",
-        "command": [sys.executable, os.path.join(here, "inbox_service.py")],
+        "command": [sys.executable, os.path.join(bin_dir, "inbox_service.py")],
         "user": inbox_user,
         "environment": {
             "DESCENT_INBOX": env("DESCENT_HUB_INBOX", os.path.join(state, "inbox")),
-            "DESCENT_DEADLINES": env("DESCENT_HUB_DEADLINES", os.path.join(here, "deadlines.json")),
+            "DESCENT_DEADLINES": env("DESCENT_HUB_DEADLINES", os.path.join(bin_dir, "deadlines.json")),
             "DESCENT_INBOX_PORT": str(inbox_port),
             "DESCENT_INBOX_MAX_MB": env("DESCENT_HUB_INBOX_MAX_MB", "20"),
         },

@@ -80,7 +80,7 @@ export class PixelMatrix extends Matrix {
     this.bytes = bytes;
     this.type = dtype;
     this.table = SCALED[dtype];
-    Object.defineProperty(this, "data", { get: () => this.materialise(), enumerable: true, configurable: false });
+    Object.defineProperty(this, "data", { get: () => this.materialise(), enumerable: true, configurable: true });
   }
 
   override get dtype(): DType {
@@ -111,6 +111,8 @@ export class PixelMatrix extends Matrix {
         t = this.table;
       for (let k = 0; k < n; k++) f[k] = t[b[k]];
       this.floats = f;
+      // From now on `data` is a plain property: a loop reading X.data[k] pays for no getter call per element.
+      Object.defineProperty(this, "data", { value: f, enumerable: true, writable: false, configurable: false });
     }
     return this.floats;
   }
