@@ -171,7 +171,11 @@ export function breakBefore(
   return k < 0 ? null : slide.cells[k].cell;
 }
 
-type FitCell = { cell_type: string; source: string | string[]; metadata?: { slideshow?: { slide_type?: string } } };
+export type FitCell = {
+  cell_type: string;
+  source: string | string[];
+  metadata?: { slideshow?: { slide_type?: string } };
+};
 
 /**
  * Whether cell c is prose that introduces what follows it and says nothing on a slide without it:
