@@ -73,6 +73,21 @@ async function waitFor(url: string, seconds: number, hub: () => ChildProcess | n
   throw new Error(`the hub did not answer at ${url} within ${seconds} s:\n${log().slice(-3000)}`);
 }
 
+/** The throwaway hubs still running in this process: Ctrl-C or a kill (SIGINT, SIGTERM) removes them all first. */
+const live = new Set<() => Promise<void>>();
+let signalsHandled = false;
+function onSignalsCleanUp(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.once(sig, () => {
+      console.error(`throwaway hub: ${sig}: removing its users, homes, servers and cgroups first`);
+      void Promise.allSettled([...live].map((stop) => stop())).finally(() =>
+        process.exit(sig === "SIGINT" ? 130 : 143),
+      );
+    });
+}
+
 export async function throwawayHub(o: {
   students: number;
   memLimitMb?: number;
@@ -116,6 +131,7 @@ export async function throwawayHub(o: {
     if (p.exitCode === null) p.kill("SIGKILL");
   };
   const stop = async () => {
+    live.delete(stop);
     await stopHubOnly();
     const pidFile = path.join(state, "proxy.pid");
     if (fs.existsSync(pidFile)) {
@@ -158,6 +174,8 @@ export async function throwawayHub(o: {
     stopHubOnly,
     stop,
   };
+  live.add(stop);
+  onSignalsCleanUp();
   try {
     const studentsFile = path.join(state, "students.txt");
     createUser(lecturer.name, lecturer.password);
