@@ -8,7 +8,8 @@
  * process of its own in both.
  *
  *   npm run bench -- grade_class                 (or --only grade_class)
- *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--json]
+ *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--json] [--no-before]
+ *   (--no-before: the `after` configuration alone; `before` fields are then null)
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -22,9 +23,9 @@ export interface GradeClassEntry {
   notebooks: number;
   seconds_per_notebook: number;
   projected_hours_300x7: number;
-  before_seconds_per_notebook: number;
-  before_projected_hours_300x7: number;
-  speedup: number;
+  before_seconds_per_notebook?: number;
+  before_projected_hours_300x7?: number;
+  speedup?: number;
   note: string;
 }
 
@@ -73,6 +74,7 @@ export async function gradeClass(
   students: number,
   log: (s: string) => void,
   homework: string[] = [],
+  withBefore = true,
 ): Promise<GradeClassEntry> {
   const masters = loadMasters([]).filter((m) => !homework.length || homework.some((h) => m.name.startsWith(h)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-class-"));
@@ -83,17 +85,17 @@ export async function gradeClass(
     log(`  grade_class: ${n} notebooks (${students} students × ${masters.length} homework), jobs ${after.jobs} …`);
     const afterS = await timed(dir, masters, after, log);
     log(`    after:  ${afterS.toFixed(1)} s (${(afterS / n).toFixed(2)} s per notebook)`);
-    const beforeS = await timed(dir, masters, beforeOptions(path.join(out, "before")), log);
-    log(`    before: ${beforeS.toFixed(1)} s (${(beforeS / n).toFixed(2)} s per notebook)`);
+    const beforeS = withBefore ? await timed(dir, masters, beforeOptions(path.join(out, "before")), log) : null;
+    if (beforeS !== null) log(`    before: ${beforeS.toFixed(1)} s (${(beforeS / n).toFixed(2)} s per notebook)`);
     const hours = (s: number) => (300 * 7 * (s / n)) / 3600;
     return {
       ms: afterS * 1000,
       notebooks: n,
       seconds_per_notebook: afterS / n,
       projected_hours_300x7: hours(afterS),
-      before_seconds_per_notebook: beforeS / n,
-      before_projected_hours_300x7: hours(beforeS),
-      speedup: beforeS / afterS,
+      before_seconds_per_notebook: beforeS === null ? undefined : beforeS / n,
+      before_projected_hours_300x7: beforeS === null ? undefined : hours(beforeS),
+      speedup: beforeS === null ? undefined : beforeS / afterS,
       note:
         `${n} synthetic notebooks (${students} students × ${masters.map((m) => m.name.slice(0, 2)).join(",")}: all right, all wrong, all ` +
         `stubs, then a mix with an endless loop in a function, one at a cell's top level, a process.exit, a ` +
@@ -118,7 +120,8 @@ if (require.main === module) {
   const json = args.includes("--json");
   const h = args.indexOf("--homework");
   const homework = h >= 0 ? args[h + 1].split(",") : [];
-  gradeClass(students, (s) => (json ? process.stderr.write(s + "\n") : console.log(s)), homework).then(
+  const log = (s: string) => (json ? process.stderr.write(s + "\n") : console.log(s));
+  gradeClass(students, log, homework, !args.includes("--no-before")).then(
     (e) => console.log(json ? JSON.stringify(e, null, 2) : JSON.stringify(e, null, 1)),
     (e: Error) => {
       console.error(e);

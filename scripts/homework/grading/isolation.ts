@@ -100,7 +100,7 @@ export function protectAnswers(dirs: string[]): string[] {
 }
 
 /** Environment variables a student's kernel keeps (everything else of the grader's is dropped). */
-const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", TOKEN_ENV, CALLS_ENV];
+const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", "DESCENT_PRECOMPILED", TOKEN_ENV, CALLS_ENV];
 
 /**
  * The kernelspec argv that starts `argv` (node … launcher.js, without the connection file) as `user`:

@@ -54,6 +54,8 @@ function runBatch(
   const jobsFile = path.join(tmp, `jobs-${k}.json`);
   const jobs = {
     kernel: course ? course.kernels[k % course.kernels.length] : "descent",
+    // cells compiled ahead, once per runner (scripts/kernel/compileServer.js); not with one shared kernel
+    compiler: course && !options.sharedKernel ? course.compilers[k % course.compilers.length] : null,
     // Isolated (grading/isolation.ts): each kernel's scratch folder, made by the driver, owned by this runner's user.
     isolation:
       course?.users && course.scratch ? { ...course.users[k % course.users.length], scratch: course.scratch } : null,
