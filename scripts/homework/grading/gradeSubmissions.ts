@@ -46,6 +46,7 @@ function gradingIsolation(
   masters: Master[],
   options: GradeOptions,
   tmp: string,
+  pipes: string,
 ): GradingCourseOptions {
   const problem = isolationProblem();
   if (options.unisolated) {
@@ -66,6 +67,7 @@ function gradingIsolation(
   return {
     isolatedRunners: options.sharedKernel ? 1 : Math.max(1, options.jobs),
     hidden: [root, ...answers, options.out, tmp],
+    keep: [pipes],
   };
 }
 
@@ -148,8 +150,15 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     // Student code runs in a copy of the course without answers; each master's case arguments go
     // to the kernel as data, and the checks are judged here (results.ts).
     // Run as an unprivileged user, apart from the answers, unless the grader said --unisolated (isolation.ts).
+    // A rerun after a top-level crash: the crashed exercises' functions are computed by a process of the
+    // grader's (referenceServer.ts, src/homework/byGrader.ts says why there), one per rerun notebook.
+    // Their pipes are outside `tmp` (which an isolated kernel cannot see): a folder others may pass through
+    // but not list, each server's pipes in a folder of a random name that only that notebook's calls file holds.
+    const pipes = fs.mkdtempSync(path.join(os.tmpdir(), "descent-by-grader-"));
+    fs.chmodSync(pipes, 0o711);
+    cleanUps.push(() => fs.rmSync(pipes, { recursive: true, force: true }));
     const course = makeGradingCourse(
-      gradingIsolation(submissionsDir, [...new Set(work.map((w) => w.master))], options, tmp),
+      gradingIsolation(submissionsDir, [...new Set(work.map((w) => w.master))], options, tmp, pipes),
     );
     cleanUps.push(course.remove);
     // (the edition's kernel cache of src/ is compiled when the course is built: gradingCourse.ts)
@@ -179,14 +188,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       }
     }
     let pending = work.filter((w) => w.master.exercises.length > 0);
-    // A rerun after a top-level crash: the crashed exercises' functions are computed by a process of the
-    // grader's (referenceServer.ts, src/homework/byGrader.ts says why there), one per rerun notebook.
     const servers: ReferenceServer[] = [];
-    // Their pipes are outside `tmp` (which an isolated kernel cannot see): a folder others may pass through
-    // but not list, each server's pipes in a folder of a random name that only that notebook's calls file holds.
-    const pipes = fs.mkdtempSync(path.join(os.tmpdir(), "descent-by-grader-"));
-    fs.chmodSync(pipes, 0o711);
-    cleanUps.push(() => fs.rmSync(pipes, { recursive: true, force: true }));
     for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);

@@ -40,6 +40,8 @@ export interface GradingCourseOptions {
   isolatedRunners: number | null;
   /** Folders the isolated kernels must not see (hidden under an empty tmpfs in their mount namespace). */
   hidden?: string[];
+  /** Folders of the grader's that isolated kernels use (besides the course and their scratch folders; at most 3). */
+  keep?: string[];
 }
 
 function kernelJson(argv: string[], display: string): string {
@@ -123,6 +125,8 @@ export function makeGradingCourse(options: GradingCourseOptions = { isolatedRunn
     const scratch = path.join(base, "scratch");
     fs.mkdirSync(scratch, { mode: 0o711 });
     fs.chmodSync(scratch, 0o711);
+    // in the kernels' own temp folders (isolation.ts, sharedTempFolders), these are still seen
+    const keep = [dir, scratch, ...(options.keep ?? [])];
     const users: GraderUser[] = [];
     const kernels: string[] = [];
     const compilers: string[][] = [];
@@ -130,8 +134,8 @@ export function makeGradingCourse(options: GradingCourseOptions = { isolatedRunn
       const user = graderUser(k);
       users.push(user);
       kernels.push(`${GRADING_KERNEL}-${k + 1}`);
-      write(kernels[k], kernelJson(isolatedArgv(user, argv, hidden), `Descent (grading as ${user.name})`));
-      compilers.push(isolatedArgv(user, compiler, hidden));
+      write(kernels[k], kernelJson(isolatedArgv(user, argv, hidden, keep), `Descent (grading as ${user.name})`));
+      compilers.push(isolatedArgv(user, compiler, hidden, keep));
     }
     return { dir, jupyterPath, kernels, compilers, users, scratch, remove };
   } catch (e) {
