@@ -140,7 +140,7 @@ export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[],
     '[ -n "$h" ] && [ -d "$h" ] || { echo "descent-grading: no scratch folder (DESCENT_GRADING_HOME)" >&2; exit 98; }',
     `cp "$c" "$h/.connection.json" && chown ${user.uid}:${user.gid} "$h/.connection.json" || exit 99`,
     // keep (up to "--"): each folder opened on fd 5, 6, … before the temp folders are covered, bound back after
-    'n=5; for p in "$@"; do [ "$p" = "--" ] && break; if [ -d "$p" ]; then eval "exec $n<\"\$p\"" || exit 96; fi; n=$((n+1)); done',
+    'n=5; for p in "$@"; do [ "$p" = "--" ] && break; if [ -d "$p" ]; then eval "exec $n<\\"\\$p\\"" || exit 96; fi; n=$((n+1)); done',
     // the temp folders (between the first and the second "--"): an empty tmpfs each
     's=0; for p in "$@"; do if [ "$p" = "--" ]; then s=$((s+1)); [ $s -ge 2 ] && break; continue; fi',
     '  if [ $s -eq 1 ] && [ -d "$p" ]; then mount -t tmpfs -o mode=1777,size=256m descent-temp "$p" || exit 95; fi',
