@@ -8,7 +8,7 @@
 //
 //   node scripts/kernel/compileServer.js [ignored]   in the course folder ($DESCENT_KERNEL_ROOT or ../..)
 //   stdin:  one JSON line per notebook: {"cells": ["source", ...]}   (the code cells in order)
-//   stdout: one JSON line per notebook: {"table": {key: conversion}, "compiled": n, "reused": n}
+//   stdout: one JSON line per notebook: {"table": {key: conversion}, "keeps": [bool], "compiled": n, "reused": n}
 //           or {"skip": "why"} (the kernel then compiles that notebook itself); "ready" once, first.
 "use strict";
 const path = require("path");

@@ -36,7 +36,7 @@ CLI:
       ends that notebook and the kernel is replaced, so one submission never stops the batch.
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
                   "start_attempts", "isolation", "compiler",
-                  "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited", "limits"}]}]}
+                  "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited", "limits", "compiled_limits"}]}]}
       "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
       standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
       the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
@@ -46,7 +46,8 @@ CLI:
       deletes ("isolation": {"uid", "gid", "scratch"}: each kernel start gets a scratch folder of its own in
       "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). The per-cell limit applies
       to the "limited" cells (solutions and checks); "limits" gives some of them a limit of their own
-      ({"cell index": seconds}). One JSON line
+      ({"cell index": seconds}), "compiled_limits" the same while the kernel's cells come compiled ahead and
+      no cell has failed yet. One JSON line
       per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
       "died" | "start failed" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
@@ -344,7 +345,8 @@ class Compiler:
         return json.loads(line)
 
     def table(self, nb):
-        """The JSON text of the table for `nb`'s code cells, or None."""
+        """(the JSON text of the table for `nb`'s code cells, keeps: per code cell, whether it leaves the
+        declarations as they were), or (None, None)."""
         try:
             if self.proc is None:
                 self._start()
@@ -356,13 +358,13 @@ class Compiler:
             log(f"compiling ahead failed ({type(e).__name__}: {e}); the kernel compiles that notebook itself")
             self.stats["failed"] += 1
             self.stop()
-            return None
+            return None, None
         if "table" not in answer:
             self.stats["skipped"] += 1
-            return None
+            return None, None
         self.stats["compiled"] += answer.get("compiled", 0)
         self.stats["reused"] += answer.get("reused", 0)
-        return json.dumps(answer["table"])
+        return json.dumps(answer["table"]), answer.get("keeps", [])
 
     def stop(self):
         if self.proc is not None:
@@ -387,8 +389,8 @@ class GradeSession:
         self.token_env = jobs.get("token_env", "DESCENT_HW_TOKEN_FILE")
         self.calls_env = jobs.get("calls_env", "DESCENT_HW_CALLS_FILE")
         self.token, self.calls, self.files = token, calls, []
-        # the next kernel start's precompiled cells (JSON text; Compiler.table), or None
-        self.compiler, self.precompiled = compiler, None
+        # the next kernel start's precompiled cells (JSON text; Compiler.table), or None, and its keeps
+        self.compiler, self.precompiled, self.keeps = compiler, None, None
         # Isolated grading: {"uid", "gid", "scratch"}; each kernel start gets a scratch folder of its own
         # there (HOME of the kernel, which runs as uid: see scripts/homework/grading/isolation.ts).
         self.isolation, self.home = jobs.get("isolation"), None
@@ -433,16 +435,19 @@ def grade_notebook(session, job, timeout, cell_timeout):
     nb = nbformat.read(job["in"], as_version=4)
     limited = set(job.get("limited", range(len(nb.cells))))
     own_limits = job.get("limits") or {}
+    # while the kernel takes its cells compiled ahead and no cell has failed: the shorter limits
+    compiled_limits = job.get("compiled_limits") or own_limits
+    failed_before = False  # a cell that declares something failed: the kernel may compile later cells itself
+    code_index = -1
     k = session.kernel
     start = time.monotonic()
     stopped_at, reason, detail = None, None, None
     try:
         if not k.running:
-            session.precompiled = session.compiler.table(nb) if session.compiler else None
-            start = time.monotonic()  # compiling ahead counts as the kernel's start-up, not the notebook's time
+            session.precompiled, session.keeps = session.compiler.table(nb) if session.compiler else (None, None)
             k.start(nb)
             session.used = False
-            start = time.monotonic()  # the kernel's start-up does not count against the notebook's time
+            start = time.monotonic()  # compiling ahead and the kernel's start-up do not count against the notebook's time
         elif session.used:
             k.run_cell(nbformat.v4.new_code_cell(source=RESET), 0, 60)
             time.sleep(AFTER_FAILURE_SECONDS)  # the previous notebook may have ended with a failed cell
@@ -451,12 +456,15 @@ def grade_notebook(session, job, timeout, cell_timeout):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
+            code_index += 1
             left = timeout - (time.monotonic() - start)
             if left <= 0:
                 stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached"
                 break
             per_cell = index in limited
-            own = float(own_limits.get(str(index), cell_timeout))  # a solution cell's budget from the reference
+            quick = session.precompiled is not None and not failed_before
+            # a solution cell's budget from the reference
+            own = float((compiled_limits if quick else own_limits).get(str(index), cell_timeout))
             limit = max(1, int(min(own, left) if per_cell else left))
             outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
             if outcome.status == "timeout":
@@ -468,6 +476,9 @@ def grade_notebook(session, job, timeout, cell_timeout):
             if outcome.status == "died":
                 stopped_at, reason, detail = index, "died", outcome.detail
                 break
+            keeps = session.keeps or []
+            if outcome.status == "error" and not (code_index < len(keeps) and keeps[code_index]):
+                failed_before = True
     except KernelStartError as e:
         reason, detail = "start failed", str(e)
     except DeadKernelError as e:

@@ -23,11 +23,15 @@ function cellKey(prevDecl, src) {
  * runtime error (tslab's executor: a cell without diagnostics passes its declarations on; a cell with
  * diagnostics does not run and leaves them as they were). `memo` (key → conversion) is shared by the
  * notebooks of one compiler: the same cell after the same declarations is compiled once.
- * Returns { table: {key → conversion}, compiled, reused } or { skip: why } (a notebook this table
+ * Returns { table: {key → conversion}, keeps, compiled, reused } or { skip: why } (a notebook this table
  * cannot describe exactly: a tslab module or browser cell, or a cell that emits other source files).
+ * keeps[i]: code cell i leaves the declarations as they were (a check cell), so the table still holds
+ * the cells after it when it fails at run time; after a failing cell that declares something, the
+ * kernel compiles the rest itself.
  */
 function convertNotebook(converter, cells, memo, getCodeMetadata) {
   const table = {};
+  const keeps = [];
   let prevDecl = "";
   let compiled = 0;
   let reused = 0;
@@ -47,9 +51,11 @@ function convertNotebook(converter, cells, memo, getCodeMetadata) {
       compiled++;
     }
     table[key] = conversion;
-    if (conversion.diagnostics.length === 0) prevDecl = conversion.declOutput || "";
+    const next = conversion.diagnostics.length === 0 ? conversion.declOutput || "" : prevDecl;
+    keeps.push(next === prevDecl); // the cell failing at run time leaves the next cells' keys as they are
+    prevDecl = next;
   }
-  return { table, compiled, reused };
+  return { table, keeps, compiled, reused };
 }
 
 /**

@@ -72,8 +72,8 @@ function gradingIsolation(
 }
 
 /**
- * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least 30 s,
- * at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
+ * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least
+ * `floorS` (30 s; 10 s while the kernel's cells come compiled ahead: BUDGET), at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
  * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
  */
 export function solutionCellLimits(
@@ -81,6 +81,7 @@ export function solutionCellLimits(
   referenceMs: Map<string, number>,
   options: GradeOptions,
   budget: boolean,
+  floorS: number = BUDGET.cellFloorS,
 ): Record<number, number> {
   const limits: Record<number, number> = {};
   if (!budget) return limits;
@@ -88,7 +89,7 @@ export function solutionCellLimits(
     const ex = master.exercises[master.owner[i]];
     if (!ex || !nbgraderOf(c)?.solution || c.cell_type !== "code") return;
     const ms = [...ex.visible, ...ex.hidden].reduce((a, id) => a + (referenceMs.get(id) ?? 0), 0);
-    limits[i] = Math.min(options.cellTimeout, Math.max(BUDGET.cellFloorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
+    limits[i] = Math.min(options.cellTimeout, Math.max(floorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
   });
   return limits;
 }
@@ -170,6 +171,12 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     const cellLimits = new Map(
       masters.map((m) => [m, solutionCellLimits(m, made.get(m)!.referenceMs, options, budget)]),
     );
+    const compiledCellLimits = new Map(
+      masters.map((m) => [
+        m,
+        solutionCellLimits(m, made.get(m)!.referenceMs, options, budget, BUDGET.compiledCellFloorS),
+      ]),
+    );
     if (options.sharedKernel) {
       // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
       const all = masters.map((m) => made.get(m)!.calls);
@@ -216,6 +223,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             token: randomBytes(32).toString("hex"),
             limited: studentCells(w.master),
             limits: cellLimits.get(w.master),
+            compiledLimits: compiledCellLimits.get(w.master),
             calls,
           },
         };

@@ -17,6 +17,8 @@ export interface RunJob {
   limited: number[];
   /** Cells with a limit of their own (s; a solution cell's budget from the reference), by cell index. */
   limits?: Record<number, number>;
+  /** The same, while the kernel takes its cells compiled ahead and no cell before has failed (calls.ts, BUDGET). */
+  compiledLimits?: Record<number, number>;
   /** The grader's arguments for the kernel (a JSON file of GradingCalls), when grading in isolation. */
   calls?: string;
 }
@@ -66,7 +68,13 @@ function runBatch(
     sessions: sessions.map((s) => ({
       token: s[0].token,
       calls: s[0].calls ?? null,
-      notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited, limits: j.limits ?? {} })),
+      notebooks: s.map((j) => ({
+        in: j.input,
+        out: j.output,
+        limited: j.limited,
+        limits: j.limits ?? {},
+        compiled_limits: j.compiledLimits ?? j.limits ?? {},
+      })),
     })),
   };
   fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
