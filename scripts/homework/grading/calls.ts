@@ -22,7 +22,16 @@ export interface CallsOfMaster {
  * in the cell: scripts/kernel/precompiled.js) and no cell before it failed (after a failure the kernel may
  * have to create its compiler inside a cell).
  */
-export const BUDGET = { callFactor: 50, callFloorMs: 2000, cellFactor: 20, cellFloorS: 30, compiledCellFloorS: 10 };
+export const BUDGET = {
+  callFactor: 50,
+  callFloorMs: 2000,
+  checkRestFloorMs: 1000,
+  cellFactor: 20,
+  cellFloorS: 30,
+  compiledCellFloorS: 10,
+};
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The reference's time on one case (ms): the faster of two runs (the first one warms the code up). */
 function referenceMs(reference: (...a: unknown[]) => unknown, args: unknown[]): number {
@@ -69,12 +78,22 @@ export function gradingCalls(
           if (budget && !spec.timeLimit) {
             // An endless loop in the student's function is cut off after 50 × the reference's slowest case.
             const times = cases.map((c) => referenceMs(spec.reference as (...a: unknown[]) => unknown, c.args));
-            spent.set(id, (spent.get(id) ?? 0) + times.reduce((a, b) => a + b, 0));
+            spent.set(id, (spent.get(id) ?? 0) + sum(times));
             const callMs = Math.min(
               limits.callMs,
               Math.max(entry.callMs ?? 0, BUDGET.callFloorMs, Math.ceil(BUDGET.callFactor * Math.max(0, ...times))),
             );
-            Object.assign(entry, { callMs, checkMs: Math.min(limits.checkMs, Math.max(4 * callMs, 10_000)) });
+            // A check (its visible or its hidden cases): one call may use its whole limit (the case it loops
+            // on), the other calls 50 × the reference's time (at least a second in all): a function that loops
+            // on every case costs one call's limit and a second, not one limit per case.
+            const checkMs = Math.max(
+              entry.checkMs ?? 0,
+              Math.min(
+                limits.checkMs,
+                callMs + Math.max(BUDGET.checkRestFloorMs, Math.ceil(BUDGET.callFactor * sum(times))),
+              ),
+            );
+            Object.assign(entry, { callMs, checkMs });
           }
         } catch (e) {
           unsendable.set(id, (e as Error).message);
