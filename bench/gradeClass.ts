@@ -37,6 +37,9 @@ export interface GradeClassEntry {
   setup_seconds: number;
   /** After the setup: (wall-clock − setup) / notebooks. */
   marginal_seconds_per_notebook: number;
+  /** Kernel runs (a notebook run again after a top-level crash counts again), and each run's mean seconds in its cells and around them. */
+  runs: number;
+  mean_run_seconds: Record<string, number>;
   projected_hours_300x7: number;
   before_seconds_per_notebook?: number;
   before_projected_hours_300x7?: number;
@@ -117,19 +120,27 @@ async function timed(
   masters: Master[],
   options: GradeOptions,
   log: (s: string) => void,
-): Promise<{ seconds: number; setup: number }> {
+): Promise<{ seconds: number; setup: number; runs: number; mean: Record<string, number> }> {
   const t0 = performance.now();
   let setup = NaN;
+  const total = { cells: 0, compile: 0, start: 0, stop: 0 };
+  let runs = 0;
   options.progress = (r) => {
     const now = (performance.now() - t0) / 1000;
-    if (Number.isNaN(setup)) setup = Math.max(0, now - r.seconds);
+    const p = r.phases ?? { compile: 0, start: 0, stop: 0 };
+    if (Number.isNaN(setup)) setup = Math.max(0, now - r.seconds - p.compile - p.start - p.stop);
+    runs++;
+    total.cells += r.seconds;
+    for (const k of ["compile", "start", "stop"] as const) total[k] += p[k];
     log(
       `      ${path.basename(path.dirname(r.out))}/${path.basename(r.out)}: ${r.seconds} s in the kernel` +
-        `${r.reason ? ` (${r.reason})` : ""}, ${now.toFixed(1)} s so far`,
+        `${r.reason ? ` (${r.reason})` : ""} (compile ${p.compile} s, start ${p.start} s, stop ${p.stop} s), ` +
+        `${now.toFixed(1)} s so far`,
     );
   };
   await grade(dir, masters, options);
-  return { seconds: (performance.now() - t0) / 1000, setup: Number.isNaN(setup) ? 0 : setup };
+  const mean = Object.fromEntries(Object.entries(total).map(([k, v]) => [k, runs ? v / runs : 0]));
+  return { seconds: (performance.now() - t0) / 1000, setup: Number.isNaN(setup) ? 0 : setup, runs, mean };
 }
 
 /** `homework`: the masters' name prefixes to grade ("03", "01-perceptron"; all 7 when empty). */
@@ -168,6 +179,8 @@ export async function gradeClass(
       seconds_per_notebook: a.seconds / n,
       setup_seconds: a.setup,
       marginal_seconds_per_notebook: marginal,
+      runs: a.runs,
+      mean_run_seconds: a.mean,
       projected_hours_300x7: hours(a.setup, marginal),
       before_seconds_per_notebook: b === null ? undefined : b.seconds / n,
       before_projected_hours_300x7: b === null ? undefined : hours(b.setup, (b.seconds - b.setup) / n),

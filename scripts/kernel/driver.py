@@ -441,11 +441,14 @@ def grade_notebook(session, job, timeout, cell_timeout):
     code_index = -1
     k = session.kernel
     start = time.monotonic()
+    phases = {"compile": 0.0, "start": 0.0, "stop": 0.0}  # seconds outside the notebook's cells
     stopped_at, reason, detail = None, None, None
     try:
         if not k.running:
             session.precompiled, session.keeps = session.compiler.table(nb) if session.compiler else (None, None)
+            phases["compile"] = time.monotonic() - start
             k.start(nb)
+            phases["start"] = time.monotonic() - start - phases["compile"]
             session.used = False
             start = time.monotonic()  # compiling ahead and the kernel's start-up do not count against the notebook's time
         elif session.used:
@@ -485,12 +488,15 @@ def grade_notebook(session, job, timeout, cell_timeout):
         reason, detail = "died", f"the kernel died: {e}"
     except Exception as e:  # anything else that ends the run (a malformed reply, …): this notebook only
         reason, detail = "start failed", f"{type(e).__name__}: {e}"
+    seconds = time.monotonic() - start
     if reason is not None:
         k.stop()  # a dead or busy kernel is replaced for the next notebook
+        phases["stop"] = time.monotonic() - start - seconds
     os.makedirs(os.path.dirname(job["out"]) or ".", exist_ok=True)
     nbformat.write(nb, job["out"])
-    return {"in": job["in"], "out": job["out"], "seconds": round(time.monotonic() - start, 2),
-            "stopped_at": stopped_at, "reason": reason, "detail": detail}
+    return {"in": job["in"], "out": job["out"], "seconds": round(seconds, 2),
+            "stopped_at": stopped_at, "reason": reason, "detail": detail,
+            "phases": {k: round(v, 2) for k, v in phases.items()}}
 
 
 def main_grade(args):
@@ -502,11 +508,18 @@ def main_grade(args):
     try:
         for spec in jobs["sessions"]:
             session = GradeSession(jobs, spec["token"], spec.get("calls"), compiler)
+            last = None  # the session's last result waits for the kernel's stop, whose time it reports
             try:
                 for job in spec["notebooks"]:
-                    print(json.dumps(grade_notebook(session, job, timeout, cell_timeout)), flush=True)
+                    if last:
+                        print(json.dumps(last), flush=True)
+                    last = grade_notebook(session, job, timeout, cell_timeout)
             finally:
+                t0 = time.monotonic()
                 session.kernel.stop()
+                if last:
+                    last["phases"]["stop"] = round(last["phases"]["stop"] + time.monotonic() - t0, 2)
+                    print(json.dumps(last), flush=True)
     finally:
         if compiler:
             compiler.stop()

@@ -30,6 +30,8 @@ export interface RunResult {
   stopped_at: number | null;
   reason: "timeout" | "notebook timeout" | "died" | "start failed" | null;
   detail: string | null;
+  /** Seconds outside the notebook's cells: compiling its cells ahead, starting its kernel, stopping it. */
+  phases?: { compile: number; start: number; stop: number };
 }
 
 function python(): string {
