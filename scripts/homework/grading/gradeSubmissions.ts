@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { mastersDir, nbgraderOf, Notebook, readNotebook, root, writeNotebook } from "../notebook";
-import { gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
+import { mastersDir, nbgraderOf, Notebook, readNotebook, root, sourceOf, writeNotebook } from "../notebook";
+import { exercisesCalledIn, gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
 import { BUDGET, gradingCalls } from "./calls";
 import { GradingCourseOptions, makeGradingCourse } from "./gradingCourse";
 import { UNISOLATED_LOSS, isolationProblem, protectAnswers } from "./isolation";
@@ -221,7 +221,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             input,
             output: w.executedFile,
             token: randomBytes(32).toString("hex"),
-            limited: studentCells(w.master),
+            // every code cell has a limit: a cell of the course's that calls a student's function may loop too
+            limited: w.master.nb.cells.map((c, k) => (c.cell_type === "code" ? k : -1)).filter((k) => k >= 0),
             limits: cellLimits.get(w.master),
             compiledLimits: compiledCellLimits.get(w.master),
             calls,
@@ -249,11 +250,27 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         }
         // With a shared kernel every notebook uses the first job's token.
         const token = options.sharedKernel ? jobs[0].job.token : job.token;
-        // A crash or timeout in a student's cell costs that exercise; one in a set-up cell, the rest.
+        // A crash or timeout in a student's cell costs that exercise. One in a cell of the course's that
+        // calls students' functions (a demo): those exercises are run again as the grader's, and the ones
+        // after it are graded in the next run; one in a set-up cell that calls none costs the rest.
+        // (the suspects: those whose own check ran out of time or died, else every one it calls)
+        const called =
+          run.stopped_at === null || studentCells(w.master).includes(run.stopped_at) || run.reason === "start failed"
+            ? []
+            : exercisesCalledIn(w.master, run.stopped_at, sourceOf(w.master.nb.cells[run.stopped_at])).filter(
+                (e) => !w.stubbed.has(e),
+              );
+        const stuck = called.filter((e) =>
+          ["timeout", "kernel died"].includes((w.rows[e] ?? exerciseRow(w.master, e, executed, run, token)).status),
+        );
+        const suspects = stuck.length ? stuck : called;
         const stopEx =
           run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at)
             ? w.master.owner[run.stopped_at]
-            : -1;
+            : suspects.length
+              ? Math.max(...suspects)
+              : -1;
+        for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
         w.master.exercises.forEach((_, e) => {
           if (w.rows[e] !== null) return; // decided in an earlier round
           if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
