@@ -32,6 +32,8 @@ interface Work {
   student: Notebook;
   issues: Issue[];
   stubbed: Set<number>;
+  /** Cells of the course's that ran out of their budget in an earlier run: the cell limit from then on. */
+  relaxed: Set<number>;
   /** Final row per exercise (filled as rounds finish). */
   rows: (Omit<Row, "student" | "notebook" | "notes"> | null)[];
   executedFile: string;
@@ -73,7 +75,8 @@ function gradingIsolation(
 
 /**
  * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least
- * `floorS` (30 s; 10 s while the kernel's cells come compiled ahead: BUDGET), at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
+ * `floorS` (30 s; 10 s while the kernel's cells come compiled ahead: BUDGET), at most the cell limit;
+ * a cell of the course's that calls students' functions: the same over the exercises it calls (a solution cell only declares its function: a loop at its top level is cut
  * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
  */
 export function solutionCellLimits(
@@ -85,13 +88,31 @@ export function solutionCellLimits(
 ): Record<number, number> {
   const limits: Record<number, number> = {};
   if (!budget) return limits;
+  const exerciseMs = (e: number) =>
+    [...master.exercises[e].visible, ...master.exercises[e].hidden].reduce(
+      (a, id) => a + (referenceMs.get(id) ?? 0),
+      0,
+    );
+  const limit = (ms: number) =>
+    Math.min(options.cellTimeout, Math.max(floorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
+  const student = new Set(studentCells(master));
   master.nb.cells.forEach((c, i) => {
-    const ex = master.exercises[master.owner[i]];
-    if (!ex || !nbgraderOf(c)?.solution || c.cell_type !== "code") return;
-    const ms = [...ex.visible, ...ex.hidden].reduce((a, id) => a + (referenceMs.get(id) ?? 0), 0);
-    limits[i] = Math.min(options.cellTimeout, Math.max(floorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
+    if (c.cell_type !== "code") return;
+    const e = master.owner[i];
+    if (master.exercises[e] && nbgraderOf(c)?.solution) limits[i] = limit(exerciseMs(e));
+    else if (!student.has(i)) {
+      // a cell of the course's that runs students' functions (a demo): 20 × the time of their references on
+      // all their cases (a false alarm costs a rerun, never points: those exercises' checks ran before it)
+      const called = exercisesCalledIn(master, i, sourceOf(c));
+      if (called.length) limits[i] = limit(called.reduce((a, k) => a + exerciseMs(k), 0));
+    }
   });
   return limits;
+}
+
+/** `limits` without the cells of `cells` (which then get the cell limit). */
+function without(limits: Record<number, number>, cells: Set<number>): Record<number, number> {
+  return Object.fromEntries(Object.entries(limits).filter(([i]) => !cells.has(Number(i))));
 }
 
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
@@ -140,6 +161,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       student,
       issues,
       stubbed: new Set(),
+      relaxed: new Set(),
       rows: sub.master.exercises.map(() => null),
       executedFile,
     });
@@ -223,8 +245,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             token: randomBytes(32).toString("hex"),
             // every code cell has a limit: a cell of the course's that calls a student's function may loop too
             limited: w.master.nb.cells.map((c, k) => (c.cell_type === "code" ? k : -1)).filter((k) => k >= 0),
-            limits: cellLimits.get(w.master),
-            compiledLimits: compiledCellLimits.get(w.master),
+            limits: without(cellLimits.get(w.master)!, w.relaxed),
+            compiledLimits: without(compiledCellLimits.get(w.master)!, w.relaxed),
             calls,
           },
         };
@@ -271,6 +293,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
               ? Math.max(...suspects)
               : -1;
         for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
+        if (suspects.length) w.relaxed.add(run.stopped_at!);
         w.master.exercises.forEach((_, e) => {
           if (w.rows[e] !== null) return; // decided in an earlier round
           if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
