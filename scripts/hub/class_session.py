@@ -5,13 +5,19 @@ Used by test/hub.test.ts and `npm run hub:load`. Reads a JSON plan on stdin, run
 (asyncio), prints one JSON report on stdout.
 
   plan: {"hub": "http://127.0.0.1:8000", "timeout": 600, "together_last": false (all last cells start at once),
+         "rounds": [20, 10] (with together_last: afterwards, for each size k, the first k students run the last
+                             cell again (with a comment of its own) at the same moment while the others stay
+                             connected; report "rounds"),
+         "pause_after_error": 1 (seconds a student takes before the cell after a failed one, as a person
+                                 reading the error would: tslab drops a request within 200 ms of an error),
          "students": [{"name", "password",
                        "files": {"descent/homework/x.ipynb": {...notebook...}},   written via the contents API
                        "cells": ["code", ...],                                      run in one Descent kernel
                        "cell_timeout": 120, "stop": true,                           stop the server at the end
                        "kernel": "<id>"}]}                                          run in a kernel already running
   report: {"students": [{"name", "login": "ok" | "<error>", "server_seconds", "kernel_seconds",
-                         "cells": [{"status", "stdout", "stderr", "error", "seconds"}], "error"}]}
+                         "cells": [{"status", "stdout", "stderr", "error", "seconds"}], "error",
+                         "rounds": {"<k>": {"status", "seconds", …}} (the rounds this student ran in)}]}
 
 A cell's status is "ok", "error" (with ename: evalue), "timeout" (no reply within cell_timeout: the kernel is
 then interrupted), or "died" (the kernel restarted or the websocket closed while it ran).
@@ -31,12 +37,18 @@ httpclient.AsyncHTTPClient.configure(None, max_clients=200)
 
 class Student:
     barrier = None  # (count, event) when the plan says "together_last": every student's last cell starts at once
+    rounds = []  # group sizes of the trivial-cell rounds after the last cell (with together_last)
+    round_barrier = None  # asyncio.Barrier of every student: each round starts, and ends, for all at once
+    pause_after_error = 1.0
 
-    def __init__(self, hub, spec, timeout):
+    def __init__(self, hub, spec, timeout, index=0):
         self.hub = hub.rstrip("/")
         self.spec = spec
         self.name = spec["name"]
+        self.index = index
         self.timeout = timeout
+        self.round_waits = 0  # round barriers passed (2 a round: its start and its end)
+        self.round_results = {}
         self.cookies = {}
         self.token = None
         self.http = httpclient.AsyncHTTPClient()
@@ -142,9 +154,23 @@ class Student:
                     await asyncio.sleep(2)
                     await self.wait_kernel_idle(kid)
                     conn = await self.connect(kid)
+                elif res["status"] != "ok":
+                    await asyncio.sleep(Student.pause_after_error)
+            # the rounds: the first k students run the last cell again at the same moment, the others wait
+            for k in Student.rounds:
+                await self.round_wait()
+                if self.index < k:
+                    # a source of its own each round (a cell run before with the same source answers faster)
+                    code = f"{cells[-1]}  // {k} at once"
+                    self.round_results[str(k)] = await self._execute(conn, session, kid, code, cell_timeout)
+                await self.round_wait()
         finally:
             conn.close()
         return out
+
+    async def round_wait(self):
+        self.round_waits += 1
+        await Student.round_barrier.wait()
 
     @staticmethod
     async def arrive():
@@ -231,14 +257,21 @@ class Student:
         finally:
             if Student.barrier is not None and not self.arrived_last:
                 await Student.arrive()  # a student who failed early does not hold the others back
+            while self.round_waits < 2 * len(Student.rounds):
+                await self.round_wait()  # nor the rounds
+            if Student.rounds:
+                rep["rounds"] = self.round_results
         return rep
 
 
 async def main():
     plan = json.load(sys.stdin)
-    students = [Student(plan["hub"], s, plan.get("timeout", 600)) for s in plan["students"]]
+    students = [Student(plan["hub"], s, plan.get("timeout", 600), i) for i, s in enumerate(plan["students"])]
+    Student.pause_after_error = plan.get("pause_after_error", 1)
     if plan.get("together_last"):
         Student.barrier = [len(students), asyncio.Event()]
+        Student.rounds = list(plan.get("rounds", []))
+        Student.round_barrier = asyncio.Barrier(len(students))
     reports = await asyncio.gather(*(s.run() for s in students))
     print(json.dumps({"students": reports}), flush=True)
 
