@@ -48,6 +48,7 @@ class Student:
         self.index = index
         self.timeout = timeout
         self.round_waits = 0  # round barriers passed (2 a round: its start and its end)
+        self.kernels_replaced = []
         self.round_results = {}
         self.cookies = {}
         self.token = None
@@ -132,15 +133,63 @@ class Student:
                 return
             await asyncio.sleep(1)
 
+    async def new_kernel(self):
+        # a kernel's start can take minutes when a whole class starts at once on a loaded machine
+        r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}),
+                             timeout=self.timeout)
+        return json.loads(r.body)["id"]
+
+    async def answers(self, conn, session, seconds=90):
+        """Does the kernel answer? A kernel_info request must get its reply (shell) and its status (iopub); sent
+        again every 10 s (a status published before the websocket's iopub joined is not seen)."""
+        seen = {}  # msg_id -> the kinds of answer it got
+        end = time.monotonic() + seconds
+        next_send = 0
+        while True:
+            now = time.monotonic()
+            if now >= end:
+                return False
+            if now >= next_send:
+                msg_id = uuid.uuid4().hex
+                seen[msg_id] = set()
+                await conn.write_message(json.dumps({
+                    "header": {"msg_id": msg_id, "username": self.name, "session": session,
+                               "msg_type": "kernel_info_request", "version": "5.3", "date": ""},
+                    "parent_header": {}, "metadata": {}, "channel": "shell", "content": {}}))
+                next_send = now + 10
+            try:
+                raw = await asyncio.wait_for(conn.read_message(), timeout=max(0.1, min(end, next_send) - now))
+            except asyncio.TimeoutError:
+                continue
+            if raw is None:
+                return False
+            m = json.loads(raw)
+            parent = m.get("parent_header", {}).get("msg_id")
+            if parent in seen:
+                seen[parent].add(m.get("msg_type") or m["header"]["msg_type"])
+                if {"kernel_info_reply", "status"} <= seen[parent]:
+                    return True
+
     async def run_cells(self, cells, cell_timeout, kid=None):
-        if not kid:
-            # a kernel's start can take minutes when a whole class starts at once on a loaded machine
-            r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}),
-                                 timeout=self.timeout)
-            kid = json.loads(r.body)["id"]
-        self.kernel_id = kid
-        conn = await self.connect(kid)
         session = uuid.uuid4().hex
+        if kid:
+            conn = await self.connect(kid)
+        else:
+            # A kernel that does not answer is shut down and another started, as a student would (Kernel → Shutdown,
+            # then open the notebook again): with a class starting kernels at once, Jupyter can give two kernels the
+            # same port (it picks ports free at that moment; the kernels bind them seconds later), and the one that
+            # could not bind its port stays half-started (reported in "kernels_replaced").
+            kid = await self.new_kernel()
+            conn = await self.connect(kid)
+            for attempt in range(3):
+                if await self.answers(conn, session):
+                    break
+                conn.close()
+                self.kernels_replaced.append(f"kernel {kid} did not answer a kernel_info request within 90 s")
+                await self.fetch(f"/user/{self.name}/api/kernels/{kid}", method="DELETE", ok=(204, 404))
+                kid = await self.new_kernel()
+                conn = await self.connect(kid)
+        self.kernel_id = kid
         out = []
         try:
             for k, code in enumerate(cells):
@@ -255,6 +304,8 @@ class Student:
         except Exception as e:  # noqa: BLE001 — reported per student
             rep["error"] = f"{type(e).__name__} while {self.step}: {e}"
         finally:
+            if self.kernels_replaced:
+                rep["kernels_replaced"] = self.kernels_replaced
             if Student.barrier is not None and not self.arrived_last:
                 await Student.arrive()  # a student who failed early does not hold the others back
             while self.round_waits < 2 * len(Student.rounds):

@@ -107,6 +107,7 @@ async function main(): Promise<number> {
           server_seconds: number;
           cells: Array<{ status: string; stdout: string; seconds: number; error: string }>;
           rounds?: Record<string, { status: string; seconds: number }>;
+          kernels_replaced?: string[];
         }>;
       }
     ).students;
@@ -155,6 +156,8 @@ async function main(): Promise<number> {
       mem_limit_mb: memLimitMb,
       class_mem_limit_mb: classMemLimitMb,
       errors,
+      // kernels that did not answer (a port two kernels were given at once) and were replaced, as a student would
+      kernels_replaced: reports.flatMap((r) => (r.kernels_replaced ?? []).map((x) => `${r.name}: ${x}`)),
       load_average_before: load0,
       load_average_during_max: Math.max(...loadDuring, 0),
       server_seconds: {
