@@ -2,13 +2,22 @@
  * The bench's `grade_class` entry: `npm run grade`'s whole pipeline on synthetic submissions of all 7
  * homework (test/support/submissions.ts: right, wrong, stubs, throws, endless loops inside a function
  * and at a cell's top level, process.exit), reported as wall-clock seconds per notebook and projected
- * to 300 students × 7 homework on this machine. Two configurations on the same submissions, in the
- * same run: `before` (the grader's settings before session 7: one kernel at a time, every time limit
- * at its full length) and `after` (the defaults now). Each notebook still runs in a fresh kernel
- * process of its own in both.
+ * to 300 students × 7 homework on this machine.
+ *
+ * The class (`--mix`): students 0, 1, 2 have every exercise right, wrong, a stub; each later student's
+ * exercise is drawn (a fixed hash of student, homework, exercise) from
+ *   class  (default) a class as a lecturer meets it, pessimistic on failures: CLASS_RATES below
+ *   worst  every failure in every later notebook (each one has a loop in a function, a loop at a cell's
+ *          top level, a process.exit, a throw and a wrong answer): what each failure costs
+ * Two configurations, same submissions, same run: `after` (the defaults now) and `before` (the grader's
+ * settings before session 7: one kernel at a time, every time limit at its full length); --no-before
+ * runs `after` alone. Every notebook runs in a fresh kernel process of its own in both.
+ * Setup (building the grading course, timing the references, the first compiler and kernel) is paid once
+ * per grading run; the projection adds it 7 times (a run per homework) to 2,100 × the seconds per
+ * notebook after the first.
  *
  *   npm run bench -- grade_class                 (or --only grade_class)
- *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--json]
+ *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--mix class|worst] [--json] [--no-before]
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -20,36 +29,84 @@ import { Kind, submissionOfKinds } from "../test/support/submissions";
 export interface GradeClassEntry {
   ms: number;
   notebooks: number;
+  mix: Mix;
+  /** How many exercises of each kind the class holds. */
+  kinds: Record<string, number>;
   seconds_per_notebook: number;
+  /** From the start to the first notebook's result, less that notebook's time in its kernel. */
+  setup_seconds: number;
+  /** After the setup: (wall-clock − setup) / notebooks. */
+  marginal_seconds_per_notebook: number;
+  /** Kernel runs (a notebook run again after a top-level crash counts again), and each run's mean seconds in its cells and around them. */
+  runs: number;
+  mean_run_seconds: Record<string, number>;
   projected_hours_300x7: number;
-  before_seconds_per_notebook: number;
-  before_projected_hours_300x7: number;
-  speedup: number;
+  before_seconds_per_notebook?: number;
+  before_projected_hours_300x7?: number;
+  speedup?: number;
   note: string;
 }
 
-/** The mixed student's kinds: every homework gets each failure once, the rest right (a deterministic pattern). */
-const MIX: Kind[] = ["right", "loop", "right", "exit", "wrong", "top-loop", "throws", "stub"];
+export type Mix = "class" | "worst";
 
-/** Student s's kind for exercise e of homework h: 0 all right, 1 all wrong, 2 all stubs, then mixed. */
-function kindOf(s: number, h: number, e: number): Kind {
+/** The worst mix: every homework of a later student gets each failure once, the rest right. */
+const WORST: Kind[] = ["right", "loop", "right", "exit", "wrong", "top-loop", "throws", "stub"];
+
+/**
+ * The class mix, per exercise (%): most right, many wrong or unfinished, and failures that end a run
+ * or wait for a time limit far more often than in submitted homework (a student whose notebook hangs
+ * or dies at the top level usually sees it before handing it in).
+ */
+export const CLASS_RATES: [Kind, number][] = [
+  ["right", 70],
+  ["wrong", 15],
+  ["stub", 6],
+  ["throws", 3],
+  ["loop", 3],
+  ["exit", 1.5],
+  ["top-loop", 1.5],
+];
+
+/** A fixed hash of (s, h, e) in [0, 100). */
+function draw(s: number, h: number, e: number): number {
+  let x = (s * 73856093) ^ (h * 19349663) ^ (e * 83492791) ^ 0x5bd1e995;
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return (((x ^ (x >>> 16)) >>> 0) % 10000) / 100;
+}
+
+/** Student s's kind for exercise e of homework h: 0 all right, 1 all wrong, 2 all stubs, then the mix. */
+export function kindOf(s: number, h: number, e: number, mix: Mix): Kind {
   if (s === 0) return "right";
   if (s === 1) return "wrong";
   if (s === 2) return "stub";
-  return MIX[(e + h + s) % MIX.length];
+  if (mix === "worst") return WORST[(e + h + s) % WORST.length];
+  let u = draw(s, h, e);
+  for (const [kind, rate] of CLASS_RATES) {
+    if (u < rate) return kind;
+    u -= rate;
+  }
+  return "right";
 }
 
-/** Writes the synthetic class: `students` per homework, one folder per student. */
-export function writeClass(dir: string, masters: Master[], students: number): number {
-  let n = 0;
+/** Writes the synthetic class: `students` per homework, one folder per student; counts each kind. */
+export function writeClass(
+  dir: string,
+  masters: Master[],
+  students: number,
+  mix: Mix = "class",
+): { notebooks: number; kinds: Record<string, number> } {
+  let notebooks = 0;
+  const counts: Record<string, number> = {};
   masters.forEach((m, h) => {
     for (let s = 0; s < students; s++) {
-      const kinds = Object.fromEntries(m.exercises.map((ex, e) => [ex.name, kindOf(s, h, e)]));
+      const kinds = Object.fromEntries(m.exercises.map((ex, e) => [ex.name, kindOf(s, h, e, mix)]));
+      for (const k of Object.values(kinds)) counts[k] = (counts[k] ?? 0) + 1;
       writeNotebook(path.join(dir, `student${s}`, `${m.name}.ipynb`), submissionOfKinds(m, kinds));
-      n++;
+      notebooks++;
     }
   });
-  return n;
+  return { notebooks, kinds: counts };
 }
 
 /** The grader's settings before session 7 (one kernel at a time, limits at full length, the same per-call limit). */
@@ -57,15 +114,33 @@ export function beforeOptions(out: string): GradeOptions {
   return { ...defaultGradeOptions(out), jobs: 1, cellTimeout: 30, referenceBudget: false };
 }
 
-async function timed(dir: string, masters: Master[], options: GradeOptions, log: (s: string) => void): Promise<number> {
+/** Wall-clock seconds of a grading run, and its setup (to the first result, less that notebook's kernel time). */
+async function timed(
+  dir: string,
+  masters: Master[],
+  options: GradeOptions,
+  log: (s: string) => void,
+): Promise<{ seconds: number; setup: number; runs: number; mean: Record<string, number> }> {
   const t0 = performance.now();
-  options.progress = (r) =>
+  let setup = NaN;
+  const total = { cells: 0, compile: 0, start: 0, stop: 0 };
+  let runs = 0;
+  options.progress = (r) => {
+    const now = (performance.now() - t0) / 1000;
+    const p = r.phases ?? { compile: 0, start: 0, stop: 0 };
+    if (Number.isNaN(setup)) setup = Math.max(0, now - r.seconds - p.compile - p.start - p.stop);
+    runs++;
+    total.cells += r.seconds;
+    for (const k of ["compile", "start", "stop"] as const) total[k] += p[k];
     log(
       `      ${path.basename(path.dirname(r.out))}/${path.basename(r.out)}: ${r.seconds} s in the kernel` +
-        `${r.reason ? ` (${r.reason})` : ""}, ${((performance.now() - t0) / 1000).toFixed(1)} s so far`,
+        `${r.reason ? ` (${r.reason})` : ""} (compile ${p.compile} s, start ${p.start} s, stop ${p.stop} s), ` +
+        `${now.toFixed(1)} s so far`,
     );
+  };
   await grade(dir, masters, options);
-  return (performance.now() - t0) / 1000;
+  const mean = Object.fromEntries(Object.entries(total).map(([k, v]) => [k, runs ? v / runs : 0]));
+  return { seconds: (performance.now() - t0) / 1000, setup: Number.isNaN(setup) ? 0 : setup, runs, mean };
 }
 
 /** `homework`: the masters' name prefixes to grade ("03", "01-perceptron"; all 7 when empty). */
@@ -73,33 +148,48 @@ export async function gradeClass(
   students: number,
   log: (s: string) => void,
   homework: string[] = [],
+  withBefore = true,
+  mix: Mix = "class",
 ): Promise<GradeClassEntry> {
   const masters = loadMasters([]).filter((m) => !homework.length || homework.some((h) => m.name.startsWith(h)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-class-"));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-grades-"));
   try {
-    const n = writeClass(dir, masters, students);
+    const { notebooks: n, kinds } = writeClass(dir, masters, students, mix);
     const after = defaultGradeOptions(path.join(out, "after"));
-    log(`  grade_class: ${n} notebooks (${students} students × ${masters.length} homework), jobs ${after.jobs} …`);
-    const afterS = await timed(dir, masters, after, log);
-    log(`    after:  ${afterS.toFixed(1)} s (${(afterS / n).toFixed(2)} s per notebook)`);
-    const beforeS = await timed(dir, masters, beforeOptions(path.join(out, "before")), log);
-    log(`    before: ${beforeS.toFixed(1)} s (${(beforeS / n).toFixed(2)} s per notebook)`);
-    const hours = (s: number) => (300 * 7 * (s / n)) / 3600;
+    log(
+      `  grade_class: ${n} notebooks (${students} students × ${masters.length} homework, mix ${mix}: ` +
+        `${JSON.stringify(kinds)}), jobs ${after.jobs} …`,
+    );
+    const a = await timed(dir, masters, after, log);
+    const marginal = (a.seconds - a.setup) / n;
+    log(
+      `    after:  ${a.seconds.toFixed(1)} s (${(a.seconds / n).toFixed(2)} s per notebook; setup ` +
+        `${a.setup.toFixed(1)} s, then ${marginal.toFixed(2)} s per notebook)`,
+    );
+    const b = withBefore ? await timed(dir, masters, beforeOptions(path.join(out, "before")), log) : null;
+    if (b !== null) log(`    before: ${b.seconds.toFixed(1)} s (${(b.seconds / n).toFixed(2)} s per notebook)`);
+    // 7 grading runs (one per homework), each with its setup, and 2,100 notebooks
+    const hours = (setup: number, perNotebook: number) => (7 * setup + 300 * 7 * perNotebook) / 3600;
     return {
-      ms: afterS * 1000,
+      ms: a.seconds * 1000,
       notebooks: n,
-      seconds_per_notebook: afterS / n,
-      projected_hours_300x7: hours(afterS),
-      before_seconds_per_notebook: beforeS / n,
-      before_projected_hours_300x7: hours(beforeS),
-      speedup: beforeS / afterS,
+      mix,
+      kinds,
+      seconds_per_notebook: a.seconds / n,
+      setup_seconds: a.setup,
+      marginal_seconds_per_notebook: marginal,
+      runs: a.runs,
+      mean_run_seconds: a.mean,
+      projected_hours_300x7: hours(a.setup, marginal),
+      before_seconds_per_notebook: b === null ? undefined : b.seconds / n,
+      before_projected_hours_300x7: b === null ? undefined : hours(b.setup, (b.seconds - b.setup) / n),
+      speedup: b === null ? undefined : b.seconds / a.seconds,
       note:
         `${n} synthetic notebooks (${students} students × ${masters.map((m) => m.name.slice(0, 2)).join(",")}: all right, all wrong, all ` +
-        `stubs, then a mix with an endless loop in a function, one at a cell's top level, a process.exit, a ` +
-        `throw, per homework); after: jobs ${after.jobs}, time budgets from the references; before: jobs 1, ` +
-        `cell limit 30 s (the CLI's default was 120 s), call limit ${after.callTimeout ?? 10} s; projection: 2,100 ` +
-        `notebooks at the same mix, wall-clock on this machine (${os.cpus().length} cores, load ` +
+        `stubs, then the ${mix} mix); after: jobs ${after.jobs}, cells compiled ahead per runner, time budgets ` +
+        `from the references; before: jobs 1, cell limit 30 s, call limit ${after.callTimeout ?? 10} s; projection: ` +
+        `7 setups + 2,100 notebooks at the same mix, wall-clock on this machine (${os.cpus().length} cores, load ` +
         `${os
           .loadavg()
           .map((v) => v.toFixed(1))
@@ -118,7 +208,10 @@ if (require.main === module) {
   const json = args.includes("--json");
   const h = args.indexOf("--homework");
   const homework = h >= 0 ? args[h + 1].split(",") : [];
-  gradeClass(students, (s) => (json ? process.stderr.write(s + "\n") : console.log(s)), homework).then(
+  const log = (s: string) => (json ? process.stderr.write(s + "\n") : console.log(s));
+  const m = args.indexOf("--mix");
+  const mix: Mix = m >= 0 && args[m + 1] === "worst" ? "worst" : "class";
+  gradeClass(students, log, homework, !args.includes("--no-before"), mix).then(
     (e) => console.log(json ? JSON.stringify(e, null, 2) : JSON.stringify(e, null, 1)),
     (e: Error) => {
       console.error(e);

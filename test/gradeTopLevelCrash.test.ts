@@ -1,6 +1,7 @@
 // Issue 22, item 1: a solution cell that stops the kernel at its TOP LEVEL (an endless loop, process.exit
 // in the cell itself) costs that exercise only: the rerun gives later exercises the grader's version of
-// the function (src/homework/byGrader.ts), without its code entering the kernel.
+// the function (src/homework/byGrader.ts), without its code entering the kernel. So does a function that
+// loops forever when a cell of the course's own (a demo) calls it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -8,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { grade, loadMaster, Row, servedByGrader } from "../scripts/homework/grade";
 import { listMasters, mastersDir, readNotebook, sourceOf, writeNotebook } from "../scripts/homework/notebook";
-import { cellById, setSource, solutionOf, submission } from "./support/submissions";
+import { cellById, setSource, solutionOf, submission, submissionOfKinds } from "./support/submissions";
+import { exercisesCalledIn } from "../scripts/homework/grading/gradedNotebook";
 
 const rowsOf = (rows: Row[], student: string): Record<string, Row> =>
   Object.fromEntries(rows.filter((r) => r.student === student).map((r) => [r.exercise, r]));
@@ -89,6 +91,54 @@ test(
       assert.ok(!printed.includes(secret) && !feedback.includes(secret), `${secret} reached the student`);
     // The rerun's notebook says what happened in the crashed exercise's cells.
     assert.match(sourceOf(cellById(executed, "hw03-ex3-check")), /graded in an earlier run/);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  },
+);
+
+test(
+  "hw06: a gradient check that loops forever also hangs the course's demo cell that calls it: it costs ex6 only",
+  { timeout: 900_000 },
+  async () => {
+    const master = loadMaster(path.join(mastersDir, "06-backpropagation.ipynb"));
+    const all = master.exercises.map((e) => e.name);
+    // the demo cell after ex6's check runs the student's gradientCheck on the student's own backprop
+    const demo = master.nb.cells.findIndex(
+      (c, i) => i > master.exercises[5].cell && /gradientCheck\(demoNet/.test(sourceOf(c)),
+    );
+    assert.ok(demo > 0, "hw06 has a demo cell that calls gradientCheck after ex6's check");
+    // it calls the student's forward, deltas, weightGradients and gradientCheck
+    assert.deepEqual(exercisesCalledIn(master, demo, sourceOf(master.nb.cells[demo])), [0, 1, 2, 5]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-demo-subs-"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-demo-grades-"));
+    writeNotebook(
+      path.join(dir, "looper.ipynb"),
+      submissionOfKinds(master, { ...Object.fromEntries(all.map((n) => [n, "right"])), "hw06-ex6": "loop" }),
+    );
+    const report = await grade(dir, [master], {
+      out,
+      timeout: 300,
+      cellTimeout: 8,
+      callTimeout: 5,
+      jobs: 1,
+      sharedKernel: false,
+    });
+    const show = JSON.stringify(
+      report.rows.map(({ output: _o, ...r }) => r),
+      null,
+      1,
+    );
+    const looper = rowsOf(report.rows, "looper");
+    assert.equal(looper["hw06-ex6"].points, 0, show);
+    for (const ex of master.exercises.filter((x) => x.name !== "hw06-ex6"))
+      assert.deepEqual([looper[ex.name].points, looper[ex.name].status], [ex.points, "passed"], `${ex.name}: ${show}`);
+    // the rerun replaced only the function whose check ran out of time (the student's forward, … stay theirs)
+    const executed = readNotebook(path.join(out, "executed", "looper", "06-backpropagation.ipynb"));
+    const served = executed.cells.filter((c) => /Graded in an earlier run/.test(sourceOf(c)));
+    assert.deepEqual(
+      served.map((c) => /Graded in an earlier run, which (\w+)/.exec(sourceOf(c))?.[1]),
+      ["gradientCheck"],
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(out, { recursive: true, force: true });
   },

@@ -1,6 +1,7 @@
 // Grading runs students' code apart from the answers (scripts/homework/grading/isolation.ts): a
 // solution cell that tries to read the specs, the masters, the grader's files or another student's
-// submission, or to write next to it, meets EACCES; a process it leaves behind dies with its kernel;
+// submission, or to write next to it, meets EACCES; what it leaves in the temp folder (a file, a package
+// for Node to find) does not reach the next kernel; a process it leaves behind dies with its kernel;
 // no grade changes. Also the edition's node_modules (editionNodeModules) and the non-root case.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,8 +42,19 @@ function solved(master: Master, ids: string[]): Notebook {
 const MSE =
   "function meanSquaredError(yhat: Float64Array, y: Float64Array): number {\n  let s = 0;\n  for (let i = 0; i < y.length; i++) s += (yhat[i] - y[i]) ** 2;\n  return s / y.length;\n}";
 
+/** A file and a package that the snoop leaves in the shared temp folder, for the students graded after it. */
+function plants(tag: string): { file: string; moduleDir: string; module: string } {
+  const module = `descent-plant-${tag}`;
+  return {
+    file: path.join(os.tmpdir(), `${module}.txt`),
+    moduleDir: path.join(os.tmpdir(), "node_modules", module),
+    module,
+  };
+}
+
 /** A solution cell that tries every way at the answers and at the other students, then answers right. */
-function snoopCell(subs: string, out: string, heartbeat: string): string {
+function snoopCell(subs: string, out: string, heartbeat: string, tag: string): string {
+  const plant = plants(tag);
   const S = (x: string) => JSON.stringify(x);
   return `import * as fs from "fs";
 import * as path from "path";
@@ -69,8 +81,18 @@ attempt("writeOther", () => fs.writeFileSync(${S(path.join(subs, "honest", "zz-f
 attempt("overwriteOther", () => fs.writeFileSync(${S(path.join(subs, "honest", "homework-example.ipynb"))}, "{}"));
 attempt("results", () => fs.readdirSync(${S(out)}));
 attempt("course", () => fs.appendFileSync("src/homework/report.ts", "\\n"));
-const watcher = spawn("sh", ["-c", ${S(`while :; do echo $$ > ${heartbeat}; sleep 0.2; done`)}], { detached: true, stdio: "ignore" });
+// For the next student's kernel: a file, and a package Node's module lookup from the course folder would find.
+attempt("plantFile", () => fs.writeFileSync(${S(plant.file)}, "planted"));
+attempt("plantModule", () => {
+  fs.mkdirSync(${S(plant.moduleDir)}, { recursive: true });
+  fs.writeFileSync(path.join(${S(plant.moduleDir)}, "index.js"), "module.exports = 'planted';");
+});
+// A process left behind (its command line carries the heartbeat's name, for ps to find).
+const watcher = spawn("sh", ["-c", "while :; do sleep 0.2; done", ${S(heartbeat)}], { detached: true, stdio: "ignore" });
 watcher.unref();
+const t0 = Date.now();
+while (Date.now() - t0 < 300);
+attempt("watcher", () => process.kill(watcher.pid!, 0));
 console.log("SNOOP " + JSON.stringify(tries));
 ${MSE}`;
 }
@@ -82,7 +104,9 @@ test(
     const master = loadMaster(example);
     const subs = fs.mkdtempSync(path.join(os.tmpdir(), "descent-iso-subs-"));
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-iso-out-"));
-    const heartbeat = path.join(os.tmpdir(), `descent-iso-heartbeat-${randomBytes(6).toString("hex")}`);
+    const tag = randomBytes(6).toString("hex");
+    const heartbeat = `descent-iso-heartbeat-${tag}`;
+    const plant = plants(tag);
     // A lecturer's folder as it usually is: readable by everyone.
     fs.chmodSync(subs, 0o755);
     const put = (student: string, nb: Notebook) => {
@@ -93,8 +117,23 @@ test(
     put("honest", solved(master, ["hw00-ex1", "hw00-ex2"]));
     put("half", solved(master, ["hw00-ex1"]));
     const snoop = solved(master, ["hw00-ex2"]);
-    setSolution(snoop, "hw00-ex1", snoopCell(subs, out, heartbeat));
+    setSolution(snoop, "hw00-ex1", snoopCell(subs, out, heartbeat, tag));
     put("snoop", snoop);
+    // Graded after the snoop by the same runner: does anything it left in the temp folder reach this kernel?
+    const probe = solved(master, ["hw00-ex2"]);
+    setSolution(
+      probe,
+      "hw00-ex1",
+      `import * as fs from "fs";
+import * as nodeModule from "module";
+import * as path from "path";
+const seen: Record<string, string> = {};
+try { seen.module = nodeModule.createRequire(path.resolve("x.js")).resolve(${JSON.stringify(plant.module)}); } catch (e) { seen.module = String((e as { code?: string }).code); }
+try { seen.file = fs.readFileSync(${JSON.stringify(plant.file)}, "utf8"); } catch (e) { seen.file = String((e as { code?: string }).code); }
+console.log("PROBE " + JSON.stringify(seen));
+${MSE}`,
+    );
+    put("zz-probe", probe);
     const honestBefore = fs.readFileSync(path.join(subs, "honest", "homework-example.ipynb"), "utf8");
 
     const report = await grade(subs, [master], {
@@ -104,6 +143,11 @@ test(
       callTimeout: 5,
       jobs: 1,
       sharedKernel: false,
+    }).finally(() => {
+      fs.rmSync(plant.file, { force: true });
+      fs.rmSync(plant.moduleDir, { recursive: true, force: true });
+      if (fs.existsSync(path.dirname(plant.moduleDir)) && fs.readdirSync(path.dirname(plant.moduleDir)).length === 0)
+        fs.rmdirSync(path.dirname(plant.moduleDir)); // the node_modules folder the snoop made (had it reached the temp dir)
     });
     const rows = Object.fromEntries(report.rows.map((r: Row) => [`${r.student} ${r.exercise}`, r]));
     const show = JSON.stringify(
@@ -112,28 +156,36 @@ test(
       1,
     );
     // What the snoop's kernel met.
-    const executed = readNotebook(path.join(out, "executed", "snoop", "homework-example.ipynb"));
-    const text = executed.cells
-      .flatMap((c) => (c.outputs ?? []) as { text?: string | string[] }[])
-      .map((o) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? "")))
-      .join("");
-    const line = /SNOOP (\{.*\})/.exec(text);
-    assert.ok(line, `the snoop's cell ran and printed what it tried:\n${text}\n${show}`);
-    const tries = JSON.parse(line[1]) as Record<string, string>;
-    assert.ok(Number(tries.graderTemps) >= 1, `the grader's temp folder is in the listing of the temp dir: ${line[1]}`);
+    const printed = (student: string, tag: string): Record<string, string> => {
+      const executed = readNotebook(path.join(out, "executed", student, "homework-example.ipynb"));
+      const text = executed.cells
+        .flatMap((c) => (c.outputs ?? []) as { text?: string | string[] }[])
+        .map((o) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? "")))
+        .join("");
+      const line = new RegExp(`${tag} (\\{.*\\})`).exec(text);
+      assert.ok(line, `${student}'s cell ran and printed ${tag}:\n${text}\n${show}`);
+      return JSON.parse(line[1]) as Record<string, string>;
+    };
+    // What the snoop left in the temp folder did not reach the next kernel of the same runner.
+    assert.deepEqual(printed("zz-probe", "PROBE"), { module: "MODULE_NOT_FOUND", file: "ENOENT" });
+    const tries = printed("snoop", "SNOOP");
+    const said = JSON.stringify(tries);
+    // The kernel's temp folder is its own: the grader's temp folders are not even listed there.
+    assert.equal(tries.graderTemps, "0", `the grader's temp folders are listed in the kernel's temp folder: ${said}`);
+    // The submissions and the results are in the temp folder here: not there at all in the kernel's own.
+    const inTemp = new Set(["readOther", "writeOther", "overwriteOther", "results"]);
     for (const [what, result] of Object.entries(tries)) {
       if (what === "graderTemps") continue;
-      assert.equal(result, "EACCES", `${what}: ${line[1]}`);
+      // writing into its own temp folder works (and must reach nobody: see the probe); the process started
+      const expected = /^(plant|watcher)/.test(what) ? "ok" : inTemp.has(what) ? "ENOENT" : "EACCES";
+      assert.equal(result, expected, `${what}: ${said}`);
     }
     // A process the student's code left behind ended with its kernel.
-    const beat = fs.existsSync(heartbeat) ? fs.readFileSync(heartbeat, "utf8").trim() : "";
-    const t0 = fs.existsSync(heartbeat) ? fs.statSync(heartbeat).mtimeMs : 0;
-    await new Promise((r) => setTimeout(r, 1500));
-    const t1 = fs.existsSync(heartbeat) ? fs.statSync(heartbeat).mtimeMs : 0;
-    if (t1 !== t0 && /^\d+$/.test(beat)) spawnSync("kill", [beat]); // the watcher survived (the test fails below)
-    fs.rmSync(heartbeat, { force: true });
-    assert.ok(beat !== "", "the snoop's background process ran");
-    assert.equal(t1, t0, "the snoop's background process still runs after its kernel was shut down");
+    const left = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((l) => l.includes(heartbeat));
+    for (const l of left) spawnSync("kill", [l.trim().split(/\s+/)[0]]); // it survived (the test fails below)
+    assert.deepEqual(left, [], "the snoop's background process still runs after its kernel was shut down");
 
     // Grades: the snoop's right answers count; nobody else's grade changed.
     for (const [key, points, status] of [
@@ -143,6 +195,8 @@ test(
       ["half hw00-ex2", 0, "not done"],
       ["snoop hw00-ex1", 4, "passed"],
       ["snoop hw00-ex2", 5, "passed"],
+      ["zz-probe hw00-ex1", 4, "passed"],
+      ["zz-probe hw00-ex2", 5, "passed"],
     ] as const)
       assert.deepEqual([rows[key]?.points, rows[key]?.status], [points, status], `${key}\n${show}`);
     assert.equal(rows["honest hw00-ex1"].notes, "");

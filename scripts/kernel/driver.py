@@ -35,14 +35,19 @@ CLI:
       and all, with a limit per cell and per notebook; a cell that runs out of time or kills the kernel
       ends that notebook and the kernel is replaced, so one submission never stops the batch.
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
-                  "start_attempts", "isolation", "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited", "limits"}]}]}
+                  "start_attempts", "isolation", "compiler",
+                  "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited", "limits", "compiled_limits"}]}]}
+      "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
+      standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
+      the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
       Each session gets its own kernel (its notebooks share it; the names one defined are deleted
       before the next runs); before every start the session's token (and the grader's arguments,
       "calls") are written to private files named by token_env / calls_env, which the kernel reads and
       deletes ("isolation": {"uid", "gid", "scratch"}: each kernel start gets a scratch folder of its own in
       "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). The per-cell limit applies
       to the "limited" cells (solutions and checks); "limits" gives some of them a limit of their own
-      ({"cell index": seconds}). One JSON line
+      ({"cell index": seconds}), "compiled_limits" the same while the kernel's cells come compiled ahead and
+      no cell has failed yet. One JSON line
       per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
       "died" | "start failed" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
@@ -51,7 +56,9 @@ import argparse
 import json
 import os
 import queue
+import select
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -299,13 +306,91 @@ def private_file(text, env_name, suffix, folder=None, owner=None):
     return file
 
 
+class Compiler:
+    """The runner's compiler (scripts/kernel/compileServer.js), started on first need with `argv` (the runner's
+    isolation, like its kernels): a notebook's cells in, the table its kernel takes them from out
+    (scripts/kernel/precompiled.js). Any failure (no answer within `timeout`, a crash) gives None for that
+    notebook, whose kernel then compiles its cells itself, and a fresh compiler for the next."""
+
+    def __init__(self, argv, isolation=None, timeout=60):
+        self.argv, self.isolation, self.timeout = argv, isolation, timeout
+        self.proc, self.home, self.buffer = None, None, b""
+        self.stats = {"compiled": 0, "reused": 0, "skipped": 0, "failed": 0}
+
+    def _start(self):
+        env = dict(os.environ)
+        if self.isolation:
+            self.home = tempfile.mkdtemp(prefix="c-", dir=self.isolation["scratch"])
+            os.chown(self.home, int(self.isolation["uid"]), int(self.isolation["gid"]))
+            env["DESCENT_GRADING_HOME"] = self.home
+        argv = [a.replace("{connection_file}", os.devnull) for a in self.argv]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=env)
+        self.buffer = b""
+        if not (self._line() or {}).get("ready"):
+            raise RuntimeError("the compiler did not start")
+
+    def _line(self):
+        deadline = time.monotonic() + self.timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError(f"no answer within {self.timeout:g}s")
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"the compiler ended (exit {self.proc.wait()})")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def table(self, nb):
+        """(the JSON text of the table for `nb`'s code cells, keeps: per code cell, whether it leaves the
+        declarations as they were), or (None, None)."""
+        try:
+            if self.proc is None:
+                self._start()
+            cells = [c.source for c in nb.cells if c.cell_type == "code"]
+            self.proc.stdin.write((json.dumps({"cells": cells}) + "\n").encode())
+            self.proc.stdin.flush()
+            answer = self._line()
+        except Exception as e:
+            log(f"compiling ahead failed ({type(e).__name__}: {e}); the kernel compiles that notebook itself")
+            self.stats["failed"] += 1
+            self.stop()
+            return None, None
+        if "table" not in answer:
+            self.stats["skipped"] += 1
+            return None, None
+        self.stats["compiled"] += answer.get("compiled", 0)
+        self.stats["reused"] += answer.get("reused", 0)
+        return json.dumps(answer["table"]), answer.get("keeps", [])
+
+    def stop(self):
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+            except Exception:
+                pass
+        self.proc = None
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+
+
+PRECOMPILED_ENV = "DESCENT_PRECOMPILED"
+
+
 class GradeSession:
     """One session's kernel, with its token (and the grader's arguments) handed over at every start."""
 
-    def __init__(self, jobs, token, calls=None):
+    def __init__(self, jobs, token, calls=None, compiler=None):
         self.token_env = jobs.get("token_env", "DESCENT_HW_TOKEN_FILE")
         self.calls_env = jobs.get("calls_env", "DESCENT_HW_CALLS_FILE")
         self.token, self.calls, self.files = token, calls, []
+        # the next kernel start's precompiled cells (JSON text; Compiler.table), or None, and its keeps
+        self.compiler, self.precompiled, self.keeps = compiler, None, None
         # Isolated grading: {"uid", "gid", "scratch"}; each kernel start gets a scratch folder of its own
         # there (HOME of the kernel, which runs as uid: see scripts/homework/grading/isolation.ts).
         self.isolation, self.home = jobs.get("isolation"), None
@@ -325,6 +410,8 @@ class GradeSession:
         if self.calls:
             with open(self.calls) as f:
                 self.files.append(private_file(f.read(), self.calls_env, ".calls.json", self.home, owner))
+        if self.precompiled is not None:
+            self.files.append(private_file(self.precompiled, PRECOMPILED_ENV, ".cells.json", self.home, owner))
 
     def _clean_up(self):
         for f in self.files:
@@ -337,6 +424,7 @@ class GradeSession:
             os.environ.pop("DESCENT_GRADING_HOME", None)
         os.environ.pop(self.token_env, None)
         os.environ.pop(self.calls_env, None)
+        os.environ.pop(PRECOMPILED_ENV, None)
 
 
 # Forget the previous notebook's top-level names (tslab keeps them on __tslab__.exports).
@@ -347,14 +435,22 @@ def grade_notebook(session, job, timeout, cell_timeout):
     nb = nbformat.read(job["in"], as_version=4)
     limited = set(job.get("limited", range(len(nb.cells))))
     own_limits = job.get("limits") or {}
+    # while the kernel takes its cells compiled ahead and no cell has failed: the shorter limits
+    compiled_limits = job.get("compiled_limits") or own_limits
+    failed_before = False  # a cell that declares something failed: the kernel may compile later cells itself
+    code_index = -1
     k = session.kernel
     start = time.monotonic()
+    phases = {"compile": 0.0, "start": 0.0, "stop": 0.0}  # seconds outside the notebook's cells
     stopped_at, reason, detail = None, None, None
     try:
         if not k.running:
+            session.precompiled, session.keeps = session.compiler.table(nb) if session.compiler else (None, None)
+            phases["compile"] = time.monotonic() - start
             k.start(nb)
+            phases["start"] = time.monotonic() - start - phases["compile"]
             session.used = False
-            start = time.monotonic()  # the kernel's start-up does not count against the notebook's time
+            start = time.monotonic()  # compiling ahead and the kernel's start-up do not count against the notebook's time
         elif session.used:
             k.run_cell(nbformat.v4.new_code_cell(source=RESET), 0, 60)
             time.sleep(AFTER_FAILURE_SECONDS)  # the previous notebook may have ended with a failed cell
@@ -363,12 +459,15 @@ def grade_notebook(session, job, timeout, cell_timeout):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
+            code_index += 1
             left = timeout - (time.monotonic() - start)
             if left <= 0:
                 stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached"
                 break
             per_cell = index in limited
-            own = float(own_limits.get(str(index), cell_timeout))  # a solution cell's budget from the reference
+            quick = session.precompiled is not None and not failed_before
+            # a solution cell's budget from the reference
+            own = float((compiled_limits if quick else own_limits).get(str(index), cell_timeout))
             limit = max(1, int(min(own, left) if per_cell else left))
             outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
             if outcome.status == "timeout":
@@ -380,18 +479,24 @@ def grade_notebook(session, job, timeout, cell_timeout):
             if outcome.status == "died":
                 stopped_at, reason, detail = index, "died", outcome.detail
                 break
+            keeps = session.keeps or []
+            if outcome.status == "error" and not (code_index < len(keeps) and keeps[code_index]):
+                failed_before = True
     except KernelStartError as e:
         reason, detail = "start failed", str(e)
     except DeadKernelError as e:
         reason, detail = "died", f"the kernel died: {e}"
     except Exception as e:  # anything else that ends the run (a malformed reply, …): this notebook only
         reason, detail = "start failed", f"{type(e).__name__}: {e}"
+    seconds = time.monotonic() - start
     if reason is not None:
         k.stop()  # a dead or busy kernel is replaced for the next notebook
+        phases["stop"] = time.monotonic() - start - seconds
     os.makedirs(os.path.dirname(job["out"]) or ".", exist_ok=True)
     nbformat.write(nb, job["out"])
-    return {"in": job["in"], "out": job["out"], "seconds": round(time.monotonic() - start, 2),
-            "stopped_at": stopped_at, "reason": reason, "detail": detail}
+    return {"in": job["in"], "out": job["out"], "seconds": round(seconds, 2),
+            "stopped_at": stopped_at, "reason": reason, "detail": detail,
+            "phases": {k: round(v, 2) for k, v in phases.items()}}
 
 
 def main_grade(args):
@@ -399,13 +504,26 @@ def main_grade(args):
         jobs = json.load(f)
     timeout = float(jobs.get("timeout", 300))
     cell_timeout = float(jobs.get("cell_timeout", 120))
-    for spec in jobs["sessions"]:
-        session = GradeSession(jobs, spec["token"], spec.get("calls"))
-        try:
-            for job in spec["notebooks"]:
-                print(json.dumps(grade_notebook(session, job, timeout, cell_timeout)), flush=True)
-        finally:
-            session.kernel.stop()
+    compiler = Compiler(jobs["compiler"], jobs.get("isolation")) if jobs.get("compiler") else None
+    try:
+        for spec in jobs["sessions"]:
+            session = GradeSession(jobs, spec["token"], spec.get("calls"), compiler)
+            last = None  # the session's last result waits for the kernel's stop, whose time it reports
+            try:
+                for job in spec["notebooks"]:
+                    if last:
+                        print(json.dumps(last), flush=True)
+                    last = grade_notebook(session, job, timeout, cell_timeout)
+            finally:
+                t0 = time.monotonic()
+                session.kernel.stop()
+                if last:
+                    last["phases"]["stop"] = round(last["phases"]["stop"] + time.monotonic() - t0, 2)
+                    print(json.dumps(last), flush=True)
+    finally:
+        if compiler:
+            compiler.stop()
+            log(f"compiled ahead: {json.dumps(compiler.stats)}")
     return 0
 
 

@@ -114,11 +114,16 @@ try {
 } catch {
   /* no scripts/hub/ beside scripts/kernel/ */
 }
+// DESCENT_PRECOMPILED=<file>: cells compiled before the kernel started (grading: scripts/kernel/precompiled.js,
+// made by scripts/kernel/compileServer.js); tslab's own compiler is then created only if a cell is not in it.
+const precompiled = readPrecompiled(process.env.DESCENT_PRECOMPILED);
 const convs = {
   _node: null,
   _browser: null,
   get node() {
-    return (this._node ??= converter.createConverter({ isJS: false, isBrowser: false }));
+    return (this._node ??= precompiled
+      ? require("./precompiled").precompiledConverter(precompiled, createNodeConverter)
+      : createNodeConverter());
   },
   get browser() {
     return (this._browser ??= converter.createConverter({ isJS: false, isBrowser: true }));
@@ -128,7 +133,22 @@ const convs = {
     this._browser?.close();
   },
 };
-void convs.node; // warm the converter for Node.js, as tslab does
+// (with precompiled cells it is created inside a cell, after the kernel cache of src/ is in place: ensureSrcCache)
+function createNodeConverter() {
+  return converter.createConverter({ isJS: false, isBrowser: false });
+}
+function readPrecompiled(file) {
+  if (!file) return null;
+  try {
+    const table = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.rmSync(file, { force: true }); // read once: nothing of it stays for the cells to find
+    return table && typeof table === "object" ? table : null;
+  } catch (e) {
+    console.error(`Descent kernel: ${file}: cannot read the precompiled cells (${e.message}); compiling them here`);
+    return null;
+  }
+}
+void convs.node; // warm the converter for Node.js, as tslab does (with precompiled cells: a table lookup)
 const executor = executorModule.createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
 
 // Each cell starts with no interrupt pending; the worker's fallback needs to know which cell runs.

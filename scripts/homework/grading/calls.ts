@@ -16,8 +16,23 @@ export interface CallsOfMaster {
   referenceMs: Map<string, number>;
 }
 
-/** Time budgets from the reference (see GradeOptions.referenceBudget). */
-export const BUDGET = { callFactor: 50, callFloorMs: 2000, cellFactor: 20, cellFloorS: 30 };
+/**
+ * Time budgets from the reference (see GradeOptions.referenceBudget). A solution cell's floor is
+ * cellFloorS, or compiledCellFloorS while its kernel takes the cells compiled ahead (nothing to compile
+ * in the cell: scripts/kernel/precompiled.js) and no cell before it failed (after a failure the kernel may
+ * have to create its compiler inside a cell).
+ */
+export const BUDGET = {
+  callFactor: 50,
+  callFloorMs: 2000,
+  experimentCallFloorMs: 30_000,
+  checkRestFloorMs: 1000,
+  cellFactor: 20,
+  cellFloorS: 30,
+  compiledCellFloorS: 10,
+};
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The reference's time on one case (ms): the faster of two runs (the first one warms the code up). */
 function referenceMs(reference: (...a: unknown[]) => unknown, args: unknown[]): number {
@@ -58,18 +73,29 @@ export function gradingCalls(
           });
           const entry = (calls.exercises[id] = calls.exercises[id] ?? {});
           entry.writes = [...(spec.writes ?? [])];
-          // An exercise with its own time limit (an experiment that trains) keeps it at grading.
-          if (spec.timeLimit) Object.assign(entry, limitsOf(spec, {}));
+          // An exercise with its own time limit (an experiment that trains) keeps it at grading (with a budget: at most).
+          if (spec.timeLimit && !budget) Object.assign(entry, limitsOf(spec, {}));
           entry[kind] = cases.map((c) => encode(c.args, `${id} case "${c.name}"`) as Wire[]);
-          if (budget && !spec.timeLimit) {
-            // An endless loop in the student's function is cut off after 50 × the reference's slowest case.
+          if (budget) {
+            // An endless loop in the student's function is cut off after 50 × the reference's slowest case
+            // (an experiment that trains: at least 30 s, at most its own limit).
             const times = cases.map((c) => referenceMs(spec.reference as (...a: unknown[]) => unknown, c.args));
-            spent.set(id, (spent.get(id) ?? 0) + times.reduce((a, b) => a + b, 0));
-            const callMs = Math.min(
-              limits.callMs,
-              Math.max(entry.callMs ?? 0, BUDGET.callFloorMs, Math.ceil(BUDGET.callFactor * Math.max(0, ...times))),
+            spent.set(id, (spent.get(id) ?? 0) + sum(times));
+            const [floor, cap, before] = spec.timeLimit
+              ? [BUDGET.experimentCallFloorMs, spec.timeLimit * 1000, entry.callMs ?? 0]
+              : [BUDGET.callFloorMs, limits.callMs, entry.callMs ?? 0];
+            const callMs = Math.min(cap, Math.max(before, floor, Math.ceil(BUDGET.callFactor * Math.max(0, ...times))));
+            // A check (its visible or its hidden cases): one call may use its whole limit (the case it loops
+            // on), the other calls 50 × the reference's time (at least a second in all): a function that loops
+            // on every case costs one call's limit and a second, not one limit per case.
+            const checkMs = Math.max(
+              entry.checkMs ?? 0,
+              Math.min(
+                spec.timeLimit ? Infinity : limits.checkMs,
+                callMs + Math.max(BUDGET.checkRestFloorMs, Math.ceil(BUDGET.callFactor * sum(times))),
+              ),
             );
-            Object.assign(entry, { callMs, checkMs: Math.min(limits.checkMs, Math.max(4 * callMs, 10_000)) });
+            Object.assign(entry, { callMs, checkMs });
           }
         } catch (e) {
           unsendable.set(id, (e as Error).message);

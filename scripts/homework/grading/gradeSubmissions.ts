@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { mastersDir, nbgraderOf, Notebook, readNotebook, root, writeNotebook } from "../notebook";
-import { gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
+import { mastersDir, nbgraderOf, Notebook, readNotebook, root, sourceOf, writeNotebook } from "../notebook";
+import { exercisesCalledIn, gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
 import { BUDGET, gradingCalls } from "./calls";
 import { GradingCourseOptions, makeGradingCourse } from "./gradingCourse";
 import { UNISOLATED_LOSS, isolationProblem, protectAnswers } from "./isolation";
@@ -46,6 +46,7 @@ function gradingIsolation(
   masters: Master[],
   options: GradeOptions,
   tmp: string,
+  pipes: string,
 ): GradingCourseOptions {
   const problem = isolationProblem();
   if (options.unisolated) {
@@ -66,12 +67,13 @@ function gradingIsolation(
   return {
     isolatedRunners: options.sharedKernel ? 1 : Math.max(1, options.jobs),
     hidden: [root, ...answers, options.out, tmp],
+    keep: [pipes],
   };
 }
 
 /**
- * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least 30 s,
- * at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
+ * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least
+ * `floorS` (30 s; 10 s while the kernel's cells come compiled ahead: BUDGET), at most the cell limit (a solution cell only declares its function: a loop at its top level is cut
  * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
  */
 export function solutionCellLimits(
@@ -79,6 +81,7 @@ export function solutionCellLimits(
   referenceMs: Map<string, number>,
   options: GradeOptions,
   budget: boolean,
+  floorS: number = BUDGET.cellFloorS,
 ): Record<number, number> {
   const limits: Record<number, number> = {};
   if (!budget) return limits;
@@ -86,7 +89,7 @@ export function solutionCellLimits(
     const ex = master.exercises[master.owner[i]];
     if (!ex || !nbgraderOf(c)?.solution || c.cell_type !== "code") return;
     const ms = [...ex.visible, ...ex.hidden].reduce((a, id) => a + (referenceMs.get(id) ?? 0), 0);
-    limits[i] = Math.min(options.cellTimeout, Math.max(BUDGET.cellFloorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
+    limits[i] = Math.min(options.cellTimeout, Math.max(floorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
   });
   return limits;
 }
@@ -148,8 +151,15 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     // Student code runs in a copy of the course without answers; each master's case arguments go
     // to the kernel as data, and the checks are judged here (results.ts).
     // Run as an unprivileged user, apart from the answers, unless the grader said --unisolated (isolation.ts).
+    // A rerun after a top-level crash: the crashed exercises' functions are computed by a process of the
+    // grader's (referenceServer.ts, src/homework/byGrader.ts says why there), one per rerun notebook.
+    // Their pipes are outside `tmp` (which an isolated kernel cannot see): a folder others may pass through
+    // but not list, each server's pipes in a folder of a random name that only that notebook's calls file holds.
+    const pipes = fs.mkdtempSync(path.join(os.tmpdir(), "descent-by-grader-"));
+    fs.chmodSync(pipes, 0o711);
+    cleanUps.push(() => fs.rmSync(pipes, { recursive: true, force: true }));
     const course = makeGradingCourse(
-      gradingIsolation(submissionsDir, [...new Set(work.map((w) => w.master))], options, tmp),
+      gradingIsolation(submissionsDir, [...new Set(work.map((w) => w.master))], options, tmp, pipes),
     );
     cleanUps.push(course.remove);
     // (the edition's kernel cache of src/ is compiled when the course is built: gradingCourse.ts)
@@ -160,6 +170,12 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     const made = new Map(masters.map((m) => [m, gradingCalls(m, limits, budget)]));
     const cellLimits = new Map(
       masters.map((m) => [m, solutionCellLimits(m, made.get(m)!.referenceMs, options, budget)]),
+    );
+    const compiledCellLimits = new Map(
+      masters.map((m) => [
+        m,
+        solutionCellLimits(m, made.get(m)!.referenceMs, options, budget, BUDGET.compiledCellFloorS),
+      ]),
     );
     if (options.sharedKernel) {
       // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
@@ -179,14 +195,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       }
     }
     let pending = work.filter((w) => w.master.exercises.length > 0);
-    // A rerun after a top-level crash: the crashed exercises' functions are computed by a process of the
-    // grader's (referenceServer.ts, src/homework/byGrader.ts says why there), one per rerun notebook.
     const servers: ReferenceServer[] = [];
-    // Their pipes are outside `tmp` (which an isolated kernel cannot see): a folder others may pass through
-    // but not list, each server's pipes in a folder of a random name that only that notebook's calls file holds.
-    const pipes = fs.mkdtempSync(path.join(os.tmpdir(), "descent-by-grader-"));
-    fs.chmodSync(pipes, 0o711);
-    cleanUps.push(() => fs.rmSync(pipes, { recursive: true, force: true }));
     for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
@@ -212,8 +221,10 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             input,
             output: w.executedFile,
             token: randomBytes(32).toString("hex"),
-            limited: studentCells(w.master),
+            // every code cell has a limit: a cell of the course's that calls a student's function may loop too
+            limited: w.master.nb.cells.map((c, k) => (c.cell_type === "code" ? k : -1)).filter((k) => k >= 0),
             limits: cellLimits.get(w.master),
+            compiledLimits: compiledCellLimits.get(w.master),
             calls,
           },
         };
@@ -239,11 +250,27 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         }
         // With a shared kernel every notebook uses the first job's token.
         const token = options.sharedKernel ? jobs[0].job.token : job.token;
-        // A crash or timeout in a student's cell costs that exercise; one in a set-up cell, the rest.
+        // A crash or timeout in a student's cell costs that exercise. One in a cell of the course's that
+        // calls students' functions (a demo): those exercises are run again as the grader's, and the ones
+        // after it are graded in the next run; one in a set-up cell that calls none costs the rest.
+        // (the suspects: those whose own check ran out of time or died, else every one it calls)
+        const called =
+          run.stopped_at === null || studentCells(w.master).includes(run.stopped_at) || run.reason === "start failed"
+            ? []
+            : exercisesCalledIn(w.master, run.stopped_at, sourceOf(w.master.nb.cells[run.stopped_at])).filter(
+                (e) => !w.stubbed.has(e),
+              );
+        const stuck = called.filter((e) =>
+          ["timeout", "kernel died"].includes((w.rows[e] ?? exerciseRow(w.master, e, executed, run, token)).status),
+        );
+        const suspects = stuck.length ? stuck : called;
         const stopEx =
           run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at)
             ? w.master.owner[run.stopped_at]
-            : -1;
+            : suspects.length
+              ? Math.max(...suspects)
+              : -1;
+        for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
         w.master.exercises.forEach((_, e) => {
           if (w.rows[e] !== null) return; // decided in an earlier round
           if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round

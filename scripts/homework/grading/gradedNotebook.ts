@@ -3,6 +3,24 @@
 import { Cell, gradeIdOf, nbgraderOf, Notebook, sourceOf } from "../notebook";
 import { Master } from "./masters";
 
+/** The id and the function name exercise e's check cell checks (`hw.check("hw03-ex2", softmax)`), or null. */
+export function checkedFunction(master: Master, e: number): { id: string; name: string } | null {
+  const check = sourceOf(master.nb.cells[master.exercises[e].cell]);
+  const called = /\bhw\.check(?:Hidden)?\(\s*["'`]([^"'`]+)["'`]\s*,\s*([A-Za-z_$][\w$]*)\s*[,)]/.exec(check);
+  return called ? { id: called[1], name: called[2] } : null;
+}
+
+/**
+ * The exercises before cell `index` whose functions that cell calls (by name): the suspects when a cell
+ * of the course's own (a demo that runs the students' functions) runs out of time or kills the kernel.
+ */
+export function exercisesCalledIn(master: Master, index: number, source: string): number[] {
+  return master.exercises
+    .map((ex, e) => ({ e, f: ex.cell < index ? checkedFunction(master, e) : null }))
+    .filter(({ f }) => f !== null && new RegExp(`(^|[^\\w$.])${f.name.replace(/\$/g, "\\$")}\\s*\\(`).test(source))
+    .map(({ e }) => e);
+}
+
 /**
  * After exercise `e`'s solution cell stopped the kernel at its top level, the cell the rerun runs in
  * its place: the released stub's declaration with `throw new hw.NotDoneYet();` replaced by a call to
@@ -11,19 +29,17 @@ import { Master } from "./masters";
  * `throw new hw.NotDoneYet()` and declares the function the check cell checks (`hw.check(id, name)`).
  */
 export function servedByGrader(master: Master, e: number): { id: string; source: string } | null {
-  const ex = master.exercises[e];
-  const check = sourceOf(master.nb.cells[ex.cell]);
-  const called = /\bhw\.check(?:Hidden)?\(\s*["'`]([^"'`]+)["'`]\s*,\s*([A-Za-z_$][\w$]*)\s*[,)]/.exec(check);
+  const f = checkedFunction(master, e);
   const i = master.nb.cells.findIndex(
     (c, k) => master.owner[k] === e && nbgraderOf(c)?.solution && c.cell_type === "code",
   );
-  if (!called || i < 0) return null;
-  const [, id, name] = called;
+  if (!f || i < 0) return null;
+  const { id, name } = f;
   const stub = sourceOf(master.released.cells[i]);
   const throws = stub.match(/throw new hw\.NotDoneYet\(\);/g) ?? [];
   if (throws.length !== 1 || !new RegExp(`\\bfunction\\s+${name.replace(/\$/g, "\\$")}\\s*[(<]`).test(stub))
     return null;
-  const note = `// Graded in an earlier run: this solution cell stopped the kernel. Later exercises use the grader's ${name}.\n`;
+  const note = `// Graded in an earlier run, which ${name} stopped (here or in a cell that calls it). Later exercises use the grader's ${name}.\n`;
   return {
     id,
     source:

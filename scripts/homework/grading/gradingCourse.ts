@@ -23,6 +23,11 @@ export interface GradingCourse {
   jupyterPath: string;
   /** The kernelspec runner k uses: kernels[k % kernels.length]. */
   kernels: string[];
+  /**
+   * The command of runner k's compiler (compilers[k % compilers.length]: scripts/kernel/compileServer.js,
+   * started like that runner's kernels, "{connection_file}" standing for a file it ignores).
+   */
+  compilers: string[][];
   /** Isolated: runner k's user (users[k % users.length]) and the folder its kernels' scratch folders go in. */
   users: GraderUser[] | null;
   scratch: string | null;
@@ -35,6 +40,8 @@ export interface GradingCourseOptions {
   isolatedRunners: number | null;
   /** Folders the isolated kernels must not see (hidden under an empty tmpfs in their mount namespace). */
   hidden?: string[];
+  /** Folders of the grader's that isolated kernels use (besides the course and their scratch folders; at most 3). */
+  keep?: string[];
 }
 
 function kernelJson(argv: string[], display: string): string {
@@ -100,6 +107,7 @@ export function makeGradingCourse(options: GradingCourseOptions = { isolatedRunn
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { NODE_FLAGS } = require(path.join(root, "scripts", "kernel", "kernelspec.js")) as { NODE_FLAGS: string[] };
     const argv = [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "launcher.js")];
+    const compiler = [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "compileServer.js")];
     const jupyterPath = path.join(base, "jupyter");
     const write = (name: string, json: string) => {
       fs.mkdirSync(path.join(jupyterPath, "kernels", name), { recursive: true });
@@ -107,7 +115,8 @@ export function makeGradingCourse(options: GradingCourseOptions = { isolatedRunn
     };
     if (options.isolatedRunners === null) {
       write(GRADING_KERNEL, kernelJson([...argv, "{connection_file}"], "Descent (grading)"));
-      return { dir, jupyterPath, kernels: [GRADING_KERNEL], users: null, scratch: null, remove };
+      const compilers = [[...compiler, "{connection_file}"]];
+      return { dir, jupyterPath, kernels: [GRADING_KERNEL], compilers, users: null, scratch: null, remove };
     }
     // A hidden folder that holds the course or its scratch folders cannot be hidden (its permissions still apply).
     const hidden = (options.hidden ?? [])
@@ -116,15 +125,19 @@ export function makeGradingCourse(options: GradingCourseOptions = { isolatedRunn
     const scratch = path.join(base, "scratch");
     fs.mkdirSync(scratch, { mode: 0o711 });
     fs.chmodSync(scratch, 0o711);
+    // in the kernels' own temp folders (isolation.ts, sharedTempFolders), these are still seen
+    const keep = [dir, scratch, ...(options.keep ?? [])];
     const users: GraderUser[] = [];
     const kernels: string[] = [];
+    const compilers: string[][] = [];
     for (let k = 0; k < Math.max(1, options.isolatedRunners); k++) {
       const user = graderUser(k);
       users.push(user);
       kernels.push(`${GRADING_KERNEL}-${k + 1}`);
-      write(kernels[k], kernelJson(isolatedArgv(user, argv, hidden), `Descent (grading as ${user.name})`));
+      write(kernels[k], kernelJson(isolatedArgv(user, argv, hidden, keep), `Descent (grading as ${user.name})`));
+      compilers.push(isolatedArgv(user, compiler, hidden, keep));
     }
-    return { dir, jupyterPath, kernels, users, scratch, remove };
+    return { dir, jupyterPath, kernels, compilers, users, scratch, remove };
   } catch (e) {
     remove();
     throw e;

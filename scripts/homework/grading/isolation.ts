@@ -11,6 +11,7 @@
 //     runs the kernels as the grader's own user only with --unisolated, and says what that loses.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { CALLS_ENV, TOKEN_ENV } from "../../../src/homework/report";
 
@@ -102,17 +103,33 @@ export function protectAnswers(dirs: string[]): string[] {
 }
 
 /** Environment variables a student's kernel keeps (everything else of the grader's is dropped). */
-const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", TOKEN_ENV, CALLS_ENV];
+const KEPT_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "DESCENT_KERNEL_CACHE", "DESCENT_PRECOMPILED", TOKEN_ENV, CALLS_ENV];
+
+/**
+ * The shared temp folders (/tmp, /var/tmp, /dev/shm, and the grader's TMPDIR): each kernel gets empty
+ * ones of its own, so nothing one student's code leaves there (a file, a package in /tmp/node_modules
+ * that Node's module lookup from a course folder under /tmp would find) reaches the next kernel.
+ */
+export function sharedTempFolders(): string[] {
+  const all = ["/tmp", "/var/tmp", "/dev/shm", os.tmpdir()]
+    .filter((d) => fs.existsSync(d))
+    .map((d) => fs.realpathSync(d));
+  return [...new Set(all)];
+}
 
 /**
  * The kernelspec argv that starts `argv` (node … launcher.js, without the connection file) as `user`:
  * in new PID and mount namespaces (the kernel's end ends every process it started; /proc shows only
- * them), with each folder of `hidden` under an empty tmpfs, a clean environment (KEPT_ENV), HOME and
- * TMPDIR the session's scratch folder ($DESCENT_GRADING_HOME: the driver makes one per kernel, owned
- * by the user), and the connection file copied there so the user can read it.
+ * them), with each folder of `hidden` under an empty tmpfs, empty temp folders of its own
+ * (sharedTempFolders) in which only the folders of `keep` (at most 5: the course, the scratch
+ * folders, …) are still seen, a clean environment (KEPT_ENV), HOME and TMPDIR the session's scratch
+ * folder ($DESCENT_GRADING_HOME: the driver makes one per kernel, owned by the user), and the
+ * connection file copied there so the user can read it.
  */
-export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[]): string[] {
-  const keep = KEPT_ENV.map((k) => "${" + k + '+"' + k + "=$" + k + '"}').join(" "); // ${NAME+"NAME=$NAME"}
+export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[], keep: string[] = []): string[] {
+  if (keep.length > 5)
+    throw new Error(`isolatedArgv: at most 5 folders to keep (file descriptors 5-9), not ${keep.length}`);
+  const kept = KEPT_ENV.map((k) => "${" + k + '+"' + k + "=$" + k + '"}').join(" "); // ${NAME+"NAME=$NAME"}
   const script = [
     'c="$1"; shift',
     // an empty, unreadable tmpfs over each hidden folder (in this mount namespace only)
@@ -124,7 +141,19 @@ export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[])
     'h="$DESCENT_GRADING_HOME"',
     '[ -n "$h" ] && [ -d "$h" ] || { echo "descent-grading: no scratch folder (DESCENT_GRADING_HOME)" >&2; exit 98; }',
     `cp "$c" "$h/.connection.json" && chown ${user.uid}:${user.gid} "$h/.connection.json" || exit 99`,
-    `exec env -i ${keep} HOME="$h" TMPDIR="$h" setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" "$h/.connection.json"`,
+    // keep (up to "--"): each folder opened on fd 5, 6, … before the temp folders are covered, bound back after
+    'n=5; for p in "$@"; do [ "$p" = "--" ] && break; if [ -d "$p" ]; then eval "exec $n<\\"\\$p\\"" || exit 96; fi; n=$((n+1)); done',
+    // the temp folders (between the first and the second "--"): an empty tmpfs each
+    's=0; for p in "$@"; do if [ "$p" = "--" ]; then s=$((s+1)); [ $s -ge 2 ] && break; continue; fi',
+    '  if [ $s -eq 1 ] && [ -d "$p" ]; then mount -t tmpfs -o mode=1777,size=256m descent-temp "$p" || exit 95; fi',
+    "done",
+    'n=5; for p in "$@"; do [ "$p" = "--" ] && break',
+    '  if [ -d "/proc/self/fd/$n" ]; then mkdir -p "$p" && mount --no-canonicalize --bind "/proc/self/fd/$n" "$p" || exit 94; eval "exec $n<&-"; fi',
+    "  n=$((n+1))",
+    "done",
+    'while [ "$1" != "--" ]; do shift; done; shift',
+    'while [ "$1" != "--" ]; do shift; done; shift',
+    `exec env -i ${kept} HOME="$h" TMPDIR="$h" setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" "$h/.connection.json"`,
   ].join("\n");
   return [
     "unshare",
@@ -139,6 +168,10 @@ export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[])
     "descent-grading",
     "{connection_file}",
     ...hidden,
+    "--",
+    ...keep,
+    "--",
+    ...sharedTempFolders(),
     "--",
     ...argv,
   ];

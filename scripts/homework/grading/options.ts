@@ -26,7 +26,8 @@ export interface GradeOptions {
   /**
    * Time budgets from the references (default true): an exercise's per-call limit is 50 × its reference's
    * slowest case (at least 2 s, at most callTimeout), and its solution cell's limit 20 × the reference's
-   * time over all cases (at least 30 s, at most cellTimeout), so an endless loop is cut off early.
+   * time over all cases (at least 30 s, or 10 s while the kernel's cells come compiled ahead and none has
+   * failed; at most cellTimeout), so an endless loop is cut off early.
    */
   referenceBudget?: boolean;
 }

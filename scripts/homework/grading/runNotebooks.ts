@@ -17,6 +17,8 @@ export interface RunJob {
   limited: number[];
   /** Cells with a limit of their own (s; a solution cell's budget from the reference), by cell index. */
   limits?: Record<number, number>;
+  /** The same, while the kernel takes its cells compiled ahead and no cell before has failed (calls.ts, BUDGET). */
+  compiledLimits?: Record<number, number>;
   /** The grader's arguments for the kernel (a JSON file of GradingCalls), when grading in isolation. */
   calls?: string;
 }
@@ -28,6 +30,8 @@ export interface RunResult {
   stopped_at: number | null;
   reason: "timeout" | "notebook timeout" | "died" | "start failed" | null;
   detail: string | null;
+  /** Seconds outside the notebook's cells: compiling its cells ahead, starting its kernel, stopping it. */
+  phases?: { compile: number; start: number; stop: number };
 }
 
 function python(): string {
@@ -54,6 +58,8 @@ function runBatch(
   const jobsFile = path.join(tmp, `jobs-${k}.json`);
   const jobs = {
     kernel: course ? course.kernels[k % course.kernels.length] : "descent",
+    // cells compiled ahead, once per runner (scripts/kernel/compileServer.js); not with one shared kernel
+    compiler: course && !options.sharedKernel ? course.compilers[k % course.compilers.length] : null,
     // Isolated (grading/isolation.ts): each kernel's scratch folder, made by the driver, owned by this runner's user.
     isolation:
       course?.users && course.scratch ? { ...course.users[k % course.users.length], scratch: course.scratch } : null,
@@ -64,7 +70,13 @@ function runBatch(
     sessions: sessions.map((s) => ({
       token: s[0].token,
       calls: s[0].calls ?? null,
-      notebooks: s.map((j) => ({ in: j.input, out: j.output, limited: j.limited, limits: j.limits ?? {} })),
+      notebooks: s.map((j) => ({
+        in: j.input,
+        out: j.output,
+        limited: j.limited,
+        limits: j.limits ?? {},
+        compiled_limits: j.compiledLimits ?? j.limits ?? {},
+      })),
     })),
   };
   fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
