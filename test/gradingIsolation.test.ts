@@ -5,7 +5,7 @@
 // no grade changes. Also the edition's node_modules (editionNodeModules) and the non-root case.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -20,6 +20,7 @@ import {
   writeNotebook,
 } from "../scripts/homework/notebook";
 import { grade, loadMaster, Master, Row } from "../scripts/homework/grade";
+import { graderUser, isolatedArgv, isolationProblem } from "../scripts/homework/grading/isolation";
 import { python, root } from "./support/notebooks";
 
 const example = path.join(root, "test", "notebooks", "homework-example.ipynb");
@@ -254,5 +255,46 @@ test("editionNodeModules: a hard-linked copy, kept while the install is the same
   } finally {
     fs.rmSync(from, { recursive: true, force: true });
     fs.rmSync(ed, { recursive: true, force: true });
+  }
+});
+
+test("a grader killed outright (SIGKILL) takes its isolated kernels with it", async () => {
+  if (isolationProblem()) return; // not root: no isolated kernels to leave behind
+  const marker = `descent-orphan-${randomBytes(6).toString("hex")}`;
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "descent-orphan-home-"));
+  const user = graderUser(0);
+  fs.chownSync(home, user.uid, user.gid);
+  const connection = path.join(home, "connection.json");
+  fs.writeFileSync(connection, "{}");
+  // the kernel: a process that starts another and waits (its command lines carry the marker)
+  const argv = isolatedArgv(user, ["/bin/sh", "-c", `sleep 600 & sleep 601; : ${marker}`], []).map((a) =>
+    a === "{connection_file}" ? connection : a,
+  );
+  // the grader stand-in: a process that starts the kernel as the driver does, and is then killed
+  const grader = spawn(
+    process.execPath,
+    [
+      "-e",
+      `require("child_process").spawn(${JSON.stringify(argv[0])}, ${JSON.stringify(argv.slice(1))}, { stdio: "ignore" }); setInterval(() => {}, 1000);`,
+    ],
+    {
+      env: { ...process.env, DESCENT_GRADING_HOME: home },
+      stdio: "ignore",
+    },
+  );
+  const running = () =>
+    spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((l) => l.includes(marker) && !l.includes("child_process"));
+  try {
+    for (let i = 0; i < 50 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(running().length >= 2, "the kernel stand-in started");
+    grader.kill("SIGKILL");
+    for (let i = 0; i < 50 && running().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(running(), [], "the kernel outlived its grader");
+  } finally {
+    grader.kill("SIGKILL");
+    for (const l of running()) spawnSync("kill", ["-9", l.trim().split(/\s+/)[0]]);
+    fs.rmSync(home, { recursive: true, force: true });
   }
 });

@@ -120,7 +120,7 @@ export function sharedTempFolders(): string[] {
 /**
  * The kernelspec argv that starts `argv` (node … launcher.js, without the connection file) as `user`:
  * in new PID and mount namespaces (the kernel's end ends every process it started; /proc shows only
- * them), with each folder of `hidden` under an empty tmpfs, empty temp folders of its own
+ * them; the driver's end, even by SIGKILL, ends the kernel), with each folder of `hidden` under an empty tmpfs, empty temp folders of its own
  * (sharedTempFolders) in which only the folders of `keep` (at most 5: the course, the scratch
  * folders, …) are still seen, a clean environment (KEPT_ENV), HOME and TMPDIR the session's scratch
  * folder ($DESCENT_GRADING_HOME: the driver makes one per kernel, owned by the user), and the
@@ -153,9 +153,15 @@ export function isolatedArgv(user: GraderUser, argv: string[], hidden: string[],
     "done",
     'while [ "$1" != "--" ]; do shift; done; shift',
     'while [ "$1" != "--" ]; do shift; done; shift',
-    `exec env -i ${kept} HOME="$h" TMPDIR="$h" setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@" "$h/.connection.json"`,
+    // --pdeathsig: the kernel (the namespace's first process) dies with unshare, which dies with the driver
+    `exec env -i ${kept} HOME="$h" TMPDIR="$h" setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all --pdeathsig KILL -- "$@" "$h/.connection.json"`,
   ].join("\n");
   return [
+    // a grader killed outright (no time to shut its kernels down) takes its kernels with it
+    "setpriv",
+    "--pdeathsig",
+    "KILL",
+    "--",
     "unshare",
     "--pid",
     "--fork",
