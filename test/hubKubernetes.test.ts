@@ -75,6 +75,12 @@ test("config.yaml agrees with the image and the one-machine hub", () => {
   assert.ok(fs.existsSync(path.join(root, "scripts", "hub", "inbox_service.py")));
   // per-student memory: the same cap as the one-machine hub's default (1024 MB), the heap limit below it
   assert.match(text, /^\s+limit: 1G$/m);
+  // the guarantee is the one the README derives from the measured class (its "Sizing on Kubernetes")
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const said = /per-student memory \(guarantee (\d+M), limit 1G\)/.exec(readme);
+  assert.ok(said, "the README states the per-student guarantee");
+  assert.match(text, new RegExp(`^\\s+guarantee: ${said[1]}$`, "m"));
+  assert.ok(readme.includes(`a guarantee of ${said[1]}`), "the sizing uses the same guarantee");
   assert.match(text, /DESCENT_MEM_LIMIT_MB: "1024"/);
   assert.match(
     fs.readFileSync(path.join(root, "scripts", "hub", "jupyterhub_config.py"), "utf8"),

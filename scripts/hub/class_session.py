@@ -5,13 +5,19 @@ Used by test/hub.test.ts and `npm run hub:load`. Reads a JSON plan on stdin, run
 (asyncio), prints one JSON report on stdout.
 
   plan: {"hub": "http://127.0.0.1:8000", "timeout": 600, "together_last": false (all last cells start at once),
+         "rounds": [20, 10] (with together_last: afterwards, for each size k, the first k students run the last
+                             cell again (with a comment of its own) at the same moment while the others stay
+                             connected; report "rounds"),
+         "pause_after_error": 1 (seconds a student takes before the cell after a failed one, as a person
+                                 reading the error would: tslab drops a request within 200 ms of an error),
          "students": [{"name", "password",
                        "files": {"descent/homework/x.ipynb": {...notebook...}},   written via the contents API
                        "cells": ["code", ...],                                      run in one Descent kernel
                        "cell_timeout": 120, "stop": true,                           stop the server at the end
                        "kernel": "<id>"}]}                                          run in a kernel already running
   report: {"students": [{"name", "login": "ok" | "<error>", "server_seconds", "kernel_seconds",
-                         "cells": [{"status", "stdout", "stderr", "error", "seconds"}], "error"}]}
+                         "cells": [{"status", "stdout", "stderr", "error", "seconds"}], "error",
+                         "rounds": {"<k>": {"status", "seconds", …}} (the rounds this student ran in)}]}
 
 A cell's status is "ok", "error" (with ename: evalue), "timeout" (no reply within cell_timeout: the kernel is
 then interrupted), or "died" (the kernel restarted or the websocket closed while it ran).
@@ -31,12 +37,19 @@ httpclient.AsyncHTTPClient.configure(None, max_clients=200)
 
 class Student:
     barrier = None  # (count, event) when the plan says "together_last": every student's last cell starts at once
+    rounds = []  # group sizes of the trivial-cell rounds after the last cell (with together_last)
+    round_barrier = None  # asyncio.Barrier of every student: each round starts, and ends, for all at once
+    pause_after_error = 1.0
 
-    def __init__(self, hub, spec, timeout):
+    def __init__(self, hub, spec, timeout, index=0):
         self.hub = hub.rstrip("/")
         self.spec = spec
         self.name = spec["name"]
+        self.index = index
         self.timeout = timeout
+        self.round_waits = 0  # round barriers passed (2 a round: its start and its end)
+        self.kernels_replaced = []
+        self.round_results = {}
         self.cookies = {}
         self.token = None
         self.http = httpclient.AsyncHTTPClient()
@@ -120,15 +133,63 @@ class Student:
                 return
             await asyncio.sleep(1)
 
+    async def new_kernel(self):
+        # a kernel's start can take minutes when a whole class starts at once on a loaded machine
+        r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}),
+                             timeout=self.timeout)
+        return json.loads(r.body)["id"]
+
+    async def answers(self, conn, session, seconds=90):
+        """Does the kernel answer? A kernel_info request must get its reply (shell) and its status (iopub); sent
+        again every 10 s (a status published before the websocket's iopub joined is not seen)."""
+        seen = {}  # msg_id -> the kinds of answer it got
+        end = time.monotonic() + seconds
+        next_send = 0
+        while True:
+            now = time.monotonic()
+            if now >= end:
+                return False
+            if now >= next_send:
+                msg_id = uuid.uuid4().hex
+                seen[msg_id] = set()
+                await conn.write_message(json.dumps({
+                    "header": {"msg_id": msg_id, "username": self.name, "session": session,
+                               "msg_type": "kernel_info_request", "version": "5.3", "date": ""},
+                    "parent_header": {}, "metadata": {}, "channel": "shell", "content": {}}))
+                next_send = now + 10
+            try:
+                raw = await asyncio.wait_for(conn.read_message(), timeout=max(0.1, min(end, next_send) - now))
+            except asyncio.TimeoutError:
+                continue
+            if raw is None:
+                return False
+            m = json.loads(raw)
+            parent = m.get("parent_header", {}).get("msg_id")
+            if parent in seen:
+                seen[parent].add(m.get("msg_type") or m["header"]["msg_type"])
+                if {"kernel_info_reply", "status"} <= seen[parent]:
+                    return True
+
     async def run_cells(self, cells, cell_timeout, kid=None):
-        if not kid:
-            # a kernel's start can take minutes when a whole class starts at once on a loaded machine
-            r = await self.fetch(f"/user/{self.name}/api/kernels", method="POST", body=json.dumps({"name": "descent"}),
-                                 timeout=self.timeout)
-            kid = json.loads(r.body)["id"]
-        self.kernel_id = kid
-        conn = await self.connect(kid)
         session = uuid.uuid4().hex
+        if kid:
+            conn = await self.connect(kid)
+        else:
+            # A kernel that does not answer is shut down and another started, as a student would (Kernel → Shutdown,
+            # then open the notebook again): with a class starting kernels at once, Jupyter can give two kernels the
+            # same port (it picks ports free at that moment; the kernels bind them seconds later), and the one that
+            # could not bind its port stays half-started (reported in "kernels_replaced").
+            kid = await self.new_kernel()
+            conn = await self.connect(kid)
+            for attempt in range(3):
+                if await self.answers(conn, session):
+                    break
+                conn.close()
+                self.kernels_replaced.append(f"kernel {kid} did not answer a kernel_info request within 90 s")
+                await self.fetch(f"/user/{self.name}/api/kernels/{kid}", method="DELETE", ok=(204, 404))
+                kid = await self.new_kernel()
+                conn = await self.connect(kid)
+        self.kernel_id = kid
         out = []
         try:
             for k, code in enumerate(cells):
@@ -142,9 +203,23 @@ class Student:
                     await asyncio.sleep(2)
                     await self.wait_kernel_idle(kid)
                     conn = await self.connect(kid)
+                elif res["status"] != "ok":
+                    await asyncio.sleep(Student.pause_after_error)
+            # the rounds: the first k students run the last cell again at the same moment, the others wait
+            for k in Student.rounds:
+                await self.round_wait()
+                if self.index < k:
+                    # a source of its own each round (a cell run before with the same source answers faster)
+                    code = f"{cells[-1]}  // {k} at once"
+                    self.round_results[str(k)] = await self._execute(conn, session, kid, code, cell_timeout)
+                await self.round_wait()
         finally:
             conn.close()
         return out
+
+    async def round_wait(self):
+        self.round_waits += 1
+        await Student.round_barrier.wait()
 
     @staticmethod
     async def arrive():
@@ -229,16 +304,25 @@ class Student:
         except Exception as e:  # noqa: BLE001 — reported per student
             rep["error"] = f"{type(e).__name__} while {self.step}: {e}"
         finally:
+            if self.kernels_replaced:
+                rep["kernels_replaced"] = self.kernels_replaced
             if Student.barrier is not None and not self.arrived_last:
                 await Student.arrive()  # a student who failed early does not hold the others back
+            while self.round_waits < 2 * len(Student.rounds):
+                await self.round_wait()  # nor the rounds
+            if Student.rounds:
+                rep["rounds"] = self.round_results
         return rep
 
 
 async def main():
     plan = json.load(sys.stdin)
-    students = [Student(plan["hub"], s, plan.get("timeout", 600)) for s in plan["students"]]
+    students = [Student(plan["hub"], s, plan.get("timeout", 600), i) for i, s in enumerate(plan["students"])]
+    Student.pause_after_error = plan.get("pause_after_error", 1)
     if plan.get("together_last"):
         Student.barrier = [len(students), asyncio.Event()]
+        Student.rounds = list(plan.get("rounds", []))
+        Student.round_barrier = asyncio.Barrier(len(students))
     reports = await asyncio.gather(*(s.run() for s in students))
     print(json.dumps({"students": reports}), flush=True)
 

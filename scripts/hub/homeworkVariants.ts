@@ -1,24 +1,26 @@
 // Simulated students' answers to homework 01 (the perceptron) for the load script: the released notebook
 // with the master's solutions filled in, and three ways of getting one exercise wrong — a wrong result,
-// a crash of the kernel (process.exit), an endless loop — with the points each must earn (of 5 + 5 + 6 + 8).
-import { Notebook, gradeIdOf, releaseNotebook, sourceOf, linesForSource } from "../homework/notebook";
+// a crash of the kernel (process.exit), an endless loop — with the points each must earn: the master's
+// auto-graded points but those of the exercises the variant gets wrong (pointsOf).
+import { Notebook, gradeIdOf, releaseNotebook, sourceOf, linesForSource, nbgraderOf } from "../homework/notebook";
 
 export interface Variant {
   name: string;
   /** grade_id of a solution cell → its new source */
   answers: Record<string, string>;
-  points: number;
+  /** the exercises whose points these answers lose (the others must earn all theirs) */
+  loses: string[];
 }
 
 export const VARIANTS: Variant[] = [
-  { name: "right", answers: {}, points: 24 },
+  { name: "right", answers: {}, loses: [] },
   {
     name: "wrong",
     answers: {
       "hw01-ex1-solution":
         "function decideWithThreshold(X: d.Matrix, w: number[], t: number): number[] {\n  return new Array(X.rows).fill(0);\n}",
     },
-    points: 19,
+    loses: ["hw01-ex1"],
   },
   {
     name: "crashing",
@@ -26,7 +28,8 @@ export const VARIANTS: Variant[] = [
       "hw01-ex2-solution":
         "function decideWithBias(X: d.Matrix, w: number[], b: number): number[] {\n  process.exit(3);\n}",
     },
-    points: 19,
+    // only exercise 2: the grader goes on with the next cells in a new kernel
+    loses: ["hw01-ex2"],
   },
   {
     name: "endless loop",
@@ -34,10 +37,25 @@ export const VARIANTS: Variant[] = [
       "hw01-ex3-solution":
         "function perceptronStep(w: number[], b: number, x: number[], y: number, eta: number): { w: number[]; b: number } {\n  while (true) {}\n}",
     },
-    // exercise 4's trainPerceptron calls the student's perceptronStep: it loops too (5 + 5 points left)
-    points: 10,
+    // exercise 4's trainPerceptron calls the student's perceptronStep: it loops too
+    loses: ["hw01-ex3", "hw01-ex4"],
   },
 ];
+
+/**
+ * The points a student with answers `v` must get from the grader: the master's auto-graded check cells
+ * (`<exercise>-check`, nbgrader points), less those of the exercises `v` loses.
+ */
+export function pointsOf(master: Notebook, v: Variant): number {
+  let sum = 0;
+  for (const c of master.cells) {
+    const id = gradeIdOf(c);
+    const m = id && /^(.+)-check$/.exec(id);
+    if (!m || v.loses.includes(m[1])) continue;
+    sum += Number(nbgraderOf(c)?.points ?? 0);
+  }
+  return sum;
+}
 
 /** The student's notebook: the released version, each solution cell holding the master's solution or the variant's answer. */
 export function studentNotebook(master: Notebook, name: string, v: Variant): Notebook {

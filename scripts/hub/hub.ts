@@ -19,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { editionNodeModules } from "../homework/edition";
+import { protectAnswers } from "../homework/grading/isolation";
 
 export const root = path.resolve(__dirname, "..", "..");
 export const hubDir = __dirname;
@@ -164,7 +165,9 @@ export function prepareHub(o: HubOptions, log: (s: string) => void = console.log
   secret(o.state, "proxy-token", 32, "hex");
   secret(o.state, "cookie_secret", 32, "hex");
   // the answers (exercise specs, masters, grades, their compiled and committed copies) are the lecturer's alone
-  closeAnswers(root, log);
+  // (protectAnswers: the grader's own, recursive; it says what it changed, printed here as the grader prints it)
+  for (const note of protectAnswers(ANSWERS.map((rel) => path.join(root, rel))))
+    log(`hub: closed to students: ${note}`);
   // what runs as a student or as the inbox's user, copied where they can read it (the lecturer's folder may be
   // private, e.g. a clone in /root): the server's start script, the inbox service, the deadlines
   const bin = path.join(o.state, "bin");
@@ -231,21 +234,6 @@ export function readStudents(file: string): string[] {
  * the homework masters, the grades, and the copies of them git and the kernel's compile cache keep.
  */
 export const ANSWERS = ["src/homework/exercises", "notebooks/homework-masters", "build/grades", ".cache", ".git"];
-
-/** Makes the answers of the lecturer's repository `repo` unreadable by others (mode 0700), saying what it fixed. */
-export function closeAnswers(repo: string, log: (s: string) => void = console.log): string[] {
-  const fixed: string[] = [];
-  for (const rel of ANSWERS) {
-    const d = path.join(repo, rel);
-    if (!fs.existsSync(d)) continue;
-    const mode = fs.statSync(d).mode & 0o777;
-    if ((mode & 0o077) === 0) continue;
-    fs.chmodSync(d, mode & 0o700);
-    fixed.push(`${rel} (was ${mode.toString(8)})`);
-  }
-  if (fixed.length) log(`hub: closed to students (mode 0700): ${fixed.join(", ")}`);
-  return fixed;
-}
 
 /** The files of the edition a student's kernel needs from the hub (the rest is in the student's own copy). */
 const KERNEL_FILES = ["src", "scripts/kernel", "scripts/setup", "tsconfig.json", "package.json", "package-lock.json"];

@@ -8,10 +8,11 @@
 //
 // Prints (and writes to build/hub-load.json): time to a running server per student, memory per student
 // (the cgroup's working set: server + kernel) after start, import, loadMnist and the homework, CPU seconds
-// of the kernel per homework, the trivial cell's latency with everyone connected, the machine's load
-// average, and the gradebook check. Options: --students N (30)  --mem-limit MB (1024)  --class-mem-limit MB
-// (the whole class's cap, 0 = none)  --keep-going
-// (report a wrong gradebook instead of failing).
+// of the kernel per homework, the trivial cell's latency with everyone connected (all N at once, then groups
+// of …, 10, 5 of them at once: the largest class answered within 2 s), the machine's load average, and the
+// gradebook check (each student's cells in build/hub-load-students.json).
+// Options: --students N (30)  --mem-limit MB (1024)  --class-mem-limit MB (the whole class's cap, 0 = none)
+//          --keep-going (report a wrong gradebook instead of failing).
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -19,7 +20,7 @@ import * as path from "node:path";
 import { root } from "./hub";
 import { throwawayHub } from "./throwawayHub";
 import { Notebook, readNotebook } from "../homework/notebook";
-import { studentNotebook, VARIANTS, Variant } from "./homeworkVariants";
+import { pointsOf, studentNotebook, VARIANTS, Variant } from "./homeworkVariants";
 
 const HW = "01-perceptron";
 
@@ -90,7 +91,10 @@ async function main(): Promise<number> {
     });
     let out = "";
     p.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    p.stdin.end(JSON.stringify({ hub: hub.url, timeout: 900, together_last: true, students }));
+    // after all n at once, smaller groups of the same connected class run the trivial cell at once (largest class)
+    const rounds: number[] = [n]; // all n again, then the multiples of 5 below n, largest first
+    for (let k = 5 * Math.floor((n - 1) / 5); k >= 5; k -= 5) rounds.push(k);
+    p.stdin.end(JSON.stringify({ hub: hub.url, timeout: 900, together_last: true, rounds, students }));
     const loadDuring: number[] = [];
     const sampler = setInterval(() => loadDuring.push(os.loadavg()[0]), 5000);
     await new Promise((r) => p.on("close", r));
@@ -102,9 +106,14 @@ async function main(): Promise<number> {
           error: string | null;
           server_seconds: number;
           cells: Array<{ status: string; stdout: string; seconds: number; error: string }>;
+          rounds?: Record<string, { status: string; seconds: number }>;
+          kernels_replaced?: string[];
         }>;
       }
     ).students;
+    // every student's cells as class_session.py reported them (status, seconds, output), to see what went wrong
+    fs.mkdirSync(path.join(root, "build"), { recursive: true });
+    fs.writeFileSync(path.join(root, "build", "hub-load-students.json"), JSON.stringify(reports, null, 1) + "\n");
     const measures = reports.map((r) =>
       r.cells
         .filter((c) => c.stdout.includes("MEASURE "))
@@ -124,12 +133,29 @@ async function main(): Promise<number> {
       .map((r) => r.cells[r.cells.length - 1])
       .filter((c) => c && c.status === "ok")
       .map((c) => c.seconds);
+    // the trivial cell with k students at once, in each round (the kernels warm: not the first cell after the
+    // homework); a student without a kernel (their server failed) takes no part and is among the errors
+    const bySize: Record<string, { ran: number; answered: number; median: number; max: number }> = {};
+    for (const k of rounds) {
+      const ran = reports.flatMap((r) => (r.rounds?.[String(k)] ? [r.rounds[String(k)]] : []));
+      const xs = ran.filter((c) => c.status === "ok").map((c) => c.seconds);
+      bySize[k] = { ran: ran.length, answered: xs.length, median: pct(xs, 50), max: Math.max(...xs) };
+    }
+    // the largest class whose every student got the answer within 2 s
+    const within2s = Math.max(
+      0,
+      ...Object.entries(bySize)
+        .filter(([, l]) => l.ran > 0 && l.answered === l.ran && l.max <= 2)
+        .map(([k]) => Number(k)),
+    );
     const cpu = measures.filter((m) => m.length === 4).map((m) => m[3].cpu - m[0].cpu);
     const result = {
       students: n,
       mem_limit_mb: memLimitMb,
       class_mem_limit_mb: classMemLimitMb,
       errors,
+      // kernels that did not answer (a port two kernels were given at once) and were replaced, as a student would
+      kernels_replaced: reports.flatMap((r) => (r.kernels_replaced ?? []).map((x) => `${r.name}: ${x}`)),
       load_average_before: load0,
       load_average_during_max: Math.max(...loadDuring, 0),
       server_seconds: {
@@ -153,6 +179,8 @@ async function main(): Promise<number> {
         p95: pct(trivial, 95),
         max: Math.max(...trivial),
       },
+      trivial_cell_seconds_by_class_size: bySize,
+      largest_class_trivial_cell_within_2s: within2s,
       grade: {} as Record<string, unknown>,
     };
     // the lecturer grades the inbox
@@ -188,7 +216,7 @@ async function main(): Promise<number> {
     const wrong: string[] = [];
     hub.students.forEach((s, i) => {
       const got = rows.filter((r) => r[0] === s.name).reduce((a, r) => a + Number(r[3]), 0);
-      const want = variantOf(i).points;
+      const want = pointsOf(master, variantOf(i));
       if (got !== want) wrong.push(`${s.name} (${variantOf(i).name}): ${got} points, expected ${want}`);
     });
     result.grade = { exit: g.status, seconds: (Date.now() - tg) / 1000, wrong };

@@ -78,7 +78,9 @@ export function graderUser(slot: number): GraderUser {
 
 /**
  * Make each folder unreadable by anyone but its owner (mode 0700 for the folder, group and others'
- * bits cleared below it). Returns a note for each folder that had to be changed (the grader prints them).
+ * bits cleared below it; symbolic links are not followed). Returns a note for each folder that had to be
+ * changed, which the caller prints: the grader for its answers, `npm run hub` for the lecturer's (scripts/hub/hub.ts,
+ * ANSWERS).
  */
 export function protectAnswers(dirs: string[]): string[] {
   const notes: string[] = [];
