@@ -255,10 +255,18 @@ process.on("SIGINT", () => executor.interrupt());
 process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
 process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
 // the launcher learns that the kernel started (one byte "r" on fd 3): a kernel ending before that could not start
-server.init().then(() => {
-  try {
-    if (controlPipeOpen()) fs.writeSync(3, "r");
-  } catch {
-    /* no launcher */
-  }
-});
+server.init().then(
+  () => {
+    try {
+      if (controlPipeOpen()) fs.writeSync(3, "r");
+    } catch {
+      /* no launcher */
+    }
+  },
+  (e) => {
+    // a port Jupyter chose was taken meanwhile (EADDRINUSE, many kernels starting at once): a kernel half
+    // bound would hang its notebook; ending it lets Jupyter start another on fresh ports
+    console.error(`Descent kernel: cannot listen on the ports Jupyter gave (${e && e.message}); ending`);
+    process.exit(1);
+  },
+);
