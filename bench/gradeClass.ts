@@ -17,7 +17,7 @@
  * notebook after the first.
  *
  *   npm run bench -- grade_class                 (or --only grade_class)
- *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--mix class|worst] [--json] [--no-before]
+ *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--mix class|worst] [--jobs N] [--json] [--no-before]
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -150,13 +150,14 @@ export async function gradeClass(
   homework: string[] = [],
   withBefore = true,
   mix: Mix = "class",
+  jobs?: number,
 ): Promise<GradeClassEntry> {
   const masters = loadMasters([]).filter((m) => !homework.length || homework.some((h) => m.name.startsWith(h)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-class-"));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-bench-grades-"));
   try {
     const { notebooks: n, kinds } = writeClass(dir, masters, students, mix);
-    const after = defaultGradeOptions(path.join(out, "after"));
+    const after = { ...defaultGradeOptions(path.join(out, "after")), ...(jobs ? { jobs } : {}) };
     log(
       `  grade_class: ${n} notebooks (${students} students × ${masters.length} homework, mix ${mix}: ` +
         `${JSON.stringify(kinds)}), jobs ${after.jobs} …`,
@@ -211,7 +212,15 @@ if (require.main === module) {
   const log = (s: string) => (json ? process.stderr.write(s + "\n") : console.log(s));
   const m = args.indexOf("--mix");
   const mix: Mix = m >= 0 && args[m + 1] === "worst" ? "worst" : "class";
-  gradeClass(students, log, homework, !args.includes("--no-before"), mix).then(
+  const j = args.indexOf("--jobs");
+  gradeClass(
+    students,
+    log,
+    homework,
+    !args.includes("--no-before"),
+    mix,
+    j >= 0 ? Number(args[j + 1]) : undefined,
+  ).then(
     (e) => console.log(json ? JSON.stringify(e, null, 2) : JSON.stringify(e, null, 1)),
     (e: Error) => {
       console.error(e);
