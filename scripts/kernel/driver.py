@@ -36,7 +36,7 @@ CLI:
       ends that notebook and the kernel is replaced, so one submission never stops the batch.
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
                   "start_attempts", "isolation", "compiler",
-                  "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limited", "limits", "compiled_limits"}]}]}
+                  "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limits", "compiled_limits"}]}]}
       "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
       standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
       the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
@@ -44,10 +44,9 @@ CLI:
       before the next runs); before every start the session's token (and the grader's arguments,
       "calls") are written to private files named by token_env / calls_env, which the kernel reads and
       deletes ("isolation": {"uid", "gid", "scratch"}: each kernel start gets a scratch folder of its own in
-      "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). The per-cell limit applies
-      to the "limited" cells (solutions and checks); "limits" gives some of them a limit of their own
-      ({"cell index": seconds}), "compiled_limits" the same while the kernel's cells come compiled ahead and
-      no cell has failed yet. One JSON line
+      "scratch", owned by uid, named by DESCENT_GRADING_HOME, holding those files). Every code cell has the
+      per-cell limit ("cell_timeout") unless "limits" gives it one of its own ({"cell index": seconds}),
+      or "compiled_limits" while the kernel's cells come compiled ahead and no cell has failed yet. One JSON line
       per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
       "died" | "start failed" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
@@ -306,6 +305,13 @@ def private_file(text, env_name, suffix, folder=None, owner=None):
     return file
 
 
+def scratch_folder(isolation, prefix):
+    """A folder of its own in the isolation's scratch folder, owned by its user (HOME of a kernel or a compiler)."""
+    folder = tempfile.mkdtemp(prefix=prefix, dir=isolation["scratch"])
+    os.chown(folder, int(isolation["uid"]), int(isolation["gid"]))
+    return folder
+
+
 class Compiler:
     """The runner's compiler (scripts/kernel/compileServer.js), started on first need with `argv` (the runner's
     isolation, like its kernels): a notebook's cells in, the table its kernel takes them from out
@@ -320,8 +326,7 @@ class Compiler:
     def _start(self):
         env = dict(os.environ)
         if self.isolation:
-            self.home = tempfile.mkdtemp(prefix="c-", dir=self.isolation["scratch"])
-            os.chown(self.home, int(self.isolation["uid"]), int(self.isolation["gid"]))
+            self.home = scratch_folder(self.isolation, "c-")
             env["DESCENT_GRADING_HOME"] = self.home
         argv = [a.replace("{connection_file}", os.devnull) for a in self.argv]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -403,8 +408,7 @@ class GradeSession:
         owner = None
         if self.isolation:
             owner = (int(self.isolation["uid"]), int(self.isolation["gid"]))
-            self.home = tempfile.mkdtemp(prefix="s-", dir=self.isolation["scratch"])
-            os.chown(self.home, *owner)
+            self.home = scratch_folder(self.isolation, "s-")
             os.environ["DESCENT_GRADING_HOME"] = self.home
         self.files.append(private_file(self.token, self.token_env, ".token", self.home, owner))
         if self.calls:
@@ -433,7 +437,6 @@ RESET = "for (const k of Object.keys((globalThis as any).__tslab__.exports)) del
 
 def grade_notebook(session, job, timeout, cell_timeout):
     nb = nbformat.read(job["in"], as_version=4)
-    limited = set(job.get("limited", range(len(nb.cells))))
     own_limits = job.get("limits") or {}
     # while the kernel takes its cells compiled ahead and no cell has failed: the shorter limits
     compiled_limits = job.get("compiled_limits") or own_limits
@@ -464,14 +467,13 @@ def grade_notebook(session, job, timeout, cell_timeout):
             if left <= 0:
                 stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached"
                 break
-            per_cell = index in limited
             quick = session.precompiled is not None and not failed_before
-            # a solution cell's budget from the reference
+            # the cell's budget from the references, or the cell limit
             own = float((compiled_limits if quick else own_limits).get(str(index), cell_timeout))
-            limit = max(1, int(min(own, left) if per_cell else left))
+            limit = max(1, int(min(own, left)))
             outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
             if outcome.status == "timeout":
-                if per_cell and limit >= own:
+                if limit >= own:
                     stopped_at, reason, detail = index, "timeout", f"the cell ran longer than {limit}s (an endless loop?)"
                 else:
                     stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached in this cell"

@@ -74,45 +74,47 @@ function gradingIsolation(
 }
 
 /**
- * Each solution cell's time limit (s): 20 × its exercise's reference time over all cases, at least
- * `floorS` (30 s; 10 s while the kernel's cells come compiled ahead: BUDGET), at most the cell limit;
- * a cell of the course's that calls students' functions: the same over the exercises it calls (a solution cell only declares its function: a loop at its top level is cut
- * off after seconds, not minutes). Empty without a budget: every cell gets the cell limit.
+ * Each cell's budget (ms) from the references: a solution cell 20 × its exercise's reference time over all
+ * its cases (a solution cell only declares its function: a loop at its top level is cut off after seconds,
+ * not minutes); a cell of the course's that calls students' functions (a demo) the same over the exercises
+ * it calls (a false alarm costs a rerun, never points: those exercises' checks ran before it).
  */
-export function solutionCellLimits(
-  master: Master,
-  referenceMs: Map<string, number>,
-  options: GradeOptions,
-  budget: boolean,
-  floorS: number = BUDGET.cellFloorS,
-): Record<number, number> {
-  const limits: Record<number, number> = {};
-  if (!budget) return limits;
+export function cellBudgetsMs(master: Master, referenceMs: Map<string, number>): Record<number, number> {
+  const budgets: Record<number, number> = {};
   const exerciseMs = (e: number) =>
     [...master.exercises[e].visible, ...master.exercises[e].hidden].reduce(
       (a, id) => a + (referenceMs.get(id) ?? 0),
       0,
     );
-  const limit = (ms: number) =>
-    Math.min(options.cellTimeout, Math.max(floorS, Math.ceil((BUDGET.cellFactor * ms) / 1000)));
   const student = new Set(studentCells(master));
   master.nb.cells.forEach((c, i) => {
     if (c.cell_type !== "code") return;
     const e = master.owner[i];
-    if (master.exercises[e] && nbgraderOf(c)?.solution) limits[i] = limit(exerciseMs(e));
+    if (master.exercises[e] && nbgraderOf(c)?.solution) budgets[i] = BUDGET.cellFactor * exerciseMs(e);
     else if (!student.has(i)) {
-      // a cell of the course's that runs students' functions (a demo): 20 × the time of their references on
-      // all their cases (a false alarm costs a rerun, never points: those exercises' checks ran before it)
       const called = exercisesCalledIn(master, i, sourceOf(c));
-      if (called.length) limits[i] = limit(called.reduce((a, k) => a + exerciseMs(k), 0));
+      if (called.length) budgets[i] = BUDGET.cellFactor * called.reduce((a, k) => a + exerciseMs(k), 0);
     }
   });
-  return limits;
+  return budgets;
 }
 
-/** `limits` without the cells of `cells` (which then get the cell limit). */
-function without(limits: Record<number, number>, cells: Set<number>): Record<number, number> {
-  return Object.fromEntries(Object.entries(limits).filter(([i]) => !cells.has(Number(i))));
+/**
+ * The cells' own time limits (s) from their budgets: at least `floorS` (BUDGET: 30 s, or 10 s while the
+ * kernel's cells come compiled ahead), at most the cell limit; the cells of `relaxed` (they ran out of
+ * their budget in an earlier run) get the cell limit.
+ */
+function cellLimits(
+  budgets: Record<number, number>,
+  floorS: number,
+  cellTimeout: number,
+  relaxed: Set<number>,
+): Record<number, number> {
+  return Object.fromEntries(
+    Object.entries(budgets)
+      .filter(([i]) => !relaxed.has(Number(i)))
+      .map(([i, ms]) => [i, Math.min(cellTimeout, Math.max(floorS, Math.ceil(ms / 1000)))]),
+  );
 }
 
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
@@ -190,15 +192,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     const masters = [...new Set(work.map((w) => w.master))];
     const budget = options.referenceBudget ?? true;
     const made = new Map(masters.map((m) => [m, gradingCalls(m, limits, budget)]));
-    const cellLimits = new Map(
-      masters.map((m) => [m, solutionCellLimits(m, made.get(m)!.referenceMs, options, budget)]),
-    );
-    const compiledCellLimits = new Map(
-      masters.map((m) => [
-        m,
-        solutionCellLimits(m, made.get(m)!.referenceMs, options, budget, BUDGET.compiledCellFloorS),
-      ]),
-    );
+    // without a budget every cell gets the cell limit
+    const budgets = new Map(masters.map((m) => [m, budget ? cellBudgetsMs(m, made.get(m)!.referenceMs) : {}]));
     if (options.sharedKernel) {
       // One kernel reads one file at its start: every master's arguments in it (exercise ids are unique).
       const all = masters.map((m) => made.get(m)!.calls);
@@ -243,10 +238,13 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
             input,
             output: w.executedFile,
             token: randomBytes(32).toString("hex"),
-            // every code cell has a limit: a cell of the course's that calls a student's function may loop too
-            limited: w.master.nb.cells.map((c, k) => (c.cell_type === "code" ? k : -1)).filter((k) => k >= 0),
-            limits: without(cellLimits.get(w.master)!, w.relaxed),
-            compiledLimits: without(compiledCellLimits.get(w.master)!, w.relaxed),
+            limits: cellLimits(budgets.get(w.master)!, BUDGET.cellFloorS, options.cellTimeout, w.relaxed),
+            compiledLimits: cellLimits(
+              budgets.get(w.master)!,
+              BUDGET.compiledCellFloorS,
+              options.cellTimeout,
+              w.relaxed,
+            ),
             calls,
           },
         };
@@ -276,8 +274,9 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         // calls students' functions (a demo): those exercises are run again as the grader's, and the ones
         // after it are graded in the next run; one in a set-up cell that calls none costs the rest.
         // (the suspects: those whose own check ran out of time or died, else every one it calls)
+        const inStudentCell = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at);
         const called =
-          run.stopped_at === null || studentCells(w.master).includes(run.stopped_at) || run.reason === "start failed"
+          run.stopped_at === null || inStudentCell || run.reason === "start failed"
             ? []
             : exercisesCalledIn(w.master, run.stopped_at, sourceOf(w.master.nb.cells[run.stopped_at])).filter(
                 (e) => !w.stubbed.has(e),
@@ -286,12 +285,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
           ["timeout", "kernel died"].includes((w.rows[e] ?? exerciseRow(w.master, e, executed, run, token)).status),
         );
         const suspects = stuck.length ? stuck : called;
-        const stopEx =
-          run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at)
-            ? w.master.owner[run.stopped_at]
-            : suspects.length
-              ? Math.max(...suspects)
-              : -1;
+        const stopEx = inStudentCell ? w.master.owner[run.stopped_at!] : suspects.length ? Math.max(...suspects) : -1;
         for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
         if (suspects.length) w.relaxed.add(run.stopped_at!);
         w.master.exercises.forEach((_, e) => {

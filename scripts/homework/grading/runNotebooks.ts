@@ -13,9 +13,10 @@ export interface RunJob {
   input: string;
   output: string;
   token: string;
-  /** Cells under the per-cell time limit (the student's solution cells and the check cells). */
-  limited: number[];
-  /** Cells with a limit of their own (s; a solution cell's budget from the reference), by cell index. */
+  /**
+   * Cells with a limit of their own (s; a budget from the references: gradeSubmissions.ts, cellLimits), by
+   * cell index; every other code cell has the cell limit.
+   */
   limits?: Record<number, number>;
   /** The same, while the kernel takes its cells compiled ahead and no cell before has failed (calls.ts, BUDGET). */
   compiledLimits?: Record<number, number>;
@@ -73,7 +74,6 @@ function runBatch(
       notebooks: s.map((j) => ({
         in: j.input,
         out: j.output,
-        limited: j.limited,
         limits: j.limits ?? {},
         compiled_limits: j.compiledLimits ?? j.limits ?? {},
       })),
