@@ -1,8 +1,8 @@
 /**
  * Visible cases that more than one exercise checks on: logits Z (n×K) for a row-wise softmax (hw00-ex2,
- * hw03-ex2) and logits with labels y (n labels in 0..K−1) for the cross-entropy and its gradient (hw03-ex4,
- * hw03-ex6). Each list is a hand case, a random one from the exercise's Rng and an edge case with logits ±1000
- * (where e^{z} overflows); an exercise may give a case its own name and points.
+ * hw03-ex2) and logits with labels y (n labels in 0..K−1) for the cross-entropy and its gradients (hw03-ex4,
+ * hw03-ex6; hw03-ex7 adds its ε to each). Each list is a hand case, a random one from the exercise's Rng and
+ * an edge case with logits ±1000 (where e^{z} overflows); an exercise may give a case its own name and points.
  */
 import { fromArrays, Matrix, randn } from "../../core/matrix";
 import { Rng } from "../../core/random";

@@ -7,9 +7,10 @@
  *
  * The student derives the formula (the task gives only L) and checks it with central differences.
  */
-import { fromArrays, Matrix, randn, zeros } from "../../../core/matrix";
+import { Matrix, randn, zeros } from "../../../core/matrix";
 import * as sm from "../../../models/softmax";
 import { exercise } from "../../check";
+import { crossEntropyCases } from "../logitCases";
 import { labels } from "./common";
 
 /** T = (1 − ε)·oneHot(y, K) + ε/K, n×K: every row sums to 1, the true class gets 1 − ε + ε/K. */
@@ -33,33 +34,12 @@ exercise({
   writes: ["softmaxMinusOneHot"],
   title: "Derive it yourself: the gradient with smoothed labels",
   reference: smoothedGradientRef,
-  cases: (rng) => [
-    {
-      name: "hand case: 2 examples, 3 classes, ε = 0.1",
-      args: [
-        fromArrays([
-          [1, 2, 3],
-          [0, 0, 0],
-        ]),
-        [2, 0],
-        0.1,
-      ],
-      points: 1,
-    },
-    { name: "random 6×5, ε = 0.2", args: [randn(6, 5, rng), labels(rng, 6, 5), 0.2], points: 1 },
-    {
-      name: "edge case: logits ±1000, ε = 0.1",
-      args: [
-        fromArrays([
-          [1000, -1000, 0],
-          [-1000, 1000, 999],
-        ]),
-        [1, 2],
-        0.1,
-      ],
-      points: 1,
-    },
-  ],
+  // the cross-entropy's visible cases (logitCases.ts), each with its ε
+  cases: (rng) =>
+    crossEntropyCases(rng).map((c, i) => {
+      const eps = [0.1, 0.2, 0.1][i];
+      return { ...c, name: `${c.name}, ε = ${eps}`, args: [...c.args, eps] };
+    }),
   hidden: (rng) => [
     { name: "edge case: ε = 0 (plain one-hot targets)", args: [randn(4, 3, rng), labels(rng, 4, 3), 0], points: 1 },
     { name: "random 12×10, ε = 0.05", args: [randn(12, 10, rng, 3), labels(rng, 12, 10), 0.05], points: 1 },
