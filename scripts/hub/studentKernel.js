@@ -160,7 +160,7 @@ function main() {
   globalThis[Symbol.for("descent.kernelStartFailed")] = (code, signal, stderrTail) => {
     // the ports Jupyter gave were taken meanwhile (kernelProcess.js): no kernel of ours can listen there;
     // ending lets Jupyter start one on fresh ports
-    if (/cannot listen on the ports Jupyter gave/.test(stderrTail)) process.exit(1);
+    if (code === 75 /* kernelProcess.js, PORTS_TAKEN_EXIT */) process.exit(1);
     const why = stderrTail.trim().split("\n").slice(-6).join("\n");
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     let own = "";

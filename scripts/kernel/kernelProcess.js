@@ -254,6 +254,8 @@ const server = new jupyter.ZmqServer(handler, configPath);
 process.on("SIGINT", () => executor.interrupt());
 process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
 process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+/** The exit code of a kernel whose ports were taken (scripts/hub/studentKernel.js lets Jupyter retry on it). */
+const PORTS_TAKEN_EXIT = 75; // EX_TEMPFAIL
 // the launcher learns that the kernel started (one byte "r" on fd 3): a kernel ending before that could not start
 server.init().then(
   () => {
@@ -267,6 +269,6 @@ server.init().then(
     // a port Jupyter chose was taken meanwhile (EADDRINUSE, many kernels starting at once): a kernel half
     // bound would hang its notebook; ending it lets Jupyter start another on fresh ports
     console.error(`Descent kernel: cannot listen on the ports Jupyter gave (${e && e.message}); ending`);
-    process.exit(1);
+    process.exit(PORTS_TAKEN_EXIT);
   },
 );
