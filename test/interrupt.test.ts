@@ -275,7 +275,7 @@ test(
       { code: 'import * as d from "./src/index";' },
       { code: "const mn = d.loadMnist();\nconst model = new d.SoftmaxRegression({ inputs: 784, classes: 10 });" },
       {
-        code: "const mainRun = await d.train(model, mn.train, { optimizer: d.sgd(0.1), batchSize: 10, shuffle: false, epochs: 30, evaluateEvery: 1000 });",
+        code: "const mainRun = await d.train(model, mn.train, { optimizer: d.sgd(0.1), batchSize: 10, shuffle: false, epochs: 300, evaluateEvery: 1000 });",
         interrupt_after: 5,
         settle: 1,
       },
@@ -288,9 +288,10 @@ test(
     ]);
     assert.equal(imp.status, "ok", imp.stderr);
     assert.equal(setup.status, "ok", setup.stderr);
-    assert.equal(training.status, "error");
+    // 300 epochs (1.8 million steps) so that no machine finishes before the interrupt at 5 s (30 epochs once did)
+    assert.equal(training.status, "error", `the training was not interrupted:\n${training.display_text.at(-1)}`);
     const m =
-      /interrupted after iteration (\d+) of 180000 \(epoch \d+\); the model keeps its last completed step; d\.lastRun\(\) gives the model and the evaluations so far/.exec(
+      /interrupted after iteration (\d+) of 1800000 \(epoch \d+\); the model keeps its last completed step; d\.lastRun\(\) gives the model and the evaluations so far/.exec(
         training.stderr,
       );
     assert.ok(m, `the interrupt message does not say how to reach the run:\n${training.stderr}`);
@@ -305,7 +306,7 @@ test(
     );
     assert.match(
       training.display_text[0],
-      /^training · step [\d,]+ of 180,000 \(\d+%\) · epoch [\d.]+ · loss [\d.]+ · [\d.]+ s · about .* left$/,
+      /^training · step [\d,]+ of 1,800,000 \(\d+%\) · epoch [\d.]+ · loss [\d.]+ · [\d.]+ s · about .* left$/,
     );
     assert.match(
       training.display_text[training.display_text.length - 1],
