@@ -1,6 +1,6 @@
 // Time budgets from the references (scripts/homework/grading/calls.ts, BUDGET): a call of the student's
 // function may take 50 × the reference's slowest case (at least 2 s; an experiment that trains at least
-// 30 s, at most its own limit), a check one call's limit plus 50 ×
+// 10 s, at most its own limit), a check one call's limit plus 50 ×
 // the reference's time on all its cases (at least a second), so a function that loops on every case costs
 // one call's limit and a little, not one limit per case; the check then stops the remaining calls at once.
 import { test } from "node:test";
@@ -21,7 +21,7 @@ for (const hw of ["03-softmax", "05-softmax-experiments"]) {
     let experiments = 0;
     for (const id of ids) {
       const e = calls.exercises[id];
-      const own = getExercise(id)?.timeLimit; // an experiment that trains: its own limit, at least 30 s
+      const own = getExercise(id)?.timeLimit; // an experiment that trains: its own limit, at least 10 s
       experiments += own ? 1 : 0;
       const [floor, cap] = own ? [BUDGET.experimentCallFloorMs, own * 1000] : [BUDGET.callFloorMs, limits.callMs];
       assert.ok(e.callMs !== undefined && e.checkMs !== undefined, `${id} has its budget`);

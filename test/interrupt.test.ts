@@ -289,7 +289,11 @@ test(
     assert.equal(imp.status, "ok", imp.stderr);
     assert.equal(setup.status, "ok", setup.stderr);
     // 300 epochs (1.8 million steps) so that no machine finishes before the interrupt at 5 s (30 epochs once did)
-    assert.equal(training.status, "error", `the training was not interrupted:\n${training.display_text.at(-1)}`);
+    assert.equal(
+      training.status,
+      "error",
+      `the training was not interrupted:\n${training.display_text[training.display_text.length - 1]}`,
+    );
     const m =
       /interrupted after iteration (\d+) of 1800000 \(epoch \d+\); the model keeps its last completed step; d\.lastRun\(\) gives the model and the evaluations so far/.exec(
         training.stderr,

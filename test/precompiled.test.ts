@@ -146,3 +146,65 @@ test(
     }
   },
 );
+
+test(
+  "a runner compiles the notebook it gets next while its kernel runs the current one, and uses that answer",
+  { timeout: 300_000, skip: python() ? false : "no Python with nbclient" },
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-ahead-"));
+    const notebook = (name: string, code: string) => {
+      const file = path.join(dir, `${name}.ipynb`);
+      const nb = {
+        cells: [{ cell_type: "code", source: code, metadata: {}, outputs: [], execution_count: null }],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      fs.writeFileSync(file, JSON.stringify(nb));
+      return { in: file, out: path.join(dir, "out", `${name}.ipynb`), limits: {}, compiled_limits: {} };
+    };
+    const names = ["first", "second", "third"];
+    const jobs = {
+      kernel: "descent",
+      compiler: [process.execPath, path.join(root, "scripts", "kernel", "compileServer.js"), "{connection_file}"],
+      timeout: 120,
+      cell_timeout: 60,
+      sessions: names.map((n, i) => ({
+        token: "t",
+        notebooks: [notebook(n, `const v${i}: number = ${i} * 7;\nconsole.log("${n}", v${i});`)],
+      })),
+    };
+    const jobsFile = path.join(dir, "jobs.json");
+    fs.writeFileSync(jobsFile, JSON.stringify(jobs));
+    try {
+      spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
+      const r = spawnSync(python()!, [path.join(root, "scripts", "kernel", "driver.py"), "grade", jobsFile], {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          JUPYTER_PATH: path.join(root, ".jupyter", "share", "jupyter"),
+          PYTHONWARNINGS: "ignore",
+        },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const results = r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { reason: string | null });
+      assert.deepEqual(
+        results.map((x) => x.reason),
+        [null, null, null],
+      );
+      names.forEach((n, i) => {
+        const out = fs.readFileSync(path.join(dir, "out", `${n}.ipynb`), "utf8");
+        assert.match(out, new RegExp(`${n} ${i * 7}`));
+      });
+      const stats = JSON.parse(/compiled ahead: (\{.*\})/.exec(r.stderr)![1]) as Record<string, number>;
+      // the first notebook is compiled when its runner starts; each of the others while the one before ran
+      assert.deepEqual([stats.compiled, stats.ahead, stats.dropped, stats.failed], [3, 2, 0, 0], r.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -4,7 +4,7 @@
 //   npm run grade -- submissions/ --masters DIR    masters kept elsewhere (repeatable; or MASTER.ipynb files)
 //   options: --out DIR (build/grades)  --timeout S (per notebook, 300)  --cell-timeout S (per cell, 120)
 //            --call-timeout S (per call of a student's function, 10)  --check-timeout S (per check, 60)
-//            --jobs N (notebooks run at once, one per core)  --shared-kernel (trusted notebooks only)
+//            --jobs N (notebooks run at once, two per core)  --shared-kernel (trusted notebooks only)
 //            --full-limits (no time budgets from the references: every limit at its full length)
 //            --marks FILE (the written questions' marks: build/grades/written/marks.csv filled in)
 //            --roster FILE (platform ids for canvas.csv / moodle.csv)  --hide-hidden-inputs (feedback)

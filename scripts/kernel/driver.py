@@ -37,6 +37,8 @@ CLI:
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
                   "start_attempts", "isolation", "compiler",
                   "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limits", "compiled_limits"}]}]}
+      ("sessions": "stdin": {"run": session} lines on stdin, each sent when the last is reported, and
+      {"ahead": {"in": notebook}} lines naming the notebook likely next, compiled while the kernel runs)
       "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
       standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
       the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
@@ -60,6 +62,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import namedtuple
 
@@ -321,7 +324,10 @@ class Compiler:
     def __init__(self, argv, isolation=None, timeout=60):
         self.argv, self.isolation, self.timeout = argv, isolation, timeout
         self.proc, self.home, self.buffer = None, None, b""
-        self.stats = {"compiled": 0, "reused": 0, "skipped": 0, "failed": 0}
+        self.asked = None  # the key of the notebook asked ahead, whose answer is not read yet
+        # cells compiled, taken from earlier notebooks, notebooks not compiled, compilers that failed; notebooks
+        # compiled while the one before ran (ahead) and answers not used (another runner got that notebook)
+        self.stats = {"compiled": 0, "reused": 0, "skipped": 0, "failed": 0, "ahead": 0, "dropped": 0}
 
     def _start(self):
         env = dict(os.environ)
@@ -349,20 +355,45 @@ class Compiler:
         line, self.buffer = self.buffer.split(b"\n", 1)
         return json.loads(line)
 
-    def table(self, nb):
-        """(the JSON text of the table for `nb`'s code cells, keeps: per code cell, whether it leaves the
-        declarations as they were), or (None, None)."""
+    def ask(self, key, nb):
+        """Sends `nb`'s code cells to be compiled while the runner does something else (its kernel runs the
+        notebook before); table(key, nb) takes the answer. One notebook at a time is asked ahead."""
+        if self.asked is not None:
+            return
         try:
             if self.proc is None:
                 self._start()
             cells = [c.source for c in nb.cells if c.cell_type == "code"]
             self.proc.stdin.write((json.dumps({"cells": cells}) + "\n").encode())
             self.proc.stdin.flush()
+            self.asked = key
+        except Exception as e:
+            self._failed(e)
+
+    def _failed(self, e):
+        log(f"compiling ahead failed ({type(e).__name__}: {e}); the kernel compiles that notebook itself")
+        self.stats["failed"] += 1
+        self.stop()
+
+    def table(self, key, nb):
+        """(the JSON text of the table for `nb`'s code cells, keeps: per code cell, whether it leaves the
+        declarations as they were), or (None, None). `key` names the notebook (asked ahead, or not)."""
+        try:
+            if self.asked is not None and self.asked != key:
+                self._line()  # an answer for a notebook asked ahead but not run after all: dropped
+                self.asked = None
+                self.stats["dropped"] += 1
+            if self.asked == key:
+                self.stats["ahead"] += 1
+            else:
+                self.ask(key, nb)
+                if self.asked is None:
+                    return None, None
+            self.asked = None
             answer = self._line()
         except Exception as e:
-            log(f"compiling ahead failed ({type(e).__name__}: {e}); the kernel compiles that notebook itself")
-            self.stats["failed"] += 1
-            self.stop()
+            self.asked = None
+            self._failed(e)
             return None, None
         if "table" not in answer:
             self.stats["skipped"] += 1
@@ -372,6 +403,7 @@ class Compiler:
         return json.dumps(answer["table"]), answer.get("keeps", [])
 
     def stop(self):
+        self.asked = None
         if self.proc is not None:
             try:
                 self.proc.kill()
@@ -435,7 +467,7 @@ class GradeSession:
 RESET = "for (const k of Object.keys((globalThis as any).__tslab__.exports)) delete (globalThis as any).__tslab__.exports[k];"
 
 
-def grade_notebook(session, job, timeout, cell_timeout):
+def grade_notebook(session, job, timeout, cell_timeout, ahead=lambda: None):
     nb = nbformat.read(job["in"], as_version=4)
     own_limits = job.get("limits") or {}
     # while the kernel takes its cells compiled ahead and no cell has failed: the shorter limits
@@ -448,11 +480,18 @@ def grade_notebook(session, job, timeout, cell_timeout):
     stopped_at, reason, detail = None, None, None
     try:
         if not k.running:
-            session.precompiled, session.keeps = session.compiler.table(nb) if session.compiler else (None, None)
+            session.precompiled, session.keeps = (
+                session.compiler.table(job["in"], nb) if session.compiler else (None, None))
             phases["compile"] = time.monotonic() - start
             k.start(nb)
             phases["start"] = time.monotonic() - start - phases["compile"]
             session.used = False
+            following = ahead()  # the notebook this runner gets next: compiled while this one runs
+            if session.compiler and following and following.get("in") != job["in"]:
+                try:
+                    session.compiler.ask(following["in"], nbformat.read(following["in"], as_version=4))
+                except Exception as e:
+                    log(f"cannot compile {following['in']} ahead: {type(e).__name__}: {e}")
             start = time.monotonic()  # compiling ahead and the kernel's start-up do not count against the notebook's time
         elif session.used:
             k.run_cell(nbformat.v4.new_code_cell(source=RESET), 0, 60)
@@ -495,10 +534,66 @@ def grade_notebook(session, job, timeout, cell_timeout):
         k.stop()  # a dead or busy kernel is replaced for the next notebook
         phases["stop"] = time.monotonic() - start - seconds
     os.makedirs(os.path.dirname(job["out"]) or ".", exist_ok=True)
-    nbformat.write(nb, job["out"])
+    # (nbformat.write would validate the notebook against its schema first: 1.5 s for a notebook with charts)
+    with open(job["out"], "w", encoding="utf-8") as f:
+        f.write(nbformat.v4.nbjson.writes(nb))
     return {"in": job["in"], "out": job["out"], "seconds": round(seconds, 2),
             "stopped_at": stopped_at, "reason": reason, "detail": detail,
             "phases": {k: round(v, 2) for k, v in phases.items()}}
+
+
+class Sessions:
+    """The sessions to grade, in order: the jobs file's list, or ("stdin") what npm run grade sends on stdin, one
+    JSON line each: {"run": session} when this runner is free for it, and {"ahead": {"in": notebook}} for
+    the notebook it will most likely get next, whose cells the compiler may compile while the kernel runs
+    the current one (asked: scripts/homework/grading/runNotebooks.ts). next() waits for the next session
+    (None at the end); ahead() is the notebook announced last (never waits), or None."""
+
+    def __init__(self, jobs):
+        self.lines = queue.Queue()
+        self.announced = None
+        if jobs["sessions"] == "stdin":
+            threading.Thread(target=self._read, daemon=True).start()
+        else:
+            for spec in jobs["sessions"]:
+                self.lines.put({"run": spec})
+            self.lines.put(None)
+
+    def _read(self):
+        for line in sys.stdin:
+            if line.strip():
+                self.lines.put(json.loads(line))
+        self.lines.put(None)
+
+    def _take(self, block):
+        line = self.lines.get(block=block)
+        if line is not None and "ahead" in line:
+            self.announced = line["ahead"]
+            return "ahead"
+        return line
+
+    def next(self):
+        while True:
+            line = self._take(True)
+            if line != "ahead":
+                self.announced = None  # what comes next is announced after this session
+                return line["run"] if line else None
+
+    def ahead(self):
+        try:
+            while True:
+                line = self._take(False)
+                if line != "ahead":  # a session (or the end) that came early: put it back first in line
+                    with self.lines.mutex:
+                        self.lines.queue.appendleft(line)
+                    break
+        except queue.Empty:
+            pass
+        if self.announced is None and self.lines.queue:
+            first = self.lines.queue[0]  # the jobs file's list: the next session's first notebook
+            if first is not None and "run" in first:
+                return first["run"]["notebooks"][0]
+        return self.announced
 
 
 def main_grade(args):
@@ -508,14 +603,15 @@ def main_grade(args):
     cell_timeout = float(jobs.get("cell_timeout", 120))
     compiler = Compiler(jobs["compiler"], jobs.get("isolation")) if jobs.get("compiler") else None
     try:
-        for spec in jobs["sessions"]:
+        sessions = Sessions(jobs)
+        while (spec := sessions.next()) is not None:
             session = GradeSession(jobs, spec["token"], spec.get("calls"), compiler)
             last = None  # the session's last result waits for the kernel's stop, whose time it reports
             try:
                 for job in spec["notebooks"]:
                     if last:
                         print(json.dumps(last), flush=True)
-                    last = grade_notebook(session, job, timeout, cell_timeout)
+                    last = grade_notebook(session, job, timeout, cell_timeout, sessions.ahead)
             finally:
                 t0 = time.monotonic()
                 session.kernel.stop()

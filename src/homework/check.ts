@@ -194,6 +194,39 @@ function call(fn: AnyFunction, args: unknown[]): Outcome {
   }
 }
 
+// ── Grading a class: each case and its references' outcomes computed once ───────────────────────────
+// The grader judges every student's outcomes on the same cases (one seed per exercise and kind), so the
+// cases, the reference's outcome on each and the known mistakes' outcomes are the same for every
+// student: with rememberReferences() they are computed once per grading run, not once per notebook
+// (an experiment's reference trains a model). Only the grader's own code sees them (the student's
+// outcomes are replayed there), and each use takes a copy, so nothing a check does to them carries over.
+let remembered: Map<string, Case[]> | null = null;
+const outcomesOf = new WeakMap<Case, Map<string, Outcome>>();
+
+/** Keep cases and reference outcomes for the rest of this process (the grader: scripts/homework/grading/results.ts). */
+export function rememberReferences(): void {
+  remembered ??= new Map();
+}
+
+/** `call(fn, c.args)`, computed once per case and `key` while references are remembered; a fresh copy each time. */
+function callOnCase(key: string, fn: AnyFunction, c: Case): Outcome {
+  if (remembered === null) return call(fn, c.args);
+  let mine = outcomesOf.get(c);
+  if (!mine) outcomesOf.set(c, (mine = new Map()));
+  let o = mine.get(key);
+  if (!o) mine.set(key, (o = call(fn, c.args)));
+  return o.ok ? { ...o, value: deepCopy(o.value), args: deepCopy(o.args) } : o;
+}
+
+/** casesOf, once per (exercise, kind, seed) while references are remembered. */
+function casesFor(spec: ExerciseSpec, options: { hidden?: boolean; seed: number }): Case[] {
+  if (remembered === null) return casesOf(spec, options);
+  const key = `${spec.id}\u0000${options.hidden ? "hidden" : "visible"}\u0000${options.seed}`;
+  let cases = remembered.get(key);
+  if (!cases) remembered.set(key, (cases = casesOf(spec, options)));
+  return cases;
+}
+
 /**
  * The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments.
  */
@@ -249,7 +282,7 @@ function matchesMistake(
     wrong = c.mistakeOutputs[j];
     if (typeof wrong === "symbol") return false;
   } else {
-    const o = call(mistake.answer, args);
+    const o = callOnCase(`mistake ${j}`, mistake.answer, c);
     if (!o.ok) return false;
     try {
       wrong = outputOf(spec, o, referenceReturnsNothing);
@@ -288,7 +321,7 @@ function runCase(
   let expected: unknown = c.expected;
   let referenceReturnsNothing = c.inPlace === true;
   if (c.expected === undefined && spec.reference) {
-    const r = call(spec.reference, c.args);
+    const r = callOnCase("reference", spec.reference, c);
     if (!r.ok)
       return {
         ...base,
@@ -408,7 +441,7 @@ export function runCheckWith(
   }
   let cases: Case[];
   try {
-    cases = casesOf(spec, { ...options, seed });
+    cases = casesFor(spec, { ...options, seed });
   } catch (e) {
     result.status = "check error";
     result.firstFailure = `the cases could not be built (${message(e)}): tell your lecturer`;

@@ -25,7 +25,7 @@ export interface CallsOfMaster {
 export const BUDGET = {
   callFactor: 50,
   callFloorMs: 2000,
-  experimentCallFloorMs: 30_000,
+  experimentCallFloorMs: 10_000,
   checkRestFloorMs: 1000,
   cellFactor: 20,
   cellFloorS: 30,
@@ -78,7 +78,7 @@ export function gradingCalls(
           entry[kind] = cases.map((c) => encode(c.args, `${id} case "${c.name}"`) as Wire[]);
           if (budget) {
             // An endless loop in the student's function is cut off after 50 × the reference's slowest case
-            // (an experiment that trains: at least 30 s, at most its own limit).
+            // (an experiment that trains: at least 10 s, at most its own limit).
             const times = cases.map((c) => referenceMs(spec.reference as (...a: unknown[]) => unknown, c.args));
             spent.set(id, (spent.get(id) ?? 0) + sum(times));
             const [floor, cap, before] = spec.timeLimit

@@ -16,7 +16,7 @@ import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
 import { hideHiddenInputs, writeExports } from "./exports";
 import { ReferenceServer, startReferenceServer } from "./referenceServer";
-import { RunJob, runNotebooks } from "./runNotebooks";
+import { RunJob, RunResult, RunnerPool } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
 
@@ -26,7 +26,8 @@ export interface GradeReport {
   feedbackDir: string;
 }
 
-interface Work {
+/** One submission being graded (exported for tests). */
+export interface Work {
   sub: Submission;
   master: Master;
   student: Notebook;
@@ -117,6 +118,57 @@ function cellLimits(
   );
 }
 
+/**
+ * One run's rows: what its exercises scored, or (into `next`) a run again. A crash or timeout in a
+ * student's cell costs that exercise. One in a cell of the course's that calls students' functions (a
+ * demo): those exercises are run again as the grader's, and the ones after it are graded in the next run;
+ * one in a set-up cell that calls none costs the rest. A kernel that did not start (the machine's fault,
+ * not the student's) is run again while rounds are left.
+ */
+export function settleRun(
+  w: Work,
+  job: RunJob,
+  run: RunResult,
+  roundsLeft: boolean,
+  token: string,
+  next: Work[],
+): void {
+  if (run.reason === "start failed" && roundsLeft) {
+    next.push(w);
+    return;
+  }
+  let executed: Notebook;
+  try {
+    executed = readNotebook(job.output);
+  } catch {
+    executed = gradedNotebook(w.master, w.student, w.stubbed);
+  }
+  // (the suspects: those whose own check ran out of time or died, else every one it calls)
+  const inStudentCell = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at);
+  const called =
+    run.stopped_at === null || inStudentCell || run.reason === "start failed"
+      ? []
+      : exercisesCalledIn(w.master, run.stopped_at, sourceOf(w.master.nb.cells[run.stopped_at])).filter(
+          (e) => !w.stubbed.has(e),
+        );
+  const stuck = called.filter((e) =>
+    ["timeout", "kernel died"].includes((w.rows[e] ?? exerciseRow(w.master, e, executed, run, token)).status),
+  );
+  const suspects = stuck.length ? stuck : called;
+  const stopEx = inStudentCell ? w.master.owner[run.stopped_at!] : suspects.length ? Math.max(...suspects) : -1;
+  for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
+  if (suspects.length) w.relaxed.add(run.stopped_at!);
+  w.master.exercises.forEach((_, e) => {
+    if (w.rows[e] !== null) return; // decided in an earlier round
+    if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
+    w.rows[e] = exerciseRow(w.master, e, executed, run, token);
+  });
+  if (stopEx >= 0 && run.reason !== "start failed" && w.rows.some((r) => r === null)) {
+    w.stubbed.add(stopEx);
+    next.push(w);
+  }
+}
+
 export async function grade(submissionsDir: string, masters: Master[], options: GradeOptions): Promise<GradeReport> {
   const subs = findSubmissions(submissionsDir, masters);
   const marks = readMarksFile(options.marks); // before the output folder (which may hold it) is emptied
@@ -171,6 +223,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   // Rounds: run what is unfinished; after a crash or timeout in exercise e, stub e and run again.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-graded-"));
   const cleanUps = [() => fs.rmSync(tmp, { recursive: true, force: true })];
+  let pool: RunnerPool | null = null;
   try {
     // Student code runs in a copy of the course without answers; each master's case arguments go
     // to the kernel as data, and the checks are judged here (results.ts).
@@ -212,8 +265,11 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       }
     }
     let pending = work.filter((w) => w.master.exercises.length > 0);
+    // the runners, kept from round to round (grading/runNotebooks.ts)
+    pool = new RunnerPool(options, course);
     const servers: ReferenceServer[] = [];
-    for (let round = 0; pending.length > 0 && round <= (options.retries ?? 3); round++) {
+    const retries = options.retries ?? 3;
+    for (let round = 0; pending.length > 0 && round <= retries; round++) {
       const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
         const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
         const served = new Set(
@@ -249,58 +305,33 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
           },
         };
       });
-      let runs;
+      // Each notebook's rows are judged as its result comes in, while the runners go on with the others.
+      const next: Work[] = [];
+      const byInput = new Map(jobs.map((j) => [j.job.input, j]));
+      let failure: unknown = null;
+      const settle = (run: RunResult) => {
+        const j = byInput.get(run.in);
+        if (!j) return;
+        byInput.delete(run.in);
+        try {
+          settleRun(j.w, j.job, run, round < retries, options.sharedKernel ? jobs[0].job.token : j.job.token, next);
+        } catch (e) {
+          failure ??= e;
+        }
+      };
       try {
-        runs = await runNotebooks(
+        await pool.run(
           jobs.map((j) => j.job),
-          options,
-          course,
+          settle,
         );
       } finally {
         for (const s of servers.splice(0)) s.stop();
       }
-      const next: Work[] = [];
-      for (const { w, job } of jobs) {
-        const run = runs.get(job.input)!;
-        let executed: Notebook;
-        try {
-          executed = readNotebook(job.output);
-        } catch {
-          executed = gradedNotebook(w.master, w.student, w.stubbed);
-        }
-        // With a shared kernel every notebook uses the first job's token.
-        const token = options.sharedKernel ? jobs[0].job.token : job.token;
-        // A crash or timeout in a student's cell costs that exercise. One in a cell of the course's that
-        // calls students' functions (a demo): those exercises are run again as the grader's, and the ones
-        // after it are graded in the next run; one in a set-up cell that calls none costs the rest.
-        // (the suspects: those whose own check ran out of time or died, else every one it calls)
-        const inStudentCell = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at);
-        const called =
-          run.stopped_at === null || inStudentCell || run.reason === "start failed"
-            ? []
-            : exercisesCalledIn(w.master, run.stopped_at, sourceOf(w.master.nb.cells[run.stopped_at])).filter(
-                (e) => !w.stubbed.has(e),
-              );
-        const stuck = called.filter((e) =>
-          ["timeout", "kernel died"].includes((w.rows[e] ?? exerciseRow(w.master, e, executed, run, token)).status),
-        );
-        const suspects = stuck.length ? stuck : called;
-        const stopEx = inStudentCell ? w.master.owner[run.stopped_at!] : suspects.length ? Math.max(...suspects) : -1;
-        for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
-        if (suspects.length) w.relaxed.add(run.stopped_at!);
-        w.master.exercises.forEach((_, e) => {
-          if (w.rows[e] !== null) return; // decided in an earlier round
-          if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
-          w.rows[e] = exerciseRow(w.master, e, executed, run, token);
-        });
-        if (stopEx >= 0 && run.reason !== "start failed" && w.rows.some((r) => r === null)) {
-          w.stubbed.add(stopEx);
-          next.push(w);
-        }
-      }
+      if (failure) throw failure;
       pending = next;
     }
   } finally {
+    await pool?.close(); // (before the course its kernels run in goes)
     for (const c of cleanUps) c();
   }
   for (const w of work) {

@@ -32,13 +32,17 @@ export interface GradeOptions {
   referenceBudget?: boolean;
 }
 
-/** The options of `npm run grade` without arguments: one kernel per core, budgets from the references. */
+/**
+ * The options of `npm run grade` without arguments: two runners per core (a runner's kernel waits a good
+ * part of each notebook, starting, compiling, writing: two per core keep the cores busy; bench/README.md,
+ * "Grading a class"), budgets from the references.
+ */
 export function defaultGradeOptions(out: string): GradeOptions {
   return {
     out,
     timeout: 300,
     cellTimeout: 120,
-    jobs: Math.max(1, os.availableParallelism()),
+    jobs: Math.max(1, 2 * os.availableParallelism()),
     sharedKernel: false,
     referenceBudget: true,
   };

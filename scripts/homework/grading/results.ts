@@ -1,7 +1,14 @@
 // Reading results: the signed check results and errors in an executed graded notebook, one row per exercise.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
 import { Cell, nbgraderOf, Notebook, Output } from "../notebook";
-import { CheckResult, formatResult, replayCaller, runCheckWith, SentOutcome } from "../../../src/homework/check";
+import {
+  CheckResult,
+  formatResult,
+  rememberReferences,
+  replayCaller,
+  runCheckWith,
+  SentOutcome,
+} from "../../../src/homework/check";
 import { RESULT_MIME, signResult } from "../../../src/homework/report";
 import "../../../src/homework/exercises/index";
 import { studentCells } from "./gradedNotebook";
@@ -18,6 +25,7 @@ export interface SentResult {
 
 /** A check judged here, on the lecturer's side: the kernel's outcomes against the references and hidden cases. */
 export function judge(sent: SentResult, seeds: Record<string, number>): CheckResult {
+  rememberReferences(); // every student's outcomes are judged on the same cases: their references once
   const options = { hidden: sent.kind === "hidden", seed: sent.kind === "hidden" ? seeds[sent.id] : undefined };
   if (sent.notFunction !== undefined || !Array.isArray(sent.outcomes))
     return runCheckWith(sent.id, null, options, null, sent.notFunction ?? "nothing");

@@ -1,6 +1,6 @@
 // Running graded notebooks in the Descent kernel (through scripts/kernel/driver.py grade), with time limits.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -48,73 +48,145 @@ function python(): string {
   return py;
 }
 
-function runBatch(
-  py: string,
-  sessions: RunJob[][],
-  options: GradeOptions,
-  tmp: string,
-  k: number,
-  course: GradingCourse | null,
-): Promise<RunResult[]> {
-  const jobsFile = path.join(tmp, `jobs-${k}.json`);
-  const jobs = {
-    kernel: course ? course.kernels[k % course.kernels.length] : "descent",
-    // cells compiled ahead, once per runner (scripts/kernel/compileServer.js); not with one shared kernel
-    compiler: course && !options.sharedKernel ? course.compilers[k % course.compilers.length] : null,
-    // Isolated (grading/isolation.ts): each kernel's scratch folder, made by the driver, owned by this runner's user.
-    isolation:
-      course?.users && course.scratch ? { ...course.users[k % course.users.length], scratch: course.scratch } : null,
-    calls_env: CALLS_ENV,
-    timeout: options.timeout,
-    cell_timeout: options.cellTimeout,
-    token_env: TOKEN_ENV,
-    sessions: sessions.map((s) => ({
-      token: s[0].token,
-      calls: s[0].calls ?? null,
-      notebooks: s.map((j) => ({
-        in: j.input,
-        out: j.output,
-        limits: j.limits ?? {},
-        compiled_limits: j.compiledLimits ?? j.limits ?? {},
-      })),
+/** A session as the driver reads it (one JSON line on its stdin). */
+function sessionLine(s: RunJob[]): string {
+  const session = {
+    token: s[0].token,
+    calls: s[0].calls ?? null,
+    notebooks: s.map((j) => ({
+      in: j.input,
+      out: j.output,
+      limits: j.limits ?? {},
+      compiled_limits: j.compiledLimits ?? j.limits ?? {},
     })),
   };
-  fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
-  const local = course
-    ? `${course.jupyterPath}${path.delimiter}${path.join(root, ".jupyter", "share", "jupyter")}`
-    : path.join(root, ".jupyter", "share", "jupyter");
-  return new Promise((resolve) => {
-    const child = spawn(py, [path.join(__dirname, "..", "..", "kernel", "driver.py"), "grade", jobsFile], {
+  return JSON.stringify({ run: session }) + "\n";
+}
+
+/**
+ * The sessions not yet run, handed to runners as they become free. Each runner is also told which
+ * session it will most likely get next (one no other runner was told of), so its compiler can compile
+ * that notebook while its kernel runs the current one; it gets that session if it is still waiting when
+ * the runner is free, else the first one waiting.
+ */
+class Queue {
+  private readonly announced = new Map<number, RunJob[]>();
+  constructor(readonly waiting: RunJob[][]) {}
+  take(runner: number): RunJob[] | undefined {
+    const mine = this.announced.get(runner);
+    this.announced.delete(runner);
+    const i = mine ? this.waiting.indexOf(mine) : -1;
+    return i >= 0 ? this.waiting.splice(i, 1)[0] : this.waiting.shift();
+  }
+  announce(runner: number): RunJob[] | undefined {
+    const others = new Set(this.announced.values());
+    const next = this.waiting.find((s) => !others.has(s));
+    if (next) this.announced.set(runner, next);
+    return next;
+  }
+}
+
+/**
+ * Runner k: one driver (scripts/kernel/driver.py grade), started when it is first given work and kept for
+ * every round of the grading run (its compiler stays warm). It takes sessions from the pool's queue one at
+ * a time, the next when it has reported every notebook of the last (a runner that finishes early takes
+ * more: notebooks differ in length, from a second to minutes), and is told which one it will likely get next.
+ */
+class Runner {
+  private child: ChildProcess | null = null;
+  private current: RunJob[] | null = null;
+  private left = 0; // notebooks of the current session not yet reported
+  private ended: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pool: RunnerPool,
+    readonly k: number,
+  ) {}
+
+  get started(): boolean {
+    return this.child !== null;
+  }
+
+  /** Takes the next session if this runner is free and one is waiting. */
+  feed(): void {
+    if (this.current) return;
+    const s = this.pool.queue.take(this.k);
+    if (!s) return;
+    const child = this.child ?? this.spawn();
+    this.current = s;
+    this.left = s.length;
+    child.stdin!.write(sessionLine(s));
+    const then = this.pool.queue.announce(this.k);
+    if (then) child.stdin!.write(JSON.stringify({ ahead: { in: then[0].input } }) + "\n");
+  }
+
+  /** No more work: the driver stops its compiler and ends. */
+  end(): Promise<void> {
+    this.child?.stdin!.end();
+    return this.ended;
+  }
+
+  private spawn(): ChildProcess {
+    const { options, course, tmp } = this.pool;
+    const k = this.k;
+    const jobsFile = path.join(tmp, `jobs-${k}.json`);
+    const jobs = {
+      kernel: course ? course.kernels[k % course.kernels.length] : "descent",
+      // cells compiled ahead, once per runner (scripts/kernel/compileServer.js); not with one shared kernel
+      compiler: course && !options.sharedKernel ? course.compilers[k % course.compilers.length] : null,
+      // Isolated (grading/isolation.ts): each kernel's scratch folder, made by the driver, owned by this runner's user.
+      isolation:
+        course?.users && course.scratch ? { ...course.users[k % course.users.length], scratch: course.scratch } : null,
+      calls_env: CALLS_ENV,
+      timeout: options.timeout,
+      cell_timeout: options.cellTimeout,
+      token_env: TOKEN_ENV,
+      startup_timeout: GRADING_STARTUP_TIMEOUT_S,
+      sessions: "stdin",
+    };
+    fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
+    const local = course
+      ? `${course.jupyterPath}${path.delimiter}${path.join(root, ".jupyter", "share", "jupyter")}`
+      : path.join(root, ".jupyter", "share", "jupyter");
+    const child = spawn(this.pool.py, [path.join(__dirname, "..", "..", "kernel", "driver.py"), "grade", jobsFile], {
       cwd: course ? course.dir : root,
       env: {
         ...process.env,
         JUPYTER_PATH: process.env.JUPYTER_PATH ? `${local}${path.delimiter}${process.env.JUPYTER_PATH}` : local,
         PYTHONWARNINGS: "ignore",
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    this.child = child;
+    child.stdin!.on("error", () => {}); // the driver ended: its close event reports what it did not run
     let out = "";
     let err = "";
-    let reported = 0;
-    child.stdout.on("data", (d: Buffer) => {
+    child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const complete = out
-        .slice(0, out.lastIndexOf("\n") + 1)
-        .split("\n")
-        .filter((l) => l.startsWith("{"));
-      for (; reported < complete.length; reported++) options.progress?.(JSON.parse(complete[reported]) as RunResult);
+      const end = out.lastIndexOf("\n");
+      if (end < 0) return;
+      const lines = out.slice(0, end).split("\n");
+      out = out.slice(end + 1);
+      for (const l of lines) {
+        if (!l.startsWith("{")) continue;
+        const r = JSON.parse(l) as RunResult;
+        const mine = this.current?.some((j) => j.input === r.in);
+        this.pool.report(r);
+        if (mine && --this.left === 0) {
+          this.current = null;
+          this.feed();
+        }
+      }
     });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) => {
-      const results = out
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as RunResult);
-      const done = new Set(results.map((r) => r.in));
-      for (const s of sessions) {
-        for (const j of s) {
-          if (!done.has(j.input)) {
-            results.push({
+    child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
+    this.ended = new Promise((resolve) =>
+      child.on("close", (code) => {
+        const unreported = this.current ?? [];
+        this.child = null;
+        this.current = null;
+        for (const j of unreported)
+          if (!this.pool.reported(j.input))
+            this.pool.report({
               in: j.input,
               out: j.output,
               seconds: 0,
@@ -122,12 +194,85 @@ function runBatch(
               reason: "start failed",
               detail: `the notebook runner stopped (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
             });
-          }
-        }
-      }
-      resolve(results);
+        resolve();
+        this.feed(); // a runner that died: a new driver for what is still waiting
+      }),
+    );
+    return child;
+  }
+}
+
+/**
+ * How long a grading kernel may take to start (s). A start takes about a second; one that hangs (seen once
+ * in about thirty bench runs: no answer at all) is given up after this and started once more, instead of
+ * holding its runner for Jupyter's two minutes.
+ */
+export const GRADING_STARTUP_TIMEOUT_S = 30;
+
+/**
+ * The runners of one grading run (`jobs` at most; one with a shared kernel). Each round's notebooks go to
+ * run(), which resolves when every one is reported; close() ends the runners.
+ */
+export class RunnerPool {
+  readonly queue = new Queue([]);
+  readonly py = python();
+  readonly tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-grade-"));
+  private readonly runners: Runner[];
+  private batch: {
+    left: Set<string>;
+    results: Map<string, RunResult>;
+    onResult?: (r: RunResult) => void;
+    done: () => void;
+  } | null = null;
+
+  constructor(
+    readonly options: GradeOptions,
+    readonly course: GradingCourse | null = null,
+  ) {
+    spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
+    const n = options.sharedKernel ? 1 : Math.max(1, options.jobs);
+    this.runners = Array.from({ length: n }, (_, k) => new Runner(this, k));
+  }
+
+  /** Runs the jobs, one kernel per notebook (or one for all with sharedKernel); `onResult` as each is reported. */
+  run(jobs: RunJob[], onResult?: (r: RunResult) => void): Promise<Map<string, RunResult>> {
+    let sessions: RunJob[][];
+    if (this.options.sharedKernel) {
+      const token = jobs[0]?.token ?? "";
+      sessions = jobs.length ? [jobs.map((j) => ({ ...j, token }))] : [];
+    } else sessions = jobs.map((j) => [j]);
+    const results = new Map<string, RunResult>();
+    if (!sessions.length) return Promise.resolve(results);
+    return new Promise((resolve) => {
+      this.batch = { left: new Set(jobs.map((j) => j.input)), results, onResult, done: () => resolve(results) };
+      this.queue.waiting.push(...sessions);
+      // runners already started first (their compilers are warm), then new ones as far as there is work
+      for (const r of [...this.runners].sort((a, b) => Number(b.started) - Number(a.started))) r.feed();
     });
-  });
+  }
+
+  reported(input: string): boolean {
+    return !this.batch?.left.has(input);
+  }
+
+  report(r: RunResult): void {
+    const b = this.batch;
+    if (!b || !b.left.has(r.in)) return;
+    b.left.delete(r.in);
+    b.results.set(r.in, r);
+    this.options.progress?.(r);
+    b.onResult?.(r);
+    if (b.left.size === 0) {
+      this.batch = null;
+      b.done();
+    }
+  }
+
+  /** Ends the runners (each stops its compiler) and removes their files. */
+  async close(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.end()));
+    fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
 }
 
 /** Run the jobs: one kernel per notebook (or one for all with sharedKernel), `jobs` runners at once. */
@@ -136,23 +281,10 @@ export async function runNotebooks(
   options: GradeOptions,
   course: GradingCourse | null = null,
 ): Promise<Map<string, RunResult>> {
-  const py = python();
-  spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-grade-"));
+  const pool = new RunnerPool(options, course);
   try {
-    let sessions: RunJob[][];
-    if (options.sharedKernel) {
-      const token = jobs[0]?.token ?? "";
-      sessions = jobs.length ? [jobs.map((j) => ({ ...j, token }))] : [];
-    } else sessions = jobs.map((j) => [j]);
-    const n = Math.max(1, Math.min(options.jobs, sessions.length));
-    const parts: RunJob[][][] = Array.from({ length: n }, () => []);
-    sessions.forEach((s, i) => parts[i % n].push(s));
-    const results = (
-      await Promise.all(parts.filter((p) => p.length).map((p, k) => runBatch(py, p, options, tmp, k, course)))
-    ).flat();
-    return new Map(results.map((r) => [r.in, r]));
+    return await pool.run(jobs);
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await pool.close();
   }
 }
