@@ -9,6 +9,8 @@
  *   class  (default) a class as a lecturer meets it, pessimistic on failures: CLASS_RATES below
  *   worst  every failure in every later notebook (each one has a loop in a function, a loop at a cell's
  *          top level, a process.exit, a throw and a wrong answer): what each failure costs
+ *   answers every exercise answered, right (82 %) or wrong (18 %): no stub, crash or loop
+ * Each student's solution cells start with a comment of their own, so no compile is shared between students.
  * Two configurations, same submissions, same run: `after` (the defaults now) and `before` (the grader's
  * settings before session 7: one kernel at a time, every time limit at its full length); --no-before
  * runs `after` alone. Every notebook runs in a fresh kernel process of its own in both.
@@ -17,14 +19,14 @@
  * notebook after the first.
  *
  *   npm run bench -- grade_class                 (or --only grade_class)
- *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--mix class|worst] [--jobs N] [--json] [--no-before]
+ *   node --import tsx bench/gradeClass.ts [--students N] [--homework 01,03] [--mix class|worst|answers] [--jobs N] [--json] [--no-before]
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultGradeOptions, grade, GradeOptions, loadMasters, Master } from "../scripts/homework/grade";
-import { writeNotebook } from "../scripts/homework/notebook";
-import { Kind, submissionOfKinds } from "../test/support/submissions";
+import { nbgraderOf, sourceOf, writeNotebook } from "../scripts/homework/notebook";
+import { Kind, setSource, submissionOfKinds } from "../test/support/submissions";
 
 export interface GradeClassEntry {
   ms: number;
@@ -47,7 +49,7 @@ export interface GradeClassEntry {
   note: string;
 }
 
-export type Mix = "class" | "worst";
+export type Mix = "class" | "worst" | "answers";
 
 /** The worst mix: every homework of a later student gets each failure once, the rest right. */
 const WORST: Kind[] = ["right", "loop", "right", "exit", "wrong", "top-loop", "throws", "stub"];
@@ -81,6 +83,7 @@ export function kindOf(s: number, h: number, e: number, mix: Mix): Kind {
   if (s === 1) return "wrong";
   if (s === 2) return "stub";
   if (mix === "worst") return WORST[(e + h + s) % WORST.length];
+  if (mix === "answers") return draw(s, h, e) < 82 ? "right" : "wrong";
   let u = draw(s, h, e);
   for (const [kind, rate] of CLASS_RATES) {
     if (u < rate) return kind;
@@ -102,7 +105,10 @@ export function writeClass(
     for (let s = 0; s < students; s++) {
       const kinds = Object.fromEntries(m.exercises.map((ex, e) => [ex.name, kindOf(s, h, e, mix)]));
       for (const k of Object.values(kinds)) counts[k] = (counts[k] ?? 0) + 1;
-      writeNotebook(path.join(dir, `student${s}`, `${m.name}.ipynb`), submissionOfKinds(m, kinds));
+      const nb = submissionOfKinds(m, kinds);
+      // each student's cells their own (students write differently): no compile is reused from another's
+      for (const c of nb.cells) if (nbgraderOf(c)?.solution) setSource(c, `// student ${s}\n${sourceOf(c)}`);
+      writeNotebook(path.join(dir, `student${s}`, `${m.name}.ipynb`), nb);
       notebooks++;
     }
   });
@@ -211,7 +217,7 @@ if (require.main === module) {
   const homework = h >= 0 ? args[h + 1].split(",") : [];
   const log = (s: string) => (json ? process.stderr.write(s + "\n") : console.log(s));
   const m = args.indexOf("--mix");
-  const mix: Mix = m >= 0 && args[m + 1] === "worst" ? "worst" : "class";
+  const mix: Mix = m >= 0 && (args[m + 1] === "worst" || args[m + 1] === "answers") ? (args[m + 1] as Mix) : "class";
   const j = args.indexOf("--jobs");
   gradeClass(
     students,

@@ -203,9 +203,9 @@ class Runner {
 }
 
 /**
- * How long a grading kernel may take to start (s). A start takes about a second; one that hangs (seen once
- * in about thirty bench runs: no answer at all) is given up after this and started once more, instead of
- * holding its runner for Jupyter's two minutes.
+ * How long a grading kernel may take to start (s). A start takes about a second; one that hangs (seen here
+ * once in about a hundred starts, two runners starting at once: no answer at all, cause not found) is given
+ * up after this and started once more, instead of holding its runner for Jupyter's two minutes.
  */
 export const GRADING_STARTUP_TIMEOUT_S = 30;
 
