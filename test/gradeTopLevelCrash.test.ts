@@ -11,6 +11,8 @@ import { grade, loadMaster, Row, servedByGrader } from "../scripts/homework/grad
 import { listMasters, mastersDir, readNotebook, sourceOf, writeNotebook } from "../scripts/homework/notebook";
 import { cellById, setSource, solutionOf, submission, submissionOfKinds } from "./support/submissions";
 import { exercisesCalledIn } from "../scripts/homework/grading/gradedNotebook";
+import { BUDGET } from "../scripts/homework/grading/calls";
+import { RunResult } from "../scripts/homework/grading/runNotebooks";
 
 const rowsOf = (rows: Row[], student: string): Record<string, Row> =>
   Object.fromEntries(rows.filter((r) => r.student === student).map((r) => [r.exercise, r]));
@@ -115,6 +117,7 @@ test(
       path.join(dir, "looper.ipynb"),
       submissionOfKinds(master, { ...Object.fromEntries(all.map((n) => [n, "right"])), "hw06-ex6": "loop" }),
     );
+    const runs: RunResult[] = [];
     const report = await grade(dir, [master], {
       out,
       timeout: 300,
@@ -122,11 +125,20 @@ test(
       callTimeout: 5,
       jobs: 1,
       sharedKernel: false,
+      progress: (r) => runs.push(r),
     });
     const show = JSON.stringify(
       report.rows.map(({ output: _o, ...r }) => r),
       null,
       1,
+    );
+    // ex6's check saw gradientCheck run out of time, so the demo cell calling it had 2 s, not the cell limit
+    assert.deepEqual(
+      runs.map((r) => [r.stopped_at, r.reason, r.detail]),
+      [
+        [demo, "timeout", `the cell ran longer than ${BUDGET.demoAfterTimeoutS}s (an endless loop?)`],
+        [null, null, null],
+      ],
     );
     const looper = rowsOf(report.rows, "looper");
     assert.equal(looper["hw06-ex6"].points, 0, show);
@@ -138,6 +150,50 @@ test(
     assert.deepEqual(
       served.map((c) => /Graded in an earlier run, which (\w+)/.exec(sourceOf(c))?.[1]),
       ["gradientCheck"],
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  },
+);
+
+test(
+  "hw05: miniBatches looping inside its function costs ex1 only: the experiments that call it are graded again with the grader's",
+  { timeout: 900_000 },
+  async () => {
+    const master = loadMaster(path.join(mastersDir, "05-softmax-experiments.ipynb"));
+    const all = master.exercises.map((e) => e.name);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-callee-subs-"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-callee-grades-"));
+    writeNotebook(
+      path.join(dir, "looper.ipynb"),
+      submissionOfKinds(master, { ...Object.fromEntries(all.map((n) => [n, "right"])), "hw05-ex1": "loop" }),
+    );
+    const runs: RunResult[] = [];
+    const report = await grade(dir, [master], {
+      out,
+      timeout: 300,
+      cellTimeout: 60,
+      callTimeout: 5,
+      jobs: 1,
+      sharedKernel: false,
+      progress: (r) => runs.push(r),
+    });
+    const show = JSON.stringify(
+      report.rows.map(({ output: _o, ...r }) => r),
+      null,
+      1,
+    );
+    const looper = rowsOf(report.rows, "looper");
+    assert.deepEqual([looper["hw05-ex1"].points, looper["hw05-ex1"].status], [0, "timeout"], show);
+    for (const ex of master.exercises.filter((x) => x.name !== "hw05-ex1"))
+      assert.deepEqual([looper[ex.name].points, looper[ex.name].status], [ex.points, "passed"], `${ex.name}: ${show}`);
+    assert.equal(runs.length, 2, "one run, then one with miniBatches served by the grader");
+    const executed = readNotebook(path.join(out, "executed", "looper", "05-softmax-experiments.ipynb"));
+    assert.deepEqual(
+      executed.cells
+        .filter((c) => /Graded in an earlier run/.test(sourceOf(c)))
+        .map((c) => /Graded in an earlier run, which (\w+)/.exec(sourceOf(c))?.[1]),
+      ["miniBatches"],
     );
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(out, { recursive: true, force: true });

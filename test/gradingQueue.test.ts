@@ -77,13 +77,13 @@ test("a kernel that did not start is graded again while rounds are left, and onl
     detail: "RuntimeError: Kernel didn't respond in 30 seconds (after 2 start attempts)",
   };
   const next: Work[] = [];
-  settleRun(work, job, run, true, job.token, next);
+  settleRun(work, job, run, true, true, job.token, next);
   assert.deepEqual(next, [work], "run again in the next round");
   assert.ok(
     work.rows.every((r) => r === null),
     "no exercise is decided by a kernel that never started",
   );
-  settleRun(work, job, run, false, job.token, ((next.length = 0), next));
+  settleRun(work, job, run, false, true, job.token, ((next.length = 0), next));
   assert.deepEqual(next, []);
   for (const r of work.rows) {
     assert.equal(r?.status, "error");

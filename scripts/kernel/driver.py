@@ -42,6 +42,8 @@ CLI:
       "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
       standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
       the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
+      "watches" ({"demo cell index": [check cell indices]}): a demo cell gets "watched_limit" seconds once one
+      of those check cells holds an outcome {"stopped": "timeout"} (display data of "result_mime").
       Each session gets its own kernel (its notebooks share it; the names one defined are deleted
       before the next runs); before every start the session's token (and the grader's arguments,
       "calls") are written to private files named by token_env / calls_env, which the kernel reads and
@@ -431,6 +433,8 @@ class GradeSession:
         # Isolated grading: {"uid", "gid", "scratch"}; each kernel start gets a scratch folder of its own
         # there (HOME of the kernel, which runs as uid: see scripts/homework/grading/isolation.ts).
         self.isolation, self.home = jobs.get("isolation"), None
+        # a demo cell's limit once a function it calls ran out of time in its check (grade_notebook, "watches")
+        self.result_mime, self.watched_limit = jobs.get("result_mime"), float(jobs.get("watched_limit") or 0)
         self.kernel = Kernel(jobs.get("kernel", "descent"), startup_timeout=int(jobs.get("startup_timeout", 120)),
                              start_attempts=int(jobs.get("start_attempts", 2)),
                              before_start=self._hand_over, after_stop=self._clean_up)
@@ -461,6 +465,16 @@ class GradeSession:
         os.environ.pop(self.token_env, None)
         os.environ.pop(self.calls_env, None)
         os.environ.pop(PRECOMPILED_ENV, None)
+
+
+def ran_out_of_time(cell, mime):
+    """Did this check cell see its function run out of time (a check's outcome {"stopped": "timeout"})?
+    Only a limit depends on it (forging one shortens the forger's own demo cell), never a verdict."""
+    for o in cell.get("outputs", []):
+        data = (o.get("data") or {}).get(mime) if mime else None
+        if isinstance(data, dict) and '"stopped":"timeout"' in str(data.get("json", "")):
+            return True
+    return False
 
 
 # Forget the previous notebook's top-level names (tslab keeps them on __tslab__.exports).
@@ -509,6 +523,9 @@ def grade_notebook(session, job, timeout, cell_timeout, ahead=lambda: None):
             quick = session.precompiled is not None and not failed_before
             # the cell's budget from the references, or the cell limit
             own = float((compiled_limits if quick else own_limits).get(str(index), cell_timeout))
+            watched = (job.get("watches") or {}).get(str(index))
+            if watched and session.watched_limit and any(ran_out_of_time(nb.cells[j], session.result_mime) for j in watched):
+                own = min(own, session.watched_limit)  # a demo cell calling a function that just ran out of time
             limit = max(1, int(min(own, left)))
             outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
             if outcome.status == "timeout":

@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "../notebook";
-import { CALLS_ENV, TOKEN_ENV } from "../../../src/homework/report";
+import { CALLS_ENV, RESULT_MIME, TOKEN_ENV } from "../../../src/homework/report";
+import { BUDGET } from "./calls";
 import { GradingCourse } from "./gradingCourse";
 import { GradeOptions } from "./options";
 
@@ -22,6 +23,11 @@ export interface RunJob {
   compiledLimits?: Record<number, number>;
   /** The grader's arguments for the kernel (a JSON file of GradingCalls), when grading in isolation. */
   calls?: string;
+  /**
+   * Demo cells (by index) and the check cells of the functions each calls: a demo cell whose function has
+   * run out of time in one of those checks gets BUDGET.demoAfterTimeoutS (gradeSubmissions.ts, demoWatches).
+   */
+  watches?: Record<number, number[]>;
 }
 
 export interface RunResult {
@@ -58,6 +64,7 @@ function sessionLine(s: RunJob[]): string {
       out: j.output,
       limits: j.limits ?? {},
       compiled_limits: j.compiledLimits ?? j.limits ?? {},
+      watches: j.watches ?? {},
     })),
   };
   return JSON.stringify({ run: session }) + "\n";
@@ -142,6 +149,9 @@ class Runner {
       cell_timeout: options.cellTimeout,
       token_env: TOKEN_ENV,
       startup_timeout: GRADING_STARTUP_TIMEOUT_S,
+      // a check whose function ran out of time (src/homework/check.ts sends {"stopped": "timeout"} under this type)
+      result_mime: RESULT_MIME,
+      watched_limit: BUDGET.demoAfterTimeoutS,
       sessions: "stdin",
     };
     fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
