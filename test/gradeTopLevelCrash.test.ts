@@ -98,12 +98,57 @@ test(
   },
 );
 
+/**
+ * Grades one student ("looper") whose exercises are all right but `loops` (an endless loop inside the
+ * function), with one runner; checks that `loops` got 0 and every other exercise full marks, and that the
+ * rerun served exactly `served` (function names) by the grader. Returns the runs as reported.
+ */
+async function gradeLooper(
+  master: ReturnType<typeof loadMaster>,
+  loops: string,
+  cellTimeout: number,
+  served: string[],
+): Promise<RunResult[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-looper-subs-"));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-looper-grades-"));
+  const kinds = Object.fromEntries(master.exercises.map((e) => [e.name, e.name === loops ? "loop" : "right"] as const));
+  writeNotebook(path.join(dir, "looper.ipynb"), submissionOfKinds(master, kinds));
+  const runs: RunResult[] = [];
+  const report = await grade(dir, [master], {
+    out,
+    timeout: 300,
+    cellTimeout,
+    callTimeout: 5,
+    jobs: 1,
+    sharedKernel: false,
+    progress: (r) => runs.push(r),
+  });
+  const show = JSON.stringify(
+    report.rows.map(({ output: _o, ...r }) => r),
+    null,
+    1,
+  );
+  const looper = rowsOf(report.rows, "looper");
+  assert.deepEqual([looper[loops].points, looper[loops].status], [0, "timeout"], show);
+  for (const ex of master.exercises.filter((x) => x.name !== loops))
+    assert.deepEqual([looper[ex.name].points, looper[ex.name].status], [ex.points, "passed"], `${ex.name}: ${show}`);
+  const executed = readNotebook(path.join(out, "executed", "looper", `${master.name}.ipynb`));
+  assert.deepEqual(
+    executed.cells
+      .filter((c) => /Graded in an earlier run/.test(sourceOf(c)))
+      .map((c) => /Graded in an earlier run, which (\w+)/.exec(sourceOf(c))?.[1]),
+    served,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(out, { recursive: true, force: true });
+  return runs;
+}
+
 test(
   "hw06: a gradient check that loops forever also hangs the course's demo cell that calls it: it costs ex6 only",
   { timeout: 900_000 },
   async () => {
     const master = loadMaster(path.join(mastersDir, "06-backpropagation.ipynb"));
-    const all = master.exercises.map((e) => e.name);
     // the demo cell after ex6's check runs the student's gradientCheck on the student's own backprop
     const demo = master.nb.cells.findIndex(
       (c, i) => i > master.exercises[5].cell && /gradientCheck\(demoNet/.test(sourceOf(c)),
@@ -111,27 +156,8 @@ test(
     assert.ok(demo > 0, "hw06 has a demo cell that calls gradientCheck after ex6's check");
     // it calls the student's forward, deltas, weightGradients and gradientCheck
     assert.deepEqual(exercisesCalledIn(master, demo, sourceOf(master.nb.cells[demo])), [0, 1, 2, 5]);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-demo-subs-"));
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-demo-grades-"));
-    writeNotebook(
-      path.join(dir, "looper.ipynb"),
-      submissionOfKinds(master, { ...Object.fromEntries(all.map((n) => [n, "right"])), "hw06-ex6": "loop" }),
-    );
-    const runs: RunResult[] = [];
-    const report = await grade(dir, [master], {
-      out,
-      timeout: 300,
-      cellTimeout: 8,
-      callTimeout: 5,
-      jobs: 1,
-      sharedKernel: false,
-      progress: (r) => runs.push(r),
-    });
-    const show = JSON.stringify(
-      report.rows.map(({ output: _o, ...r }) => r),
-      null,
-      1,
-    );
+    // the rerun replaces only the function whose check ran out of time (the student's forward, … stay theirs)
+    const runs = await gradeLooper(master, "hw06-ex6", 8, ["gradientCheck"]);
     // ex6's check saw gradientCheck run out of time, so the demo cell calling it had 2 s, not the cell limit
     assert.deepEqual(
       runs.map((r) => [r.stopped_at, r.reason, r.detail]),
@@ -140,19 +166,6 @@ test(
         [null, null, null],
       ],
     );
-    const looper = rowsOf(report.rows, "looper");
-    assert.equal(looper["hw06-ex6"].points, 0, show);
-    for (const ex of master.exercises.filter((x) => x.name !== "hw06-ex6"))
-      assert.deepEqual([looper[ex.name].points, looper[ex.name].status], [ex.points, "passed"], `${ex.name}: ${show}`);
-    // the rerun replaced only the function whose check ran out of time (the student's forward, … stay theirs)
-    const executed = readNotebook(path.join(out, "executed", "looper", "06-backpropagation.ipynb"));
-    const served = executed.cells.filter((c) => /Graded in an earlier run/.test(sourceOf(c)));
-    assert.deepEqual(
-      served.map((c) => /Graded in an earlier run, which (\w+)/.exec(sourceOf(c))?.[1]),
-      ["gradientCheck"],
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(out, { recursive: true, force: true });
   },
 );
 
@@ -161,41 +174,8 @@ test(
   { timeout: 900_000 },
   async () => {
     const master = loadMaster(path.join(mastersDir, "05-softmax-experiments.ipynb"));
-    const all = master.exercises.map((e) => e.name);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-callee-subs-"));
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-callee-grades-"));
-    writeNotebook(
-      path.join(dir, "looper.ipynb"),
-      submissionOfKinds(master, { ...Object.fromEntries(all.map((n) => [n, "right"])), "hw05-ex1": "loop" }),
-    );
-    const runs: RunResult[] = [];
-    const report = await grade(dir, [master], {
-      out,
-      timeout: 300,
-      cellTimeout: 60,
-      callTimeout: 5,
-      jobs: 1,
-      sharedKernel: false,
-      progress: (r) => runs.push(r),
-    });
-    const show = JSON.stringify(
-      report.rows.map(({ output: _o, ...r }) => r),
-      null,
-      1,
-    );
-    const looper = rowsOf(report.rows, "looper");
-    assert.deepEqual([looper["hw05-ex1"].points, looper["hw05-ex1"].status], [0, "timeout"], show);
-    for (const ex of master.exercises.filter((x) => x.name !== "hw05-ex1"))
-      assert.deepEqual([looper[ex.name].points, looper[ex.name].status], [ex.points, "passed"], `${ex.name}: ${show}`);
+    // the experiments ran out of time inside miniBatches: graded again with the grader's miniBatches
+    const runs = await gradeLooper(master, "hw05-ex1", 60, ["miniBatches"]);
     assert.equal(runs.length, 2, "one run, then one with miniBatches served by the grader");
-    const executed = readNotebook(path.join(out, "executed", "looper", "05-softmax-experiments.ipynb"));
-    assert.deepEqual(
-      executed.cells
-        .filter((c) => /Graded in an earlier run/.test(sourceOf(c)))
-        .map((c) => /Graded in an earlier run, which (\w+)/.exec(sourceOf(c))?.[1]),
-      ["miniBatches"],
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(out, { recursive: true, force: true });
   },
 );
