@@ -37,8 +37,8 @@ CLI:
       JOBS.json: {"kernel", "timeout", "cell_timeout", "token_env", "calls_env", "startup_timeout",
                   "start_attempts", "isolation", "compiler",
                   "sessions": [{"token", "calls", "notebooks": [{"in", "out", "limits", "compiled_limits"}]}]}
-      ("sessions": "stdin": {"run": session} lines on stdin, each sent when the last is reported, and
-      {"ahead": {"in": notebook}} lines naming the notebook likely next, compiled while the kernel runs)
+      ("sessions": "stdin": {"run": session} lines on stdin, each sent when the last is reported and
+      followed by {"ahead": {"in": notebook} | null}, the notebook likely next, compiled while the kernel runs)
       "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
       standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
       the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
@@ -561,55 +561,39 @@ def grade_notebook(session, job, timeout, cell_timeout, ahead=lambda: None):
 
 class Sessions:
     """The sessions to grade, in order: the jobs file's list, or ("stdin") what npm run grade sends on stdin, one
-    JSON line each: {"run": session} when this runner is free for it, and {"ahead": {"in": notebook}} for
-    the notebook it will most likely get next, whose cells the compiler may compile while the kernel runs
-    the current one (asked: scripts/homework/grading/runNotebooks.ts). next() waits for the next session
-    (None at the end); ahead() is the notebook announced last (never waits), or None."""
+    JSON line each: {"run": session} when this runner is free for it, each followed by {"ahead": {"in":
+    notebook} or null}, the notebook it will most likely get next, whose cells the compiler may compile while
+    the kernel runs the current one (scripts/homework/grading/runNotebooks.ts). next() waits for the next
+    session (None at the end); ahead() is the notebook announced last (never waits), or None."""
 
     def __init__(self, jobs):
-        self.lines = queue.Queue()
         self.announced = None
-        if jobs["sessions"] == "stdin":
+        self.listed = None if jobs["sessions"] == "stdin" else list(jobs["sessions"])
+        if self.listed is None:
+            self.runs = queue.Queue()
             threading.Thread(target=self._read, daemon=True).start()
-        else:
-            for spec in jobs["sessions"]:
-                self.lines.put({"run": spec})
-            self.lines.put(None)
 
     def _read(self):
         for line in sys.stdin:
-            if line.strip():
-                self.lines.put(json.loads(line))
-        self.lines.put(None)
-
-    def _take(self, block):
-        line = self.lines.get(block=block)
-        if line is not None and "ahead" in line:
-            self.announced = line["ahead"]
-            return "ahead"
-        return line
+            if not line.strip():
+                continue
+            message = json.loads(line)
+            if "ahead" in message:
+                self.announced = message["ahead"]
+            else:
+                self.runs.put(message["run"])
+        self.runs.put(None)
 
     def next(self):
-        while True:
-            line = self._take(True)
-            if line != "ahead":
-                self.announced = None  # what comes next is announced after this session
-                return line["run"] if line else None
+        if self.listed is None:
+            return self.runs.get()
+        if not self.listed:
+            return None
+        spec = self.listed.pop(0)
+        self.announced = self.listed[0]["notebooks"][0] if self.listed else None
+        return spec
 
     def ahead(self):
-        try:
-            while True:
-                line = self._take(False)
-                if line != "ahead":  # a session (or the end) that came early: put it back first in line
-                    with self.lines.mutex:
-                        self.lines.queue.appendleft(line)
-                    break
-        except queue.Empty:
-            pass
-        if self.announced is None and self.lines.queue:
-            first = self.lines.queue[0]  # the jobs file's list: the next session's first notebook
-            if first is not None and "run" in first:
-                return first["run"]["notebooks"][0]
         return self.announced
 
 

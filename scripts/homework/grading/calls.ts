@@ -83,10 +83,13 @@ export function gradingCalls(
             // (an experiment that trains: at least 10 s, at most its own limit).
             const times = cases.map((c) => referenceMs(spec.reference as (...a: unknown[]) => unknown, c.args));
             spent.set(id, (spent.get(id) ?? 0) + sum(times));
-            const [floor, cap, before] = spec.timeLimit
-              ? [BUDGET.experimentCallFloorMs, spec.timeLimit * 1000, entry.callMs ?? 0]
-              : [BUDGET.callFloorMs, limits.callMs, entry.callMs ?? 0];
-            const callMs = Math.min(cap, Math.max(before, floor, Math.ceil(BUDGET.callFactor * Math.max(0, ...times))));
+            const [floor, cap] = spec.timeLimit
+              ? [BUDGET.experimentCallFloorMs, spec.timeLimit * 1000]
+              : [BUDGET.callFloorMs, limits.callMs];
+            const callMs = Math.min(
+              cap,
+              Math.max(entry.callMs ?? 0, floor, Math.ceil(BUDGET.callFactor * Math.max(0, ...times))),
+            );
             // A check (its visible or its hidden cases): one call may use its whole limit (the case it loops
             // on), the other calls 50 × the reference's time (at least a second in all): a function that loops
             // on every case costs one call's limit and a second, not one limit per case.

@@ -5,7 +5,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { mastersDir, nbgraderOf, Notebook, readNotebook, root, sourceOf, writeNotebook } from "../notebook";
-import { exercisesCalledIn, gradedNotebook, servedByGrader, studentCells } from "./gradedNotebook";
+import {
+  demoCells,
+  exercisesCalledIn,
+  gradedNotebook,
+  servedByGrader,
+  solutionCellOf,
+  studentCells,
+} from "./gradedNotebook";
 import { BUDGET, gradingCalls } from "./calls";
 import { GradingCourseOptions, makeGradingCourse } from "./gradingCourse";
 import { UNISOLATED_LOSS, isolationProblem, protectAnswers } from "./isolation";
@@ -87,16 +94,13 @@ export function cellBudgetsMs(master: Master, referenceMs: Map<string, number>):
       (a, id) => a + (referenceMs.get(id) ?? 0),
       0,
     );
-  const student = new Set(studentCells(master));
   master.nb.cells.forEach((c, i) => {
-    if (c.cell_type !== "code") return;
     const e = master.owner[i];
-    if (master.exercises[e] && nbgraderOf(c)?.solution) budgets[i] = BUDGET.cellFactor * exerciseMs(e);
-    else if (!student.has(i)) {
-      const called = exercisesCalledIn(master, i, sourceOf(c));
-      if (called.length) budgets[i] = BUDGET.cellFactor * called.reduce((a, k) => a + exerciseMs(k), 0);
-    }
+    if (c.cell_type === "code" && master.exercises[e] && nbgraderOf(c)?.solution)
+      budgets[i] = BUDGET.cellFactor * exerciseMs(e);
   });
+  for (const [i, called] of demoCells(master))
+    budgets[i] = BUDGET.cellFactor * called.reduce((a, k) => a + exerciseMs(k), 0);
   return budgets;
 }
 
@@ -107,13 +111,9 @@ export function cellBudgetsMs(master: Master, referenceMs: Map<string, number>):
  * grader, never points: its check ran before). Cells of `relaxed` (they stopped a run before) keep their limit.
  */
 export function demoWatches(master: Master, relaxed: Set<number>): Record<number, number[]> {
-  const student = new Set(studentCells(master));
   const watches: Record<number, number[]> = {};
-  master.nb.cells.forEach((c, i) => {
-    if (c.cell_type !== "code" || student.has(i) || relaxed.has(i)) return;
-    const called = exercisesCalledIn(master, i, sourceOf(c));
-    if (called.length) watches[i] = called.map((e) => master.exercises[e].cell);
-  });
+  for (const [i, called] of demoCells(master))
+    if (!relaxed.has(i)) watches[i] = called.map((e) => master.exercises[e].cell);
   return watches;
 }
 
@@ -161,17 +161,20 @@ export function settleRun(
   } catch {
     executed = gradedNotebook(w.master, w.student, w.stubbed);
   }
+  // this run's row of each exercise, judged once (a suspect's is looked at before it is kept)
+  const judged = new Map<number, ReturnType<typeof exerciseRow>>();
+  const rowNow = (e: number) => {
+    let r = judged.get(e);
+    if (!r) judged.set(e, (r = exerciseRow(w.master, e, executed, run, token)));
+    return r;
+  };
   // (the suspects: those whose own check ran out of time or died, else every one it calls)
   const inStudentCell = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at);
   const called =
     run.stopped_at === null || inStudentCell || run.reason === "start failed"
       ? []
-      : exercisesCalledIn(w.master, run.stopped_at, sourceOf(w.master.nb.cells[run.stopped_at])).filter(
-          (e) => !w.stubbed.has(e),
-        );
-  const stuck = called.filter((e) =>
-    ["timeout", "kernel died"].includes((w.rows[e] ?? exerciseRow(w.master, e, executed, run, token)).status),
-  );
+      : (demoCells(w.master).get(run.stopped_at) ?? []).filter((e) => !w.stubbed.has(e));
+  const stuck = called.filter((e) => ["timeout", "kernel died"].includes((w.rows[e] ?? rowNow(e)).status));
   const suspects = stuck.length ? stuck : called;
   const stopEx = inStudentCell ? w.master.owner[run.stopped_at!] : suspects.length ? Math.max(...suspects) : -1;
   for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
@@ -180,7 +183,7 @@ export function settleRun(
   w.master.exercises.forEach((_, e) => {
     if (w.rows[e] !== null) return; // decided in an earlier round
     if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
-    w.rows[e] = exerciseRow(w.master, e, executed, run, token);
+    w.rows[e] = rowNow(e);
     now.push(e);
   });
   let again = stopEx >= 0 && run.reason !== "start failed" && w.rows.some((r) => r === null);
@@ -193,9 +196,7 @@ export function settleRun(
     const regraded = new Set<number>();
     for (const k of now) {
       if (w.rows[k]?.status !== "timeout") continue;
-      const sol = w.master.nb.cells.findIndex(
-        (c, i) => w.master.owner[i] === k && nbgraderOf(c)?.solution && c.cell_type === "code",
-      );
+      const sol = solutionCellOf(w.master, k);
       if (sol < 0 || !executed.cells[sol]) continue;
       const callees = exercisesCalledIn(w.master, sol, sourceOf(executed.cells[sol])).filter((j) => j < k);
       const served = callees.filter(

@@ -21,6 +21,34 @@ export function exercisesCalledIn(master: Master, index: number, source: string)
     .map(({ e }) => e);
 }
 
+/** The index of exercise `e`'s solution cell (a code cell) in the master, or -1. */
+export function solutionCellOf(master: Master, e: number): number {
+  return master.nb.cells.findIndex(
+    (c, k) => master.owner[k] === e && nbgraderOf(c)?.solution && c.cell_type === "code",
+  );
+}
+
+const demos = new WeakMap<Master, Map<number, number[]>>();
+
+/**
+ * The cells of the course's that call students' functions (demos), each with the exercises it calls
+ * (exercisesCalledIn), by cell index; worked out once per master.
+ */
+export function demoCells(master: Master): Map<number, number[]> {
+  let found = demos.get(master);
+  if (!found) {
+    const student = new Set(studentCells(master));
+    found = new Map();
+    for (const [i, c] of master.nb.cells.entries()) {
+      if (c.cell_type !== "code" || student.has(i)) continue;
+      const called = exercisesCalledIn(master, i, sourceOf(c));
+      if (called.length) found.set(i, called);
+    }
+    demos.set(master, found);
+  }
+  return found;
+}
+
 /**
  * After exercise `e`'s solution cell stopped the kernel at its top level, the cell the rerun runs in
  * its place: the released stub's declaration with `throw new hw.NotDoneYet();` replaced by a call to
@@ -30,9 +58,7 @@ export function exercisesCalledIn(master: Master, index: number, source: string)
  */
 export function servedByGrader(master: Master, e: number): { id: string; source: string } | null {
   const f = checkedFunction(master, e);
-  const i = master.nb.cells.findIndex(
-    (c, k) => master.owner[k] === e && nbgraderOf(c)?.solution && c.cell_type === "code",
-  );
+  const i = solutionCellOf(master, e);
   if (!f || i < 0) return null;
   const { id, name } = f;
   const stub = sourceOf(master.released.cells[i]);

@@ -124,7 +124,7 @@ class Runner {
     this.left = s.length;
     child.stdin!.write(sessionLine(s));
     const then = this.pool.queue.announce(this.k);
-    if (then) child.stdin!.write(JSON.stringify({ ahead: { in: then[0].input } }) + "\n");
+    child.stdin!.write(JSON.stringify({ ahead: then ? { in: then[0].input } : null }) + "\n");
   }
 
   /** No more work: the driver stops its compiler and ends. */
@@ -191,19 +191,19 @@ class Runner {
     child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
     this.ended = new Promise((resolve) =>
       child.on("close", (code) => {
-        const unreported = this.current ?? [];
+        const session = this.current ?? [];
         this.child = null;
         this.current = null;
-        for (const j of unreported)
-          if (!this.pool.reported(j.input))
-            this.pool.report({
-              in: j.input,
-              out: j.output,
-              seconds: 0,
-              stopped_at: null,
-              reason: "start failed",
-              detail: `the notebook runner stopped (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
-            });
+        // what the driver did not report (the pool takes each notebook's first result only)
+        for (const j of session)
+          this.pool.report({
+            in: j.input,
+            out: j.output,
+            seconds: 0,
+            stopped_at: null,
+            reason: "start failed",
+            detail: `the notebook runner stopped (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
+          });
         resolve();
         this.feed(); // a runner that died: a new driver for what is still waiting
       }),
@@ -261,10 +261,7 @@ export class RunnerPool {
     });
   }
 
-  reported(input: string): boolean {
-    return !this.batch?.left.has(input);
-  }
-
+  /** A notebook's result; any later one for the same notebook is ignored. */
   report(r: RunResult): void {
     const b = this.batch;
     if (!b || !b.left.has(r.in)) return;
