@@ -10,8 +10,7 @@ import * as path from "node:path";
 import { grade, loadMaster, Row, servedByGrader } from "../scripts/homework/grade";
 import { listMasters, mastersDir, readNotebook, sourceOf, writeNotebook } from "../scripts/homework/notebook";
 import { cellById, setSource, solutionOf, submission, submissionOfKinds } from "./support/submissions";
-import { exercisesCalledIn } from "../scripts/homework/grading/gradedNotebook";
-import { BUDGET } from "../scripts/homework/grading/calls";
+import { exercisesCalledIn, solutionCellOf } from "../scripts/homework/grading/gradedNotebook";
 import { RunResult } from "../scripts/homework/grading/runNotebooks";
 
 const rowsOf = (rows: Row[], student: string): Record<string, Row> =>
@@ -158,11 +157,16 @@ test(
     assert.deepEqual(exercisesCalledIn(master, demo, sourceOf(master.nb.cells[demo])), [0, 1, 2, 5]);
     // the rerun replaces only the function whose check ran out of time (the student's forward, … stay theirs)
     const runs = await gradeLooper(master, "hw06-ex6", 8, ["gradientCheck"]);
-    // ex6's check saw gradientCheck run out of time, so the demo cell calling it had 2 s, not the cell limit
+    // ex6's check saw gradientCheck run out of time, so the run stopped before the demo cell that calls it
+    // (no time spent waiting for the loop there), and the rerun served gradientCheck
     assert.deepEqual(
       runs.map((r) => [r.stopped_at, r.reason, r.detail]),
       [
-        [demo, "timeout", `the cell ran longer than ${BUDGET.demoAfterTimeoutS}s (an endless loop?)`],
+        [
+          demo,
+          "callee timeout",
+          `calls a function that ran out of time in its check (cell ${master.exercises[5].cell})`,
+        ],
         [null, null, null],
       ],
     );
@@ -176,6 +180,64 @@ test(
     const master = loadMaster(path.join(mastersDir, "05-softmax-experiments.ipynb"));
     // the experiments ran out of time inside miniBatches: graded again with the grader's miniBatches
     const runs = await gradeLooper(master, "hw05-ex1", 60, ["miniBatches"]);
-    assert.equal(runs.length, 2, "one run, then one with miniBatches served by the grader");
+    // the first run stopped before ex2's solution cell (its function calls miniBatches), with no time
+    // spent in the experiments' checks waiting for the loop
+    assert.deepEqual(
+      runs.map((r) => [r.stopped_at, r.reason]),
+      [
+        [solutionCellOf(master, 1), "callee timeout"],
+        [null, null],
+      ],
+    );
+  },
+);
+
+test(
+  "hw03: a function that displays a forged 'ran out of time' outcome in its check stops nothing",
+  { timeout: 900_000 },
+  async () => {
+    const master = loadMaster(path.join(mastersDir, "03-softmax.ipynb"));
+    // logSumExp (ex3) is right but shows an unsigned outcome {"stopped":"timeout"} in ex3's check cell;
+    // crossEntropy (ex4) calls it, so ex4's cells are watched for ex3's check running out of time
+    const forged = JSON.stringify({ id: "hw03-ex3", kind: "visible", stopped: "timeout" });
+    const shows = `d.displayBundle({ "application/vnd.descent.homework+json": { json: ${JSON.stringify(forged)}, sig: "${"0".repeat(64)}" } });`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-forger-subs-"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "descent-forger-grades-"));
+    const all = master.exercises.map((e) => e.name);
+    writeNotebook(
+      path.join(dir, "forger.ipynb"),
+      submission(master, all, (nb) =>
+        setSource(
+          cellById(nb, "hw03-ex3-solution"),
+          solutionOf(master, "hw03-ex3").replace("// BEGIN SOLUTION", `// BEGIN SOLUTION\n  ${shows}`),
+        ),
+      ),
+    );
+    const runs: RunResult[] = [];
+    const report = await grade(dir, [master], {
+      out,
+      timeout: 300,
+      cellTimeout: 8,
+      callTimeout: 5,
+      jobs: 1,
+      sharedKernel: false,
+      progress: (r) => runs.push(r),
+    });
+    const rows = rowsOf(report.rows, "forger");
+    for (const ex of master.exercises)
+      assert.deepEqual([rows[ex.name].points, rows[ex.name].status], [ex.points, "passed"], ex.name);
+    // the driver reads only outcomes signed with the run's key: one run, not stopped
+    assert.deepEqual(
+      runs.map((r) => [r.stopped_at, r.reason]),
+      [[null, null]],
+    );
+    const executed = readNotebook(path.join(out, "executed", "forger", "03-softmax.ipynb"));
+    assert.match(
+      JSON.stringify(cellById(executed, "hw03-ex3-check").outputs),
+      /0000000000/,
+      "the forged outcome was shown",
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
   },
 );

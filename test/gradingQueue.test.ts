@@ -1,6 +1,7 @@
 // How `npm run grade` hands out its notebooks (scripts/homework/grading/runNotebooks.ts): each runner takes
 // the next notebook when it is free, so one long notebook does not hold back the ones queued behind it; and
-// a kernel that did not start (the machine's fault) is graded again in the next round, not given 0.
+// a kernel that did not start (the machine's fault) is graded again in the next round, not given 0; a run
+// stopped before a cell that calls a function which ran out of time is settled from the grader's own rows.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -8,7 +9,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadMaster } from "../scripts/homework/grade";
 import { mastersDir, Notebook, readNotebook, writeNotebook } from "../scripts/homework/notebook";
-import { settleRun, Work } from "../scripts/homework/grading/gradeSubmissions";
+import { callWatches, settleRun, Work } from "../scripts/homework/grading/gradeSubmissions";
+import { gradedNotebook, solutionCellOf } from "../scripts/homework/grading/gradedNotebook";
+import { submission } from "./support/submissions";
 import { defaultGradeOptions } from "../scripts/homework/grading/options";
 import { RunJob, RunResult, runNotebooks } from "../scripts/homework/grading/runNotebooks";
 
@@ -86,4 +89,61 @@ test("a kernel that did not start is graded again while rounds are left, and onl
     assert.equal(r?.status, "error");
     assert.match(r!.message, /the kernel could not run the notebook: RuntimeError: Kernel didn't respond/);
   }
+});
+
+test("a run stopped before a cell calling a function that did not run out of time in the grader's rows: not watched again", () => {
+  const master = loadMaster(path.join(mastersDir, "03-softmax.ipynb"));
+  const student = submission(
+    master,
+    master.exercises.map((e) => e.name),
+    () => {},
+  );
+  const work: Work = {
+    sub: { student: "s1", file: "s1.ipynb", master, problem: null },
+    master,
+    student,
+    issues: [],
+    stubbed: new Set(),
+    relaxed: new Set(),
+    rows: master.exercises.map(() => null),
+    executedFile: "/nonexistent/s1.ipynb",
+  };
+  // crossEntropy (ex4) calls logSumExp (ex3): ex4's solution and check cells are watched on ex3's check
+  const watches = callWatches(master, gradedNotebook(master, student), work.relaxed);
+  const [sol4, check3, check4] = [solutionCellOf(master, 3), master.exercises[2].cell, master.exercises[3].cell];
+  assert.deepEqual(watches[sol4], [check3]);
+  assert.deepEqual(watches[check4], [check3]);
+  const job: RunJob = { input: "/nonexistent/r0.ipynb", output: "/nonexistent/out.ipynb", token: "t", watches };
+  const run: RunResult = {
+    in: job.input,
+    out: job.output,
+    seconds: 0,
+    stopped_at: sol4,
+    reason: "callee timeout",
+    detail: `calls a function that ran out of time in its check (cell ${check3})`,
+  };
+  const next: Work[] = [];
+  settleRun(work, job, run, true, true, job.token, next);
+  // (no result of ex3's check came in here, so its row does not say it ran out of time: nothing is served)
+  assert.deepEqual(next, [work], "run again in the next round");
+  assert.deepEqual([...work.stubbed], [], "nothing stubbed or served");
+  assert.deepEqual(
+    work.rows.map((r) => r !== null),
+    master.exercises.map((_, e) => e < 3),
+    "the exercises before the stopped cell's are decided",
+  );
+  const watching3 = Object.keys(watches)
+    .map(Number)
+    .filter((c) => watches[c].includes(check3));
+  assert.ok(watching3.includes(sol4) && watching3.includes(check4));
+  assert.deepEqual(
+    [...work.relaxed].sort((a, b) => a - b),
+    watching3,
+    "every cell watching ex3's check is relaxed",
+  );
+  const again = callWatches(master, gradedNotebook(master, student), work.relaxed);
+  assert.ok(
+    Object.values(again).every((list) => !list.includes(check3)),
+    "not watched again",
+  );
 });

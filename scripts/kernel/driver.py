@@ -42,8 +42,10 @@ CLI:
       "compiler": the command of the runner's compiler (scripts/kernel/compileServer.js, "{connection_file}"
       standing for a file it ignores): before each kernel start the notebook's cells are compiled there and
       the kernel takes them from that table (DESCENT_PRECOMPILED; scripts/kernel/precompiled.js).
-      "watches" ({"demo cell index": [check cell indices]}): a demo cell gets "watched_limit" seconds once one
-      of those check cells holds an outcome {"stopped": "timeout"} (display data of "result_mime").
+      "watches" ({"cell index": [check cell indices]}): a watched cell is not run once one of those check cells
+      holds an outcome {"stopped": "timeout"} (display data of "result_mime"): the run stops before it with
+      the reason "callee timeout" (it calls a function that ran out of time in its own check; the grader runs
+      the notebook again with that function served by the grader).
       Each session gets its own kernel (its notebooks share it; the names one defined are deleted
       before the next runs); before every start the session's token (and the grader's arguments,
       "calls") are written to private files named by token_env / calls_env, which the kernel reads and
@@ -52,10 +54,12 @@ CLI:
       per-cell limit ("cell_timeout") unless "limits" gives it one of its own ({"cell index": seconds}),
       or "compiled_limits" while the kernel's cells come compiled ahead and no cell has failed yet. One JSON line
       per notebook: {"in", "out", "seconds", "stopped_at", "reason": "timeout" | "notebook timeout" |
-      "died" | "start failed" | null, "detail"}.
+      "died" | "start failed" | "callee timeout" | null, "detail"}.
 Needs nbclient, nbformat and jupyter_client (Debian: python3-nbclient; elsewhere: pip install nbclient).
 """
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import queue
@@ -433,8 +437,9 @@ class GradeSession:
         # Isolated grading: {"uid", "gid", "scratch"}; each kernel start gets a scratch folder of its own
         # there (HOME of the kernel, which runs as uid: see scripts/homework/grading/isolation.ts).
         self.isolation, self.home = jobs.get("isolation"), None
-        # a demo cell's limit once a function it calls ran out of time in its check (grade_notebook, "watches")
-        self.result_mime, self.watched_limit = jobs.get("result_mime"), float(jobs.get("watched_limit") or 0)
+        # the type of a check's outcome, read to stop before a cell that calls a function that ran out of
+        # time in its check (grade_notebook, "watches")
+        self.result_mime = jobs.get("result_mime")
         self.kernel = Kernel(jobs.get("kernel", "descent"), startup_timeout=int(jobs.get("startup_timeout", 120)),
                              start_attempts=int(jobs.get("start_attempts", 2)),
                              before_start=self._hand_over, after_stop=self._clean_up)
@@ -467,12 +472,17 @@ class GradeSession:
         os.environ.pop(PRECOMPILED_ENV, None)
 
 
-def ran_out_of_time(cell, mime):
-    """Did this check cell see its function run out of time (a check's outcome {"stopped": "timeout"})?
-    Only a limit depends on it (forging one shortens the forger's own demo cell), never a verdict."""
+def ran_out_of_time(cell, mime, key):
+    """Did this check cell see its function run out of time: an outcome {"stopped": "timeout"} signed with the
+    session's key (src/homework/report.ts, signResult; what a student's code displays is not signed)? Only where
+    a run stops depends on it, never a verdict: the grader serves a function only when its own row of that
+    exercise says it ran out of time (gradeSubmissions.ts, settleRun)."""
     for o in cell.get("outputs", []):
         data = (o.get("data") or {}).get(mime) if mime else None
-        if isinstance(data, dict) and '"stopped":"timeout"' in str(data.get("json", "")):
+        if not isinstance(data, dict) or not isinstance(data.get("json"), str) or not isinstance(data.get("sig"), str):
+            continue
+        signed = hmac.new(key.encode(), data["json"].encode(), hashlib.sha256).hexdigest()
+        if hmac.compare_digest(signed, data["sig"]) and '"stopped":"timeout"' in data["json"]:
             return True
     return False
 
@@ -520,12 +530,15 @@ def grade_notebook(session, job, timeout, cell_timeout, ahead=lambda: None):
             if left <= 0:
                 stopped_at, reason, detail = index, "notebook timeout", f"the notebook's time limit of {timeout:g}s was reached"
                 break
+            watched = (job.get("watches") or {}).get(str(index)) or []
+            stuck = [j for j in watched if ran_out_of_time(nb.cells[j], session.result_mime, session.token)]
+            if stuck:  # it calls a function that ran out of time in its own check: graded again, that one served
+                stopped_at, reason = index, "callee timeout"
+                detail = "calls a function that ran out of time in its check (cell " + ", ".join(str(j) for j in stuck) + ")"
+                break
             quick = session.precompiled is not None and not failed_before
             # the cell's budget from the references, or the cell limit
             own = float((compiled_limits if quick else own_limits).get(str(index), cell_timeout))
-            watched = (job.get("watches") or {}).get(str(index))
-            if watched and session.watched_limit and any(ran_out_of_time(nb.cells[j], session.result_mime) for j in watched):
-                own = min(own, session.watched_limit)  # a demo cell calling a function that just ran out of time
             limit = max(1, int(min(own, left)))
             outcome = k.run_cell(cell, index, limit)  # an "error" stays in the cell's outputs: grading goes on
             if outcome.status == "timeout":

@@ -30,8 +30,6 @@ export const BUDGET = {
   cellFactor: 20,
   cellFloorS: 30,
   compiledCellFloorS: 10,
-  /** A demo cell that calls a function whose check has just seen it run out of time (gradeSubmissions.ts, demoWatches). */
-  demoAfterTimeoutS: 2,
 };
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

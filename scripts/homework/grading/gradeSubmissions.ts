@@ -105,15 +105,25 @@ export function cellBudgetsMs(master: Master, referenceMs: Map<string, number>):
 }
 
 /**
- * The demo cells (cells of the course's that call students' functions) and, for each, the check cells of
- * the exercises it calls: once one of those checks has seen its function run out of time, the demo cell
- * that calls it gets BUDGET.demoAfterTimeoutS (a false alarm costs a rerun with that function served by the
- * grader, never points: its check ran before). Cells of `relaxed` (they stopped a run before) keep their limit.
+ * The cells to watch, each with the check cells of the earlier exercises whose functions it calls: the
+ * cells of the course's that call students' functions (demos), and an exercise's solution and check cells
+ * when its solution (the student's, as in `nb`) calls an earlier exercise's function. Once one of those
+ * checks has seen its function run out of time, the run stops before the watched cell (no time spent
+ * waiting for the loop again) and the notebook runs again with that function served by the grader, so the
+ * later exercise is graded on its own work, never on a function that loops (settleRun). Cells of `relaxed`
+ * are not watched (a forged "ran out of time" stops a run once).
  */
-export function demoWatches(master: Master, relaxed: Set<number>): Record<number, number[]> {
+export function callWatches(master: Master, nb: Notebook, relaxed: Set<number>): Record<number, number[]> {
   const watches: Record<number, number[]> = {};
-  for (const [i, called] of demoCells(master))
-    if (!relaxed.has(i)) watches[i] = called.map((e) => master.exercises[e].cell);
+  const checkCells = (called: number[]) => called.map((e) => master.exercises[e].cell);
+  for (const [i, called] of demoCells(master)) watches[i] = checkCells(called);
+  master.exercises.forEach((ex, k) => {
+    const sol = solutionCellOf(master, k);
+    if (sol < 0 || !nb.cells[sol]) return;
+    const called = exercisesCalledIn(master, sol, sourceOf(nb.cells[sol])).filter((j) => j < k);
+    if (called.length) for (const i of [sol, ex.cell]) watches[i] = checkCells(called);
+  });
+  for (const i of relaxed) delete watches[i];
   return watches;
 }
 
@@ -168,26 +178,44 @@ export function settleRun(
     if (!r) judged.set(e, (r = exerciseRow(w.master, e, executed, run, token)));
     return r;
   };
-  // (the suspects: those whose own check ran out of time or died, else every one it calls)
-  const inStudentCell = run.stopped_at !== null && studentCells(w.master).includes(run.stopped_at);
-  const called =
-    run.stopped_at === null || inStudentCell || run.reason === "start failed"
+  const stuckIn = (es: number[]) =>
+    es.filter((e) => !w.stubbed.has(e) && ["timeout", "kernel died"].includes((w.rows[e] ?? rowNow(e)).status));
+  // Exercises from `firstAgain` on are graded again in the next round, with the exercises of `toStub` stubbed.
+  let firstAgain = Infinity;
+  let toStub: number[] = [];
+  if (run.reason === "callee timeout" && run.stopped_at !== null) {
+    // Stopped before a cell that calls a function that ran out of time in its own check (callWatches):
+    // the exercises before that cell are decided; the rest run again with that function served by the grader.
+    const i = run.stopped_at;
+    const watches = job.watches ?? {};
+    const checks = watches[i] ?? [];
+    toStub = stuckIn(checks.map((cell) => w.master.exercises.findIndex((x) => x.cell === cell)));
+    // none of those exercises' rows says so (an outcome of another check shown in that cell): those cells
+    // are not watched again
+    if (!toStub.length)
+      for (const [c, list] of Object.entries(watches)) if (list.some((x) => checks.includes(x))) w.relaxed.add(+c);
+    firstAgain = w.master.owner[i] >= 0 ? w.master.owner[i] : w.master.exercises.length;
+  } else if (run.stopped_at !== null && run.reason !== "start failed") {
+    // (the suspects: those whose own check ran out of time or died, else every one it calls)
+    const inStudentCell = studentCells(w.master).includes(run.stopped_at);
+    const called = inStudentCell
       ? []
       : (demoCells(w.master).get(run.stopped_at) ?? []).filter((e) => !w.stubbed.has(e));
-  const stuck = called.filter((e) => ["timeout", "kernel died"].includes((w.rows[e] ?? rowNow(e)).status));
-  const suspects = stuck.length ? stuck : called;
-  const stopEx = inStudentCell ? w.master.owner[run.stopped_at!] : suspects.length ? Math.max(...suspects) : -1;
-  for (const e of suspects.slice(0, -1)) w.stubbed.add(e);
-  if (suspects.length) w.relaxed.add(run.stopped_at!);
+    const stuck = stuckIn(called);
+    const suspects = stuck.length ? stuck : called;
+    const stopEx = inStudentCell ? w.master.owner[run.stopped_at] : suspects.length ? Math.max(...suspects) : -1;
+    if (suspects.length) w.relaxed.add(run.stopped_at);
+    if (stopEx >= 0) [firstAgain, toStub] = [stopEx + 1, [...suspects.slice(0, -1), stopEx]];
+  }
   const now: number[] = []; // decided in this run
   w.master.exercises.forEach((_, e) => {
     if (w.rows[e] !== null) return; // decided in an earlier round
-    if (stopEx >= 0 && e > stopEx && run.reason !== "start failed") return; // graded again in the next round
+    if (e >= firstAgain) return; // graded again in the next round
     w.rows[e] = rowNow(e);
     now.push(e);
   });
-  let again = stopEx >= 0 && run.reason !== "start failed" && w.rows.some((r) => r === null);
-  if (again) w.stubbed.add(stopEx);
+  let again = w.rows.some((r) => r === null);
+  if (again) for (const e of toStub) w.stubbed.add(e);
   // A check that ran out of time in a function that calls an earlier exercise's function which ran out of
   // time in its own check (hw05: the experiments call miniBatches): graded again with that earlier
   // function served by the grader, so the later exercise is judged on its own work.
@@ -322,7 +350,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         const served = new Set(
           options.sharedKernel ? [] : [...w.stubbed].filter((e) => servedByGrader(w.master, e) !== null),
         );
-        writeNotebook(input, gradedNotebook(w.master, w.student, w.stubbed, served));
+        const graded = gradedNotebook(w.master, w.student, w.stubbed, served);
+        writeNotebook(input, graded);
         let calls = callsFiles.get(w.master);
         if (served.size && calls && !options.sharedKernel) {
           const server = startReferenceServer(
@@ -349,8 +378,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
               w.relaxed,
             ),
             calls,
-            // with budgets only (--full-limits keeps every limit at its full length)
-            ...(budget ? { watches: demoWatches(w.master, w.relaxed) } : {}),
+            // with budgets only (--full-limits waits for every limit at its full length), while a round is left
+            ...(budget && round < retries ? { watches: callWatches(w.master, graded, w.relaxed) } : {}),
           },
         };
       });

@@ -6,7 +6,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { root } from "../notebook";
 import { CALLS_ENV, RESULT_MIME, TOKEN_ENV } from "../../../src/homework/report";
-import { BUDGET } from "./calls";
 import { GradingCourse } from "./gradingCourse";
 import { GradeOptions } from "./options";
 
@@ -24,8 +23,9 @@ export interface RunJob {
   /** The grader's arguments for the kernel (a JSON file of GradingCalls), when grading in isolation. */
   calls?: string;
   /**
-   * Demo cells (by index) and the check cells of the functions each calls: a demo cell whose function has
-   * run out of time in one of those checks gets BUDGET.demoAfterTimeoutS (gradeSubmissions.ts, demoWatches).
+   * Cells (by index) that call earlier exercises' functions, each with those exercises' check cells: once
+   * one of those checks has seen its function run out of time, the run stops before the cell with the
+   * reason "callee timeout" (gradeSubmissions.ts, callWatches).
    */
   watches?: Record<number, number[]>;
 }
@@ -35,7 +35,7 @@ export interface RunResult {
   out: string;
   seconds: number;
   stopped_at: number | null;
-  reason: "timeout" | "notebook timeout" | "died" | "start failed" | null;
+  reason: "timeout" | "notebook timeout" | "died" | "start failed" | "callee timeout" | null;
   detail: string | null;
   /** Seconds outside the notebook's cells: compiling its cells ahead, starting its kernel, stopping it. */
   phases?: { compile: number; start: number; stop: number };
@@ -151,7 +151,6 @@ class Runner {
       startup_timeout: GRADING_STARTUP_TIMEOUT_S,
       // a check whose function ran out of time (src/homework/check.ts sends {"stopped": "timeout"} under this type)
       result_mime: RESULT_MIME,
-      watched_limit: BUDGET.demoAfterTimeoutS,
       sessions: "stdin",
     };
     fs.writeFileSync(jobsFile, JSON.stringify(jobs), { mode: 0o600 });
