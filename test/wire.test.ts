@@ -15,9 +15,10 @@ import {
   runCheckWith,
   seedOf,
   SentOutcome,
+  sentOutcome,
 } from "../src/homework/check";
 import { compareValues, deepCopy } from "../src/homework/values";
-import { decode, encode, portable } from "../src/homework/wire";
+import { decode, encode, portable, Wire } from "../src/homework/wire";
 import "../src/homework/exercises/index";
 
 /** Exercises whose cases pass the course's reference functions as arguments (not sent to a student's kernel). */
@@ -106,4 +107,45 @@ test("judged on the grader's side from sent outcomes, every exercise's reference
     }
   }
   assert.deepEqual(failures, []);
+});
+
+test("a kernel sends back only arguments its call changed; judged the same either way, a change still seen", () => {
+  const failures: string[] = [];
+  const same: string[] = [];
+  for (const id of exerciseIds()) {
+    const spec = getExercise(id)!;
+    if (!spec.reference) continue;
+    for (const hidden of [false, true]) {
+      const seed = hidden ? 4242 : undefined;
+      // What a kernel sends now: the reference's value, and the arguments after the call only if they changed.
+      const outcomes: SentOutcome[] = casesOf(spec, { hidden, seed }).map((c) => {
+        const sent = JSON.parse(JSON.stringify(encode(c.args))) as Wire[];
+        const args = decode(sent) as unknown[];
+        const value = spec.reference!(...args);
+        return JSON.parse(JSON.stringify(sentOutcome(value, args, sent))) as SentOutcome;
+      });
+      if (outcomes.every((o) => o.argsSame === true && o.args === undefined)) same.push(id);
+      const r = runCheckWith(id, replayCaller(outcomes), { hidden, seed });
+      if (r.status !== "passed") failures.push(`${id} ${hidden ? "hidden" : "visible"}: ${r.firstFailure}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  // hw05's experiments take their datasets back no more (~17 MB each as data)
+  for (const id of ["hw05-ex3", "hw05-ex4", "hw05-ex5", "hw04-ex5"])
+    assert.ok(same.includes(id), `${id} sends its arguments back`);
+  assert.ok(same.length >= exerciseIds().length / 2, `only ${same.join(", ")}`);
+
+  // hw04-ex4 asks that the matrix be left as it was: a function that leaves one entry moved sends M back, and fails
+  const spec = getExercise("hw04-ex4")!;
+  const cases = casesOf(spec, {});
+  const outcomes = cases.map((c) => {
+    const sent = JSON.parse(JSON.stringify(encode(c.args))) as Wire[];
+    const args = decode(sent) as unknown[];
+    const value = spec.reference!(...args);
+    (args[1] as Matrix).data[0] += 1e-3; // the perturbation never undone
+    return JSON.parse(JSON.stringify(sentOutcome(value, args, sent))) as SentOutcome;
+  });
+  assert.ok(outcomes.every((o) => o.argsSame === undefined && o.args !== undefined));
+  const r = runCheckWith("hw04-ex4", replayCaller(outcomes), {});
+  assert.notEqual(r.status, "passed");
 });

@@ -563,7 +563,9 @@ const latest = new Map<string, { visible?: CheckResult; hidden?: CheckResult }>(
 export interface SentOutcome {
   ok: boolean;
   value?: Wire;
+  /** The arguments after the call, unless they are as sent (`argsSame`: the grader uses its own copy). */
   args?: Wire;
+  argsSame?: boolean;
   /** The student's error in words (NOT_DONE for the stub). */
   error?: string;
   stopped?: "timeout" | "interrupted" | null;
@@ -603,11 +605,7 @@ function sendOutcomes(
       continue;
     }
     try {
-      outcomes.push({
-        ok: true,
-        value: encode(o.value, "your result"),
-        args: encode(o.args, "the arguments after your call"),
-      });
+      outcomes.push(sentOutcome(o.value, o.args, argsList[i]));
     } catch (e) {
       outcomes.push({ ok: false, error: `your result could not be read (${message(e)})` });
     }
@@ -616,6 +614,35 @@ function sendOutcomes(
   console.log(
     `${id}${kind === "hidden" ? " · hidden tests" : ""}: your function ran on ${outcomes.length} case${outcomes.length === 1 ? "" : "s"}; the grader compares the results.`,
   );
+}
+
+// Taken at load, before any student cell can replace them.
+const isArray = Array.isArray;
+const keysOf = Object.keys;
+
+/** Are two values as data (wire.ts) the same: equal strings, numbers and booleans, in the same shapes? */
+export function sameWire(a: Wire, b: Wire): boolean {
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return a === b;
+  if (isArray(a) !== isArray(b)) return false;
+  const ka = keysOf(a);
+  const kb = keysOf(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++)
+    if (ka[i] !== kb[i] || !sameWire((a as Record<string, Wire>)[ka[i]], (b as Record<string, Wire>)[kb[i]]))
+      return false;
+  return true;
+}
+
+/**
+ * What the kernel sends for a call that returned: the value, and the arguments after the call only when
+ * they differ from those the grader sent (`sent`); unchanged ones (most cases: hw05's are MNIST
+ * datasets of ~17 MB as data) are marked `argsSame` and not sent back.
+ */
+export function sentOutcome(value: unknown, argsAfter: unknown[], sent: Wire[]): SentOutcome {
+  const after = encode(argsAfter, "the arguments after your call");
+  return sameWire(after, sent)
+    ? { ok: true, value: encode(value, "your result"), argsSame: true }
+    : { ok: true, value: encode(value, "your result"), args: after };
 }
 
 /** The grader's replay of the outcomes a kernel sent: the StudentCaller of runCheckWith. */
@@ -632,7 +659,8 @@ export function replayCaller(outcomes: SentOutcome[]): StudentCaller {
       };
     if (!o.ok)
       return { ok: false, value: undefined, args, error: null, errorText: o.error ?? "", stopped: o.stopped ?? null };
-    return { ok: true, value: decode(o.value ?? null), args: decode(o.args ?? null) as unknown[], error: null };
+    const after = o.argsSame === true ? deepCopy(args) : decode(o.args ?? null);
+    return { ok: true, value: decode(o.value ?? null), args: after as unknown[], error: null };
   };
 }
 
