@@ -592,8 +592,11 @@ function sendOutcomes(
   const student = guardedCaller(fn, limits, { id, names: writes });
   for (let i = 0; i < argsList.length; i++) {
     let o: Outcome;
+    let before: Wire;
     try {
-      o = student(decode(argsList[i]) as unknown[], i);
+      const args = decode(argsList[i]) as unknown[];
+      before = encode(args, "the case's arguments"); // (the student's function gets a copy: these stay as sent)
+      o = student(args, i);
     } catch (e) {
       outcomes.push({ ok: false, error: `the case's arguments could not be rebuilt (${message(e)})` });
       continue;
@@ -605,7 +608,7 @@ function sendOutcomes(
       continue;
     }
     try {
-      outcomes.push(sentOutcome(o.value, o.args, argsList[i]));
+      outcomes.push(sentOutcome(o.value, o.args, before));
     } catch (e) {
       outcomes.push({ ok: false, error: `your result could not be read (${message(e)})` });
     }
@@ -635,12 +638,12 @@ export function sameWire(a: Wire, b: Wire): boolean {
 
 /**
  * What the kernel sends for a call that returned: the value, and the arguments after the call only when
- * they differ from those the grader sent (`sent`); unchanged ones (most cases: hw05's are MNIST
+ * they differ from those before it (`before`, as encoded); unchanged ones (most cases: hw05's are MNIST
  * datasets of ~17 MB as data) are marked `argsSame` and not sent back.
  */
-export function sentOutcome(value: unknown, argsAfter: unknown[], sent: Wire[]): SentOutcome {
+export function sentOutcome(value: unknown, argsAfter: unknown[], before: Wire): SentOutcome {
   const after = encode(argsAfter, "the arguments after your call");
-  return sameWire(after, sent)
+  return sameWire(after, before)
     ? { ok: true, value: encode(value, "your result"), argsSame: true }
     : { ok: true, value: encode(value, "your result"), args: after };
 }

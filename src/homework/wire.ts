@@ -6,6 +6,7 @@
  * change how the grader compares.
  *
  *   encode(v) → JSON-able data      decode(data) → a fresh value (Matrix, typed arrays, arrays, objects…)
+ *   compact(data) → the same data, a typed array of few distinct values as those values and one byte each
  *
  * Numbers keep NaN, ±Infinity and −0; typed arrays keep their type; a Matrix comes back as the
  * course's Matrix. A function argument (a cost function a case passes in) crosses as its source
@@ -158,7 +159,91 @@ function rebuildFunction(src: string, scope: Record<string, unknown>): unknown {
   return new Function("scope", `with (scope) { return (${src}); }`)(lookup);
 }
 
-/** A fresh value from data made by encode(). */
+/** Typed arrays shorter than this are left as they are by compact(). */
+const COMPACT_MIN = 4096;
+
+/**
+ * The distinct elements of a typed array (their bytes, in order of first appearance) and each element's
+ * index among them, or null when there are more than 256 (the scan stops there). Elements are compared by
+ * their bytes, so −0, NaNs and every other value keep their exact bits.
+ */
+function dictionaryOf(v: ArrayBufferView, size: number): { dict: Uint8Array; idx: Uint8Array } | null {
+  const n = v.byteLength / size;
+  const idx = new Uint8Array(n);
+  const dict = new Uint8Array(256 * size);
+  let count = 0;
+  // an element as one or two 32-bit words (8-byte elements: hi → lo → index)
+  const words =
+    size === 2 ? new Uint16Array(v.buffer, v.byteOffset, n) : new Uint32Array(v.buffer, v.byteOffset, n * (size / 4));
+  const seen = new Map<number, number>();
+  const seen8 = new Map<number, Map<number, number>>();
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  for (let i = 0; i < n; i++) {
+    let k: number | undefined;
+    if (size === 8) {
+      let inner = seen8.get(words[2 * i + 1]);
+      if (!inner) seen8.set(words[2 * i + 1], (inner = new Map()));
+      k = inner.get(words[2 * i]);
+      if (k === undefined) {
+        if (count === 256) return null;
+        inner.set(words[2 * i], (k = count++));
+        dict.set(bytes.subarray(i * size, (i + 1) * size), k * size);
+      }
+    } else {
+      k = seen.get(words[i]);
+      if (k === undefined) {
+        if (count === 256) return null;
+        seen.set(words[i], (k = count++));
+        dict.set(bytes.subarray(i * size, (i + 1) * size), k * size);
+      }
+    }
+    idx[i] = k;
+  }
+  return { dict: dict.slice(0, count * size), idx };
+}
+
+/**
+ * The same data, smaller (for the arguments the grader sends: a kernel reads them at every start): a
+ * typed array of at least COMPACT_MIN elements of 2, 4 or 8 bytes that takes at most 256 distinct values
+ * (MNIST's pixels, k/255 as float32) becomes its distinct values and one byte per element
+ * ({ $t, dict, idx }); everything else is left as it is. decode() reads both forms, bit for bit the same.
+ */
+export function compact(w: Wire): Wire {
+  if (w === null || typeof w !== "object") return w;
+  if (Array.isArray(w)) return w.map(compact);
+  if ("$t" in w && typeof w.b64 === "string") {
+    const C = TYPED[w.$t as string];
+    const size = C ? (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
+    if (size === 1 || w.b64.length < (COMPACT_MIN * size * 4) / 3) return w;
+    const bytes = Buffer.from(w.b64, "base64");
+    const aligned = new Uint8Array(bytes.length);
+    aligned.set(bytes);
+    const d = dictionaryOf(aligned, size);
+    if (!d) return w;
+    return { $t: w.$t, dict: Buffer.from(d.dict).toString("base64"), idx: Buffer.from(d.idx).toString("base64") };
+  }
+  if ("$fn" in w) return w; // a function's source and scope are left as they are
+  const out: { [k: string]: Wire } = {};
+  for (const k of Object.keys(w)) out[k] = compact(w[k]);
+  return out;
+}
+
+/** The typed array of compact()'s form { $t, dict, idx }. */
+function fromDictionary(C: new (b: ArrayBuffer) => Typed, dictB64: string, idxB64: string): Typed {
+  const size = (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const dictBytes = Buffer.from(dictB64, "base64");
+  const idx = Buffer.from(idxB64, "base64");
+  const words = size / (size === 2 ? 2 : 4); // 16- or 32-bit words per element
+  const dict = new ArrayBuffer(dictBytes.length);
+  new Uint8Array(dict).set(dictBytes);
+  const out = new ArrayBuffer(idx.length * size);
+  const [from, to] =
+    size === 2 ? [new Uint16Array(dict), new Uint16Array(out)] : [new Uint32Array(dict), new Uint32Array(out)];
+  for (let i = 0; i < idx.length; i++) for (let j = 0; j < words; j++) to[i * words + j] = from[idx[i] * words + j];
+  return new C(out);
+}
+
+/** A fresh value from data made by encode() (or compact()). */
 export function decode(w: Wire): unknown {
   if (w === null || typeof w !== "object") return w;
   if (Array.isArray(w)) return w.map(decode);
@@ -168,6 +253,7 @@ export function decode(w: Wire): unknown {
   if ("$t" in w) {
     const C = TYPED[w.$t as string];
     if (!C) throw new Error(`decode: unknown typed array ${String(w.$t)}`);
+    if (typeof w.dict === "string" && typeof w.idx === "string") return fromDictionary(C, w.dict, w.idx);
     const bytes = Buffer.from(w.b64 as string, "base64");
     const buf = new ArrayBuffer(bytes.length);
     new Uint8Array(buf).set(bytes);
