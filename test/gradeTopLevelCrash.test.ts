@@ -10,7 +10,16 @@ import * as path from "node:path";
 import { grade, loadMaster, Row, servedByGrader } from "../scripts/homework/grade";
 import { listMasters, mastersDir, readNotebook, sourceOf, writeNotebook } from "../scripts/homework/notebook";
 import { cellById, setSource, solutionOf, submission, submissionOfKinds } from "./support/submissions";
-import { exercisesCalledIn, solutionCellOf } from "../scripts/homework/grading/gradedNotebook";
+import {
+  declaresNothing,
+  demoCells,
+  exercisesCalledIn,
+  gradedNotebook,
+  SKIPPED_LOOK,
+  skippedAtGrading,
+  solutionCellOf,
+} from "../scripts/homework/grading/gradedNotebook";
+import { callWatches } from "../scripts/homework/grading/gradeSubmissions";
 import { RunResult } from "../scripts/homework/grading/runNotebooks";
 
 const rowsOf = (rows: Row[], student: string): Record<string, Row> =>
@@ -239,5 +248,55 @@ test(
     );
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(out, { recursive: true, force: true });
+  },
+);
+
+test("the looks at a student's results that declare nothing are not run at grading, nor watched", () => {
+  assert.equal(
+    declaresNothing("// a look\ntry {\n  const x = f(1);\n  console.log(x);\n} catch (e) {\n  console.log(e);\n}"),
+    true,
+  );
+  assert.equal(declaresNothing("for (const t of [1, 2]) console.log(f(t));"), true);
+  for (const declares of [
+    "const lookModel = f();",
+    "try {\n  var leaks = f();\n} catch {}",
+    "function g() { return f(); }",
+    'import * as d from "./src/index";',
+    "class A {}",
+    "let n = 0;\nn += f();",
+  ])
+    assert.equal(declaresNothing(declares), false, declares);
+  for (const file of listMasters(mastersDir)) {
+    const master = loadMaster(file);
+    const skipped = skippedAtGrading(master);
+    const graded = gradedNotebook(master, master.nb);
+    const watches = callWatches(master, graded, new Set());
+    for (const i of skipped) {
+      assert.ok(!demoCells(master).has(i), `${master.name} cell ${i}: skipped and run`);
+      assert.equal(sourceOf(graded.cells[i]), SKIPPED_LOOK);
+      assert.ok(!(i in watches), `${master.name} cell ${i}: skipped but watched`);
+    }
+    // every demo cell the grader still runs declares something a later cell may use
+    for (const i of demoCells(master).keys()) assert.equal(declaresNothing(sourceOf(master.nb.cells[i])), false);
+  }
+  const hw07 = loadMaster(path.join(mastersDir, "07-rmsprop.ipynb"));
+  const ids = (m: typeof hw07, cells: Iterable<number>) =>
+    [...cells].map((i) => (m.nb.cells[i].metadata as { nbgrader?: { grade_id?: string } }).nbgrader?.grade_id);
+  assert.deepEqual(ids(hw07, skippedAtGrading(hw07)), ["hw07-look-code"]);
+  const hw05 = loadMaster(path.join(mastersDir, "05-softmax-experiments.ipynb"));
+  assert.deepEqual(ids(hw05, demoCells(hw05).keys()), ["hw05-ex6-look-code"], "declares lookModel: run");
+});
+
+test(
+  "hw01: a function that loops only where a look calls it costs its own exercise, in one run",
+  { timeout: 900_000 },
+  async () => {
+    const master = loadMaster(path.join(mastersDir, "01-perceptron.ipynb"));
+    // decideWithBias (ex2) is called by the look hw01-ex2-look, which the grader does not run
+    const runs = await gradeLooper(master, "hw01-ex2", 60, []);
+    assert.deepEqual(
+      runs.map((r) => [r.stopped_at, r.reason]),
+      [[null, null]],
+    );
   },
 );

@@ -1,5 +1,6 @@
 // Building the graded notebook: the master's cells with the student's solution cells only.
 // (One step of `npm run grade`; scripts/homework/grade.ts runs them in order.)
+import * as ts from "typescript";
 import { Cell, gradeIdOf, nbgraderOf, Notebook, sourceOf } from "../notebook";
 import { Master } from "./masters";
 
@@ -28,26 +29,81 @@ export function solutionCellOf(master: Master, e: number): number {
   );
 }
 
-const demos = new WeakMap<Master, Map<number, number[]>>();
-
 /**
- * The cells of the course's that call students' functions (demos), each with the exercises it calls
- * (exercisesCalledIn), by cell index; worked out once per master.
+ * Does this cell's code declare nothing that outlives it: no declaration, import or export at its top
+ * level and no `var` anywhere (a `var` in a block is the cell's)? Then tslab passes nothing of it on to
+ * the cells after it.
  */
-export function demoCells(master: Master): Map<number, number[]> {
+export function declaresNothing(source: string): boolean {
+  const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const outlives = (s: ts.Statement) =>
+    ts.isVariableStatement(s) ||
+    ts.isFunctionDeclaration(s) ||
+    ts.isClassDeclaration(s) ||
+    ts.isInterfaceDeclaration(s) ||
+    ts.isTypeAliasDeclaration(s) ||
+    ts.isEnumDeclaration(s) ||
+    ts.isModuleDeclaration(s) ||
+    ts.isImportDeclaration(s) ||
+    ts.isImportEqualsDeclaration(s) ||
+    ts.isExportDeclaration(s) ||
+    ts.isExportAssignment(s);
+  let hasVar = false;
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclarationList(n) && (n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0) hasVar = true;
+    if (!hasVar) ts.forEachChild(n, visit);
+  };
+  visit(file);
+  return !hasVar && !file.statements.some(outlives);
+}
+
+interface Demos {
+  /** Demo cells the grader runs, each with the exercises it calls. */
+  run: Map<number, number[]>;
+  /** Demo cells it does not run (they declare nothing: looks at the student's results). */
+  skipped: Set<number>;
+}
+const demos = new WeakMap<Master, Demos>();
+
+function demosOf(master: Master): Demos {
   let found = demos.get(master);
   if (!found) {
     const student = new Set(studentCells(master));
-    found = new Map();
+    found = { run: new Map(), skipped: new Set() };
     for (const [i, c] of master.nb.cells.entries()) {
       if (c.cell_type !== "code" || student.has(i)) continue;
       const called = exercisesCalledIn(master, i, sourceOf(c));
-      if (called.length) found.set(i, called);
+      if (!called.length) continue;
+      if (declaresNothing(sourceOf(c))) found.skipped.add(i);
+      else found.run.set(i, called);
     }
     demos.set(master, found);
   }
   return found;
 }
+
+/**
+ * The cells of the course's that call students' functions (demos) and that the grader runs (they declare
+ * something later cells may use), each with the exercises it calls (exercisesCalledIn), by cell index;
+ * worked out once per master.
+ */
+export function demoCells(master: Master): Map<number, number[]> {
+  return demosOf(master).run;
+}
+
+/**
+ * The demo cells the grader does not run: looks at the student's results (hw07's training curve, hw04's
+ * templates) that declare nothing (declaresNothing), so no later cell depends on them and no mark comes
+ * from them; the student's own notebook shows their output. (A third of the kernels' time in cells went
+ * into them; and a function that loops in one no longer stops a run.)
+ */
+export function skippedAtGrading(master: Master): Set<number> {
+  return demosOf(master).skipped;
+}
+
+/** What a skipped demo cell holds in the graded notebook. */
+export const SKIPPED_LOOK =
+  "// A look at your results (a cell of the course's): not run at grading, which needs only the checks; your own notebook shows it.\n";
 
 /**
  * After exercise `e`'s solution cell stopped the kernel at its top level, the cell the rerun runs in
@@ -76,7 +132,8 @@ export function servedByGrader(master: Master, e: number): { id: string; source:
 
 /**
  * The master's cells (with hidden tests) with each solution cell's source taken from the student
- * (first cell of that grade_id and type), or the released stub when missing; `stubbed` lists
+ * (first cell of that grade_id and type), or the released stub when missing, and the looks at the
+ * student's results not run (skippedAtGrading); `stubbed` lists
  * exercises whose solutions are replaced by the stub (after a crash or a timeout); `served`, those of
  * them whose function the grader computes instead (servedByGrader); their check cells are not run again.
  */
@@ -86,11 +143,13 @@ export function gradedNotebook(
   stubbed: Set<number> = new Set(),
   served: Set<number> = new Set(),
 ): Notebook {
+  const skipped = skippedAtGrading(master);
   const cells = master.nb.cells.map((mc, i) => {
     const copy: Cell = JSON.parse(JSON.stringify(mc)) as Cell;
     if (copy.cell_type === "code") {
       copy.outputs = [];
       copy.execution_count = null;
+      if (skipped.has(i)) copy.source = SKIPPED_LOOK;
     }
     const meta = nbgraderOf(mc);
     const g = gradeIdOf(mc);
