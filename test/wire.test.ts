@@ -89,47 +89,53 @@ test("every exercise's arguments cross intact: the reference gives the same outp
   assert.deepEqual(failures, []);
 });
 
-test("judged on the grader's side from sent outcomes, every exercise's reference gets full marks (a trained model included)", () => {
+/**
+ * Every exercise's reference judged on the grader's side, visible and hidden, from the outcomes `send` makes
+ * of each case (what a kernel would send: the reference's value on the case's arguments, as data): the
+ * failures, and the outcomes sent per exercise.
+ */
+function judgeReferences(send: (reference: (...a: unknown[]) => unknown, args: unknown[]) => SentOutcome): {
+  failures: string[];
+  sent: Map<string, SentOutcome[]>;
+} {
   const failures: string[] = [];
+  const sent = new Map<string, SentOutcome[]>();
   for (const id of exerciseIds()) {
     const spec = getExercise(id)!;
     if (!spec.reference) continue;
     for (const hidden of [false, true]) {
       const seed = hidden ? 4242 : undefined;
-      // What a kernel would send: the reference's outcomes on the cases' arguments, as data.
-      const outcomes: SentOutcome[] = casesOf(spec, { hidden, seed }).map((c) => {
-        const args = roundTrip(c.args) as unknown[];
-        const value = spec.reference!(...args);
-        return JSON.parse(JSON.stringify({ ok: true, value: encode(value), args: encode(args) })) as SentOutcome;
-      });
+      const outcomes = casesOf(spec, { hidden, seed }).map(
+        (c) => JSON.parse(JSON.stringify(send(spec.reference!, c.args))) as SentOutcome,
+      );
+      sent.set(id, [...(sent.get(id) ?? []), ...outcomes]);
       const r = runCheckWith(id, replayCaller(outcomes), { hidden, seed });
       if (r.status !== "passed") failures.push(`${id} ${hidden ? "hidden" : "visible"}: ${r.firstFailure}`);
     }
   }
+  return { failures, sent };
+}
+
+test("judged on the grader's side from sent outcomes, every exercise's reference gets full marks (a trained model included)", () => {
+  const { failures } = judgeReferences((reference, caseArgs) => {
+    const args = roundTrip(caseArgs) as unknown[];
+    const value = reference(...args);
+    return { ok: true, value: encode(value), args: encode(args) };
+  });
   assert.deepEqual(failures, []);
 });
 
 test("a kernel sends back only arguments its call changed; judged the same either way, a change still seen", () => {
-  const failures: string[] = [];
-  const same: string[] = [];
-  for (const id of exerciseIds()) {
-    const spec = getExercise(id)!;
-    if (!spec.reference) continue;
-    for (const hidden of [false, true]) {
-      const seed = hidden ? 4242 : undefined;
-      // What a kernel sends now: the reference's value, and the arguments after the call only if they changed.
-      const outcomes: SentOutcome[] = casesOf(spec, { hidden, seed }).map((c) => {
-        const sent = JSON.parse(JSON.stringify(compact(encode(c.args)))) as Wire[];
-        const args = decode(sent) as unknown[];
-        const before = encode(args);
-        const value = spec.reference!(...args);
-        return JSON.parse(JSON.stringify(sentOutcome(value, args, before))) as SentOutcome;
-      });
-      if (outcomes.every((o) => o.argsSame === true && o.args === undefined)) same.push(id);
-      const r = runCheckWith(id, replayCaller(outcomes), { hidden, seed });
-      if (r.status !== "passed") failures.push(`${id} ${hidden ? "hidden" : "visible"}: ${r.firstFailure}`);
-    }
-  }
+  // as sendOutcomes does: the arguments as sent (compact), decoded; the value, and the arguments only if changed
+  const { failures, sent } = judgeReferences((reference, caseArgs) => {
+    const args = decode(JSON.parse(JSON.stringify(compact(encode(caseArgs)))) as Wire) as unknown[];
+    const before = encode(args);
+    const value = reference(...args);
+    return sentOutcome(value, args, before);
+  });
+  const same = [...sent]
+    .filter(([, os]) => os.every((o) => o.argsSame === true && o.args === undefined))
+    .map(([id]) => id);
   assert.deepEqual(failures, []);
   // hw05's experiments take their datasets back no more (~17 MB each as data)
   for (const id of ["hw05-ex3", "hw05-ex4", "hw05-ex5", "hw04-ex5"])
