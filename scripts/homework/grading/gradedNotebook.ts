@@ -94,7 +94,7 @@ export function demoCells(master: Master): Map<number, number[]> {
 /**
  * The demo cells the grader does not run: looks at the student's results (hw07's training curve, hw04's
  * templates) that declare nothing (declaresNothing), so no later cell depends on them and no mark comes
- * from them; the student's own notebook shows their output. (A third of the kernels' time in cells went
+ * from them; the student's own notebook shows their output. (About 40 % of the kernels' time in cells went
  * into them; and a function that loops in one no longer stops a run.)
  */
 export function skippedAtGrading(master: Master): Set<number> {
