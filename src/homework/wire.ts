@@ -28,7 +28,7 @@ type Typed =
   | Uint16Array
   | Uint32Array
   | Uint8ClampedArray;
-const TYPED: Record<string, new (b: ArrayBuffer) => Typed> = {
+const TYPED: Record<string, { new (b: ArrayBuffer): Typed; BYTES_PER_ELEMENT: number }> = {
   Float64Array,
   Float32Array,
   Int32Array,
@@ -162,40 +162,48 @@ function rebuildFunction(src: string, scope: Record<string, unknown>): unknown {
 /** Typed arrays shorter than this are left as they are by compact(). */
 const COMPACT_MIN = 4096;
 
+/** The bytes of base64 text in an ArrayBuffer of their own (aligned for any typed array over it). */
+function bufferOf(b64: string): ArrayBuffer {
+  const bytes = Buffer.from(b64, "base64");
+  const buf = new ArrayBuffer(bytes.length);
+  new Uint8Array(buf).set(bytes);
+  return buf;
+}
+
 /**
- * The distinct elements of a typed array (their bytes, in order of first appearance) and each element's
- * index among them, or null when there are more than 256 (the scan stops there). Elements are compared by
- * their bytes, so −0, NaNs and every other value keep their exact bits.
+ * Elements of `size` bytes (2, 4 or 8) as words: 16-bit words one per element, else 32-bit words size/4 per element.
  */
-function dictionaryOf(v: ArrayBufferView, size: number): { dict: Uint8Array; idx: Uint8Array } | null {
-  const n = v.byteLength / size;
+function wordsOf(buf: ArrayBuffer, size: number): { words: Uint16Array | Uint32Array; per: number } {
+  return size === 2 ? { words: new Uint16Array(buf), per: 1 } : { words: new Uint32Array(buf), per: size / 4 };
+}
+
+/**
+ * The distinct elements of the typed array in `buf` (their bytes, in order of first appearance) and each
+ * element's index among them, or null when there are more than 256 (the scan stops there). Elements are
+ * compared by their bytes, so −0, NaNs and every other value keep their exact bits.
+ */
+function dictionaryOf(buf: ArrayBuffer, size: number): { dict: Uint8Array; idx: Uint8Array } | null {
+  const n = buf.byteLength / size;
   const idx = new Uint8Array(n);
   const dict = new Uint8Array(256 * size);
-  let count = 0;
-  // an element as one or two 32-bit words (8-byte elements: hi → lo → index)
-  const words =
-    size === 2 ? new Uint16Array(v.buffer, v.byteOffset, n) : new Uint32Array(v.buffer, v.byteOffset, n * (size / 4));
+  const bytes = new Uint8Array(buf);
+  const { words, per } = wordsOf(buf, size);
+  // an element's index by its word (8-byte elements: by its high word, then its low word)
   const seen = new Map<number, number>();
   const seen8 = new Map<number, Map<number, number>>();
-  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    let k: number | undefined;
-    if (size === 8) {
-      let inner = seen8.get(words[2 * i + 1]);
-      if (!inner) seen8.set(words[2 * i + 1], (inner = new Map()));
-      k = inner.get(words[2 * i]);
-      if (k === undefined) {
-        if (count === 256) return null;
-        inner.set(words[2 * i], (k = count++));
-        dict.set(bytes.subarray(i * size, (i + 1) * size), k * size);
-      }
-    } else {
-      k = seen.get(words[i]);
-      if (k === undefined) {
-        if (count === 256) return null;
-        seen.set(words[i], (k = count++));
-        dict.set(bytes.subarray(i * size, (i + 1) * size), k * size);
-      }
+    let inner = seen;
+    if (per === 2) {
+      const hi = seen8.get(words[2 * i + 1]);
+      if (hi) inner = hi;
+      else seen8.set(words[2 * i + 1], (inner = new Map()));
+    }
+    let k = inner.get(words[per * i]);
+    if (k === undefined) {
+      if (count === 256) return null;
+      inner.set(words[per * i], (k = count++));
+      dict.set(bytes.subarray(i * size, (i + 1) * size), k * size);
     }
     idx[i] = k;
   }
@@ -212,13 +220,9 @@ export function compact(w: Wire): Wire {
   if (w === null || typeof w !== "object") return w;
   if (Array.isArray(w)) return w.map(compact);
   if ("$t" in w && typeof w.b64 === "string") {
-    const C = TYPED[w.$t as string];
-    const size = C ? (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
+    const size = TYPED[w.$t as string]?.BYTES_PER_ELEMENT ?? 1;
     if (size === 1 || w.b64.length < (COMPACT_MIN * size * 4) / 3) return w;
-    const bytes = Buffer.from(w.b64, "base64");
-    const aligned = new Uint8Array(bytes.length);
-    aligned.set(bytes);
-    const d = dictionaryOf(aligned, size);
+    const d = dictionaryOf(bufferOf(w.b64), size);
     if (!d) return w;
     return { $t: w.$t, dict: Buffer.from(d.dict).toString("base64"), idx: Buffer.from(d.idx).toString("base64") };
   }
@@ -229,17 +233,13 @@ export function compact(w: Wire): Wire {
 }
 
 /** The typed array of compact()'s form { $t, dict, idx }. */
-function fromDictionary(C: new (b: ArrayBuffer) => Typed, dictB64: string, idxB64: string): Typed {
-  const size = (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  const dictBytes = Buffer.from(dictB64, "base64");
+function fromDictionary(C: (typeof TYPED)[string], dictB64: string, idxB64: string): Typed {
+  const size = C.BYTES_PER_ELEMENT;
   const idx = Buffer.from(idxB64, "base64");
-  const words = size / (size === 2 ? 2 : 4); // 16- or 32-bit words per element
-  const dict = new ArrayBuffer(dictBytes.length);
-  new Uint8Array(dict).set(dictBytes);
   const out = new ArrayBuffer(idx.length * size);
-  const [from, to] =
-    size === 2 ? [new Uint16Array(dict), new Uint16Array(out)] : [new Uint32Array(dict), new Uint32Array(out)];
-  for (let i = 0; i < idx.length; i++) for (let j = 0; j < words; j++) to[i * words + j] = from[idx[i] * words + j];
+  const { words: from, per } = wordsOf(bufferOf(dictB64), size);
+  const { words: to } = wordsOf(out, size);
+  for (let i = 0; i < idx.length; i++) for (let j = 0; j < per; j++) to[i * per + j] = from[idx[i] * per + j];
   return new C(out);
 }
 
@@ -254,10 +254,7 @@ export function decode(w: Wire): unknown {
     const C = TYPED[w.$t as string];
     if (!C) throw new Error(`decode: unknown typed array ${String(w.$t)}`);
     if (typeof w.dict === "string" && typeof w.idx === "string") return fromDictionary(C, w.dict, w.idx);
-    const bytes = Buffer.from(w.b64 as string, "base64");
-    const buf = new ArrayBuffer(bytes.length);
-    new Uint8Array(buf).set(bytes);
-    return new C(buf);
+    return new C(bufferOf(w.b64 as string));
   }
   if ("$m" in w) {
     const [rows, cols] = w.$m as number[];
