@@ -13,7 +13,7 @@ import { callWatches, settleRun, Work } from "../scripts/homework/grading/gradeS
 import { gradedNotebook, solutionCellOf } from "../scripts/homework/grading/gradedNotebook";
 import { submission } from "./support/submissions";
 import { defaultGradeOptions } from "../scripts/homework/grading/options";
-import { RunJob, RunResult, runNotebooks } from "../scripts/homework/grading/runNotebooks";
+import { Queue, RunJob, RunResult, runNotebooks } from "../scripts/homework/grading/runNotebooks";
 
 const notebookOf = (code: string): Notebook => ({
   cells: [{ cell_type: "code", source: code, metadata: {}, outputs: [], execution_count: null }],
@@ -57,6 +57,32 @@ test(
     fs.rmSync(dir, { recursive: true, force: true });
   },
 );
+
+test("each runner gets the notebook it was told of (its compiler compiled it ahead), whatever order runners free up in", () => {
+  const sessions: RunJob[][] = Array.from({ length: 40 }, (_, i) => [
+    { input: `s${i}.ipynb`, output: `out/s${i}.ipynb`, token: "t".repeat(64) },
+  ]);
+  const queue = new Queue([...sessions]);
+  const toldOf = new Map<number, RunJob[] | undefined>();
+  const taken: RunJob[][] = [];
+  let hits = 0;
+  let x = 7;
+  while (queue.waiting.length > 0) {
+    x = (x * 1103515245 + 12345) % 2 ** 31; // runners free up in a scrambled order
+    const runner = (x >>> 16) % 4;
+    const s = queue.take(runner)!;
+    if (toldOf.get(runner)) {
+      assert.equal(s, toldOf.get(runner), `runner ${runner} did not get the notebook it was told of`);
+      hits++;
+    }
+    taken.push(s);
+    toldOf.set(runner, queue.announce(runner));
+  }
+  assert.ok(hits >= 30, `only ${hits} notebooks were the ones told of`);
+  assert.deepEqual(new Set(taken), new Set(sessions), "every notebook once");
+  assert.equal(taken.length, sessions.length);
+  assert.equal(queue.take(0), undefined);
+});
 
 test("a kernel that did not start is graded again while rounds are left, and only then reported", () => {
   const master = loadMaster(path.join(mastersDir, "03-softmax.ipynb"));
