@@ -104,10 +104,14 @@ test("precompiledConverter: the table first; any other cell from a compiler made
 });
 
 test(
-  "in the kernel, a cell comes from the table when its key matches, and is compiled there otherwise",
+  "in the kernel, a cell comes from the table when its key matches (no TypeScript loaded), and is compiled there otherwise",
   { timeout: 300_000, skip: python() ? false : "no Python with nbclient" },
   () => {
-    const cells = ["const a: number = 20;\na", "a + 1"];
+    // does this kernel hold tslab's TypeScript? (scripts/kernel/lazyTypeScript.js: not while the table answers)
+    const probe =
+      'console.log("TypeScript loaded:", require(require("path").join(process.cwd(), "scripts/kernel/lazyTypeScript.js"))' +
+      '.typeScriptLoaded(require.resolve("@tslab/typescript-for-tslab", { paths: [require("path").join(process.cwd(), "node_modules/tslab/dist")] })));';
+    const cells = ["const a: number = 20;\na", "a + 1", probe];
     const [answer] = compile([cells]);
     const table = answer.table!;
     const first = precompiled.cellKey("", cells[0]);
@@ -120,7 +124,7 @@ test(
       spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "kernelspec.js")], { cwd: root });
       const r = spawnSync(python()!, [path.join(root, "scripts", "kernel", "driver.py"), "session"], {
         cwd: root,
-        input: JSON.stringify({ cells: [...cells, "a * 10"].map((code) => ({ code })), timeout: 120 }),
+        input: JSON.stringify({ cells: [...cells, "a * 10", probe].map((code) => ({ code })), timeout: 120 }),
         encoding: "utf8",
         env: {
           ...process.env,
@@ -137,7 +141,9 @@ test(
         [
           ["ok", "from the table\n20", ""], // the table's code ran, not a compile of the source
           ["ok", "21", ""], // from the table too (its key: the first cell's declarations)
+          ["ok", "TypeScript loaded: false", ""], // every cell so far from the table: no TypeScript in the kernel
           ["ok", "200", ""], // not in the table: compiled in the kernel
+          ["ok", "TypeScript loaded: true", ""], // (loaded for that cell)
         ],
       );
       assert.ok(!fs.existsSync(file), "the kernel read the table once and removed it");

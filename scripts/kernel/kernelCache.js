@@ -24,6 +24,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { whenTypeScriptLoads } = require("./lazyTypeScript");
 
 const FORMAT = 1;
 const KEEP = 4;
@@ -32,9 +33,22 @@ function tslabDir(root) {
   return path.join(root, "node_modules", "tslab");
 }
 
-/** The TypeScript instance tslab's converter uses (the same module object, so patches reach it). */
+/** The file of the TypeScript tslab's converter uses. */
+function tslabTypeScriptFile(root) {
+  return require.resolve("@tslab/typescript-for-tslab", { paths: [path.join(tslabDir(root), "dist")] });
+}
+
+/**
+ * The TypeScript instance tslab's converter uses (the same module object, so patches reach it; in a grading
+ * kernel, a stand-in that loads it on first use: scripts/kernel/lazyTypeScript.js).
+ */
 function tslabTypeScript(root) {
-  return require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.join(tslabDir(root), "dist")] }));
+  return require(tslabTypeScriptFile(root));
+}
+
+/** f(ts) with tslab's TypeScript: now, or when a kernel that deferred it loads it (lazyTypeScript.js). */
+function withTslabTypeScript(root, f) {
+  whenTypeScriptLoads(tslabTypeScriptFile(root), f);
 }
 
 /** Every .ts file under src/ (no .d.ts), sorted, as paths relative to root with "/" separators. */
@@ -236,7 +250,6 @@ function useInKernel(root) {
   }
   const { cache } = state;
   if (!cache.ok) return { used: false, why: "src/ does not compile" };
-  const ts = tslabTypeScript(root);
   const hidden = new Set();
   const declarations = new Map();
   const code = new Map();
@@ -246,9 +259,11 @@ function useInKernel(root) {
     declarations.set(file.slice(0, -".ts".length) + ".d.ts", text);
     code.set(file, cache.js[rel]);
   }
-  const { fileExists, readFile } = ts.sys;
-  ts.sys.fileExists = (p) => (hidden.has(p) ? false : declarations.has(p) ? true : fileExists.call(ts.sys, p));
-  ts.sys.readFile = (p, encoding) => (declarations.has(p) ? declarations.get(p) : readFile.call(ts.sys, p, encoding));
+  withTslabTypeScript(root, (ts) => {
+    const { fileExists, readFile } = ts.sys;
+    ts.sys.fileExists = (p) => (hidden.has(p) ? false : declarations.has(p) ? true : fileExists.call(ts.sys, p));
+    ts.sys.readFile = (p, encoding) => (declarations.has(p) ? declarations.get(p) : readFile.call(ts.sys, p, encoding));
+  });
   const loadJs = Module._extensions[".js"];
   Module._extensions[".ts"] = (module, filename) => {
     const js = code.get(filename);
@@ -325,7 +340,10 @@ function useCodeCache(root) {
  * kernel runs is found after a restart of the kernel.
  */
 function shallowNodeModulesWatch(root) {
-  const ts = tslabTypeScript(root);
+  withTslabTypeScript(root, (ts) => shallowWatch(root, ts));
+}
+
+function shallowWatch(root, ts) {
   const nodeModules = path.join(root, "node_modules");
   const watchDirectory = ts.sys.watchDirectory;
   if (!watchDirectory) return;
@@ -383,4 +401,5 @@ module.exports = {
   build,
   current,
   tslabTypeScript,
+  tslabTypeScriptFile,
 };

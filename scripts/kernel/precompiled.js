@@ -10,6 +10,8 @@
 //   cellKey(prevDecl, src)                   the table's key of one conversion
 //   convertNotebook(converter, cells, memo)  a notebook's table, as the kernel meets the cells if each runs
 //   precompiledConverter(table, create)      tslab's converter interface, answered from the table first
+//   cellMetadata(table, src)                 tslab's metadata of a cell (getCodeMetadata), from the table
+//                                            (the kernel then needs no TypeScript: lazyTypeScript.js)
 "use strict";
 const crypto = require("crypto");
 
@@ -18,12 +20,22 @@ function cellKey(prevDecl, src) {
   return crypto.createHash("sha256").update(prevDecl).update("\0").update(src).digest("hex");
 }
 
+/** The table's field of the cells' metadata, by a hash of their source (no conversion's key is a word). */
+const METADATA = "metadata";
+const sourceKey = (src) => crypto.createHash("sha256").update(src).digest("hex");
+
+/** tslab's getCodeMetadata(src) as the compiler found it, or undefined for a cell the table does not hold. */
+function cellMetadata(table, src) {
+  const found = Object.prototype.hasOwnProperty.call(table, METADATA) ? table[METADATA][sourceKey(src)] : undefined;
+  return found === undefined ? undefined : { ...found };
+}
+
 /**
  * A notebook's conversions, in the order the kernel asks for them when every cell runs without a
  * runtime error (tslab's executor: a cell without diagnostics passes its declarations on; a cell with
  * diagnostics does not run and leaves them as they were). `memo` (key → conversion) is shared by the
  * notebooks of one compiler: the same cell after the same declarations is compiled once.
- * Returns { table: {key → conversion}, keeps, compiled, reused } or { skip: why } (a notebook this table
+ * Returns { table: {key → conversion, metadata: {hash of a source → metadata}}, keeps, compiled, reused } or { skip: why } (a notebook this table
  * cannot describe exactly: a tslab module or browser cell, or a cell that emits other source files).
  * keeps[i]: code cell i leaves the declarations as they were (a check cell), so the table still holds
  * the cells after it when it fails at run time; after a failing cell that declares something, the
@@ -31,6 +43,7 @@ function cellKey(prevDecl, src) {
  */
 function convertNotebook(converter, cells, memo, getCodeMetadata) {
   const table = {};
+  const metadata = {};
   const keeps = [];
   let prevDecl = "";
   let compiled = 0;
@@ -39,6 +52,7 @@ function convertNotebook(converter, cells, memo, getCodeMetadata) {
     const meta = getCodeMetadata(src);
     if (meta.module || meta.mode === "browser")
       return { skip: "a cell is a tslab module or browser cell (the kernel compiles this notebook itself)" };
+    metadata[sourceKey(src)] = meta;
     const key = cellKey(prevDecl, src);
     let conversion = memo.get(key);
     if (conversion) reused++;
@@ -55,6 +69,7 @@ function convertNotebook(converter, cells, memo, getCodeMetadata) {
     keeps.push(next === prevDecl); // the cell failing at run time leaves the next cells' keys as they are
     prevDecl = next;
   }
+  table[METADATA] = metadata;
   return { table, keeps, compiled, reused };
 }
 
@@ -84,4 +99,4 @@ function precompiledConverter(table, create) {
   };
 }
 
-module.exports = { cellKey, convertNotebook, precompiledConverter };
+module.exports = { cellKey, cellMetadata, convertNotebook, precompiledConverter };
