@@ -42,17 +42,21 @@ interface Answer {
 const codeCells = (nb: Notebook): string[] =>
   nb.cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
 
-/** Feeds notebooks (their code cells) to one compile server; its answers in order. */
-function compile(notebooks: string[][]): Answer[] {
+/**
+ * Feeds notebooks (their code cells) to one compile server; its answers in order. `lean`: with the lean
+ * builder (scripts/kernel/leanConverter.js, the default) or tslab's converter as it is.
+ */
+function compile(notebooks: string[][], lean = true): Answer[] {
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "kernel", "compileServer.js")], {
     cwd: root,
     input: notebooks.map((cells) => JSON.stringify({ cells })).join("\n") + "\n",
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, DESCENT_LEAN_COMPILER: lean ? "1" : "0" },
   });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
-  assert.deepEqual(JSON.parse(lines[0]), { ready: true });
+  assert.deepEqual(JSON.parse(lines[0]), { ready: true, lean });
   return lines.slice(1).map((l) => JSON.parse(l) as Answer);
 }
 
@@ -81,6 +85,38 @@ test("one compiler for many notebooks gives what a fresh compiler per notebook g
   // check cells keep the declarations; solution cells add to them
   assert.deepEqual(fresh[0].keeps!.slice(0, 4), [false, false, true, false], "import, solution, check, solution");
 });
+
+test(
+  "the lean builder compiles exactly as tslab's own converter: every homework, right, wrong and stubs, a type error",
+  { timeout: 300_000 },
+  () => {
+    const notebooks: string[][] = [];
+    for (const name of fs.readdirSync(path.join(root, "notebooks", "homework-masters")).sort()) {
+      if (!name.endsWith(".ipynb")) continue;
+      const master = loadMaster(path.join(root, "notebooks", "homework-masters", name));
+      for (const kind of ["right", "wrong", "stub"] as const)
+        notebooks.push(
+          codeCells(submissionOfKinds(master, Object.fromEntries(master.exercises.map((e) => [e.name, kind])))),
+        );
+    }
+    assert.equal(notebooks.length, 21, "7 homework × 3");
+    // a type error in a solution cell: no emit, the declarations kept
+    notebooks.push(notebooks[0].map((c, i) => (i === 1 ? `${c}\nconst oops: number = "text";` : c)));
+    const lean = compile(notebooks);
+    const tslab = compile(notebooks, false);
+    assert.ok(
+      lean.every((a) => a.table),
+      "every notebook compiled",
+    );
+    assert.ok(
+      Object.values(lean[21].table!).some((c) => (c as Conversion).diagnostics?.length),
+      "the type error is reported",
+    );
+    lean.forEach((a, i) =>
+      assert.deepEqual(a, tslab[i], `notebook ${i}: the lean builder's answer differs from tslab's`),
+    );
+  },
+);
 
 test("a notebook with a tslab module cell is left to the kernel", { timeout: 120_000 }, () => {
   const [answer] = compile([["/** @module helper */\nexport const x = 1;", "import { x } from './helper';\nx"]]);

@@ -9,7 +9,8 @@
 //   node scripts/kernel/compileServer.js [ignored]   in the course folder ($DESCENT_KERNEL_ROOT or ../..)
 //   stdin:  one JSON line per notebook: {"cells": ["source", ...]}   (the code cells in order)
 //   stdout: one JSON line per notebook: {"table": {key: conversion}, "keeps": [bool], "compiled": n, "reused": n}
-//           or {"skip": "why"} (the kernel then compiles that notebook itself); "ready" once, first.
+//           or {"skip": "why"} (the kernel then compiles that notebook itself); first, once:
+//           {"ready": true, "lean": whether tslab's converter has the lean builder (scripts/kernel/leanConverter.js)}
 "use strict";
 const path = require("path");
 const readline = require("readline");
@@ -25,7 +26,9 @@ if (cachesOn) {
   kernelCache.shallowNodeModulesWatch(root);
 }
 const tslabDir = path.join(root, "node_modules", "tslab", "dist");
-const { createConverter } = require(path.join(tslabDir, "converter.js"));
+// tslab's converter with a lean builder (scripts/kernel/leanConverter.js; DESCENT_LEAN_COMPILER=0: tslab's as it is)
+const lean = process.env.DESCENT_LEAN_COMPILER === "0" ? null : require("./leanConverter").leanConverter(tslabDir);
+const { createConverter } = lean ?? require(path.join(tslabDir, "converter.js"));
 const { getCodeMetadata } = require(path.join(tslabDir, "metadata.js"));
 
 // In the kernel's order (scripts/kernel/kernelProcess.js): the compiler first, then the cache of src/
@@ -34,7 +37,7 @@ let converter = createConverter({ isJS: false, isBrowser: false });
 if (cachesOn) kernelCache.useInKernel(root);
 const memo = new Map();
 const send = (line) => process.stdout.write(JSON.stringify(line) + "\n");
-send({ ready: true });
+send({ ready: true, lean: lean !== null });
 
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 input.on("line", (line) => {
