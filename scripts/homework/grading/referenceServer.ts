@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineChannel, Message } from "../../../src/homework/byGrader";
-import { getExercise } from "../../../src/homework/check";
+import { getExercise, sameWire } from "../../../src/homework/check";
 import { decode, encode, Wire } from "../../../src/homework/wire";
 import { root } from "../notebook";
 
@@ -82,10 +82,12 @@ function serve(request: string, response: string, ids: string[]): void {
     if (!spec) throw new Error(`unknown exercise ${id}`);
     const args = (m.args ?? []).map((a) => withCallbacks(decode(a)));
     const value = (spec.reference as (...a: unknown[]) => unknown)(...args);
-    // What the reference left in its arguments goes back too (copied into the caller's values).
+    // What the reference changed in its arguments goes back too (copied into the caller's values); an
+    // argument left as it came goes back as null (hw05's datasets, ~20 MB, went back with every call).
     const left = args.map((a, i) => {
       try {
-        return encode(a, `argument ${i + 1}`);
+        const now = encode(a, `argument ${i + 1}`);
+        return sameWire(now, (m.args ?? [])[i] ?? null) ? null : now;
       } catch {
         return null;
       }
