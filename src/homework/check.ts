@@ -571,6 +571,26 @@ export interface SentOutcome {
   stopped?: "timeout" | "interrupted" | null;
 }
 
+/** Under grading: the exercises whose function ran out of time on a case (each has spent its one whole call). */
+const ranOutOfTime = new Set<string>();
+
+/**
+ * An exercise's limits under grading (calls.ts, BUDGET): its visible and hidden checks together may spend
+ * one call's whole limit, the case it loops on; every other call has the rest of the check's budget (50 ×
+ * the reference's time on the other cases, at least a second). So once the visible check has run out of
+ * time, the hidden check has only that rest: a function that loops on every case costs one call's limit,
+ * not two (hw07's RMSprop experiment: 9 s of a core each), while a function that looped on one visible
+ * case only still runs on the hidden ones with as much time per case as the other cases had.
+ */
+export function limitsAfter(
+  given: { callMs?: number; checkMs?: number },
+  spentWholeCall: boolean,
+): { callMs?: number; checkMs?: number } {
+  if (!spentWholeCall || given.callMs === undefined || given.checkMs === undefined) return given;
+  const checkMs = Math.max(1, given.checkMs - given.callMs);
+  return { callMs: Math.min(given.callMs, checkMs), checkMs };
+}
+
 /**
  * Under grading: call the student's function on the grader's arguments (under guard) and send the
  * outcomes; nothing is judged here. Stops at the stub, a time-out or an interrupt.
@@ -582,7 +602,7 @@ function sendOutcomes(
   argsList: Wire[][],
   writes: readonly string[],
 ): void {
-  const limits = grader?.limits(id) ?? {};
+  const limits = limitsAfter(grader?.limits(id) ?? {}, ranOutOfTime.has(id));
   const outcomes: SentOutcome[] = [];
   if (typeof fn !== "function") {
     grader?.send({ id, kind, notFunction: describe(fn), outcomes });
@@ -604,6 +624,7 @@ function sendOutcomes(
     if (!o.ok) {
       const error = o.stopped ? "" : isNotDoneYet(o.error) ? NOT_DONE : describeStudentError(o.error, fn);
       outcomes.push({ ok: false, error, stopped: o.stopped ?? null });
+      if (o.stopped === "timeout") ranOutOfTime.add(id);
       if (o.stopped || error === NOT_DONE) break;
       continue;
     }

@@ -91,7 +91,8 @@ export function gradingCalls(
             );
             // A check (its visible or its hidden cases): one call may use its whole limit (the case it loops
             // on), the other calls 50 × the reference's time (at least a second in all): a function that loops
-            // on every case costs one call's limit and a second, not one limit per case.
+            // on every case costs one call's limit and a second, not one limit per case. The visible and the
+            // hidden check share that one whole call (src/homework/check.ts, limitsAfter): not one per check.
             const checkMs = Math.max(
               entry.checkMs ?? 0,
               Math.min(
