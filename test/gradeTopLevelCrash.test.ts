@@ -64,6 +64,9 @@ test(
         setSource(cellById(nb, "hw03-ex2-solution"), `${solutionOf(master, "hw03-ex2")}\nprocess.exit(1);`),
       ),
     );
+    // each run as reported: which notebook, when its run began (its report less its time), when it was reported
+    const runs: { who: string; began: number; reported: number }[] = [];
+    const t0 = performance.now();
     const report = await grade(dir, [master], {
       out,
       timeout: 300,
@@ -71,6 +74,12 @@ test(
       callTimeout: 5,
       jobs: 2,
       sharedKernel: false,
+      progress: (r) => {
+        const reported = (performance.now() - t0) / 1000;
+        const p = r.phases ?? { compile: 0, start: 0, stop: 0 };
+        const who = path.basename(path.dirname(r.out));
+        runs.push({ who, began: reported - r.seconds - p.compile - p.start - p.stop, reported });
+      },
     });
     const show = JSON.stringify(
       report.rows.map(({ output: _o, ...r }) => r),
@@ -91,6 +100,17 @@ test(
     for (const ex of master.exercises.filter((x) => x.name !== "hw03-ex2"))
       assert.deepEqual(full(exiter[ex.name]), [ex.points, "passed"], `exiter ${ex.name}: ${show}`);
 
+    // The exiter's rerun went to a runner as soon as its first run died, while the looper's first run was
+    // still waiting for its loop's limit (before, a rerun waited for the last notebook of its round).
+    const [exiter1, exiter2] = runs.filter((r) => r.who === "exiter");
+    const looper1 = runs.find((r) => r.who === "looper")!;
+    assert.ok(exiter2, JSON.stringify(runs));
+    assert.ok(
+      exiter2.began < looper1.reported - 1,
+      `the exiter's rerun began at ${exiter2.began.toFixed(1)} s (its first run reported at ` +
+        `${exiter1.reported.toFixed(1)} s), after the looper's first run ended (${looper1.reported.toFixed(1)} s)`,
+    );
+
     // The grader's version printed from the kernel shows the call, never the reference's code.
     const executed = readNotebook(path.join(out, "executed", "looper", "03-softmax.ipynb"));
     const printed = JSON.stringify(executed.cells.map((c) => c.outputs ?? []));
@@ -108,8 +128,9 @@ test(
 
 /**
  * Grades one student ("looper") whose exercises are all right but `loops` (an endless loop inside the
- * function), with one runner; checks that `loops` got 0 and every other exercise full marks, and that the
- * rerun served exactly `served` (function names) by the grader. Returns the runs as reported.
+ * function), with two runners (the second never needed); checks that `loops` got 0 and every other
+ * exercise full marks, and that the rerun served exactly `served` (function names) by the grader.
+ * Returns the runs as reported.
  */
 async function gradeLooper(
   master: ReturnType<typeof loadMaster>,
@@ -127,10 +148,15 @@ async function gradeLooper(
     timeout: 300,
     cellTimeout,
     callTimeout: 5,
-    jobs: 1,
+    jobs: 2, // one notebook: the rerun goes to the runner that ran it (its compiler warm), not to a new one
     sharedKernel: false,
     progress: (r) => runs.push(r),
   });
+  assert.deepEqual(
+    runs.map((r) => r.runner),
+    runs.map(() => 0),
+    "each run's runner",
+  );
   const show = JSON.stringify(
     report.rows.map(({ output: _o, ...r }) => r),
     null,

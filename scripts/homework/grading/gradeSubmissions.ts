@@ -339,75 +339,109 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         callsFiles.set(m, file);
       }
     }
-    let pending = work.filter((w) => w.master.exercises.length > 0);
-    // the runners, kept from round to round (grading/runNotebooks.ts)
+    // The homework whose checks may take longest first (the sum of its checks' limits: hw04, hw05 and hw07 train
+    // models), so that a long run (an endless loop in an experiment waits 10 s or more per check) starts early
+    // and the grading run does not end with one runner working on it while the others have nothing left.
+    const longest = new Map(
+      masters.map((m) => [
+        m,
+        Object.values(made.get(m)!.calls.exercises).reduce((t, e) => t + (e.checkMs ?? limits.checkMs), 0),
+      ]),
+    );
+    let pending = work
+      .filter((w) => w.master.exercises.length > 0)
+      .sort((a, b) => longest.get(b.master)! - longest.get(a.master)!);
+    // the runners, kept for the whole grading run (grading/runNotebooks.ts)
     pool = new RunnerPool(options, course);
-    const servers: ReferenceServer[] = [];
     const retries = options.retries ?? 3;
-    for (let round = 0; pending.length > 0 && round <= retries; round++) {
-      const jobs: { w: Work; job: RunJob }[] = pending.map((w, i) => {
-        const input = path.join(tmp, `r${round}-${i}-${w.master.name}.ipynb`);
-        const served = new Set(
-          options.sharedKernel ? [] : [...w.stubbed].filter((e) => servedByGrader(w.master, e) !== null),
+    // A notebook's round: 0 for its first run, then one more for each run again after a crash or timeout.
+    const rounds = new Map<Work, number>();
+    let runsMade = 0; // (their files' names)
+    type Started = { w: Work; job: RunJob; server: ReferenceServer | null };
+    const started: Started[] = [];
+    const start = (w: Work, sharedToken?: string): Started => {
+      const round = rounds.get(w) ?? 0;
+      const n = runsMade++;
+      const input = path.join(tmp, `r${round}-${n}-${w.master.name}.ipynb`);
+      const served = new Set(
+        options.sharedKernel ? [] : [...w.stubbed].filter((e) => servedByGrader(w.master, e) !== null),
+      );
+      const graded = gradedNotebook(w.master, w.student, w.stubbed, served);
+      writeNotebook(input, graded);
+      let calls = callsFiles.get(w.master);
+      let server: ReferenceServer | null = null;
+      if (served.size && calls && !options.sharedKernel) {
+        server = startReferenceServer(
+          pipes,
+          [...served].map((e) => servedByGrader(w.master, e)!.id),
         );
-        const graded = gradedNotebook(w.master, w.student, w.stubbed, served);
-        writeNotebook(input, graded);
-        let calls = callsFiles.get(w.master);
-        if (served.size && calls && !options.sharedKernel) {
-          const server = startReferenceServer(
-            pipes,
-            [...served].map((e) => servedByGrader(w.master, e)!.id),
-          );
-          servers.push(server);
-          const own = JSON.parse(fs.readFileSync(calls, "utf8")) as object;
-          calls = path.join(tmp, `calls-r${round}-${i}.json`);
-          const byGrader = { request: server.request, response: server.response };
-          fs.writeFileSync(calls, JSON.stringify({ ...own, byGrader }), { mode: 0o600 });
-        }
-        return {
-          w,
-          job: {
-            input,
-            output: w.executedFile,
-            token: randomBytes(32).toString("hex"),
-            limits: cellLimits(budgets.get(w.master)!, BUDGET.cellFloorS, options.cellTimeout, w.relaxed),
-            compiledLimits: cellLimits(
-              budgets.get(w.master)!,
-              BUDGET.compiledCellFloorS,
-              options.cellTimeout,
-              w.relaxed,
-            ),
-            calls,
-            // with budgets only (--full-limits waits for every limit at its full length), while a round is left
-            ...(budget && round < retries ? { watches: callWatches(w.master, graded, w.relaxed) } : {}),
-          },
-        };
-      });
-      // Each notebook's rows are judged as its result comes in, while the runners go on with the others.
-      const next: Work[] = [];
-      const byInput = new Map(jobs.map((j) => [j.job.input, j]));
-      let failure: unknown = null;
-      const settle = (run: RunResult) => {
-        const j = byInput.get(run.in);
-        if (!j) return;
-        byInput.delete(run.in);
-        try {
-          const token = options.sharedKernel ? jobs[0].job.token : j.job.token;
-          settleRun(j.w, j.job, run, round < retries, !options.sharedKernel, token, next);
-        } catch (e) {
-          failure ??= e;
-        }
+        const own = JSON.parse(fs.readFileSync(calls, "utf8")) as object;
+        calls = path.join(tmp, `calls-r${round}-${n}.json`);
+        const byGrader = { request: server.request, response: server.response };
+        fs.writeFileSync(calls, JSON.stringify({ ...own, byGrader }), { mode: 0o600 });
+      }
+      const s: Started = {
+        w,
+        server,
+        job: {
+          input,
+          output: w.executedFile,
+          // (one kernel for all: one token, the first notebook's)
+          token: sharedToken ?? randomBytes(32).toString("hex"),
+          limits: cellLimits(budgets.get(w.master)!, BUDGET.cellFloorS, options.cellTimeout, w.relaxed),
+          compiledLimits: cellLimits(budgets.get(w.master)!, BUDGET.compiledCellFloorS, options.cellTimeout, w.relaxed),
+          calls,
+          // with budgets only (--full-limits waits for every limit at its full length), while a round is left
+          ...(budget && round < retries ? { watches: callWatches(w.master, graded, w.relaxed) } : {}),
+        },
       };
+      started.push(s);
+      return s;
+    };
+    // Each notebook's rows are judged as its result comes in, while the runners go on with the others; a
+    // notebook to run again (after a crash or timeout in exercise e: e stubbed or served) goes back to the
+    // runners at once. (One shared kernel: in rounds, every notebook of a round in one kernel.)
+    const byInput = new Map<string, Started>();
+    let failure: unknown = null;
+    const settle = (run: RunResult, next: Work[]) => {
+      const j = byInput.get(run.in);
+      if (!j) return;
+      byInput.delete(run.in);
+      j.server?.stop();
       try {
+        const round = rounds.get(j.w) ?? 0;
+        settleRun(j.w, j.job, run, round < retries, !options.sharedKernel, j.job.token, next);
+      } catch (e) {
+        failure ??= e;
+      }
+    };
+    const again = (ws: Work[]) => ws.filter((w) => (rounds.get(w) ?? 0) < retries);
+    try {
+      for (let round = 0; pending.length > 0; round++) {
+        for (const w of pending) rounds.set(w, round);
+        const first = options.sharedKernel ? randomBytes(32).toString("hex") : undefined;
+        const jobs = pending.map((w) => start(w, first));
+        for (const j of jobs) byInput.set(j.job.input, j);
+        const next: Work[] = [];
         await pool.run(
           jobs.map((j) => j.job),
-          settle,
+          (run) => {
+            settle(run, next);
+            if (options.sharedKernel) return;
+            const more = again(next.splice(0)).map((w) => {
+              rounds.set(w, (rounds.get(w) ?? 0) + 1);
+              const j = start(w);
+              byInput.set(j.job.input, j);
+              return j.job;
+            });
+            if (more.length) pool!.more(more);
+          },
         );
-      } finally {
-        for (const s of servers.splice(0)) s.stop();
+        if (failure) throw failure;
+        pending = again(next);
       }
-      if (failure) throw failure;
-      pending = next;
+    } finally {
+      for (const s of started) s.server?.stop();
     }
   } finally {
     await pool?.close(); // (before the course its kernels run in goes)

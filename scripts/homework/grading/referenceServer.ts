@@ -101,11 +101,17 @@ function serve(request: string, response: string, ids: string[]): void {
     } catch {
       return; // the kernel closed its end (the notebook ended)
     }
+    let reply: Message;
     try {
       const { value, args } = answer(m);
-      channel.send({ t: "ret", value: encode(value, "the reference's value"), args });
+      reply = { t: "ret", value: encode(value, "the reference's value"), args };
     } catch (e) {
-      channel.send({ t: "err", message: e instanceof Error ? e.message : String(e) });
+      reply = { t: "err", message: e instanceof Error ? e.message : String(e) };
+    }
+    try {
+      channel.send(reply);
+    } catch {
+      return; // the kernel is gone (its run was stopped): nobody to answer, nothing to report
     }
   }
 }
