@@ -427,14 +427,18 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
           jobs.map((j) => j.job),
           (run) => {
             settle(run, next);
-            if (options.sharedKernel) return;
-            const more = again(next.splice(0)).map((w) => {
-              rounds.set(w, (rounds.get(w) ?? 0) + 1);
-              const j = start(w);
-              byInput.set(j.job.input, j);
-              return j.job;
-            });
-            if (more.length) pool!.more(more);
+            if (options.sharedKernel || failure) return;
+            try {
+              const more = again(next.splice(0)).map((w) => {
+                rounds.set(w, (rounds.get(w) ?? 0) + 1);
+                const j = start(w);
+                byInput.set(j.job.input, j);
+                return j.job;
+              });
+              if (more.length) pool!.more(more);
+            } catch (e) {
+              failure ??= e; // (a rerun that cannot be prepared: the grading run ends with this error)
+            }
           },
         );
         if (failure) throw failure;
