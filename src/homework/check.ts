@@ -578,9 +578,10 @@ const ranOutOfTime = new Set<string>();
  * An exercise's limits under grading (calls.ts, BUDGET): its visible and hidden checks together may spend
  * one call's whole limit, the case it loops on; every other call has the rest of the check's budget (50 ×
  * the reference's time on the other cases, at least a second). So once the visible check has run out of
- * time, the hidden check has only that rest: a function that loops on every case costs one call's limit,
- * not two (hw07's RMSprop experiment: 9 s of a core each), while a function that looped on one visible
- * case only still runs on the hidden ones with as much time per case as the other cases had.
+ * time, the hidden check has only that rest: a function that loops on every case costs one call's limit
+ * and the rest, not two whole calls (a check of cheap cases: 2 s and 1 s instead of 2 s twice; an
+ * experiment with one case per check saves little, its rest being ~50 × that case), while a function that
+ * looped on one visible case only still runs on the hidden ones with as much time per case as the others.
  */
 export function limitsAfter(
   given: { callMs?: number; checkMs?: number },

@@ -266,8 +266,7 @@ export class RunnerPool {
     return new Promise((resolve) => {
       this.batch = { left: new Set(jobs.map((j) => j.input)), results, onResult, done: () => resolve(results) };
       this.queue.waiting.push(...sessions);
-      // runners already started first (their compilers are warm), then new ones as far as there is work
-      for (const r of [...this.runners].sort((a, b) => Number(b.started) - Number(a.started))) r.feed();
+      this.feedRunners();
     });
   }
 
@@ -275,7 +274,7 @@ export class RunnerPool {
    * More notebooks for the run in progress (from its `onResult`: a notebook to run again), ahead of those
    * waiting: a rerun started early is not left for the end, where one long rerun would hold up the
    * grading run while the other runners have nothing to do (before, every rerun waited for the last
-   * notebook of its round: 10 % of a class's wall-clock time).
+   * notebook of its round: in one 10-student bench, three runners idle for 18 s before the reruns).
    */
   more(jobs: RunJob[]): void {
     const b = this.batch;
@@ -283,6 +282,14 @@ export class RunnerPool {
     if (this.options.sharedKernel) throw new Error("RunnerPool.more: one shared kernel runs its notebooks in rounds");
     for (const j of jobs) b.left.add(j.input);
     this.queue.waiting.unshift(...jobs.map((j) => [j]));
+    this.feedRunners();
+  }
+
+  /**
+   * Hands waiting notebooks to free runners: those already started first (their compilers are warm), then
+   * new ones as far as there is work.
+   */
+  private feedRunners(): void {
     for (const r of [...this.runners].sort((a, b) => Number(b.started) - Number(a.started))) r.feed();
   }
 
