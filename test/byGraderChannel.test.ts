@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { LineChannel, Message } from "../src/homework/byGrader";
 import { decode, encode } from "../src/homework/wire";
 import { logSumExpRef } from "../src/homework/exercises/hw03/ex3-log-sum-exp";
-import { startReferenceServer } from "../scripts/homework/grading/referenceServer";
+import { bundleReferenceServer, startReferenceServer } from "../scripts/homework/grading/referenceServer";
 
 test("LineChannel: a message of many reads, and many messages in one read, arrive whole and in order", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-channel-"));
@@ -38,37 +38,52 @@ test("LineChannel: a message of many reads, and many messages in one read, arriv
   }
 });
 
-test(
-  "the grader's reference process: the value computed there, and an argument it left unchanged comes back as null",
-  { timeout: 60_000 },
-  () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-served-"));
-    const server = startReferenceServer(dir, ["hw03-ex3"]);
-    try {
-      // the kernel's order: the request pipe first, then the response pipe
-      const w = fs.openSync(server.request, "w");
-      const r = fs.openSync(server.response, "r");
-      const channel = new LineChannel(r, w);
-      const z = [1000, 1001, 999.5];
-      const reply = channel.request({ t: "call", id: "hw03-ex3", args: [encode(z, "z")] }, () => {
-        throw new Error("no callbacks here");
-      }) as Message;
-      assert.equal(reply.t, "ret");
-      assert.ok(Math.abs((decode(reply.value ?? null) as number) - logSumExpRef(z)) < 1e-12);
-      assert.deepEqual(reply.args, [null], "an argument the reference did not change is not sent back");
-      const other = (() => {
-        try {
-          return channel.request({ t: "call", id: "hw03-ex2", args: [encode(z, "z")] }, () => null) as Message;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      })();
-      assert.match(String(other), /computes only hw03-ex3/);
-      fs.closeSync(w);
-      fs.closeSync(r);
-    } finally {
-      server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+for (const bundled of [false, true])
+  test(
+    `the grader's reference process${bundled ? ", bundled" : ""}: the value computed there, and an argument it left unchanged comes back as null`,
+    { timeout: 60_000 },
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "descent-served-"));
+      const bundle = bundled ? await bundleReferenceServer(dir) : null;
+      if (bundled) {
+        assert.ok(bundle, "esbuild (tsx's) is found");
+        // each bundled module of the course keeps its own folder (forbidden.ts, studentError.ts, notebook.ts use it)
+        const text = fs.readFileSync(bundle, "utf8");
+        const own = [...text.matchAll(/\b__(dirname|filename)\d* = "([^"]+)"/g)];
+        assert.ok(own.length >= 3, `the bundle's own folders: ${own.map((m) => m[2]).join(", ")}`);
+        for (const [, kind, p] of own)
+          assert.ok(fs.existsSync(p) && (kind === "filename") === fs.statSync(p).isFile(), p);
+        assert.ok(
+          own.some(([, , p]) => p === path.resolve(__dirname, "..", "src", "homework")),
+          "src/homework's own folder",
+        );
+      }
+      const server = startReferenceServer(dir, ["hw03-ex3"], bundle);
+      try {
+        // the kernel's order: the request pipe first, then the response pipe
+        const w = fs.openSync(server.request, "w");
+        const r = fs.openSync(server.response, "r");
+        const channel = new LineChannel(r, w);
+        const z = [1000, 1001, 999.5];
+        const reply = channel.request({ t: "call", id: "hw03-ex3", args: [encode(z, "z")] }, () => {
+          throw new Error("no callbacks here");
+        }) as Message;
+        assert.equal(reply.t, "ret");
+        assert.ok(Math.abs((decode(reply.value ?? null) as number) - logSumExpRef(z)) < 1e-12);
+        assert.deepEqual(reply.args, [null], "an argument the reference did not change is not sent back");
+        const other = (() => {
+          try {
+            return channel.request({ t: "call", id: "hw03-ex2", args: [encode(z, "z")] }, () => null) as Message;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        })();
+        assert.match(String(other), /computes only hw03-ex3/);
+        fs.closeSync(w);
+        fs.closeSync(r);
+      } finally {
+        server.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );

@@ -21,6 +21,7 @@ import {
 } from "../scripts/homework/notebook";
 import { grade, loadMaster, Master, Row } from "../scripts/homework/grade";
 import { graderUser, isolatedArgv, isolationProblem, sharedTempFolders } from "../scripts/homework/grading/isolation";
+import { makeGradingCourse } from "../scripts/homework/grading/gradingCourse";
 import { python, root } from "./support/notebooks";
 
 const example = path.join(root, "test", "notebooks", "homework-example.ipynb");
@@ -305,5 +306,20 @@ test("a grader killed outright (SIGKILL) takes its isolated kernels with it", as
     grader.kill("SIGKILL");
     for (const l of running()) spawnSync("kill", ["-9", l.trim().split(/\s+/)[0]]);
     fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("a grading kernel is the kernel process itself, without the launcher's relay (grading never interrupts)", () => {
+  const course = makeGradingCourse({ isolatedRunners: isolationProblem() ? null : 1 });
+  try {
+    for (const name of course.kernels) {
+      const spec = JSON.parse(
+        fs.readFileSync(path.join(course.jupyterPath, "kernels", name, "kernel.json"), "utf8"),
+      ) as { argv: string[] };
+      const started = spec.argv.filter((a) => /scripts[\\/]kernel[\\/]\w+\.js$/.test(a)).map((a) => path.basename(a));
+      assert.deepEqual(started, ["kernelProcess.js"], `${name} starts ${started.join(", ")}`);
+    }
+  } finally {
+    course.remove();
   }
 });

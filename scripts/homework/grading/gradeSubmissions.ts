@@ -22,7 +22,7 @@ import { toCsv, writeFeedback } from "./outputs";
 import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
 import { hideHiddenInputs, writeExports } from "./exports";
-import { ReferenceServer, startReferenceServer } from "./referenceServer";
+import { bundleReferenceServer, ReferenceServer, startReferenceServer } from "./referenceServer";
 import { RunJob, RunResult, RunnerPool } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -353,6 +353,15 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       .sort((a, b) => longest.get(b.master)! - longest.get(a.master)!);
     // the runners, kept for the whole grading run (grading/runNotebooks.ts)
     pool = new RunnerPool(options, course);
+    // the reference servers' code, bundled once (in `tmp`: no kernel sees it)
+    const referenceBundle = options.sharedKernel
+      ? null
+      : await bundleReferenceServer(tmp).catch((e: Error) => {
+          console.error(
+            `[grade] the reference server could not be bundled (${e.message}); reruns start it through tsx`,
+          );
+          return null;
+        });
     const retries = options.retries ?? 3;
     // A notebook's round: 0 for its first run, then one more for each run again after a crash or timeout.
     const rounds = new Map<Work, number>();
@@ -374,6 +383,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         server = startReferenceServer(
           pipes,
           [...served].map((e) => servedByGrader(w.master, e)!.id),
+          referenceBundle,
         );
         const own = JSON.parse(fs.readFileSync(calls, "utf8")) as object;
         calls = path.join(tmp, `calls-r${round}-${n}.json`);

@@ -106,7 +106,11 @@ export function makeGradingCourse(options: GradingCourseOptions = { isolatedRunn
     const dir = gradingEdition();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { NODE_FLAGS } = require(path.join(root, "scripts", "kernel", "kernelspec.js")) as { NODE_FLAGS: string[] };
-    const argv = [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "launcher.js")];
+    // The kernel process itself, not launcher.js: the launcher only relays Jupyter's interrupt (■) to the loops
+    // of src/ through a pipe and a worker thread, and grading never interrupts (a cell over its limit ends its
+    // kernel; a check stops a student's call itself: src/homework/guardedCall.ts). Two Node start-ups less per
+    // notebook (the launcher and the worker).
+    const argv = [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "kernelProcess.js")];
     const compiler = [process.execPath, ...NODE_FLAGS, path.join(dir, "scripts", "kernel", "compileServer.js")];
     const jupyterPath = path.join(base, "jupyter");
     const write = (name: string, json: string) => {
