@@ -3,6 +3,7 @@
 // errors against the API of src/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,7 +14,7 @@ const cache = require(path.join(root, "scripts", "kernel", "kernelCache.js")) as
   current(root: string): {
     cache: { key: string; ok: boolean; js?: Record<string, string>; dts?: Record<string, string>; errors?: string[] };
     built: boolean;
-    files: string[];
+    files: string[] | null;
   };
   cacheFile(root: string, key: string): string;
 };
@@ -61,6 +62,44 @@ test(
 
       fs.writeFileSync(path.join(dir, "src/core/extra.ts"), "export const one = 1;\n");
       assert.notEqual(cache.current(dir).cache.key, edited.cache.key, "a new file must change the key");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  "a frozen folder (the grader's edition: kernelCache.js --freeze) takes the cache's key without hashing src/",
+  { timeout: 120_000 },
+  () => {
+    const dir = project({
+      "src/index.ts": 'export * from "./core/twice";\n',
+      "src/core/twice.ts": "export function twice(x: number): number {\n  return 2 * x;\n}\n",
+    });
+    try {
+      // the command builds the cache of its own folder's src/
+      for (const f of ["kernelCache.js", "lazyTypeScript.js"]) {
+        fs.mkdirSync(path.join(dir, "scripts", "kernel"), { recursive: true });
+        fs.copyFileSync(path.join(root, "scripts", "kernel", f), path.join(dir, "scripts", "kernel", f));
+      }
+      const r = spawnSync(process.execPath, [path.join(dir, "scripts", "kernel", "kernelCache.js"), "--freeze"], {
+        encoding: "utf8",
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const frozen = cache.current(dir);
+      assert.equal(frozen.built, false);
+      assert.equal(frozen.files, null, "a frozen folder's src/ is not listed, read or hashed");
+      assert.match(frozen.cache.js!["src/core/twice.ts"], /return 2 \* x;/);
+      // (what freezing promises: nobody edits src/ there; an edit would not be seen)
+      fs.writeFileSync(
+        path.join(dir, "src/core/twice.ts"),
+        "export function twice(x: number): number {\n  return x + x;\n}\n",
+      );
+      assert.equal(cache.current(dir).cache.key, frozen.cache.key);
+      fs.rmSync(path.join(dir, ".cache", "kernel", "frozen-key"));
+      const thawed = cache.current(dir);
+      assert.notEqual(thawed.cache.key, frozen.cache.key, "without the file, the edit means a new key");
+      assert.match(thawed.cache.js!["src/core/twice.ts"], /return x \+ x;/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -17,6 +17,7 @@
 //
 //   node scripts/kernel/kernelCache.js            build the cache for the current src/ (npm start does)
 //   node scripts/kernel/kernelCache.js --status   print whether the cache is up to date
+//   node scripts/kernel/kernelCache.js --freeze   build it, and let kernels trust its key (a folder whose src/ never changes)
 // In the kernel: require("./kernelCache").useInKernel(root)  (scripts/kernel/kernelProcess.js)
 "use strict";
 const crypto = require("crypto");
@@ -216,8 +217,25 @@ function load(root, key) {
   return null;
 }
 
+/**
+ * A course folder whose src/ never changes (the grader's student edition: a fresh kernel per notebook, and
+ * its kernels cannot write there) names its cache's key in .cache/kernel/frozen-key (`kernelCache.js
+ * --freeze`): its kernels take that key instead of reading and hashing every file of src/ (~25 ms of CPU
+ * per kernel). A folder whose src/ may be edited (a lecturer's, a student's) must not have the file.
+ */
+function frozenKeyFile(root) {
+  return path.join(cacheDir(root), "frozen-key");
+}
+
 /** The cache for the current src/: loaded, or built (and saved) when missing. */
 function current(root) {
+  let frozen = null;
+  try {
+    frozen = load(root, fs.readFileSync(frozenKeyFile(root), "utf8").trim());
+  } catch {
+    /* not frozen */
+  }
+  if (frozen) return { cache: frozen, built: false, files: null };
   const ts = tslabTypeScript(root);
   const files = sourceFiles(root);
   const key = cacheKey(root, files, ts.version);
@@ -379,16 +397,18 @@ if (require.main === module) {
   }
   if (cached) {
     console.log(`[descent] kernel cache of src/ is up to date`);
-    process.exit(0);
+  } else {
+    const t0 = Date.now();
+    const cache = build(root, files, key);
+    save(root, cache);
+    if (cache.ok) console.log(`[descent] compiled src/ for the kernel in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    else
+      console.log(
+        `[descent] src/ does not compile with tslab's TypeScript; the kernel will compile it per session:\n  ${cache.errors.join("\n  ")}`,
+      );
   }
-  const t0 = Date.now();
-  const cache = build(root, files, key);
-  save(root, cache);
-  if (cache.ok) console.log(`[descent] compiled src/ for the kernel in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  else
-    console.log(
-      `[descent] src/ does not compile with tslab's TypeScript; the kernel will compile it per session:\n  ${cache.errors.join("\n  ")}`,
-    );
+  // --freeze: this folder's src/ will not change (the grader's edition, scripts/homework/grading/gradingCourse.ts)
+  if (process.argv.includes("--freeze")) fs.writeFileSync(frozenKeyFile(root), `${key}\n`);
 }
 
 module.exports = {

@@ -71,7 +71,8 @@ export function gradingEdition(): string {
     const into = path.join(building, "course");
     buildEdition(into, [], root);
     editionNodeModules(into, root);
-    const cache = spawnSync(process.execPath, [path.join(into, "scripts", "kernel", "kernelCache.js")], {
+    // --freeze: the edition's src/ never changes, so its kernels take the cache's key without hashing src/
+    const cache = spawnSync(process.execPath, [path.join(into, "scripts", "kernel", "kernelCache.js"), "--freeze"], {
       cwd: into,
       encoding: "utf8",
     });
