@@ -45,14 +45,16 @@ export async function bundleReferenceServer(dir: string): Promise<string | null>
   const ownPaths: import("esbuild").Plugin = {
     name: "descent-own-dirname",
     setup(build) {
+      // (the course's files only: node_modules/ stays external; each file read once, here)
       build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         const text = fs.readFileSync(args.path, "utf8");
-        if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !/\b__(dirname|filename)\b/.test(text))
-          return undefined;
+        if (!/\b__(dirname|filename)\b/.test(text)) return { contents: text, loader: "ts" };
+        // on the file's first line, so its line numbers stay as they are
         const own =
           `const __dirname = ${JSON.stringify(path.dirname(args.path))};` +
           ` const __filename = ${JSON.stringify(args.path)};`;
-        return { contents: `${own}\n${text}`, loader: "ts" };
+        return { contents: `${own} ${text}`, loader: "ts" };
       });
     },
   };
