@@ -25,8 +25,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultGradeOptions, grade, GradeOptions, loadMasters, Master } from "../scripts/homework/grade";
+import { exercisesCalledIn } from "../scripts/homework/grading/gradedNotebook";
+import { Row } from "../scripts/homework/grading/results";
 import { nbgraderOf, sourceOf, writeNotebook } from "../scripts/homework/notebook";
-import { Kind, setSource, submissionOfKinds } from "../test/support/submissions";
+import { solutionOfKind } from "../test/support/submissions";
+import { cellById, Kind, setSource, submissionOfKinds } from "../test/support/submissions";
 
 export interface GradeClassEntry {
   ms: number;
@@ -43,6 +46,8 @@ export interface GradeClassEntry {
   runs: number;
   mean_run_seconds: Record<string, number>;
   projected_hours_300x7: number;
+  /** Exercises whose marks are not what their kind should get (unexpectedGrades): none when the grader is right. */
+  unexpected: string[];
   before_seconds_per_notebook?: number;
   before_projected_hours_300x7?: number;
   speedup?: number;
@@ -115,6 +120,60 @@ export function writeClass(
   return { notebooks, kinds: counts };
 }
 
+/** The kinds after which a right exercise that calls the function keeps its full marks: the grader serves it. */
+const SERVED_WHEN: Kind[] = ["loop", "exit", "top-loop"];
+
+/**
+ * The grades that are not what the class's kinds should get, one line each: a right exercise gets its full
+ * points, also when it calls an earlier exercise's function that loops or whose cell stops the kernel (the
+ * grader serves that function: an honest exercise never pays for another's crash), and may lose them only
+ * when it calls one that is wrong, a stub or throws (the student's own chain); every other kind gets 0.
+ * A missing row is unexpected too. The bench's check that speed was not bought with wrong marks.
+ */
+export function unexpectedGrades(masters: Master[], students: number, mix: Mix, rows: Row[]): string[] {
+  const byKey = new Map(rows.map((r) => [`${r.student}/${r.notebook}/${r.exercise}`, r]));
+  const wrong: string[] = [];
+  masters.forEach((m, h) => {
+    const calls = m.exercises.map((_, e) => calledFrom(m, e));
+    for (let s = 0; s < students; s++) {
+      const kinds = m.exercises.map((_, e) => kindOf(s, h, e, mix));
+      m.exercises.forEach((ex, e) => {
+        const key = `student${s}/${m.name}/${ex.name}`;
+        const r = byKey.get(key);
+        if (!r) return void wrong.push(`${key}: no row`);
+        const kind = kinds[e];
+        const callees = calls[e];
+        const mayLose = callees.some((j) => !["right", ...SERVED_WHEN].includes(kinds[j]));
+        const ok = kind === "right" ? mayLose || r.points === r.max : r.points === 0;
+        if (!ok)
+          wrong.push(
+            `${key} (${kind}${callees.length ? `, calls ${callees.map((j) => `${m.exercises[j].name}: ${kinds[j]}`).join(", ")}` : ""}): ` +
+              `${r.points}/${r.max} ${r.status}: ${r.message}`,
+          );
+      });
+    }
+  });
+  return wrong;
+}
+
+/** The earlier exercises whose functions exercise e's right solution calls, directly or through another (hw05: ex4 → ex2 → ex1). */
+function calledFrom(m: Master, e: number): number[] {
+  const direct = (k: number) => {
+    const id = m.exercises[k].name;
+    return exercisesCalledIn(m, m.nb.cells.indexOf(cellById(m.nb, `${id}-solution`)), solutionOfKind(m, id, "right")!);
+  };
+  const seen = new Set<number>();
+  const visit = (k: number): void => {
+    for (const j of direct(k)) {
+      if (seen.has(j)) continue;
+      seen.add(j);
+      visit(j);
+    }
+  };
+  visit(e);
+  return [...seen].sort((a, b) => a - b);
+}
+
 /** The grader's settings before session 7 (one kernel at a time, limits at full length, the same per-call limit). */
 export function beforeOptions(out: string): GradeOptions {
   return { ...defaultGradeOptions(out), jobs: 1, cellTimeout: 30, referenceBudget: false };
@@ -126,7 +185,7 @@ async function timed(
   masters: Master[],
   options: GradeOptions,
   log: (s: string) => void,
-): Promise<{ seconds: number; setup: number; runs: number; mean: Record<string, number> }> {
+): Promise<{ seconds: number; setup: number; runs: number; mean: Record<string, number>; rows: Row[] }> {
   const t0 = performance.now();
   let setup = NaN;
   const total = { cells: 0, compile: 0, start: 0, stop: 0 };
@@ -144,9 +203,9 @@ async function timed(
         `${now.toFixed(1)} s so far`,
     );
   };
-  await grade(dir, masters, options);
+  const { rows } = await grade(dir, masters, options);
   const mean = Object.fromEntries(Object.entries(total).map(([k, v]) => [k, runs ? v / runs : 0]));
-  return { seconds: (performance.now() - t0) / 1000, setup: Number.isNaN(setup) ? 0 : setup, runs, mean };
+  return { seconds: (performance.now() - t0) / 1000, setup: Number.isNaN(setup) ? 0 : setup, runs, mean, rows };
 }
 
 /** `homework`: the masters' name prefixes to grade ("03", "01-perceptron"; all 7 when empty). */
@@ -174,6 +233,10 @@ export async function gradeClass(
       `    after:  ${a.seconds.toFixed(1)} s (${(a.seconds / n).toFixed(2)} s per notebook; setup ` +
         `${a.setup.toFixed(1)} s, then ${marginal.toFixed(2)} s per notebook)`,
     );
+    const unexpected = unexpectedGrades(masters, students, mix, a.rows);
+    log(
+      `    marks: ${unexpected.length ? `${unexpected.length} unexpected:\n      ${unexpected.join("\n      ")}` : "as the kinds should get"}`,
+    );
     const b = withBefore ? await timed(dir, masters, beforeOptions(path.join(out, "before")), log) : null;
     if (b !== null) log(`    before: ${b.seconds.toFixed(1)} s (${(b.seconds / n).toFixed(2)} s per notebook)`);
     // 7 grading runs (one per homework), each with its setup, and 2,100 notebooks
@@ -189,6 +252,7 @@ export async function gradeClass(
       runs: a.runs,
       mean_run_seconds: a.mean,
       projected_hours_300x7: hours(a.setup, marginal),
+      unexpected,
       before_seconds_per_notebook: b === null ? undefined : b.seconds / n,
       before_projected_hours_300x7: b === null ? undefined : hours(b.setup, (b.seconds - b.setup) / n),
       speedup: b === null ? undefined : b.seconds / a.seconds,
@@ -227,7 +291,10 @@ if (require.main === module) {
     mix,
     j >= 0 ? Number(args[j + 1]) : undefined,
   ).then(
-    (e) => console.log(json ? JSON.stringify(e, null, 2) : JSON.stringify(e, null, 1)),
+    (e) => {
+      console.log(json ? JSON.stringify(e, null, 2) : JSON.stringify(e, null, 1));
+      if (e.unexpected.length) process.exitCode = 1; // fast, but wrong marks
+    },
     (e: Error) => {
       console.error(e);
       process.exitCode = 1;
