@@ -66,8 +66,10 @@ test(
     );
     // each run as reported: which notebook, when its run began (its report less its time), when it was reported
     const runs: { who: string; began: number; reported: number }[] = [];
+    const graded: [number, number, number][] = []; // (done, total, runs reported by then)
     const t0 = performance.now();
     const report = await grade(dir, [master], {
+      graded: (done, total) => graded.push([done, total, runs.length]),
       out,
       timeout: 300,
       cellTimeout: 8,
@@ -110,6 +112,17 @@ test(
       `the exiter's rerun began at ${exiter2.began.toFixed(1)} s (its first run reported at ` +
         `${exiter1.reported.toFixed(1)} s), after the looper's first run ended (${looper1.reported.toFixed(1)} s)`,
     );
+
+    // Each notebook is counted graded once, when its last run is judged (two runs each here), not per run.
+    assert.equal(runs.length, 4, JSON.stringify(runs));
+    assert.deepEqual(
+      graded.map(([done, total]) => [done, total]),
+      [
+        [1, 2],
+        [2, 2],
+      ],
+    );
+    assert.equal(graded[1][2], 4, "the second notebook is graded with the last run");
 
     // The grader's version printed from the kernel shows the call, never the reference's code.
     const executed = readNotebook(path.join(out, "executed", "looper", "03-softmax.ipynb"));

@@ -9,6 +9,7 @@
 //            --marks FILE (the written questions' marks: build/grades/written/marks.csv filled in)
 //            --roster FILE (platform ids for canvas.csv / moodle.csv)  --hide-hidden-inputs (feedback)
 //            --unisolated (without root: students' kernels run as the grader's user; see grading/isolation.ts)
+//            --resume (into the same --out: notebooks graded in full before and unchanged are not run again)
 //
 // Submissions: either one sub-folder per student (student = folder name, any .ipynb inside) or
 // notebooks directly in the folder (student = file name stem, without the master's name if it holds
@@ -38,7 +39,7 @@ import { collectInbox, SubmissionRecord, writeLateness } from "../hub/inbox";
 import { grade } from "./grading/gradeSubmissions";
 import { Master, loadMasters } from "./grading/masters";
 import { defaultGradeOptions, GradeOptions } from "./grading/options";
-import { summaryTable } from "./grading/outputs";
+import { progressLine, summaryTable } from "./grading/outputs";
 export * from "./grading/options";
 export * from "./grading/masters";
 export * from "./grading/submissions";
@@ -78,6 +79,7 @@ function parseArgs(argv: string[]): { dir: string; masters: string[]; options: G
     else if (a === "--roster") options.roster = path.resolve(argv[++i] ?? "");
     else if (a === "--hide-hidden-inputs") options.hideHiddenInputs = true;
     else if (a === "--unisolated") options.unisolated = true;
+    else if (a === "--resume") options.resume = true;
     else if (a === "-h" || a === "--help") return "help";
     else if (a.startsWith("--")) throw new Error(`grade: unknown option ${a} (try --help)`);
     else if (dir) throw new Error(`grade: one folder of submissions, got ${dir} and ${a}`);
@@ -98,7 +100,7 @@ async function main(): Promise<number> {
   }
   if (typeof parsed === "string") {
     console.log(
-      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--full-limits] [--marks FILE] [--roster FILE] [--hide-hidden-inputs] [--unisolated]",
+      "usage: npm run grade -- <folder of submissions> | --inbox DIR [--masters DIR|FILE] [--out DIR] [--timeout S] [--cell-timeout S] [--call-timeout S] [--check-timeout S] [--jobs N] [--shared-kernel] [--full-limits] [--marks FILE] [--roster FILE] [--hide-hidden-inputs] [--unisolated] [--resume]",
     );
     return 0;
   }
@@ -123,6 +125,11 @@ async function main(): Promise<number> {
     console.error("grade: no master notebooks (notebooks/homework-masters/ is empty; use --masters)");
     return 1;
   }
+  const t0 = performance.now();
+  options.graded = (done, total) => {
+    const line = progressLine(done, total, (performance.now() - t0) / 1000);
+    if (line) console.error(line);
+  };
   options.progress = (r) =>
     console.error(
       `[grade] ${path.basename(path.dirname(r.out))}/${path.basename(r.out)} ${r.seconds}s${r.reason ? ` (${r.reason})` : ""}`,

@@ -23,6 +23,7 @@ import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
 import { hideHiddenInputs, writeExports } from "./exports";
 import { bundleReferenceServer, ReferenceServer, startReferenceServer } from "./referenceServer";
+import { codeHash, gradingKey, keepForResume, savedRows, saveRows } from "./resume";
 import { RunJob, RunResult, RunnerPool } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -250,7 +251,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   const rows: Row[] = [];
   const work: Work[] = [];
   const executedDir = path.join(options.out, "executed");
-  fs.rmSync(options.out, { recursive: true, force: true });
+  if (!options.resume) fs.rmSync(options.out, { recursive: true, force: true }); // (resumed: keepForResume below)
   fs.mkdirSync(executedDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(options.out, 0o700); // other students' results: the grader's only
   const seenPairs = new Set<string>();
@@ -294,6 +295,21 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       rows: sub.master.exercises.map(() => null),
       executedFile,
     });
+  }
+  // Each notebook's key (grading/resume.ts); resumed, a notebook graded in full under the same key keeps its rows.
+  const code = codeHash();
+  const keys = new Map(work.map((w) => [w, gradingKey(w.sub.file, w.master.file, code, options)]));
+  if (options.resume) {
+    keepForResume(
+      options.out,
+      work.map((w) => w.executedFile),
+    );
+    let reused = 0;
+    for (const w of work) {
+      const saved = savedRows(options.out, w.executedFile, keys.get(w)!, w.master.exercises.length);
+      if (saved) [w.rows, reused] = [saved, reused + 1];
+    }
+    console.error(`[grade] --resume: ${reused} of ${work.length} notebooks graded before, unchanged; grading the rest`);
   }
   // Rounds: run what is unfinished; after a crash or timeout in exercise e, stub e and run again.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "descent-graded-"));
@@ -349,7 +365,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       ]),
     );
     let pending = work
-      .filter((w) => w.master.exercises.length > 0)
+      .filter((w) => w.master.exercises.length > 0 && w.rows.some((r) => r === null))
       .sort((a, b) => longest.get(b.master)! - longest.get(a.master)!);
     // the runners, kept for the whole grading run (grading/runNotebooks.ts)
     pool = new RunnerPool(options, course);
@@ -413,6 +429,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     // runners at once. (One shared kernel: in rounds, every notebook of a round in one kernel.)
     const byInput = new Map<string, Started>();
     let failure: unknown = null;
+    const toGrade = pending.length;
+    let fullyGraded = 0;
     const settle = (run: RunResult, next: Work[]) => {
       const j = byInput.get(run.in);
       if (!j) return;
@@ -421,6 +439,11 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
       try {
         const round = rounds.get(j.w) ?? 0;
         settleRun(j.w, j.job, run, round < retries, !options.sharedKernel, j.job.token, next);
+        // graded in full: not run again (no run left counts too: its undecided rows say "not run")
+        if (!next.includes(j.w) || round >= retries) {
+          saveRows(options.out, j.w.executedFile, keys.get(j.w)!, j.w.rows);
+          options.graded?.(++fullyGraded, toGrade);
+        }
       } catch (e) {
         failure ??= e;
       }

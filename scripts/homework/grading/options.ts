@@ -12,6 +12,13 @@ export interface GradeOptions {
   /** Stubbing rounds after a crash or timeout (default 3). */
   retries?: number;
   progress?: (r: RunResult) => void;
+  /**
+   * Grade again into the same `out`: a notebook graded in full there before, whose submission, master,
+   * course code and limits are unchanged, keeps its rows and is not run (grading/resume.ts).
+   */
+  resume?: boolean;
+  /** Called each time a notebook is graded in full (no run of it left): how many are, of how many. */
+  graded?: (done: number, total: number) => void;
   /** The lecturer's marks of the written questions (CSV, see grading/written.ts). */
   marks?: string;
   /** Students' platform identifiers for canvas.csv and moodle.csv (CSV, see grading/exports.ts). */

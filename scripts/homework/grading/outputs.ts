@@ -89,3 +89,22 @@ export function summaryTable(rows: Row[]): string {
     `exercises: ${[...counts].map(([s, n]) => `${n} ${s}`).join(", ")}`,
   ].join("\n");
 }
+
+/** Minutes or seconds, as a lecturer reads a wait: "40 s", "12 min", "1 h 05 min". */
+function duration(s: number): string {
+  if (s < 90) return `${Math.round(s)} s`;
+  const m = Math.round(s / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
+}
+
+/**
+ * The line `npm run grade` prints as notebooks are graded in full, for a run that takes an hour: how many
+ * of how many, since when, and about how long is left (the mean so far × the notebooks left; the long
+ * homework go first, so early estimates run high). Null between reports: every `every`-th notebook, the
+ * first and the last are reported.
+ */
+export function progressLine(done: number, total: number, elapsedS: number, every = 25): string | null {
+  if (done !== 1 && done !== total && done % every !== 0) return null;
+  const left = done < total ? `; about ${duration((elapsedS / done) * (total - done))} left` : "";
+  return `[grade] ${done} of ${total} notebooks graded in ${duration(elapsedS)}${left}`;
+}
