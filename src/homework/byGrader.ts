@@ -16,14 +16,17 @@
  * grader names in its private calls file (report.ts), synchronous on both sides, so the function
  * behaves like any other call in the student's code.
  *
- * Messages, one JSON line each: {t: "call", id | cb, args} → {t: "ret", value, args} | {t: "err", message}.
+ * Messages, one JSON line each: {t: "call", id | cb, args} → {t: "ret", value, args} | {t: "err", message};
+ * {t: "reset", n} → {t: "reset", n} after a call of the kernel's was cut off mid-way (LineChannel.resync).
  */
 import * as fs from "fs";
 import { graderChannel } from "./report";
 import { decode, encode, Wire } from "./wire";
 
 export interface Message {
-  t: "call" | "ret" | "err";
+  t: "call" | "ret" | "err" | "reset";
+  /** A reset's number: its answer carries it back (resync). */
+  n?: number;
   id?: string;
   cb?: number;
   args?: Wire[];
@@ -35,6 +38,14 @@ export interface Message {
 const { openSync, readSync, writeSync } = fs;
 const parse = JSON.parse;
 const stringify = JSON.stringify;
+
+/** The other side asked to start again (a call of its was cut off mid-way): what was being computed is dropped. */
+export class ResetSignal extends Error {
+  constructor(readonly n: number) {
+    super("the kernel dropped its call");
+    this.name = "ResetSignal";
+  }
+}
 
 /** One JSON message per line over a pair of file descriptors, read and written synchronously. */
 export class LineChannel {
@@ -80,6 +91,27 @@ export class LineChannel {
   }
 
   /**
+   * Starts the conversation again after a call of this side was cut off mid-way (a check's time limit ends a
+   * student's call wherever it is, also inside a call to the grader, and no `finally` runs): a reset (after a
+   * newline, which ends a line the cut-off call may have left half written) that the other side answers once
+   * it has dropped what it was computing; everything read before that answer is stale.
+   */
+  resync(n: number): void {
+    const b = Buffer.from("\n" + stringify({ t: "reset", n }) + "\n", "utf8");
+    for (let off = 0; off < b.length;) off += writeSync(this.writeFd, b, off, b.length - off);
+    for (;;) {
+      let m: Message;
+      try {
+        m = this.receive();
+      } catch (e) {
+        if (e instanceof SyntaxError) continue; // (a stale line)
+        throw e;
+      }
+      if (m.t === "reset" && m.n === n) return;
+    }
+  }
+
+  /**
    * Sends a call and waits for its answer, serving the calls the other side makes meanwhile
    * (`serve`: a callback into this side, answered with its value or its error).
    */
@@ -87,10 +119,12 @@ export class LineChannel {
     this.send(m);
     for (;;) {
       const r = this.receive();
+      if (r.t === "reset") throw new ResetSignal(r.n ?? 0);
       if (r.t === "call") {
         try {
           this.send({ t: "ret", value: encode(serve(r), "the value returned") });
         } catch (e) {
+          if (e instanceof ResetSignal) throw e;
           this.send({ t: "err", message: e instanceof Error ? e.message : String(e) });
         }
       } else if (r.t === "err") throw new Error(r.message);
@@ -137,6 +171,39 @@ export function copyBack(into: unknown, from: unknown): void {
 let channel: LineChannel | null = null;
 const callbacks = new Map<number, (...a: unknown[]) => unknown>();
 const counter = { n: 0 };
+const clock = performance.now.bind(performance); // (taken at load, like the fs functions above)
+/** Milliseconds spent waiting for the grader in byGrader calls, less the callbacks it made into the kernel. */
+let served = 0;
+/** byGrader calls in progress (nested through callbacks); more than a call's guard saw before it: cut off. */
+let depth = 0;
+/** A call to the grader was cut off mid-way: the channel must be reset before the next one. */
+let dirty = false;
+let resets = 0;
+
+/** The calls to the grader in progress now (guardedCaller notes it before a student's call). */
+export function callsInProgress(): number {
+  return depth;
+}
+
+/**
+ * After a student's call was cut off (a time limit): if it was inside calls to the grader (more in progress
+ * than `before`), they were dropped mid-way, and the next call resets the channel first (LineChannel.resync).
+ */
+export function afterCutOff(before: number): void {
+  if (depth <= before) return;
+  depth = before;
+  dirty = true;
+}
+
+/**
+ * How long the kernel has waited for the grader in byGrader calls so far (ms; the time of the callbacks
+ * the grader made meanwhile, which is the kernel's own work, not included). A check does not count it
+ * against the student's time limit (check.ts, guardedCaller): it is the grader's, and grows with the
+ * machine's load (each callback is a round trip between two processes).
+ */
+export function servedTime(): number {
+  return served;
+}
 
 /**
  * The value of exercise `id`'s reference on `args`, computed by the grader (only at grading, only for
@@ -156,18 +223,32 @@ export function byGrader(id: string, args: ArrayLike<unknown>): unknown {
   const sent = Array.from(args);
   const marked = sent.map((a) => markCallbacks(a, callbacks, counter));
   for (let n = before; n < counter.n; n++) mine.push(n);
+  if (dirty && depth === 0) {
+    channel.resync(++resets);
+    dirty = false;
+  }
+  const t0 = clock();
+  let inCallbacks = 0;
+  depth++;
   try {
     const reply = channel.request(
       { t: "call", id, args: marked.map((a, i) => encode(a, `argument ${i + 1}`)) },
       (m) => {
         const fn = callbacks.get(m.cb ?? -1);
         if (!fn) throw new Error(`no callback ${String(m.cb)}`);
-        return fn(...((m.args ?? []).map(decode) as unknown[]));
+        const c0 = clock();
+        try {
+          return fn(...((m.args ?? []).map(decode) as unknown[]));
+        } finally {
+          inCallbacks += clock() - c0;
+        }
       },
     ) as Message;
     (reply.args ?? []).forEach((a, i) => copyBack(sent[i], decode(a)));
     return decode(reply.value ?? null);
   } finally {
+    depth--;
+    served += Math.max(0, clock() - t0 - inCallbacks);
     for (const n of mine) callbacks.delete(n);
   }
 }

@@ -17,10 +17,14 @@ import { emitCellValue, takeGraderLink } from "./report";
 import { describeStudentError } from "./studentError";
 import { forbid } from "./forbidden";
 import { guardedCall } from "./guardedCall";
+import * as byGraderModule from "./byGrader";
 import { compareValues, deepCopy, describe } from "./values";
 import { decode, encode, Wire } from "./wire";
 
 const grader = takeGraderLink();
+// Taken at load, before a student's cell can replace them.
+const now = Date.now;
+const { servedTime, callsInProgress, afterCutOff } = byGraderModule;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => unknown;
@@ -227,22 +231,50 @@ function casesFor(spec: ExerciseSpec, options: { hidden?: boolean; seed: number 
   return cases;
 }
 
+/** Attempts of one call cut off while the grader computed for it (guardedCaller), at most. */
+export const SERVED_ATTEMPTS = 4;
+
 /**
  * The student's function called under guard (own time limit, interrupt, no process.exit), on a copy of the arguments.
+ *
+ * The limits are the student's own time: the time the kernel waits for the grader (byGrader.ts: in a rerun,
+ * a function that stopped the kernel is computed by the grader, one round trip between two processes per
+ * call and per callback, slow on a loaded machine) is not counted. A call cut off while it waited for
+ * the grader runs again on a fresh copy with four times that wait added to its limit (the cut-off call had
+ * not finished: hw02-ex4 under load needed about three times its first attempt's wait), until its own time
+ * (wall-clock less the wait) reaches the limit: an endless loop after a served call still ends after one
+ * limit of its own and one attempt more. The channel to the grader is reset after a call cut off inside
+ * it (byGrader.ts, afterCutOff).
  */
 export function guardedCaller(
   fn: AnyFunction,
   limits: { callMs?: number; checkMs?: number } = {},
   forbidden: { id: string; names: readonly string[] } | null = null,
 ): StudentCaller {
-  const started = Date.now();
+  const started = now();
+  let excused = 0; // ms of this check that were the grader's (waits, and attempts cut off during one)
+  const callMs = limits.callMs ?? CALL_LIMIT_MS;
   return (args) => {
-    const copy = deepCopy(args);
-    const left = (limits.checkMs ?? CHECK_LIMIT_MS) - (Date.now() - started);
     const restore = forbidden ? forbid(forbidden.id, forbidden.names) : () => {};
     let o: ReturnType<typeof guardedCall>;
+    let copy: unknown[];
     try {
-      o = guardedCall(fn, copy, Math.max(1, Math.min(limits.callMs ?? CALL_LIMIT_MS, left)));
+      for (let attempt = 1, extra = 0; ; attempt++) {
+        copy = deepCopy(args);
+        const left = (limits.checkMs ?? CHECK_LIMIT_MS) - (now() - started - excused);
+        const [t0, w0, calls] = [now(), servedTime(), callsInProgress()];
+        const own = Math.max(1, Math.min(callMs, left)); // (the student's time: the grader's waits come on top)
+        o = guardedCall(fn, copy, own + extra);
+        const [took, waited] = [now() - t0, servedTime() - w0];
+        if (o.stopped) afterCutOff(calls); // (cut off inside a call to the grader: the next one resets the channel)
+        const again = o.stopped === "timeout" && waited > 0 && took - waited < own;
+        if (!again || attempt >= SERVED_ATTEMPTS) {
+          excused += waited;
+          break;
+        }
+        excused += took;
+        extra = 4 * waited;
+      }
     } finally {
       restore();
     }
