@@ -28,8 +28,7 @@ import { defaultGradeOptions, grade, GradeOptions, loadMasters, Master } from ".
 import { exercisesCalledIn } from "../scripts/homework/grading/gradedNotebook";
 import { Row } from "../scripts/homework/grading/results";
 import { nbgraderOf, sourceOf, writeNotebook } from "../scripts/homework/notebook";
-import { solutionOfKind } from "../test/support/submissions";
-import { cellById, Kind, setSource, submissionOfKinds } from "../test/support/submissions";
+import { cellById, Kind, setSource, solutionOf, submissionOfKinds } from "../test/support/submissions";
 
 export interface GradeClassEntry {
   ms: number;
@@ -160,7 +159,7 @@ export function unexpectedGrades(masters: Master[], students: number, mix: Mix, 
 function calledFrom(m: Master, e: number): number[] {
   const direct = (k: number) => {
     const id = m.exercises[k].name;
-    return exercisesCalledIn(m, m.nb.cells.indexOf(cellById(m.nb, `${id}-solution`)), solutionOfKind(m, id, "right")!);
+    return exercisesCalledIn(m, m.nb.cells.indexOf(cellById(m.nb, `${id}-solution`)), solutionOf(m, id));
   };
   const seen = new Set<number>();
   const visit = (k: number): void => {

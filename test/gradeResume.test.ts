@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { grade, GradeOptions, loadMaster, Row } from "../scripts/homework/grade";
-import { codeHash, gradingKey, savedRows, savedRowsFile } from "../scripts/homework/grading/resume";
+import { codeHash, gradingKey, masterKey, savedRows, savedRowsFile } from "../scripts/homework/grading/resume";
 import { mastersDir, writeNotebook } from "../scripts/homework/notebook";
 import { Kind, submissionOfKinds } from "./support/submissions";
 
@@ -50,7 +50,10 @@ test(
     assert.deepEqual(ran.sort(), ["ana", "ben"]);
     const code = codeHash();
     const anaFile = path.join(out, "executed", "ana", `${master.name}.ipynb`);
-    const anaKey = gradingKey(path.join(dir, "ana", `${master.name}.ipynb`), master.file, code, options(true));
+    const anaKey = gradingKey(
+      path.join(dir, "ana", `${master.name}.ipynb`),
+      masterKey(master.file, code, options(true)),
+    );
     assert.ok(savedRows(out, anaFile, anaKey, master.exercises.length), "ana's rows kept under her key");
     assert.equal(fs.statSync(savedRowsFile(out, anaFile)).mode & 0o077, 0, "the kept rows are the grader's only");
 

@@ -23,7 +23,7 @@ import { Row, Status, exerciseRow } from "./results";
 import { collectWritten, questionsOf, readMarksFile } from "./written";
 import { hideHiddenInputs, writeExports } from "./exports";
 import { bundleReferenceServer, ReferenceServer, startReferenceServer } from "./referenceServer";
-import { codeHash, gradingKey, keepForResume, savedRows, saveRows } from "./resume";
+import { codeHash, gradingKey, keepForResume, masterKey, savedRows, saveRows } from "./resume";
 import { RunJob, RunResult, RunnerPool } from "./runNotebooks";
 import { Submission, findSubmissions, safeName } from "./submissions";
 import { Issue, findIssues } from "./tampering";
@@ -298,7 +298,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
   }
   // Each notebook's key (grading/resume.ts); resumed, a notebook graded in full under the same key keeps its rows.
   const code = codeHash();
-  const keys = new Map(work.map((w) => [w, gradingKey(w.sub.file, w.master.file, code, options)]));
+  const masterKeys = new Map([...new Set(work.map((w) => w.master))].map((m) => [m, masterKey(m.file, code, options)]));
+  const keys = new Map(work.map((w) => [w, gradingKey(w.sub.file, masterKeys.get(w.master)!)]));
   if (options.resume) {
     keepForResume(
       options.out,
@@ -431,6 +432,8 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
     let failure: unknown = null;
     const toGrade = pending.length;
     let fullyGraded = 0;
+    // the notebooks of `ws` to run again (rounds left)
+    const again = (ws: Work[]) => ws.filter((w) => (rounds.get(w) ?? 0) < retries);
     const settle = (run: RunResult, next: Work[]) => {
       const j = byInput.get(run.in);
       if (!j) return;
@@ -440,7 +443,7 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         const round = rounds.get(j.w) ?? 0;
         settleRun(j.w, j.job, run, round < retries, !options.sharedKernel, j.job.token, next);
         // graded in full: not run again (no run left counts too: its undecided rows say "not run")
-        if (!next.includes(j.w) || round >= retries) {
+        if (!again(next).includes(j.w)) {
           saveRows(options.out, j.w.executedFile, keys.get(j.w)!, j.w.rows);
           options.graded?.(++fullyGraded, toGrade);
         }
@@ -448,7 +451,6 @@ export async function grade(submissionsDir: string, masters: Master[], options: 
         failure ??= e;
       }
     };
-    const again = (ws: Work[]) => ws.filter((w) => (rounds.get(w) ?? 0) < retries);
     try {
       for (let round = 0; pending.length > 0; round++) {
         for (const w of pending) rounds.set(w, round);

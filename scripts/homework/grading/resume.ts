@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { editionFiles } from "../edition";
 import { root } from "../notebook";
 import { GradeOptions } from "./options";
 import { Row } from "./results";
@@ -17,14 +18,9 @@ import { Row } from "./results";
 /** An exercise's row as a run decides it (the student, notebook and notes are added at the end). */
 export type ExerciseRow = Omit<Row, "student" | "notebook" | "notes">;
 
-/** The files of `dir` (recursive, sorted), without node_modules and caches. */
+/** The files of `dir` (recursive, sorted; none if it is missing), without node_modules and caches (editionFiles). */
 function filesOf(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !["node_modules", ".cache"].includes(e.name))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((e) => (e.isDirectory() ? filesOf(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+  return fs.existsSync(dir) ? editionFiles(dir).map((f) => path.join(dir, f)) : [];
 }
 
 /**
@@ -55,17 +51,20 @@ function limitsOf(o: GradeOptions): unknown[] {
   ];
 }
 
-/** The key a notebook is graded under: its submission's and its master's bytes, the code, the limits. */
-export function gradingKey(submissionFile: string, masterFile: string, code: string, options: GradeOptions): string {
+/** What every notebook of one master is graded under: the master's bytes, the code, the limits (gradingKey). */
+export function masterKey(masterFile: string, code: string, options: GradeOptions): string {
   return createHash("sha256")
-    .update(fs.readFileSync(submissionFile))
-    .update("\0")
     .update(fs.readFileSync(masterFile))
     .update("\0")
     .update(code)
     .update("\0")
     .update(JSON.stringify(limitsOf(options)))
     .digest("hex");
+}
+
+/** The key a notebook is graded under: its submission's bytes and its master's key (masterKey). */
+export function gradingKey(submissionFile: string, masterKeyOf: string): string {
+  return createHash("sha256").update(fs.readFileSync(submissionFile)).update("\0").update(masterKeyOf).digest("hex");
 }
 
 /** Where a notebook's rows are kept: beside its executed notebook's place, under graded/ instead of executed/. */
